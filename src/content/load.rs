@@ -1,0 +1,177 @@
+//! Reading every Markdown file under `content/` into [`Page`]s, collecting all problems.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use super::front_matter;
+use super::Page;
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::source::{read_text, SourceFile};
+
+const STANDARD_KEYS: &str = "`id`, `area`, `responsible`, `requirements` and `legal_basis`";
+
+/// Loads all pages in parallel. Draft pages are left out. Problems are returned together.
+pub fn load_pages(files: &BTreeMap<String, SourceFile>, config: &Config) -> (Vec<Page>, Vec<Diagnostic>) {
+    let results: Vec<Result<Option<Page>, Diagnostic>> = files
+        .values()
+        .filter(|f| f.rel.ends_with(".md"))
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|f| load_page(f, config))
+        .collect();
+    let mut pages = Vec::new();
+    let mut problems = Vec::new();
+    for r in results {
+        match r {
+            Ok(Some(p)) => pages.push(p),
+            Ok(None) => {}
+            Err(d) => problems.push(d),
+        }
+    }
+    problems.extend(check_sections(&pages));
+    problems.extend(check_duplicates(&pages));
+    (pages, problems)
+}
+
+fn load_page(file: &SourceFile, config: &Config) -> Result<Option<Page>, Diagnostic> {
+    let text = read_text(file)?;
+    let split = front_matter::split(&file.shown, &text)?;
+    let fm = front_matter::parse(&file.shown, &text, &split)?;
+    let body_start = split.body_start;
+    if fm.draft {
+        return Ok(None);
+    }
+    let (key, lang, is_section) = identity(&file.rel, config)
+        .map_err(|msg| Diagnostic::file_error(&file.shown, msg))?;
+    let page = Page {
+        file: file.clone(),
+        text,
+        body_start,
+        lang,
+        key,
+        is_section,
+        fm,
+    };
+    check_standard_keys(&page)?;
+    Ok(Some(page))
+}
+
+/// `content/about/forms.en.md` → (`about/forms`, `en`, false).
+fn identity(rel: &str, config: &Config) -> Result<(String, String, bool), String> {
+    let inner = rel.strip_prefix("content/").unwrap_or(rel);
+    let stem = inner.strip_suffix(".md").unwrap_or(inner);
+    let (stem, lang) = match stem.rsplit_once('.') {
+        Some((s, l)) if config.languages.iter().any(|x| x == l) => (s, l.to_string()),
+        Some((_, l)) => {
+            return Err(format!(
+                "`{l}` is not one of the portal's languages ({})",
+                config.languages.join(", ")
+            ))
+        }
+        None => (stem, config.default_language.clone()),
+    };
+    for part in stem.split('/') {
+        let ok = !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if !ok {
+            return Err(format!(
+                "`{part}` cannot be part of a web address: use lowercase Latin letters, digits and hyphens"
+            ));
+        }
+    }
+    Ok(match stem.strip_suffix("_index") {
+        Some(dir) => (dir.trim_end_matches('/').to_string(), lang, true),
+        None => (stem.to_string(), lang, false),
+    })
+}
+
+fn check_standard_keys(page: &Page) -> Result<(), Diagnostic> {
+    let fm = &page.fm;
+    let has_standard_keys = fm.id.is_some()
+        || fm.area.is_some()
+        || !fm.responsible.is_empty()
+        || !fm.requirements.is_empty()
+        || fm.legal_basis.is_some();
+    if has_standard_keys && !(page.is_standard() && !page.is_section) {
+        let span = fm
+            .id
+            .as_ref()
+            .map(|s| s.span())
+            .or_else(|| fm.area.as_ref().map(|s| s.span()))
+            .unwrap_or(0..0);
+        let start = page_front_offset(page) + span.start;
+        return Err(Diagnostic::at(
+            &page.file.shown,
+            &page.text,
+            start..start + span.len(),
+            format!("only standards in content/standards/ take {STANDARD_KEYS}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Front matter spans are relative to the text after the opening fence.
+pub(crate) fn page_front_offset(page: &Page) -> usize {
+    page.text.find('\n').map_or(0, |i| i + 1)
+}
+
+/// Every page needs its section's `_index.md` in the same language or the default one.
+fn check_sections(pages: &[Page]) -> Vec<Diagnostic> {
+    let sections: std::collections::BTreeSet<&str> =
+        pages.iter().filter(|p| p.is_section).map(|p| p.key.as_str()).collect();
+    let mut problems = Vec::new();
+    for page in pages {
+        if let Some(parent) = page.parent_key() {
+            if !sections.contains(parent) {
+                let folder = if parent.is_empty() { "content".to_string() } else { format!("content/{parent}") };
+                problems.push(
+                    Diagnostic::file_error(&page.file.shown, format!("the folder `{folder}` has no `_index.md`"))
+                        .with_help(format!("add `{folder}/_index.md` with a title for the section")),
+                );
+            }
+        }
+    }
+    problems
+}
+
+/// Two files for the same page and language (e.g. `a.md` and `a.uk.md`) would overwrite each other.
+fn check_duplicates(pages: &[Page]) -> Vec<Diagnostic> {
+    let mut seen: BTreeMap<(&str, &str), &Page> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for page in pages {
+        if let Some(first) = seen.insert((&page.key, &page.lang), page) {
+            let (a, b) = if first.file.rel < page.file.rel { (first, page) } else { (page, first) };
+            problems.push(
+                Diagnostic::file_error(
+                    &b.file.shown,
+                    format!("this page and `{}` both become `{}/{}`", a.file.shown, b.lang, super::out_path(&b.key)),
+                )
+                .with_help("rename or remove one of them"),
+            );
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::parse("title = {uk = \"О\", en = \"O\"}\n").unwrap()
+    }
+
+    #[test]
+    fn identity_of_files() {
+        let c = config();
+        assert_eq!(identity("content/_index.md", &c).unwrap(), ("".into(), "uk".into(), true));
+        assert_eq!(identity("content/about/_index.en.md", &c).unwrap(), ("about".into(), "en".into(), true));
+        assert_eq!(identity("content/about/x-y.md", &c).unwrap(), ("about/x-y".into(), "uk".into(), false));
+        assert!(identity("content/about/x.de.md", &c).is_err());
+        assert!(identity("content/Про/x.md", &c).is_err());
+    }
+}

@@ -1,0 +1,21 @@
+//! Oberih turns Markdown guidance, the state programme's standards and TOML screening forms into a
+//! multilingual static portal that works from any static host and from disk (`file://`).
+//!
+//! The pipeline: config → walk → parse everything (collecting every diagnostic) → resolve and
+//! validate → render (in parallel) → index → write to a staging folder → swap into place.
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod contacts;
+pub mod content;
+pub mod diag;
+pub mod forms;
+pub mod i18n;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod search;
+pub mod source;
+pub mod standards;
+pub mod theme;

@@ -1,0 +1,325 @@
+//! Markdown → HTML for one file: CommonMark with tables, footnotes, strikethrough, task lists,
+//! heading ids and admonitions; links resolved at build time; raw HTML and dangerous URLs refused.
+//! Besides the HTML it returns what the rest of the build needs: the table of contents, the
+//! heading ids (for anchor checks), the links to check, and the plain text by section (for search).
+
+pub mod shortcodes;
+mod slug;
+
+use std::ops::Range;
+
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+
+pub use slug::slugify;
+
+/// What a link in Markdown resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub href: String,
+    pub external: bool,
+    /// A fragment to check once every page's headings are known: (target page key, fragment).
+    pub check: Option<(String, String)>,
+}
+
+/// Turns a link destination into an href, or says what is wrong with it (message, hint).
+pub trait Resolver {
+    fn resolve(&self, dest: &str) -> Result<Resolved, (String, Option<String>)>;
+    /// HTML for a shortcode, or what is wrong with it.
+    fn shortcode(&self, code: &shortcodes::Shortcode) -> Result<(String, bool), String>;
+}
+
+pub struct Options<'a> {
+    pub allow_html: bool,
+    /// Prefix for every id this file emits (used in single-document print output).
+    pub id_prefix: &'a str,
+    /// Admonition title for a kind (`note`, `warning`…), in the page's language.
+    pub admonition_title: &'a dyn Fn(&str) -> String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// Plain text under one heading (the part before the first heading has no id).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextSection {
+    pub id: Option<String>,
+    pub heading: String,
+    pub text: String,
+}
+
+/// A problem at a byte range of the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub span: Range<usize>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub ids: Vec<String>,
+    /// Fragments to check later, with the span of the link in the body.
+    pub checks: Vec<(String, String, Range<usize>)>,
+    pub sections: Vec<TextSection>,
+    pub problems: Vec<Problem>,
+}
+
+fn parser_options() -> Options_ {
+    Options_::ENABLE_TABLES
+        | Options_::ENABLE_FOOTNOTES
+        | Options_::ENABLE_STRIKETHROUGH
+        | Options_::ENABLE_TASKLISTS
+        | Options_::ENABLE_HEADING_ATTRIBUTES
+        | Options_::ENABLE_GFM
+}
+use pulldown_cmark::Options as Options_;
+
+/// Renders one Markdown body.
+pub fn render(body: &str, resolver: &dyn Resolver, opts: &Options) -> Rendered {
+    let (text, codes, code_errors) = shortcodes::extract(body);
+    let mut r = Rendered::default();
+    for e in code_errors {
+        r.problems.push(Problem { span: e.span, message: e.message, help: None });
+    }
+    let mut state = Pass::new(resolver, opts);
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&text, parser_options()).into_offset_iter().collect();
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut i = 0;
+    while i < events.len() {
+        i = state.step(&events, i, &mut out, &mut r);
+    }
+    state.finish_section(&mut r);
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    if opts.allow_html {
+        html = sanitize(&html);
+    }
+    r.html = fill_shortcodes(html, &codes, resolver, &mut r.problems);
+    r.checks.retain(|(key, frag, span)| {
+        // Same-page fragments are checked here; others by the caller.
+        if key.is_empty() {
+            if !r.ids.iter().any(|id| id == frag) {
+                r.problems.push(Problem {
+                    span: span.clone(),
+                    message: format!("there is no heading `#{frag}` on this page"),
+                    help: Some(format!("headings on this page: {}", r.ids.join(", "))),
+                });
+            }
+            false
+        } else {
+            true
+        }
+    });
+    r
+}
+
+/// Cleans author HTML when `content.allow_html` is set: no scripts, no event handlers, only safe
+/// URL schemes; outbound links get `rel="noopener noreferrer"`.
+pub fn sanitize(html: &str) -> String {
+    ammonia::Builder::default()
+        .add_generic_attributes(["id", "class"])
+        .url_schemes(["https", "http", "mailto", "tel"].into_iter().collect())
+        .clean(html)
+        .to_string()
+}
+
+fn fill_shortcodes(
+    mut html: String,
+    codes: &[shortcodes::Shortcode],
+    resolver: &dyn Resolver,
+    problems: &mut Vec<Problem>,
+) -> String {
+    for code in codes {
+        match resolver.shortcode(code) {
+            Ok((snippet, is_block)) => {
+                let wrapped = format!("<p>{}</p>", code.placeholder);
+                if is_block && html.contains(&wrapped) {
+                    html = html.replacen(&wrapped, &snippet, 1);
+                } else {
+                    html = html.replacen(&code.placeholder, &snippet, 1);
+                }
+            }
+            Err(message) => problems.push(Problem { span: code.span.clone(), message, help: None }),
+        }
+    }
+    html
+}
+
+/// The event pass: one walk over the parser's events, rewriting what needs rewriting.
+struct Pass<'a> {
+    resolver: &'a dyn Resolver,
+    opts: &'a Options<'a>,
+    section: TextSection,
+    link_stack: Vec<bool>,
+}
+
+impl<'a> Pass<'a> {
+    fn new(resolver: &'a dyn Resolver, opts: &'a Options<'a>) -> Self {
+        Pass { resolver, opts, section: TextSection::default(), link_stack: Vec::new() }
+    }
+
+    fn finish_section(&mut self, r: &mut Rendered) {
+        let s = std::mem::take(&mut self.section);
+        if !s.text.trim().is_empty() || s.id.is_some() {
+            r.sections.push(s);
+        }
+    }
+
+    /// Handles the event at `i`, pushing output; returns the index of the next event.
+    fn step<'e>(&mut self, events: &[(Event<'e>, Range<usize>)], i: usize, out: &mut Vec<Event<'e>>, r: &mut Rendered) -> usize {
+        let (event, span) = &events[i];
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                return self.heading(events, i, *level, id.clone(), classes, attrs, out, r);
+            }
+            Event::Start(Tag::Link { dest_url, title, .. }) => self.link(dest_url, title, span, out, r),
+            Event::End(TagEnd::Link) => {
+                self.link_stack.pop();
+                out.push(Event::Html("</a>".into()));
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                let _ = dest_url;
+                r.problems.push(Problem {
+                    span: span.clone(),
+                    message: "images in Markdown are not supported".into(),
+                    help: Some("describe the picture in words, or link to a page".into()),
+                });
+                out.push(event.clone());
+            }
+            Event::Html(_) | Event::InlineHtml(_) if !self.opts.allow_html => {
+                r.problems.push(Problem {
+                    span: trim_span(span, events, i),
+                    message: "raw HTML is not allowed in content".into(),
+                    help: Some("use Markdown instead, or set `content.allow_html = true` in portal.toml (HTML is then sanitised)".into()),
+                });
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, key) = admonition(*kind);
+                let title = (self.opts.admonition_title)(key);
+                out.push(Event::Html(
+                    format!("<div class=\"admonition {class}\" role=\"note\"><p class=\"admonition-title\">{}</p>\n", crate::contacts::escape(&title)).into(),
+                ));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => out.push(Event::Html("</div>\n".into())),
+            Event::Start(Tag::Table(_)) => {
+                out.push(Event::Html("<div class=\"table-wrap\">".into()));
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(event.clone());
+                out.push(Event::Html("</div>\n".into()));
+            }
+            Event::Text(t) | Event::Code(t) => {
+                self.section.text.push_str(t);
+                out.push(event.clone());
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item) => {
+                self.section.text.push(' ');
+                out.push(event.clone());
+            }
+            Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_)) if !self.opts.id_prefix.is_empty() => {
+                out.push(event.clone());
+            }
+            _ => out.push(event.clone()),
+        }
+        i + 1
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn heading<'e>(
+        &mut self,
+        events: &[(Event<'e>, Range<usize>)],
+        start: usize,
+        level: HeadingLevel,
+        explicit: Option<CowStr<'e>>,
+        classes: &[CowStr<'e>],
+        attrs: &[(CowStr<'e>, Option<CowStr<'e>>)],
+        out: &mut Vec<Event<'e>>,
+        r: &mut Rendered,
+    ) -> usize {
+        let end = (start..events.len())
+            .find(|&j| matches!(events[j].0, Event::End(TagEnd::Heading(_))))
+            .unwrap_or(events.len() - 1);
+        let mut title = String::new();
+        for (e, _) in &events[start + 1..end] {
+            if let Event::Text(t) | Event::Code(t) = e {
+                title.push_str(t);
+            }
+        }
+        let base = explicit.map(|s| s.to_string()).unwrap_or_else(|| slugify(&title));
+        let id = unique_id(&base, &r.ids);
+        r.ids.push(id.clone());
+        let lvl = level as u8;
+        if lvl <= 3 {
+            self.finish_section(r);
+            self.section = TextSection { id: Some(id.clone()), heading: title.clone(), text: String::new() };
+            r.toc.push(TocEntry { level: lvl, id: id.clone(), title: title.clone() });
+        }
+        let full_id = format!("{}{}", self.opts.id_prefix, id);
+        out.push(Event::Start(Tag::Heading {
+            level,
+            id: Some(full_id.into()),
+            classes: classes.to_vec(),
+            attrs: attrs.to_vec(),
+        }));
+        let mut j = start + 1;
+        while j < end {
+            j = self.step(events, j, out, r);
+        }
+        out.push(Event::End(TagEnd::Heading(level)));
+        end + 1
+    }
+
+    fn link<'e>(&mut self, dest: &str, title: &str, span: &Range<usize>, out: &mut Vec<Event<'e>>, r: &mut Rendered) {
+        let mut attrs = String::new();
+        match self.resolver.resolve(dest) {
+            Ok(res) => {
+                attrs.push_str(&format!(" href=\"{}\"", crate::contacts::escape(&res.href)));
+                if res.external {
+                    attrs.push_str(" rel=\"noopener noreferrer\"");
+                }
+                if let Some((key, frag)) = res.check {
+                    r.checks.push((key, frag, span.clone()));
+                }
+            }
+            Err((message, help)) => r.problems.push(Problem { span: span.clone(), message, help }),
+        }
+        if !title.is_empty() {
+            attrs.push_str(&format!(" title=\"{}\"", crate::contacts::escape(title)));
+        }
+        self.link_stack.push(true);
+        out.push(Event::Html(format!("<a{attrs}>").into()));
+    }
+}
+
+/// For HTML blocks pulldown gives the whole block; point at its first line only.
+fn trim_span(span: &Range<usize>, _events: &[(Event, Range<usize>)], _i: usize) -> Range<usize> {
+    span.clone()
+}
+
+fn admonition(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "admonition.note"),
+        BlockQuoteKind::Tip => ("tip", "admonition.tip"),
+        BlockQuoteKind::Important => ("important", "admonition.important"),
+        BlockQuoteKind::Warning => ("warning", "admonition.warning"),
+        BlockQuoteKind::Caution => ("caution", "admonition.caution"),
+    }
+}
+
+fn unique_id(base: &str, taken: &[String]) -> String {
+    let base = if base.is_empty() { "section" } else { base };
+    if !taken.iter().any(|t| t == base) {
+        return base.to_string();
+    }
+    (1..).map(|n| format!("{base}-{n}")).find(|c| !taken.iter().any(|t| t == c)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

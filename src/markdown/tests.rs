@@ -1,0 +1,105 @@
+use super::*;
+
+struct TestResolver;
+
+impl Resolver for TestResolver {
+    fn resolve(&self, dest: &str) -> Result<Resolved, (String, Option<String>)> {
+        if dest.starts_with("javascript:") {
+            return Err(("dangerous".into(), None));
+        }
+        if let Some(frag) = dest.strip_prefix('#') {
+            return Ok(Resolved { href: dest.into(), external: false, check: Some((String::new(), frag.into())) });
+        }
+        Ok(Resolved { href: dest.replace(".md", "/index.html"), external: dest.starts_with("https:"), check: None })
+    }
+    fn shortcode(&self, code: &shortcodes::Shortcode) -> Result<(String, bool), String> {
+        match code.name.as_str() {
+            "contact" => Ok(("<span class=\"c\">527</span>".into(), false)),
+            "contacts" => Ok(("<ul class=\"cs\"></ul>".into(), true)),
+            other => Err(format!("unknown shortcode `{other}`")),
+        }
+    }
+}
+
+fn opts(allow_html: bool) -> Options<'static> {
+    Options { allow_html, id_prefix: "", admonition_title: &|k: &str| k.to_uppercase() }
+}
+
+fn md(body: &str) -> Rendered {
+    render(body, &TestResolver, &opts(false))
+}
+
+#[test]
+fn headings_get_ids_and_toc() {
+    let r = md("## Перший розділ\n\ntext\n\n## Другий {#second}\n\n### Перший розділ\n");
+    assert_eq!(r.ids, ["перший-розділ", "second", "перший-розділ-1"]);
+    assert_eq!(r.toc.len(), 3);
+    assert!(r.html.contains("<h2 id=\"second\">Другий</h2>"), "{}", r.html);
+}
+
+#[test]
+fn raw_html_is_refused_with_its_span() {
+    let body = "Text\n\n<script>alert(1)</script>\n";
+    let r = md(body);
+    assert_eq!(r.problems.len(), 1);
+    assert_eq!(&body[r.problems[0].span.start..r.problems[0].span.start + 7], "<script");
+    assert!(!r.html.contains("<script"));
+}
+
+#[test]
+fn allowed_html_is_sanitised() {
+    let r = render("<p onclick=\"x()\">hi</p><script>alert(1)</script>\n", &TestResolver, &opts(true));
+    assert!(r.problems.is_empty());
+    assert!(!r.html.contains("onclick") && !r.html.contains("<script"), "{}", r.html);
+}
+
+#[test]
+fn dangerous_link_is_a_problem() {
+    let r = md("[x](javascript:alert(1))\n");
+    assert_eq!(r.problems[0].message, "dangerous");
+    assert_eq!(r.problems[0].span.start, 0);
+}
+
+#[test]
+fn external_links_get_rel() {
+    let r = md("[x](https://example.org/)\n");
+    assert!(r.html.contains("rel=\"noopener noreferrer\""), "{}", r.html);
+}
+
+#[test]
+fn missing_same_page_anchor_is_reported() {
+    let r = md("[x](#nowhere)\n\n## Here {#here}\n\n[y](#here)\n");
+    assert_eq!(r.problems.len(), 1);
+    assert!(r.problems[0].message.contains("#nowhere"));
+}
+
+#[test]
+fn admonitions_and_tables() {
+    let r = md("> [!WARNING]\n> Be careful.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
+    assert!(r.html.contains("<div class=\"admonition warning\" role=\"note\"><p class=\"admonition-title\">ADMONITION.WARNING</p>"), "{}", r.html);
+    assert!(r.html.contains("<div class=\"table-wrap\"><table>"), "{}", r.html);
+}
+
+#[test]
+fn shortcodes_render_inline_and_as_blocks() {
+    let r = md("Call {{ contact(id=\"x\") }} now.\n\n{{ contacts() }}\n\n{{ nope() }}\n");
+    assert!(r.html.contains("Call <span class=\"c\">527</span> now."), "{}", r.html);
+    assert!(r.html.contains("<ul class=\"cs\"></ul>") && !r.html.contains("<p><ul"), "{}", r.html);
+    assert_eq!(r.problems.len(), 1);
+}
+
+#[test]
+fn text_is_split_by_sections() {
+    let r = md("Intro words.\n\n## A {#a}\n\nAlpha text.\n\n## B {#b}\n\nBeta.\n");
+    let ids: Vec<_> = r.sections.iter().map(|s| s.id.clone()).collect();
+    assert_eq!(ids, [None, Some("a".into()), Some("b".into())]);
+    assert!(r.sections[1].text.contains("Alpha text."));
+}
+
+#[test]
+fn footnotes_strikethrough_tasks() {
+    let r = md("Text[^1] ~~old~~\n\n- [x] done\n\n[^1]: Note.\n");
+    assert!(r.html.contains("<del>old</del>"));
+    assert!(r.html.contains("checkbox"));
+    assert!(r.html.contains("footnote"));
+}
