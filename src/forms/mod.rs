@@ -2,3 +2,4 @@
 //! (interactive page, paper form, JSON Schema).
 
 pub mod expr;
+pub mod model;
