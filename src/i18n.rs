@@ -92,6 +92,15 @@ impl I18n {
         text.replace("{n}", &n.to_string())
     }
 
+    /// One plural form as written (with `{n}` left in), for the browser to fill in.
+    pub fn plural_form(&self, lang: &str, key: &str, category: &str) -> String {
+        match self.entry(lang, key) {
+            Some(Entry::Plural(forms)) => forms.get(category).or_else(|| forms.get("other")).cloned().unwrap_or_default(),
+            Some(Entry::Text(s)) => s.clone(),
+            None => key.to_string(),
+        }
+    }
+
     /// Plural keys whose forms miss a category the language needs.
     pub fn missing_plural_forms(&self, lang: &str) -> Vec<(String, Vec<&'static str>)> {
         let needed = plural_categories(lang);

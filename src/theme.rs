@@ -1,1 +1,79 @@
-//! Placeholder.
+//! The theme: templates, stylesheets, browser runtimes and UI strings. The default theme is
+//! compiled into the binary, so a portal folder without `themes/` still builds; a portal's (or a
+//! region's) own `themes/<name>/` files replace the built-in ones file by file.
+
+use std::collections::BTreeMap;
+
+use include_dir::{include_dir, Dir};
+
+use crate::diag::Diagnostic;
+use crate::source::Layers;
+
+static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// Theme files by path relative to the theme folder (`templates/base.html`).
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    pub files: BTreeMap<String, ThemeFile>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ThemeFile {
+    /// The name used in messages: `themes/default/templates/page.html` or `(built-in) …`.
+    pub shown: String,
+    pub bytes: Vec<u8>,
+}
+
+impl ThemeFile {
+    pub fn text(&self) -> Result<String, Diagnostic> {
+        crate::source::decode_text(&self.shown, self.bytes.clone())
+    }
+}
+
+impl Theme {
+    pub fn load(layers: &Layers, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+        let mut files = BTreeMap::new();
+        collect_builtin(&BUILTIN, &mut files);
+        let prefix = format!("themes/{name}/");
+        let mut problems = Vec::new();
+        for (rel, file) in layers.files_under(&format!("themes/{name}")) {
+            let inner = rel.strip_prefix(&prefix).unwrap_or(&rel).to_string();
+            match std::fs::read(&file.abs) {
+                Ok(bytes) => {
+                    files.insert(inner, ThemeFile { shown: file.shown.clone(), bytes });
+                }
+                Err(e) => problems.push(Diagnostic::file_error(&file.shown, format!("cannot read: {e}"))),
+            }
+        }
+        if problems.is_empty() {
+            Ok(Theme { files })
+        } else {
+            Err(problems)
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Option<&ThemeFile> {
+        self.files.get(path)
+    }
+
+    /// Files under a folder of the theme, sorted by path.
+    pub fn under<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = (&'a str, &'a ThemeFile)> + 'a {
+        self.files
+            .iter()
+            .filter(move |(k, _)| k.starts_with(dir) && k[dir.len()..].starts_with('/'))
+            .map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+fn collect_builtin(dir: &Dir<'static>, out: &mut BTreeMap<String, ThemeFile>) {
+    for f in dir.files() {
+        let rel = crate::source::slash_path(f.path());
+        out.insert(
+            rel.clone(),
+            ThemeFile { shown: format!("(built-in theme) {rel}"), bytes: f.contents().to_vec() },
+        );
+    }
+    for d in dir.dirs() {
+        collect_builtin(d, out);
+    }
+}

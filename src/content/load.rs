@@ -103,7 +103,7 @@ fn check_standard_keys(page: &Page) -> Result<(), Diagnostic> {
             .map(|s| s.span())
             .or_else(|| fm.area.as_ref().map(|s| s.span()))
             .unwrap_or(0..0);
-        let start = page_front_offset(page) + span.start;
+        let start = super::front_offset(page) + span.start;
         return Err(Diagnostic::at(
             &page.file.shown,
             &page.text,
@@ -114,28 +114,30 @@ fn check_standard_keys(page: &Page) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// Front matter spans are relative to the text after the opening fence.
-pub(crate) fn page_front_offset(page: &Page) -> usize {
-    page.text.find('\n').map_or(0, |i| i + 1)
-}
-
 /// Every page needs its section's `_index.md` in the same language or the default one.
 fn check_sections(pages: &[Page]) -> Vec<Diagnostic> {
     let sections: std::collections::BTreeSet<&str> =
         pages.iter().filter(|p| p.is_section).map(|p| p.key.as_str()).collect();
-    let mut problems = Vec::new();
+    // One message per missing folder, naming its first file.
+    let mut missing: BTreeMap<&str, &Page> = BTreeMap::new();
     for page in pages {
         if let Some(parent) = page.parent_key() {
             if !sections.contains(parent) {
-                let folder = if parent.is_empty() { "content".to_string() } else { format!("content/{parent}") };
-                problems.push(
-                    Diagnostic::file_error(&page.file.shown, format!("the folder `{folder}` has no `_index.md`"))
-                        .with_help(format!("add `{folder}/_index.md` with a title for the section")),
-                );
+                let first = missing.entry(parent).or_insert(page);
+                if page.file.rel < first.file.rel {
+                    *first = page;
+                }
             }
         }
     }
-    problems
+    missing
+        .into_iter()
+        .map(|(parent, page)| {
+            let folder = if parent.is_empty() { "content".to_string() } else { format!("content/{parent}") };
+            Diagnostic::file_error(&page.file.shown, format!("the folder `{folder}` has no `_index.md`"))
+                .with_help(format!("add `{folder}/_index.md` with a title for the section"))
+        })
+        .collect()
 }
 
 /// Two files for the same page and language (e.g. `a.md` and `a.uk.md`) would overwrite each other.

@@ -58,3 +58,9 @@ pub fn depth(key: &str) -> usize {
         key.matches('/').count() + 1
     }
 }
+
+/// Byte offset of the front matter's first key: spans from the front-matter parser are relative
+/// to it.
+pub fn front_offset(page: &Page) -> usize {
+    page.text.find('\n').map_or(0, |i| i + 1)
+}

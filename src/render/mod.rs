@@ -1,1 +1,201 @@
-//! Placeholder.
+//! Rendering the resolved site into files: every page in every language through the theme's
+//! templates (in parallel), the single-document print version, the language chooser, 404,
+//! sitemap and the fingerprinted assets.
+
+pub mod links;
+pub mod nav;
+mod print;
+pub mod templates;
+mod views;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::contacts::Directory;
+use crate::content::{out_path, Page};
+use crate::diag::Diagnostic;
+use crate::i18n::I18n;
+use crate::markdown::Rendered;
+use crate::output::{finish_html, fingerprint};
+use crate::standards::Registry;
+use crate::theme::Theme;
+
+pub use views::PageView;
+
+/// A page file with its rendered Markdown.
+#[derive(Debug)]
+pub struct PageData {
+    pub page: Page,
+    pub rendered: Rendered,
+}
+
+/// Everything a build has parsed and checked, ready to render.
+pub struct Site {
+    pub config: Config,
+    pub i18n: Arc<I18n>,
+    pub theme: Theme,
+    /// By (key, language).
+    pub pages: BTreeMap<(String, String), PageData>,
+    pub keys: BTreeSet<String>,
+    pub standards: Registry,
+    pub contacts: Directory,
+    pub form_ids: BTreeSet<String>,
+}
+
+impl Site {
+    /// The page to show for `key` in `lang`: its translation, or the default language's file.
+    pub fn page_for(&self, key: &str, lang: &str) -> Option<(&PageData, bool)> {
+        if let Some(p) = self.pages.get(&(key.to_string(), lang.to_string())) {
+            return Some((p, false));
+        }
+        self.pages.get(&(key.to_string(), self.config.default_language.clone())).map(|p| (p, true))
+    }
+
+    pub fn index_file(&self) -> &'static str {
+        if self.config.pretty_urls { "" } else { "index.html" }
+    }
+
+    /// Number of pages that exist in `lang` itself (not by fallback).
+    pub fn translated_count(&self, lang: &str) -> usize {
+        self.keys.iter().filter(|k| self.pages.contains_key(&((*k).clone(), lang.to_string()))).count()
+    }
+}
+
+/// A finished output file, relative to the output folder.
+pub struct OutFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Fingerprinted shared assets, by logical name, with their output paths.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assets {
+    pub css: String,
+    pub js: String,
+}
+
+/// Bundles the theme's stylesheets into one file and its page scripts into another.
+pub fn build_assets(theme: &Theme) -> (Assets, Vec<OutFile>) {
+    let mut css = Vec::new();
+    let site_first = |p: &&str| if p.ends_with("/site.css") { 0 } else { 1 };
+    let mut css_files: Vec<(&str, &crate::theme::ThemeFile)> = theme.under("static/css").filter(|(p, _)| p.ends_with(".css")).collect();
+    css_files.sort_by_key(|(p, _)| (site_first(p), p.to_string()));
+    for (_, f) in css_files {
+        css.extend_from_slice(&f.bytes);
+        css.push(b'\n');
+    }
+    let mut js = Vec::new();
+    for name in ["runtime/site.js", "runtime/search.js"] {
+        if let Some(f) = theme.get(name) {
+            js.extend_from_slice(&f.bytes);
+            js.push(b'\n');
+        }
+    }
+    let css_path = format!("assets/site.{}.css", fingerprint(&css));
+    let js_path = format!("assets/site.{}.js", fingerprint(&js));
+    let mut files = vec![OutFile { path: css_path.clone(), bytes: css }, OutFile { path: js_path.clone(), bytes: js }];
+    for (path, f) in theme.under("static") {
+        if !path.starts_with("static/css/") {
+            files.push(OutFile { path: format!("assets/{}", path.trim_start_matches("static/")), bytes: f.bytes.clone() });
+        }
+    }
+    (Assets { css: css_path, js: js_path }, files)
+}
+
+/// Renders every HTML page of every language. Template errors name the page being rendered.
+pub fn render_pages(site: &Site, tera: &tera::Tera, assets: &Assets) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+    let trees: BTreeMap<&str, nav::Tree> = site.config.languages.iter().map(|l| (l.as_str(), views::tree(site, l))).collect();
+    let jobs: Vec<(&str, &str)> = site
+        .config
+        .languages
+        .iter()
+        .flat_map(|l| site.keys.iter().map(move |k| (l.as_str(), k.as_str())))
+        .collect();
+    let results: Vec<Result<OutFile, Diagnostic>> = jobs
+        .par_iter()
+        .map(|(lang, key)| {
+            let view = views::page_view(site, &trees[lang], lang, key, assets);
+            let (data, _) = site.page_for(key, lang).ok_or_else(|| Diagnostic::file_error("content", format!("no page for `{key}`")))?;
+            let html = tera
+                .render(&view.template, &tera::Context::from_serialize(&view).map_err(|e| template_error(&data.page.file.shown, &e))?)
+                .map_err(|e| template_error(&data.page.file.shown, &e))?;
+            Ok(OutFile { path: format!("{lang}/{}", out_path(key)), bytes: finish_html(&html).into_bytes() })
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => problems.push(d),
+        }
+    }
+    for lang in &site.config.languages {
+        match generated_pages(site, tera, &trees[lang.as_str()], lang, assets) {
+            Ok(more) => files.extend(more),
+            Err(d) => problems.push(d),
+        }
+    }
+    match root_pages(site, tera, assets) {
+        Ok(more) => files.extend(more),
+        Err(d) => problems.push(d),
+    }
+    if problems.is_empty() { Ok(files) } else { Err(problems) }
+}
+
+pub fn template_error(page: &str, e: &tera::Error) -> Diagnostic {
+    Diagnostic::file_error(page, format!("template error while rendering this page: {}", templates::error_chain(e)))
+        .with_help("the problem is in the theme's template named above")
+}
+
+/// The per-language pages that do not come from Markdown: print document and search page.
+fn generated_pages(site: &Site, tera: &tera::Tera, tree: &nav::Tree, lang: &str, assets: &Assets) -> Result<Vec<OutFile>, Diagnostic> {
+    let mut out = vec![print::print_document(site, tera, tree, lang, assets)?];
+    let search = views::generated_view(site, tree, lang, "search", "search.html", site.i18n.t(lang, "search.title"), assets);
+    out.push(render_view(tera, &search, &format!("{lang}/search/index.html"))?);
+    Ok(out)
+}
+
+pub fn render_view<T: Serialize>(tera: &tera::Tera, view: &T, path: &str) -> Result<OutFile, Diagnostic> {
+    let ctx = tera::Context::from_serialize(view).map_err(|e| template_error(path, &e))?;
+    let template = ctx.get("template").and_then(|v| v.as_str()).unwrap_or("page.html").to_string();
+    let html = tera.render(&template, &ctx).map_err(|e| template_error(path, &e))?;
+    Ok(OutFile { path: path.to_string(), bytes: finish_html(&html).into_bytes() })
+}
+
+/// `index.html` (language chooser), `404.html` and `sitemap.xml` at the top of the output.
+fn root_pages(site: &Site, tera: &tera::Tera, assets: &Assets) -> Result<Vec<OutFile>, Diagnostic> {
+    let chooser = views::chooser_view(site, assets);
+    let mut out = vec![render_view(tera, &chooser, "index.html")?];
+    let lang = site.config.default_language.as_str();
+    let tree = views::tree(site, lang);
+    let mut nf = views::generated_view(site, &tree, lang, "", "404.html", site.i18n.t(lang, "notfound.title"), assets);
+    // Served at any depth by a web server: links go from the site root (absolute with base_url).
+    let prefix = site.config.base_url.as_ref().map(|u| format!("{u}/")).unwrap_or_default();
+    nf.root = format!("{prefix}{lang}/");
+    nf.site_root = prefix;
+    nf.nav_html = String::new();
+    nf.languages.clear();
+    out.push(render_view(tera, &nf, "404.html")?);
+    out.push(OutFile { path: "sitemap.xml".into(), bytes: sitemap(site).into_bytes() });
+    Ok(out)
+}
+
+/// The sitemap lists every page of every language; addresses are absolute only with `base_url`.
+fn sitemap(site: &Site) -> String {
+    let base = site.config.base_url.as_ref().map(|u| format!("{u}/")).unwrap_or_default();
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for lang in &site.config.languages {
+        for key in &site.keys {
+            let path = out_path(key);
+            let path = if site.config.pretty_urls { path.trim_end_matches("index.html").to_string() } else { path };
+            xml.push_str(&format!("  <url><loc>{}</loc></url>\n", crate::contacts::escape(&format!("{base}{lang}/{path}"))));
+        }
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}

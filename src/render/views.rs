@@ -1,0 +1,240 @@
+//! What templates see: plain serialisable views built from the site model. Links in a view are
+//! already relative to the page it belongs to.
+
+use serde::Serialize;
+
+use super::links::relative_href;
+use super::nav::{Entry, Tree};
+use super::{Assets, Site};
+use crate::content::depth;
+use crate::markdown::TocEntry;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub title: String,
+    pub href: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    pub title: String,
+    pub href: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LangLink {
+    pub code: String,
+    pub name: String,
+    pub href: String,
+    pub current: bool,
+    /// "Choose a language" in that language (used by the chooser).
+    pub choose: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Badge {
+    pub id: String,
+    pub title: String,
+    pub href: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct PageBody {
+    pub title: String,
+    pub description: String,
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub is_fallback: bool,
+    pub standards: Vec<Badge>,
+}
+
+/// The context of one HTML page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView<'a> {
+    pub template: String,
+    pub kind: &'static str,
+    pub lang: &'a str,
+    pub site_title: &'a str,
+    /// Relative path from this page to its language folder, and to the output root.
+    pub root: String,
+    pub site_root: String,
+    pub index: &'static str,
+    pub assets: &'a Assets,
+    pub languages: Vec<LangLink>,
+    pub nav_html: String,
+    pub crumbs: Vec<Link>,
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
+    pub page: PageBody,
+    pub children: Vec<Card>,
+    pub search_i18n: String,
+    pub extra: serde_json::Value,
+}
+
+/// The navigation tree of a language (titles from translations, else the default language).
+pub fn tree(site: &Site, lang: &str) -> Tree {
+    let entries = site
+        .keys
+        .iter()
+        .filter_map(|k| site.page_for(k, lang))
+        .map(|(d, _)| Entry {
+            key: d.page.key.clone(),
+            title: d.page.fm.title.clone(),
+            description: d.page.fm.description.clone().unwrap_or_default(),
+            weight: d.page.fm.weight.unwrap_or(0),
+            is_section: d.page.is_section,
+        })
+        .collect();
+    Tree::build(entries)
+}
+
+/// Generated entries appended to the side navigation.
+fn nav_extra(site: &Site, lang: &str) -> Vec<(String, String)> {
+    let mut extra = Vec::new();
+    if !site.form_ids.is_empty() {
+        extra.push(("forms".to_string(), site.i18n.t(lang, "forms.index_title")));
+    }
+    extra
+}
+
+fn languages(site: &Site, key: &str, current: &str) -> Vec<LangLink> {
+    let up = "../".repeat(depth(key) + 1);
+    let file = if site.config.pretty_urls { "" } else { "index.html" };
+    site.config
+        .languages
+        .iter()
+        .map(|l| {
+            let path = if key.is_empty() { String::new() } else { format!("{key}/") };
+            LangLink {
+                code: l.clone(),
+                name: site.i18n.t(l, "lang.name"),
+                href: format!("{up}{l}/{path}{file}"),
+                current: l == current,
+                choose: site.i18n.t(l, "languages.title"),
+            }
+        })
+        .collect()
+}
+
+fn search_i18n(site: &Site, lang: &str) -> String {
+    let keys = ["label", "placeholder", "empty", "hint", "title"];
+    let mut map = serde_json::Map::new();
+    for k in keys {
+        map.insert(k.into(), site.i18n.t(lang, &format!("search.{k}")).into());
+    }
+    let forms: serde_json::Map<String, serde_json::Value> = ["zero", "one", "two", "few", "many", "other"]
+        .iter()
+        .map(|c| (c.to_string(), site.i18n.plural_form(lang, "search.results", c).into()))
+        .collect();
+    map.insert("results".into(), forms.into());
+    map.insert("lang".into(), lang.into());
+    // `<` never appears raw inside the script element, whatever the strings hold.
+    serde_json::Value::Object(map).to_string().replace('<', "\\u003c")
+}
+
+fn base_view<'a>(site: &'a Site, tree: &Tree, lang: &'a str, key: &str, template: &str, kind: &'static str, assets: &'a Assets) -> PageView<'a> {
+    let d = depth(key);
+    let pretty = site.config.pretty_urls;
+    PageView {
+        template: template.to_string(),
+        kind,
+        lang,
+        site_title: site.config.text(&site.config.title, lang),
+        root: "../".repeat(d),
+        site_root: "../".repeat(d + 1),
+        index: site.index_file(),
+        assets,
+        languages: languages(site, key, lang),
+        nav_html: tree.nav_html(key, pretty, &nav_extra(site, lang)),
+        crumbs: Vec::new(),
+        prev: None,
+        next: None,
+        page: PageBody::default(),
+        children: Vec::new(),
+        search_i18n: search_i18n(site, lang),
+        extra: serde_json::Value::Null,
+    }
+}
+
+/// The view of a content page (home, section, page, standard).
+pub fn page_view<'a>(site: &'a Site, tree: &Tree, lang: &'a str, key: &str, assets: &'a Assets) -> PageView<'a> {
+    let Some((data, is_fallback)) = site.page_for(key, lang) else {
+        return base_view(site, tree, lang, key, "page.html", "page", assets);
+    };
+    let page = &data.page;
+    let (template, kind) = match (key.is_empty(), page.is_section) {
+        (true, _) => ("home.html", "home"),
+        (false, true) => ("section.html", "section"),
+        (false, false) => ("page.html", "page"),
+    };
+    let template = page.fm.template.as_ref().map(|t| t.get_ref().as_str()).unwrap_or(template);
+    let mut view = base_view(site, tree, lang, key, template, kind, assets);
+    let pretty = site.config.pretty_urls;
+    view.crumbs = tree.ancestors(key).iter().map(|n| Link { title: n.title.clone(), href: relative_href(key, &n.key, pretty) }).collect();
+    let (prev, next) = tree.neighbours(key);
+    view.prev = prev.map(|n| Link { title: n.title.clone(), href: relative_href(key, &n.key, pretty) });
+    view.next = next.map(|n| Link { title: n.title.clone(), href: relative_href(key, &n.key, pretty) });
+    if let Some(node) = tree.get(key) {
+        view.children = node
+            .children
+            .iter()
+            .map(|&c| &tree.nodes[c])
+            .map(|n| Card { title: n.title.clone(), href: relative_href(key, &n.key, pretty), description: n.description.clone() })
+            .collect();
+    }
+    view.page = PageBody {
+        title: page.fm.title.clone(),
+        description: page.fm.description.clone().unwrap_or_default(),
+        html: data.rendered.html.clone(),
+        toc: data.rendered.toc.clone(),
+        is_fallback,
+        standards: badges(site, key, lang, page.fm.standards.iter().map(|s| s.get_ref().as_str())),
+    };
+    view
+}
+
+/// Badges linking the standards a page cites.
+pub fn badges<'a>(site: &Site, from_key: &str, lang: &str, ids: impl Iterator<Item = &'a str>) -> Vec<Badge> {
+    ids.filter_map(|id| site.standards.standards.get(id))
+        .map(|s| Badge {
+            id: s.id.clone(),
+            title: site.page_for(&s.key, lang).map(|(d, _)| d.page.fm.title.clone()).unwrap_or_default(),
+            href: relative_href(from_key, &s.key, site.config.pretty_urls),
+        })
+        .collect()
+}
+
+/// A page that does not come from Markdown (search, forms index, 404).
+pub fn generated_view<'a>(site: &'a Site, tree: &Tree, lang: &'a str, key: &str, template: &str, title: String, assets: &'a Assets) -> PageView<'a> {
+    let mut view = base_view(site, tree, lang, key, template, "generated", assets);
+    view.page.title = title;
+    if !key.is_empty() {
+        view.crumbs = vec![Link { title: tree.get("").map(|n| n.title.clone()).unwrap_or_default(), href: relative_href(key, "", site.config.pretty_urls) }];
+    }
+    view
+}
+
+/// The language chooser at the top of the output.
+pub fn chooser_view<'a>(site: &'a Site, assets: &'a Assets) -> serde_json::Value {
+    let file = site.index_file();
+    let langs: Vec<LangLink> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| LangLink {
+            code: l.clone(),
+            name: site.i18n.t(l, "lang.name"),
+            href: format!("{l}/{file}"),
+            current: false,
+            choose: site.i18n.t(l, "languages.title"),
+        })
+        .collect();
+    serde_json::json!({
+        "template": "languages.html",
+        "lang": site.config.default_language,
+        "site_title": site.config.text(&site.config.title, &site.config.default_language),
+        "assets": assets,
+        "languages": langs,
+    })
+}

@@ -1,0 +1,10 @@
+/* Oberih page script: small enhancements only; every page works without it. */
+(function () {
+  "use strict";
+  // Focus the main content when the skip link is used, so screen readers start there.
+  var skip = document.querySelector(".skip-link");
+  var main = document.getElementById("main");
+  if (skip && main) {
+    skip.addEventListener("click", function () { main.focus(); });
+  }
+})();
