@@ -1,1 +1,105 @@
-//! Search.
+//! Full-text search that works offline and from `file://`.
+//!
+//! One index per site language, built here and queried by
+//! `themes/default/runtime/search.js`. Because `fetch`, modules and workers
+//! all fail on `file://`, every index file is a classic script that hands its
+//! data to the client by calling `OberihSearch.register(kind, n, data)`; the
+//! client inserts `<script src>` elements for the files a query needs.
+//!
+//! # Analysis
+//!
+//! [`normalize`], [`tokenize`] and the analysers in [`language`] (uk-light in
+//! [`stem_uk`] for Cyrillic words, elasticlunr's English stemmer for Latin
+//! ones) are mirrored exactly in `search.js`; the vectors in
+//! `tests/search/uk_stems.toml` are run through both and must agree. Any change
+//! here needs the same change there and a new [`shard::FORMAT`] or analyser
+//! name.
+//!
+//! # Use
+//!
+//! The site builder passes one [`SearchDoc`] per heading section (guidance
+//! pages) or per page (standards, forms), in site-tree order, and writes the
+//! returned files under `<lang>/search/`:
+//!
+//! ```
+//! use oberih::search::{build_index, SearchDoc};
+//! let docs = vec![SearchDoc {
+//!     id: "indicators/debt-bondage/index.html#signs".into(),
+//!     title: "Ознаки боргової кабали".into(),
+//!     breadcrumbs: "Індикатори › Боргова кабала".into(),
+//!     body: "Роботодавець забрав документи…".into(),
+//! }];
+//! let files = build_index("uk", &docs);
+//! assert_eq!(files[0].path, "manifest.js");
+//! ```
+//!
+//! # Files (format 1)
+//!
+//! All are UTF-8 JavaScript, one statement each, with JSON arguments.
+//!
+//! * `manifest.js`: `OberihSearch.register("manifest", 0, {format, lang,
+//!   analyzer, version, docCount, weightScale, fields: [[name, boost]…],
+//!   shards: [[firstTerm, lastTerm]…], docFiles: [firstDocNumber…]})`.
+//!   `version` is a hash of all other files; the client appends `?v=version`
+//!   to their URLs.
+//! * `shard-NN.js` (NN = shard number, at least two digits):
+//!   `register("shard", n, {terms: [[term, title, breadcrumbs, body]…]})`,
+//!   terms sorted by UTF-16 code units, each shard about 32 KB. Each field's
+//!   postings are `delta:weight` items in base 36 joined by commas, where the
+//!   first delta is the document number and the next ones are differences,
+//!   and weight/`weightScale` is elasticlunr's `√count / √fieldLength`.
+//!   A term lies in exactly one shard; shard ranges are ordered and disjoint.
+//! * `docs-NN.js`: `register("docs", n, {first, docs: [[id, title,
+//!   breadcrumbs, text]…]})` for document numbers `first…`, about 32 KB each;
+//!   `text` is the body with whitespace collapsed, cut near 4,000 characters,
+//!   for snippets.
+//!
+//! # Page contract (used by search.js)
+//!
+//! `<body data-lang-root="../../" data-lang="uk">`; the header form
+//! `form.site-search` with `input#search-q` and `div#search-suggest`; on the
+//! search page `div#search-results`; UI strings in
+//! `<script type="application/json" id="search-i18n">` with the keys
+//! `suggestions`, `all_results`, `no_results`, `results_one`, `results_few`,
+//! `results_many`, `results_other`, `loading`, `error`, `empty`, `more`
+//! (`{query}` and `{count}` are replaced). Result links carry
+//! `?highlight=<terms>`, which every page marks inside `<main>`.
+
+pub mod language;
+pub mod normalize;
+pub mod shard;
+pub mod stem_uk;
+pub mod tokenize;
+
+pub use language::{analyze, Analysis, English, Plain, Ukrainian};
+pub use normalize::normalize;
+pub use tokenize::tokenize;
+
+/// One searchable unit: a heading section of a guidance page, or a page.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchDoc {
+    /// Path relative to the language root, with an optional `#anchor`,
+    /// e.g. `indicators/debt-bondage/index.html#signs`.
+    pub id: String,
+    /// Page title, or section heading (boosted ×3).
+    pub title: String,
+    /// Trail of the page, e.g. `Індикатори › Боргова кабала` (boosted ×1.5).
+    pub breadcrumbs: String,
+    /// Plain text of the section.
+    pub body: String,
+}
+
+/// One file of a language's index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchFile {
+    /// Path relative to `<lang>/search/`, e.g. `shard-03.js`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Builds the search index of one language (`"uk"`, `"en"`, or any other
+/// code, which gets plain word matching). The first file is `manifest.js`.
+/// Work is linear in the total text; output depends only on the input.
+pub fn build_index(lang: &str, docs: &[SearchDoc]) -> Vec<SearchFile> {
+    shard::build(lang, docs)
+}

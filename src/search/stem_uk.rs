@@ -1,0 +1,203 @@
+//! uk-light: a small suffix-stripping stemmer for Ukrainian.
+//!
+//! It removes at most one inflectional ending, gated by word length only, so
+//! the forms of a noun or adjective meet at one stem (праця, праці, працею →
+//! прац; примусова, примусового → примусов). It does not conflate verb
+//! paradigms or vowel alternations (Київ/Києва); prefix and typo matching in
+//! the client soften those gaps. The algorithm is data (the tables below) plus
+//! a few lines, mirrored exactly by `stemUk` in `search.js`.
+//!
+//! Steps, on code points (`n` is the current length):
+//! 1. words shorter than 4 are returned unchanged;
+//! 2. reflexive: if `n ≥ 6`, drop a final `ся` or `сь`;
+//! 3. one ending: the first tier whose length gate passes and that holds a
+//!    matching ending removes it (the gates leave at least 3 letters);
+//! 4. adjective suffix: if `n ≥ 5`, drop a final `ов`;
+//! 5. tidy: drop a final `ь`, then collapse a final doubled consonant
+//!    (both only while `n ≥ 4`).
+//!
+//! Two rules go beyond a pure ending list. Step 4 exists because the noun
+//! dative ending `ові` is also the plural of adjectives in `-овий`: without
+//! it примусові would stem to примус but примусова to примусов. With it, all
+//! forms of примусовий, трудовий, розмова, будова meet (and join their root
+//! noun, which is what a searcher wants). The doubled-consonant rule
+//! generalises the `нн` rule of the design (створений/створення) to the
+//! other doublings inflection produces: стаття/статей, пам'ять/пам'яттю,
+//! сіль/сіллю.
+
+/// Ending tiers: (minimum word length, endings), tried longest first.
+const TIERS: &[(usize, &[&str])] = &[
+    (7, &["ього", "ьому"]),
+    (
+        6,
+        &[
+            "ами", "ями", "ими", "іми", "ого", "ому", "ові", "еві", "єві",
+        ],
+    ),
+    (
+        5,
+        &[
+            "ах", "ях", "ам", "ям", "ом", "ем", "єм", "ою", "ею", "єю", "ий", "ій", "їй", "им",
+            "ім", "их", "іх", "ої", "ів", "їв", "ей",
+        ],
+    ),
+    (
+        4,
+        &["а", "я", "о", "е", "є", "у", "ю", "и", "і", "ї", "й", "ь"],
+    ),
+];
+
+const REFLEXIVE: &[&str] = &["ся", "сь"];
+
+/// Consonant letters whose final doubling is collapsed.
+const CONSONANTS: &str = "бвгґджзйклмнпрстфхцчшщ";
+
+fn ends_with(word: &[char], suffix: &str) -> bool {
+    let suffix: Vec<char> = suffix.chars().collect();
+    word.ends_with(&suffix)
+}
+
+/// Removes the first matching suffix of `suffixes` when `word` has at least
+/// `min_len` code points. Returns whether one was removed.
+fn strip_one(word: &mut Vec<char>, min_len: usize, suffixes: &[&str]) -> bool {
+    if word.len() < min_len {
+        return false;
+    }
+    match suffixes.iter().find(|s| ends_with(word, s)) {
+        Some(s) => {
+            word.truncate(word.len() - s.chars().count());
+            true
+        }
+        None => false,
+    }
+}
+
+fn strip_adjective_suffix(word: &mut Vec<char>) {
+    if word.len() >= 5 && ends_with(word, "ов") {
+        word.truncate(word.len() - 2);
+    }
+}
+
+fn tidy(word: &mut Vec<char>) {
+    if word.len() >= 4 && word.last() == Some(&'ь') {
+        word.pop();
+    }
+    let n = word.len();
+    if n >= 4 && word[n - 1] == word[n - 2] && CONSONANTS.contains(word[n - 1]) {
+        word.pop();
+    }
+}
+
+/// Stems one normalised, lower-case Ukrainian word.
+pub fn stem(word: &str) -> String {
+    let mut w: Vec<char> = word.chars().collect();
+    if w.len() < 4 {
+        return word.to_string();
+    }
+    strip_one(&mut w, 6, REFLEXIVE);
+    for (min_len, endings) in TIERS {
+        if strip_one(&mut w, *min_len, endings) {
+            break;
+        }
+    }
+    strip_adjective_suffix(&mut w);
+    tidy(&mut w);
+    w.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stem;
+
+    fn same_stem(words: &[&str], expected: &str) {
+        for w in words {
+            assert_eq!(stem(w), expected, "stem of {w}");
+        }
+    }
+
+    #[test]
+    fn noun_forms_meet() {
+        same_stem(
+            &[
+                "праця",
+                "праці",
+                "працю",
+                "працею",
+                "праць",
+                "працями",
+                "працях",
+            ],
+            "прац",
+        );
+        same_stem(
+            &[
+                "документ",
+                "документа",
+                "документи",
+                "документів",
+                "документами",
+            ],
+            "документ",
+        );
+        same_stem(&["мова", "мови", "мовою", "мовами", "мовах"], "мов");
+    }
+
+    #[test]
+    fn adjective_forms_meet() {
+        same_stem(
+            &[
+                "примусова",
+                "примусовий",
+                "примусового",
+                "примусовому",
+                "примусовою",
+                "примусових",
+                "примусові",
+                "примусово",
+            ],
+            "примус",
+        );
+        same_stem(&["трудова", "трудові", "трудових"], "труд");
+        same_stem(&["синій", "синього", "синьому"], "син");
+    }
+
+    #[test]
+    fn doubled_consonants_collapse() {
+        same_stem(&["вербування", "вербуванням", "вербуванні"], "вербуван");
+        same_stem(&["стаття", "статті", "статтею", "статей"], "стат");
+        same_stem(&["пам'ять", "пам'яті", "пам'яттю"], "пам'ят");
+    }
+
+    #[test]
+    fn nouns_in_ova_meet_despite_dative_ending() {
+        same_stem(&["розмова", "розмові", "розмов", "розмовами"], "розм");
+        same_stem(&["будова", "будові", "будовою"], "буд");
+        same_stem(&["умова", "умові", "умов", "умовами"], "умов");
+    }
+
+    #[test]
+    fn short_words_are_untouched() {
+        assert_eq!(stem("мов"), "мов");
+        assert_eq!(stem("ім'я"), "ім'");
+        assert_eq!(stem(""), "");
+    }
+
+    #[test]
+    fn reflexive_needs_six_letters() {
+        assert_eq!(stem("звертатися"), "звертат");
+        assert_eq!(stem("десь"), "дес");
+    }
+
+    #[test]
+    fn gates_keep_three_letters() {
+        // "ами" needs n ≥ 6, so a five-letter word falls through to "и".
+        assert_eq!(stem("рами"), "рам");
+        assert_eq!(stem("мами"), "мам");
+    }
+
+    #[test]
+    fn ghe_with_upturn_survives() {
+        same_stem(&["ґрунт", "ґрунту", "ґрунтом"], "ґрунт");
+        assert_ne!(stem("ґрунт"), stem("грунт"));
+    }
+}
