@@ -1,0 +1,1010 @@
+//! The type checker. It reports every problem it finds (not only the first), each at the span
+//! of the part of the expression that is wrong, and avoids follow-on errors: once a part is
+//! wrong, its type is "unknown" and fits anywhere.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::ast::{BinOp, Expr, ExprKind, Func, Span, UnOp};
+use super::eval::parse_date;
+use super::{suggest, ExprError};
+
+/// The type of a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Type {
+    Bool,
+    Number,
+    Text,
+    Date,
+    /// The answer of a multi_choice question.
+    Set,
+    /// Only the literal `null` (or an expression that is always null) has this type.
+    Null,
+}
+
+impl Type {
+    /// The type with an article, for messages: "a number", "text".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Type::Bool => "a true/false value",
+            Type::Number => "a number",
+            Type::Text => "text",
+            Type::Date => "a date",
+            Type::Set => "a set of choices",
+            Type::Null => "null",
+        }
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Type::Bool => "true/false",
+            Type::Number => "number",
+            Type::Text => "text",
+            Type::Date => "date",
+            Type::Set => "set of choices",
+            Type::Null => "null",
+        })
+    }
+}
+
+/// What an id stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IdKind {
+    /// text and long_text questions.
+    Text,
+    /// integer and decimal questions.
+    Number,
+    Date,
+    /// A choice question with its option values.
+    Choice {
+        values: Vec<String>,
+    },
+    /// A multi_choice question with its option values.
+    MultiChoice {
+        values: Vec<String>,
+    },
+    /// A calculate with the type its expression was checked to have.
+    Calculate(Type),
+    /// A repeat section: only `any(id, …)` and `count(id, …)` read it.
+    Repeat,
+}
+
+/// An id known to the scope.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdInfo {
+    pub kind: IdKind,
+    /// The repeat section the question belongs to, if any. Such a question can be read only
+    /// inside `any`/`count` over that section, or from an expression of the same section
+    /// ([`Scope::context_repeat`]).
+    pub repeat: Option<String>,
+}
+
+impl IdInfo {
+    pub fn new(kind: IdKind) -> Self {
+        IdInfo { kind, repeat: None }
+    }
+
+    pub fn in_repeat(mut self, repeat: &str) -> Self {
+        self.repeat = Some(repeat.to_string());
+        self
+    }
+}
+
+/// Why the caller refuses a reference (e.g. a `relevant` that looks at a later question).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Denied {
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// The names an expression may use, supplied by the caller (the form validator).
+pub trait Scope {
+    /// The id's kind, or `None` if there is no such id.
+    fn lookup(&self, id: &str) -> Option<IdInfo>;
+    /// Every id, for "did you mean" hints.
+    fn ids(&self) -> Vec<String>;
+    /// Whether the expression may read `id` here. Called for every reference.
+    fn access(&self, _id: &str) -> Result<(), Denied> {
+        Ok(())
+    }
+    /// The question `.` stands for; `None` where `.` means nothing (an outcome, an indicator).
+    fn current(&self) -> Option<IdInfo> {
+        None
+    }
+    /// The repeat section the expression belongs to, if any.
+    fn context_repeat(&self) -> Option<String> {
+        None
+    }
+    /// The dimensions of the form's indicators; if given, `dim_positive('x')` must name one.
+    fn dimensions(&self) -> Option<Vec<String>> {
+        None
+    }
+}
+
+/// A [`Scope`] held in a map; enough for tests and simple callers.
+#[derive(Debug, Clone, Default)]
+pub struct SimpleScope {
+    pub ids: BTreeMap<String, IdInfo>,
+    /// The id of the question `.` stands for.
+    pub current: Option<String>,
+    pub context_repeat: Option<String>,
+    pub dimensions: Option<Vec<String>>,
+    /// Ids that may not be read here, with the reason.
+    pub denied: BTreeMap<String, String>,
+}
+
+impl SimpleScope {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn with(mut self, id: &str, kind: IdKind) -> Self {
+        self.ids.insert(id.to_string(), IdInfo::new(kind));
+        self
+    }
+
+    pub fn insert(&mut self, id: &str, info: IdInfo) {
+        self.ids.insert(id.to_string(), info);
+    }
+}
+
+impl Scope for SimpleScope {
+    fn lookup(&self, id: &str) -> Option<IdInfo> {
+        self.ids.get(id).cloned()
+    }
+    fn ids(&self) -> Vec<String> {
+        self.ids.keys().cloned().collect()
+    }
+    fn access(&self, id: &str) -> Result<(), Denied> {
+        match self.denied.get(id) {
+            Some(why) => Err(Denied {
+                message: why.clone(),
+                help: None,
+            }),
+            None => Ok(()),
+        }
+    }
+    fn current(&self) -> Option<IdInfo> {
+        self.lookup(self.current.as_deref()?)
+    }
+    fn context_repeat(&self) -> Option<String> {
+        self.context_repeat.clone()
+    }
+    fn dimensions(&self) -> Option<Vec<String>> {
+        self.dimensions.clone()
+    }
+}
+
+/// Checks `expr` against `scope`. With `expected = Some(Type::Bool)` the expression must be a
+/// condition. Returns the expression's type, or every error found.
+pub fn check(
+    expr: &Expr,
+    scope: &dyn Scope,
+    expected: Option<Type>,
+) -> Result<Type, Vec<ExprError>> {
+    let mut c = Checker {
+        scope,
+        errors: Vec::new(),
+        looping: None,
+    };
+    let ty = c.expr(expr);
+    if let (Some(want), Some(got)) = (expected, ty.t) {
+        if got != want && got != Type::Null {
+            c.errors.push(expected_error(expr, want, &ty));
+        }
+    }
+    match (c.errors.is_empty(), ty.t) {
+        (true, Some(t)) => Ok(t),
+        (true, None) => Ok(Type::Null),
+        (false, _) => Err(c.errors),
+    }
+}
+
+fn expected_error(expr: &Expr, want: Type, got: &Ty) -> ExprError {
+    let got_t = got.t.unwrap_or(Type::Null);
+    if want == Type::Bool {
+        let help = match (&got.choices, got_t) {
+            (Some(c), _) => format!(
+                "compare it, e.g. `{} = '{}'`",
+                c.owner,
+                c.values.first().map_or("", |s| s)
+            ),
+            (None, Type::Set) => "test one option with selected(q, 'value')".to_string(),
+            (None, Type::Number) => "compare it, e.g. `. > 0`".to_string(),
+            _ => "compare it with = or use a function such as answered()".to_string(),
+        };
+        ExprError::new(
+            expr.span,
+            format!(
+                "a condition must be true or false, but this is {}",
+                got_t.describe()
+            ),
+        )
+        .with_help(help)
+    } else {
+        ExprError::new(
+            expr.span,
+            format!(
+                "expected {}, but this is {}",
+                want.describe(),
+                got_t.describe()
+            ),
+        )
+    }
+}
+
+/// A checked type: `t = None` means "already wrong, fits anywhere". `choices` is set for the
+/// answers of choice and multi_choice questions, so literals compared with them can be checked.
+#[derive(Debug, Clone)]
+struct Ty {
+    t: Option<Type>,
+    choices: Option<Choices>,
+}
+
+#[derive(Debug, Clone)]
+struct Choices {
+    owner: String,
+    values: Vec<String>,
+}
+
+impl Ty {
+    fn of(t: Type) -> Ty {
+        Ty {
+            t: Some(t),
+            choices: None,
+        }
+    }
+    fn unknown() -> Ty {
+        Ty {
+            t: None,
+            choices: None,
+        }
+    }
+    fn is(&self, want: Type) -> bool {
+        matches!(self.t, None | Some(Type::Null)) || self.t == Some(want)
+    }
+}
+
+struct Checker<'a> {
+    scope: &'a dyn Scope,
+    errors: Vec<ExprError>,
+    /// The repeat section of the enclosing `any`/`count`.
+    looping: Option<String>,
+}
+
+fn is_date_literal(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Text(s) if parse_date(s).is_some())
+}
+
+fn describe_operand(e: &Expr, t: Type) -> String {
+    match &e.kind {
+        ExprKind::Ref(id) => format!("`{id}` is {}", t.describe()),
+        ExprKind::Current => format!("`.` is {}", t.describe()),
+        _ => format!("this is {}", t.describe()),
+    }
+}
+
+impl Checker<'_> {
+    fn err(&mut self, span: Span, message: impl Into<String>, help: Option<String>) {
+        let mut e = ExprError::new(span, message);
+        e.help = help;
+        self.errors.push(e);
+    }
+
+    fn info_type(&mut self, id: &str, info: &IdInfo, span: Span) -> Ty {
+        let (t, values) = match &info.kind {
+            IdKind::Text => (Type::Text, None),
+            IdKind::Number => (Type::Number, None),
+            IdKind::Date => (Type::Date, None),
+            IdKind::Choice { values } => (Type::Text, Some(values)),
+            IdKind::MultiChoice { values } => (Type::Set, Some(values)),
+            IdKind::Calculate(t) => (*t, None),
+            IdKind::Repeat => {
+                self.err(
+                    span,
+                    format!("`{id}` is a repeat section, not a single answer"),
+                    Some(format!(
+                        "read its entries with any({id}, …) or count({id}, …)"
+                    )),
+                );
+                return Ty::unknown();
+            }
+        };
+        let choices = values.map(|v| Choices {
+            owner: id.to_string(),
+            values: v.clone(),
+        });
+        Ty {
+            t: Some(t),
+            choices,
+        }
+    }
+
+    fn reference(&mut self, id: &str, span: Span) -> Ty {
+        let Some(info) = self.scope.lookup(id) else {
+            let ids = self.scope.ids();
+            let help = if let Some(f) = Func::from_name(id) {
+                Some(format!("{} is a function: write {}", id, f.signature()))
+            } else {
+                suggest(id, ids.iter().map(String::as_str)).map(|s| format!("did you mean `{s}`?"))
+            };
+            self.err(span, format!("unknown question id `{id}`"), help);
+            return Ty::unknown();
+        };
+        if let Err(d) = self.scope.access(id) {
+            self.err(span, d.message, d.help);
+        }
+        if let Some(r) = &info.repeat {
+            let inside =
+                self.looping.as_ref() == Some(r) || self.scope.context_repeat().as_ref() == Some(r);
+            if !inside {
+                self.err(
+                    span,
+                    format!("`{id}` is asked once per entry of the repeat section `{r}`"),
+                    Some(format!("read it inside any({r}, …) or count({r}, …)")),
+                );
+                return Ty::unknown();
+            }
+        }
+        self.info_type(id, &info, span)
+    }
+
+    fn expr(&mut self, e: &Expr) -> Ty {
+        match &e.kind {
+            ExprKind::Number(_) => Ty::of(Type::Number),
+            ExprKind::Text(_) => Ty::of(Type::Text),
+            ExprKind::Bool(_) => Ty::of(Type::Bool),
+            ExprKind::Null => Ty::of(Type::Null),
+            ExprKind::Ref(id) => self.reference(id, e.span),
+            ExprKind::Current => match self.scope.current() {
+                Some(info) => self.info_type(".", &info, e.span),
+                None => {
+                    self.err(
+                        e.span,
+                        "`.` (this question's answer) means nothing here",
+                        Some("use `.` only in a question's own constraint, relevant, alert_if or end_if; elsewhere write the question id".into()),
+                    );
+                    Ty::unknown()
+                }
+            },
+            ExprKind::Unary(UnOp::Neg, x) => {
+                let t = self.expr(x);
+                if !t.is(Type::Number) {
+                    let what = describe_operand(x, t.t.unwrap_or(Type::Null));
+                    self.err(x.span, format!("`-` needs a number, but {what}"), None);
+                }
+                Ty::of(Type::Number)
+            }
+            ExprKind::Unary(UnOp::Not, x) => {
+                let t = self.expr(x);
+                self.want_condition(x, &t, "`not`");
+                Ty::of(Type::Bool)
+            }
+            ExprKind::Binary(op, a, b) => self.binary(*op, a, b),
+            ExprKind::Call {
+                func,
+                args,
+                name_span,
+            } => self.call(*func, args, *name_span, e.span),
+        }
+    }
+
+    fn want_condition(&mut self, e: &Expr, t: &Ty, who: &str) {
+        if !t.is(Type::Bool) {
+            let got = t.t.unwrap_or(Type::Null);
+            let help = match (&t.choices, got) {
+                (Some(c), _) => Some(format!(
+                    "compare it, e.g. `{} = '{}'`",
+                    c.owner,
+                    c.values.first().map_or("", |s| s)
+                )),
+                (None, Type::Number) => Some("compare it, e.g. `x > 0`".to_string()),
+                _ => None,
+            };
+            self.err(
+                e.span,
+                format!(
+                    "{who} needs a condition (true/false), but {}",
+                    describe_operand(e, got)
+                ),
+                help,
+            );
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, a: &Expr, b: &Expr) -> Ty {
+        let (ta, tb) = (self.expr(a), self.expr(b));
+        if op.is_logical() {
+            let who = format!("`{op}`");
+            self.want_condition(a, &ta, &who);
+            self.want_condition(b, &tb, &who);
+            return Ty::of(Type::Bool);
+        }
+        if op.is_arithmetic() {
+            for (x, t) in [(a, &ta), (b, &tb)] {
+                if !t.is(Type::Number) {
+                    let got = t.t.unwrap_or(Type::Null);
+                    let help = match got {
+                        Type::Date => Some(
+                            "dates take no arithmetic; use age_years(date) for an age".to_string(),
+                        ),
+                        Type::Text if matches!(&x.kind, ExprKind::Text(s) if s.parse::<f64>().is_ok()) => {
+                            Some("write the number without quotes".to_string())
+                        }
+                        _ => None,
+                    };
+                    self.err(
+                        x.span,
+                        format!("`{op}` needs numbers, but {}", describe_operand(x, got)),
+                        help,
+                    );
+                }
+            }
+            return Ty::of(Type::Number);
+        }
+        self.comparison(op, a, &ta, b, &tb);
+        Ty::of(Type::Bool)
+    }
+
+    fn comparison(&mut self, op: BinOp, a: &Expr, ta: &Ty, b: &Expr, tb: &Ty) {
+        for x in [a, b] {
+            if x.kind == ExprKind::Null {
+                self.err(
+                    x.span,
+                    "a comparison with null is never true",
+                    Some("to test for an answer, write answered(q) or not answered(q)".into()),
+                );
+                return;
+            }
+        }
+        let (Some(la), Some(lb)) = (ta.t, tb.t) else {
+            return;
+        };
+        if la == Type::Null || lb == Type::Null {
+            return;
+        }
+        for (x, t, other) in [(a, ta, b), (b, tb, a)] {
+            if t.t == Some(Type::Set) {
+                let name = match &x.kind {
+                    ExprKind::Ref(id) => id.clone(),
+                    _ => "q".to_string(),
+                };
+                let example = match &other.kind {
+                    ExprKind::Text(v) => v.clone(),
+                    _ => t
+                        .choices
+                        .as_ref()
+                        .and_then(|c| c.values.first().cloned())
+                        .unwrap_or_default(),
+                };
+                let who = match &x.kind {
+                    ExprKind::Ref(id) => format!("`{id}`"),
+                    ExprKind::Current => "`.`".to_string(),
+                    _ => "this".to_string(),
+                };
+                self.err(
+                    x.span,
+                    format!("{who} holds several choices and cannot be compared with `{op}`"),
+                    Some(format!(
+                        "test one option with selected({name}, '{example}')"
+                    )),
+                );
+                return;
+            }
+        }
+        // A date compared with a text literal: the literal must be a date.
+        for (x, tx, y, ty) in [(a, la, b, lb), (b, lb, a, la)] {
+            if tx == Type::Date && ty == Type::Text {
+                if let ExprKind::Text(s) = &y.kind {
+                    if parse_date(s).is_none() {
+                        self.err(
+                            y.span,
+                            format!("'{s}' is not a date"),
+                            Some("write dates as 'YYYY-MM-DD', e.g. '2010-01-31'".into()),
+                        );
+                    }
+                    return;
+                }
+                let _ = x;
+            }
+        }
+        if la != lb {
+            let help = match (la, &b.kind, &a.kind) {
+                (Type::Number, ExprKind::Text(s), _) if s.parse::<f64>().is_ok() => {
+                    Some(format!("write the number without quotes: {s}"))
+                }
+                (Type::Text, _, ExprKind::Text(s)) if s.parse::<f64>().is_ok() => {
+                    Some(format!("write the number without quotes: {s}"))
+                }
+                _ => Some("values of different types are never converted".to_string()),
+            };
+            self.err(
+                a.span.to(b.span),
+                format!("cannot compare {} with {}", la.describe(), lb.describe()),
+                help,
+            );
+            return;
+        }
+        if op.is_ordering() && !matches!(la, Type::Number | Type::Date) {
+            self.err(
+                a.span.to(b.span),
+                format!("`{op}` compares numbers or dates, not {}", la.describe()),
+                (la == Type::Text).then(|| "use = or != for text".to_string()),
+            );
+            return;
+        }
+        for (t, other) in [(ta, b), (tb, a)] {
+            if let (Some(c), ExprKind::Text(v)) = (&t.choices, &other.kind) {
+                self.choice_value(c, v, other.span);
+            }
+        }
+    }
+
+    fn choice_value(&mut self, c: &Choices, v: &str, span: Span) {
+        if c.values.iter().any(|x| x == v) {
+            return;
+        }
+        let help = match suggest(v, c.values.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean '{s}'?"),
+            None => format!(
+                "the values of {} are {}",
+                c.owner,
+                c.values
+                    .iter()
+                    .map(|v| format!("'{v}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        self.err(
+            span,
+            format!("'{v}' is not a value of {}", c.owner),
+            Some(help),
+        );
+    }
+
+    /// Unifies the types of two branches (`coalesce`, `if`).
+    fn unify(&mut self, a: &Expr, ta: Ty, b: &Expr, tb: Ty) -> Ty {
+        match (ta.t, tb.t) {
+            (None, _) | (Some(Type::Null), _) => tb,
+            (_, None) | (_, Some(Type::Null)) => ta,
+            (Some(x), Some(y)) if x == y => {
+                if ta.choices.is_some() {
+                    if let (Some(c), ExprKind::Text(v)) = (&ta.choices, &b.kind) {
+                        self.choice_value(&c.clone(), v, b.span);
+                    }
+                    ta
+                } else {
+                    tb
+                }
+            }
+            (Some(Type::Date), Some(Type::Text)) if is_date_literal(b) => ta,
+            (Some(Type::Text), Some(Type::Date)) if is_date_literal(a) => tb,
+            (Some(x), Some(y)) => {
+                self.err(
+                    b.span,
+                    format!(
+                        "both values must have the same type, but this is {} and the other is {}",
+                        y.describe(),
+                        x.describe()
+                    ),
+                    Some("values of different types are never converted".to_string()),
+                );
+                Ty::unknown()
+            }
+        }
+    }
+
+    fn need_choice_ref(&mut self, func: Func, arg: &Expr, t: &Ty) {
+        let is_ref = matches!(arg.kind, ExprKind::Ref(_) | ExprKind::Current);
+        let ok = t.t.is_none() || (is_ref && t.choices.is_some());
+        if !ok {
+            self.err(
+                arg.span,
+                format!(
+                    "{}() needs the id of a choice or multi_choice question",
+                    func.name()
+                ),
+                Some(format!("write {}", func.signature())),
+            );
+        }
+    }
+
+    fn call(&mut self, func: Func, args: &[Expr], name_span: Span, span: Span) -> Ty {
+        if args.len() != func.arity() {
+            // The parser guarantees arity; a hand-built tree may not.
+            self.err(
+                span,
+                format!("{}() takes {} arguments", func.name(), func.arity()),
+                None,
+            );
+            return Ty::unknown();
+        }
+        match func {
+            Func::Selected => {
+                let tq = self.expr(&args[0]);
+                let tv = self.expr(&args[1]);
+                let ok = tq.t.is_none() || (tq.choices.is_some() || tq.t == Some(Type::Set));
+                if !ok {
+                    self.err(
+                        args[0].span,
+                        "selected() needs a choice or multi_choice question",
+                        Some(format!("write {}", func.signature())),
+                    );
+                }
+                if !tv.is(Type::Text) {
+                    self.err(
+                        args[1].span,
+                        "the option of selected() must be text in quotes",
+                        Some("write selected(q, 'value')".into()),
+                    );
+                } else if let (Some(c), ExprKind::Text(v)) = (&tq.choices, &args[1].kind) {
+                    self.choice_value(&c.clone(), v, args[1].span);
+                }
+                Ty::of(Type::Bool)
+            }
+            Func::CountSelected => {
+                let t = self.expr(&args[0]);
+                self.need_choice_ref(func, &args[0], &t);
+                Ty::of(Type::Number)
+            }
+            Func::IsMissing => {
+                let t = self.expr(&args[0]);
+                self.need_choice_ref(func, &args[0], &t);
+                Ty::of(Type::Bool)
+            }
+            Func::Answered => {
+                self.expr(&args[0]);
+                Ty::of(Type::Bool)
+            }
+            Func::Coalesce => {
+                let ta = self.expr(&args[0]);
+                let tb = self.expr(&args[1]);
+                self.unify(&args[0], ta, &args[1], tb)
+            }
+            Func::If => {
+                let tc = self.expr(&args[0]);
+                self.want_condition(&args[0], &tc, "the first argument of if()");
+                let ta = self.expr(&args[1]);
+                let tb = self.expr(&args[2]);
+                self.unify(&args[1], ta, &args[2], tb)
+            }
+            Func::Today => Ty::of(Type::Date),
+            Func::AgeYears => {
+                let t = self.expr(&args[0]);
+                if !t.is(Type::Date) && !is_date_literal(&args[0]) {
+                    let got = t.t.unwrap_or(Type::Null);
+                    self.err(
+                        args[0].span,
+                        format!(
+                            "age_years() needs a date, but {}",
+                            describe_operand(&args[0], got)
+                        ),
+                        None,
+                    );
+                }
+                Ty::of(Type::Number)
+            }
+            Func::Length => {
+                let t = self.expr(&args[0]);
+                if !t.is(Type::Text) {
+                    let got = t.t.unwrap_or(Type::Null);
+                    self.err(
+                        args[0].span,
+                        format!(
+                            "length() needs text, but {}",
+                            describe_operand(&args[0], got)
+                        ),
+                        None,
+                    );
+                }
+                Ty::of(Type::Number)
+            }
+            Func::Any | Func::Count => {
+                self.repeat(func, &args[0], &args[1], name_span);
+                Ty::of(if func == Func::Any {
+                    Type::Bool
+                } else {
+                    Type::Number
+                })
+            }
+            Func::StrongCount | Func::MediumCount | Func::WeakCount | Func::UnknownCount => {
+                Ty::of(Type::Number)
+            }
+            Func::DimPositive => {
+                match &args[0].kind {
+                    ExprKind::Text(d) => {
+                        if let Some(dims) = self.scope.dimensions() {
+                            if !dims.iter().any(|x| x == d) {
+                                let help = match suggest(d, dims.iter().map(String::as_str)) {
+                                    Some(s) => format!("did you mean '{s}'?"),
+                                    None if dims.is_empty() => {
+                                        "this form has no indicators".to_string()
+                                    }
+                                    None => format!(
+                                        "the dimensions are {}",
+                                        dims.iter()
+                                            .map(|v| format!("'{v}'"))
+                                            .collect::<Vec<_>>()
+                                            .join(", ")
+                                    ),
+                                };
+                                self.err(
+                                    args[0].span,
+                                    format!("'{d}' is not a dimension of this form's indicators"),
+                                    Some(help),
+                                );
+                            }
+                        }
+                    }
+                    _ => {
+                        self.expr(&args[0]);
+                        self.err(
+                            args[0].span,
+                            "dim_positive() needs the dimension's name in quotes",
+                            Some("write dim_positive('exploitation')".into()),
+                        );
+                    }
+                }
+                Ty::of(Type::Bool)
+            }
+        }
+    }
+
+    fn repeat(&mut self, func: Func, repeat: &Expr, cond: &Expr, name_span: Span) {
+        if self.looping.is_some() {
+            self.err(
+                name_span,
+                format!(
+                    "{}() cannot be used inside another any() or count()",
+                    func.name()
+                ),
+                None,
+            );
+            self.expr(cond);
+            return;
+        }
+        let ExprKind::Ref(r) = &repeat.kind else {
+            self.err(
+                repeat.span,
+                format!(
+                    "the first argument of {}() must be a repeat section id",
+                    func.name()
+                ),
+                None,
+            );
+            return;
+        };
+        let ok = match self.scope.lookup(r) {
+            Some(IdInfo {
+                kind: IdKind::Repeat,
+                ..
+            }) => {
+                if let Err(d) = self.scope.access(r) {
+                    self.err(repeat.span, d.message, d.help);
+                }
+                true
+            }
+            Some(_) => {
+                self.err(
+                    repeat.span,
+                    format!("`{r}` is not a repeat section"),
+                    Some(self.repeat_help(r)),
+                );
+                false
+            }
+            None => {
+                self.err(
+                    repeat.span,
+                    format!("unknown repeat section `{r}`"),
+                    Some(self.repeat_help(r)),
+                );
+                false
+            }
+        };
+        let saved = self.looping.replace(r.clone());
+        let t = self.expr(cond);
+        self.want_condition(
+            cond,
+            &t,
+            &format!("the second argument of {}()", func.name()),
+        );
+        self.looping = saved;
+        let _ = ok;
+    }
+
+    fn repeat_help(&self, r: &str) -> String {
+        let repeats: Vec<String> = self
+            .scope
+            .ids()
+            .into_iter()
+            .filter(|id| {
+                matches!(
+                    self.scope.lookup(id),
+                    Some(IdInfo {
+                        kind: IdKind::Repeat,
+                        ..
+                    })
+                )
+            })
+            .collect();
+        match suggest(r, repeats.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None if repeats.is_empty() => "this form has no repeat sections".to_string(),
+            None => format!("the repeat sections are {}", repeats.join(", ")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forms::expr::parse;
+
+    fn yn() -> Vec<String> {
+        ["yes", "no", "dk", "refused"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    fn scope() -> SimpleScope {
+        let mut s = SimpleScope::new()
+            .with("age", IdKind::Number)
+            .with("name", IdKind::Text)
+            .with("dob", IdKind::Date)
+            .with("owes_debt", IdKind::Choice { values: yn() })
+            .with(
+                "docs",
+                IdKind::MultiChoice {
+                    values: vec!["passport".into(), "id_card".into()],
+                },
+            )
+            .with("flag", IdKind::Calculate(Type::Bool))
+            .with("jobs", IdKind::Repeat);
+        s.insert(
+            "paid",
+            IdInfo::new(IdKind::Choice { values: yn() }).in_repeat("jobs"),
+        );
+        s.dimensions = Some(vec![
+            "exploitation".into(),
+            "coercion_at_destination".into(),
+        ]);
+        s
+    }
+
+    fn ok(src: &str) -> Type {
+        check(&parse(src).unwrap(), &scope(), None).unwrap_or_else(|e| panic!("{src}: {e:?}"))
+    }
+
+    fn errs(src: &str, want: Option<Type>) -> Vec<ExprError> {
+        check(&parse(src).unwrap(), &scope(), want).expect_err(src)
+    }
+
+    fn one(src: &str) -> ExprError {
+        let mut e = errs(src, None);
+        assert_eq!(e.len(), 1, "{src}: {e:?}");
+        e.remove(0)
+    }
+
+    #[test]
+    fn types_of_well_formed_expressions() {
+        assert_eq!(ok("age + 1"), Type::Number);
+        assert_eq!(ok("owes_debt = 'yes' and age >= 18"), Type::Bool);
+        assert_eq!(ok("coalesce(age, 0)"), Type::Number);
+        assert_eq!(ok("if(flag, name, 'x')"), Type::Text);
+        assert_eq!(ok("coalesce(dob, '2000-01-01')"), Type::Date);
+        assert_eq!(ok("dob < '2010-01-01'"), Type::Bool);
+        assert_eq!(ok("count(jobs, paid = 'no')"), Type::Number);
+        assert_eq!(ok("strong_count + unknown_count()"), Type::Number);
+        assert_eq!(ok("dim_positive('exploitation')"), Type::Bool);
+        assert_eq!(ok("null"), Type::Null);
+    }
+
+    #[test]
+    fn unknown_choice_value_suggests_the_closest() {
+        let e = one("owes_debt = 'yse'");
+        assert_eq!(
+            e.to_string(),
+            "'yse' is not a value of owes_debt; did you mean 'yes'?"
+        );
+        assert_eq!(e.span, Span::new(12, 17));
+        let e = one("selected(docs, 'pasport')");
+        assert!(e.to_string().contains("did you mean 'passport'?"));
+        let e = one("owes_debt = 'maybe'");
+        assert!(e.help.unwrap().contains("'yes', 'no', 'dk', 'refused'"));
+    }
+
+    #[test]
+    fn type_mismatch_is_an_error() {
+        let e = one("age = 'x'");
+        assert_eq!(e.message, "cannot compare a number with text");
+        assert_eq!(e.span, Span::new(0, 9));
+        assert!(one("age = '14'").help.unwrap().contains("without quotes"));
+        assert!(one("name < 'b'").message.contains("numbers or dates"));
+        assert!(one("dob < '2010-02-30'").message.contains("not a date"));
+        assert!(one("docs = 'passport'")
+            .help
+            .unwrap()
+            .contains("selected(docs, 'passport')"));
+        assert!(one("age = null").message.contains("never true"));
+        assert!(one("name + 1").message.contains("needs numbers"));
+        assert!(one("if(age, 1, 2)").message.contains("condition"));
+        assert!(one("coalesce(age, 'x')").message.contains("same type"));
+    }
+
+    #[test]
+    fn several_errors_are_reported_together() {
+        let e = errs("agee > 1 and owes_debt = 'yse'", None);
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[0].help.as_deref(), Some("did you mean `age`?"));
+        assert_eq!(e[1].span.start, 25);
+    }
+
+    #[test]
+    fn conditions_must_be_boolean() {
+        let e = errs("age + 1", Some(Type::Bool));
+        assert!(e[0]
+            .message
+            .starts_with("a condition must be true or false, but this is a number"));
+        let e = errs("owes_debt", Some(Type::Bool));
+        assert!(e[0].help.as_deref().unwrap().contains("owes_debt = 'yes'"));
+        assert!(check(&parse("age > 1").unwrap(), &scope(), Some(Type::Bool)).is_ok());
+        let e = errs("age", Some(Type::Text));
+        assert_eq!(e[0].message, "expected text, but this is a number");
+    }
+
+    #[test]
+    fn current_needs_a_question() {
+        assert!(one(". > 3").message.contains("`.`"));
+        let mut s = scope();
+        s.current = Some("age".into());
+        assert_eq!(
+            check(&parse(". >= 0").unwrap(), &s, Some(Type::Bool)),
+            Ok(Type::Bool)
+        );
+    }
+
+    #[test]
+    fn repeats() {
+        assert!(one("paid = 'no'").help.unwrap().contains("any(jobs"));
+        assert!(one("jobs").message.contains("repeat section"));
+        assert!(one("any(age, true)").message.contains("not a repeat"));
+        assert!(one("any(jbos, true)").help.unwrap().contains("`jobs`"));
+        assert!(one("any(jobs, count(jobs, true) > 1)")
+            .message
+            .contains("inside another"));
+        assert!(one("any(jobs, paid)").message.contains("condition"));
+        let mut s = scope();
+        s.context_repeat = Some("jobs".into());
+        assert!(check(&parse("paid = 'no'").unwrap(), &s, None).is_ok());
+    }
+
+    #[test]
+    fn access_rules_come_from_the_caller() {
+        let mut s = scope();
+        s.denied.insert("age".into(), "`age` is asked later".into());
+        let e = check(&parse("x = 1 or age > 3").unwrap(), &s, None).unwrap_err();
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[1].message, "`age` is asked later");
+        assert_eq!(e[1].span, Span::new(9, 12));
+    }
+
+    #[test]
+    fn functions_check_their_arguments() {
+        assert!(one("is_missing(age)").message.contains("choice"));
+        assert!(one("count_selected(name)").message.contains("choice"));
+        assert!(one("selected(name, 'x')").message.contains("choice"));
+        assert!(one("age_years(name)").message.contains("date"));
+        assert!(one("length(age)").message.contains("text"));
+        assert!(one("dim_positive('exploitaton')")
+            .help
+            .unwrap()
+            .contains("'exploitation'"));
+        assert!(one("dim_positive(name)").message.contains("in quotes"));
+        assert!(one("today").help.unwrap().contains("today()"));
+    }
+}

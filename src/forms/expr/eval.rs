@@ -1,0 +1,848 @@
+//! The evaluator: values, the environment an expression reads, the ILO dimension rule, and
+//! [`eval`]. Evaluation is total: it never fails and never panics; anything undefined is `null`.
+//! `themes/default/runtime/expr.js` implements exactly the same rules (see the module docs).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::ast::{BinOp, Expr, ExprKind, Func, UnOp};
+
+/// A runtime value. Answers arrive as values (from the page, a saved record, or a test case):
+/// text and choice answers are `Text`, numbers `Number`, dates `Date` (ISO `YYYY-MM-DD`),
+/// multi_choice answers `Set`.
+///
+/// Serde: `null`, booleans, numbers, strings and arrays of strings map to `Null`, `Bool`,
+/// `Number`, `Text` and `Set`; a TOML date (`dob = 1990-05-01`) becomes `Date`. A date in JSON is
+/// a string and arrives as `Text`, which is fine: the evaluator treats `Text` and `Date` alike and
+/// checks the ISO form wherever a date is needed. `Date` serialises as its string.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Value {
+    #[default]
+    Null,
+    Bool(bool),
+    Number(f64),
+    Text(String),
+    Date(String),
+    Set(Vec<String>),
+}
+
+impl Value {
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// The truth of a condition: only `true` is true; `false` and `null` are not.
+    pub fn is_true(&self) -> bool {
+        matches!(self, Value::Bool(true))
+    }
+
+    /// The string of a `Text` or `Date`.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Text(s) | Value::Date(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The value as JSON, the shape `expr.js` uses (dates as strings, sets as arrays).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// An answer as the expression sees it: an empty text or an empty set is no answer.
+    fn normalized(self) -> Value {
+        match &self {
+            Value::Text(s) if s.is_empty() => Value::Null,
+            Value::Set(v) if v.is_empty() => Value::Null,
+            _ => self,
+        }
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+impl From<f64> for Value {
+    fn from(n: f64) -> Self {
+        Value::Number(n)
+    }
+}
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::Text(s.to_string())
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("null"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Number(n) => f.write_str(&super::format_number(*n)),
+            Value::Text(s) => write!(f, "'{s}'"),
+            Value::Date(s) => write!(f, "date {s}"),
+            Value::Set(v) => write!(
+                f,
+                "[{}]",
+                v.iter()
+                    .map(|s| format!("'{s}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Null => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => s.serialize_i64(*n as i64),
+            Value::Number(n) => s.serialize_f64(*n),
+            Value::Text(t) | Value::Date(t) => s.serialize_str(t),
+            Value::Set(v) => v.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+/// The key under which the `toml` crate hands a datetime to serde.
+const TOML_DATETIME_KEY: &str = "$__toml_private_datetime";
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("null, a boolean, a number, a string, a date or a list of strings")
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::Number(n as f64))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::Number(n as f64))
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+        Ok(Value::Number(n))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::Text(s.to_string()))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::Text(s))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(s) = seq.next_element::<String>()? {
+            out.push(s);
+        }
+        Ok(Value::Set(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        match map.next_key::<String>()? {
+            Some(k) if k == TOML_DATETIME_KEY => {
+                let s: String = map.next_value()?;
+                if parse_date(&s).is_some() {
+                    Ok(Value::Date(s))
+                } else {
+                    Err(de::Error::custom(format!(
+                        "`{s}` is not a date (YYYY-MM-DD)"
+                    )))
+                }
+            }
+            _ => Err(de::Error::custom("a table is not an answer value")),
+        }
+    }
+}
+
+/// Parses a strict ISO date `YYYY-MM-DD` (a real calendar day) into (year, month, day).
+pub fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days).contains(&d).then_some((y as i32, m, d))
+}
+
+/// Whole years from `birth` to `today`: the birthday must have been reached (someone born on
+/// 29 February turns a year older on 1 March in common years). Negative if `birth` is later.
+pub fn age_years(birth: (i32, u32, u32), today: (i32, u32, u32)) -> i32 {
+    let mut years = today.0 - birth.0;
+    if (today.1, today.2) < (birth.1, birth.2) {
+        years -= 1;
+    }
+    years
+}
+
+/// How strong an indicator is, in the ILO/EC operational indicators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Strength {
+    Strong,
+    Medium,
+    Weak,
+}
+
+/// An indicator that fired (its `when` was true and it is relevant).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FiredIndicator {
+    pub dimension: String,
+    pub strength: Strength,
+}
+
+/// When a dimension counts as positive: any one combination is enough. See [`Combination`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DimensionRule {
+    pub any_of: Vec<Combination>,
+}
+
+/// Minimum numbers of fired indicators in one dimension. It holds when there are at least
+/// `strong` strong, `medium` medium and `weak` weak indicators, and the medium and weak ones left
+/// over after those make at least `medium_or_weak`:
+/// `s >= strong && m >= medium && w >= weak && (m - medium) + (w - weak) >= medium_or_weak`.
+/// A stronger indicator never stands in for a weaker one (the default rule does not need it).
+/// A combination of all zeros holds even with no indicators at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Combination {
+    pub strong: u32,
+    pub medium: u32,
+    pub weak: u32,
+    pub medium_or_weak: u32,
+}
+
+impl Combination {
+    pub fn holds(&self, strong: u32, medium: u32, weak: u32) -> bool {
+        strong >= self.strong
+            && medium >= self.medium
+            && weak >= self.weak
+            && (medium - self.medium) + (weak - self.weak) >= self.medium_or_weak
+    }
+}
+
+/// The ILO/EC rule (operational indicators, 2009): a dimension is positive with at least
+/// 2 strong; or 1 strong and 1 medium or weak; or 3 medium; or 2 medium and 1 weak.
+impl Default for DimensionRule {
+    fn default() -> Self {
+        let c = |strong, medium, weak, medium_or_weak| Combination {
+            strong,
+            medium,
+            weak,
+            medium_or_weak,
+        };
+        DimensionRule {
+            any_of: vec![c(2, 0, 0, 0), c(1, 0, 0, 1), c(0, 3, 0, 0), c(0, 2, 1, 0)],
+        }
+    }
+}
+
+impl DimensionRule {
+    pub fn is_positive(&self, strong: u32, medium: u32, weak: u32) -> bool {
+        self.any_of.iter().any(|c| c.holds(strong, medium, weak))
+    }
+
+    /// Applies the rule to the indicators of `dimension` among `fired`.
+    pub fn dimension_positive(&self, dimension: &str, fired: &[FiredIndicator]) -> bool {
+        let (mut s, mut m, mut w) = (0, 0, 0);
+        for f in fired.iter().filter(|f| f.dimension == dimension) {
+            match f.strength {
+                Strength::Strong => s += 1,
+                Strength::Medium => m += 1,
+                Strength::Weak => w += 1,
+            }
+        }
+        self.is_positive(s, m, w)
+    }
+}
+
+fn default_rule() -> &'static DimensionRule {
+    static RULE: OnceLock<DimensionRule> = OnceLock::new();
+    RULE.get_or_init(DimensionRule::default)
+}
+
+/// What an expression can read. Implement it over the live answers, or use [`MapEnv`].
+pub trait Env {
+    /// The answer to a question (or a calculate's value). `Null` when the question is not relevant
+    /// or not answered: the caller must never hand out a hidden question's stale answer.
+    fn answer(&self, id: &str) -> Value;
+    /// The value of `.`.
+    fn current(&self) -> Value {
+        Value::Null
+    }
+    /// The id of the question `.` stands for (needed by `is_missing(.)`).
+    fn current_id(&self) -> Option<&str> {
+        None
+    }
+    /// True if `code` is an option of question `id` marked `missing = true` ("doesn't know",
+    /// "prefers not to say").
+    fn is_missing_code(&self, _id: &str, _code: &str) -> bool {
+        false
+    }
+    /// The indicators that fired (relevant ones only).
+    fn indicators(&self) -> &[FiredIndicator] {
+        &[]
+    }
+    /// The number of relevant answers that are missing codes (for `unknown_count`).
+    fn unknown_count(&self) -> usize {
+        0
+    }
+    /// Today's date, `YYYY-MM-DD`; `None` makes `today()` null.
+    fn today(&self) -> Option<&str> {
+        None
+    }
+    fn dimension_rule(&self) -> &DimensionRule {
+        default_rule()
+    }
+    /// The number of entries of a repeat section; `None` when the section is not relevant.
+    fn repeat_len(&self, _repeat: &str) -> Option<usize> {
+        None
+    }
+    /// The answer to `id` in entry `index` of `repeat`, or `None` if `id` is not a question of
+    /// that entry (then the outer answers are read).
+    fn repeat_answer(&self, _repeat: &str, _index: usize, _id: &str) -> Option<Value> {
+        None
+    }
+}
+
+/// An [`Env`] held in maps. Its JSON form is exactly the `env` object that
+/// `themes/default/runtime/expr.js` takes, so one value drives both evaluators:
+///
+/// ```json
+/// { "answers": {"age": 34, "owes_debt": "dk", "docs": ["passport"], "dob": "1990-05-01"},
+///   "current": 34, "current_id": "age",
+///   "missing": {"owes_debt": ["dk", "refused"]},
+///   "indicators": [{"dimension": "exploitation", "strength": "medium"}],
+///   "today": "2026-03-15",
+///   "rule": {"any_of": [{"strong": 2}, {"strong": 1, "medium_or_weak": 1}]},
+///   "repeats": {"jobs": [{"paid": "no", "hours": 70}], "trips": null} }
+/// ```
+///
+/// Absent keys mean: no answers, no current value, no missing codes, no indicators, no date
+/// (`today()` is null), the default rule, and repeats that are not relevant (null).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MapEnv {
+    pub answers: BTreeMap<String, Value>,
+    pub current: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_id: Option<String>,
+    pub missing: BTreeMap<String, Vec<String>>,
+    pub indicators: Vec<FiredIndicator>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub today: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<DimensionRule>,
+    pub repeats: BTreeMap<String, Option<Vec<BTreeMap<String, Value>>>>,
+}
+
+impl MapEnv {
+    fn counts_as_unknown(&self, id: &str, v: &Value) -> bool {
+        match v {
+            Value::Text(s) => self.is_missing_code(id, s),
+            Value::Set(items) => items.iter().any(|s| self.is_missing_code(id, s)),
+            _ => false,
+        }
+    }
+}
+
+impl Env for MapEnv {
+    fn answer(&self, id: &str) -> Value {
+        self.answers.get(id).cloned().unwrap_or_default()
+    }
+    fn current(&self) -> Value {
+        self.current.clone()
+    }
+    fn current_id(&self) -> Option<&str> {
+        self.current_id.as_deref()
+    }
+    fn is_missing_code(&self, id: &str, code: &str) -> bool {
+        self.missing
+            .get(id)
+            .is_some_and(|codes| codes.iter().any(|c| c == code))
+    }
+    fn indicators(&self) -> &[FiredIndicator] {
+        &self.indicators
+    }
+    /// Counts every answer, top level and in every repeat entry, that is a missing code (or a
+    /// set holding one).
+    fn unknown_count(&self) -> usize {
+        let top = self
+            .answers
+            .iter()
+            .filter(|(id, v)| self.counts_as_unknown(id, v))
+            .count();
+        let rows: usize = self
+            .repeats
+            .values()
+            .flatten()
+            .flatten()
+            .map(|row| {
+                row.iter()
+                    .filter(|(id, v)| self.counts_as_unknown(id, v))
+                    .count()
+            })
+            .sum();
+        top + rows
+    }
+    fn today(&self) -> Option<&str> {
+        self.today.as_deref()
+    }
+    fn dimension_rule(&self) -> &DimensionRule {
+        self.rule.as_ref().unwrap_or_else(|| default_rule())
+    }
+    fn repeat_len(&self, repeat: &str) -> Option<usize> {
+        self.repeats.get(repeat)?.as_ref().map(Vec::len)
+    }
+    fn repeat_answer(&self, repeat: &str, index: usize, id: &str) -> Option<Value> {
+        self.repeats
+            .get(repeat)?
+            .as_ref()?
+            .get(index)?
+            .get(id)
+            .cloned()
+    }
+}
+
+/// Evaluates `expr`. Never fails: anything undefined (a null operand, a division by zero, a
+/// value of the wrong kind in an unchecked expression) gives `Null`.
+pub fn eval(expr: &Expr, env: &dyn Env) -> Value {
+    Evaluator {
+        env,
+        rows: Vec::new(),
+    }
+    .eval(expr)
+}
+
+/// Evaluates a condition (`relevant`, `when`, `constraint`, …): true only if the value is `true`.
+pub fn eval_condition(expr: &Expr, env: &dyn Env) -> bool {
+    eval(expr, env).is_true()
+}
+
+struct Evaluator<'a> {
+    env: &'a dyn Env,
+    /// The repeat entries being visited by `any`/`count`, innermost last.
+    rows: Vec<(String, usize)>,
+}
+
+fn number(n: f64) -> Value {
+    if n.is_finite() {
+        Value::Number(n)
+    } else {
+        Value::Null
+    }
+}
+
+/// Kleene logic: false beats null, null beats true (for `and`).
+fn and3(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    match (a, b) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (Some(true), Some(true)) => Some(true),
+        _ => None,
+    }
+}
+
+fn or3(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    match (a, b) {
+        (Some(true), _) | (_, Some(true)) => Some(true),
+        (Some(false), Some(false)) => Some(false),
+        _ => None,
+    }
+}
+
+fn bool3(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        _ => None,
+    }
+}
+
+fn from3(b: Option<bool>) -> Value {
+    b.map_or(Value::Null, Value::Bool)
+}
+
+impl Evaluator<'_> {
+    fn lookup(&self, id: &str) -> Value {
+        for (repeat, index) in self.rows.iter().rev() {
+            if let Some(v) = self.env.repeat_answer(repeat, *index, id) {
+                return v.normalized();
+            }
+        }
+        self.env.answer(id).normalized()
+    }
+
+    fn eval(&mut self, e: &Expr) -> Value {
+        match &e.kind {
+            ExprKind::Number(n) => number(*n),
+            ExprKind::Text(s) => Value::Text(s.clone()),
+            ExprKind::Bool(b) => Value::Bool(*b),
+            ExprKind::Null => Value::Null,
+            ExprKind::Ref(id) => self.lookup(id),
+            ExprKind::Current => self.env.current().normalized(),
+            ExprKind::Unary(UnOp::Neg, x) => match self.eval(x) {
+                Value::Number(n) => number(-n),
+                _ => Value::Null,
+            },
+            ExprKind::Unary(UnOp::Not, x) => from3(bool3(&self.eval(x)).map(|b| !b)),
+            ExprKind::Binary(op, a, b) => {
+                let (a, b) = (self.eval(a), self.eval(b));
+                binary(*op, &a, &b)
+            }
+            ExprKind::Call { func, args, .. } => self.call(*func, args),
+        }
+    }
+
+    fn call(&mut self, func: Func, args: &[Expr]) -> Value {
+        let env = self.env;
+        let arg = |this: &mut Self, i: usize| args.get(i).map_or(Value::Null, |a| this.eval(a));
+        match func {
+            Func::Selected => match (arg(self, 0), arg(self, 1)) {
+                (Value::Text(q), Value::Text(v)) => Value::Bool(q == v),
+                (Value::Set(q), Value::Text(v)) => Value::Bool(q.contains(&v)),
+                _ => Value::Null,
+            },
+            Func::CountSelected => match arg(self, 0) {
+                Value::Text(_) => Value::Number(1.0),
+                Value::Set(q) => Value::Number(q.len() as f64),
+                _ => Value::Null,
+            },
+            Func::Answered => Value::Bool(!arg(self, 0).is_null()),
+            Func::IsMissing => {
+                let id = match args.first().map(|a| &a.kind) {
+                    Some(ExprKind::Ref(id)) => Some(id.as_str()),
+                    Some(ExprKind::Current) => env.current_id(),
+                    _ => None,
+                };
+                let Some(id) = id else {
+                    return Value::Bool(false);
+                };
+                Value::Bool(match arg(self, 0) {
+                    Value::Text(s) => env.is_missing_code(id, &s),
+                    Value::Set(items) => items.iter().any(|s| env.is_missing_code(id, s)),
+                    _ => false,
+                })
+            }
+            Func::Coalesce => match arg(self, 0) {
+                Value::Null => arg(self, 1),
+                v => v,
+            },
+            Func::If => {
+                if arg(self, 0).is_true() {
+                    arg(self, 1)
+                } else {
+                    arg(self, 2)
+                }
+            }
+            Func::Today => match env.today() {
+                Some(t) if parse_date(t).is_some() => Value::Date(t.to_string()),
+                _ => Value::Null,
+            },
+            Func::AgeYears => {
+                let birth = arg(self, 0);
+                match (
+                    birth.as_str().and_then(parse_date),
+                    env.today().and_then(parse_date),
+                ) {
+                    (Some(b), Some(t)) => Value::Number(f64::from(age_years(b, t))),
+                    _ => Value::Null,
+                }
+            }
+            Func::Length => match arg(self, 0) {
+                Value::Text(s) | Value::Date(s) => Value::Number(s.chars().count() as f64),
+                _ => Value::Null,
+            },
+            Func::Any | Func::Count => {
+                let Some(ExprKind::Ref(repeat)) = args.first().map(|a| &a.kind) else {
+                    return Value::Null;
+                };
+                let Some(n) = env.repeat_len(repeat) else {
+                    return Value::Null;
+                };
+                let Some(cond) = args.get(1) else {
+                    return Value::Null;
+                };
+                let mut any = Some(false);
+                let mut count = 0usize;
+                for i in 0..n {
+                    self.rows.push((repeat.clone(), i));
+                    let v = bool3(&self.eval(cond));
+                    self.rows.pop();
+                    any = or3(any, v);
+                    count += usize::from(v == Some(true));
+                }
+                if func == Func::Any {
+                    from3(any)
+                } else {
+                    Value::Number(count as f64)
+                }
+            }
+            Func::StrongCount => count_strength(env, Strength::Strong),
+            Func::MediumCount => count_strength(env, Strength::Medium),
+            Func::WeakCount => count_strength(env, Strength::Weak),
+            Func::UnknownCount => Value::Number(env.unknown_count() as f64),
+            Func::DimPositive => match arg(self, 0) {
+                Value::Text(d) => Value::Bool(
+                    env.dimension_rule()
+                        .dimension_positive(&d, env.indicators()),
+                ),
+                _ => Value::Null,
+            },
+        }
+    }
+}
+
+fn count_strength(env: &dyn Env, s: Strength) -> Value {
+    Value::Number(env.indicators().iter().filter(|f| f.strength == s).count() as f64)
+}
+
+fn binary(op: BinOp, a: &Value, b: &Value) -> Value {
+    match op {
+        BinOp::And => from3(and3(bool3(a), bool3(b))),
+        BinOp::Or => from3(or3(bool3(a), bool3(b))),
+        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod => {
+            let (Some(x), Some(y)) = (a.as_number(), b.as_number()) else {
+                return Value::Null;
+            };
+            match op {
+                BinOp::Add => number(x + y),
+                BinOp::Sub => number(x - y),
+                BinOp::Mul => number(x * y),
+                _ if y == 0.0 => Value::Null,
+                BinOp::Div => number(x / y),
+                _ => number(x % y),
+            }
+        }
+        BinOp::Eq | BinOp::Ne => {
+            let equal = match (a, b) {
+                (Value::Bool(x), Value::Bool(y)) => x == y,
+                (Value::Number(x), Value::Number(y)) => x == y,
+                (Value::Text(x) | Value::Date(x), Value::Text(y) | Value::Date(y)) => x == y,
+                _ => return Value::Null,
+            };
+            Value::Bool(equal == (op == BinOp::Eq))
+        }
+        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+            let ord = match (a, b) {
+                (Value::Number(x), Value::Number(y)) => x.partial_cmp(y),
+                (Value::Text(x) | Value::Date(x), Value::Text(y) | Value::Date(y))
+                    if parse_date(x).is_some() && parse_date(y).is_some() =>
+                {
+                    Some(x.cmp(y))
+                }
+                _ => None,
+            };
+            let Some(ord) = ord else { return Value::Null };
+            Value::Bool(match op {
+                BinOp::Lt => ord.is_lt(),
+                BinOp::Le => ord.is_le(),
+                BinOp::Gt => ord.is_gt(),
+                _ => ord.is_ge(),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forms::expr::parse;
+
+    fn env() -> MapEnv {
+        let mut env = MapEnv {
+            today: Some("2026-03-15".into()),
+            ..MapEnv::default()
+        };
+        env.answers.insert("age".into(), Value::Number(34.0));
+        env.answers
+            .insert("owes_debt".into(), Value::Text("dk".into()));
+        env.answers.insert(
+            "docs".into(),
+            Value::Set(vec!["passport".into(), "dk".into()]),
+        );
+        env.answers
+            .insert("dob".into(), Value::Date("2000-03-16".into()));
+        env.answers
+            .insert("empty".into(), Value::Text(String::new()));
+        env.missing
+            .insert("owes_debt".into(), vec!["dk".into(), "refused".into()]);
+        env.missing.insert("docs".into(), vec!["dk".into()]);
+        env
+    }
+
+    fn ev(src: &str) -> Value {
+        eval(&parse(src).unwrap(), &env())
+    }
+
+    #[test]
+    fn arithmetic_and_null() {
+        assert_eq!(ev("1 + 2 * 3"), Value::Number(7.0));
+        assert_eq!(ev("(1 + 2) * 3"), Value::Number(9.0));
+        assert_eq!(ev("7 mod 3"), Value::Number(1.0));
+        assert_eq!(ev("-7 mod 3"), Value::Number(-1.0));
+        assert_eq!(ev("5.5 mod 2"), Value::Number(1.5));
+        assert_eq!(ev("1 / 0"), Value::Null);
+        assert_eq!(ev("1 mod 0"), Value::Null);
+        assert_eq!(ev("nothing + 1"), Value::Null);
+        assert_eq!(ev("-age"), Value::Number(-34.0));
+    }
+
+    #[test]
+    fn comparisons_with_null_are_never_true() {
+        assert_eq!(ev("nothing = 1"), Value::Null);
+        assert_eq!(ev("nothing != 1"), Value::Null);
+        assert_eq!(ev("not (nothing >= 18)"), Value::Null);
+        assert!(!eval_condition(&parse("nothing != 1").unwrap(), &env()));
+        assert_eq!(ev("empty = ''"), Value::Null, "an empty text is no answer");
+    }
+
+    #[test]
+    fn three_valued_logic() {
+        assert_eq!(ev("null and false"), Value::Bool(false));
+        assert_eq!(ev("null and true"), Value::Null);
+        assert_eq!(ev("null or true"), Value::Bool(true));
+        assert_eq!(ev("null or false"), Value::Null);
+        assert_eq!(ev("not null"), Value::Null);
+    }
+
+    #[test]
+    fn missing_is_not_no() {
+        assert_eq!(ev("owes_debt = 'no'"), Value::Bool(false));
+        assert_eq!(ev("is_missing(owes_debt)"), Value::Bool(true));
+        assert_eq!(ev("answered(owes_debt)"), Value::Bool(true));
+        assert_eq!(ev("is_missing(docs)"), Value::Bool(true));
+        assert_eq!(ev("is_missing(age)"), Value::Bool(false));
+        assert_eq!(ev("unknown_count"), Value::Number(2.0));
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(ev("age_years(dob)"), Value::Number(25.0));
+        assert_eq!(ev("dob < today()"), Value::Bool(true));
+        assert_eq!(ev("today()"), Value::Date("2026-03-15".into()));
+        assert_eq!(ev("age_years('2026-02-30')"), Value::Null);
+        assert_eq!(age_years((2000, 2, 29), (2025, 2, 28)), 24);
+        assert_eq!(age_years((2000, 2, 29), (2025, 3, 1)), 25);
+        assert_eq!(age_years((2000, 2, 29), (2024, 2, 29)), 24);
+        assert_eq!(parse_date("2024-02-29"), Some((2024, 2, 29)));
+        assert_eq!(parse_date("2100-02-29"), None);
+        assert_eq!(parse_date("2000-02-29"), Some((2000, 2, 29)));
+        assert_eq!(parse_date("2024-2-29"), None);
+        assert_eq!(parse_date("2024-13-01"), None);
+    }
+
+    #[test]
+    fn dimension_rule_thresholds() {
+        let r = DimensionRule::default();
+        assert!(r.is_positive(2, 0, 0));
+        assert!(!r.is_positive(1, 0, 0));
+        assert!(r.is_positive(1, 0, 1));
+        assert!(r.is_positive(1, 1, 0));
+        assert!(r.is_positive(0, 3, 0));
+        assert!(!r.is_positive(0, 2, 0));
+        assert!(r.is_positive(0, 2, 1));
+        assert!(!r.is_positive(0, 1, 5));
+        assert!(!r.is_positive(0, 0, 9));
+    }
+
+    #[test]
+    fn repeats_read_each_entry() {
+        let mut env = env();
+        let row = |paid: &str| BTreeMap::from([("paid".to_string(), Value::Text(paid.into()))]);
+        env.repeats
+            .insert("jobs".into(), Some(vec![row("yes"), row("no"), row("no")]));
+        env.repeats.insert("trips".into(), None);
+        let ev = |s: &str| eval(&parse(s).unwrap(), &env);
+        assert_eq!(ev("any(jobs, paid = 'no')"), Value::Bool(true));
+        assert_eq!(ev("count(jobs, paid = 'no')"), Value::Number(2.0));
+        assert_eq!(
+            ev("count(jobs, paid = 'no' and age > 30)"),
+            Value::Number(2.0)
+        );
+        assert_eq!(ev("any(trips, true)"), Value::Null);
+        assert_eq!(
+            ev("paid"),
+            Value::Null,
+            "outside any() an entry's answer is not visible"
+        );
+    }
+
+    #[test]
+    fn values_from_toml_and_json() {
+        #[derive(Deserialize)]
+        struct T {
+            v: Vec<Value>,
+        }
+        let t: T = toml::from_str("v = [1, 2.5, 'x', true, 1990-05-01, ['a', 'b']]").unwrap();
+        assert_eq!(
+            t.v,
+            vec![
+                Value::Number(1.0),
+                Value::Number(2.5),
+                Value::Text("x".into()),
+                Value::Bool(true),
+                Value::Date("1990-05-01".into()),
+                Value::Set(vec!["a".into(), "b".into()])
+            ]
+        );
+        let j: Vec<Value> = serde_json::from_str(r#"[null, 3, "1990-05-01"]"#).unwrap();
+        assert_eq!(
+            j,
+            vec![
+                Value::Null,
+                Value::Number(3.0),
+                Value::Text("1990-05-01".into())
+            ]
+        );
+        assert_eq!(serde_json::to_string(&Value::Number(3.0)).unwrap(), "3");
+        assert_eq!(
+            serde_json::to_string(&Value::Date("1990-05-01".into())).unwrap(),
+            "\"1990-05-01\""
+        );
+    }
+}
