@@ -95,16 +95,35 @@ pub fn load_site(layers: &Layers, diags: &mut Diagnostics) -> Option<Site> {
         .filter_map(|rel| rel.strip_prefix("forms/")?.strip_suffix(".toml").map(str::to_string))
         .collect();
     let keys: BTreeSet<String> = pages.iter().map(|p| p.key.clone()).collect();
+    // A page that failed to parse still exists for links, so one mistake is reported once.
+    let link_keys: BTreeSet<String> = keys.iter().cloned().chain(page_keys_of_files(layers, &config)).collect();
     for reserved in ["forms", "search"] {
         if let Some(p) = pages.iter().find(|p| p.key == reserved) {
             diags.push(Diagnostic::file_error(&p.file.shown, format!("`{reserved}/` is made by the portal itself; choose another folder name")));
         }
     }
-    let mut site = Site { config, i18n, theme, pages: BTreeMap::new(), keys, standards, contacts, form_ids };
+    let mut site = Site { config, i18n, theme, pages: BTreeMap::new(), keys: link_keys, standards, contacts, form_ids };
     let rendered = render_markdown(&site, pages, diags);
+    site.keys = keys;
     check_fragments(&rendered, &site.config.default_language, diags);
     site.pages = rendered.into_iter().map(|d| ((d.page.key.clone(), d.page.lang.clone()), d)).collect();
     Some(site)
+}
+
+/// Page keys from file names alone (`content/a/b.en.md` → `a/b`).
+fn page_keys_of_files(layers: &Layers, config: &Config) -> Vec<String> {
+    layers
+        .files_under("content")
+        .keys()
+        .filter_map(|rel| {
+            let stem = rel.strip_prefix("content/")?.strip_suffix(".md")?;
+            let stem = match stem.rsplit_once('.') {
+                Some((s, l)) if config.languages.iter().any(|x| x == l) => s,
+                _ => stem,
+            };
+            Some(stem.strip_suffix("_index").map_or(stem, |d| d.trim_end_matches('/')).to_string())
+        })
+        .collect()
 }
 
 fn load_config(layers: &Layers, diags: &mut Diagnostics) -> Option<Config> {

@@ -155,8 +155,14 @@ pub fn finish_html(html: &str) -> String {
     let cfg = minify_html::Cfg { keep_closing_tags: true, keep_html_and_head_opening_tags: true, ..Default::default() };
     let min = minify_html::minify(html.as_bytes(), &cfg);
     let min = String::from_utf8(min).unwrap_or_else(|_| html.to_string());
-    let csp = csp_for(&min);
-    min.replacen(CSP_PLACEHOLDER, &csp, 1)
+    let csp = format!("\"{}\"", csp_for(&min));
+    // The minifier may drop the quotes around the placeholder; the policy has spaces and needs them.
+    let quoted = format!("\"{CSP_PLACEHOLDER}\"");
+    if min.contains(&quoted) {
+        min.replacen(&quoted, &csp, 1)
+    } else {
+        min.replacen(CSP_PLACEHOLDER, &csp, 1)
+    }
 }
 
 /// The policy for a page: `default-src 'none'`, with only the page's own files and hashed inline

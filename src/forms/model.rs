@@ -15,6 +15,8 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 use toml::Spanned;
 
+pub use super::expr::{DimensionRule, Strength};
+
 /// A per-language text as written: `{ uk = "…", en = "…" }` or `label.uk = "…"`.
 /// Keys and values keep their spans so a missing or stray language can be pointed at.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -218,15 +220,6 @@ pub struct RawQuestion {
     pub standards: Vec<Spanned<String>>,
 }
 
-/// How much one indicator weighs within its dimension (ILO/EC operational indicators).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Strength {
-    Strong,
-    Medium,
-    Weak,
-}
-
 /// `[[indicator]]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -258,27 +251,9 @@ pub struct RawOutcome {
 pub struct RawDimensions {
     #[serde(default)]
     pub labels: BTreeMap<Spanned<String>, RawText>,
+    /// Replaces the ILO/EC rule, e.g. `any_of = [{ strong = 1 }, { medium = 2 }]`.
     #[serde(default)]
-    pub rule: Option<RawRule>,
-}
-
-/// A dimension is positive when any one of `positive_when` holds; each entry names the least
-/// number of fired indicators per strength, e.g. `{ strong = 1, medium = 1 }`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawRule {
-    pub positive_when: Vec<RawMinimum>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawMinimum {
-    #[serde(default)]
-    pub strong: u32,
-    #[serde(default)]
-    pub medium: u32,
-    #[serde(default)]
-    pub weak: u32,
+    pub rule: Option<DimensionRule>,
 }
 
 /// Parses the file strictly. A structural problem (bad TOML, unknown key, wrong type) stops here:

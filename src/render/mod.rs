@@ -127,11 +127,26 @@ pub fn render_pages(site: &Site, tera: &tera::Tera, assets: &Assets) -> Result<V
         })
         .collect();
     let mut files = Vec::new();
-    let mut problems = Vec::new();
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    let mut repeats: BTreeMap<String, usize> = BTreeMap::new();
     for r in results {
         match r {
             Ok(f) => files.push(f),
-            Err(d) => problems.push(d),
+            // A broken template fails every page that uses it: report it once, with a count.
+            Err(d) => {
+                let seen = problems.iter().any(|p| p.message == d.message);
+                let count = repeats.entry(d.message.clone()).or_default();
+                if seen {
+                    *count += 1;
+                } else {
+                    problems.push(d);
+                }
+            }
+        }
+    }
+    for p in &mut problems {
+        if let Some(&n) = repeats.get(&p.message).filter(|n| **n > 0) {
+            p.message.push_str(&format!(" (and {n} more pages)"));
         }
     }
     for lang in &site.config.languages {

@@ -385,7 +385,7 @@ pub struct MapEnv {
 impl MapEnv {
     fn counts_as_unknown(&self, id: &str, v: &Value) -> bool {
         match v {
-            Value::Text(s) => self.is_missing_code(id, s),
+            Value::Text(s) | Value::Date(s) => self.is_missing_code(id, s),
             Value::Set(items) => items.iter().any(|s| self.is_missing_code(id, s)),
             _ => false,
         }
@@ -542,13 +542,16 @@ impl Evaluator<'_> {
         let env = self.env;
         let arg = |this: &mut Self, i: usize| args.get(i).map_or(Value::Null, |a| this.eval(a));
         match func {
-            Func::Selected => match (arg(self, 0), arg(self, 1)) {
-                (Value::Text(q), Value::Text(v)) => Value::Bool(q == v),
-                (Value::Set(q), Value::Text(v)) => Value::Bool(q.contains(&v)),
-                _ => Value::Null,
-            },
+            Func::Selected => {
+                let (q, v) = (arg(self, 0), arg(self, 1));
+                match (&q, v.as_str()) {
+                    (Value::Set(q), Some(v)) => Value::Bool(q.iter().any(|x| x == v)),
+                    (q, Some(v)) => q.as_str().map_or(Value::Null, |q| Value::Bool(q == v)),
+                    _ => Value::Null,
+                }
+            }
             Func::CountSelected => match arg(self, 0) {
-                Value::Text(_) => Value::Number(1.0),
+                Value::Text(_) | Value::Date(_) => Value::Number(1.0),
                 Value::Set(q) => Value::Number(q.len() as f64),
                 _ => Value::Null,
             },
@@ -563,7 +566,7 @@ impl Evaluator<'_> {
                     return Value::Bool(false);
                 };
                 Value::Bool(match arg(self, 0) {
-                    Value::Text(s) => env.is_missing_code(id, &s),
+                    Value::Text(s) | Value::Date(s) => env.is_missing_code(id, &s),
                     Value::Set(items) => items.iter().any(|s| env.is_missing_code(id, s)),
                     _ => false,
                 })

@@ -1,0 +1,735 @@
+//! From a form file to a validated [`Form`], with every problem a [`Diagnostic`] at its line and
+//! column, all reported together.
+//!
+//! A structural problem (bad TOML, an unknown key such as `labl`, a wrong type) stops at once:
+//! the serde model cannot be trusted past it. Everything else is collected: ids (format and
+//! duplicates), missing translations, choice lists, standards, plural messages, dimensions, the
+//! outcome list's catch-all, every expression (syntax, unknown ids, types, unknown choice values,
+//! `relevant` looking forward, cycles among calculations), and required questions no interview
+//! can reach.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use toml::Spanned;
+
+use super::expr::{self, ExprError};
+use super::form::{
+    Choice, Dimension, Form, Indicator, LangText, Logic, Outcome, Question, QuestionType, Repeat,
+    Section,
+};
+use super::logic;
+use super::model::{self, RawChoice, RawChoices, RawFile, RawQuestion, RawSection, RawText};
+use super::source_map::SourceMap;
+use crate::diag::Diagnostic;
+
+/// What a form is checked against: the portal's languages and its standards.
+pub struct FormContext<'a> {
+    /// Every language a text must have.
+    pub languages: Vec<String>,
+    pub default_language: String,
+    /// Whether a standard (and, if given, one of its requirements) exists.
+    pub known_standard: &'a dyn Fn(&str, Option<&str>) -> bool,
+}
+
+/// Parses and validates one form file. `file_rel` is the path shown in diagnostics.
+pub fn load(file_rel: &str, text: &str, ctx: &FormContext) -> Result<Form, Vec<Diagnostic>> {
+    let raw = model::parse(text).map_err(|e| vec![toml_problem(file_rel, text, &e)])?;
+    let mut v = Validator {
+        file: file_rel,
+        text,
+        ctx,
+        problems: Vec::new(),
+        pending: Vec::new(),
+        required_at: BTreeMap::new(),
+        end_is_true: Vec::new(),
+    };
+    let mut form = v.form(&raw);
+    logic::check_all(&mut v, &form);
+    v.check_reachable(&form);
+    if v.problems.iter().any(Diagnostic::is_error) {
+        return Err(v.problems);
+    }
+    form.warnings = v.problems;
+    Ok(form)
+}
+
+/// A TOML or serde error, with a "did you mean" for a misspelt key or value.
+fn toml_problem(file: &str, text: &str, e: &toml::de::Error) -> Diagnostic {
+    let d = crate::config::toml_error(file, text, e);
+    let message = e.message();
+    let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    let is_unknown = message.starts_with("unknown field") || message.starts_with("unknown variant");
+    match quoted.split_first() {
+        Some((word, candidates)) if is_unknown => {
+            match expr::suggest(word, candidates.iter().copied()) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => d,
+            }
+        }
+        _ => d,
+    }
+}
+
+/// Which field of which item an expression comes from; decides its scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Field {
+    SectionRelevant,
+    Relevant,
+    Constraint,
+    AlertIf,
+    EndIf,
+    Calculation,
+    IndicatorWhen,
+    OutcomeWhen,
+}
+
+/// An expression parsed during the first pass, checked once every name is known.
+pub(super) struct Pending {
+    pub expr: expr::Expr,
+    pub map: SourceMap,
+    pub field: Field,
+    /// The section it belongs to (for question and section fields).
+    pub section: Option<usize>,
+    /// The question it belongs to (for question fields).
+    pub question: Option<String>,
+}
+
+pub(super) struct Validator<'a> {
+    pub file: &'a str,
+    pub text: &'a str,
+    ctx: &'a FormContext<'a>,
+    pub problems: Vec<Diagnostic>,
+    pub pending: Vec<Pending>,
+    /// Where each required question says `required = true`.
+    required_at: BTreeMap<String, Range<usize>>,
+    /// The outcomes whose `when` is the literal `true`, by position, with the span.
+    end_is_true: Vec<(usize, Range<usize>)>,
+}
+
+/// A declared id and where it was first seen.
+type Seen = BTreeMap<String, (Range<usize>, &'static str)>;
+
+impl Validator<'_> {
+    pub fn error(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
+        let d = Diagnostic::at(self.file, self.text, span, message);
+        self.problems.push(d);
+        let last = self.problems.len() - 1;
+        &mut self.problems[last]
+    }
+
+    fn help(&mut self, span: Range<usize>, message: impl Into<String>, help: impl Into<String>) {
+        let d = Diagnostic::at(self.file, self.text, span, message).with_help(help);
+        self.problems.push(d);
+    }
+
+    fn warn(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let d = Diagnostic::at(self.file, self.text, span, message).warning();
+        self.problems.push(d);
+    }
+
+    fn line_of(&self, span: &Range<usize>) -> usize {
+        crate::diag::locate(self.file, self.text, span.clone()).line
+    }
+
+    fn form(&mut self, raw: &RawFile) -> Form {
+        let h = &raw.form;
+        self.form_id(&h.id);
+        if h.version.get_ref().trim().is_empty() {
+            self.error(h.version.span(), "the form `version` is empty");
+        }
+        let title = self.text(&h.title, "title", h.id.span());
+        let description = h.description.as_ref().map(|d| self.text(d, "description", h.id.span()));
+        let standards = self.standards(&h.standards);
+        let lists = self.choice_lists(&raw.choices);
+        let mut seen = Seen::new();
+        let mut number = 0;
+        let sections: Vec<Section> = raw
+            .section
+            .iter()
+            .enumerate()
+            .map(|(i, s)| self.section(i, s, &lists, &mut seen, &mut number))
+            .collect();
+        let (dimensions, indicators) = self.indicators(raw);
+        let outcomes = self.outcomes(raw, h.id.span());
+        let messages = self.messages(&raw.messages);
+        Form {
+            id: h.id.get_ref().clone(),
+            version: h.version.get_ref().clone(),
+            title,
+            description,
+            standards,
+            privacy: h.privacy.clone(),
+            sections,
+            indicators,
+            outcomes,
+            dimensions,
+            rule: raw.dimensions.rule.clone().unwrap_or_default(),
+            messages,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Form ids appear in URLs, so they may use hyphens: `initial-screening`.
+    fn form_id(&mut self, id: &Spanned<String>) {
+        let s = id.get_ref();
+        let ok = s.starts_with(|c: char| c.is_ascii_lowercase())
+            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !ok {
+            self.help(
+                id.span(),
+                format!("form id `{s}` must match [a-z][a-z0-9-]*"),
+                "the id is part of the form's URL: use lower-case letters, digits and hyphens",
+            );
+        }
+    }
+
+    /// Checks an id of a section, question, choice, indicator, outcome, dimension or message.
+    fn id(&mut self, id: &Spanned<String>, what: &str) -> bool {
+        let s = id.get_ref();
+        if !expr::is_valid_id(s) {
+            let fixed: String = s
+                .to_lowercase()
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
+            self.help(
+                id.span(),
+                format!("{what} id `{s}` must match [a-z][a-z0-9_]*"),
+                format!("ids are lower-case ASCII letters, digits and `_`, starting with a letter, e.g. `{fixed}`"),
+            );
+            return false;
+        }
+        if expr::is_reserved(s) {
+            self.help(
+                id.span(),
+                format!("`{s}` is a reserved word of the expression language"),
+                format!("choose another {what} id"),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// Records `id` in `seen`; a second definition is an error pointing back at the first.
+    fn unique(&mut self, seen: &mut Seen, id: &Spanned<String>, what: &'static str) {
+        if let Some((first, first_what)) = seen.get(id.get_ref()).cloned() {
+            let line = self.line_of(&first);
+            self.help(
+                id.span(),
+                format!("duplicate id `{}`: a {first_what} already uses it", id.get_ref()),
+                format!("the {first_what} is defined on line {line}; every {what} id must be unique"),
+            );
+        } else {
+            seen.insert(id.get_ref().clone(), (id.span(), what));
+        }
+    }
+
+    /// A per-language text: every portal language present and non-empty.
+    fn text(&mut self, t: &RawText, field: &str, owner: Range<usize>) -> LangText {
+        let at = t.first_span().unwrap_or(owner);
+        let langs = self.ctx.languages.clone();
+        for lang in &langs {
+            match t.0.iter().find(|(k, _)| k.get_ref() == lang) {
+                None => self.help(
+                    at.clone(),
+                    format!("`{field}` has no `{lang}` text"),
+                    format!("add `{field}.{lang} = \"…\"`: every text needs every portal language ({})", langs.join(", ")),
+                ),
+                Some((_, v)) if v.get_ref().trim().is_empty() => {
+                    self.error(v.span(), format!("`{field}.{lang}` is empty"));
+                }
+                Some(_) => {}
+            }
+        }
+        for k in t.0.keys().filter(|k| !langs.contains(k.get_ref())) {
+            self.warn(
+                k.span(),
+                format!("`{}` is not a language of this portal ({})", k.get_ref(), langs.join(", ")),
+            );
+        }
+        t.0.iter().map(|(k, v)| (k.get_ref().clone(), v.get_ref().clone())).collect()
+    }
+
+    fn opt_text(&mut self, t: &Option<RawText>, field: &str, owner: Range<usize>) -> Option<LangText> {
+        t.as_ref().map(|t| self.text(t, field, owner))
+    }
+
+    /// `standards = ["ID-2.1", "ID-2.1#b"]`, each checked with the caller.
+    fn standards(&mut self, list: &[Spanned<String>]) -> Vec<String> {
+        for s in list {
+            let (id, req) = crate::standards::split_ref(s.get_ref());
+            if (self.ctx.known_standard)(id, req) {
+                continue;
+            }
+            let (message, help) = match req {
+                Some(r) if (self.ctx.known_standard)(id, None) => (
+                    format!("standard `{id}` has no requirement `{r}`"),
+                    "requirements are listed in the standard's front matter".to_string(),
+                ),
+                _ => (
+                    format!("unknown standard `{id}`"),
+                    "standards are defined in content/standards/; cite one as \"ID-2.1\" or a requirement as \"ID-2.1#a\"".to_string(),
+                ),
+            };
+            self.help(s.span(), message, help);
+        }
+        list.iter().map(|s| s.get_ref().clone()).collect()
+    }
+
+    fn choice_lists(
+        &mut self,
+        raw: &BTreeMap<Spanned<String>, Vec<RawChoice>>,
+    ) -> BTreeMap<String, Vec<Choice>> {
+        let mut out = BTreeMap::new();
+        for (name, items) in raw {
+            self.id(name, "choice list");
+            let choices = self.choices(items, name.span());
+            out.insert(name.get_ref().clone(), choices);
+        }
+        out
+    }
+
+    fn choices(&mut self, items: &[RawChoice], owner: Range<usize>) -> Vec<Choice> {
+        if items.is_empty() {
+            self.error(owner.clone(), "a choice list needs at least one choice");
+        }
+        let mut seen = Seen::new();
+        let mut out = Vec::new();
+        for c in items {
+            self.id(&c.value, "choice value");
+            self.unique(&mut seen, &c.value, "choice value");
+            let label = self.text(&c.label, "label", c.value.span());
+            out.push(Choice { value: c.value.get_ref().clone(), label, missing: c.missing });
+        }
+        out
+    }
+
+    fn section(
+        &mut self,
+        index: usize,
+        s: &RawSection,
+        lists: &BTreeMap<String, Vec<Choice>>,
+        seen: &mut Seen,
+        number: &mut u32,
+    ) -> Section {
+        self.id(&s.id, "section");
+        self.unique(seen, &s.id, "section");
+        let title = self.text(&s.title, "title", s.id.span());
+        let relevant = self.logic(&s.relevant, Field::SectionRelevant, Some(index), None);
+        let repeat = self.repeat(s);
+        let questions = s
+            .question
+            .iter()
+            .map(|q| self.question(index, q, lists, seen, number))
+            .collect();
+        Section { id: s.id.get_ref().clone(), title, relevant, repeat, questions }
+    }
+
+    fn repeat(&mut self, s: &RawSection) -> Option<Repeat> {
+        if !s.repeat {
+            for bound in [&s.min, &s.max].into_iter().flatten() {
+                self.help(
+                    bound.span(),
+                    "`min` and `max` apply only to a repeated section",
+                    "add `repeat = true` to the section, or remove the bound",
+                );
+            }
+            return None;
+        }
+        let min = s.min.as_ref().map_or(0, |m| *m.get_ref());
+        let max = s.max.as_ref().map(|m| *m.get_ref());
+        if let (Some(m), Some(span)) = (max, s.max.as_ref().map(Spanned::span)) {
+            if m == 0 || m < min {
+                self.error(span, format!("`max` ({m}) must be at least 1 and not less than `min` ({min})"));
+            }
+        }
+        Some(Repeat { min, max })
+    }
+
+    /// Parses an expression field; the type and name checks come later ([`logic::check_all`]).
+    fn logic(
+        &mut self,
+        src: &Option<Spanned<String>>,
+        field: Field,
+        section: Option<usize>,
+        question: Option<&str>,
+    ) -> Option<Logic> {
+        let src = src.as_ref()?;
+        let map = SourceMap::new(self.text, src.span(), src.get_ref());
+        match expr::parse(src.get_ref()) {
+            Ok(e) => {
+                if field == Field::OutcomeWhen && matches!(e.kind, expr::ExprKind::Bool(true)) {
+                    self.end_is_true.push((self.pending_outcomes(), src.span()));
+                }
+                self.pending.push(Pending {
+                    expr: e.clone(),
+                    map,
+                    field,
+                    section,
+                    question: question.map(str::to_string),
+                });
+                Some(Logic { source: src.get_ref().clone(), expr: e })
+            }
+            Err(e) => {
+                self.expr_error(&map, &e);
+                None
+            }
+        }
+    }
+
+    fn pending_outcomes(&self) -> usize {
+        self.pending.iter().filter(|p| p.field == Field::OutcomeWhen).count()
+    }
+
+    pub(super) fn expr_error(&mut self, map: &SourceMap, e: &ExprError) {
+        let d = Diagnostic::at(self.file, self.text, map.range(e.span), e.message.clone());
+        self.problems.push(match &e.help {
+            Some(h) => d.with_help(h.clone()),
+            None => d,
+        });
+    }
+
+    fn question(
+        &mut self,
+        section: usize,
+        q: &RawQuestion,
+        lists: &BTreeMap<String, Vec<Choice>>,
+        seen: &mut Seen,
+        number: &mut u32,
+    ) -> Question {
+        self.id(&q.id, "question");
+        self.unique(seen, &q.id, "question");
+        let kind = *q.kind.get_ref();
+        let id = q.id.get_ref().clone();
+        let at = q.id.span();
+        self.question_fields(q, kind);
+        let choices = self.question_choices(q, kind, lists);
+        let label = match &q.label {
+            Some(l) => self.text(l, "label", at.clone()),
+            None if kind == QuestionType::Calculate => LangText::new(),
+            None => {
+                self.error(at.clone(), format!("question `{id}` has no `label`"));
+                LangText::new()
+            }
+        };
+        let required = q.required.as_ref().is_some_and(|r| *r.get_ref());
+        if let Some(r) = q.required.as_ref().filter(|r| *r.get_ref()) {
+            self.required_at.insert(id.clone(), r.span());
+        }
+        let asked = !matches!(kind, QuestionType::Note | QuestionType::Calculate);
+        if asked {
+            *number += 1;
+        }
+        let logic = |v: &mut Self, src: &Option<Spanned<String>>, field| {
+            v.logic(src, field, Some(section), Some(&id))
+        };
+        Question {
+            number: asked.then_some(*number),
+            kind,
+            choices,
+            hint: self.opt_text(&q.hint, "hint", at.clone()),
+            guidance: self.opt_text(&q.guidance, "guidance", at.clone()),
+            required,
+            relevant: logic(self, &q.relevant, Field::Relevant),
+            constraint: logic(self, &q.constraint, Field::Constraint),
+            constraint_message: self.opt_text(&q.constraint_message, "constraint_message", at.clone()),
+            alert_if: logic(self, &q.alert_if, Field::AlertIf),
+            alert: self.opt_text(&q.alert, "alert", at.clone()),
+            end_if: logic(self, &q.end_if, Field::EndIf),
+            end_message: self.opt_text(&q.end_message, "end_message", at.clone()),
+            calculation: logic(self, &q.calculation, Field::Calculation),
+            core: q.core,
+            standards: self.standards(&q.standards),
+            label,
+            id,
+        }
+    }
+
+    /// Fields that do not fit the question's type, and fields that need a partner.
+    fn question_fields(&mut self, q: &RawQuestion, kind: QuestionType) {
+        let no_answer = matches!(kind, QuestionType::Note | QuestionType::Calculate);
+        let kind_name = type_name(kind);
+        if no_answer {
+            let answer_only = [
+                ("required", q.required.as_ref().map(Spanned::span)),
+                ("constraint", q.constraint.as_ref().map(Spanned::span)),
+                ("alert_if", q.alert_if.as_ref().map(Spanned::span)),
+                ("end_if", q.end_if.as_ref().map(Spanned::span)),
+            ];
+            for (field, span) in answer_only {
+                if let Some(span) = span {
+                    self.error(span, format!("a `{kind_name}` has no answer, so it cannot have `{field}`"));
+                }
+            }
+        }
+        match (&q.calculation, kind == QuestionType::Calculate) {
+            (None, true) => {
+                self.help(q.kind.span(), "a `calculate` needs a `calculation`", "e.g. calculation = \"count(jobs, hours > 60)\"");
+            }
+            (Some(c), false) => {
+                self.error(c.span(), format!("only a `calculate` has a `calculation`, not a `{kind_name}`"));
+            }
+            _ => {}
+        }
+        let pairs = [
+            ("alert_if", q.alert_if.as_ref().map(Spanned::span), "alert", q.alert.as_ref()),
+            ("end_if", None, "end_message", q.end_message.as_ref()),
+            ("constraint", None, "constraint_message", q.constraint_message.as_ref()),
+        ];
+        let conditions = [&q.alert_if, &q.end_if, &q.constraint];
+        for ((cond, cond_span, msg, text), has_cond) in pairs.into_iter().zip(conditions) {
+            if let (Some(span), None) = (cond_span, text) {
+                self.help(span, format!("`{cond}` needs an `{msg}` text"), format!("add `{msg} = {{ … }}` with what to do"));
+            }
+            if let (Some(t), None) = (text, has_cond) {
+                let span = t.first_span().unwrap_or(q.id.span());
+                self.error(span, format!("`{msg}` without `{cond}` is never shown"));
+            }
+        }
+    }
+
+    fn question_choices(
+        &mut self,
+        q: &RawQuestion,
+        kind: QuestionType,
+        lists: &BTreeMap<String, Vec<Choice>>,
+    ) -> Vec<Choice> {
+        let takes_choices = matches!(kind, QuestionType::Choice | QuestionType::MultiChoice);
+        let Some(spec) = &q.choices else {
+            if takes_choices {
+                self.help(
+                    q.kind.span(),
+                    format!("a `{}` question needs `choices`", type_name(kind)),
+                    "name a list from [choices], e.g. choices = \"yes_no\", or list them inline",
+                );
+            }
+            return Vec::new();
+        };
+        if !takes_choices {
+            self.error(spec.span(), format!("a `{}` question takes no `choices`", type_name(kind)));
+            return Vec::new();
+        }
+        match spec.get_ref() {
+            RawChoices::Inline(items) => self.choices(items, spec.span()),
+            RawChoices::Named(name) => match lists.get(name) {
+                Some(list) => list.clone(),
+                None => {
+                    let d = self.error(spec.span(), format!("unknown choice list `{name}`"));
+                    let hint = expr::suggest(name, lists.keys().map(String::as_str))
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .unwrap_or_else(|| "define it under [choices]".into());
+                    d.help = Some(hint);
+                    Vec::new()
+                }
+            },
+        }
+    }
+
+    fn indicators(&mut self, raw: &RawFile) -> (Vec<Dimension>, Vec<Indicator>) {
+        let mut seen = Seen::new();
+        let labels = &raw.dimensions.labels;
+        let mut dimensions: Vec<Dimension> = Vec::new();
+        let mut indicators = Vec::new();
+        for i in &raw.indicator {
+            self.id(&i.id, "indicator");
+            self.unique(&mut seen, &i.id, "indicator");
+            let dim = i.dimension.get_ref();
+            if self.id(&i.dimension, "dimension") && !dimensions.iter().any(|d| &d.id == dim) {
+                match labels.iter().find(|(k, _)| k.get_ref() == dim) {
+                    Some((_, label)) => {
+                        let label = self.text(label, "label", i.dimension.span());
+                        dimensions.push(Dimension { id: dim.clone(), label });
+                    }
+                    None => {
+                        let near = expr::suggest(dim, labels.keys().map(|k| k.get_ref().as_str()))
+                            .map(|s| format!("did you mean `{s}`? "))
+                            .unwrap_or_default();
+                        self.help(
+                            i.dimension.span(),
+                            format!("dimension `{dim}` has no label"),
+                            format!("{near}add `{dim} = {{ uk = \"…\", en = \"…\" }}` under [dimensions.labels]"),
+                        );
+                    }
+                }
+            }
+            let when = self.logic(&Some(i.when.clone()), Field::IndicatorWhen, None, None);
+            indicators.push(Indicator {
+                id: i.id.get_ref().clone(),
+                dimension: dim.clone(),
+                strength: i.strength,
+                when: when.unwrap_or_else(|| placeholder(i.when.get_ref())),
+                label: self.text(&i.label, "label", i.id.span()),
+                standards: self.standards(&i.standards),
+            });
+        }
+        for key in labels.keys() {
+            if !raw.indicator.iter().any(|i| i.dimension.get_ref() == key.get_ref()) {
+                self.warn(key.span(), format!("no indicator uses the dimension `{}`", key.get_ref()));
+            }
+        }
+        (dimensions, indicators)
+    }
+
+    fn outcomes(&mut self, raw: &RawFile, form_at: Range<usize>) -> Vec<Outcome> {
+        let mut seen = Seen::new();
+        let mut out = Vec::new();
+        for o in &raw.outcome {
+            self.id(&o.id, "outcome");
+            self.unique(&mut seen, &o.id, "outcome");
+            let when = self.logic(&Some(o.when.clone()), Field::OutcomeWhen, None, None);
+            out.push(Outcome {
+                id: o.id.get_ref().clone(),
+                when: when.unwrap_or_else(|| placeholder(o.when.get_ref())),
+                label: self.text(&o.label, "label", o.id.span()),
+                action: self.opt_text(&o.action, "action", o.id.span()),
+            });
+        }
+        const CATCH_ALL: &str = "end the list with a catch-all outcome, e.g. [[outcome]] id = \"none\", when = \"true\", label = { … \"no indicators found; this does not rule out risk\" }";
+        match raw.outcome.last() {
+            None => self.help(form_at, "the form has no [[outcome]]", CATCH_ALL),
+            Some(last) => {
+                let last_index = raw.outcome.len() - 1;
+                if !self.end_is_true.iter().any(|(i, _)| *i == last_index) {
+                    self.help(
+                        last.when.span(),
+                        "the last outcome must be a catch-all (`when = \"true\"`)",
+                        CATCH_ALL,
+                    );
+                }
+            }
+        }
+        let early: Vec<Range<usize>> = self
+            .end_is_true
+            .iter()
+            .filter(|(i, _)| *i + 1 < raw.outcome.len())
+            .map(|(_, span)| span.clone())
+            .collect();
+        for span in early {
+            self.help(
+                span,
+                "this outcome always matches, so the outcomes after it can never be reached",
+                "only the last outcome may be `when = \"true\"`",
+            );
+        }
+        out
+    }
+
+    /// `[messages.<name>]`: every portal language, with every CLDR plural category it uses.
+    fn messages(
+        &mut self,
+        raw: &BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, model::RawPlural>>,
+    ) -> BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>> {
+        let mut out = BTreeMap::new();
+        for (name, by_lang) in raw {
+            self.id(name, "message");
+            for lang in self.ctx.languages.clone() {
+                match by_lang.iter().find(|(k, _)| k.get_ref() == &lang) {
+                    None => self.help(
+                        name.span(),
+                        format!("message `{}` has no `{lang}` forms", name.get_ref()),
+                        format!("add `{lang} = {{ {} = \"…\" }}`", plural_needed(&lang).join(" = \"…\", ")),
+                    ),
+                    Some((key, forms)) => self.plural_forms(name.get_ref(), key, forms),
+                }
+            }
+            let entry: BTreeMap<String, BTreeMap<String, String>> = by_lang
+                .iter()
+                .map(|(l, forms)| {
+                    let forms = forms.iter().map(|(c, t)| (c.get_ref().clone(), t.get_ref().clone()));
+                    (l.get_ref().clone(), forms.collect())
+                })
+                .collect();
+            out.insert(name.get_ref().clone(), entry);
+        }
+        out
+    }
+
+    fn plural_forms(&mut self, name: &str, lang: &Spanned<String>, forms: &model::RawPlural) {
+        let needed = plural_needed(lang.get_ref());
+        let missing: Vec<&str> = needed
+            .iter()
+            .copied()
+            .filter(|c| !forms.keys().any(|k| k.get_ref() == c))
+            .collect();
+        if !missing.is_empty() {
+            self.help(
+                lang.span(),
+                format!("message `{name}` in `{}` lacks the plural forms {}", lang.get_ref(), missing.join(", ")),
+                format!("`{}` needs {} (CLDR plural categories)", lang.get_ref(), needed.join(", ")),
+            );
+        }
+        for k in forms.keys() {
+            if !CATEGORIES.contains(&k.get_ref().as_str()) {
+                self.help(
+                    k.span(),
+                    format!("`{}` is not a plural category", k.get_ref()),
+                    format!("the categories are {}", CATEGORIES.join(", ")),
+                );
+            } else if !needed.contains(&k.get_ref().as_str()) {
+                self.warn(k.span(), format!("`{}` does not use the plural form `{}`", lang.get_ref(), k.get_ref()));
+            }
+        }
+    }
+
+    /// A required question no interview can show: its condition is always false, or it needs an
+    /// answer that ends the interview.
+    fn check_reachable(&mut self, form: &Form) {
+        for (section, q) in form.questions() {
+            let Some(at) = self.required_at.get(&q.id).cloned() else {
+                continue;
+            };
+            let mut terms = Vec::new();
+            for l in [&section.relevant, &q.relevant].into_iter().flatten() {
+                super::routing::split_and(&l.expr, &mut terms);
+            }
+            for term in terms {
+                if let Some(why) = logic::never_shown(form, term) {
+                    self.help(
+                        at.clone(),
+                        format!("question `{}` is required, but no interview can show it", q.id),
+                        why,
+                    );
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// CLDR categories a language's messages need: those integers take, and `other` (fractions,
+/// and the fallback every catalog keeps).
+fn plural_needed(lang: &str) -> Vec<&'static str> {
+    let mut cats = crate::i18n::plural_categories(lang);
+    if !cats.contains(&"other") {
+        cats.push("other");
+    }
+    cats
+}
+
+const CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
+
+fn type_name(kind: QuestionType) -> &'static str {
+    match kind {
+        QuestionType::Text => "text",
+        QuestionType::LongText => "long_text",
+        QuestionType::Integer => "integer",
+        QuestionType::Decimal => "decimal",
+        QuestionType::Date => "date",
+        QuestionType::Choice => "choice",
+        QuestionType::MultiChoice => "multi_choice",
+        QuestionType::Note => "note",
+        QuestionType::Calculate => "calculate",
+    }
+}
+
+/// Stands in for an expression that failed to parse; the form is rejected anyway.
+fn placeholder(source: &str) -> Logic {
+    Logic {
+        source: source.to_string(),
+        expr: expr::Expr::new(expr::ExprKind::Bool(false), expr::Span::default()),
+    }
+}
+
+/// The set of ids a test needs, for callers outside this module.
+pub(super) type IdSet = BTreeSet<String>;

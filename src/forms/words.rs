@@ -1,0 +1,268 @@
+//! Expressions read aloud: `owes_debt = 'yes'` becomes «Питання 27» = «Так» on a Ukrainian paper
+//! form and «Question 27» = «Yes» on an English one. Interviewers never see the raw syntax.
+//!
+//! Question ids become their printed numbers, choice values their labels, functions short phrases
+//! from the UI strings (`forms.words.*`). The result is plain text; the caller escapes it.
+
+use super::expr::{format_number, BinOp, Expr, ExprKind, Func, UnOp};
+use super::form::{text, Form, Question, QuestionType};
+
+/// Renders expressions of one form in one language.
+pub struct Words<'a> {
+    pub form: &'a Form,
+    pub lang: &'a str,
+    pub t: &'a dyn Fn(&str) -> String,
+    /// The question `.` stands for, if any.
+    pub current: Option<&'a Question>,
+}
+
+impl<'a> Words<'a> {
+    pub fn new(form: &'a Form, lang: &'a str, t: &'a dyn Fn(&str) -> String) -> Self {
+        Words { form, lang, t, current: None }
+    }
+
+    /// The same renderer with `.` bound to `q`.
+    pub fn at(&self, q: &'a Question) -> Words<'a> {
+        Words { current: Some(q), ..*self }
+    }
+
+    /// The whole expression in words.
+    pub fn render(&self, e: &Expr) -> String {
+        self.node(e, 0)
+    }
+
+    /// How a question is named in words: «Питання 5», or «its label» when it has no number.
+    pub fn question_name(&self, q: &Question) -> String {
+        match q.number {
+            Some(n) => format!("«{}»", self.tr("forms.words.question").replace("{n}", &n.to_string())),
+            None => format!("«{}»", text(&q.label, self.lang)),
+        }
+    }
+
+    /// The labels of `values` of `q`, as «A», «B» or «C».
+    pub fn choice_list(&self, q: &Question, values: &[&str]) -> String {
+        let labels: Vec<String> = values.iter().map(|v| self.choice_label(Some(q), v)).collect();
+        join_or(&labels, &self.tr("forms.words.or"))
+    }
+
+    fn tr(&self, key: &str) -> String {
+        (self.t)(key)
+    }
+
+    fn node(&self, e: &Expr, parent: u8) -> String {
+        let own = precedence(e);
+        let s = self.bare(e);
+        if own < parent {
+            format!("({s})")
+        } else {
+            s
+        }
+    }
+
+    fn bare(&self, e: &Expr) -> String {
+        match &e.kind {
+            ExprKind::Number(n) => format_number(*n),
+            ExprKind::Text(s) => format!("«{s}»"),
+            ExprKind::Bool(true) => self.tr("forms.words.true"),
+            ExprKind::Bool(false) => self.tr("forms.words.false"),
+            ExprKind::Null => self.tr("forms.words.null"),
+            ExprKind::Ref(id) => self.reference(id),
+            ExprKind::Current => match self.current {
+                Some(q) if q.number.is_some() => self.question_name(q),
+                _ => self.tr("forms.words.answer"),
+            },
+            ExprKind::Unary(UnOp::Neg, inner) => format!("−{}", self.node(inner, PREC_UNARY)),
+            ExprKind::Unary(UnOp::Not, inner) => {
+                format!("{} {}", self.tr("forms.words.not"), self.node(inner, PREC_NOT))
+            }
+            ExprKind::Binary(op, a, b) => self.binary(*op, a, b, precedence(e)),
+            ExprKind::Call { func, args, .. } => self.call(*func, args),
+        }
+    }
+
+    fn reference(&self, id: &str) -> String {
+        if let Some(q) = self.form.question(id) {
+            return self.question_name(q);
+        }
+        match self.form.section(id) {
+            Some(s) => format!("«{}»", text(&s.title, self.lang)),
+            None => format!("«{id}»"),
+        }
+    }
+
+    fn binary(&self, op: BinOp, a: &Expr, b: &Expr, own: u8) -> String {
+        if op == BinOp::Or {
+            if let Some(s) = self.one_of(a, b) {
+                return s;
+            }
+        }
+        let word = match op {
+            BinOp::Or => self.tr("forms.words.or"),
+            BinOp::And => self.tr("forms.words.and"),
+            BinOp::Eq => "=".into(),
+            BinOp::Ne => "≠".into(),
+            BinOp::Lt => "<".into(),
+            BinOp::Le => "≤".into(),
+            BinOp::Gt => ">".into(),
+            BinOp::Ge => "≥".into(),
+            BinOp::Add => "+".into(),
+            BinOp::Sub => "−".into(),
+            BinOp::Mul => "×".into(),
+            BinOp::Div => "÷".into(),
+            BinOp::Mod => "mod".into(),
+        };
+        if op.is_comparison() {
+            // A value compared with a choice question reads as the choice's label.
+            let left = self.operand(a, b, own);
+            let right = self.operand(b, a, own + 1);
+            return format!("{left} {word} {right}");
+        }
+        // Left-associative: the right operand needs brackets at equal precedence.
+        format!("{} {word} {}", self.node(a, own), self.node(b, own + 1))
+    }
+
+    fn operand(&self, e: &Expr, other: &Expr, prec: u8) -> String {
+        match &e.kind {
+            ExprKind::Text(v) => self.choice_label(self.choice_question(other), v),
+            _ => self.node(e, prec),
+        }
+    }
+
+    /// `q = 'a' or q = 'b'` reads as «Питання 5» = «A» або «B».
+    fn one_of(&self, a: &Expr, b: &Expr) -> Option<String> {
+        let mut target = None;
+        let mut values = Vec::new();
+        for side in [a, b] {
+            collect_equalities(side, &mut target, &mut values)?;
+        }
+        let target = target?;
+        let q = self.choice_question(target);
+        let labels: Vec<String> = values.iter().map(|v| self.choice_label(q, v)).collect();
+        Some(format!(
+            "{} = {}",
+            self.node(target, PREC_CMP + 1),
+            join_or(&labels, &self.tr("forms.words.or"))
+        ))
+    }
+
+    /// The choice question an expression names, if it names one.
+    fn choice_question(&self, e: &Expr) -> Option<&'a Question> {
+        let q = match &e.kind {
+            ExprKind::Ref(id) => self.form.question(id)?,
+            ExprKind::Current => self.current?,
+            _ => return None,
+        };
+        matches!(q.kind, QuestionType::Choice | QuestionType::MultiChoice).then_some(q)
+    }
+
+    fn choice_label(&self, q: Option<&Question>, value: &str) -> String {
+        match q.and_then(|q| q.choice(value)) {
+            Some(c) => format!("«{}»", text(&c.label, self.lang)),
+            None => format!("«{value}»"),
+        }
+    }
+
+    fn call(&self, func: Func, args: &[Expr]) -> String {
+        let arg = |i: usize| args.get(i).map(|a| self.node(a, 0)).unwrap_or_default();
+        let key = format!("forms.words.{}", func.name());
+        let phrase = self.tr(&key);
+        match func {
+            Func::Selected => {
+                let q = args.first().and_then(|a| self.choice_question(a));
+                let value = match args.get(1).map(|a| &a.kind) {
+                    Some(ExprKind::Text(v)) => self.choice_label(q, v),
+                    _ => arg(1),
+                };
+                phrase.replace("{q}", &arg(0)).replace("{v}", &value)
+            }
+            Func::CountSelected | Func::Answered | Func::IsMissing => phrase.replace("{q}", &arg(0)),
+            Func::Coalesce => phrase.replace("{a}", &arg(0)).replace("{b}", &arg(1)),
+            Func::If => phrase
+                .replace("{c}", &arg(0))
+                .replace("{a}", &arg(1))
+                .replace("{b}", &arg(2)),
+            Func::AgeYears => phrase.replace("{d}", &arg(0)),
+            Func::Length => phrase.replace("{s}", &arg(0)),
+            Func::Any | Func::Count => phrase.replace("{r}", &arg(0)).replace("{e}", &arg(1)),
+            Func::DimPositive => {
+                let dim = match args.first().map(|a| &a.kind) {
+                    Some(ExprKind::Text(d)) => match self.form.dimension(d) {
+                        Some(dim) => format!("«{}»", text(&dim.label, self.lang)),
+                        None => format!("«{d}»"),
+                    },
+                    _ => arg(0),
+                };
+                phrase.replace("{d}", &dim)
+            }
+            Func::Today
+            | Func::StrongCount
+            | Func::MediumCount
+            | Func::WeakCount
+            | Func::UnknownCount => phrase,
+        }
+    }
+}
+
+/// Gathers `x = 'v'` terms of an `or` chain on one and the same `x`; `None` if anything else.
+fn collect_equalities<'e>(
+    e: &'e Expr,
+    target: &mut Option<&'e Expr>,
+    values: &mut Vec<&'e str>,
+) -> Option<()> {
+    match &e.kind {
+        ExprKind::Binary(BinOp::Or, a, b) => {
+            collect_equalities(a, target, values)?;
+            collect_equalities(b, target, values)
+        }
+        ExprKind::Binary(BinOp::Eq, a, b) => {
+            let (subject, value) = match (&a.kind, &b.kind) {
+                (_, ExprKind::Text(v)) => (a.as_ref(), v),
+                (ExprKind::Text(v), _) => (b.as_ref(), v),
+                _ => return None,
+            };
+            if !matches!(subject.kind, ExprKind::Ref(_) | ExprKind::Current) {
+                return None;
+            }
+            match target {
+                Some(t) if t.kind != subject.kind => return None,
+                _ => *target = Some(subject),
+            }
+            values.push(value.as_str());
+            Some(())
+        }
+        _ => None,
+    }
+}
+
+/// «A», «B» або «C».
+pub fn join_or(items: &[String], or: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} {or} {last}", init.join(", ")),
+    }
+}
+
+const PREC_OR: u8 = 1;
+const PREC_AND: u8 = 2;
+const PREC_NOT: u8 = 3;
+const PREC_CMP: u8 = 4;
+const PREC_ADD: u8 = 5;
+const PREC_MUL: u8 = 6;
+const PREC_UNARY: u8 = 7;
+const PREC_ATOM: u8 = 8;
+
+fn precedence(e: &Expr) -> u8 {
+    match &e.kind {
+        ExprKind::Binary(op, ..) => match op {
+            BinOp::Or => PREC_OR,
+            BinOp::And => PREC_AND,
+            BinOp::Add | BinOp::Sub => PREC_ADD,
+            BinOp::Mul | BinOp::Div | BinOp::Mod => PREC_MUL,
+            _ => PREC_CMP,
+        },
+        ExprKind::Unary(UnOp::Not, _) => PREC_NOT,
+        ExprKind::Unary(UnOp::Neg, _) => PREC_UNARY,
+        _ => PREC_ATOM,
+    }
+}

@@ -1,0 +1,136 @@
+//! Building fixture portals end to end and checking the output by parsing it.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn basic_site_builds_with_sound_output() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    build_ok(&fixture("basic"), &public);
+    let problems = check_output(&public);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    for f in ["index.html", "404.html", "sitemap.xml", "uk/index.html", "en/index.html", "uk/guide/first/index.html", "uk/print.html", "en/print.html", "uk/search/index.html"] {
+        assert!(public.join(f).is_file(), "missing {f}");
+    }
+}
+
+fn page(public: &std::path::Path, path: &str) -> scraper::Html {
+    scraper::Html::parse_document(&std::fs::read_to_string(public.join(path)).unwrap())
+}
+
+fn text_of(doc: &scraper::Html, css: &str) -> Vec<String> {
+    doc.select(&sel(css)).map(|e| e.text().collect::<String>().trim().to_string()).collect()
+}
+
+#[test]
+fn navigation_breadcrumbs_and_neighbours() {
+    let out = tempfile::tempdir().unwrap();
+    build_ok(&fixture("basic"), out.path());
+    let doc = page(out.path(), "uk/guide/second/index.html");
+    assert_eq!(text_of(&doc, ".breadcrumbs a"), ["Головна", "Посібник"]);
+    let prev = doc.select(&sel("a[rel=prev]")).next().unwrap();
+    assert_eq!(prev.value().attr("href"), Some("../../guide/first/index.html"));
+    let next = doc.select(&sel("a[rel=next]")).next().unwrap();
+    assert_eq!(next.value().attr("href"), Some("../../guide/third/index.html"));
+    let current = text_of(&doc, ".site-nav a[aria-current=page]");
+    assert_eq!(current, ["Друга сторінка"]);
+    let nav_titles = text_of(&doc, ".site-nav li li a");
+    assert_eq!(nav_titles, ["Перша сторінка", "Друга сторінка", "Третя сторінка"]);
+}
+
+#[test]
+fn language_switcher_links_the_same_page() {
+    let out = tempfile::tempdir().unwrap();
+    build_ok(&fixture("basic"), out.path());
+    let doc = page(out.path(), "uk/guide/first/index.html");
+    let en = doc.select(&sel(".lang-switch a[hreflang=en]")).next().unwrap();
+    assert_eq!(en.value().attr("href"), Some("../../../en/guide/first/index.html"));
+    let doc = page(out.path(), "en/guide/first/index.html");
+    assert_eq!(doc.root_element().value().attr("lang"), Some("en"));
+    assert_eq!(text_of(&doc, "h1"), ["First page"]);
+}
+
+#[test]
+fn untranslated_page_falls_back_with_a_notice() {
+    let out = tempfile::tempdir().unwrap();
+    build_ok(&fixture("basic"), out.path());
+    let en = page(out.path(), "en/guide/second/index.html");
+    assert_eq!(text_of(&en, "h1"), ["Друга сторінка"]);
+    let notice = text_of(&en, ".notice.fallback");
+    assert_eq!(notice.len(), 1);
+    assert!(notice[0].contains("not been translated"), "{notice:?}");
+    let uk = page(out.path(), "uk/guide/second/index.html");
+    assert!(text_of(&uk, ".notice.fallback").is_empty());
+}
+
+#[test]
+fn ukrainian_plural_forms_in_section_listing() {
+    let out = tempfile::tempdir().unwrap();
+    build_ok(&fixture("basic"), out.path());
+    let uk = page(out.path(), "uk/guide/index.html");
+    assert_eq!(text_of(&uk, ".children .count"), ["(3 сторінки)"]);
+    let en = page(out.path(), "en/guide/index.html");
+    assert_eq!(text_of(&en, ".children .count"), ["(3 pages)"]);
+}
+
+#[test]
+fn markdown_features_and_contacts() {
+    let out = tempfile::tempdir().unwrap();
+    build_ok(&fixture("basic"), out.path());
+    let first = page(out.path(), "uk/guide/first/index.html");
+    assert_eq!(text_of(&first, ".admonition.warning .admonition-title"), ["Увага"]);
+    assert_eq!(first.select(&sel(".table-wrap table")).count(), 1);
+    let link = first.select(&sel("article a[href*=second]")).next().unwrap();
+    assert_eq!(link.value().attr("href"), Some("../../guide/second/index.html#details"));
+    let home = page(out.path(), "uk/index.html");
+    let tel = home.select(&sel("a.phone")).next().unwrap();
+    assert_eq!(tel.value().attr("href"), Some("tel:0800000000"));
+    let section = page(out.path(), "uk/guide/index.html");
+    assert_eq!(section.select(&sel("ul.contacts li")).count(), 1);
+}
+
+#[test]
+fn print_document_has_every_page_with_internal_anchors() {
+    let out = tempfile::tempdir().unwrap();
+    build_ok(&fixture("basic"), out.path());
+    let doc = page(out.path(), "uk/print.html");
+    assert_eq!(text_of(&doc, "section.print-page > h1"), ["Головна", "Посібник", "Перша сторінка", "Друга сторінка", "Третя сторінка"]);
+    let link = doc.select(&sel("#page-guide--first a[href^='#']")).next().unwrap();
+    assert_eq!(link.value().attr("href"), Some("#page-guide--second--details"));
+    assert!(doc.select(&sel("#page-guide--second--details")).next().is_some());
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    build_ok(&fixture("basic"), &a.path().join("one"));
+    build_ok(&fixture("basic"), &b.path().join("other"));
+    assert_eq!(tree(&a.path().join("one")), tree(&b.path().join("other")));
+}
+
+#[test]
+fn failed_build_leaves_previous_output_untouched() {
+    let site = copy_fixture("basic");
+    let public = site.path().join("public");
+    build_ok(site.path(), &public);
+    let before = tree(&public);
+    std::fs::write(site.path().join("content/guide/third.md"), "+++\ntitle = \"x\"\nbroken\n+++\n").unwrap();
+    let report = build(site.path(), &public);
+    assert!(!report.ok());
+    assert_eq!(tree(&public), before);
+    let leftovers: Vec<_> = std::fs::read_dir(site.path()).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn output_inside_inputs_is_refused() {
+    let site = copy_fixture("basic");
+    let report = build(site.path(), &site.path().join("content/out"));
+    assert!(!report.ok());
+    assert!(report.diagnostics.report().contains("inside the input folder"));
+    let report = build(site.path(), site.path());
+    assert!(report.diagnostics.report().contains("refusing"));
+}
