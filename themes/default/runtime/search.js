@@ -1,0 +1,1026 @@
+/* Oberih site search: works offline and from file://.
+ *
+ * Loaded with `defer` on every page. It
+ *  - marks the words named by `?highlight=` inside <main>;
+ *  - turns the header box (form.site-search, #search-q, #search-suggest)
+ *    into a search-as-you-type list with keyboard navigation;
+ *  - fills #search-results on the search page from `?q=`.
+ *
+ * The index lives in <lang>/search/*.js, written by src/search/shard.rs.
+ * Each file calls OberihSearch.register(kind, n, data); this script inserts
+ * <script src> elements for the files a query needs (fetch, modules and
+ * workers all fail on file://). The analysis functions below mirror
+ * src/search/{normalize,tokenize,stem_uk,language}.rs exactly, and
+ * tests/search/uk_stems.toml checks both. Text from the query or the index
+ * only ever reaches the page as text nodes.
+ *
+ * UI strings come from <script type="application/json" id="search-i18n">;
+ * the keys are listed in DEFAULT_STRINGS. Without a DOM (tests) only the
+ * OberihSearch API is defined.
+ */
+(function (global) {
+  "use strict";
+
+  /* ---------- Analysis (mirrors the Rust side) ---------- */
+
+  var APOSTROPHE = "'";
+  var APOSTROPHES = "'\u2019\u02BC\u2018`\u00B4\u2032\uFF07";
+  var IGNORABLE = "\u0301\u00AD\u200B\u200C\u200D\u2060\uFEFF";
+  var WORD_CHAR = /^[\p{Alphabetic}\p{N}\p{M}]$/u;
+  var CYRILLIC = /[\u0400-\u052F]/;
+  var LATIN_LETTER = /^[a-z\u00DF-\u024F]$/;
+  var TWINS = { a: "а", c: "с", e: "е", i: "і", o: "о", p: "р", x: "х", y: "у", "\u00EF": "ї" };
+  var MAX_WORD = 50;
+
+  function normalize(text) {
+    var out = "";
+    for (var ch of String(text).normalize("NFC")) {
+      if (IGNORABLE.indexOf(ch) >= 0) continue;
+      out += APOSTROPHES.indexOf(ch) >= 0 ? APOSTROPHE : ch.toLowerCase();
+    }
+    return out;
+  }
+
+  function isWordChar(ch) {
+    return ch !== undefined && WORD_CHAR.test(ch);
+  }
+
+  function repairMixedScript(word) {
+    if (!CYRILLIC.test(word)) return word;
+    var chars = Array.from(word);
+    var ok = chars.every(function (c) {
+      return !LATIN_LETTER.test(c) || TWINS[c] !== undefined;
+    });
+    if (!ok) return word;
+    return chars.map(function (c) { return TWINS[c] || c; }).join("");
+  }
+
+  function tokenize(text) {
+    var chars = Array.from(normalize(text));
+    var words = [];
+    var cur = [];
+    function flush() {
+      if (cur.length && cur.length <= MAX_WORD) words.push(repairMixedScript(cur.join("")));
+      cur = [];
+    }
+    for (var i = 0; i < chars.length; i++) {
+      var c = chars[i];
+      if (isWordChar(c) || (c === APOSTROPHE && cur.length && isWordChar(chars[i + 1]))) {
+        cur.push(c);
+      } else {
+        flush();
+      }
+    }
+    flush();
+    return words;
+  }
+
+  /* uk-light: see src/search/stem_uk.rs for the rationale. */
+  var UK_TIERS = [
+    [7, ["ього", "ьому"]],
+    [6, ["ами", "ями", "ими", "іми", "ого", "ому", "ові", "еві", "єві"]],
+    [5, ["ах", "ях", "ам", "ям", "ом", "ем", "єм", "ою", "ею", "єю", "ий", "ій", "їй", "им",
+      "ім", "их", "іх", "ої", "ів", "їв", "ей"]],
+    [4, ["а", "я", "о", "е", "є", "у", "ю", "и", "і", "ї", "й", "ь"]]
+  ];
+  var UK_CONSONANTS = "бвгґджзйклмнпрстфхцчшщ";
+
+  function endsWith(w, suffix) {
+    var s = Array.from(suffix);
+    if (s.length > w.length) return false;
+    for (var i = 0; i < s.length; i++) {
+      if (w[w.length - s.length + i] !== s[i]) return false;
+    }
+    return true;
+  }
+
+  function stripOne(w, minLen, suffixes) {
+    if (w.length < minLen) return false;
+    for (var i = 0; i < suffixes.length; i++) {
+      if (endsWith(w, suffixes[i])) {
+        w.length -= Array.from(suffixes[i]).length;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function stemUk(word) {
+    var w = Array.from(word);
+    if (w.length < 4) return word;
+    stripOne(w, 6, ["ся", "сь"]);
+    for (var t = 0; t < UK_TIERS.length; t++) {
+      if (stripOne(w, UK_TIERS[t][0], UK_TIERS[t][1])) break;
+    }
+    stripOne(w, 5, ["ов"]);
+    if (w.length >= 4 && w[w.length - 1] === "ь") w.length -= 1;
+    var n = w.length;
+    if (n >= 4 && w[n - 1] === w[n - 2] && UK_CONSONANTS.indexOf(w[n - 1]) >= 0) w.length -= 1;
+    return w.join("");
+  }
+
+  /* The Porter stemmer exactly as elasticlunr-rs 3.1 runs it (it follows
+   * elasticlunr.js: -bli→-ble, -logi→-log, and step 1c tests "aeiou"
+   * literally). Only ever given words of a–z. */
+  var PORTER_STEP2 = {
+    a: [["ational", "ate"], ["tional", "tion"]],
+    c: [["enci", "ence"], ["anci", "ance"]],
+    e: [["izer", "ize"]],
+    l: [["bli", "ble"], ["alli", "al"], ["entli", "ent"], ["eli", "e"], ["ousli", "ous"]],
+    o: [["ization", "ize"], ["ation", "ate"], ["ator", "ate"]],
+    s: [["alism", "al"], ["iveness", "ive"], ["fulness", "ful"], ["ousness", "ous"]],
+    t: [["aliti", "al"], ["iviti", "ive"], ["biliti", "ble"]],
+    g: [["logi", "log"]]
+  };
+  var PORTER_STEP3 = {
+    e: [["icate", "ic"], ["ative", ""], ["alize", "al"]],
+    i: [["iciti", "ic"]],
+    l: [["ical", "ic"], ["ful", ""]],
+    s: [["ness", ""]]
+  };
+  var PORTER_STEP4 = {
+    a: ["al"], c: ["ance", "ence"], e: ["er"], i: ["ic"], l: ["able", "ible"],
+    n: ["ant", "ement", "ment", "ent"], s: ["ism"], t: ["ate", "iti"], u: ["ous"],
+    v: ["ive"], z: ["ize"]
+  };
+
+  function stemEn(word) {
+    if (word.length <= 2) return word;
+    var b = word.split("");
+    var k = b.length;
+    var j = 0;
+
+    function cons(i) {
+      var c = b[i];
+      if (c === "a" || c === "e" || c === "i" || c === "o" || c === "u") return false;
+      if (c === "y") return i === 0 ? true : !cons(i - 1);
+      return true;
+    }
+    // Number of consonant-vowel sequences in b[0..j).
+    function measure() {
+      var n = 0;
+      var i = 0;
+      while (i < j && cons(i)) i++;
+      if (i >= j) return 0;
+      i++;
+      for (;;) {
+        while (i < j && !cons(i)) i++;
+        if (i >= j) return n;
+        i++;
+        n++;
+        while (i < j && cons(i)) i++;
+        if (i >= j) return n;
+        i++;
+      }
+    }
+    function hasVowel() {
+      for (var i = 0; i < j; i++) if (!cons(i)) return true;
+      return false;
+    }
+    function doubleCons(i) {
+      return i >= 1 && b[i] === b[i - 1] && cons(i);
+    }
+    function cvc(i) {
+      if (i < 2 || !cons(i) || cons(i - 1) || !cons(i - 2)) return false;
+      return b[i] !== "w" && b[i] !== "x" && b[i] !== "y";
+    }
+    function ends(s) {
+      if (s.length > k) return false;
+      for (var i = 0; i < s.length; i++) if (b[k - s.length + i] !== s[i]) return false;
+      j = k - s.length;
+      return true;
+    }
+    function setTo(s) {
+      for (var i = 0; i < s.length; i++) b[j + i] = s[i];
+      k = j + s.length;
+    }
+    function replaceIfMeasured(s) {
+      if (measure() > 0) setTo(s);
+    }
+    function firstRule(rules) {
+      for (var i = 0; rules && i < rules.length; i++) {
+        if (ends(rules[i][0])) {
+          replaceIfMeasured(rules[i][1]);
+          return;
+        }
+      }
+    }
+
+    // Step 1ab: plurals, -ed, -ing.
+    if (b[k - 1] === "s") {
+      if (ends("sses")) k -= 2;
+      else if (ends("ies")) setTo("i");
+      else if (b[k - 2] !== "s") k -= 1;
+    }
+    if (ends("eed")) {
+      if (measure() > 0) k -= 1;
+    } else if ((ends("ed") || ends("ing")) && hasVowel()) {
+      k = j;
+      if (ends("at")) setTo("ate");
+      else if (ends("bl")) setTo("ble");
+      else if (ends("iz")) setTo("ize");
+      else if (doubleCons(k - 1)) {
+        k -= 1;
+        var last = b[k - 1];
+        if (last === "l" || last === "s" || last === "z") k += 1;
+      } else if (measure() === 1 && cvc(k - 1)) setTo("e");
+    }
+    // Step 1c.
+    if (k > 2 && ends("y") && "aeiou".indexOf(b[k - 2]) < 0) b[k - 1] = "i";
+    // Steps 2 and 3: double suffixes, -ic-, -full, -ness.
+    if (k >= 2) firstRule(PORTER_STEP2[b[k - 2]]);
+    firstRule(PORTER_STEP3[b[k - 1]]);
+    // Step 4: -ant, -ence and friends in <c>vcvc<v>.
+    if (k >= 2) {
+      var matched = false;
+      if (b[k - 2] === "o") {
+        matched = (ends("ion") && j > 0 && (b[j - 1] === "s" || b[j - 1] === "t")) || ends("ou");
+      } else {
+        var list = PORTER_STEP4[b[k - 2]] || [];
+        for (var i = 0; i < list.length && !matched; i++) matched = ends(list[i]);
+      }
+      if (matched && measure() > 1) k = j;
+    }
+    // Step 5: final -e, -ll.
+    j = k;
+    if (b[k - 1] === "e") {
+      var a = measure();
+      if (a > 1 || (a === 1 && !cvc(k - 2))) k -= 1;
+    }
+    if (b[k - 1] === "l" && doubleCons(k - 1) && measure() > 1) k -= 1;
+    return b.slice(0, k).join("");
+  }
+
+  function toSet(words) {
+    var set = Object.create(null);
+    words.forEach(function (w) { set[w] = true; });
+    return set;
+  }
+
+  var UK_STOP = toSet([
+    "а", "аби", "або", "але", "б", "без", "би", "бо", "був", "буде", "була", "були", "було", "в",
+    "вам", "вас", "вже", "ви", "він", "від", "во", "вона", "вони", "воно", "де", "для", "до", "є",
+    "ж", "же", "з", "за", "зі", "і", "із", "її", "їй", "їм", "їх", "й", "його", "йому", "к", "коли",
+    "ми", "між", "на", "над", "нам", "нас", "не", "ні", "о", "об", "от", "під", "по", "при", "про",
+    "та", "так", "також", "те", "теж", "ти", "то", "той", "ту", "ті", "у", "хоч", "це", "цей",
+    "ці", "ця", "чи", "що", "щоб", "я", "як", "яка", "яке", "які", "який", "якщо"
+  ]);
+  /* elasticlunr's English stop-word list. */
+  var EN_STOP = toSet([
+    "", "a", "able", "about", "across", "after", "all", "almost", "also", "am", "among", "an",
+    "and", "any", "are", "as", "at", "be", "because", "been", "but", "by", "can", "cannot",
+    "could", "dear", "did", "do", "does", "either", "else", "ever", "every", "for", "from", "get",
+    "got", "had", "has", "have", "he", "her", "hers", "him", "his", "how", "however", "i", "if",
+    "in", "into", "is", "it", "its", "just", "least", "let", "like", "likely", "may", "me",
+    "might", "most", "must", "my", "neither", "no", "nor", "not", "of", "off", "often", "on",
+    "only", "or", "other", "our", "own", "rather", "said", "say", "says", "she", "should", "since",
+    "so", "some", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "tis", "to", "too", "twas", "us", "wants", "was", "we", "were", "what", "when", "where",
+    "which", "while", "who", "whom", "why", "will", "with", "would", "yet", "you", "your"
+  ]);
+
+  /* The index term of one tokenizer word, or null for a stop word. */
+  function termOf(word, analyzer) {
+    if (analyzer === "plain-1") return word;
+    if (CYRILLIC.test(word)) return UK_STOP[word] ? null : stemUk(word);
+    var latin = word.slice(-2) === "'s" ? word.slice(0, -2) : word;
+    if (/^[a-z]+$/.test(latin)) return EN_STOP[latin] ? null : stemEn(latin);
+    return word;
+  }
+
+  function analyze(text, analyzer) {
+    var out = [];
+    tokenize(text).forEach(function (w) {
+      var t = termOf(w, analyzer || "uk-en-1");
+      if (t !== null) out.push(t);
+    });
+    return out;
+  }
+
+  function analyzerForLang(lang) {
+    return lang === "uk" || lang === "en" ? "uk-en-1" : "plain-1";
+  }
+
+  /* Word spans in original (unnormalised) text, for marking matches. */
+  var SPAN_RE = new RegExp(
+    "[\\p{Alphabetic}\\p{N}\\p{M}" + IGNORABLE + "]+(?:[" + APOSTROPHES +
+      "][\\p{Alphabetic}\\p{N}\\p{M}" + IGNORABLE + "]+)*",
+    "gu"
+  );
+
+  function wordSpans(text) {
+    var spans = [];
+    var m;
+    SPAN_RE.lastIndex = 0;
+    while ((m = SPAN_RE.exec(text)) !== null) spans.push([m.index, m.index + m[0].length]);
+    return spans;
+  }
+
+  function isHit(word, terms, analyzer) {
+    return analyze(word, analyzer).some(function (t) { return terms[t] === true; });
+  }
+
+  /* ---------- Index loading ---------- */
+
+  var DATA_FILES = { manifest: "manifest.js", shard: "shard-", docs: "docs-" };
+  var store = Object.create(null);
+  var loading = Object.create(null);
+  var waiting = Object.create(null);
+  var config = { base: "", version: "" };
+
+  function prepareShard(data) {
+    var terms = data.terms || [];
+    return { keys: terms.map(function (t) { return t[0]; }), entries: terms };
+  }
+
+  function register(kind, n, data) {
+    var key = kind + ":" + n;
+    if (kind === "shard") data = prepareShard(data);
+    store[key] = data;
+    if (waiting[key]) {
+      waiting[key](data);
+      delete waiting[key];
+    }
+  }
+
+  function fileName(kind, n) {
+    if (kind === "manifest") return DATA_FILES.manifest;
+    return DATA_FILES[kind] + (n < 10 ? "0" + n : String(n)) + ".js";
+  }
+
+  function load(kind, n) {
+    var key = kind + ":" + n;
+    if (store[key] !== undefined) return Promise.resolve(store[key]);
+    if (loading[key]) return loading[key];
+    var p = new Promise(function (resolve, reject) {
+      waiting[key] = resolve;
+      var s = document.createElement("script");
+      var src = config.base + fileName(kind, n);
+      if (kind !== "manifest" && config.version) src += "?v=" + encodeURIComponent(config.version);
+      s.src = src;
+      s.setAttribute("charset", "utf-8");
+      s.async = true;
+      s.onload = function () {
+        if (store[key] === undefined) fail();
+      };
+      s.onerror = fail;
+      function fail() {
+        delete waiting[key];
+        delete loading[key];
+        reject(new Error("search: cannot load " + src));
+      }
+      document.head.appendChild(s);
+    });
+    loading[key] = p;
+    return p;
+  }
+
+  function manifest() {
+    return load("manifest", 0).then(function (m) {
+      if (m.format !== 1) throw new Error("search: unknown index format " + m.format);
+      config.version = m.version;
+      return m;
+    });
+  }
+
+  /* ---------- Query ---------- */
+
+  var LIVE_PREFIX_TERMS = 30;
+  var FUZZY_MIN_LETTERS = 5;
+  var FUZZY_PENALTY = 0.3;
+
+  function lastIndexAtMost(sorted, value, get) {
+    var lo = 0;
+    var hi = sorted.length - 1;
+    var found = -1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (get(sorted[mid]) <= value) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  function homeShard(man, term) {
+    return lastIndexAtMost(man.shards, term, function (s) { return s[0]; });
+  }
+
+  function prefixShards(man, prefix) {
+    var out = [];
+    var upper = prefix + "\uffff";
+    for (var i = Math.max(0, homeShard(man, prefix)); i < man.shards.length && out.length < 2; i++) {
+      if (man.shards[i][0] > upper) break;
+      if (man.shards[i][1] >= prefix) out.push(i);
+    }
+    return out;
+  }
+
+  function lookup(shard, term) {
+    var i = lastIndexAtMost(shard.keys, term, function (k) { return k; });
+    return i >= 0 && shard.keys[i] === term ? shard.entries[i] : null;
+  }
+
+  function decodePostings(s, scale) {
+    var out = [];
+    if (!s) return out;
+    var doc = 0;
+    s.split(",").forEach(function (item, i) {
+      var colon = item.indexOf(":");
+      var delta = parseInt(item.slice(0, colon), 36);
+      doc = i === 0 ? delta : doc + delta;
+      out.push([doc, parseInt(item.slice(colon + 1), 36) / scale]);
+    });
+    return out;
+  }
+
+  /* Whether code-point arrays a and b differ by exactly one insertion,
+   * deletion, substitution or swap of neighbours. */
+  function withinOneEdit(a, b) {
+    if (Math.abs(a.length - b.length) > 1) return false;
+    var i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    function rest(x, from) { return x.slice(from).join(""); }
+    if (a.length === b.length) {
+      if (i === a.length) return false;
+      if (rest(a, i + 1) === rest(b, i + 1)) return true;
+      return a[i] === b[i + 1] && a[i + 1] === b[i] && rest(a, i + 2) === rest(b, i + 2);
+    }
+    var longer = a.length > b.length ? a : b;
+    var shorter = a.length > b.length ? b : a;
+    return rest(longer, i + 1) === rest(shorter, i);
+  }
+
+  /* Query words with their terms; the last word is matched as a prefix
+   * while it is still being typed (no trailing space). */
+  function parseQuery(text, analyzer) {
+    var words = tokenize(text);
+    var typing = !/\s$/.test(text);
+    var seen = Object.create(null);
+    var tokens = [];
+    words.forEach(function (w, i) {
+      var term = termOf(w, analyzer);
+      var prefix = typing && i === words.length - 1 && Array.from(w).length >= 2;
+      var key = (term || "") + "\u0000" + (prefix ? w : "");
+      if ((term === null && !prefix) || seen[key]) return;
+      seen[key] = true;
+      tokens.push({ word: w, term: term, prefix: prefix });
+    });
+    return tokens;
+  }
+
+  function shardsFor(man, tokens) {
+    var wanted = Object.create(null);
+    tokens.forEach(function (t) {
+      if (t.term !== null) {
+        var h = homeShard(man, t.term);
+        if (h >= 0) wanted[h] = true;
+      }
+      if (t.prefix) prefixShards(man, t.word).forEach(function (i) { wanted[i] = true; });
+    });
+    return Object.keys(wanted).map(Number);
+  }
+
+  /* Terms of the index matching one query token, with their penalties. */
+  function expand(man, tok) {
+    var matches = [];
+    var seen = Object.create(null);
+    function add(entry, penalty) {
+      if (!seen[entry[0]]) {
+        seen[entry[0]] = true;
+        matches.push([entry, penalty]);
+      }
+    }
+    var home = tok.term === null ? -1 : homeShard(man, tok.term);
+    var homeData = home >= 0 ? store["shard:" + home] : null;
+    if (homeData) {
+      var exact = lookup(homeData, tok.term);
+      if (exact) add(exact, 1);
+    }
+    if (tok.prefix) {
+      var wlen = Array.from(tok.word).length;
+      prefixShards(man, tok.word).forEach(function (i) {
+        var sh = store["shard:" + i];
+        var from = Math.max(0, lastIndexAtMost(sh.keys, tok.word, function (k) { return k; }));
+        for (var x = from; x < sh.keys.length && matches.length < LIVE_PREFIX_TERMS; x++) {
+          var key = sh.keys[x];
+          if (key.slice(0, tok.word.length) === tok.word) {
+            add(sh.entries[x], 0.5 * wlen / Array.from(key).length);
+          } else if (key > tok.word) {
+            break;
+          }
+        }
+      });
+    }
+    if (!matches.length && homeData && Array.from(tok.word).length >= FUZZY_MIN_LETTERS) {
+      var t = Array.from(tok.term);
+      homeData.keys.forEach(function (key, x) {
+        if (matches.length < 10 && withinOneEdit(t, Array.from(key))) {
+          add(homeData.entries[x], FUZZY_PENALTY);
+        }
+      });
+    }
+    return matches;
+  }
+
+  /* Scores of documents for one token: per field the best matching term's
+   * elasticlunr score (weight × idf × boost), summed over fields. */
+  function scoreToken(man, matches) {
+    var scores = new Map();
+    man.fields.forEach(function (field, f) {
+      var best = new Map();
+      matches.forEach(function (m) {
+        var postings = decodePostings(m[0][f + 1], man.weightScale);
+        var idf = 1 + Math.log(man.docCount / (postings.length + 1));
+        postings.forEach(function (p) {
+          var s = p[1] * idf * m[1] * field[1];
+          if (!(best.get(p[0]) >= s)) best.set(p[0], s);
+        });
+      });
+      best.forEach(function (s, doc) { scores.set(doc, (scores.get(doc) || 0) + s); });
+    });
+    return scores;
+  }
+
+  /* Ranked documents for `text`: all words must match when any document
+   * has them all, otherwise the best partial matches (scaled by the share
+   * of words matched). Resolves to {hits: [{doc, score}], terms}. */
+  function search(text) {
+    return manifest().then(function (man) {
+      var tokens = parseQuery(text, man.analyzer);
+      if (!tokens.length || !man.shards.length) return { hits: [], terms: [] };
+      return Promise.all(shardsFor(man, tokens).map(function (i) { return load("shard", i); }))
+        .then(function () { return rank(man, tokens); });
+    });
+  }
+
+  function rank(man, tokens) {
+    var total = new Map();
+    var count = new Map();
+    var terms = [];
+    tokens.forEach(function (tok) {
+      var matches = expand(man, tok);
+      matches.forEach(function (m) { terms.push(m[0][0]); });
+      scoreToken(man, matches).forEach(function (s, doc) {
+        total.set(doc, (total.get(doc) || 0) + s);
+        count.set(doc, (count.get(doc) || 0) + 1);
+      });
+    });
+    var all = [];
+    var partial = [];
+    total.forEach(function (s, doc) {
+      var c = count.get(doc);
+      var hit = { doc: doc, score: (s * c) / tokens.length };
+      (c === tokens.length ? all : partial).push(hit);
+    });
+    var hits = all.length ? all : partial;
+    hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    return { hits: hits, terms: terms };
+  }
+
+  /* Document records [id, title, breadcrumbs, text] for document numbers. */
+  function docs(nums) {
+    return manifest().then(function (man) {
+      var files = Object.create(null);
+      nums.forEach(function (d) {
+        files[lastIndexAtMost(man.docFiles, d, function (x) { return x; })] = true;
+      });
+      return Promise.all(Object.keys(files).map(function (f) { return load("docs", Number(f)); }))
+        .then(function () {
+          return nums.map(function (d) {
+            var f = lastIndexAtMost(man.docFiles, d, function (x) { return x; });
+            var data = store["docs:" + f];
+            return data.docs[d - data.first];
+          });
+        });
+    });
+  }
+
+  /* ---------- Snippets and marking ---------- */
+
+  var SNIPPET_WORDS = 24;
+
+  /* The stretch of `text` with the most matching words, as
+   * [{text, hit}] parts, with "…" where it was cut. */
+  function snippetParts(text, terms, analyzer) {
+    var spans = wordSpans(text);
+    var hits = spans.map(function (s) { return isHit(text.slice(s[0], s[1]), terms, analyzer); });
+    var best = 0;
+    var bestCount = -1;
+    var inWindow = 0;
+    for (var i = 0; i < spans.length; i++) {
+      if (hits[i]) inWindow++;
+      if (i >= SNIPPET_WORDS && hits[i - SNIPPET_WORDS]) inWindow--;
+      var start = Math.max(0, i - SNIPPET_WORDS + 1);
+      if (inWindow > bestCount) {
+        bestCount = inWindow;
+        best = start;
+      }
+    }
+    var end = Math.min(spans.length, best + SNIPPET_WORDS);
+    if (!spans.length) return [{ text: text, hit: false }];
+    var from = best === 0 ? 0 : spans[best][0];
+    var to = end === spans.length ? text.length : spans[end - 1][1];
+    var parts = [];
+    var pos = from;
+    for (var x = best; x < end; x++) {
+      if (!hits[x]) continue;
+      if (spans[x][0] > pos) parts.push({ text: text.slice(pos, spans[x][0]), hit: false });
+      parts.push({ text: text.slice(spans[x][0], spans[x][1]), hit: true });
+      pos = spans[x][1];
+    }
+    if (to > pos) parts.push({ text: text.slice(pos, to), hit: false });
+    if (best > 0) parts.unshift({ text: "… ", hit: false });
+    if (end < spans.length) parts.push({ text: " …", hit: false });
+    return parts;
+  }
+
+  function appendParts(el, parts) {
+    parts.forEach(function (p) {
+      var node = document.createTextNode(p.text);
+      if (p.hit) {
+        var mark = document.createElement("mark");
+        mark.appendChild(node);
+        node = mark;
+      }
+      el.appendChild(node);
+    });
+  }
+
+  /* Marks words of `terms` in the text nodes under `root`. */
+  function markTerms(root, terms, analyzer) {
+    var SKIP = { SCRIPT: 1, STYLE: 1, NOSCRIPT: 1, TEXTAREA: 1, MARK: 1, svg: 1, SVG: 1 };
+    var textNodes = [];
+    (function walk(node) {
+      for (var c = node.firstChild; c; c = c.nextSibling) {
+        if (c.nodeType === 3) textNodes.push(c);
+        else if (c.nodeType === 1 && !SKIP[c.tagName]) walk(c);
+      }
+    })(root);
+    textNodes.forEach(function (node) {
+      var text = node.nodeValue;
+      var spans = wordSpans(text).filter(function (s) {
+        return isHit(text.slice(s[0], s[1]), terms, analyzer);
+      });
+      if (!spans.length) return;
+      var frag = document.createDocumentFragment();
+      var pos = 0;
+      var parts = [];
+      spans.forEach(function (s) {
+        if (s[0] > pos) parts.push({ text: text.slice(pos, s[0]), hit: false });
+        parts.push({ text: text.slice(s[0], s[1]), hit: true });
+        pos = s[1];
+      });
+      if (pos < text.length) parts.push({ text: text.slice(pos), hit: false });
+      appendParts(frag, parts);
+      node.parentNode.replaceChild(frag, node);
+    });
+  }
+
+  /* ---------- Page ---------- */
+
+  var DEFAULT_STRINGS = {
+    suggestions: "Search suggestions",
+    all_results: "All results for “{query}”",
+    no_results: "Nothing found for “{query}”.",
+    results_one: "{count} result for “{query}”",
+    results_few: "{count} results for “{query}”",
+    results_many: "{count} results for “{query}”",
+    results_other: "{count} results for “{query}”",
+    loading: "Searching…",
+    error: "Search is not available: the index could not be loaded.",
+    empty: "Type a word to search.",
+    more: "Show more results"
+  };
+  var SUGGEST_LIMIT = 8;
+  var PAGE_SIZE = 20;
+  var strings = DEFAULT_STRINGS;
+  var langRoot = "";
+  var lang = "";
+
+  function readStrings() {
+    var island = document.getElementById("search-i18n");
+    var own = {};
+    if (island) {
+      try {
+        own = JSON.parse(island.textContent) || {};
+      } catch (e) {
+        own = {};
+      }
+    }
+    var out = {};
+    Object.keys(DEFAULT_STRINGS).forEach(function (k) {
+      out[k] = typeof own[k] === "string" ? own[k] : DEFAULT_STRINGS[k];
+    });
+    return out;
+  }
+
+  function say(key, values) {
+    return strings[key].replace(/\{(query|count)\}/g, function (m, name) {
+      return String(values[name]);
+    });
+  }
+
+  function countMessage(n, query) {
+    var cat = "other";
+    try {
+      cat = new Intl.PluralRules(lang || undefined).select(n);
+    } catch (e) {
+      cat = "other";
+    }
+    var key = strings["results_" + cat] !== undefined ? "results_" + cat : "results_other";
+    return say(key, { count: n, query: query });
+  }
+
+  function queryParam(name) {
+    var pairs = (global.location && global.location.search ? global.location.search.slice(1) : "").split("&");
+    for (var i = 0; i < pairs.length; i++) {
+      var eq = pairs[i].indexOf("=");
+      var k = eq < 0 ? pairs[i] : pairs[i].slice(0, eq);
+      if (k === name) {
+        try {
+          return decodeURIComponent((eq < 0 ? "" : pairs[i].slice(eq + 1)).replace(/\+/g, " "));
+        } catch (e) {
+          return "";
+        }
+      }
+    }
+    return null;
+  }
+
+  /* Link to a result: the id is a path under the language root, maybe
+   * with #anchor; ?highlight= goes before the anchor. */
+  function resultHref(id, terms) {
+    if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(id)) return "#";
+    var hash = id.indexOf("#");
+    var path = hash < 0 ? id : id.slice(0, hash);
+    var anchor = hash < 0 ? "" : id.slice(hash);
+    var hl = terms.length ? "?highlight=" + encodeURIComponent(terms.slice(0, 20).join(" ")) : "";
+    return langRoot + path + hl + anchor;
+  }
+
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text !== undefined) e.appendChild(document.createTextNode(text));
+    return e;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  /* Title, trail and snippet of one result inside `parent`. */
+  function fillResult(parent, rec, found, analyzer) {
+    var termSet = toSet(found.terms);
+    var link = el("a", "search-result-link");
+    link.setAttribute("href", resultHref(rec[0], found.terms));
+    var title = el("span", "search-result-title");
+    appendParts(title, snippetParts(rec[1], termSet, analyzer));
+    link.appendChild(title);
+    parent.appendChild(link);
+    if (rec[2]) parent.appendChild(el("span", "search-result-trail", rec[2]));
+    var snip = el("span", "search-result-snippet");
+    appendParts(snip, snippetParts(rec[3], termSet, analyzer));
+    parent.appendChild(snip);
+    return link;
+  }
+
+  function searchPageHref(form, query) {
+    var action = (form && form.getAttribute("action")) || langRoot + "search/index.html";
+    return action + "?q=" + encodeURIComponent(query);
+  }
+
+  function setupSuggest(form, input, box) {
+    var seq = 0;
+    var active = -1;
+    var options = [];
+    var timer = null;
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", box.id);
+
+    function close() {
+      seq++;
+      box.hidden = true;
+      clear(box);
+      options = [];
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+    function show(list) {
+      clear(box);
+      box.appendChild(list);
+      box.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+    function message(text) {
+      var list = el("ul", "search-suggest-list");
+      list.appendChild(el("li", "search-suggest-message", text));
+      options = [];
+      active = -1;
+      show(list);
+    }
+    function setActive(i) {
+      options.forEach(function (o, x) { o.li.setAttribute("aria-selected", x === i ? "true" : "false"); });
+      active = i;
+      if (i >= 0) input.setAttribute("aria-activedescendant", options[i].li.id);
+      else input.removeAttribute("aria-activedescendant");
+    }
+    function render(query, found, records, analyzer) {
+      var list = el("ul", "search-suggest-list");
+      list.setAttribute("role", "listbox");
+      list.setAttribute("aria-label", strings.suggestions);
+      options = [];
+      records.forEach(function (rec) {
+        var li = el("li", "search-suggest-item");
+        var link = fillResult(li, rec, found, analyzer);
+        options.push({ li: li, href: link.getAttribute("href") });
+        list.appendChild(li);
+      });
+      var all = el("li", "search-suggest-all");
+      var link = el("a", "", say("all_results", { query: query }));
+      link.setAttribute("href", searchPageHref(form, query));
+      all.appendChild(link);
+      options.push({ li: all, href: link.getAttribute("href") });
+      list.appendChild(all);
+      options.forEach(function (o, i) {
+        o.li.id = box.id + "-" + i;
+        o.li.setAttribute("role", "option");
+        o.li.firstChild.setAttribute("tabindex", "-1");
+      });
+      show(list);
+      setActive(-1);
+    }
+    function update() {
+      var query = input.value;
+      var mine = ++seq;
+      if (!query.trim()) {
+        close();
+        return;
+      }
+      var found;
+      var analyzer;
+      search(query)
+        .then(function (f) {
+          found = f;
+          return manifest();
+        })
+        .then(function (man) {
+          analyzer = man.analyzer;
+          var nums = found.hits.slice(0, SUGGEST_LIMIT).map(function (h) { return h.doc; });
+          return docs(nums);
+        })
+        .then(function (records) {
+          if (mine !== seq) return;
+          if (!records.length) message(say("no_results", { query: query }));
+          else render(query, found, records, analyzer);
+        })
+        .catch(function () {
+          if (mine === seq) message(strings.error);
+        });
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(update, 100);
+    });
+    input.addEventListener("focus", function () {
+      manifest().catch(function () {});
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        if (!options.length) return;
+        e.preventDefault();
+        // Cycle through the options and back to the input (-1).
+        var next = active + (e.key === "ArrowDown" ? 1 : -1);
+        if (next >= options.length) next = -1;
+        else if (next < -1) next = options.length - 1;
+        setActive(next);
+      } else if (e.key === "Enter" && active >= 0) {
+        e.preventDefault();
+        global.location.href = options[active].href;
+      } else if (e.key === "Escape" && !box.hidden) {
+        e.preventDefault();
+        close();
+      }
+    });
+    form.addEventListener("focusout", function (e) {
+      if (!e.relatedTarget || !form.contains(e.relatedTarget)) close();
+    });
+  }
+
+  function setupResultsPage(box, input) {
+    var query = queryParam("q") || "";
+    if (input && !input.value) input.value = query;
+    var status = el("p", "search-status");
+    var list = el("ol", "search-results-list");
+    clear(box);
+    box.appendChild(status);
+    box.appendChild(list);
+    function done(state, text) {
+      status.appendChild(document.createTextNode(text));
+      box.setAttribute("aria-busy", "false");
+      box.setAttribute("data-state", state);
+    }
+    if (!query.trim()) {
+      done("empty", strings.empty);
+      return;
+    }
+    box.setAttribute("aria-busy", "true");
+    status.appendChild(document.createTextNode(strings.loading));
+    var found;
+    var analyzer;
+    var shown = 0;
+    var moreButton = null;
+    function more() {
+      var nums = found.hits.slice(shown, shown + PAGE_SIZE).map(function (h) { return h.doc; });
+      shown += nums.length;
+      return docs(nums).then(function (records) {
+        records.forEach(function (rec) {
+          var li = el("li", "search-result");
+          fillResult(li, rec, found, analyzer);
+          list.appendChild(li);
+        });
+        if (moreButton) box.removeChild(moreButton);
+        moreButton = null;
+        if (shown < found.hits.length) {
+          var button = el("button", "search-more", strings.more);
+          button.setAttribute("type", "button");
+          button.addEventListener("click", function () {
+            button.disabled = true;
+            more();
+          });
+          box.appendChild(button);
+          moreButton = button;
+        }
+      });
+    }
+    search(query)
+      .then(function (f) {
+        found = f;
+        return manifest();
+      })
+      .then(function (man) {
+        analyzer = man.analyzer;
+        clear(status);
+        if (!found.hits.length) {
+          done("none", say("no_results", { query: query }));
+          return null;
+        }
+        return more().then(function () {
+          done("done", countMessage(found.hits.length, query));
+        });
+      })
+      .catch(function () {
+        clear(status);
+        done("error", strings.error);
+      });
+  }
+
+  function highlightPage() {
+    var wanted = queryParam("highlight");
+    var main = document.querySelector("main");
+    if (!wanted || !main) return;
+    var analyzer = analyzerForLang(lang);
+    var terms = wanted.split(/\s+/).concat(analyze(wanted, analyzer)).filter(Boolean);
+    if (terms.length) markTerms(main, toSet(terms), analyzer);
+  }
+
+  function init() {
+    var body = document.body;
+    if (!body) return;
+    langRoot = (body.dataset && body.dataset.langRoot) || "";
+    lang = (body.dataset && body.dataset.lang) || "";
+    config.base = langRoot + "search/";
+    strings = readStrings();
+    highlightPage();
+    var input = document.getElementById("search-q");
+    var box = document.getElementById("search-suggest");
+    var form = input ? input.form || input.parentNode : null;
+    if (input && box && form) setupSuggest(form, input, box);
+    var results = document.getElementById("search-results");
+    if (results) setupResultsPage(results, input);
+  }
+
+  global.OberihSearch = {
+    register: register,
+    normalize: normalize,
+    tokenize: tokenize,
+    stemUk: stemUk,
+    stemEn: stemEn,
+    termOf: termOf,
+    analyze: analyze,
+    search: search,
+    docs: docs,
+    snippetParts: snippetParts,
+    configure: function (base) { config.base = base; }
+  };
+
+  if (typeof document !== "undefined" && document.body) init();
+})(this);
