@@ -99,7 +99,10 @@ pub fn load_site(layers: &Layers, diags: &mut Diagnostics) -> Option<Site> {
     let link_keys: BTreeSet<String> = keys.iter().cloned().chain(page_keys_of_files(layers, &config)).collect();
     for reserved in ["forms", "search"] {
         if let Some(p) = pages.iter().find(|p| p.key == reserved) {
-            diags.push(Diagnostic::file_error(&p.file.shown, format!("`{reserved}/` is made by the portal itself; choose another folder name")));
+            diags.push(Diagnostic::file_error(
+                &p.file.shown,
+                format!("`{reserved}/` is made by the portal itself; choose another folder name"),
+            ));
         }
     }
     let mut site = Site { config, i18n, theme, pages: BTreeMap::new(), keys: link_keys, standards, contacts, form_ids };
@@ -128,7 +131,10 @@ fn page_keys_of_files(layers: &Layers, config: &Config) -> Vec<String> {
 
 fn load_config(layers: &Layers, diags: &mut Diagnostics) -> Option<Config> {
     let Some(file) = layers.file(CONFIG_FILE) else {
-        diags.push(Diagnostic::file_error(CONFIG_FILE, "no portal.toml in this folder").with_help("run `oberih build` in a portal folder, or pass --root DIR"));
+        diags.push(
+            Diagnostic::file_error(CONFIG_FILE, "no portal.toml in this folder")
+                .with_help("run `oberih build` in a portal folder, or pass --root DIR"),
+        );
         return None;
     };
     let text = read_text(&file).map_err(|d| diags.push(d)).ok()?;
@@ -177,7 +183,8 @@ fn render_markdown(site: &Site, pages: Vec<Page>, diags: &mut Diagnostics) -> Ve
     let results: Vec<(PageData, Vec<Diagnostic>)> = pages
         .into_par_iter()
         .map(|page| {
-            let from_dir = page.file.rel.trim_start_matches("content/").rsplit_once('/').map_or("", |(d, _)| d).to_string();
+            let from_dir =
+                page.file.rel.trim_start_matches("content/").rsplit_once('/').map_or("", |(d, _)| d).to_string();
             let resolver = Links {
                 keys: &site.keys,
                 standards: &site.standards,
@@ -238,14 +245,20 @@ fn check_fragments(pages: &[PageData], default_language: &str, diags: &mut Diagn
         pages.iter().map(|d| ((d.page.key.as_str(), d.page.lang.as_str()), &d.rendered.ids)).collect();
     for d in pages {
         for (key, frag, span) in &d.rendered.checks {
-            let target = ids.get(&(key.as_str(), d.page.lang.as_str())).or_else(|| ids.get(&(key.as_str(), default_language)));
+            let target =
+                ids.get(&(key.as_str(), d.page.lang.as_str())).or_else(|| ids.get(&(key.as_str(), default_language)));
             if let Some(target_ids) = target {
                 if !target_ids.iter().any(|i| i == frag) {
                     let span = d.page.body_start + span.start..d.page.body_start + span.end;
                     let shown = if key.is_empty() { "the home page".to_string() } else { format!("`{key}`") };
                     diags.push(
-                        Diagnostic::at(&d.page.file.shown, &d.page.text, span, format!("{shown} has no heading `#{frag}`"))
-                            .with_help(format!("headings there: {}", target_ids.join(", "))),
+                        Diagnostic::at(
+                            &d.page.file.shown,
+                            &d.page.text,
+                            span,
+                            format!("{shown} has no heading `#{frag}`"),
+                        )
+                        .with_help(format!("headings there: {}", target_ids.join(", "))),
                     );
                 }
             }
@@ -262,7 +275,8 @@ fn render_and_write(site: &Site, opts: &BuildOptions) -> Result<usize, Vec<Diagn
     if !opts.write {
         return Ok(0);
     }
-    let out_err = |e: crate::output::OutputError| vec![Diagnostic::file_error(&opts.out.display().to_string(), e.to_string())];
+    let out_err =
+        |e: crate::output::OutputError| vec![Diagnostic::file_error(&opts.out.display().to_string(), e.to_string())];
     let staging = Staging::new(&opts.out, &opts.root).map_err(out_err)?;
     files.par_iter().try_for_each(|f| staging.write(&f.path, &f.bytes)).map_err(out_err)?;
     let n = files.len();
@@ -274,7 +288,8 @@ fn render_and_write(site: &Site, opts: &BuildOptions) -> Result<usize, Vec<Diagn
 fn static_files(layers: &Layers) -> Result<Vec<render::OutFile>, Vec<Diagnostic>> {
     let mut out = Vec::new();
     for (rel, file) in layers.files_under("static") {
-        let bytes = std::fs::read(&file.abs).map_err(|e| vec![Diagnostic::file_error(&file.shown, format!("cannot read: {e}"))])?;
+        let bytes = std::fs::read(&file.abs)
+            .map_err(|e| vec![Diagnostic::file_error(&file.shown, format!("cannot read: {e}"))])?;
         out.push(render::OutFile { path: rel.trim_start_matches("static/").to_string(), bytes });
     }
     Ok(out)

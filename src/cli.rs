@@ -8,7 +8,11 @@ use clap::{Parser, Subcommand};
 use crate::build::{self, BuildOptions, BuildReport};
 
 #[derive(Debug, Parser)]
-#[command(name = "oberih", version, about = "Builds the Oberih portal: guidance, standards and screening forms, offline-ready")]
+#[command(
+    name = "oberih",
+    version,
+    about = "Builds the Oberih portal: guidance, standards and screening forms, offline-ready"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -66,7 +70,11 @@ fn print_report(report: &BuildReport, quiet: bool) -> i32 {
         eprint!("{}", if color { colorize(&text) } else { text });
     }
     if !report.ok() {
-        eprintln!("{} error(s), {} warning(s); nothing was written", report.diagnostics.error_count(), report.diagnostics.warning_count());
+        eprintln!(
+            "{} error(s), {} warning(s); nothing was written",
+            report.diagnostics.error_count(),
+            report.diagnostics.warning_count()
+        );
         return 1;
     }
     if !quiet {
@@ -84,7 +92,12 @@ pub fn summary(report: &BuildReport) -> String {
             if l.translated == l.pages {
                 format!("{}: {} pages", l.lang, l.pages)
             } else {
-                format!("{}: {} pages ({} %)", l.lang, l.translated, (l.translated * 100).checked_div(l.pages).unwrap_or(0))
+                format!(
+                    "{}: {} pages ({} %)",
+                    l.lang,
+                    l.translated,
+                    (l.translated * 100).checked_div(l.pages).unwrap_or(0)
+                )
             }
         })
         .collect();

@@ -52,9 +52,7 @@ pub struct ContactsConfig {
 
 impl Default for ContactsConfig {
     fn default() -> Self {
-        ContactsConfig {
-            max_age_days: default_max_age(),
-        }
+        ContactsConfig { max_age_days: default_max_age() }
     }
 }
 
@@ -86,9 +84,8 @@ impl Config {
         let raw: RawConfig = toml::from_str(text).map_err(|e| vec![toml_error(CONFIG_FILE, text, &e)])?;
         let mut problems = Vec::new();
         let languages = raw.languages.unwrap_or_else(|| vec!["uk".into(), "en".into()]);
-        let default_language = raw
-            .default_language
-            .unwrap_or_else(|| languages.first().cloned().unwrap_or_else(|| "uk".into()));
+        let default_language =
+            raw.default_language.unwrap_or_else(|| languages.first().cloned().unwrap_or_else(|| "uk".into()));
         for lang in &languages {
             if !is_lang_code(lang) {
                 problems.push(key_error(text, "languages", format!("`{lang}` is not a language code")));
@@ -135,10 +132,7 @@ impl Config {
 
     /// Text in `lang`, falling back to the default language.
     pub fn text<'a>(&'a self, t: &'a LangText, lang: &str) -> &'a str {
-        t.get(lang)
-            .or_else(|| t.get(&self.default_language))
-            .map(String::as_str)
-            .unwrap_or("")
+        t.get(lang).or_else(|| t.get(&self.default_language)).map(String::as_str).unwrap_or("")
     }
 }
 
@@ -190,8 +184,10 @@ mod tests {
 
     #[test]
     fn default_language_goes_first() {
-        let c = Config::parse("title = {uk = \"О\", en = \"O\"}\nlanguages = [\"en\", \"uk\"]\ndefault_language = \"uk\"\n")
-            .unwrap();
+        let c = Config::parse(
+            "title = {uk = \"О\", en = \"O\"}\nlanguages = [\"en\", \"uk\"]\ndefault_language = \"uk\"\n",
+        )
+        .unwrap();
         assert_eq!(c.languages, ["uk", "en"]);
     }
 

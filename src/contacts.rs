@@ -103,7 +103,10 @@ impl Directory {
                     let checked = days(d.year as i64, d.month as i64, d.day as i64);
                     if let Some(now) = parse_day(today) {
                         if now - checked > max_age_days as i64 {
-                            out.push((c.id.clone(), format!("was last verified on {d}, more than {max_age_days} days ago")));
+                            out.push((
+                                c.id.clone(),
+                                format!("was last verified on {d}, more than {max_age_days} days ago"),
+                            ));
                         }
                     }
                 }

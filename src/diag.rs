@@ -26,7 +26,7 @@ pub struct Location {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
     pub file: String,
     pub message: String,
     pub help: Option<String>,
@@ -48,7 +48,7 @@ impl Diagnostic {
     pub fn at(file: &str, text: &str, span: Range<usize>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
-            location: Some(locate(file, text, span)),
+            location: Some(Box::new(locate(file, text, span))),
             file: file.to_string(),
             message: message.into(),
             help: None,
@@ -206,8 +206,7 @@ mod tests {
     #[test]
     fn report_shows_line_and_marker() {
         let text = "title = \"x\"\ntitel = \"y\"\n";
-        let d = Diagnostic::at("content/a.md", text, 12..17, "unknown key `titel`")
-            .with_help("did you mean `title`?");
+        let d = Diagnostic::at("content/a.md", text, 12..17, "unknown key `titel`").with_help("did you mean `title`?");
         let shown = d.to_string();
         assert!(shown.contains("--> content/a.md:2:1"), "{shown}");
         assert!(shown.contains("2 | titel = \"y\""), "{shown}");

@@ -27,10 +27,7 @@ pub struct I18n {
 
 impl I18n {
     pub fn new(default_language: &str) -> Self {
-        I18n {
-            default_language: default_language.to_string(),
-            catalogs: BTreeMap::new(),
-        }
+        I18n { default_language: default_language.to_string(), catalogs: BTreeMap::new() }
     }
 
     /// The language a catalog file belongs to, from its name.
@@ -41,8 +38,7 @@ impl I18n {
 
     /// Adds one catalog file; later files override earlier keys.
     pub fn add_file(&mut self, shown: &str, lang: &str, text: &str) -> Result<(), Diagnostic> {
-        let table: toml::Table =
-            toml::from_str(text).map_err(|e| crate::config::toml_error(shown, text, &e))?;
+        let table: toml::Table = toml::from_str(text).map_err(|e| crate::config::toml_error(shown, text, &e))?;
         let catalog = self.catalogs.entry(lang.to_string()).or_default();
         flatten("", &table, catalog).map_err(|key| {
             let span = crate::config::find_key(text, key.rsplit('.').next().unwrap_or(&key)).unwrap_or(0..0);
@@ -95,7 +91,9 @@ impl I18n {
     /// One plural form as written (with `{n}` left in), for the browser to fill in.
     pub fn plural_form(&self, lang: &str, key: &str, category: &str) -> String {
         match self.entry(lang, key) {
-            Some(Entry::Plural(forms)) => forms.get(category).or_else(|| forms.get("other")).cloned().unwrap_or_default(),
+            Some(Entry::Plural(forms)) => {
+                forms.get(category).or_else(|| forms.get("other")).cloned().unwrap_or_default()
+            }
             Some(Entry::Text(s)) => s.clone(),
             None => key.to_string(),
         }
@@ -107,8 +105,7 @@ impl I18n {
         let mut out = Vec::new();
         for (key, entry) in self.catalogs.get(lang).into_iter().flatten() {
             if let Entry::Plural(forms) = entry {
-                let missing: Vec<&'static str> =
-                    needed.iter().copied().filter(|c| !forms.contains_key(*c)).collect();
+                let missing: Vec<&'static str> = needed.iter().copied().filter(|c| !forms.contains_key(*c)).collect();
                 if !missing.is_empty() {
                     out.push((key.clone(), missing));
                 }
@@ -126,10 +123,7 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut BTreeMap<String, Entry>)
                 out.insert(key, Entry::Text(s.clone()));
             }
             toml::Value::Table(t) if is_plural_table(t) => {
-                let forms = t
-                    .iter()
-                    .filter_map(|(c, v)| v.as_str().map(|s| (c.clone(), s.to_string())))
-                    .collect();
+                let forms = t.iter().filter_map(|(c, v)| v.as_str().map(|s| (c.clone(), s.to_string()))).collect();
                 out.insert(key, Entry::Plural(forms));
             }
             toml::Value::Table(t) => flatten(&key, t, out)?,
@@ -182,18 +176,28 @@ mod tests {
             "[count]\npages = { one = \"{n} сторінка\", few = \"{n} сторінки\", many = \"{n} сторінок\", other = \"{n} сторінки\" }\n[nav]\nnext = \"Далі\"\n",
         )
         .unwrap();
-        i.add_file("en.toml", "en", "[count]\npages = { one = \"{n} page\", other = \"{n} pages\" }\n")
-            .unwrap();
+        i.add_file("en.toml", "en", "[count]\npages = { one = \"{n} page\", other = \"{n} pages\" }\n").unwrap();
         i
     }
 
     #[test]
     fn ukrainian_plurals() {
         let i = catalog();
-        let got: Vec<String> = [1, 3, 5, 11, 21, 22, 25, 101, 111].iter().map(|n| i.plural("uk", "count.pages", *n)).collect();
+        let got: Vec<String> =
+            [1, 3, 5, 11, 21, 22, 25, 101, 111].iter().map(|n| i.plural("uk", "count.pages", *n)).collect();
         assert_eq!(
             got,
-            ["1 сторінка", "3 сторінки", "5 сторінок", "11 сторінок", "21 сторінка", "22 сторінки", "25 сторінок", "101 сторінка", "111 сторінок"]
+            [
+                "1 сторінка",
+                "3 сторінки",
+                "5 сторінок",
+                "11 сторінок",
+                "21 сторінка",
+                "22 сторінки",
+                "25 сторінок",
+                "101 сторінка",
+                "111 сторінок"
+            ]
         );
         assert_eq!(i.plural("en", "count.pages", 1), "1 page");
         assert_eq!(i.plural("en", "count.pages", 2), "2 pages");

@@ -28,9 +28,7 @@ pub struct Layers {
 
 impl Layers {
     pub fn new(root: &Path) -> Self {
-        Layers {
-            layers: vec![(root.to_path_buf(), String::new())],
-        }
+        Layers { layers: vec![(root.to_path_buf(), String::new())] }
     }
 
     /// Adds an overlay whose files win over earlier layers; `shown_prefix` is how its files are
@@ -61,11 +59,7 @@ impl Layers {
                 let rel = slash_path(inner);
                 found.insert(
                     rel.clone(),
-                    SourceFile {
-                        shown: format!("{prefix}{rel}"),
-                        rel,
-                        abs: entry.path().to_path_buf(),
-                    },
+                    SourceFile { shown: format!("{prefix}{rel}"), rel, abs: entry.path().to_path_buf() },
                 );
             }
         }
@@ -76,36 +70,26 @@ impl Layers {
     pub fn file(&self, rel: &str) -> Option<SourceFile> {
         self.layers.iter().rev().find_map(|(root, prefix)| {
             let abs = root.join(rel);
-            abs.is_file().then(|| SourceFile {
-                rel: rel.to_string(),
-                abs,
-                shown: format!("{prefix}{rel}"),
-            })
+            abs.is_file().then(|| SourceFile { rel: rel.to_string(), abs, shown: format!("{prefix}{rel}") })
         })
     }
 }
 
 fn is_hidden(path: &Path, base: &Path) -> bool {
     path.strip_prefix(base)
-        .map(|p| {
-            p.components()
-                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
-        })
+        .map(|p| p.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')))
         .unwrap_or(false)
 }
 
 pub fn slash_path(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// Reads a text file: UTF-8 only (a byte-order mark is dropped, CRLF is kept and handled by the
 /// parsers). Invalid bytes are reported at their line and column.
 pub fn read_text(file: &SourceFile) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(&file.abs)
-        .map_err(|e| Diagnostic::file_error(&file.shown, format!("cannot read file: {e}")))?;
+    let bytes =
+        std::fs::read(&file.abs).map_err(|e| Diagnostic::file_error(&file.shown, format!("cannot read file: {e}")))?;
     decode_text(&file.shown, bytes)
 }
 
@@ -121,15 +105,11 @@ pub fn decode_text(shown: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
             let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-            let rest: String = String::from_utf8_lossy(&bytes[valid..])
-                .lines()
-                .next()
-                .unwrap_or("")
-                .to_string();
+            let rest: String = String::from_utf8_lossy(&bytes[valid..]).lines().next().unwrap_or("").to_string();
             let text = format!("{prefix}{rest}");
             let mut d = Diagnostic::at(shown, &text, valid..valid + 1, "file is not valid UTF-8");
             if let Some(loc) = d.location.as_mut() {
-                *loc = locate(shown, &text, valid..valid + 1);
+                **loc = locate(shown, &text, valid..valid + 1);
             }
             Err(d.with_help("save the file as UTF-8 (e.g. a file saved as Windows-1251 must be converted)"))
         }

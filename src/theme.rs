@@ -68,10 +68,7 @@ impl Theme {
 fn collect_builtin(dir: &Dir<'static>, out: &mut BTreeMap<String, ThemeFile>) {
     for f in dir.files() {
         let rel = crate::source::slash_path(f.path());
-        out.insert(
-            rel.clone(),
-            ThemeFile { shown: format!("(built-in theme) {rel}"), bytes: f.contents().to_vec() },
-        );
+        out.insert(rel.clone(), ThemeFile { shown: format!("(built-in theme) {rel}"), bytes: f.contents().to_vec() });
     }
     for d in dir.dirs() {
         collect_builtin(d, out);

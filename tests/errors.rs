@@ -26,7 +26,11 @@ fn write(root: &Path, rel: &str, text: &str) {
 
 #[test]
 fn broken_front_matter_toml() {
-    insta::assert_snapshot!(report_after(|r| write(r, "content/guide/third.md", "+++\ntitle = \"Третя\nweight = 3\n+++\nText\n")));
+    insta::assert_snapshot!(report_after(|r| write(
+        r,
+        "content/guide/third.md",
+        "+++\ntitle = \"Третя\nweight = 3\n+++\nText\n"
+    )));
 }
 
 #[test]
@@ -36,12 +40,20 @@ fn unclosed_front_matter() {
 
 #[test]
 fn unknown_front_matter_key() {
-    insta::assert_snapshot!(report_after(|r| write(r, "content/guide/third.md", "+++\ntitle = \"Третя\"\nwieght = 3\n+++\nText\n")));
+    insta::assert_snapshot!(report_after(|r| write(
+        r,
+        "content/guide/third.md",
+        "+++\ntitle = \"Третя\"\nwieght = 3\n+++\nText\n"
+    )));
 }
 
 #[test]
 fn invalid_utf8() {
-    insta::assert_snapshot!(report_after(|r| std::fs::write(r.join("content/guide/third.md"), b"+++\ntitle = \"x\"\n+++\n\xcf\xf0\xe8\xe2\xb3\xf2\n").unwrap()));
+    insta::assert_snapshot!(report_after(|r| std::fs::write(
+        r.join("content/guide/third.md"),
+        b"+++\ntitle = \"x\"\n+++\n\xcf\xf0\xe8\xe2\xb3\xf2\n"
+    )
+    .unwrap()));
 }
 
 #[test]
@@ -55,12 +67,20 @@ fn link_to_missing_page_and_anchor() {
 
 #[test]
 fn root_relative_link() {
-    insta::assert_snapshot!(report_after(|r| write(r, "content/guide/third.md", "+++\ntitle = \"Третя\"\n+++\n[про нас](/about/)\n")));
+    insta::assert_snapshot!(report_after(|r| write(
+        r,
+        "content/guide/third.md",
+        "+++\ntitle = \"Третя\"\n+++\n[про нас](/about/)\n"
+    )));
 }
 
 #[test]
 fn raw_html() {
-    insta::assert_snapshot!(report_after(|r| write(r, "content/guide/third.md", "+++\ntitle = \"Третя\"\n+++\nТекст <b onclick=\"x()\">жирний</b>\n")));
+    insta::assert_snapshot!(report_after(|r| write(
+        r,
+        "content/guide/third.md",
+        "+++\ntitle = \"Третя\"\n+++\nТекст <b onclick=\"x()\">жирний</b>\n"
+    )));
 }
 
 #[test]
@@ -83,12 +103,20 @@ fn template_error_names_template_and_page() {
 
 #[test]
 fn template_syntax_error() {
-    insta::assert_snapshot!(report_after(|r| write(r, "themes/default/templates/page.html", "{% extends \"base.html\" %}{% block main %}{{ page.title {% endblock main %}")));
+    insta::assert_snapshot!(report_after(|r| write(
+        r,
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}{{ page.title {% endblock main %}"
+    )));
 }
 
 #[test]
 fn two_pages_with_one_output_path() {
-    insta::assert_snapshot!(report_after(|r| write(r, "content/guide/third.uk.md", "+++\ntitle = \"Ще одна третя\"\n+++\n")));
+    insta::assert_snapshot!(report_after(|r| write(
+        r,
+        "content/guide/third.uk.md",
+        "+++\ntitle = \"Ще одна третя\"\n+++\n"
+    )));
 }
 
 #[test]
@@ -107,7 +135,15 @@ fn all_problems_are_reported_together_and_sorted() {
         write(r, "content/guide/second.md", "+++\ntitel = \"x\"\n+++\n## Подробиці {#details}\n");
     });
     let files: Vec<&str> = report.lines().filter_map(|l| l.trim_start().strip_prefix("--> ")).collect();
-    assert_eq!(files, ["content/guide/second.md:2:1", "content/guide/third.md:4:1", "content/guide/third.md:4:12", "content/guide/third.md:4:16"]);
+    assert_eq!(
+        files,
+        [
+            "content/guide/second.md:2:1",
+            "content/guide/third.md:4:1",
+            "content/guide/third.md:4:12",
+            "content/guide/third.md:4:16"
+        ]
+    );
 }
 
 #[test]

@@ -11,7 +11,17 @@ fn basic_site_builds_with_sound_output() {
     build_ok(&fixture("basic"), &public);
     let problems = check_output(&public);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    for f in ["index.html", "404.html", "sitemap.xml", "uk/index.html", "en/index.html", "uk/guide/first/index.html", "uk/print.html", "en/print.html", "uk/search/index.html"] {
+    for f in [
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "uk/index.html",
+        "en/index.html",
+        "uk/guide/first/index.html",
+        "uk/print.html",
+        "en/print.html",
+        "uk/search/index.html",
+    ] {
         assert!(public.join(f).is_file(), "missing {f}");
     }
 }
@@ -96,7 +106,10 @@ fn print_document_has_every_page_with_internal_anchors() {
     let out = tempfile::tempdir().unwrap();
     build_ok(&fixture("basic"), out.path());
     let doc = page(out.path(), "uk/print.html");
-    assert_eq!(text_of(&doc, "section.print-page > h1"), ["Головна", "Посібник", "Перша сторінка", "Друга сторінка", "Третя сторінка"]);
+    assert_eq!(
+        text_of(&doc, "section.print-page > h1"),
+        ["Головна", "Посібник", "Перша сторінка", "Друга сторінка", "Третя сторінка"]
+    );
     let link = doc.select(&sel("#page-guide--first a[href^='#']")).next().unwrap();
     assert_eq!(link.value().attr("href"), Some("#page-guide--second--details"));
     assert!(doc.select(&sel("#page-guide--second--details")).next().is_some());
@@ -121,7 +134,12 @@ fn failed_build_leaves_previous_output_untouched() {
     let report = build(site.path(), &public);
     assert!(!report.ok());
     assert_eq!(tree(&public), before);
-    let leftovers: Vec<_> = std::fs::read_dir(site.path()).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(site.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 

@@ -43,17 +43,9 @@ fn load_page(file: &SourceFile, config: &Config) -> Result<Option<Page>, Diagnos
     if fm.draft {
         return Ok(None);
     }
-    let (key, lang, is_section) = identity(&file.rel, config)
-        .map_err(|msg| Diagnostic::file_error(&file.shown, msg))?;
-    let page = Page {
-        file: file.clone(),
-        text,
-        body_start,
-        lang,
-        key,
-        is_section,
-        fm,
-    };
+    let (key, lang, is_section) =
+        identity(&file.rel, config).map_err(|msg| Diagnostic::file_error(&file.shown, msg))?;
+    let page = Page { file: file.clone(), text, body_start, lang, key, is_section, fm };
     check_standard_keys(&page)?;
     Ok(Some(page))
 }
@@ -65,18 +57,13 @@ fn identity(rel: &str, config: &Config) -> Result<(String, String, bool), String
     let (stem, lang) = match stem.rsplit_once('.') {
         Some((s, l)) if config.languages.iter().any(|x| x == l) => (s, l.to_string()),
         Some((_, l)) => {
-            return Err(format!(
-                "`{l}` is not one of the portal's languages ({})",
-                config.languages.join(", ")
-            ))
+            return Err(format!("`{l}` is not one of the portal's languages ({})", config.languages.join(", ")))
         }
         None => (stem, config.default_language.clone()),
     };
     for part in stem.split('/') {
         let ok = !part.is_empty()
-            && part
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+            && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
         if !ok {
             return Err(format!(
                 "`{part}` cannot be part of a web address: use lowercase Latin letters, digits and hyphens"
@@ -96,13 +83,9 @@ fn check_standard_keys(page: &Page) -> Result<(), Diagnostic> {
         || !fm.responsible.is_empty()
         || !fm.requirements.is_empty()
         || fm.legal_basis.is_some();
-    if has_standard_keys && !(page.is_standard() && !page.is_section) {
-        let span = fm
-            .id
-            .as_ref()
-            .map(|s| s.span())
-            .or_else(|| fm.area.as_ref().map(|s| s.span()))
-            .unwrap_or(0..0);
+    let is_standard_page = page.is_standard() && !page.is_section;
+    if has_standard_keys && !is_standard_page {
+        let span = fm.id.as_ref().map(|s| s.span()).or_else(|| fm.area.as_ref().map(|s| s.span())).unwrap_or(0..0);
         let start = super::front_offset(page) + span.start;
         return Err(Diagnostic::at(
             &page.file.shown,

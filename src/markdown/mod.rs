@@ -172,7 +172,13 @@ impl<'a> Pass<'a> {
     }
 
     /// Handles the event at `i`, pushing output; returns the index of the next event.
-    fn step<'e>(&mut self, events: &[(Event<'e>, Range<usize>)], i: usize, out: &mut Vec<Event<'e>>, r: &mut Rendered) -> usize {
+    fn step<'e>(
+        &mut self,
+        events: &[(Event<'e>, Range<usize>)],
+        i: usize,
+        out: &mut Vec<Event<'e>>,
+        r: &mut Rendered,
+    ) -> usize {
         let (event, span) = &events[i];
         match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
@@ -203,7 +209,11 @@ impl<'a> Pass<'a> {
                 let (class, key) = admonition(*kind);
                 let title = (self.opts.admonition_title)(key);
                 out.push(Event::Html(
-                    format!("<div class=\"admonition {class}\" role=\"note\"><p class=\"admonition-title\">{}</p>\n", crate::contacts::escape(&title)).into(),
+                    format!(
+                        "<div class=\"admonition {class}\" role=\"note\"><p class=\"admonition-title\">{}</p>\n",
+                        crate::contacts::escape(&title)
+                    )
+                    .into(),
                 ));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => out.push(Event::Html("</div>\n".into())),
@@ -223,7 +233,9 @@ impl<'a> Pass<'a> {
                 self.section.text.push(' ');
                 out.push(event.clone());
             }
-            Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_)) if !self.opts.id_prefix.is_empty() => {
+            Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_))
+                if !self.opts.id_prefix.is_empty() =>
+            {
                 out.push(event.clone());
             }
             _ => out.push(event.clone()),

@@ -76,7 +76,13 @@ fn missing_same_page_anchor_is_reported() {
 #[test]
 fn admonitions_and_tables() {
     let r = md("> [!WARNING]\n> Be careful.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
-    assert!(r.html.contains("<div class=\"admonition warning\" role=\"note\"><p class=\"admonition-title\">ADMONITION.WARNING</p>"), "{}", r.html);
+    assert!(
+        r.html.contains(
+            "<div class=\"admonition warning\" role=\"note\"><p class=\"admonition-title\">ADMONITION.WARNING</p>"
+        ),
+        "{}",
+        r.html
+    );
     assert!(r.html.contains("<div class=\"table-wrap\"><table>"), "{}", r.html);
 }
 

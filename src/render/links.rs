@@ -37,9 +37,16 @@ impl Resolver for Links<'_> {
         let lower = dest.trim().to_ascii_lowercase();
         let compact: String = lower.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
         if let Some(s) = DANGEROUS.iter().find(|s| compact.starts_with(*s)) {
-            return Err((format!("`{s}` links are not allowed"), Some("link to a page of the portal or to an https:// address".into())));
+            return Err((
+                format!("`{s}` links are not allowed"),
+                Some("link to a page of the portal or to an https:// address".into()),
+            ));
         }
-        if lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:") || lower.starts_with("tel:") {
+        if lower.starts_with("https://")
+            || lower.starts_with("http://")
+            || lower.starts_with("mailto:")
+            || lower.starts_with("tel:")
+        {
             return Ok(Resolved { href: dest.to_string(), external: true, check: None });
         }
         if let Some(r) = dest.strip_prefix("std:") {
@@ -55,10 +62,17 @@ impl Resolver for Links<'_> {
             ));
         }
         if let Some(frag) = dest.strip_prefix('#') {
-            return Ok(Resolved { href: self.anchor(self.from_key, Some(frag)), external: false, check: Some((String::new(), frag.to_string())) });
+            return Ok(Resolved {
+                href: self.anchor(self.from_key, Some(frag)),
+                external: false,
+                check: Some((String::new(), frag.to_string())),
+            });
         }
         if dest.contains(':') {
-            return Err((format!("unknown link scheme in `{dest}`"), Some("use https://, mailto:, tel:, std:, form: or a relative .md path".into())));
+            return Err((
+                format!("unknown link scheme in `{dest}`"),
+                Some("use https://, mailto:, tel:, std:, form: or a relative .md path".into()),
+            ));
         }
         self.page(dest)
     }
@@ -67,7 +81,8 @@ impl Resolver for Links<'_> {
         match code.name.as_str() {
             "contact" => {
                 let id = code.arg("id").ok_or("`contact` needs an id: {{ contact(id=\"…\") }}")?;
-                let c = self.contacts.get(id).ok_or_else(|| format!("unknown contact `{id}` (see data/contacts.toml)"))?;
+                let c =
+                    self.contacts.get(id).ok_or_else(|| format!("unknown contact `{id}` (see data/contacts.toml)"))?;
                 Ok((contacts::inline_html(c, self.lang, self.default_language), false))
             }
             "contacts" => {
@@ -84,9 +99,9 @@ impl Resolver for Links<'_> {
 }
 
 fn parse_kind(k: &str) -> Result<Kind, String> {
-    toml::Value::String(k.to_string())
-        .try_into::<Kind>()
-        .map_err(|_| format!("unknown contact kind `{k}` (hotline, police, social_services, shelter, legal_aid, health, ngo)"))
+    toml::Value::String(k.to_string()).try_into::<Kind>().map_err(|_| {
+        format!("unknown contact kind `{k}` (hotline, police, social_services, shelter, legal_aid, health, ngo)")
+    })
 }
 
 impl Links<'_> {
@@ -96,7 +111,10 @@ impl Links<'_> {
             None => (dest, None),
         };
         let Some(md) = path.strip_suffix(".md") else {
-            return Err((format!("`{dest}` is not a link to a Markdown page"), Some("link to pages by their .md file, e.g. `../section/page.md`".into())));
+            return Err((
+                format!("`{dest}` is not a link to a Markdown page"),
+                Some("link to pages by their .md file, e.g. `../section/page.md`".into()),
+            ));
         };
         let joined = normalize(self.from_dir, md).ok_or_else(|| (format!("`{dest}` points outside content/"), None))?;
         let joined = strip_lang_suffix(&joined);
@@ -106,7 +124,10 @@ impl Links<'_> {
         };
         if !self.keys.contains(&key) {
             let shown = if key.is_empty() { "content/_index.md".to_string() } else { format!("content/{joined}.md") };
-            return Err((format!("link to a missing page: `{shown}` does not exist"), Some("check the path; it is relative to this file's folder".into())));
+            return Err((
+                format!("link to a missing page: `{shown}` does not exist"),
+                Some("check the path; it is relative to this file's folder".into()),
+            ));
         }
         let check = frag.map(|f| (key.clone(), f.to_string()));
         Ok(Resolved { href: self.anchor(&key, frag), external: false, check })
@@ -131,7 +152,11 @@ impl Links<'_> {
         }
         let href = match self.mode {
             Mode::Print => format!("{}forms/{id}/index.html", self.lang_root_from(self.from_key, true)),
-            Mode::Pages { pretty_urls } => format!("{}forms/{id}/{}", self.lang_root_from(self.from_key, false), if pretty_urls { "" } else { "index.html" }),
+            Mode::Pages { pretty_urls } => format!(
+                "{}forms/{id}/{}",
+                self.lang_root_from(self.from_key, false),
+                if pretty_urls { "" } else { "index.html" }
+            ),
         };
         Ok(Resolved { href, external: false, check: None })
     }
@@ -156,13 +181,21 @@ impl Links<'_> {
 
     /// In print mode every page lives in `<lang>/print.html`, one level below the site root.
     fn lang_root_from(&self, from_key: &str, print: bool) -> String {
-        if print { String::new() } else { "../".repeat(crate::content::depth(from_key)) }
+        if print {
+            String::new()
+        } else {
+            "../".repeat(crate::content::depth(from_key))
+        }
     }
 }
 
 /// The anchor of a whole page inside the print document.
 pub fn print_anchor(key: &str) -> String {
-    if key.is_empty() { "page-home".to_string() } else { format!("page-{}", key.replace('/', "--")) }
+    if key.is_empty() {
+        "page-home".to_string()
+    } else {
+        format!("page-{}", key.replace('/', "--"))
+    }
 }
 
 /// The prefix for heading ids of a page inside the print document.
@@ -176,7 +209,11 @@ pub fn relative_href(from: &str, to: &str, pretty_urls: bool) -> String {
     let target = if to.is_empty() { String::new() } else { format!("{to}/") };
     if pretty_urls {
         let href = format!("{up}{target}");
-        if href.is_empty() { "./".into() } else { href }
+        if href.is_empty() {
+            "./".into()
+        } else {
+            href
+        }
     } else {
         format!("{up}{target}index.html")
     }

@@ -20,7 +20,7 @@ use crate::content::{out_path, Page};
 use crate::diag::Diagnostic;
 use crate::i18n::I18n;
 use crate::markdown::Rendered;
-use crate::output::{finish_html, fingerprint};
+use crate::output::{fingerprint, finish_html};
 use crate::standards::Registry;
 use crate::theme::Theme;
 
@@ -56,7 +56,11 @@ impl Site {
     }
 
     pub fn index_file(&self) -> &'static str {
-        if self.config.pretty_urls { "" } else { "index.html" }
+        if self.config.pretty_urls {
+            ""
+        } else {
+            "index.html"
+        }
     }
 
     /// Number of pages that exist in `lang` itself (not by fallback).
@@ -82,7 +86,8 @@ pub struct Assets {
 pub fn build_assets(theme: &Theme) -> (Assets, Vec<OutFile>) {
     let mut css = Vec::new();
     let site_first = |p: &&str| if p.ends_with("/site.css") { 0 } else { 1 };
-    let mut css_files: Vec<(&str, &crate::theme::ThemeFile)> = theme.under("static/css").filter(|(p, _)| p.ends_with(".css")).collect();
+    let mut css_files: Vec<(&str, &crate::theme::ThemeFile)> =
+        theme.under("static/css").filter(|(p, _)| p.ends_with(".css")).collect();
     css_files.sort_by_key(|(p, _)| (site_first(p), p.to_string()));
     for (_, f) in css_files {
         css.extend_from_slice(&f.bytes);
@@ -100,7 +105,10 @@ pub fn build_assets(theme: &Theme) -> (Assets, Vec<OutFile>) {
     let mut files = vec![OutFile { path: css_path.clone(), bytes: css }, OutFile { path: js_path.clone(), bytes: js }];
     for (path, f) in theme.under("static") {
         if !path.starts_with("static/css/") {
-            files.push(OutFile { path: format!("assets/{}", path.trim_start_matches("static/")), bytes: f.bytes.clone() });
+            files.push(OutFile {
+                path: format!("assets/{}", path.trim_start_matches("static/")),
+                bytes: f.bytes.clone(),
+            });
         }
     }
     (Assets { css: css_path, js: js_path }, files)
@@ -108,20 +116,22 @@ pub fn build_assets(theme: &Theme) -> (Assets, Vec<OutFile>) {
 
 /// Renders every HTML page of every language. Template errors name the page being rendered.
 pub fn render_pages(site: &Site, tera: &tera::Tera, assets: &Assets) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
-    let trees: BTreeMap<&str, nav::Tree> = site.config.languages.iter().map(|l| (l.as_str(), views::tree(site, l))).collect();
-    let jobs: Vec<(&str, &str)> = site
-        .config
-        .languages
-        .iter()
-        .flat_map(|l| site.keys.iter().map(move |k| (l.as_str(), k.as_str())))
-        .collect();
+    let trees: BTreeMap<&str, nav::Tree> =
+        site.config.languages.iter().map(|l| (l.as_str(), views::tree(site, l))).collect();
+    let jobs: Vec<(&str, &str)> =
+        site.config.languages.iter().flat_map(|l| site.keys.iter().map(move |k| (l.as_str(), k.as_str()))).collect();
     let results: Vec<Result<OutFile, Diagnostic>> = jobs
         .par_iter()
         .map(|(lang, key)| {
             let view = views::page_view(site, &trees[lang], lang, key, assets);
-            let (data, _) = site.page_for(key, lang).ok_or_else(|| Diagnostic::file_error("content", format!("no page for `{key}`")))?;
+            let (data, _) = site
+                .page_for(key, lang)
+                .ok_or_else(|| Diagnostic::file_error("content", format!("no page for `{key}`")))?;
             let html = tera
-                .render(&view.template, &tera::Context::from_serialize(&view).map_err(|e| template_error(&data.page.file.shown, &e))?)
+                .render(
+                    &view.template,
+                    &tera::Context::from_serialize(&view).map_err(|e| template_error(&data.page.file.shown, &e))?,
+                )
                 .map_err(|e| template_error(&data.page.file.shown, &e))?;
             Ok(OutFile { path: format!("{lang}/{}", out_path(key)), bytes: finish_html(&html).into_bytes() })
         })
@@ -159,7 +169,11 @@ pub fn render_pages(site: &Site, tera: &tera::Tera, assets: &Assets) -> Result<V
         Ok(more) => files.extend(more),
         Err(d) => problems.push(d),
     }
-    if problems.is_empty() { Ok(files) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(problems)
+    }
 }
 
 pub fn template_error(page: &str, e: &tera::Error) -> Diagnostic {
@@ -168,9 +182,16 @@ pub fn template_error(page: &str, e: &tera::Error) -> Diagnostic {
 }
 
 /// The per-language pages that do not come from Markdown: print document and search page.
-fn generated_pages(site: &Site, tera: &tera::Tera, tree: &nav::Tree, lang: &str, assets: &Assets) -> Result<Vec<OutFile>, Diagnostic> {
+fn generated_pages(
+    site: &Site,
+    tera: &tera::Tera,
+    tree: &nav::Tree,
+    lang: &str,
+    assets: &Assets,
+) -> Result<Vec<OutFile>, Diagnostic> {
     let mut out = vec![print::print_document(site, tera, tree, lang, assets)?];
-    let search = views::generated_view(site, tree, lang, "search", "search.html", site.i18n.t(lang, "search.title"), assets);
+    let search =
+        views::generated_view(site, tree, lang, "search", "search.html", site.i18n.t(lang, "search.title"), assets);
     out.push(render_view(tera, &search, &format!("{lang}/search/index.html"))?);
     Ok(out)
 }
@@ -203,12 +224,17 @@ fn root_pages(site: &Site, tera: &tera::Tera, assets: &Assets) -> Result<Vec<Out
 /// The sitemap lists every page of every language; addresses are absolute only with `base_url`.
 fn sitemap(site: &Site) -> String {
     let base = site.config.base_url.as_ref().map(|u| format!("{u}/")).unwrap_or_default();
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for lang in &site.config.languages {
         for key in &site.keys {
             let path = out_path(key);
             let path = if site.config.pretty_urls { path.trim_end_matches("index.html").to_string() } else { path };
-            xml.push_str(&format!("  <url><loc>{}</loc></url>\n", crate::contacts::escape(&format!("{base}{lang}/{path}"))));
+            xml.push_str(&format!(
+                "  <url><loc>{}</loc></url>\n",
+                crate::contacts::escape(&format!("{base}{lang}/{path}"))
+            ));
         }
     }
     xml.push_str("</urlset>\n");

@@ -40,7 +40,15 @@ impl Tree {
         entries.sort_by(|a, b| a.key.cmp(&b.key));
         let mut nodes: Vec<Node> = entries
             .into_iter()
-            .map(|e| Node { key: e.key, title: e.title, description: e.description, weight: e.weight, is_section: e.is_section, children: vec![], parent: None })
+            .map(|e| Node {
+                key: e.key,
+                title: e.title,
+                description: e.description,
+                weight: e.weight,
+                is_section: e.is_section,
+                children: vec![],
+                parent: None,
+            })
             .collect();
         let by_key: BTreeMap<String, usize> = nodes.iter().enumerate().map(|(i, n)| (n.key.clone(), i)).collect();
         for i in 0..nodes.len() {
@@ -55,7 +63,13 @@ impl Tree {
         }
         for i in 0..nodes.len() {
             let mut kids = std::mem::take(&mut nodes[i].children);
-            kids.sort_by(|&a, &b| (nodes[a].weight, &nodes[a].title, &nodes[a].key).cmp(&(nodes[b].weight, &nodes[b].title, &nodes[b].key)));
+            kids.sort_by(|&a, &b| {
+                (nodes[a].weight, &nodes[a].title, &nodes[a].key).cmp(&(
+                    nodes[b].weight,
+                    &nodes[b].title,
+                    &nodes[b].key,
+                ))
+            });
             nodes[i].children = kids;
         }
         let mut order = Vec::with_capacity(nodes.len());
@@ -98,7 +112,8 @@ impl Tree {
     /// The side navigation as seen from `current`: top-level entries, with the branch that leads
     /// to the current page opened. `extra` adds generated entries (forms, standards) at the end.
     pub fn nav_html(&self, current: &str, pretty: bool, extra: &[(String, String)]) -> String {
-        let mut open: Vec<usize> = self.ancestors(current).iter().filter_map(|n| self.by_key.get(&n.key).copied()).collect();
+        let mut open: Vec<usize> =
+            self.ancestors(current).iter().filter_map(|n| self.by_key.get(&n.key).copied()).collect();
         if let Some(&i) = self.by_key.get(current) {
             open.push(i);
         }

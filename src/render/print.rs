@@ -31,7 +31,13 @@ struct PrintView<'a> {
     pages: Vec<PrintPage>,
 }
 
-pub fn print_document(site: &Site, tera: &tera::Tera, tree: &Tree, lang: &str, assets: &Assets) -> Result<OutFile, Diagnostic> {
+pub fn print_document(
+    site: &Site,
+    tera: &tera::Tera,
+    tree: &Tree,
+    lang: &str,
+    assets: &Assets,
+) -> Result<OutFile, Diagnostic> {
     let mut pages = Vec::new();
     for &i in &tree.order {
         let key = &tree.nodes[i].key;

@@ -36,7 +36,8 @@ pub fn build_tera(theme: &Theme, i18n: Arc<I18n>) -> Result<Tera, Vec<Diagnostic
     });
     tera.register_function("tn", move |args: &HashMap<String, Value>| {
         let (k, l) = (str_arg(args, "k")?, str_arg(args, "l")?);
-        let n = args.get("n").and_then(Value::as_u64).ok_or_else(|| tera::Error::msg("tn() needs a whole number `n`"))?;
+        let n =
+            args.get("n").and_then(Value::as_u64).ok_or_else(|| tera::Error::msg("tn() needs a whole number `n`"))?;
         Ok(Value::String(i18n.plural(l, k, n)))
     });
     Ok(tera)

@@ -133,7 +133,15 @@ fn search_i18n(site: &Site, lang: &str) -> String {
     serde_json::Value::Object(map).to_string().replace('<', "\\u003c")
 }
 
-fn base_view<'a>(site: &'a Site, tree: &Tree, lang: &'a str, key: &str, template: &str, kind: &'static str, assets: &'a Assets) -> PageView<'a> {
+fn base_view<'a>(
+    site: &'a Site,
+    tree: &Tree,
+    lang: &'a str,
+    key: &str,
+    template: &str,
+    kind: &'static str,
+    assets: &'a Assets,
+) -> PageView<'a> {
     let d = depth(key);
     let pretty = site.config.pretty_urls;
     PageView {
@@ -171,7 +179,11 @@ pub fn page_view<'a>(site: &'a Site, tree: &Tree, lang: &'a str, key: &str, asse
     let template = page.fm.template.as_ref().map(|t| t.get_ref().as_str()).unwrap_or(template);
     let mut view = base_view(site, tree, lang, key, template, kind, assets);
     let pretty = site.config.pretty_urls;
-    view.crumbs = tree.ancestors(key).iter().map(|n| Link { title: n.title.clone(), href: relative_href(key, &n.key, pretty) }).collect();
+    view.crumbs = tree
+        .ancestors(key)
+        .iter()
+        .map(|n| Link { title: n.title.clone(), href: relative_href(key, &n.key, pretty) })
+        .collect();
     let (prev, next) = tree.neighbours(key);
     view.prev = prev.map(|n| Link { title: n.title.clone(), href: relative_href(key, &n.key, pretty) });
     view.next = next.map(|n| Link { title: n.title.clone(), href: relative_href(key, &n.key, pretty) });
@@ -180,7 +192,11 @@ pub fn page_view<'a>(site: &'a Site, tree: &Tree, lang: &'a str, key: &str, asse
             .children
             .iter()
             .map(|&c| &tree.nodes[c])
-            .map(|n| Card { title: n.title.clone(), href: relative_href(key, &n.key, pretty), description: n.description.clone() })
+            .map(|n| Card {
+                title: n.title.clone(),
+                href: relative_href(key, &n.key, pretty),
+                description: n.description.clone(),
+            })
             .collect();
     }
     view.page = PageBody {
@@ -206,11 +222,22 @@ pub fn badges<'a>(site: &Site, from_key: &str, lang: &str, ids: impl Iterator<It
 }
 
 /// A page that does not come from Markdown (search, forms index, 404).
-pub fn generated_view<'a>(site: &'a Site, tree: &Tree, lang: &'a str, key: &str, template: &str, title: String, assets: &'a Assets) -> PageView<'a> {
+pub fn generated_view<'a>(
+    site: &'a Site,
+    tree: &Tree,
+    lang: &'a str,
+    key: &str,
+    template: &str,
+    title: String,
+    assets: &'a Assets,
+) -> PageView<'a> {
     let mut view = base_view(site, tree, lang, key, template, "generated", assets);
     view.page.title = title;
     if !key.is_empty() {
-        view.crumbs = vec![Link { title: tree.get("").map(|n| n.title.clone()).unwrap_or_default(), href: relative_href(key, "", site.config.pretty_urls) }];
+        view.crumbs = vec![Link {
+            title: tree.get("").map(|n| n.title.clone()).unwrap_or_default(),
+            href: relative_href(key, "", site.config.pretty_urls),
+        }];
     }
     view
 }

@@ -37,16 +37,23 @@ impl Registry {
                 Diagnostic::at(&page.file.shown, &page.text, offset + span.start..offset + span.end, msg)
             };
             let Some(id) = &page.fm.id else {
-                problems.push(Diagnostic::file_error(&page.file.shown, "a standard needs an `id`, e.g. `id = \"ID-2.1\"`"));
+                problems
+                    .push(Diagnostic::file_error(&page.file.shown, "a standard needs an `id`, e.g. `id = \"ID-2.1\"`"));
                 continue;
             };
             let area = page.fm.area.as_ref().map(|a| a.get_ref().clone()).unwrap_or_default();
             if let Some(a) = &page.fm.area {
                 if !AREAS.contains(&a.get_ref().as_str()) {
-                    problems.push(at(a.span(), format!("unknown area `{}`", a.get_ref())).with_help(format!("areas: {}", AREAS.join(", "))));
+                    problems.push(
+                        at(a.span(), format!("unknown area `{}`", a.get_ref()))
+                            .with_help(format!("areas: {}", AREAS.join(", "))),
+                    );
                 }
             } else {
-                problems.push(at(id.span(), "a standard needs an `area`".into()).with_help(format!("areas: {}", AREAS.join(", "))));
+                problems.push(
+                    at(id.span(), "a standard needs an `area`".into())
+                        .with_help(format!("areas: {}", AREAS.join(", "))),
+                );
             }
             let reqs: Vec<String> = page.fm.requirements.iter().map(|r| r.id.get_ref().clone()).collect();
             for (i, r) in page.fm.requirements.iter().enumerate() {
@@ -56,14 +63,22 @@ impl Registry {
             }
             match reg.standards.get(id.get_ref()) {
                 Some(existing) if existing.key != page.key => {
-                    problems.push(at(id.span(), format!("standard `{}` is already defined in `content/{}`", id.get_ref(), existing.key)));
+                    problems.push(at(
+                        id.span(),
+                        format!("standard `{}` is already defined in `content/{}`", id.get_ref(), existing.key),
+                    ));
                 }
                 Some(existing) => {
                     if existing.requirements != reqs {
-                        problems.push(at(id.span(), format!(
-                            "the requirements of `{}` differ from the {} version ({})",
-                            id.get_ref(), default_language, existing.requirements.join(", ")
-                        )));
+                        problems.push(at(
+                            id.span(),
+                            format!(
+                                "the requirements of `{}` differ from the {} version ({})",
+                                id.get_ref(),
+                                default_language,
+                                existing.requirements.join(", ")
+                            ),
+                        ));
                     }
                 }
                 None => {
@@ -85,7 +100,10 @@ impl Registry {
         };
         if let Some(r) = requirement {
             if !s.requirements.iter().any(|x| x == r) {
-                return Err(format!("standard `{id}` has no requirement `{r}` (it has: {})", s.requirements.join(", ")));
+                return Err(format!(
+                    "standard `{id}` has no requirement `{r}` (it has: {})",
+                    s.requirements.join(", ")
+                ));
             }
         }
         Ok(s)

@@ -80,7 +80,8 @@ fn ids(doc: &Html) -> Vec<String> {
 pub fn check_output(dir: &Path) -> Vec<String> {
     let files = tree(dir);
     let pages = html_files(dir);
-    let id_sets: BTreeMap<String, BTreeSet<String>> = pages.iter().map(|(p, d)| (p.clone(), ids(d).into_iter().collect())).collect();
+    let id_sets: BTreeMap<String, BTreeSet<String>> =
+        pages.iter().map(|(p, d)| (p.clone(), ids(d).into_iter().collect())).collect();
     let mut problems = Vec::new();
     for (path, doc) in &pages {
         if path == "404.html" {
@@ -102,7 +103,13 @@ pub fn check_output(dir: &Path) -> Vec<String> {
     problems
 }
 
-fn check_links(path: &str, doc: &Html, files: &BTreeMap<String, Vec<u8>>, ids: &BTreeMap<String, BTreeSet<String>>, problems: &mut Vec<String>) {
+fn check_links(
+    path: &str,
+    doc: &Html,
+    files: &BTreeMap<String, Vec<u8>>,
+    ids: &BTreeMap<String, BTreeSet<String>>,
+    problems: &mut Vec<String>,
+) {
     for el in doc.select(&sel("[href], [src]")) {
         let is_asset = el.value().name() != "a";
         for attr in ["href", "src"] {
@@ -128,7 +135,8 @@ fn check_links(path: &str, doc: &Html, files: &BTreeMap<String, Vec<u8>>, ids: &
             };
             let file_part = file_part.split('?').next().unwrap_or("");
             let target = if file_part.is_empty() { path.to_string() } else { join(path, file_part) };
-            let target = if target.ends_with('/') || target.is_empty() { format!("{target}index.html") } else { target };
+            let target =
+                if target.ends_with('/') || target.is_empty() { format!("{target}index.html") } else { target };
             if !files.contains_key(&target) {
                 problems.push(format!("{path}: {attr}={url} → missing file {target}"));
                 continue;
@@ -205,7 +213,11 @@ fn check_csp(path: &str, doc: &Html, problems: &mut Vec<String>) {
         let digest = Sha256::digest(text.as_bytes());
         expected.insert(format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)));
     }
-    let actual: BTreeSet<String> = policy.split_whitespace().filter(|t| t.starts_with("'sha256-")).map(|t| t.trim_end_matches(';').to_string()).collect();
+    let actual: BTreeSet<String> = policy
+        .split_whitespace()
+        .filter(|t| t.starts_with("'sha256-"))
+        .map(|t| t.trim_end_matches(';').to_string())
+        .collect();
     if expected != actual {
         problems.push(format!("{path}: CSP hashes {actual:?} ≠ inline scripts {expected:?}"));
     }
