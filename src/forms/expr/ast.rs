@@ -17,10 +17,7 @@ impl Span {
 
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
-        Span {
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
+        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
     }
 
     /// The 1-based column of `start` in `src`, counted in characters (what an editor shows).
@@ -107,10 +104,7 @@ impl BinOp {
     }
 
     pub fn is_comparison(self) -> bool {
-        matches!(
-            self,
-            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
-        )
+        matches!(self, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge)
     }
 
     pub fn is_ordering(self) -> bool {
@@ -118,10 +112,7 @@ impl BinOp {
     }
 
     pub fn is_arithmetic(self) -> bool {
-        matches!(
-            self,
-            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod
-        )
+        matches!(self, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod)
     }
 
     pub fn is_logical(self) -> bool {
@@ -204,11 +195,7 @@ impl Func {
     /// Number of arguments the function takes.
     pub fn arity(self) -> usize {
         match self {
-            Func::Today
-            | Func::StrongCount
-            | Func::MediumCount
-            | Func::WeakCount
-            | Func::UnknownCount => 0,
+            Func::Today | Func::StrongCount | Func::MediumCount | Func::WeakCount | Func::UnknownCount => 0,
             Func::CountSelected
             | Func::Answered
             | Func::IsMissing
@@ -222,10 +209,7 @@ impl Func {
 
     /// The indicator counts, written as bare names (`strong_count`; `strong_count()` is accepted).
     pub fn is_builtin_count(self) -> bool {
-        matches!(
-            self,
-            Func::StrongCount | Func::MediumCount | Func::WeakCount | Func::UnknownCount
-        )
+        matches!(self, Func::StrongCount | Func::MediumCount | Func::WeakCount | Func::UnknownCount)
     }
 
     /// How the function is called, for help texts: `selected(q, 'v')`.
@@ -282,10 +266,7 @@ impl Expr {
         let mut found = false;
         self.walk(&mut |e| {
             if let ExprKind::Call { func, .. } = &e.kind {
-                found |= matches!(
-                    func,
-                    Func::StrongCount | Func::MediumCount | Func::WeakCount | Func::DimPositive
-                );
+                found |= matches!(func, Func::StrongCount | Func::MediumCount | Func::WeakCount | Func::DimPositive);
             }
         });
         found

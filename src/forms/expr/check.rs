@@ -110,8 +110,13 @@ pub trait Scope {
     fn access(&self, _id: &str) -> Result<(), Denied> {
         Ok(())
     }
-    /// The question `.` stands for; `None` where `.` means nothing (an outcome, an indicator).
+    /// The kind of the question `.` stands for; `None` where `.` means nothing (an outcome, an
+    /// indicator).
     fn current(&self) -> Option<IdInfo> {
+        None
+    }
+    /// The id of the question `.` stands for, used to name it in messages.
+    fn current_id(&self) -> Option<String> {
         None
     }
     /// The repeat section the expression belongs to, if any.
@@ -160,15 +165,15 @@ impl Scope for SimpleScope {
     }
     fn access(&self, id: &str) -> Result<(), Denied> {
         match self.denied.get(id) {
-            Some(why) => Err(Denied {
-                message: why.clone(),
-                help: None,
-            }),
+            Some(why) => Err(Denied { message: why.clone(), help: None }),
             None => Ok(()),
         }
     }
     fn current(&self) -> Option<IdInfo> {
         self.lookup(self.current.as_deref()?)
+    }
+    fn current_id(&self) -> Option<String> {
+        self.current.clone()
     }
     fn context_repeat(&self) -> Option<String> {
         self.context_repeat.clone()
@@ -180,16 +185,8 @@ impl Scope for SimpleScope {
 
 /// Checks `expr` against `scope`. With `expected = Some(Type::Bool)` the expression must be a
 /// condition. Returns the expression's type, or every error found.
-pub fn check(
-    expr: &Expr,
-    scope: &dyn Scope,
-    expected: Option<Type>,
-) -> Result<Type, Vec<ExprError>> {
-    let mut c = Checker {
-        scope,
-        errors: Vec::new(),
-        looping: None,
-    };
+pub fn check(expr: &Expr, scope: &dyn Scope, expected: Option<Type>) -> Result<Type, Vec<ExprError>> {
+    let mut c = Checker { scope, errors: Vec::new(), looping: None };
     let ty = c.expr(expr);
     if let (Some(want), Some(got)) = (expected, ty.t) {
         if got != want && got != Type::Null {
@@ -207,32 +204,15 @@ fn expected_error(expr: &Expr, want: Type, got: &Ty) -> ExprError {
     let got_t = got.t.unwrap_or(Type::Null);
     if want == Type::Bool {
         let help = match (&got.choices, got_t) {
-            (Some(c), _) => format!(
-                "compare it, e.g. `{} = '{}'`",
-                c.owner,
-                c.values.first().map_or("", |s| s)
-            ),
+            (Some(c), _) => format!("compare it, e.g. `{} = '{}'`", c.owner, c.values.first().map_or("", |s| s)),
             (None, Type::Set) => "test one option with selected(q, 'value')".to_string(),
             (None, Type::Number) => "compare it, e.g. `. > 0`".to_string(),
             _ => "compare it with = or use a function such as answered()".to_string(),
         };
-        ExprError::new(
-            expr.span,
-            format!(
-                "a condition must be true or false, but this is {}",
-                got_t.describe()
-            ),
-        )
-        .with_help(help)
+        ExprError::new(expr.span, format!("a condition must be true or false, but this is {}", got_t.describe()))
+            .with_help(help)
     } else {
-        ExprError::new(
-            expr.span,
-            format!(
-                "expected {}, but this is {}",
-                want.describe(),
-                got_t.describe()
-            ),
-        )
+        ExprError::new(expr.span, format!("expected {}, but this is {}", want.describe(), got_t.describe()))
     }
 }
 
@@ -252,16 +232,10 @@ struct Choices {
 
 impl Ty {
     fn of(t: Type) -> Ty {
-        Ty {
-            t: Some(t),
-            choices: None,
-        }
+        Ty { t: Some(t), choices: None }
     }
     fn unknown() -> Ty {
-        Ty {
-            t: None,
-            choices: None,
-        }
+        Ty { t: None, choices: None }
     }
     fn is(&self, want: Type) -> bool {
         matches!(self.t, None | Some(Type::Null)) || self.t == Some(want)
@@ -306,21 +280,13 @@ impl Checker<'_> {
                 self.err(
                     span,
                     format!("`{id}` is a repeat section, not a single answer"),
-                    Some(format!(
-                        "read its entries with any({id}, …) or count({id}, …)"
-                    )),
+                    Some(format!("read its entries with any({id}, …) or count({id}, …)")),
                 );
                 return Ty::unknown();
             }
         };
-        let choices = values.map(|v| Choices {
-            owner: id.to_string(),
-            values: v.clone(),
-        });
-        Ty {
-            t: Some(t),
-            choices,
-        }
+        let choices = values.map(|v| Choices { owner: id.to_string(), values: v.clone() });
+        Ty { t: Some(t), choices }
     }
 
     fn reference(&mut self, id: &str, span: Span) -> Ty {
@@ -338,8 +304,7 @@ impl Checker<'_> {
             self.err(span, d.message, d.help);
         }
         if let Some(r) = &info.repeat {
-            let inside =
-                self.looping.as_ref() == Some(r) || self.scope.context_repeat().as_ref() == Some(r);
+            let inside = self.looping.as_ref() == Some(r) || self.scope.context_repeat().as_ref() == Some(r);
             if !inside {
                 self.err(
                     span,
@@ -360,7 +325,10 @@ impl Checker<'_> {
             ExprKind::Null => Ty::of(Type::Null),
             ExprKind::Ref(id) => self.reference(id, e.span),
             ExprKind::Current => match self.scope.current() {
-                Some(info) => self.info_type(".", &info, e.span),
+                Some(info) => {
+                    let id = self.scope.current_id().unwrap_or_else(|| "this question".to_string());
+                    self.info_type(&id, &info, e.span)
+                }
                 None => {
                     self.err(
                         e.span,
@@ -384,11 +352,7 @@ impl Checker<'_> {
                 Ty::of(Type::Bool)
             }
             ExprKind::Binary(op, a, b) => self.binary(*op, a, b),
-            ExprKind::Call {
-                func,
-                args,
-                name_span,
-            } => self.call(*func, args, *name_span, e.span),
+            ExprKind::Call { func, args, name_span } => self.call(*func, args, *name_span, e.span),
         }
     }
 
@@ -396,22 +360,13 @@ impl Checker<'_> {
         if !t.is(Type::Bool) {
             let got = t.t.unwrap_or(Type::Null);
             let help = match (&t.choices, got) {
-                (Some(c), _) => Some(format!(
-                    "compare it, e.g. `{} = '{}'`",
-                    c.owner,
-                    c.values.first().map_or("", |s| s)
-                )),
+                (Some(c), _) => {
+                    Some(format!("compare it, e.g. `{} = '{}'`", c.owner, c.values.first().map_or("", |s| s)))
+                }
                 (None, Type::Number) => Some("compare it, e.g. `x > 0`".to_string()),
                 _ => None,
             };
-            self.err(
-                e.span,
-                format!(
-                    "{who} needs a condition (true/false), but {}",
-                    describe_operand(e, got)
-                ),
-                help,
-            );
+            self.err(e.span, format!("{who} needs a condition (true/false), but {}", describe_operand(e, got)), help);
         }
     }
 
@@ -428,19 +383,13 @@ impl Checker<'_> {
                 if !t.is(Type::Number) {
                     let got = t.t.unwrap_or(Type::Null);
                     let help = match got {
-                        Type::Date => Some(
-                            "dates take no arithmetic; use age_years(date) for an age".to_string(),
-                        ),
+                        Type::Date => Some("dates take no arithmetic; use age_years(date) for an age".to_string()),
                         Type::Text if matches!(&x.kind, ExprKind::Text(s) if s.parse::<f64>().is_ok()) => {
                             Some("write the number without quotes".to_string())
                         }
                         _ => None,
                     };
-                    self.err(
-                        x.span,
-                        format!("`{op}` needs numbers, but {}", describe_operand(x, got)),
-                        help,
-                    );
+                    self.err(x.span, format!("`{op}` needs numbers, but {}", describe_operand(x, got)), help);
                 }
             }
             return Ty::of(Type::Number);
@@ -474,11 +423,7 @@ impl Checker<'_> {
                 };
                 let example = match &other.kind {
                     ExprKind::Text(v) => v.clone(),
-                    _ => t
-                        .choices
-                        .as_ref()
-                        .and_then(|c| c.values.first().cloned())
-                        .unwrap_or_default(),
+                    _ => t.choices.as_ref().and_then(|c| c.values.first().cloned()).unwrap_or_default(),
                 };
                 let who = match &x.kind {
                     ExprKind::Ref(id) => format!("`{id}`"),
@@ -488,9 +433,7 @@ impl Checker<'_> {
                 self.err(
                     x.span,
                     format!("{who} holds several choices and cannot be compared with `{op}`"),
-                    Some(format!(
-                        "test one option with selected({name}, '{example}')"
-                    )),
+                    Some(format!("test one option with selected({name}, '{example}')")),
                 );
                 return;
             }
@@ -521,11 +464,7 @@ impl Checker<'_> {
                 }
                 _ => Some("values of different types are never converted".to_string()),
             };
-            self.err(
-                a.span.to(b.span),
-                format!("cannot compare {} with {}", la.describe(), lb.describe()),
-                help,
-            );
+            self.err(a.span.to(b.span), format!("cannot compare {} with {}", la.describe(), lb.describe()), help);
             return;
         }
         if op.is_ordering() && !matches!(la, Type::Number | Type::Date) {
@@ -552,18 +491,10 @@ impl Checker<'_> {
             None => format!(
                 "the values of {} are {}",
                 c.owner,
-                c.values
-                    .iter()
-                    .map(|v| format!("'{v}'"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                c.values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
             ),
         };
-        self.err(
-            span,
-            format!("'{v}' is not a value of {}", c.owner),
-            Some(help),
-        );
+        self.err(span, format!("'{v}' is not a value of {}", c.owner), Some(help));
     }
 
     /// Unifies the types of two branches (`coalesce`, `if`).
@@ -604,10 +535,7 @@ impl Checker<'_> {
         if !ok {
             self.err(
                 arg.span,
-                format!(
-                    "{}() needs the id of a choice or multi_choice question",
-                    func.name()
-                ),
+                format!("{}() needs the id of a choice or multi_choice question", func.name()),
                 Some(format!("write {}", func.signature())),
             );
         }
@@ -616,11 +544,7 @@ impl Checker<'_> {
     fn call(&mut self, func: Func, args: &[Expr], name_span: Span, span: Span) -> Ty {
         if args.len() != func.arity() {
             // The parser guarantees arity; a hand-built tree may not.
-            self.err(
-                span,
-                format!("{}() takes {} arguments", func.name(), func.arity()),
-                None,
-            );
+            self.err(span, format!("{}() takes {} arguments", func.name(), func.arity()), None);
             return Ty::unknown();
         }
         match func {
@@ -679,10 +603,7 @@ impl Checker<'_> {
                     let got = t.t.unwrap_or(Type::Null);
                     self.err(
                         args[0].span,
-                        format!(
-                            "age_years() needs a date, but {}",
-                            describe_operand(&args[0], got)
-                        ),
+                        format!("age_years() needs a date, but {}", describe_operand(&args[0], got)),
                         None,
                     );
                 }
@@ -694,10 +615,7 @@ impl Checker<'_> {
                     let got = t.t.unwrap_or(Type::Null);
                     self.err(
                         args[0].span,
-                        format!(
-                            "length() needs text, but {}",
-                            describe_operand(&args[0], got)
-                        ),
+                        format!("length() needs text, but {}", describe_operand(&args[0], got)),
                         None,
                     );
                 }
@@ -705,15 +623,9 @@ impl Checker<'_> {
             }
             Func::Any | Func::Count => {
                 self.repeat(func, &args[0], &args[1], name_span);
-                Ty::of(if func == Func::Any {
-                    Type::Bool
-                } else {
-                    Type::Number
-                })
+                Ty::of(if func == Func::Any { Type::Bool } else { Type::Number })
             }
-            Func::StrongCount | Func::MediumCount | Func::WeakCount | Func::UnknownCount => {
-                Ty::of(Type::Number)
-            }
+            Func::StrongCount | Func::MediumCount | Func::WeakCount | Func::UnknownCount => Ty::of(Type::Number),
             Func::DimPositive => {
                 match &args[0].kind {
                     ExprKind::Text(d) => {
@@ -721,15 +633,10 @@ impl Checker<'_> {
                             if !dims.iter().any(|x| x == d) {
                                 let help = match suggest(d, dims.iter().map(String::as_str)) {
                                     Some(s) => format!("did you mean '{s}'?"),
-                                    None if dims.is_empty() => {
-                                        "this form has no indicators".to_string()
-                                    }
+                                    None if dims.is_empty() => "this form has no indicators".to_string(),
                                     None => format!(
                                         "the dimensions are {}",
-                                        dims.iter()
-                                            .map(|v| format!("'{v}'"))
-                                            .collect::<Vec<_>>()
-                                            .join(", ")
+                                        dims.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
                                     ),
                                 };
                                 self.err(
@@ -756,62 +663,33 @@ impl Checker<'_> {
 
     fn repeat(&mut self, func: Func, repeat: &Expr, cond: &Expr, name_span: Span) {
         if self.looping.is_some() {
-            self.err(
-                name_span,
-                format!(
-                    "{}() cannot be used inside another any() or count()",
-                    func.name()
-                ),
-                None,
-            );
+            self.err(name_span, format!("{}() cannot be used inside another any() or count()", func.name()), None);
             self.expr(cond);
             return;
         }
         let ExprKind::Ref(r) = &repeat.kind else {
-            self.err(
-                repeat.span,
-                format!(
-                    "the first argument of {}() must be a repeat section id",
-                    func.name()
-                ),
-                None,
-            );
+            self.err(repeat.span, format!("the first argument of {}() must be a repeat section id", func.name()), None);
             return;
         };
         let ok = match self.scope.lookup(r) {
-            Some(IdInfo {
-                kind: IdKind::Repeat,
-                ..
-            }) => {
+            Some(IdInfo { kind: IdKind::Repeat, .. }) => {
                 if let Err(d) = self.scope.access(r) {
                     self.err(repeat.span, d.message, d.help);
                 }
                 true
             }
             Some(_) => {
-                self.err(
-                    repeat.span,
-                    format!("`{r}` is not a repeat section"),
-                    Some(self.repeat_help(r)),
-                );
+                self.err(repeat.span, format!("`{r}` is not a repeat section"), Some(self.repeat_help(r)));
                 false
             }
             None => {
-                self.err(
-                    repeat.span,
-                    format!("unknown repeat section `{r}`"),
-                    Some(self.repeat_help(r)),
-                );
+                self.err(repeat.span, format!("unknown repeat section `{r}`"), Some(self.repeat_help(r)));
                 false
             }
         };
         let saved = self.looping.replace(r.clone());
         let t = self.expr(cond);
-        self.want_condition(
-            cond,
-            &t,
-            &format!("the second argument of {}()", func.name()),
-        );
+        self.want_condition(cond, &t, &format!("the second argument of {}()", func.name()));
         self.looping = saved;
         let _ = ok;
     }
@@ -821,15 +699,7 @@ impl Checker<'_> {
             .scope
             .ids()
             .into_iter()
-            .filter(|id| {
-                matches!(
-                    self.scope.lookup(id),
-                    Some(IdInfo {
-                        kind: IdKind::Repeat,
-                        ..
-                    })
-                )
-            })
+            .filter(|id| matches!(self.scope.lookup(id), Some(IdInfo { kind: IdKind::Repeat, .. })))
             .collect();
         match suggest(r, repeats.iter().map(String::as_str)) {
             Some(s) => format!("did you mean `{s}`?"),
@@ -845,10 +715,7 @@ mod tests {
     use crate::forms::expr::parse;
 
     fn yn() -> Vec<String> {
-        ["yes", "no", "dk", "refused"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
+        ["yes", "no", "dk", "refused"].iter().map(|s| s.to_string()).collect()
     }
 
     fn scope() -> SimpleScope {
@@ -857,22 +724,11 @@ mod tests {
             .with("name", IdKind::Text)
             .with("dob", IdKind::Date)
             .with("owes_debt", IdKind::Choice { values: yn() })
-            .with(
-                "docs",
-                IdKind::MultiChoice {
-                    values: vec!["passport".into(), "id_card".into()],
-                },
-            )
+            .with("docs", IdKind::MultiChoice { values: vec!["passport".into(), "id_card".into()] })
             .with("flag", IdKind::Calculate(Type::Bool))
             .with("jobs", IdKind::Repeat);
-        s.insert(
-            "paid",
-            IdInfo::new(IdKind::Choice { values: yn() }).in_repeat("jobs"),
-        );
-        s.dimensions = Some(vec![
-            "exploitation".into(),
-            "coercion_at_destination".into(),
-        ]);
+        s.insert("paid", IdInfo::new(IdKind::Choice { values: yn() }).in_repeat("jobs"));
+        s.dimensions = Some(vec!["exploitation".into(), "coercion_at_destination".into()]);
         s
     }
 
@@ -907,10 +763,7 @@ mod tests {
     #[test]
     fn unknown_choice_value_suggests_the_closest() {
         let e = one("owes_debt = 'yse'");
-        assert_eq!(
-            e.to_string(),
-            "'yse' is not a value of owes_debt; did you mean 'yes'?"
-        );
+        assert_eq!(e.to_string(), "'yse' is not a value of owes_debt; did you mean 'yes'?");
         assert_eq!(e.span, Span::new(12, 17));
         let e = one("selected(docs, 'pasport')");
         assert!(e.to_string().contains("did you mean 'passport'?"));
@@ -926,10 +779,7 @@ mod tests {
         assert!(one("age = '14'").help.unwrap().contains("without quotes"));
         assert!(one("name < 'b'").message.contains("numbers or dates"));
         assert!(one("dob < '2010-02-30'").message.contains("not a date"));
-        assert!(one("docs = 'passport'")
-            .help
-            .unwrap()
-            .contains("selected(docs, 'passport')"));
+        assert!(one("docs = 'passport'").help.unwrap().contains("selected(docs, 'passport')"));
         assert!(one("age = null").message.contains("never true"));
         assert!(one("name + 1").message.contains("needs numbers"));
         assert!(one("if(age, 1, 2)").message.contains("condition"));
@@ -947,9 +797,7 @@ mod tests {
     #[test]
     fn conditions_must_be_boolean() {
         let e = errs("age + 1", Some(Type::Bool));
-        assert!(e[0]
-            .message
-            .starts_with("a condition must be true or false, but this is a number"));
+        assert!(e[0].message.starts_with("a condition must be true or false, but this is a number"));
         let e = errs("owes_debt", Some(Type::Bool));
         assert!(e[0].help.as_deref().unwrap().contains("owes_debt = 'yes'"));
         assert!(check(&parse("age > 1").unwrap(), &scope(), Some(Type::Bool)).is_ok());
@@ -962,10 +810,7 @@ mod tests {
         assert!(one(". > 3").message.contains("`.`"));
         let mut s = scope();
         s.current = Some("age".into());
-        assert_eq!(
-            check(&parse(". >= 0").unwrap(), &s, Some(Type::Bool)),
-            Ok(Type::Bool)
-        );
+        assert_eq!(check(&parse(". >= 0").unwrap(), &s, Some(Type::Bool)), Ok(Type::Bool));
     }
 
     #[test]
@@ -974,9 +819,7 @@ mod tests {
         assert!(one("jobs").message.contains("repeat section"));
         assert!(one("any(age, true)").message.contains("not a repeat"));
         assert!(one("any(jbos, true)").help.unwrap().contains("`jobs`"));
-        assert!(one("any(jobs, count(jobs, true) > 1)")
-            .message
-            .contains("inside another"));
+        assert!(one("any(jobs, count(jobs, true) > 1)").message.contains("inside another"));
         assert!(one("any(jobs, paid)").message.contains("condition"));
         let mut s = scope();
         s.context_repeat = Some("jobs".into());
@@ -1000,10 +843,7 @@ mod tests {
         assert!(one("selected(name, 'x')").message.contains("choice"));
         assert!(one("age_years(name)").message.contains("date"));
         assert!(one("length(age)").message.contains("text"));
-        assert!(one("dim_positive('exploitaton')")
-            .help
-            .unwrap()
-            .contains("'exploitation'"));
+        assert!(one("dim_positive('exploitaton')").help.unwrap().contains("'exploitation'"));
         assert!(one("dim_positive(name)").message.contains("in quotes"));
         assert!(one("today").help.unwrap().contains("today()"));
     }

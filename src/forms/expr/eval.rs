@@ -94,14 +94,7 @@ impl fmt::Display for Value {
             Value::Number(n) => f.write_str(&super::format_number(*n)),
             Value::Text(s) => write!(f, "'{s}'"),
             Value::Date(s) => write!(f, "date {s}"),
-            Value::Set(v) => write!(
-                f,
-                "[{}]",
-                v.iter()
-                    .map(|s| format!("'{s}'"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            Value::Set(v) => write!(f, "[{}]", v.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")),
         }
     }
 }
@@ -177,9 +170,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
                 if parse_date(&s).is_some() {
                     Ok(Value::Date(s))
                 } else {
-                    Err(de::Error::custom(format!(
-                        "`{s}` is not a date (YYYY-MM-DD)"
-                    )))
+                    Err(de::Error::custom(format!("`{s}` is not a date (YYYY-MM-DD)")))
                 }
             }
             _ => Err(de::Error::custom("a table is not an answer value")),
@@ -194,9 +185,7 @@ pub fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
         return None;
     }
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |acc, &c| {
-            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-        })
+        b[r].iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
     };
     let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -271,15 +260,8 @@ impl Combination {
 /// 2 strong; or 1 strong and 1 medium or weak; or 3 medium; or 2 medium and 1 weak.
 impl Default for DimensionRule {
     fn default() -> Self {
-        let c = |strong, medium, weak, medium_or_weak| Combination {
-            strong,
-            medium,
-            weak,
-            medium_or_weak,
-        };
-        DimensionRule {
-            any_of: vec![c(2, 0, 0, 0), c(1, 0, 0, 1), c(0, 3, 0, 0), c(0, 2, 1, 0)],
-        }
+        let c = |strong, medium, weak, medium_or_weak| Combination { strong, medium, weak, medium_or_weak };
+        DimensionRule { any_of: vec![c(2, 0, 0, 0), c(1, 0, 0, 1), c(0, 3, 0, 0), c(0, 2, 1, 0)] }
     }
 }
 
@@ -403,9 +385,7 @@ impl Env for MapEnv {
         self.current_id.as_deref()
     }
     fn is_missing_code(&self, id: &str, code: &str) -> bool {
-        self.missing
-            .get(id)
-            .is_some_and(|codes| codes.iter().any(|c| c == code))
+        self.missing.get(id).is_some_and(|codes| codes.iter().any(|c| c == code))
     }
     fn indicators(&self) -> &[FiredIndicator] {
         &self.indicators
@@ -413,21 +393,13 @@ impl Env for MapEnv {
     /// Counts every answer, top level and in every repeat entry, that is a missing code (or a
     /// set holding one).
     fn unknown_count(&self) -> usize {
-        let top = self
-            .answers
-            .iter()
-            .filter(|(id, v)| self.counts_as_unknown(id, v))
-            .count();
+        let top = self.answers.iter().filter(|(id, v)| self.counts_as_unknown(id, v)).count();
         let rows: usize = self
             .repeats
             .values()
             .flatten()
             .flatten()
-            .map(|row| {
-                row.iter()
-                    .filter(|(id, v)| self.counts_as_unknown(id, v))
-                    .count()
-            })
+            .map(|row| row.iter().filter(|(id, v)| self.counts_as_unknown(id, v)).count())
             .sum();
         top + rows
     }
@@ -441,23 +413,14 @@ impl Env for MapEnv {
         self.repeats.get(repeat)?.as_ref().map(Vec::len)
     }
     fn repeat_answer(&self, repeat: &str, index: usize, id: &str) -> Option<Value> {
-        self.repeats
-            .get(repeat)?
-            .as_ref()?
-            .get(index)?
-            .get(id)
-            .cloned()
+        self.repeats.get(repeat)?.as_ref()?.get(index)?.get(id).cloned()
     }
 }
 
 /// Evaluates `expr`. Never fails: anything undefined (a null operand, a division by zero, a
 /// value of the wrong kind in an unchecked expression) gives `Null`.
 pub fn eval(expr: &Expr, env: &dyn Env) -> Value {
-    Evaluator {
-        env,
-        rows: Vec::new(),
-    }
-    .eval(expr)
+    Evaluator { env, rows: Vec::new() }.eval(expr)
 }
 
 /// Evaluates a condition (`relevant`, `when`, `constraint`, …): true only if the value is `true`.
@@ -588,10 +551,7 @@ impl Evaluator<'_> {
             },
             Func::AgeYears => {
                 let birth = arg(self, 0);
-                match (
-                    birth.as_str().and_then(parse_date),
-                    env.today().and_then(parse_date),
-                ) {
+                match (birth.as_str().and_then(parse_date), env.today().and_then(parse_date)) {
                     (Some(b), Some(t)) => Value::Number(f64::from(age_years(b, t))),
                     _ => Value::Null,
                 }
@@ -630,10 +590,7 @@ impl Evaluator<'_> {
             Func::WeakCount => count_strength(env, Strength::Weak),
             Func::UnknownCount => Value::Number(env.unknown_count() as f64),
             Func::DimPositive => match arg(self, 0) {
-                Value::Text(d) => Value::Bool(
-                    env.dimension_rule()
-                        .dimension_positive(&d, env.indicators()),
-                ),
+                Value::Text(d) => Value::Bool(env.dimension_rule().dimension_positive(&d, env.indicators())),
                 _ => Value::Null,
             },
         }
@@ -697,23 +654,13 @@ mod tests {
     use crate::forms::expr::parse;
 
     fn env() -> MapEnv {
-        let mut env = MapEnv {
-            today: Some("2026-03-15".into()),
-            ..MapEnv::default()
-        };
+        let mut env = MapEnv { today: Some("2026-03-15".into()), ..MapEnv::default() };
         env.answers.insert("age".into(), Value::Number(34.0));
-        env.answers
-            .insert("owes_debt".into(), Value::Text("dk".into()));
-        env.answers.insert(
-            "docs".into(),
-            Value::Set(vec!["passport".into(), "dk".into()]),
-        );
-        env.answers
-            .insert("dob".into(), Value::Date("2000-03-16".into()));
-        env.answers
-            .insert("empty".into(), Value::Text(String::new()));
-        env.missing
-            .insert("owes_debt".into(), vec!["dk".into(), "refused".into()]);
+        env.answers.insert("owes_debt".into(), Value::Text("dk".into()));
+        env.answers.insert("docs".into(), Value::Set(vec!["passport".into(), "dk".into()]));
+        env.answers.insert("dob".into(), Value::Date("2000-03-16".into()));
+        env.answers.insert("empty".into(), Value::Text(String::new()));
+        env.missing.insert("owes_debt".into(), vec!["dk".into(), "refused".into()]);
         env.missing.insert("docs".into(), vec!["dk".into()]);
         env
     }
@@ -797,22 +744,14 @@ mod tests {
     fn repeats_read_each_entry() {
         let mut env = env();
         let row = |paid: &str| BTreeMap::from([("paid".to_string(), Value::Text(paid.into()))]);
-        env.repeats
-            .insert("jobs".into(), Some(vec![row("yes"), row("no"), row("no")]));
+        env.repeats.insert("jobs".into(), Some(vec![row("yes"), row("no"), row("no")]));
         env.repeats.insert("trips".into(), None);
         let ev = |s: &str| eval(&parse(s).unwrap(), &env);
         assert_eq!(ev("any(jobs, paid = 'no')"), Value::Bool(true));
         assert_eq!(ev("count(jobs, paid = 'no')"), Value::Number(2.0));
-        assert_eq!(
-            ev("count(jobs, paid = 'no' and age > 30)"),
-            Value::Number(2.0)
-        );
+        assert_eq!(ev("count(jobs, paid = 'no' and age > 30)"), Value::Number(2.0));
         assert_eq!(ev("any(trips, true)"), Value::Null);
-        assert_eq!(
-            ev("paid"),
-            Value::Null,
-            "outside any() an entry's answer is not visible"
-        );
+        assert_eq!(ev("paid"), Value::Null, "outside any() an entry's answer is not visible");
     }
 
     #[test]
@@ -834,18 +773,8 @@ mod tests {
             ]
         );
         let j: Vec<Value> = serde_json::from_str(r#"[null, 3, "1990-05-01"]"#).unwrap();
-        assert_eq!(
-            j,
-            vec![
-                Value::Null,
-                Value::Number(3.0),
-                Value::Text("1990-05-01".into())
-            ]
-        );
+        assert_eq!(j, vec![Value::Null, Value::Number(3.0), Value::Text("1990-05-01".into())]);
         assert_eq!(serde_json::to_string(&Value::Number(3.0)).unwrap(), "3");
-        assert_eq!(
-            serde_json::to_string(&Value::Date("1990-05-01".into())).unwrap(),
-            "\"1990-05-01\""
-        );
+        assert_eq!(serde_json::to_string(&Value::Date("1990-05-01".into())).unwrap(), "\"1990-05-01\"");
     }
 }

@@ -26,9 +26,7 @@ impl Expr {
                 let mut out = vec![Json::String(func.name().to_string())];
                 for (i, a) in args.iter().enumerate() {
                     match (&a.kind, func, i) {
-                        (ExprKind::Ref(r), Func::Any | Func::Count, 0) => {
-                            out.push(Json::String(r.clone()))
-                        }
+                        (ExprKind::Ref(r), Func::Any | Func::Count, 0) => out.push(Json::String(r.clone())),
                         _ => out.push(a.to_json()),
                     }
                 }
@@ -58,23 +56,14 @@ mod tests {
 
     #[test]
     fn shapes() {
-        assert_eq!(
-            j("owes_debt = 'yes'"),
-            json!(["=", ["ref", "owes_debt"], "yes"])
-        );
+        assert_eq!(j("owes_debt = 'yes'"), json!(["=", ["ref", "owes_debt"], "yes"]));
         assert_eq!(j(". >= 0.5"), json!([">=", ["."], 0.5]));
         assert_eq!(j("-3"), json!(-3));
         assert_eq!(j("-age"), json!(["neg", ["ref", "age"]]));
         assert_eq!(j("not true or null"), json!(["or", ["not", true], null]));
         assert_eq!(j("a mod 2"), json!(["mod", ["ref", "a"], 2]));
-        assert_eq!(
-            j("selected(docs, 'passport')"),
-            json!(["selected", ["ref", "docs"], "passport"])
-        );
-        assert_eq!(
-            j("any(jobs, paid = 'no')"),
-            json!(["any", "jobs", ["=", ["ref", "paid"], "no"]])
-        );
+        assert_eq!(j("selected(docs, 'passport')"), json!(["selected", ["ref", "docs"], "passport"]));
+        assert_eq!(j("any(jobs, paid = 'no')"), json!(["any", "jobs", ["=", ["ref", "paid"], "no"]]));
         assert_eq!(j("strong_count >= 1"), json!([">=", ["strong_count"], 1]));
         assert_eq!(j("strong_count() >= 1"), json!([">=", ["strong_count"], 1]));
         assert_eq!(j("dim_positive('x')"), json!(["dim_positive", "x"]));

@@ -99,8 +99,7 @@ fn keyword(word: &str) -> Option<Tok> {
 /// True for a well-formed question id: `[a-z][a-z0-9_]*`.
 pub fn is_valid_id(s: &str) -> bool {
     let mut chars = s.chars();
-    matches!(chars.next(), Some('a'..='z'))
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    matches!(chars.next(), Some('a'..='z')) && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// Splits `src` into tokens, ending with [`Tok::Eof`] (whose span is empty, at the end).
@@ -111,14 +110,8 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, ExprError> {
     while i < bytes.len() {
         let c = bytes[i];
         let start = i;
-        let one = |tok: Tok| Token {
-            tok,
-            span: Span::new(start, start + 1),
-        };
-        let two = |tok: Tok| Token {
-            tok,
-            span: Span::new(start, start + 2),
-        };
+        let one = |tok: Tok| Token { tok, span: Span::new(start, start + 1) };
+        let two = |tok: Tok| Token { tok, span: Span::new(start, start + 2) };
         let next = bytes.get(i + 1).copied();
         match c {
             b' ' | b'\t' | b'\n' | b'\r' => {
@@ -137,9 +130,7 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, ExprError> {
                 }
                 if i < bytes.len() && (bytes[i].is_ascii_alphabetic() || bytes[i] == b'_') {
                     let mut end = i;
-                    while end < bytes.len()
-                        && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_')
-                    {
+                    while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_') {
                         end += 1;
                     }
                     return Err(ExprError::new(
@@ -149,13 +140,12 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, ExprError> {
                     .with_help("question ids start with a lower-case letter"));
                 }
                 let text = &src[start..i];
-                let n: f64 = text.parse().map_err(|_| {
-                    ExprError::new(Span::new(start, i), format!("`{text}` is not a number"))
-                })?;
-                out.push(Token {
-                    tok: Tok::Number(n),
-                    span: Span::new(start, i),
-                });
+                let n: f64 = text
+                    .parse()
+                    .ok()
+                    .filter(|n: &f64| n.is_finite())
+                    .ok_or_else(|| ExprError::new(Span::new(start, i), "this number is too large"))?;
+                out.push(Token { tok: Tok::Number(n), span: Span::new(start, i) });
                 continue;
             }
             b'\'' | b'"' => {
@@ -164,10 +154,7 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, ExprError> {
                 match bytes[body..].iter().position(|&b| b == quote) {
                     Some(len) => {
                         i = body + len + 1;
-                        out.push(Token {
-                            tok: Tok::Str(src[body..body + len].to_string()),
-                            span: Span::new(start, i),
-                        });
+                        out.push(Token { tok: Tok::Str(src[body..body + len].to_string()), span: Span::new(start, i) });
                         continue;
                     }
                     None => {
@@ -191,10 +178,7 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, ExprError> {
                 if let Some(tok) = keyword(word) {
                     out.push(Token { tok, span });
                 } else if is_valid_id(word) {
-                    out.push(Token {
-                        tok: Tok::Ident(word.to_string()),
-                        span,
-                    });
+                    out.push(Token { tok: Tok::Ident(word.to_string()), span });
                 } else {
                     let lower = word.to_ascii_lowercase();
                     let help = if keyword(&lower).is_some() {
@@ -202,23 +186,16 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, ExprError> {
                     } else if is_valid_id(&lower) {
                         format!("ids are lower case: did you mean `{lower}`?")
                     } else {
-                        "question ids start with a lower-case letter, then letters, digits or _"
-                            .to_string()
+                        "question ids start with a lower-case letter, then letters, digits or _".to_string()
                     };
-                    return Err(
-                        ExprError::new(span, format!("`{word}` is not a valid name"))
-                            .with_help(help),
-                    );
+                    return Err(ExprError::new(span, format!("`{word}` is not a valid name")).with_help(help));
                 }
                 continue;
             }
             b'.' => {
                 if next.is_some_and(|b| b.is_ascii_digit()) {
-                    return Err(ExprError::new(
-                        Span::new(start, start + 1),
-                        "a number cannot start with `.`",
-                    )
-                    .with_help("write 0.5, not .5"));
+                    return Err(ExprError::new(Span::new(start, start + 1), "a number cannot start with `.`")
+                        .with_help("write 0.5, not .5"));
                 }
                 out.push(one(Tok::Dot));
             }
@@ -230,25 +207,19 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, ExprError> {
             b'*' => out.push(one(Tok::Star)),
             b'/' => out.push(one(Tok::Slash)),
             b'=' if next == Some(b'=') => {
-                return Err(
-                    ExprError::new(Span::new(start, start + 2), "`==` is not an operator")
-                        .with_help("use a single = to compare"),
-                )
+                return Err(ExprError::new(Span::new(start, start + 2), "`==` is not an operator")
+                    .with_help("use a single = to compare"))
             }
             b'=' => out.push(one(Tok::Eq)),
             b'!' if next == Some(b'=') => out.push(two(Tok::Ne)),
             b'!' => {
-                return Err(
-                    ExprError::new(Span::new(start, start + 1), "`!` is not an operator")
-                        .with_help("use `not`, or != to compare"),
-                )
+                return Err(ExprError::new(Span::new(start, start + 1), "`!` is not an operator")
+                    .with_help("use `not`, or != to compare"))
             }
             b'<' if next == Some(b'=') => out.push(two(Tok::Le)),
             b'<' if next == Some(b'>') => {
-                return Err(
-                    ExprError::new(Span::new(start, start + 2), "`<>` is not an operator")
-                        .with_help("use != for \"not equal\""),
-                )
+                return Err(ExprError::new(Span::new(start, start + 2), "`<>` is not an operator")
+                    .with_help("use != for \"not equal\""))
             }
             b'<' => out.push(one(Tok::Lt)),
             b'>' if next == Some(b'=') => out.push(two(Tok::Ge)),
@@ -264,18 +235,13 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, ExprError> {
                 .with_help(format!("use `{word}`")));
             }
             b'%' => {
-                return Err(
-                    ExprError::new(Span::new(start, start + 1), "`%` is not an operator")
-                        .with_help("use `mod` for the remainder"),
-                )
+                return Err(ExprError::new(Span::new(start, start + 1), "`%` is not an operator")
+                    .with_help("use `mod` for the remainder"))
             }
             b'$' if next == Some(b'{') => {
                 let end = src[start..].find('}').map(|p| start + p + 1);
                 let (span, inner) = match end {
-                    Some(e) => (
-                        Span::new(start, e),
-                        src[start + 2..e - 1].trim().to_string(),
-                    ),
+                    Some(e) => (Span::new(start, e), src[start + 2..e - 1].trim().to_string()),
                     None => (Span::new(start, start + 2), String::new()),
                 };
                 let help = if is_valid_id(&inner) {
@@ -283,9 +249,7 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, ExprError> {
                 } else {
                     "write the question id on its own, without ${ }".to_string()
                 };
-                return Err(
-                    ExprError::new(span, "`${…}` is XLSForm syntax, not used here").with_help(help),
-                );
+                return Err(ExprError::new(span, "`${…}` is XLSForm syntax, not used here").with_help(help));
             }
             _ => {
                 let ch = src[start..].chars().next().unwrap_or('?');
@@ -306,10 +270,7 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, ExprError> {
         }
         i = out.last().map_or(i + 1, |t: &Token| t.span.end);
     }
-    out.push(Token {
-        tok: Tok::Eof,
-        span: Span::new(src.len(), src.len()),
-    });
+    out.push(Token { tok: Tok::Eof, span: Span::new(src.len(), src.len()) });
     Ok(out)
 }
 
@@ -318,11 +279,7 @@ mod tests {
     use super::*;
 
     fn toks(src: &str) -> Vec<(Tok, usize, usize)> {
-        tokenize(src)
-            .unwrap()
-            .into_iter()
-            .map(|t| (t.tok, t.span.start, t.span.end))
-            .collect()
+        tokenize(src).unwrap().into_iter().map(|t| (t.tok, t.span.start, t.span.end)).collect()
     }
 
     fn err(src: &str) -> ExprError {
@@ -333,12 +290,7 @@ mod tests {
     fn spans_are_byte_offsets() {
         assert_eq!(
             toks("age >= 14"),
-            vec![
-                (Tok::Ident("age".into()), 0, 3),
-                (Tok::Ge, 4, 6),
-                (Tok::Number(14.0), 7, 9),
-                (Tok::Eof, 9, 9)
-            ]
+            vec![(Tok::Ident("age".into()), 0, 3), (Tok::Ge, 4, 6), (Tok::Number(14.0), 7, 9), (Tok::Eof, 9, 9)]
         );
         // Cyrillic is two bytes per letter: the span after it is in bytes.
         let t = toks("name = 'Іван' or x");
@@ -352,13 +304,7 @@ mod tests {
         assert_eq!(toks("\"it's\"")[0].0, Tok::Str("it's".into()));
         assert_eq!(toks("''")[0].0, Tok::Str(String::new()));
         assert_eq!(toks("not")[0].0, Tok::Not);
-        assert_eq!(
-            toks(". mod 2")[0..2]
-                .iter()
-                .map(|t| t.0.clone())
-                .collect::<Vec<_>>(),
-            vec![Tok::Dot, Tok::Mod]
-        );
+        assert_eq!(toks(". mod 2")[0..2].iter().map(|t| t.0.clone()).collect::<Vec<_>>(), vec![Tok::Dot, Tok::Mod]);
         // `1.` is the number 1 followed by `.`, which the parser rejects.
         assert_eq!(toks("1.")[1].0, Tok::Dot);
         assert_eq!(toks("a!=b<=c>d<e")[1].0, Tok::Ne);

@@ -130,8 +130,8 @@ mod parser;
 pub use ast::{BinOp, Expr, ExprKind, Func, Span, UnOp};
 pub use check::{check, Denied, IdInfo, IdKind, Scope, SimpleScope, Type};
 pub use eval::{
-    age_years, eval, eval_condition, parse_date, Combination, DimensionRule, Env, FiredIndicator,
-    MapEnv, Strength, Value,
+    age_years, eval, eval_condition, parse_date, Combination, DimensionRule, Env, FiredIndicator, MapEnv, Strength,
+    Value,
 };
 pub use lexer::{is_valid_id, KEYWORDS};
 pub use parser::parse;
@@ -152,11 +152,7 @@ pub struct ExprError {
 
 impl ExprError {
     pub fn new(span: Span, message: impl Into<String>) -> Self {
-        ExprError {
-            span,
-            message: message.into(),
-            help: None,
-        }
+        ExprError { span, message: message.into(), help: None }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -178,11 +174,7 @@ pub fn is_reserved(id: &str) -> bool {
 
 /// The function list for help texts.
 pub(crate) fn known_functions() -> String {
-    Func::ALL
-        .iter()
-        .map(|f| f.signature())
-        .collect::<Vec<_>>()
-        .join(", ")
+    Func::ALL.iter().map(|f| f.signature()).collect::<Vec<_>>().join(", ")
 }
 
 /// Formats a number the way the language writes it: `14`, `0.5`, `-3`.
@@ -196,10 +188,7 @@ pub(crate) fn format_number(n: f64) -> String {
 
 /// The candidate closest to `word` by edit distance (a swap of two neighbours counts as one),
 /// if it is close enough to be a likely typo.
-pub(crate) fn suggest<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub(crate) fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.chars().count().div_ceil(3)).clamp(1, 3);
     candidates
         .into_iter()
@@ -222,9 +211,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[i - 2][j - 2] + 1);
             }
@@ -241,10 +228,7 @@ mod tests {
     #[test]
     fn suggestions() {
         assert_eq!(suggest("yse", ["yes", "no", "dk"]), Some("yes"));
-        assert_eq!(
-            suggest("ownes_debt", ["owes_debt", "age"]),
-            Some("owes_debt")
-        );
+        assert_eq!(suggest("ownes_debt", ["owes_debt", "age"]), Some("owes_debt"));
         assert_eq!(suggest("xyz", ["yes", "no"]), None);
         assert_eq!(suggest("Yes", ["yes", "no"]), Some("yes"));
         assert_eq!(edit_distance("abc", "acb"), 1);
@@ -269,19 +253,8 @@ mod tests {
     #[test]
     fn references_in_source_order() {
         let e = parse("a = 1 and count(jobs, b > c) > 0 and . = 2").unwrap();
-        let refs: Vec<_> = references(&e)
-            .into_iter()
-            .map(|(id, s)| (id, s.start))
-            .collect();
-        assert_eq!(
-            refs,
-            vec![
-                ("a".into(), 0),
-                ("jobs".into(), 16),
-                ("b".into(), 22),
-                ("c".into(), 26)
-            ]
-        );
+        let refs: Vec<_> = references(&e).into_iter().map(|(id, s)| (id, s.start)).collect();
+        assert_eq!(refs, vec![("a".into(), 0), ("jobs".into(), 16), ("b".into(), 22), ("c".into(), 26)]);
         assert!(e.uses_current());
         assert!(!e.uses_indicators());
         assert!(parse("dim_positive('x')").unwrap().uses_indicators());

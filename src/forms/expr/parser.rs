@@ -22,25 +22,14 @@ pub fn parse(src: &str) -> Result<Expr, ExprError> {
     if src.len() > MAX_LEN {
         return Err(ExprError::new(
             Span::new(MAX_LEN, src.len()),
-            format!(
-                "this expression is too long ({} bytes; the limit is {MAX_LEN})",
-                src.len()
-            ),
+            format!("this expression is too long ({} bytes; the limit is {MAX_LEN})", src.len()),
         )
         .with_help("split it into calculate questions"));
     }
     let tokens = tokenize(src)?;
-    let mut p = Parser {
-        src,
-        tokens,
-        pos: 0,
-        depth: 0,
-    };
+    let mut p = Parser { src, tokens, pos: 0, depth: 0 };
     if p.peek() == &Tok::Eof {
-        return Err(ExprError::new(
-            Span::new(0, src.len()),
-            "the expression is empty",
-        ));
+        return Err(ExprError::new(Span::new(0, src.len()), "the expression is empty"));
     }
     let e = p.expr()?;
     let t = p.next();
@@ -52,9 +41,7 @@ pub fn parse(src: &str) -> Result<Expr, ExprError> {
             Tok::RParen => "this `)` has no matching `(`",
             _ => "join conditions with `and` or `or`",
         };
-        return Err(
-            ExprError::new(t.span, format!("unexpected {} here", t.tok.describe())).with_help(help),
-        );
+        return Err(ExprError::new(t.span, format!("unexpected {} here", t.tok.describe())).with_help(help));
     }
     Ok(e)
 }
@@ -86,11 +73,8 @@ impl Parser<'_> {
     fn enter(&mut self, span: Span) -> Result<(), ExprError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(ExprError::new(
-                span,
-                format!("this expression nests deeper than {MAX_DEPTH} levels"),
-            )
-            .with_help("split it into calculate questions"));
+            return Err(ExprError::new(span, format!("this expression nests deeper than {MAX_DEPTH} levels"))
+                .with_help("split it into calculate questions"));
         }
         Ok(())
     }
@@ -208,14 +192,8 @@ impl Parser<'_> {
                 let inner = self.expr()?;
                 let close = self.next();
                 if close.tok != Tok::RParen {
-                    return Err(ExprError::new(
-                        close.span,
-                        format!("expected `)` but found {}", close.tok.describe()),
-                    )
-                    .with_help(format!(
-                        "the `(` at column {} is not closed",
-                        span.column(self.src)
-                    )));
+                    return Err(ExprError::new(close.span, format!("expected `)` but found {}", close.tok.describe()))
+                        .with_help(format!("the `(` at column {} is not closed", span.column(self.src))));
                 }
                 return Ok(Expr::new(inner.kind, span.to(close.span)));
             }
@@ -228,29 +206,19 @@ impl Parser<'_> {
                             self.next();
                             let close = self.next();
                             if close.tok != Tok::RParen {
-                                return Err(ExprError::new(
-                                    close.span,
-                                    format!("{name} takes no arguments"),
-                                )
-                                .with_help(format!("write `{name}` on its own")));
+                                return Err(ExprError::new(close.span, format!("{name} takes no arguments"))
+                                    .with_help(format!("write `{name}` on its own")));
                             }
                             full = span.to(close.span);
                         }
-                        let kind = ExprKind::Call {
-                            func,
-                            args: Vec::new(),
-                            name_span: span,
-                        };
+                        let kind = ExprKind::Call { func, args: Vec::new(), name_span: span };
                         return Ok(Expr::new(kind, full));
                     }
                     Some(func) if is_call => return self.call(func, span),
                     None if is_call => {
                         let mut err = ExprError::new(span, format!("unknown function `{name}`"));
                         err.help = Some(match suggest(&name, Func::ALL.iter().map(|f| f.name())) {
-                            Some(s) => format!(
-                                "did you mean `{s}`? The functions are: {}",
-                                known_functions()
-                            ),
+                            Some(s) => format!("did you mean `{s}`? The functions are: {}", known_functions()),
                             None => format!("the functions are: {}", known_functions()),
                         });
                         return Err(err);
@@ -271,10 +239,7 @@ impl Parser<'_> {
                     }
                     _ => "a value, a question id, `.` or `(` was expected here",
                 };
-                return Err(
-                    ExprError::new(span, format!("unexpected {}", other.describe()))
-                        .with_help(help),
-                );
+                return Err(ExprError::new(span, format!("unexpected {}", other.describe())).with_help(help));
             }
         };
         Ok(Expr::new(kind, span))
@@ -323,28 +288,16 @@ impl Parser<'_> {
             };
             return Err(ExprError::new(
                 span,
-                format!(
-                    "{}() takes {want}, but {} given",
-                    func.name(),
-                    given(args.len())
-                ),
+                format!("{}() takes {want}, but {} given", func.name(), given(args.len())),
             )
             .with_help(format!("write {}", func.signature())));
         }
-        Ok(Expr::new(
-            ExprKind::Call {
-                func,
-                args,
-                name_span,
-            },
-            span,
-        ))
+        Ok(Expr::new(ExprKind::Call { func, args, name_span }, span))
     }
 
     /// The first argument of `any`/`count`: a bare repeat section id.
     fn repeat_id(&mut self, func: Func) -> Result<Expr, ExprError> {
-        let is_id = matches!(self.peek(), Tok::Ident(_))
-            && matches!(self.peek_at(1), Tok::Comma | Tok::RParen);
+        let is_id = matches!(self.peek(), Tok::Ident(_)) && matches!(self.peek_at(1), Tok::Comma | Tok::RParen);
         if is_id {
             let t = self.next();
             if let Tok::Ident(id) = t.tok {
@@ -352,14 +305,8 @@ impl Parser<'_> {
             }
         }
         let span = self.tokens[self.pos].span;
-        Err(ExprError::new(
-            span,
-            format!(
-                "the first argument of {}() must be a repeat section id",
-                func.name()
-            ),
-        )
-        .with_help(format!("write {}", func.signature())))
+        Err(ExprError::new(span, format!("the first argument of {}() must be a repeat section id", func.name()))
+            .with_help(format!("write {}", func.signature())))
     }
 }
 
@@ -404,10 +351,7 @@ mod tests {
         assert_eq!(shape("a / b mod c"), "(a / b) mod c");
         assert_eq!(shape("-a * b"), "-a * b");
         assert_eq!(p("-a * b").to_string(), "-a * b");
-        assert!(matches!(
-            p("-a * b").kind,
-            ExprKind::Binary(BinOp::Mul, _, _)
-        ));
+        assert!(matches!(p("-a * b").kind, ExprKind::Binary(BinOp::Mul, _, _)));
         assert_eq!(shape("(a + b) * c"), "(a + b) * c");
         assert_eq!(shape("- - 1"), "--1");
     }
@@ -416,28 +360,16 @@ mod tests {
     fn spans_of_nodes() {
         let e = p("age >= 14 and owes_debt = 'yes'");
         assert_eq!(e.span, Span::new(0, 31));
-        let ExprKind::Binary(BinOp::And, l, r) = &e.kind else {
-            panic!()
-        };
+        let ExprKind::Binary(BinOp::And, l, r) = &e.kind else { panic!() };
         assert_eq!(l.span, Span::new(0, 9));
         assert_eq!(r.span, Span::new(14, 31));
-        let ExprKind::Binary(_, id, lit) = &r.kind else {
-            panic!()
-        };
+        let ExprKind::Binary(_, id, lit) = &r.kind else { panic!() };
         assert_eq!((id.span, lit.span), (Span::new(14, 23), Span::new(26, 31)));
         // Parentheses widen the span of what they enclose.
         assert_eq!(p(" (a) ").span, Span::new(1, 4));
         let e = p("selected(docs, 'x')");
-        let ExprKind::Call {
-            name_span, args, ..
-        } = &e.kind
-        else {
-            panic!()
-        };
-        assert_eq!(
-            (e.span, *name_span, args[1].span),
-            (Span::new(0, 19), Span::new(0, 8), Span::new(15, 18))
-        );
+        let ExprKind::Call { name_span, args, .. } = &e.kind else { panic!() };
+        assert_eq!((e.span, *name_span, args[1].span), (Span::new(0, 19), Span::new(0, 8), Span::new(15, 18)));
         assert_eq!(p("strong_count()").span, Span::new(0, 14));
         assert_eq!(p("not x").span, Span::new(0, 5));
     }
@@ -447,21 +379,11 @@ mod tests {
         assert_eq!(
             p("strong_count"),
             Expr::new(
-                ExprKind::Call {
-                    func: Func::StrongCount,
-                    args: vec![],
-                    name_span: Span::new(0, 12)
-                },
+                ExprKind::Call { func: Func::StrongCount, args: vec![], name_span: Span::new(0, 12) },
                 Span::new(0, 12)
             )
         );
-        assert!(matches!(
-            p("unknown_count()").kind,
-            ExprKind::Call {
-                func: Func::UnknownCount,
-                ..
-            }
-        ));
+        assert!(matches!(p("unknown_count()").kind, ExprKind::Call { func: Func::UnknownCount, .. }));
         let e = err("strong_count(1)");
         assert_eq!(e.span.start, 13);
         // A function name without ( is a reference (the checker says "write today()").
@@ -495,9 +417,7 @@ mod tests {
         let e = err("any(., true)");
         assert_eq!(e.span.start, 4);
         assert!(e.message.contains("repeat section id"));
-        assert!(err("count(jobs + 1, true)")
-            .message
-            .contains("repeat section id"));
+        assert!(err("count(jobs + 1, true)").message.contains("repeat section id"));
         let e = err("coalesce(a b)");
         assert_eq!(e.span.start, 11);
     }
