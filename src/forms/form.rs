@@ -13,10 +13,7 @@ pub use crate::config::LangText;
 
 /// The text in `lang`, or the first text there is (never panics on a language the form lacks).
 pub fn text<'a>(t: &'a LangText, lang: &str) -> &'a str {
-    t.get(lang)
-        .or_else(|| t.values().next())
-        .map(String::as_str)
-        .unwrap_or("")
+    t.get(lang).or_else(|| t.values().next()).map(String::as_str).unwrap_or("")
 }
 
 /// An expression with the source it was parsed from.
@@ -43,6 +40,8 @@ pub struct Form {
     pub rule: super::expr::DimensionRule,
     /// `[messages.<name>]`: language → CLDR category → text with `{n}`.
     pub messages: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
+    /// Problems that do not stop the build (a text in a language the portal lacks, …).
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 #[derive(Debug, Clone)]
@@ -80,6 +79,8 @@ pub struct Question {
     pub end_if: Option<Logic>,
     pub end_message: Option<LangText>,
     pub calculation: Option<Logic>,
+    /// The type of a calculation's value, as the checker found it.
+    pub value_type: Option<super::expr::Type>,
     pub core: bool,
     pub standards: Vec<String>,
 }
@@ -164,9 +165,7 @@ impl Form {
 
     /// Every question in form order, with the section it belongs to.
     pub fn questions(&self) -> impl Iterator<Item = (&Section, &Question)> {
-        self.sections
-            .iter()
-            .flat_map(|s| s.questions.iter().map(move |q| (s, q)))
+        self.sections.iter().flat_map(|s| s.questions.iter().map(move |q| (s, q)))
     }
 
     pub fn question(&self, id: &str) -> Option<&Question> {

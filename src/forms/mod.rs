@@ -1,5 +1,17 @@
 //! Screening forms: the TOML model, its validation, the expression language, and the outputs
 //! (interactive page, paper form, JSON Schema).
+//!
+//! `validate::load` turns a form file into a [`Form`]; every output reads that one value.
 
 pub mod expr;
+pub mod form;
+mod logic;
 pub mod model;
+pub mod routing;
+mod source_map;
+pub mod validate;
+
+pub use form::{
+    Choice, Citation, CitationKind, Form, Indicator, LangText, Logic, Outcome, Question, Section,
+};
+pub use validate::{load, FormContext};

@@ -298,10 +298,8 @@ title = { uk = "С", en = "S" }
 
     #[test]
     fn named_choices_are_a_string() {
-        let text = MINIMAL.replace(
-            r#"choices = [ { value = "yes", label = { uk = "Так", en = "Yes" } } ]"#,
-            r#"choices = "yes_no""#,
-        );
+        let text = MINIMAL
+            .replace(r#"choices = [ { value = "yes", label = { uk = "Так", en = "Yes" } } ]"#, r#"choices = "yes_no""#);
         let f = parse(&text).unwrap();
         let c = f.section[0].question[0].choices.as_ref().unwrap();
         assert!(matches!(c.get_ref(), RawChoices::Named(n) if n == "yes_no"));
@@ -319,10 +317,9 @@ title = { uk = "С", en = "S" }
 
     #[test]
     fn default_forms_parse() {
-        for text in [
-            include_str!("../../forms/initial-screening.toml"),
-            include_str!("../../forms/child-screening.toml"),
-        ] {
+        for text in
+            [include_str!("../../forms/initial-screening.toml"), include_str!("../../forms/child-screening.toml")]
+        {
             if let Err(e) = parse(text) {
                 panic!("{e}");
             }

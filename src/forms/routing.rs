@@ -80,7 +80,7 @@ fn printed_items(form: &Form) -> Vec<Item<'_>> {
                 split_and(&logic.expr, &mut conjuncts);
             }
             let test = match conjuncts.as_slice() {
-                [one] => simple_test(form, one),
+                [one] => choice_test(form, one),
                 _ => None,
             };
             items.push(Item { section: si, q, test });
@@ -96,9 +96,7 @@ fn run_at(form: &Form, items: &[Item], start: usize) -> Option<(usize, GoTo, Onl
     if before.q.id != controller.id || is_repeat(&form.sections[before.section]) {
         return None;
     }
-    let same = |item: &Item| {
-        matches!(&item.test, Some((c, a)) if c.id == controller.id && a == allowed)
-    };
+    let same = |item: &Item| matches!(&item.test, Some((c, a)) if c.id == controller.id && a == allowed);
     let end = (start..items.len()).find(|&j| !same(&items[j])).unwrap_or(items.len());
     // A run may take in a repeated section only as a whole: the entries are printed side by side.
     for item in &items[start..end] {
@@ -112,12 +110,7 @@ fn run_at(form: &Form, items: &[Item], start: usize) -> Option<(usize, GoTo, Onl
         Some(next) => Some(next.q.number?),
     };
     let in_order = |wanted: bool| -> Vec<String> {
-        controller
-            .choices
-            .iter()
-            .filter(|c| allowed.contains(&c.value) == wanted)
-            .map(|c| c.value.clone())
-            .collect()
+        controller.choices.iter().filter(|c| allowed.contains(&c.value) == wanted).map(|c| c.value.clone()).collect()
     };
     let skip_values = in_order(false);
     if skip_values.is_empty() {
@@ -133,11 +126,7 @@ fn is_repeat(section: &Section) -> bool {
 
 /// Whether every item of section `si` lies within `start..end`.
 fn section_within(items: &[Item], si: usize, start: usize, end: usize) -> bool {
-    items
-        .iter()
-        .enumerate()
-        .filter(|(_, it)| it.section == si)
-        .all(|(j, _)| (start..end).contains(&j))
+    items.iter().enumerate().filter(|(_, it)| it.section == si).all(|(j, _)| (start..end).contains(&j))
 }
 
 /// Splits `a and b and c` into its terms.
@@ -153,11 +142,11 @@ pub fn split_and<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
 
 /// `q = 'v'`, `q != 'v'` or an `or` of equalities on one single-choice question `q`: the question
 /// and the values for which the test holds.
-fn simple_test<'a>(form: &'a Form, e: &Expr) -> Option<(&'a Question, BTreeSet<String>)> {
+pub(super) fn choice_test<'a>(form: &'a Form, e: &Expr) -> Option<(&'a Question, BTreeSet<String>)> {
     match &e.kind {
         ExprKind::Binary(BinOp::Or, a, b) => {
-            let (qa, mut va) = simple_test(form, a)?;
-            let (qb, vb) = simple_test(form, b)?;
+            let (qa, mut va) = choice_test(form, a)?;
+            let (qb, vb) = choice_test(form, b)?;
             if qa.id != qb.id {
                 return None;
             }
@@ -166,9 +155,7 @@ fn simple_test<'a>(form: &'a Form, e: &Expr) -> Option<(&'a Question, BTreeSet<S
         }
         ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne), a, b) => {
             let (id, value) = match (&a.kind, &b.kind) {
-                (ExprKind::Ref(id), ExprKind::Text(v)) | (ExprKind::Text(v), ExprKind::Ref(id)) => {
-                    (id, v)
-                }
+                (ExprKind::Ref(id), ExprKind::Text(v)) | (ExprKind::Text(v), ExprKind::Ref(id)) => (id, v),
                 _ => return None,
             };
             let q = form.question(id).filter(|q| q.kind == QuestionType::Choice)?;
@@ -191,13 +178,7 @@ pub fn values_when(q: &Question, e: &Expr) -> Option<Vec<String>> {
         return None;
     }
     let set = current_test(q, e)?;
-    Some(
-        q.choices
-            .iter()
-            .filter(|c| set.contains(&c.value))
-            .map(|c| c.value.clone())
-            .collect(),
-    )
+    Some(q.choices.iter().filter(|c| set.contains(&c.value)).map(|c| c.value.clone()).collect())
 }
 
 fn current_test(q: &Question, e: &Expr) -> Option<BTreeSet<String>> {

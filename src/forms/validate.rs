@@ -8,15 +8,14 @@
 //! `relevant` looking forward, cycles among calculations), and required questions no interview
 //! can reach.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use toml::Spanned;
 
 use super::expr::{self, ExprError};
 use super::form::{
-    Choice, Dimension, Form, Indicator, LangText, Logic, Outcome, Question, QuestionType, Repeat,
-    Section,
+    Choice, Dimension, Form, Indicator, LangText, Logic, Outcome, Question, QuestionType, Repeat, Section,
 };
 use super::logic;
 use super::model::{self, RawChoice, RawChoices, RawFile, RawQuestion, RawSection, RawText};
@@ -28,8 +27,9 @@ pub struct FormContext<'a> {
     /// Every language a text must have.
     pub languages: Vec<String>,
     pub default_language: String,
-    /// Whether a standard (and, if given, one of its requirements) exists.
-    pub known_standard: &'a dyn Fn(&str, Option<&str>) -> bool,
+    /// Whether a standard (and, if given, one of its requirements) exists. `Sync` so forms can be
+    /// loaded in parallel.
+    pub known_standard: &'a (dyn Fn(&str, Option<&str>) -> bool + Sync),
 }
 
 /// Parses and validates one form file. `file_rel` is the path shown in diagnostics.
@@ -42,10 +42,12 @@ pub fn load(file_rel: &str, text: &str, ctx: &FormContext) -> Result<Form, Vec<D
         problems: Vec::new(),
         pending: Vec::new(),
         required_at: BTreeMap::new(),
-        end_is_true: Vec::new(),
     };
     let mut form = v.form(&raw);
-    logic::check_all(&mut v, &form);
+    let types = logic::check_all(&mut v, &form);
+    for q in form.sections.iter_mut().flat_map(|s| s.questions.iter_mut()) {
+        q.value_type = types.get(&q.id).copied();
+    }
     v.check_reachable(&form);
     if v.problems.iter().any(Diagnostic::is_error) {
         return Err(v.problems);
@@ -61,12 +63,10 @@ fn toml_problem(file: &str, text: &str, e: &toml::de::Error) -> Diagnostic {
     let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
     let is_unknown = message.starts_with("unknown field") || message.starts_with("unknown variant");
     match quoted.split_first() {
-        Some((word, candidates)) if is_unknown => {
-            match expr::suggest(word, candidates.iter().copied()) {
-                Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                None => d,
-            }
-        }
+        Some((word, candidates)) if is_unknown => match expr::suggest(word, candidates.iter().copied()) {
+            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+            None => d,
+        },
         _ => d,
     }
 }
@@ -103,8 +103,6 @@ pub(super) struct Validator<'a> {
     pub pending: Vec<Pending>,
     /// Where each required question says `required = true`.
     required_at: BTreeMap<String, Range<usize>>,
-    /// The outcomes whose `when` is the literal `true`, by position, with the span.
-    end_is_true: Vec<(usize, Range<usize>)>,
 }
 
 /// A declared id and where it was first seen.
@@ -144,12 +142,8 @@ impl Validator<'_> {
         let lists = self.choice_lists(&raw.choices);
         let mut seen = Seen::new();
         let mut number = 0;
-        let sections: Vec<Section> = raw
-            .section
-            .iter()
-            .enumerate()
-            .map(|(i, s)| self.section(i, s, &lists, &mut seen, &mut number))
-            .collect();
+        let sections: Vec<Section> =
+            raw.section.iter().enumerate().map(|(i, s)| self.section(i, s, &lists, &mut seen, &mut number)).collect();
         let (dimensions, indicators) = self.indicators(raw);
         let outcomes = self.outcomes(raw, h.id.span());
         let messages = self.messages(&raw.messages);
@@ -188,11 +182,8 @@ impl Validator<'_> {
     fn id(&mut self, id: &Spanned<String>, what: &str) -> bool {
         let s = id.get_ref();
         if !expr::is_valid_id(s) {
-            let fixed: String = s
-                .to_lowercase()
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-                .collect();
+            let fixed: String =
+                s.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
             self.help(
                 id.span(),
                 format!("{what} id `{s}` must match [a-z][a-z0-9_]*"),
@@ -234,7 +225,10 @@ impl Validator<'_> {
                 None => self.help(
                     at.clone(),
                     format!("`{field}` has no `{lang}` text"),
-                    format!("add `{field}.{lang} = \"…\"`: every text needs every portal language ({})", langs.join(", ")),
+                    format!(
+                        "add `{field}.{lang} = \"…\"`: every text needs every portal language ({})",
+                        langs.join(", ")
+                    ),
                 ),
                 Some((_, v)) if v.get_ref().trim().is_empty() => {
                     self.error(v.span(), format!("`{field}.{lang}` is empty"));
@@ -243,10 +237,7 @@ impl Validator<'_> {
             }
         }
         for k in t.0.keys().filter(|k| !langs.contains(k.get_ref())) {
-            self.warn(
-                k.span(),
-                format!("`{}` is not a language of this portal ({})", k.get_ref(), langs.join(", ")),
-            );
+            self.warn(k.span(), format!("`{}` is not a language of this portal ({})", k.get_ref(), langs.join(", ")));
         }
         t.0.iter().map(|(k, v)| (k.get_ref().clone(), v.get_ref().clone())).collect()
     }
@@ -277,10 +268,7 @@ impl Validator<'_> {
         list.iter().map(|s| s.get_ref().clone()).collect()
     }
 
-    fn choice_lists(
-        &mut self,
-        raw: &BTreeMap<Spanned<String>, Vec<RawChoice>>,
-    ) -> BTreeMap<String, Vec<Choice>> {
+    fn choice_lists(&mut self, raw: &BTreeMap<Spanned<String>, Vec<RawChoice>>) -> BTreeMap<String, Vec<Choice>> {
         let mut out = BTreeMap::new();
         for (name, items) in raw {
             self.id(name, "choice list");
@@ -318,11 +306,7 @@ impl Validator<'_> {
         let title = self.text(&s.title, "title", s.id.span());
         let relevant = self.logic(&s.relevant, Field::SectionRelevant, Some(index), None);
         let repeat = self.repeat(s);
-        let questions = s
-            .question
-            .iter()
-            .map(|q| self.question(index, q, lists, seen, number))
-            .collect();
+        let questions = s.question.iter().map(|q| self.question(index, q, lists, seen, number)).collect();
         Section { id: s.id.get_ref().clone(), title, relevant, repeat, questions }
     }
 
@@ -359,9 +343,6 @@ impl Validator<'_> {
         let map = SourceMap::new(self.text, src.span(), src.get_ref());
         match expr::parse(src.get_ref()) {
             Ok(e) => {
-                if field == Field::OutcomeWhen && matches!(e.kind, expr::ExprKind::Bool(true)) {
-                    self.end_is_true.push((self.pending_outcomes(), src.span()));
-                }
                 self.pending.push(Pending {
                     expr: e.clone(),
                     map,
@@ -376,10 +357,6 @@ impl Validator<'_> {
                 None
             }
         }
-    }
-
-    fn pending_outcomes(&self) -> usize {
-        self.pending.iter().filter(|p| p.field == Field::OutcomeWhen).count()
     }
 
     pub(super) fn expr_error(&mut self, map: &SourceMap, e: &ExprError) {
@@ -421,9 +398,7 @@ impl Validator<'_> {
         if asked {
             *number += 1;
         }
-        let logic = |v: &mut Self, src: &Option<Spanned<String>>, field| {
-            v.logic(src, field, Some(section), Some(&id))
-        };
+        let logic = |v: &mut Self, src: &Option<Spanned<String>>, field| v.logic(src, field, Some(section), Some(&id));
         Question {
             number: asked.then_some(*number),
             kind,
@@ -439,6 +414,7 @@ impl Validator<'_> {
             end_if: logic(self, &q.end_if, Field::EndIf),
             end_message: self.opt_text(&q.end_message, "end_message", at.clone()),
             calculation: logic(self, &q.calculation, Field::Calculation),
+            value_type: None,
             core: q.core,
             standards: self.standards(&q.standards),
             label,
@@ -465,7 +441,11 @@ impl Validator<'_> {
         }
         match (&q.calculation, kind == QuestionType::Calculate) {
             (None, true) => {
-                self.help(q.kind.span(), "a `calculate` needs a `calculation`", "e.g. calculation = \"count(jobs, hours > 60)\"");
+                self.help(
+                    q.kind.span(),
+                    "a `calculate` needs a `calculation`",
+                    "e.g. calculation = \"count(jobs, hours > 60)\"",
+                );
             }
             (Some(c), false) => {
                 self.error(c.span(), format!("only a `calculate` has a `calculation`, not a `{kind_name}`"));
@@ -480,7 +460,11 @@ impl Validator<'_> {
         let conditions = [&q.alert_if, &q.end_if, &q.constraint];
         for ((cond, cond_span, msg, text), has_cond) in pairs.into_iter().zip(conditions) {
             if let (Some(span), None) = (cond_span, text) {
-                self.help(span, format!("`{cond}` needs an `{msg}` text"), format!("add `{msg} = {{ … }}` with what to do"));
+                self.help(
+                    span,
+                    format!("`{cond}` needs an `{msg}` text"),
+                    format!("add `{msg} = {{ … }}` with what to do"),
+                );
             }
             if let (Some(t), None) = (text, has_cond) {
                 let span = t.first_span().unwrap_or(q.id.span());
@@ -574,10 +558,15 @@ impl Validator<'_> {
     fn outcomes(&mut self, raw: &RawFile, form_at: Range<usize>) -> Vec<Outcome> {
         let mut seen = Seen::new();
         let mut out = Vec::new();
-        for o in &raw.outcome {
+        // Outcomes whose `when` is the literal `true`: only the last may be one.
+        let mut catch_all = Vec::new();
+        for (i, o) in raw.outcome.iter().enumerate() {
             self.id(&o.id, "outcome");
             self.unique(&mut seen, &o.id, "outcome");
             let when = self.logic(&Some(o.when.clone()), Field::OutcomeWhen, None, None);
+            if when.as_ref().is_some_and(|w| w.expr.kind == expr::ExprKind::Bool(true)) {
+                catch_all.push(i);
+            }
             out.push(Outcome {
                 id: o.id.get_ref().clone(),
                 when: when.unwrap_or_else(|| placeholder(o.when.get_ref())),
@@ -586,28 +575,19 @@ impl Validator<'_> {
             });
         }
         const CATCH_ALL: &str = "end the list with a catch-all outcome, e.g. [[outcome]] id = \"none\", when = \"true\", label = { … \"no indicators found; this does not rule out risk\" }";
-        match raw.outcome.last() {
+        let last = raw.outcome.len().checked_sub(1);
+        match last {
             None => self.help(form_at, "the form has no [[outcome]]", CATCH_ALL),
-            Some(last) => {
-                let last_index = raw.outcome.len() - 1;
-                if !self.end_is_true.iter().any(|(i, _)| *i == last_index) {
-                    self.help(
-                        last.when.span(),
-                        "the last outcome must be a catch-all (`when = \"true\"`)",
-                        CATCH_ALL,
-                    );
-                }
-            }
+            Some(l) if !catch_all.contains(&l) => self.help(
+                raw.outcome[l].when.span(),
+                "the last outcome must be a catch-all (`when = \"true\"`)",
+                CATCH_ALL,
+            ),
+            Some(_) => {}
         }
-        let early: Vec<Range<usize>> = self
-            .end_is_true
-            .iter()
-            .filter(|(i, _)| *i + 1 < raw.outcome.len())
-            .map(|(_, span)| span.clone())
-            .collect();
-        for span in early {
+        for i in catch_all.into_iter().filter(|i| Some(*i) != last) {
             self.help(
-                span,
+                raw.outcome[i].when.span(),
                 "this outcome always matches, so the outcomes after it can never be reached",
                 "only the last outcome may be `when = \"true\"`",
             );
@@ -647,11 +627,7 @@ impl Validator<'_> {
 
     fn plural_forms(&mut self, name: &str, lang: &Spanned<String>, forms: &model::RawPlural) {
         let needed = plural_needed(lang.get_ref());
-        let missing: Vec<&str> = needed
-            .iter()
-            .copied()
-            .filter(|c| !forms.keys().any(|k| k.get_ref() == c))
-            .collect();
+        let missing: Vec<&str> = needed.iter().copied().filter(|c| !forms.keys().any(|k| k.get_ref() == c)).collect();
         if !missing.is_empty() {
             self.help(
                 lang.span(),
@@ -725,11 +701,5 @@ fn type_name(kind: QuestionType) -> &'static str {
 
 /// Stands in for an expression that failed to parse; the form is rejected anyway.
 fn placeholder(source: &str) -> Logic {
-    Logic {
-        source: source.to_string(),
-        expr: expr::Expr::new(expr::ExprKind::Bool(false), expr::Span::default()),
-    }
+    Logic { source: source.to_string(), expr: expr::Expr::new(expr::ExprKind::Bool(false), expr::Span::default()) }
 }
-
-/// The set of ids a test needs, for callers outside this module.
-pub(super) type IdSet = BTreeSet<String>;
