@@ -5,13 +5,15 @@
 
 pub mod expr;
 pub mod form;
+pub mod interactive;
 mod logic;
 pub mod model;
+pub mod print;
 pub mod routing;
 mod source_map;
 pub mod validate;
+pub mod words;
 
-pub use form::{
-    Choice, Citation, CitationKind, Form, Indicator, LangText, Logic, Outcome, Question, Section,
-};
+pub use form::{Choice, Citation, CitationKind, Form, Indicator, LangText, Logic, Outcome, Question, Section};
+pub use print::paper_form_html;
 pub use validate::{load, FormContext};

@@ -12,8 +12,9 @@ use super::routing::{routing, values_when, Routing};
 use super::words::Words;
 use crate::contacts::escape as esc;
 
-/// Entries printed for a repeated section when it sets no smaller `max`.
+/// Entry columns printed for a repeated section without `max`, and the most that fit on A4.
 const REPEAT_COLUMNS: u32 = 3;
+const MAX_COLUMNS: u32 = 4;
 
 /// The paper form in `lang`. `t` gives UI strings (`forms.*`) in that language.
 pub fn paper_form_html(form: &Form, lang: &str, t: &dyn Fn(&str) -> String) -> String {
@@ -55,11 +56,7 @@ impl<'a> Printer<'a> {
         out.push_str("<header class=\"pf-header\">\n");
         out.push_str(&format!("<h1 class=\"pf-title\">{}</h1>\n", self.txt(&f.title)));
         let version = self.tr("forms.paper.version").replace("{version}", &f.version);
-        out.push_str(&format!(
-            "<p class=\"pf-meta\">{} · <code>{}</code></p>\n",
-            esc(&version),
-            esc(&f.id)
-        ));
+        out.push_str(&format!("<p class=\"pf-meta\">{} · <code>{}</code></p>\n", esc(&version), esc(&f.id)));
         if let Some(d) = &f.description {
             out.push_str(&format!("<p class=\"pf-description\">{}</p>\n", self.txt(d)));
         }
@@ -81,8 +78,7 @@ impl<'a> Printer<'a> {
     }
 
     fn section(&self, out: &mut String, s: &Section) {
-        let printed: Vec<&Question> =
-            s.questions.iter().filter(|q| q.kind != QuestionType::Calculate).collect();
+        let printed: Vec<&Question> = s.questions.iter().filter(|q| q.kind != QuestionType::Calculate).collect();
         if printed.is_empty() {
             return;
         }
@@ -126,10 +122,7 @@ impl<'a> Printer<'a> {
 
     fn question(&self, out: &mut String, q: &Question, columns: Option<u32>) {
         let number = q.number.map(|n| n.to_string()).unwrap_or_default();
-        out.push_str(&format!(
-            "<div class=\"pf-q pf-nosplit\" id=\"pf-q-{}\" data-number=\"{number}\">\n",
-            esc(&q.id)
-        ));
+        out.push_str(&format!("<div class=\"pf-q pf-nosplit\" id=\"pf-q-{}\" data-number=\"{number}\">\n", esc(&q.id)));
         let required = if q.required {
             format!(" <span class=\"pf-required\" title=\"{}\">*</span>", self.ui("forms.paper.required"))
         } else {
@@ -209,7 +202,7 @@ impl<'a> Printer<'a> {
         let Some(cond) = &q.end_if else {
             return;
         };
-        let message = q.end_message.as_ref().map(|m| format!(" {}", self.txt(m))).unwrap_or_default();
+        let message = q.end_message.as_ref().map(|m| format!(". {}", self.txt(m))).unwrap_or_default();
         out.push_str(&format!(
             "<p class=\"pf-end\">{} → <span class=\"pf-end-word\">{}</span>{message}</p>\n",
             esc(&self.when_answer(q, &cond.expr)),
@@ -245,10 +238,7 @@ impl<'a> Printer<'a> {
             }
         }
         if let QuestionType::Date = q.kind {
-            out.push_str(&format!(
-                "<p class=\"pf-cells-caption\">{}</p>\n",
-                self.ui("forms.paper.date_format")
-            ));
+            out.push_str(&format!("<p class=\"pf-cells-caption\">{}</p>\n", self.ui("forms.paper.date_format")));
         }
     }
 
@@ -353,13 +343,7 @@ impl<'a> Printer<'a> {
 
     /// "A dimension is positive with at least: strong — 2; or strong — 1 and medium or weak — 1…"
     fn rule_in_words(&self) -> String {
-        let alternatives: Vec<String> = self
-            .form
-            .rule
-            .any_of
-            .iter()
-            .map(|c| self.combination_in_words(c))
-            .collect();
+        let alternatives: Vec<String> = self.form.rule.any_of.iter().map(|c| self.combination_in_words(c)).collect();
         let or = format!("; {} ", self.tr("forms.words.or"));
         self.tr("forms.scoring.rule").replace("{rule}", &alternatives.join(&or))
     }
@@ -380,10 +364,7 @@ impl<'a> Printer<'a> {
     }
 
     fn outcome_rules(&self, out: &mut String) {
-        out.push_str(&format!(
-            "<h3>{}</h3>\n<ol class=\"pf-outcomes\">\n",
-            self.ui("forms.scoring.outcomes")
-        ));
+        out.push_str(&format!("<h3>{}</h3>\n<ol class=\"pf-outcomes\">\n", self.ui("forms.scoring.outcomes")));
         let last = self.form.outcomes.len().saturating_sub(1);
         for (i, o) in self.form.outcomes.iter().enumerate() {
             let when = if i == last {
@@ -417,7 +398,7 @@ fn strength_key(s: Strength) -> &'static str {
 }
 
 fn repeat_columns(min: u32, max: Option<u32>) -> u32 {
-    max.unwrap_or(REPEAT_COLUMNS).min(REPEAT_COLUMNS).max(min).max(1)
+    max.unwrap_or(REPEAT_COLUMNS).max(min).clamp(1, MAX_COLUMNS)
 }
 
 /// Lines for text, cells for numbers and dates.
@@ -425,22 +406,16 @@ fn blank(kind: QuestionType) -> String {
     let cells = |n: usize| "<span class=\"pf-cell\"></span>".repeat(n);
     let sep = |c: &str| format!("<span class=\"pf-cell-sep\">{c}</span>");
     match kind {
-        QuestionType::LongText => format!(
-            "<div class=\"pf-lines\">{}</div>\n",
-            "<span class=\"pf-line\"></span>".repeat(4)
-        ),
+        QuestionType::LongText => {
+            format!("<div class=\"pf-lines\">{}</div>\n", "<span class=\"pf-line\"></span>".repeat(4))
+        }
         QuestionType::Integer => format!("<div class=\"pf-cells\">{}</div>\n", cells(3)),
         QuestionType::Decimal => {
             format!("<div class=\"pf-cells\">{}{}{}</div>\n", cells(4), sep(","), cells(2))
         }
-        QuestionType::Date => format!(
-            "<div class=\"pf-cells\">{}{}{}{}{}</div>\n",
-            cells(2),
-            sep("."),
-            cells(2),
-            sep("."),
-            cells(4)
-        ),
+        QuestionType::Date => {
+            format!("<div class=\"pf-cells\">{}{}{}{}{}</div>\n", cells(2), sep("."), cells(2), sep("."), cells(4))
+        }
         _ => "<div class=\"pf-lines\"><span class=\"pf-line\"></span></div>\n".to_string(),
     }
 }

@@ -138,11 +138,7 @@ impl<'a> Words<'a> {
         let target = target?;
         let q = self.choice_question(target);
         let labels: Vec<String> = values.iter().map(|v| self.choice_label(q, v)).collect();
-        Some(format!(
-            "{} = {}",
-            self.node(target, PREC_CMP + 1),
-            join_or(&labels, &self.tr("forms.words.or"))
-        ))
+        Some(format!("{} = {}", self.node(target, PREC_CMP + 1), join_or(&labels, &self.tr("forms.words.or"))))
     }
 
     /// The choice question an expression names, if it names one.
@@ -177,10 +173,7 @@ impl<'a> Words<'a> {
             }
             Func::CountSelected | Func::Answered | Func::IsMissing => phrase.replace("{q}", &arg(0)),
             Func::Coalesce => phrase.replace("{a}", &arg(0)).replace("{b}", &arg(1)),
-            Func::If => phrase
-                .replace("{c}", &arg(0))
-                .replace("{a}", &arg(1))
-                .replace("{b}", &arg(2)),
+            Func::If => phrase.replace("{c}", &arg(0)).replace("{a}", &arg(1)).replace("{b}", &arg(2)),
             Func::AgeYears => phrase.replace("{d}", &arg(0)),
             Func::Length => phrase.replace("{s}", &arg(0)),
             Func::Any | Func::Count => phrase.replace("{r}", &arg(0)).replace("{e}", &arg(1)),
@@ -194,21 +187,13 @@ impl<'a> Words<'a> {
                 };
                 phrase.replace("{d}", &dim)
             }
-            Func::Today
-            | Func::StrongCount
-            | Func::MediumCount
-            | Func::WeakCount
-            | Func::UnknownCount => phrase,
+            Func::Today | Func::StrongCount | Func::MediumCount | Func::WeakCount | Func::UnknownCount => phrase,
         }
     }
 }
 
 /// Gathers `x = 'v'` terms of an `or` chain on one and the same `x`; `None` if anything else.
-fn collect_equalities<'e>(
-    e: &'e Expr,
-    target: &mut Option<&'e Expr>,
-    values: &mut Vec<&'e str>,
-) -> Option<()> {
+fn collect_equalities<'e>(e: &'e Expr, target: &mut Option<&'e Expr>, values: &mut Vec<&'e str>) -> Option<()> {
     match &e.kind {
         ExprKind::Binary(BinOp::Or, a, b) => {
             collect_equalities(a, target, values)?;
