@@ -10,10 +10,12 @@ mod logic;
 pub mod model;
 pub mod print;
 pub mod routing;
+pub mod schema;
 mod source_map;
 pub mod validate;
 pub mod words;
 
 pub use form::{Choice, Citation, CitationKind, Form, Indicator, LangText, Logic, Outcome, Question, Section};
 pub use print::paper_form_html;
+pub use schema::record_schema;
 pub use validate::{load, FormContext};

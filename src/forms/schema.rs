@@ -1,0 +1,136 @@
+//! JSON Schema (2020-12) of the record a form exports, for systems that import screening records.
+//!
+//! The record: `form` and `version` (constants), `language`, `started`/`finished` timestamps,
+//! `answers` by question id (a repeated section is an array of entry objects), the `outcome` id
+//! and the ids of the fired `indicators`. An answer is `null` when the question was not asked or
+//! not answered. Titles and descriptions are in the requested language; values are the stable
+//! codes, never labels.
+
+use serde_json::{json, Map, Value};
+
+use super::expr::Type;
+use super::form::{text, Choice, Form, Question, QuestionType, Section};
+
+pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// The schema of `form`'s exported record, with titles in `lang`.
+pub fn record_schema(form: &Form, lang: &str) -> Value {
+    let languages: Vec<&String> = form.title.keys().collect();
+    let outcomes: Vec<Value> = form.outcomes.iter().map(|o| coded(&o.id, text(&o.label, lang))).collect();
+    let indicators: Vec<Value> = form.indicators.iter().map(|i| coded(&i.id, text(&i.label, lang))).collect();
+    json!({
+        "$schema": DIALECT,
+        "$id": format!("urn:oberih:form:{}:{}", form.id, form.version),
+        "title": text(&form.title, lang),
+        "type": "object",
+        "required": ["form", "version", "language", "started", "answers", "outcome", "indicators"],
+        "additionalProperties": false,
+        "properties": {
+            "form": { "const": form.id },
+            "version": { "const": form.version },
+            "language": { "enum": languages },
+            "started": { "type": "string", "format": "date-time" },
+            "finished": { "type": ["string", "null"], "format": "date-time" },
+            "answers": answers(form, lang),
+            "outcome": { "oneOf": outcomes },
+            "indicators": {
+                "type": "array",
+                "uniqueItems": true,
+                "items": { "oneOf": indicators }
+            }
+        }
+    })
+}
+
+/// `answers`: one property per question; a repeated section is an array of entries.
+fn answers(form: &Form, lang: &str) -> Value {
+    let mut props = Map::new();
+    for section in &form.sections {
+        match section.repeat {
+            Some(_) => {
+                props.insert(section.id.clone(), repeat(section, lang));
+            }
+            None => props.extend(questions(section, lang)),
+        }
+    }
+    json!({ "type": "object", "additionalProperties": false, "properties": props })
+}
+
+fn questions(section: &Section, lang: &str) -> Map<String, Value> {
+    section.questions.iter().filter(|q| q.kind != QuestionType::Note).map(|q| (q.id.clone(), answer(q, lang))).collect()
+}
+
+fn repeat(section: &Section, lang: &str) -> Value {
+    let mut schema = json!({
+        "title": text(&section.title, lang),
+        "type": ["array", "null"],
+        "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": questions(section, lang)
+        }
+    });
+    if let (Some(r), Some(obj)) = (section.repeat, schema.as_object_mut()) {
+        obj.insert("minItems".into(), json!(r.min));
+        if let Some(max) = r.max {
+            obj.insert("maxItems".into(), json!(max));
+        }
+    }
+    schema
+}
+
+/// One answer's schema; every answer may be `null` (not asked, or not answered).
+fn answer(q: &Question, lang: &str) -> Value {
+    let mut schema = match q.kind {
+        QuestionType::Text | QuestionType::LongText => json!({ "type": ["string", "null"] }),
+        QuestionType::Integer => json!({ "type": ["integer", "null"] }),
+        QuestionType::Decimal => json!({ "type": ["number", "null"] }),
+        QuestionType::Date => json!({ "type": ["string", "null"], "format": "date" }),
+        QuestionType::Choice => {
+            let mut options = choices(&q.choices, lang);
+            options.push(json!({ "type": "null" }));
+            json!({ "oneOf": options })
+        }
+        QuestionType::MultiChoice => json!({
+            "type": ["array", "null"],
+            "uniqueItems": true,
+            "items": { "oneOf": choices(&q.choices, lang) }
+        }),
+        QuestionType::Calculate => calculated(q.value_type),
+        QuestionType::Note => json!({}),
+    };
+    let title = match q.number {
+        Some(n) => format!("{n}. {}", text(&q.label, lang)),
+        None => text(&q.label, lang).to_string(),
+    };
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert("title".into(), json!(title));
+        if let Some(hint) = &q.hint {
+            obj.insert("description".into(), json!(text(hint, lang)));
+        }
+        if q.kind == QuestionType::Calculate {
+            obj.insert("readOnly".into(), json!(true));
+        }
+    }
+    schema
+}
+
+fn calculated(t: Option<Type>) -> Value {
+    match t {
+        Some(Type::Bool) => json!({ "type": ["boolean", "null"] }),
+        Some(Type::Number) => json!({ "type": ["number", "null"] }),
+        Some(Type::Text) => json!({ "type": ["string", "null"] }),
+        Some(Type::Date) => json!({ "type": ["string", "null"], "format": "date" }),
+        Some(Type::Set) => json!({ "type": ["array", "null"], "items": { "type": "string" } }),
+        Some(Type::Null) | None => json!({}),
+    }
+}
+
+fn choices(list: &[Choice], lang: &str) -> Vec<Value> {
+    list.iter().map(|c| coded(&c.value, text(&c.label, lang))).collect()
+}
+
+/// A stable code with its label as the title.
+fn coded(code: &str, title: &str) -> Value {
+    json!({ "const": code, "title": title })
+}
