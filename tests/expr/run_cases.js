@@ -41,7 +41,12 @@ for (const c of input.cases) {
   } catch (e) {
     got = 'threw: ' + e.message;
   }
-  const truth = OberihExpr.truth(c.ast, c.env);
+  let truth;
+  try {
+    truth = OberihExpr.truth(c.ast, c.env);
+  } catch (e) {
+    truth = 'threw: ' + e.message;
+  }
   if (!same(got, c.expect)) {
     mismatches.push({ name: c.name, got: got, expect: c.expect });
   } else if (truth !== (c.expect === true)) {

@@ -46,7 +46,7 @@ var OberihExpr = (function () {
   function b3(v) { return isBool(v) ? v : null; }
 
   function missingCode(env, id, code) {
-    var list = env.missing && env.missing[id];
+    var list = has(env.missing, id) && env.missing[id];
     return !!list && list.indexOf(code) >= 0;
   }
   function isMissingValue(env, id, v) {
@@ -154,7 +154,7 @@ var OberihExpr = (function () {
           return t[0] - a[0] - (t[1] < a[1] || (t[1] === a[1] && t[2] < a[2]) ? 1 : 0);
         case 'length': a = ev(n[1]); return isStr(a) ? Array.from(a).length : null;
         case 'any': case 'count':
-          var list = env.repeats && env.repeats[n[1]];
+          var list = has(env.repeats, n[1]) ? env.repeats[n[1]] : null;
           if (!isArr(list)) return null;
           var any = false, count = 0;
           for (var i = 0; i < list.length; i++) {
