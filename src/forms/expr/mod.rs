@@ -26,9 +26,12 @@
 //! [`IdKind`] (text/long_text → `Text`; integer/decimal → `Number`; `Date`; `Choice` and
 //! `MultiChoice` with their values; `Calculate(type)` with the type `check` returned for its
 //! expression; `Repeat`), the repeat section a question belongs to, whether an id may be read
-//! here (`Scope::access`, for "relevant may only look back"), what `.` is, and the indicator
-//! dimensions. Order and cycles are the caller's: it reads [`references`] and
-//! [`Expr::uses_indicators`].
+//! here (`Scope::access`, for "relevant may only look back"), what `.` is (`Scope::current`,
+//! and `Scope::current_id` to name it in messages), and the indicator dimensions. Order and
+//! cycles are the caller's: it reads [`references`] and [`Expr::uses_indicators`]. Arity and the
+//! shape of `any`/`count` are checked by `parse`; everything that needs the scope by `check`,
+//! which reports all its errors at once. The answers come through an [`Env`] ([`MapEnv`] is a
+//! ready map whose JSON form is exactly the `env` object expr.js takes).
 //!
 //! # Syntax
 //!
