@@ -13,6 +13,7 @@ use crate::config::{Config, CONFIG_FILE};
 use crate::contacts::{Directory, CONTACTS_FILE};
 use crate::content::{load_pages, Page};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::forms::{Form, FormContext};
 use crate::i18n::I18n;
 use crate::markdown::{self, Options};
 use crate::output::Staging;
@@ -89,10 +90,13 @@ pub fn load_site(layers: &Layers, diags: &mut Diagnostics) -> Option<Site> {
     diags.extend(problems);
     let (standards, problems) = Registry::build(&pages, &config.default_language);
     diags.extend(problems);
+    let forms = load_forms(layers, &config, &standards, diags);
+    // Form files that failed to load still exist for links, so one mistake is reported once.
     let form_ids: BTreeSet<String> = layers
         .files_under("forms")
         .keys()
         .filter_map(|rel| rel.strip_prefix("forms/")?.strip_suffix(".toml").map(str::to_string))
+        .chain(forms.iter().map(|f| f.id.clone()))
         .collect();
     let keys: BTreeSet<String> = pages.iter().map(|p| p.key.clone()).collect();
     // A page that failed to parse still exists for links, so one mistake is reported once.
@@ -105,7 +109,8 @@ pub fn load_site(layers: &Layers, diags: &mut Diagnostics) -> Option<Site> {
             ));
         }
     }
-    let mut site = Site { config, i18n, theme, pages: BTreeMap::new(), keys: link_keys, standards, contacts, form_ids };
+    let mut site =
+        Site { config, i18n, theme, pages: BTreeMap::new(), keys: link_keys, standards, contacts, form_ids, forms };
     let rendered = render_markdown(&site, pages, diags);
     site.keys = keys;
     check_fragments(&rendered, &site.config.default_language, diags);
@@ -127,6 +132,41 @@ fn page_keys_of_files(layers: &Layers, config: &Config) -> Vec<String> {
             Some(stem.strip_suffix("_index").map_or(stem, |d| d.trim_end_matches('/')).to_string())
         })
         .collect()
+}
+
+/// Loads and validates every form in `forms/`, in parallel.
+fn load_forms(layers: &Layers, config: &Config, standards: &Registry, diags: &mut Diagnostics) -> Vec<Form> {
+    let files: Vec<_> = layers.files_under("forms").into_values().filter(|f| f.rel.ends_with(".toml")).collect();
+    let known = |id: &str, req: Option<&str>| standards.check(id, req).is_ok();
+    let results: Vec<Result<Form, Vec<Diagnostic>>> = files
+        .par_iter()
+        .map(|f| {
+            let ctx = FormContext {
+                languages: config.languages.clone(),
+                default_language: config.default_language.clone(),
+                known_standard: &known,
+            };
+            let text = read_text(f).map_err(|d| vec![d])?;
+            let form = crate::forms::load(&f.shown, &text, &ctx)?;
+            let stem = f.rel.trim_start_matches("forms/").trim_end_matches(".toml");
+            if form.id != stem {
+                return Err(vec![Diagnostic::file_error(&f.shown, format!("the form id `{}` differs from its file name", form.id))
+                    .with_help(format!("rename the file to forms/{}.toml or change the id to `{stem}`", form.id))]);
+            }
+            Ok(form)
+        })
+        .collect();
+    let mut forms = Vec::new();
+    for r in results {
+        match r {
+            Ok(mut f) => {
+                diags.extend(std::mem::take(&mut f.warnings));
+                forms.push(f);
+            }
+            Err(p) => diags.extend(p),
+        }
+    }
+    forms
 }
 
 fn load_config(layers: &Layers, diags: &mut Diagnostics) -> Option<Config> {
@@ -195,6 +235,7 @@ fn render_markdown(site: &Site, pages: Vec<Page>, diags: &mut Diagnostics) -> Ve
                 lang: &page.lang,
                 default_language: &site.config.default_language,
                 mode: Mode::Pages { pretty_urls: site.config.pretty_urls },
+                cited: Default::default(),
             };
             let title = |k: &str| site.i18n.t(&page.lang, k);
             let opts = Options { allow_html: site.config.content.allow_html, id_prefix: "", admonition_title: &title };
@@ -212,7 +253,9 @@ fn render_markdown(site: &Site, pages: Vec<Page>, diags: &mut Diagnostics) -> Ve
                 })
                 .collect();
             problems.extend(check_citations(site, &page));
-            (PageData { page, rendered }, problems)
+            let mut cites = resolver.cited.take();
+            cites.extend(page.fm.standards.iter().map(|s| crate::standards::split_ref(s.get_ref()).0.to_string()));
+            (PageData { page, rendered, cites }, problems)
         })
         .collect();
     let mut out = Vec::with_capacity(results.len());

@@ -166,30 +166,44 @@ pub fn finish_html(html: &str) -> String {
 }
 
 /// The policy for a page: `default-src 'none'`, with only the page's own files and hashed inline
-/// scripts allowed back.
+/// scripts and styles allowed back.
 pub fn csp_for(html: &str) -> String {
-    let mut hashes = String::new();
-    for script in inline_scripts(html) {
-        let digest = Sha256::digest(script.as_bytes());
-        hashes.push_str(&format!(" 'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)));
-    }
+    let scripts = hash_list(inline_elements(html, "script"));
+    let styles = hash_list(inline_elements(html, "style"));
     format!(
-        "default-src 'none'; script-src 'self'{hashes}; style-src 'self'; img-src 'self' data:; font-src 'self'; form-action 'self'; base-uri 'none'"
+        "default-src 'none'; script-src 'self'{scripts}; style-src 'self'{styles}; img-src 'self' data:; font-src 'self'; form-action 'self'; base-uri 'none'"
     )
+}
+
+fn hash_list(bodies: Vec<&str>) -> String {
+    let mut out = String::new();
+    for body in bodies {
+        let digest = Sha256::digest(body.as_bytes());
+        out.push_str(&format!(" 'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)));
+    }
+    out
 }
 
 /// Contents of `<script>` elements that run inline (no `src`, not a data block).
 pub fn inline_scripts(html: &str) -> Vec<&str> {
+    inline_elements(html, "script")
+}
+
+/// Contents of inline `<tag>` elements (`script` without `src` and not a data block, or `style`).
+pub fn inline_elements<'a>(html: &'a str, tag_name: &str) -> Vec<&'a str> {
+    let open = format!("<{tag_name}");
+    let close_tag = format!("</{tag_name}");
     let mut out = Vec::new();
     let mut rest = html;
-    while let Some(start) = rest.find("<script") {
+    while let Some(start) = rest.find(&open) {
         let after = &rest[start..];
         let Some(tag_end) = after.find('>') else { break };
         let tag = &after[..tag_end];
         let body = &after[tag_end + 1..];
-        let Some(close) = body.find("</script") else { break };
+        let Some(close) = body.find(&close_tag) else { break };
+        let boundary = tag[open.len()..].chars().next().is_none_or(|c| c.is_whitespace());
         let is_data = tag.contains("application/json") || tag.contains("application/ld+json");
-        if !tag.contains(" src=") && !is_data {
+        if boundary && !tag.contains(" src=") && !is_data {
             out.push(&body[..close]);
         }
         rest = &body[close..];

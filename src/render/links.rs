@@ -2,6 +2,7 @@
 //! `form:initial-screening`, `https://…` — into relative hrefs that work from any host and from
 //! `file://`, and refusing the ones that would break or endanger a reader.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 use crate::contacts::{self, Directory, Kind};
@@ -28,6 +29,8 @@ pub struct Links<'a> {
     pub lang: &'a str,
     pub default_language: &'a str,
     pub mode: Mode,
+    /// Standards this page links to with `std:` (for backlinks).
+    pub cited: RefCell<BTreeSet<String>>,
 }
 
 const DANGEROUS: [&str; 4] = ["javascript:", "data:", "vbscript:", "file:"];
@@ -136,6 +139,7 @@ impl Links<'_> {
     fn standard(&self, r: &str) -> Result<Resolved, (String, Option<String>)> {
         let (id, req) = standards::split_ref(r);
         let s = self.standards.check(id, req).map_err(|m| (m, None))?;
+        self.cited.borrow_mut().insert(s.id.clone());
         let anchor = req.map(standards::requirement_anchor);
         let href = match self.mode {
             // Standards are not part of the guidance print document: link their pages.
@@ -164,6 +168,10 @@ impl Links<'_> {
     /// The href of a page (and fragment) as seen from the linking page.
     pub fn anchor(&self, key: &str, frag: Option<&str>) -> String {
         match self.mode {
+            // Standards are not in the guidance print document: link their pages.
+            Mode::Print if key == "standards" || key.starts_with("standards/") => {
+                format!("{key}/index.html{}", frag.map(|f| format!("#{f}")).unwrap_or_default())
+            }
             Mode::Print => match frag {
                 Some(f) => format!("#{}{f}", print_prefix(key)),
                 None => format!("#{}", print_anchor(key)),

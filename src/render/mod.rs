@@ -2,9 +2,11 @@
 //! templates (in parallel), the single-document print version, the language chooser, 404,
 //! sitemap and the fingerprinted assets.
 
+mod forms;
 pub mod links;
 pub mod nav;
 mod print;
+mod standards;
 pub mod templates;
 mod views;
 
@@ -31,6 +33,8 @@ pub use views::PageView;
 pub struct PageData {
     pub page: Page,
     pub rendered: Rendered,
+    /// Ids of the standards the page cites, in front matter or with `std:` links.
+    pub cites: BTreeSet<String>,
 }
 
 /// Everything a build has parsed and checked, ready to render.
@@ -44,6 +48,7 @@ pub struct Site {
     pub standards: Registry,
     pub contacts: Directory,
     pub form_ids: BTreeSet<String>,
+    pub forms: Vec<crate::forms::Form>,
 }
 
 impl Site {
@@ -190,6 +195,8 @@ fn generated_pages(
     assets: &Assets,
 ) -> Result<Vec<OutFile>, Diagnostic> {
     let mut out = vec![print::print_document(site, tera, tree, lang, assets)?];
+    out.push(print::standards_compendium(site, tera, tree, lang, assets)?);
+    out.extend(forms::form_pages(site, tera, tree, lang, assets)?);
     let search =
         views::generated_view(site, tree, lang, "search", "search.html", site.i18n.t(lang, "search.title"), assets);
     out.push(render_view(tera, &search, &format!("{lang}/search/index.html"))?);

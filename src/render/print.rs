@@ -31,6 +31,27 @@ struct PrintView<'a> {
     pages: Vec<PrintPage>,
 }
 
+/// Renders a page's Markdown again for another place in the output (`from_key` sets the depth
+/// of relative links; `mode` whether links point at files or at anchors in one document).
+fn render_body(site: &Site, page: &crate::content::Page, from_key: &str, mode: Mode, id_prefix: &str) -> String {
+    let from_dir = page.file.rel.trim_start_matches("content/").rsplit_once('/').map_or("", |(d, _)| d);
+    let resolver = Links {
+        keys: &site.keys,
+        standards: &site.standards,
+        forms: &site.form_ids,
+        contacts: &site.contacts,
+        from_key,
+        from_dir,
+        lang: &page.lang,
+        default_language: &site.config.default_language,
+        mode,
+        cited: Default::default(),
+    };
+    let title = |k: &str| site.i18n.t(&page.lang, k);
+    let opts = Options { allow_html: site.config.content.allow_html, id_prefix, admonition_title: &title };
+    markdown::render(page.body(), &resolver, &opts).html
+}
+
 pub fn print_document(
     site: &Site,
     tera: &tera::Tera,
@@ -46,27 +67,13 @@ pub fn print_document(
         }
         let Some((data, is_fallback)) = site.page_for(key, lang) else { continue };
         let page = &data.page;
-        let from_dir = page.file.rel.trim_start_matches("content/").rsplit_once('/').map_or("", |(d, _)| d);
-        let resolver = Links {
-            keys: &site.keys,
-            standards: &site.standards,
-            forms: &site.form_ids,
-            contacts: &site.contacts,
-            from_key: key,
-            from_dir,
-            lang: &page.lang,
-            default_language: &site.config.default_language,
-            mode: Mode::Print,
-        };
         let prefix = print_prefix(key);
-        let title = |k: &str| site.i18n.t(&page.lang, k);
-        let opts = Options { allow_html: site.config.content.allow_html, id_prefix: &prefix, admonition_title: &title };
-        let r = markdown::render(page.body(), &resolver, &opts);
+        let html = render_body(site, page, key, Mode::Print, &prefix);
         pages.push(PrintPage {
             anchor: print_anchor(key),
             title: page.fm.title.clone(),
             depth: tree.depth(key),
-            html: r.html,
+            html,
             is_fallback,
         });
     }
@@ -81,4 +88,41 @@ pub fn print_document(
         pages,
     };
     render_view(tera, &view, &format!("{lang}/print.html"))
+}
+
+#[derive(Serialize)]
+struct CompendiumView<'a> {
+    template: &'static str,
+    lang: &'a str,
+    site_title: &'a str,
+    title: String,
+    site_root: &'static str,
+    assets: &'a Assets,
+    areas: Vec<super::standards::AreaView>,
+}
+
+/// `<lang>/standards/print.html`: every standard with its requirements, one per sheet.
+pub fn standards_compendium(site: &Site, tera: &tera::Tera, tree: &Tree, lang: &str, assets: &Assets) -> Result<OutFile, Diagnostic> {
+    let order = super::views::key_order(tree);
+    // The compendium sits in standards/, one level below the language folder, like the
+    // standards index: links are written as seen from there.
+    let mut all = super::standards::standard_views(site, lang, "standards", &order);
+    for view in &mut all {
+        let key = site.standards.standards.get(&view.id).map(|s| s.key.clone()).unwrap_or_default();
+        if let Some((data, _)) = site.page_for(&key, lang) {
+            let pretty = site.config.pretty_urls;
+            let prefix = format!("std-{}-", crate::markdown::slugify(&view.id));
+            view.html = render_body(site, &data.page, "standards", Mode::Pages { pretty_urls: pretty }, &prefix);
+        }
+    }
+    let view = CompendiumView {
+        template: "standards_print.html",
+        lang,
+        site_title: site.config.text(&site.config.title, lang),
+        title: site.i18n.t(lang, "standards.title"),
+        site_root: "../../",
+        assets,
+        areas: super::standards::by_area(site, lang, all),
+    };
+    render_view(tera, &view, &format!("{lang}/standards/print.html"))
 }

@@ -29,6 +29,9 @@ pub fn build_tera(theme: &Theme, i18n: Arc<I18n>) -> Result<Tera, Vec<Diagnostic
     if !problems.is_empty() {
         return Err(problems);
     }
+    tera.register_filter("slugify", |v: &Value, _: &HashMap<String, Value>| {
+        Ok(Value::String(crate::markdown::slugify(v.as_str().unwrap_or(""))))
+    });
     let t_i18n = i18n.clone();
     tera.register_function("t", move |args: &HashMap<String, Value>| {
         let (k, l) = (str_arg(args, "k")?, str_arg(args, "l")?);

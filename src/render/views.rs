@@ -176,6 +176,11 @@ pub fn page_view<'a>(site: &'a Site, tree: &Tree, lang: &'a str, key: &str, asse
         (false, true) => ("section.html", "section"),
         (false, false) => ("page.html", "page"),
     };
+    let (template, kind) = match (key == "standards", page.is_standard() && !page.is_section) {
+        (true, _) => ("standards_index.html", "standards-index"),
+        (_, true) => ("standard.html", "standard"),
+        _ => (template, kind),
+    };
     let template = page.fm.template.as_ref().map(|t| t.get_ref().as_str()).unwrap_or(template);
     let mut view = base_view(site, tree, lang, key, template, kind, assets);
     let pretty = site.config.pretty_urls;
@@ -207,6 +212,7 @@ pub fn page_view<'a>(site: &'a Site, tree: &Tree, lang: &'a str, key: &str, asse
         is_fallback,
         standards: badges(site, key, lang, page.fm.standards.iter().map(|s| s.get_ref().as_str())),
     };
+    view.extra = standards_extra(site, tree, lang, key, kind);
     view
 }
 
@@ -264,4 +270,28 @@ pub fn chooser_view<'a>(site: &'a Site, assets: &'a Assets) -> serde_json::Value
         "assets": assets,
         "languages": langs,
     })
+}
+
+/// Reading order of a language's keys, for listings that follow the navigation.
+pub fn key_order(tree: &Tree) -> Vec<String> {
+    tree.order.iter().map(|&i| tree.nodes[i].key.clone()).collect()
+}
+
+/// Data for the standards templates: one standard with backlinks, or all of them by area.
+fn standards_extra(site: &Site, tree: &Tree, lang: &str, key: &str, kind: &str) -> serde_json::Value {
+    let order = key_order(tree);
+    match kind {
+        "standard" => {
+            let all = super::standards::standard_views(site, lang, key, &order);
+            let this = site.page_for(key, lang).and_then(|(d, _)| d.page.fm.id.as_ref().map(|i| i.get_ref().clone()));
+            let found = all.into_iter().find(|s| Some(&s.id) == this.as_ref());
+            serde_json::json!({ "standard": found })
+        }
+        "standards-index" => {
+            let all = super::standards::standard_views(site, lang, key, &order);
+            let count = all.len();
+            serde_json::json!({ "areas": super::standards::by_area(site, lang, all), "count": count })
+        }
+        _ => serde_json::Value::Null,
+    }
 }

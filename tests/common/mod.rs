@@ -203,22 +203,27 @@ fn check_csp(path: &str, doc: &Html, problems: &mut Vec<String>) {
     if policy.contains("unsafe-inline") || policy.contains("unsafe-eval") || !policy.contains("default-src 'none'") {
         problems.push(format!("{path}: weak CSP {policy}"));
     }
-    let mut expected: BTreeSet<String> = BTreeSet::new();
-    for s in doc.select(&sel("script:not([src])")) {
-        let ty = s.value().attr("type").unwrap_or("");
-        if ty == "application/json" {
-            continue;
+    let directive = |name: &str| -> BTreeSet<String> {
+        policy
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with(name))
+            .map(|d| d.split_whitespace().filter(|t| t.starts_with("'sha256-")).map(str::to_string).collect())
+            .unwrap_or_default()
+    };
+    let hashes = |css: &str| -> BTreeSet<String> {
+        doc.select(&sel(css))
+            .filter(|s| s.value().attr("type").is_none_or(|t| t != "application/json"))
+            .map(|s| {
+                let text: String = s.text().collect();
+                format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes())))
+            })
+            .collect()
+    };
+    for (name, css) in [("script-src", "script:not([src])"), ("style-src", "style")] {
+        let (expected, actual) = (hashes(css), directive(name));
+        if expected != actual {
+            problems.push(format!("{path}: {name} hashes {actual:?} ≠ inline elements {expected:?}"));
         }
-        let text: String = s.text().collect();
-        let digest = Sha256::digest(text.as_bytes());
-        expected.insert(format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)));
-    }
-    let actual: BTreeSet<String> = policy
-        .split_whitespace()
-        .filter(|t| t.starts_with("'sha256-"))
-        .map(|t| t.trim_end_matches(';').to_string())
-        .collect();
-    if expected != actual {
-        problems.push(format!("{path}: CSP hashes {actual:?} ≠ inline scripts {expected:?}"));
     }
 }

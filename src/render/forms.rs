@@ -1,0 +1,52 @@
+//! Output for each screening form in each language: the forms index, the paper form, the record
+//! schema and the interactive questionnaire.
+
+use serde::Serialize;
+
+use super::nav::Tree;
+use super::views::generated_view;
+use super::{render_view, Assets, OutFile, Site};
+use crate::diag::Diagnostic;
+use crate::forms::Form;
+
+#[derive(Serialize)]
+struct FormCard {
+    id: String,
+    title: String,
+    description: String,
+    version: String,
+    questions: usize,
+}
+
+/// Every file of the forms part of one language.
+pub fn form_pages(site: &Site, tera: &tera::Tera, tree: &Tree, lang: &str, assets: &Assets) -> Result<Vec<OutFile>, Diagnostic> {
+    let mut out = Vec::new();
+    if site.forms.is_empty() {
+        return Ok(out);
+    }
+    let mut index = generated_view(site, tree, lang, "forms", "forms_index.html", site.i18n.t(lang, "forms.index_title"), assets);
+    let cards: Vec<FormCard> = site.forms.iter().map(|f| card(f, lang)).collect();
+    index.extra = serde_json::json!({ "forms": cards });
+    out.push(render_view(tera, &index, &format!("{lang}/forms/index.html"))?);
+    for form in &site.forms {
+        let t = |k: &str| site.i18n.t(lang, k);
+        let key = format!("forms/{}", form.id);
+        let mut paper = generated_view(site, tree, lang, &key, "form_print.html", form.title(lang).to_string(), assets);
+        paper.extra = serde_json::json!({ "paper": crate::forms::paper_form_html(form, lang, &t) });
+        out.push(render_view(tera, &paper, &format!("{lang}/forms/{}/print.html", form.id))?);
+        let schema = crate::forms::record_schema(form, lang);
+        let json = serde_json::to_string_pretty(&schema).unwrap_or_default();
+        out.push(OutFile { path: format!("{lang}/forms/{}/schema.json", form.id), bytes: json.into_bytes() });
+    }
+    Ok(out)
+}
+
+fn card(form: &Form, lang: &str) -> FormCard {
+    FormCard {
+        id: form.id.clone(),
+        title: form.title(lang).to_string(),
+        description: form.description.as_ref().map(|d| crate::forms::form::text(d, lang).to_string()).unwrap_or_default(),
+        version: form.version.clone(),
+        questions: form.questions().filter(|(_, q)| q.is_asked()).count(),
+    }
+}

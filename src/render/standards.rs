@@ -1,0 +1,130 @@
+//! Views for the standards: each standard's page (requirements with anchors, backlinks), the
+//! index grouped by area with the traceability matrix, and the printable compendium.
+
+use serde::Serialize;
+
+use super::links::relative_href;
+use super::views::Link;
+use super::Site;
+use crate::forms::CitationKind;
+use crate::standards::{requirement_anchor, AREAS};
+
+/// What cites one standard, as links seen from `from_key`.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Backlinks {
+    pub guidance: Vec<Link>,
+    pub questions: Vec<Link>,
+    pub indicators: Vec<Link>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequirementView {
+    pub id: String,
+    pub anchor: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StandardView {
+    pub id: String,
+    pub title: String,
+    pub href: String,
+    pub area: String,
+    pub area_label: String,
+    pub responsible: Vec<String>,
+    pub legal_basis: String,
+    pub requirements: Vec<RequirementView>,
+    pub backlinks: Backlinks,
+    pub html: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AreaView {
+    pub id: String,
+    pub label: String,
+    pub standards: Vec<StandardView>,
+}
+
+/// Guidance pages (not standards) whose version in `lang` cites `id`, in navigation order.
+fn citing_pages(site: &Site, lang: &str, id: &str, from_key: &str, order: &[String]) -> Vec<Link> {
+    order
+        .iter()
+        .filter(|k| !k.starts_with("standards"))
+        .filter_map(|k| site.page_for(k, lang).map(|(d, _)| (k, d)))
+        .filter(|(_, d)| d.cites.contains(id))
+        .map(|(k, d)| Link { title: d.page.fm.title.clone(), href: relative_href(from_key, k, site.config.pretty_urls) })
+        .collect()
+}
+
+/// Form questions and indicators that cite `id`, linked to their place on the paper form.
+fn citing_form_items(site: &Site, lang: &str, id: &str, from_key: &str) -> (Vec<Link>, Vec<Link>) {
+    let up = "../".repeat(crate::content::depth(from_key));
+    let (mut questions, mut indicators) = (Vec::new(), Vec::new());
+    for form in &site.forms {
+        for c in form.citations().into_iter().filter(|c| c.standard == id) {
+            let label = crate::forms::form::text(&c.label, lang).to_string();
+            let form_title = form.title(lang);
+            match c.kind {
+                CitationKind::Question => questions.push(Link {
+                    title: match c.number {
+                        Some(n) => format!("{form_title}, {n}. {label}"),
+                        None => format!("{form_title}: {label}"),
+                    },
+                    href: format!("{up}forms/{}/print.html#pf-q-{}", form.id, c.item_id),
+                }),
+                CitationKind::Indicator => indicators.push(Link {
+                    title: format!("{form_title}: {label}"),
+                    href: format!("{up}forms/{}/print.html#pf-i-{}", form.id, c.item_id),
+                }),
+                CitationKind::Form => {}
+            }
+        }
+    }
+    (questions, indicators)
+}
+
+/// Every standard as seen from the page `from_key` in `lang`, in the order of `order`.
+pub fn standard_views(site: &Site, lang: &str, from_key: &str, order: &[String]) -> Vec<StandardView> {
+    let mut out = Vec::new();
+    for key in order.iter().filter(|k| k.starts_with("standards/")) {
+        let Some((data, _)) = site.page_for(key, lang) else { continue };
+        let fm = &data.page.fm;
+        let Some(id) = fm.id.as_ref().map(|i| i.get_ref().clone()) else { continue };
+        let area = fm.area.as_ref().map(|a| a.get_ref().clone()).unwrap_or_default();
+        let (questions, indicators) = citing_form_items(site, lang, &id, from_key);
+        out.push(StandardView {
+            title: fm.title.clone(),
+            href: relative_href(from_key, key, site.config.pretty_urls),
+            area_label: site.i18n.t(lang, &format!("standards.areas.{area}")),
+            area,
+            responsible: fm.responsible.clone(),
+            legal_basis: fm.legal_basis.clone().unwrap_or_default(),
+            requirements: fm
+                .requirements
+                .iter()
+                .map(|r| RequirementView {
+                    id: r.id.get_ref().clone(),
+                    anchor: requirement_anchor(r.id.get_ref()),
+                    text: r.text.clone(),
+                })
+                .collect(),
+            backlinks: Backlinks { guidance: citing_pages(site, lang, &id, from_key, order), questions, indicators },
+            html: data.rendered.html.clone(),
+            id,
+        });
+    }
+    out
+}
+
+/// Standards grouped by area, in the fixed order of areas.
+pub fn by_area(site: &Site, lang: &str, standards: Vec<StandardView>) -> Vec<AreaView> {
+    AREAS
+        .iter()
+        .map(|a| AreaView {
+            id: a.to_string(),
+            label: site.i18n.t(lang, &format!("standards.areas.{a}")),
+            standards: standards.iter().filter(|s| s.area == *a).cloned().collect(),
+        })
+        .filter(|a| !a.standards.is_empty())
+        .collect()
+}
