@@ -144,9 +144,7 @@ impl Analysis {
         match self {
             Analysis::UkEn if lang == "en" => Box::new(English),
             Analysis::UkEn => Box::new(Ukrainian),
-            Analysis::Plain => Box::new(Plain {
-                code: lang.to_string(),
-            }),
+            Analysis::Plain => Box::new(Plain { code: lang.to_string() }),
         }
     }
 }
@@ -158,9 +156,7 @@ pub struct ScriptDispatch {
 
 impl ScriptDispatch {
     pub fn new() -> Self {
-        ScriptDispatch {
-            english: elasticlunr::lang::English::new().make_pipeline(),
-        }
+        ScriptDispatch { english: elasticlunr::lang::English::new().make_pipeline() }
     }
 
     /// The index term for one tokenizer word, or `None` for a stop word.
@@ -211,9 +207,7 @@ impl Language for Ukrainian {
         tokenize(text)
     }
     fn make_pipeline(&self) -> Pipeline {
-        Pipeline {
-            queue: vec![Box::new(ScriptDispatch::new())],
-        }
+        Pipeline { queue: vec![Box::new(ScriptDispatch::new())] }
     }
 }
 
@@ -259,10 +253,7 @@ impl Language for Plain {
 /// the shared test vectors (`tests/search/uk_stems.toml`) check.
 pub fn analyze(text: &str) -> Vec<String> {
     let dispatch = ScriptDispatch::new();
-    tokenize(text)
-        .iter()
-        .filter_map(|w| dispatch.term(w))
-        .collect()
+    tokenize(text).iter().filter_map(|w| dispatch.term(w)).collect()
 }
 
 #[cfg(test)]
@@ -273,15 +264,7 @@ mod tests {
     fn dispatches_by_script() {
         assert_eq!(
             analyze("ILO-індикатори примусової праці workers 2024 café"),
-            [
-                "ilo",
-                "індикатор",
-                "примус",
-                "прац",
-                "worker",
-                "2024",
-                "café"
-            ]
+            ["ilo", "індикатор", "примус", "прац", "worker", "2024", "café"]
         );
     }
 

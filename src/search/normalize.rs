@@ -7,8 +7,9 @@
 //! 1. Unicode NFC, so that decomposed й/ї (common in text pasted from macOS)
 //!    equal their precomposed forms.
 //! 2. Delete stress marks (U+0301) and invisible characters that would
-//!    otherwise split or disguise a word: soft hyphen, zero-width space and
-//!    joiners, word joiner, byte-order mark.
+//!    otherwise split or disguise a word: soft hyphen, zero-width joiners,
+//!    word joiner, byte-order mark. (A zero-width space marks a break, so
+//!    it stays and separates words.)
 //! 3. Fold every apostrophe look-alike (’ ʼ ‘ ` ´ ′ ＇) to the ASCII `'`.
 //!    Ukrainian text uses all of them for the same letter-separating sign.
 //! 4. Lower-case each code point on its own, without context, because the
@@ -25,10 +26,7 @@ pub const APOSTROPHE: char = '\'';
 
 /// Characters that are deleted outright.
 fn is_ignorable(c: char) -> bool {
-    matches!(
-        c,
-        '\u{0301}' | '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
-    )
+    matches!(c, '\u{0301}' | '\u{00AD}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}')
 }
 
 /// Whether `c` is one of the apostrophe look-alikes folded to [`APOSTROPHE`].
@@ -36,10 +34,7 @@ fn is_ignorable(c: char) -> bool {
 /// U+02BC is a letter in Unicode, so this must be checked before any
 /// "is alphanumeric" test or памʼять would keep a different spelling.
 pub fn is_apostrophe(c: char) -> bool {
-    matches!(
-        c,
-        '\'' | '\u{2019}' | '\u{02BC}' | '\u{2018}' | '`' | '\u{00B4}' | '\u{2032}' | '\u{FF07}'
-    )
+    matches!(c, '\'' | '\u{2019}' | '\u{02BC}' | '\u{2018}' | '`' | '\u{00B4}' | '\u{2032}' | '\u{FF07}')
 }
 
 /// Normalises `text` for analysis: NFC, stress and invisible characters
@@ -89,7 +84,8 @@ mod tests {
 
     #[test]
     fn removes_invisible_characters() {
-        assert_eq!(normalize("тор\u{00AD}гів\u{200B}ля\u{FEFF}"), "торгівля");
+        assert_eq!(normalize("тор\u{00AD}гів\u{2060}ля\u{FEFF}"), "торгівля");
+        assert_eq!(normalize("а\u{200B}б"), "а\u{200B}б");
     }
 
     #[test]

@@ -65,10 +65,7 @@ fn analyse_field(lang: &dyn Language, pipeline: &Pipeline, text: &str) -> Vec<(S
     for t in terms {
         *counts.entry(t).or_default() += 1;
     }
-    counts
-        .into_iter()
-        .map(|(t, c)| (t, weight(c, len)))
-        .collect()
+    counts.into_iter().map(|(t, c)| (t, weight(c, len))).collect()
 }
 
 fn analyse_docs(analysis: Analysis, lang: &str, docs: &[SearchDoc]) -> Vec<DocTerms> {
@@ -138,8 +135,7 @@ fn encode_postings(list: &[(u32, u32)]) -> String {
 /// terminators inside pre-ES2019 string literals.
 fn js_json<T: Serialize + ?Sized>(value: &T) -> String {
     let json = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
-    json.replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+    json.replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
 }
 
 /// Groups consecutive entries into files of at most `target` bytes (a file
@@ -199,42 +195,23 @@ fn snippet_text(body: &str) -> String {
 fn write_shards(terms: &[(String, Postings)], files: &mut Vec<SearchFile>) -> Vec<Range<usize>> {
     let entries: Vec<String> = terms
         .iter()
-        .map(|(t, p)| {
-            js_json(&(
-                t,
-                encode_postings(&p[0]),
-                encode_postings(&p[1]),
-                encode_postings(&p[2]),
-            ))
-        })
+        .map(|(t, p)| js_json(&(t, encode_postings(&p[0]), encode_postings(&p[1]), encode_postings(&p[2]))))
         .collect();
     let ranges = cut(&entries, FILE_TARGET);
     for (n, r) in ranges.iter().enumerate() {
         let payload = format!("{{\"terms\":[{}]}}", entries[r.clone()].join(","));
-        files.push(SearchFile {
-            path: shard_name(n),
-            bytes: register("shard", n, &payload),
-        });
+        files.push(SearchFile { path: shard_name(n), bytes: register("shard", n, &payload) });
     }
     ranges
 }
 
 fn write_docs(docs: &[SearchDoc], files: &mut Vec<SearchFile>) -> Vec<usize> {
-    let entries: Vec<String> = docs
-        .iter()
-        .map(|d| js_json(&(&d.id, &d.title, &d.breadcrumbs, snippet_text(&d.body))))
-        .collect();
+    let entries: Vec<String> =
+        docs.iter().map(|d| js_json(&(&d.id, &d.title, &d.breadcrumbs, snippet_text(&d.body)))).collect();
     let ranges = cut(&entries, FILE_TARGET);
     for (n, r) in ranges.iter().enumerate() {
-        let payload = format!(
-            "{{\"first\":{},\"docs\":[{}]}}",
-            r.start,
-            entries[r.clone()].join(",")
-        );
-        files.push(SearchFile {
-            path: docs_name(n),
-            bytes: register("docs", n, &payload),
-        });
+        let payload = format!("{{\"first\":{},\"docs\":[{}]}}", r.start, entries[r.clone()].join(","));
+        files.push(SearchFile { path: docs_name(n), bytes: register("docs", n, &payload) });
     }
     ranges.iter().map(|r| r.start).collect()
 }
@@ -247,10 +224,7 @@ fn version(files: &[SearchFile]) -> String {
         h.update([0]);
         h.update(&f.bytes);
     }
-    h.finalize()[..6]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    h.finalize()[..6].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Builds all files of one language's index; see [`super::build_index`].
@@ -268,19 +242,10 @@ pub fn build(lang: &str, docs: &[SearchDoc]) -> Vec<SearchFile> {
         doc_count: docs.len(),
         weight_scale: WEIGHT_SCALE,
         fields: FIELDS.to_vec(),
-        shards: shard_ranges
-            .iter()
-            .map(|r| (terms[r.start].0.as_str(), terms[r.end - 1].0.as_str()))
-            .collect(),
+        shards: shard_ranges.iter().map(|r| (terms[r.start].0.as_str(), terms[r.end - 1].0.as_str())).collect(),
         doc_files,
     };
-    files.insert(
-        0,
-        SearchFile {
-            path: "manifest.js".into(),
-            bytes: register("manifest", 0, &js_json(&manifest)),
-        },
-    );
+    files.insert(0, SearchFile { path: "manifest.js".into(), bytes: register("manifest", 0, &js_json(&manifest)) });
     files
 }
 
@@ -315,9 +280,8 @@ mod tests {
     fn corpus(n: usize) -> Vec<SearchDoc> {
         (0..n)
             .map(|i| {
-                let words: Vec<String> = (0..40)
-                    .map(|k| format!("слово{}x{}", (i * 7 + k * 13) % 900, k % 5))
-                    .collect();
+                let words: Vec<String> =
+                    (0..40).map(|k| format!("слово{}x{}", (i * 7 + k * 13) % 900, k % 5)).collect();
                 doc(i, &format!("Документ {i}"), &words.join(" "))
             })
             .collect()
@@ -342,10 +306,7 @@ mod tests {
         assert!(ranges.len() > 3, "corpus should need several shards");
         let mut all_terms: Vec<String> = Vec::new();
         for (n, range) in ranges.iter().enumerate() {
-            let file = files
-                .iter()
-                .find(|f| f.path == shard_name(n))
-                .expect("shard file exists");
+            let file = files.iter().find(|f| f.path == shard_name(n)).expect("shard file exists");
             let (kind, num, data) = parse(file);
             assert_eq!((kind.as_str(), num), ("shard", n));
             let terms: Vec<String> = data["terms"]
@@ -368,11 +329,7 @@ mod tests {
         assert!(all_terms.windows(2).all(|w| utf16_lt(&w[0], &w[1])));
         let expected: std::collections::BTreeSet<String> = docs
             .iter()
-            .flat_map(|d| {
-                [&d.title, &d.breadcrumbs, &d.body]
-                    .into_iter()
-                    .flat_map(|t| super::super::analyze(t))
-            })
+            .flat_map(|d| [&d.title, &d.breadcrumbs, &d.body].into_iter().flat_map(|t| super::super::analyze(t)))
             .collect();
         let got: std::collections::BTreeSet<String> = all_terms.into_iter().collect();
         assert_eq!(got, expected);
@@ -408,13 +365,8 @@ mod tests {
         ];
         let files = build("uk", &docs);
         let (_, _, data) = parse(&files[1]);
-        let entry = data["terms"]
-            .as_array()
-            .expect("terms")
-            .iter()
-            .find(|t| t[0] == "прац")
-            .expect("прац indexed")
-            .clone();
+        let entry =
+            data["terms"].as_array().expect("terms").iter().find(|t| t[0] == "прац").expect("прац indexed").clone();
         // Title of doc 0: 1 of 2 terms → √(1/2); body of doc 0: 2 of 3 terms;
         // body of doc 2 (delta 2): its only term.
         assert_eq!(entry[1], "0:jn");
@@ -456,9 +408,7 @@ mod tests {
                         doc_num = if i == 0 { delta } else { doc_num + delta };
                         let id = &docs[doc_num as usize].id;
                         let tf = node["docs"][id]["tf"].as_f64().expect("tf");
-                        let len = json["documentStore"]["docInfo"][id][field]
-                            .as_f64()
-                            .expect("length");
+                        let len = json["documentStore"]["docInfo"][id][field].as_f64().expect("length");
                         let expected = (tf / len.sqrt() * f64::from(WEIGHT_SCALE)).round();
                         assert_eq!(u32::from_str_radix(w, 36).ok(), Some(expected as u32));
                         checked += 1;
@@ -501,10 +451,7 @@ mod tests {
 
     #[test]
     fn cut_closes_files_at_target() {
-        let entries: Vec<String> = ["aaaa", "bbbb", "cccc", "dddddddddddd"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let entries: Vec<String> = ["aaaa", "bbbb", "cccc", "dddddddddddd"].iter().map(|s| s.to_string()).collect();
         assert_eq!(cut(&entries, 10), vec![0..2, 2..3, 3..4]);
         assert!(cut(&[], 10).is_empty());
     }

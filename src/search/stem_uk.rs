@@ -2,10 +2,11 @@
 //!
 //! It removes at most one inflectional ending, gated by word length only, so
 //! the forms of a noun or adjective meet at one stem (праця, праці, працею →
-//! прац; примусова, примусового → примусов). It does not conflate verb
-//! paradigms or vowel alternations (Київ/Києва); prefix and typo matching in
-//! the client soften those gaps. The algorithm is data (the tables below) plus
-//! a few lines, mirrored exactly by `stemUk` in `search.js`.
+//! прац; примусова, примусового → примус). It does not conflate verb
+//! paradigms or most vowel alternations (Київ/Києва, договір/договору);
+//! prefix and typo matching in the client soften those gaps. The algorithm is
+//! data (the tables below) plus a few lines, mirrored exactly by `stemUk` in
+//! `search.js`.
 //!
 //! Steps, on code points (`n` is the current length):
 //! 1. words shorter than 4 are returned unchanged;
@@ -13,38 +14,38 @@
 //! 3. one ending: the first tier whose length gate passes and that holds a
 //!    matching ending removes it (the gates leave at least 3 letters);
 //! 4. adjective suffix: if `n ≥ 5`, drop a final `ов`;
-//! 5. tidy: drop a final `ь`, then collapse a final doubled consonant
-//!    (both only while `n ≥ 4`).
+//! 5. fleeting vowel: if `n ≥ 5`, a final `ок` becomes `к`, `ец` becomes `ц`;
+//! 6. tidy, each only while `n ≥ 4`: drop a final `ь`, then a final `і`,
+//!    then one letter of a final doubled consonant.
 //!
-//! Two rules go beyond a pure ending list. Step 4 exists because the noun
-//! dative ending `ові` is also the plural of adjectives in `-овий`: without
-//! it примусові would stem to примус but примусова to примусов. With it, all
-//! forms of примусовий, трудовий, розмова, будова meet (and join their root
-//! noun, which is what a searcher wants). The doubled-consonant rule
-//! generalises the `нн` rule of the design (створений/створення) to the
-//! other doublings inflection produces: стаття/статей, пам'ять/пам'яттю,
-//! сіль/сіллю.
+//! Steps 1–3 and the `ь` of step 6 are the uk-light design of the research
+//! notes; the rest was added for frequent words of this domain, each rule
+//! applying to every form of a word so that the forms stay together:
+//! * `ьми` in tier 3: людьми, дітьми join люди, дітей;
+//! * step 4: `ові` is both a noun ending and the plural of adjectives in
+//!   `-овий`, so примусові would otherwise stem apart from примусова; now
+//!   all forms of примусовий, трудовий, розмова, будова meet (joining their
+//!   root noun, which is what a searcher wants);
+//! * step 5: the vowel that drops out of oblique cases, притулок/притулку,
+//!   роботодавець/роботодавця (words without the alternation stay
+//!   consistent too: пророк/пророка → прорк);
+//! * final `і`: nouns in `-ія` keep it in every case but the genitive plural
+//!   (організація, організацій → організац);
+//! * doubled consonants generalise the design's `нн` rule
+//!   (створений/створення) to стаття/статей, пам'ять/пам'яттю, сіль/сіллю.
 
 /// Ending tiers: (minimum word length, endings), tried longest first.
 const TIERS: &[(usize, &[&str])] = &[
     (7, &["ього", "ьому"]),
-    (
-        6,
-        &[
-            "ами", "ями", "ими", "іми", "ого", "ому", "ові", "еві", "єві",
-        ],
-    ),
+    (6, &["ами", "ями", "ими", "іми", "ьми", "ого", "ому", "ові", "еві", "єві"]),
     (
         5,
         &[
-            "ах", "ях", "ам", "ям", "ом", "ем", "єм", "ою", "ею", "єю", "ий", "ій", "їй", "им",
-            "ім", "их", "іх", "ої", "ів", "їв", "ей",
+            "ах", "ях", "ам", "ям", "ом", "ем", "єм", "ою", "ею", "єю", "ий", "ій", "їй", "им", "ім", "их", "іх", "ої",
+            "ів", "їв", "ей",
         ],
     ),
-    (
-        4,
-        &["а", "я", "о", "е", "є", "у", "ю", "и", "і", "ї", "й", "ь"],
-    ),
+    (4, &["а", "я", "о", "е", "є", "у", "ю", "и", "і", "ї", "й", "ь"]),
 ];
 
 const REFLEXIVE: &[&str] = &["ся", "сь"];
@@ -78,9 +79,18 @@ fn strip_adjective_suffix(word: &mut Vec<char>) {
     }
 }
 
+fn drop_fleeting_vowel(word: &mut Vec<char>) {
+    let n = word.len();
+    if n >= 5 && (ends_with(word, "ок") || ends_with(word, "ец")) {
+        word.remove(n - 2);
+    }
+}
+
 fn tidy(word: &mut Vec<char>) {
-    if word.len() >= 4 && word.last() == Some(&'ь') {
-        word.pop();
+    for soft in ['ь', 'і'] {
+        if word.len() >= 4 && word.last() == Some(&soft) {
+            word.pop();
+        }
     }
     let n = word.len();
     if n >= 4 && word[n - 1] == word[n - 2] && CONSONANTS.contains(word[n - 1]) {
@@ -101,6 +111,7 @@ pub fn stem(word: &str) -> String {
         }
     }
     strip_adjective_suffix(&mut w);
+    drop_fleeting_vowel(&mut w);
     tidy(&mut w);
     w.into_iter().collect()
 }
@@ -117,28 +128,8 @@ mod tests {
 
     #[test]
     fn noun_forms_meet() {
-        same_stem(
-            &[
-                "праця",
-                "праці",
-                "працю",
-                "працею",
-                "праць",
-                "працями",
-                "працях",
-            ],
-            "прац",
-        );
-        same_stem(
-            &[
-                "документ",
-                "документа",
-                "документи",
-                "документів",
-                "документами",
-            ],
-            "документ",
-        );
+        same_stem(&["праця", "праці", "працю", "працею", "праць", "працями", "працях"], "прац");
+        same_stem(&["документ", "документа", "документи", "документів", "документами"], "документ");
         same_stem(&["мова", "мови", "мовою", "мовами", "мовах"], "мов");
     }
 
@@ -173,6 +164,25 @@ mod tests {
         same_stem(&["розмова", "розмові", "розмов", "розмовами"], "розм");
         same_stem(&["будова", "будові", "будовою"], "буд");
         same_stem(&["умова", "умові", "умов", "умовами"], "умов");
+    }
+
+    #[test]
+    fn fleeting_vowels_drop() {
+        same_stem(&["притулок", "притулку", "притулками"], "притулк");
+        same_stem(&["роботодавець", "роботодавця", "роботодавцем", "роботодавців"], "роботодавц");
+        same_stem(&["урок", "уроку"], "урок");
+    }
+
+    #[test]
+    fn nouns_in_iya_meet_in_the_genitive_plural() {
+        same_stem(&["організація", "організації", "організацією", "організацій"], "організац");
+        same_stem(&["армія", "армій"], "арм");
+    }
+
+    #[test]
+    fn people_forms_meet() {
+        same_stem(&["люди", "людей", "людям", "людьми", "людях"], "люд");
+        same_stem(&["діти", "дітей", "дітьми"], "діт");
     }
 
     #[test]

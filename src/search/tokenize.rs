@@ -61,16 +61,11 @@ fn repair_mixed_script(word: String) -> String {
     if !word.chars().any(is_cyrillic) {
         return word;
     }
-    let latin_all_twins = word
-        .chars()
-        .filter(|&c| is_latin_letter(c))
-        .all(|c| cyrillic_twin(c).is_some());
+    let latin_all_twins = word.chars().filter(|&c| is_latin_letter(c)).all(|c| cyrillic_twin(c).is_some());
     if !latin_all_twins {
         return word;
     }
-    word.chars()
-        .map(|c| cyrillic_twin(c).unwrap_or(c))
-        .collect()
+    word.chars().map(|c| cyrillic_twin(c).unwrap_or(c)).collect()
 }
 
 /// Normalises `text` and splits it into words.
@@ -87,9 +82,8 @@ pub fn tokenize(text: &str) -> Vec<String> {
         }
     };
     for (i, &c) in chars.iter().enumerate() {
-        let inner_apostrophe = c == APOSTROPHE
-            && !current.is_empty()
-            && chars.get(i + 1).is_some_and(|&n| is_word_char(n));
+        let inner_apostrophe =
+            c == APOSTROPHE && !current.is_empty() && chars.get(i + 1).is_some_and(|&n| is_word_char(n));
         if is_word_char(c) || inner_apostrophe {
             current.push(c);
         } else {
@@ -110,10 +104,7 @@ mod tests {
 
     #[test]
     fn splits_on_punctuation_and_spaces() {
-        assert_eq!(
-            t("Примусова праця, торгівля людьми!"),
-            ["примусова", "праця", "торгівля", "людьми"]
-        );
+        assert_eq!(t("Примусова праця, торгівля людьми!"), ["примусова", "праця", "торгівля", "людьми"]);
     }
 
     #[test]

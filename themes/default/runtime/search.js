@@ -25,7 +25,7 @@
 
   var APOSTROPHE = "'";
   var APOSTROPHES = "'\u2019\u02BC\u2018`\u00B4\u2032\uFF07";
-  var IGNORABLE = "\u0301\u00AD\u200B\u200C\u200D\u2060\uFEFF";
+  var IGNORABLE = "\u0301\u00AD\u200C\u200D\u2060\uFEFF";
   var WORD_CHAR = /^[\p{Alphabetic}\p{N}\p{M}]$/u;
   var CYRILLIC = /[\u0400-\u052F]/;
   var LATIN_LETTER = /^[a-z\u00DF-\u024F]$/;
@@ -78,7 +78,7 @@
   /* uk-light: see src/search/stem_uk.rs for the rationale. */
   var UK_TIERS = [
     [7, ["ього", "ьому"]],
-    [6, ["ами", "ями", "ими", "іми", "ого", "ому", "ові", "еві", "єві"]],
+    [6, ["ами", "ями", "ими", "іми", "ьми", "ого", "ому", "ові", "еві", "єві"]],
     [5, ["ах", "ях", "ам", "ям", "ом", "ем", "єм", "ою", "ею", "єю", "ий", "ій", "їй", "им",
       "ім", "их", "іх", "ої", "ів", "їв", "ей"]],
     [4, ["а", "я", "о", "е", "є", "у", "ю", "и", "і", "ї", "й", "ь"]]
@@ -113,7 +113,9 @@
       if (stripOne(w, UK_TIERS[t][0], UK_TIERS[t][1])) break;
     }
     stripOne(w, 5, ["ов"]);
+    if (w.length >= 5 && (endsWith(w, "ок") || endsWith(w, "ец"))) w.splice(w.length - 2, 1);
     if (w.length >= 4 && w[w.length - 1] === "ь") w.length -= 1;
+    if (w.length >= 4 && w[w.length - 1] === "і") w.length -= 1;
     var n = w.length;
     if (n >= 4 && w[n - 1] === w[n - 2] && UK_CONSONANTS.indexOf(w[n - 1]) >= 0) w.length -= 1;
     return w.join("");
@@ -546,8 +548,9 @@
   }
 
   /* Ranked documents for `text`: all words must match when any document
-   * has them all, otherwise the best partial matches (scaled by the share
-   * of words matched). Resolves to {hits: [{doc, score}], terms}. */
+   * has them all, otherwise the best documents matching at least half of
+   * them (scaled by the share matched). Resolves to {hits: [{doc, score}],
+   * terms}. */
   function search(text) {
     return manifest().then(function (man) {
       var tokens = parseQuery(text, man.analyzer);
@@ -574,7 +577,8 @@
     total.forEach(function (s, doc) {
       var c = count.get(doc);
       var hit = { doc: doc, score: (s * c) / tokens.length };
-      (c === tokens.length ? all : partial).push(hit);
+      if (c === tokens.length) all.push(hit);
+      else if (c * 2 >= tokens.length) partial.push(hit);
     });
     var hits = all.length ? all : partial;
     hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
