@@ -150,8 +150,11 @@ fn load_forms(layers: &Layers, config: &Config, standards: &Registry, diags: &mu
             let form = crate::forms::load(&f.shown, &text, &ctx)?;
             let stem = f.rel.trim_start_matches("forms/").trim_end_matches(".toml");
             if form.id != stem {
-                return Err(vec![Diagnostic::file_error(&f.shown, format!("the form id `{}` differs from its file name", form.id))
-                    .with_help(format!("rename the file to forms/{}.toml or change the id to `{stem}`", form.id))]);
+                return Err(vec![Diagnostic::file_error(
+                    &f.shown,
+                    format!("the form id `{}` differs from its file name", form.id),
+                )
+                .with_help(format!("rename the file to forms/{}.toml or change the id to `{stem}`", form.id))]);
             }
             Ok(form)
         })

@@ -42,7 +42,8 @@ fn default_portal_output_is_sound() {
 #[test]
 fn default_portal_has_guidance_in_both_languages() {
     let files = tree(&public());
-    let count = |lang: &str| files.keys().filter(|p| p.starts_with(&format!("{lang}/")) && p.ends_with("/index.html")).count();
+    let count =
+        |lang: &str| files.keys().filter(|p| p.starts_with(&format!("{lang}/")) && p.ends_with("/index.html")).count();
     assert!(count("uk") >= 30, "{}", count("uk"));
     assert_eq!(count("uk"), count("en"));
     let en_home = page("en/index.html");
@@ -54,8 +55,10 @@ fn every_form_has_paper_form_and_schema_in_every_language() {
     for lang in ["uk", "en"] {
         for form in ["initial-screening", "child-screening"] {
             assert!(public().join(format!("{lang}/forms/{form}/print.html")).is_file());
-            let schema: serde_json::Value =
-                serde_json::from_slice(&std::fs::read(public().join(format!("{lang}/forms/{form}/schema.json"))).unwrap()).unwrap();
+            let schema: serde_json::Value = serde_json::from_slice(
+                &std::fs::read(public().join(format!("{lang}/forms/{form}/schema.json"))).unwrap(),
+            )
+            .unwrap();
             assert!(schema.get("$schema").is_some(), "{schema}");
         }
         let index = page(&format!("{lang}/forms/index.html"));
@@ -91,7 +94,10 @@ fn standards_matrix_counts_match_the_content() {
                 continue;
             }
             let text = std::fs::read_to_string(p).unwrap();
-            if text.contains(&format!("\"{id}\"")) || text.contains(&format!("std:{id})")) || text.contains(&format!("std:{id}#")) {
+            if text.contains(&format!("\"{id}\""))
+                || text.contains(&format!("std:{id})"))
+                || text.contains(&format!("std:{id}#"))
+            {
                 expected += 1;
             }
         }

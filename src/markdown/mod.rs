@@ -229,7 +229,14 @@ impl<'a> Pass<'a> {
                 self.section.text.push_str(t);
                 out.push(event.clone());
             }
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item) => {
+            Event::SoftBreak | Event::HardBreak => {
+                self.section.text.push(' ');
+                out.push(event.clone());
+            }
+            // Block ends separate words in the plain text (inline ends do not).
+            Event::End(end)
+                if !matches!(end, TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link) =>
+            {
                 self.section.text.push(' ');
                 out.push(event.clone());
             }
@@ -285,6 +292,7 @@ impl<'a> Pass<'a> {
             j = self.step(events, j, out, r);
         }
         out.push(Event::End(TagEnd::Heading(level)));
+        self.section.text.push(' ');
         end + 1
     }
 

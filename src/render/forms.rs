@@ -19,12 +19,19 @@ struct FormCard {
 }
 
 /// Every file of the forms part of one language.
-pub fn form_pages(site: &Site, tera: &tera::Tera, tree: &Tree, lang: &str, assets: &Assets) -> Result<Vec<OutFile>, Diagnostic> {
+pub fn form_pages(
+    site: &Site,
+    tera: &tera::Tera,
+    tree: &Tree,
+    lang: &str,
+    assets: &Assets,
+) -> Result<Vec<OutFile>, Diagnostic> {
     let mut out = Vec::new();
     if site.forms.is_empty() {
         return Ok(out);
     }
-    let mut index = generated_view(site, tree, lang, "forms", "forms_index.html", site.i18n.t(lang, "forms.index_title"), assets);
+    let mut index =
+        generated_view(site, tree, lang, "forms", "forms_index.html", site.i18n.t(lang, "forms.index_title"), assets);
     let cards: Vec<FormCard> = site.forms.iter().map(|f| card(f, lang)).collect();
     index.extra = serde_json::json!({ "forms": cards });
     out.push(render_view(tera, &index, &format!("{lang}/forms/index.html"))?);
@@ -45,7 +52,11 @@ fn card(form: &Form, lang: &str) -> FormCard {
     FormCard {
         id: form.id.clone(),
         title: form.title(lang).to_string(),
-        description: form.description.as_ref().map(|d| crate::forms::form::text(d, lang).to_string()).unwrap_or_default(),
+        description: form
+            .description
+            .as_ref()
+            .map(|d| crate::forms::form::text(d, lang).to_string())
+            .unwrap_or_default(),
         version: form.version.clone(),
         questions: form.questions().filter(|(_, q)| q.is_asked()).count(),
     }

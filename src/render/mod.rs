@@ -6,6 +6,7 @@ mod forms;
 pub mod links;
 pub mod nav;
 mod print;
+mod search_docs;
 mod standards;
 pub mod templates;
 mod views;
@@ -170,6 +171,8 @@ pub fn render_pages(site: &Site, tera: &tera::Tera, assets: &Assets) -> Result<V
             Err(d) => problems.push(d),
         }
     }
+    let tree_list: Vec<(&str, nav::Tree)> = trees.into_iter().collect();
+    files.extend(search_docs::search_files(site, &tree_list));
     match root_pages(site, tera, assets) {
         Ok(more) => files.extend(more),
         Err(d) => problems.push(d),

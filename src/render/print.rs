@@ -102,7 +102,13 @@ struct CompendiumView<'a> {
 }
 
 /// `<lang>/standards/print.html`: every standard with its requirements, one per sheet.
-pub fn standards_compendium(site: &Site, tera: &tera::Tera, tree: &Tree, lang: &str, assets: &Assets) -> Result<OutFile, Diagnostic> {
+pub fn standards_compendium(
+    site: &Site,
+    tera: &tera::Tera,
+    tree: &Tree,
+    lang: &str,
+    assets: &Assets,
+) -> Result<OutFile, Diagnostic> {
     let order = super::views::key_order(tree);
     // The compendium sits in standards/, one level below the language folder, like the
     // standards index: links are written as seen from there.

@@ -52,7 +52,10 @@ fn citing_pages(site: &Site, lang: &str, id: &str, from_key: &str, order: &[Stri
         .filter(|k| !k.starts_with("standards"))
         .filter_map(|k| site.page_for(k, lang).map(|(d, _)| (k, d)))
         .filter(|(_, d)| d.cites.contains(id))
-        .map(|(k, d)| Link { title: d.page.fm.title.clone(), href: relative_href(from_key, k, site.config.pretty_urls) })
+        .map(|(k, d)| Link {
+            title: d.page.fm.title.clone(),
+            href: relative_href(from_key, k, site.config.pretty_urls),
+        })
         .collect()
 }
 

@@ -118,17 +118,14 @@ fn languages(site: &Site, key: &str, current: &str) -> Vec<LangLink> {
 }
 
 fn search_i18n(site: &Site, lang: &str) -> String {
-    let keys = ["label", "placeholder", "empty", "hint", "title"];
     let mut map = serde_json::Map::new();
-    for k in keys {
+    for k in ["suggestions", "all_results", "no_results", "loading", "error", "empty", "more"] {
         map.insert(k.into(), site.i18n.t(lang, &format!("search.{k}")).into());
     }
-    let forms: serde_json::Map<String, serde_json::Value> = ["zero", "one", "two", "few", "many", "other"]
-        .iter()
-        .map(|c| (c.to_string(), site.i18n.plural_form(lang, "search.results", c).into()))
-        .collect();
-    map.insert("results".into(), forms.into());
-    map.insert("lang".into(), lang.into());
+    for c in ["zero", "one", "two", "few", "many", "other"] {
+        let form = site.i18n.plural_form(lang, "search.results", c).replace("{n}", "{count}");
+        map.insert(format!("results_{c}"), form.into());
+    }
     // `<` never appears raw inside the script element, whatever the strings hold.
     serde_json::Value::Object(map).to_string().replace('<', "\\u003c")
 }

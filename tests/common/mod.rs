@@ -216,7 +216,10 @@ fn check_csp(path: &str, doc: &Html, problems: &mut Vec<String>) {
             .filter(|s| s.value().attr("type").is_none_or(|t| t != "application/json"))
             .map(|s| {
                 let text: String = s.text().collect();
-                format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes())))
+                format!(
+                    "'sha256-{}'",
+                    base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes()))
+                )
             })
             .collect()
     };

@@ -1,0 +1,88 @@
+//! What search indexes: every guidance page split at its headings (so a result lands on the
+//! right section), every standard with its requirements, and every form with its questions.
+
+use rayon::prelude::*;
+
+use super::nav::Tree;
+use super::{OutFile, Site};
+use crate::content::out_path;
+use crate::forms::form::text;
+use crate::search::{build_index, SearchDoc};
+
+/// The index files of every language, under `<lang>/search/`.
+pub fn search_files(site: &Site, trees: &[(&str, Tree)]) -> Vec<OutFile> {
+    trees
+        .par_iter()
+        .flat_map_iter(|(lang, tree)| {
+            let docs = documents(site, tree, lang);
+            build_index(lang, &docs)
+                .into_iter()
+                .map(move |f| OutFile { path: format!("{lang}/search/{}", f.path), bytes: f.bytes })
+        })
+        .collect()
+}
+
+pub fn documents(site: &Site, tree: &Tree, lang: &str) -> Vec<SearchDoc> {
+    let mut docs = Vec::new();
+    for &i in &tree.order {
+        let key = &tree.nodes[i].key;
+        let Some((data, _)) = site.page_for(key, lang) else { continue };
+        let page = &data.page;
+        let trail: Vec<String> = tree.ancestors(key).iter().skip(1).map(|n| n.title.clone()).collect();
+        let path = out_path(key);
+        let mut intro_extra = String::new();
+        if let Some(d) = &page.fm.description {
+            intro_extra.push_str(d);
+            intro_extra.push(' ');
+        }
+        for r in &page.fm.requirements {
+            intro_extra.push_str(&r.text);
+            intro_extra.push(' ');
+        }
+        let page_trail = trail.join(" › ");
+        let mut first = true;
+        for s in &data.rendered.sections {
+            let (id, title, crumbs) = match &s.id {
+                Some(anchor) => (format!("{path}#{anchor}"), s.heading.clone(), join_trail(&trail, &page.fm.title)),
+                None => (path.clone(), page.fm.title.clone(), page_trail.clone()),
+            };
+            let body = if first && s.id.is_none() { format!("{intro_extra}{}", s.text) } else { s.text.clone() };
+            first = false;
+            docs.push(SearchDoc { id, title, breadcrumbs: crumbs, body });
+        }
+        let has_intro = data.rendered.sections.first().is_some_and(|s| s.id.is_none());
+        if !has_intro {
+            docs.push(SearchDoc { id: path, title: page.fm.title.clone(), breadcrumbs: page_trail, body: intro_extra });
+        }
+    }
+    docs.extend(form_documents(site, lang));
+    docs
+}
+
+fn join_trail(trail: &[String], title: &str) -> String {
+    let mut t = trail.to_vec();
+    t.push(title.to_string());
+    t.join(" › ")
+}
+
+fn form_documents(site: &Site, lang: &str) -> Vec<SearchDoc> {
+    let forms_title = site.i18n.t(lang, "forms.index_title");
+    site.forms
+        .iter()
+        .map(|form| {
+            let mut body = form.description.as_ref().map(|d| text(d, lang).to_string()).unwrap_or_default();
+            for (_, q) in form.questions() {
+                for part in [Some(&q.label), q.hint.as_ref(), q.guidance.as_ref()].into_iter().flatten() {
+                    body.push(' ');
+                    body.push_str(text(part, lang));
+                }
+            }
+            SearchDoc {
+                id: format!("forms/{}/index.html", form.id),
+                title: form.title(lang).to_string(),
+                breadcrumbs: forms_title.clone(),
+                body,
+            }
+        })
+        .collect()
+}
