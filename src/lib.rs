@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod contacts;
 pub mod content;
+pub mod crypto;
 pub mod diag;
 pub mod forms;
 pub mod i18n;
