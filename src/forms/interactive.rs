@@ -1,0 +1,498 @@
+//! The interactive questionnaire page: one self-contained HTML file per form and language that
+//! works from disk with no network.
+//!
+//! The page is a small static shell (quick exit, language switch, toolbar, the referral contacts
+//! in every language) plus the compiled form as a JSON data block, and one inline script: the
+//! expression interpreter (`runtime/expr.js`) followed by the questionnaire runtime
+//! (`runtime/form.js`), which builds the questions from the JSON, runs skip logic, scoring and
+//! the outcome, and exports records. The styles (`runtime/form.css`) are one inline `<style>`.
+//! The build hashes both into the page's Content-Security-Policy, so nothing inline needs
+//! `'unsafe-inline'`; no `style` attributes, no inline handlers.
+//!
+//! The data block carries every language's texts, so switching language inside the page keeps
+//! every answer. Every `<`, `>` and `&` in it is written as a `\u` escape: no label can close
+//! the block or open markup.
+
+use serde_json::{json, Map, Value};
+
+use super::form::{Choice, Form, Logic, Question, QuestionType, Section};
+use super::model::{Export, Presentation, Storage};
+use crate::contacts::{escape, list_html, Contact};
+
+const EXPR_JS: &str = include_str!("../../themes/default/runtime/expr.js");
+const FORM_JS: &str = include_str!("../../themes/default/runtime/form.js");
+const FORM_CSS: &str = include_str!("../../themes/default/runtime/form.css");
+
+/// Everything about the portal the page needs besides the form itself.
+pub struct PageContext<'a> {
+    /// The page language (uk, en, …).
+    pub lang: &'a str,
+    /// Every portal language, default first.
+    pub languages: &'a [String],
+    /// (lang, key) → UI string; the page reads keys under `form_ui.`.
+    pub t: &'a dyn Fn(&str, &str) -> String,
+    /// Referral contacts, already ordered.
+    pub contacts: &'a [&'a Contact],
+    pub site_title: &'a str,
+    /// Relative link back to the forms index.
+    pub back_href: &'a str,
+    /// Relative link to the bundled neutral page that quick exit goes to.
+    pub neutral_href: &'a str,
+    /// The PEM public key for `export = "encrypted"`.
+    pub public_key_pem: Option<&'a str>,
+}
+
+/// Keys of `form_ui.*` the runtime uses; every one is sent in every language.
+pub const UI_KEYS: &[&str] = &[
+    "language_name",
+    "languages",
+    "quick_exit",
+    "quick_exit_help",
+    "shift_more",
+    "back_to_forms",
+    "version",
+    "noscript",
+    "step_of",
+    "answered_of",
+    "next",
+    "previous",
+    "finish",
+    "change_answers",
+    "required",
+    "guidance",
+    "tick_all",
+    "error_title",
+    "err_required",
+    "err_integer",
+    "err_number",
+    "err_date",
+    "err_constraint",
+    "discarded",
+    "ended_title",
+    "end_finish",
+    "alert_title",
+    "entry",
+    "add_entry",
+    "remove_entry",
+    "no_entries",
+    "result_title",
+    "partial",
+    "outcome",
+    "why",
+    "no_indicators",
+    "strong",
+    "medium",
+    "weak",
+    "contacts_title",
+    "answers_title",
+    "alerts_title",
+    "mark_not_asked",
+    "mark_not_answered",
+    "marks_legend",
+    "started",
+    "export_json",
+    "export_csv",
+    "export_encrypted",
+    "open_file",
+    "save_draft",
+    "open_draft",
+    "print",
+    "clear",
+    "clear_confirm",
+    "clear_yes",
+    "cancel",
+    "cleared",
+    "exported",
+    "clear_now",
+    "keep_working",
+    "no_webcrypto",
+    "no_key",
+    "encrypted_note",
+    "passphrase",
+    "passphrase_repeat",
+    "passphrase_help",
+    "passphrase_short",
+    "passphrase_mismatch",
+    "ok",
+    "draft_saved",
+    "draft_wrong",
+    "loaded",
+    "load_failed",
+    "load_other_form",
+    "load_not_answers",
+    "load_skipped",
+    "working",
+];
+
+/// The full questionnaire page for `form` in `ctx.lang`.
+pub fn interactive_page(form: &Form, ctx: &PageContext) -> String {
+    let ui = |key: &str| escape(&(ctx.t)(ctx.lang, &format!("form_ui.{key}")));
+    let title = escape(form.title(ctx.lang));
+    let data = script_json(&page_data(form, ctx));
+    let script = format!("{}\n{}", compact_js(EXPR_JS), compact_js(FORM_JS));
+    let mut html = String::with_capacity(data.len() + script.len() + 16_000);
+    html.push_str(&format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"__OBERIH_CSP__\">\n\
+         <meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"referrer\" content=\"no-referrer\">\n\
+         <meta name=\"robots\" content=\"noindex\">\n\
+         <title>{title}</title>\n<style>{css}</style>\n</head>\n<body>\n",
+        lang = escape(ctx.lang),
+        css = compact_css(FORM_CSS),
+    ));
+    html.push_str(&shell_head(form, ctx, &ui, &title));
+    html.push_str(&shell_app(ctx, &ui));
+    html.push_str(&format!(
+        "<script type=\"application/json\" id=\"form-data\">{data}</script>\n<script>{script}</script>\n</body>\n</html>\n"
+    ));
+    html
+}
+
+/// Quick exit (first in tab order), the blank cover it shows, and the page header.
+fn shell_head(form: &Form, ctx: &PageContext, ui: &dyn Fn(&str) -> String, title: &str) -> String {
+    let quick_exit = form.privacy.quick_exit.unwrap_or(true);
+    let mut out = String::new();
+    if quick_exit {
+        out.push_str(&format!(
+            "<a id=\"quick-exit\" class=\"quick-exit\" href=\"{}\" rel=\"nofollow noreferrer\" data-t=\"quick_exit\">{}</a>\n\
+             <div id=\"exit-cover\" class=\"exit-cover\" hidden></div>\n",
+            escape(ctx.neutral_href),
+            ui("quick_exit")
+        ));
+    }
+    out.push_str(&format!(
+        "<header class=\"page-head\">\n<p class=\"site\"><a href=\"{back}\" data-t=\"back_to_forms\">{back_text}</a> · {site}</p>\n",
+        back = escape(ctx.back_href),
+        back_text = ui("back_to_forms"),
+        site = escape(ctx.site_title)
+    ));
+    if ctx.languages.len() > 1 {
+        out.push_str(&format!("<nav class=\"langs\" aria-label=\"{}\" data-t-label=\"languages\">", ui("languages")));
+        for l in ctx.languages {
+            let name = escape(&(ctx.t)(l, "form_ui.language_name"));
+            let pressed = if l == ctx.lang { "true" } else { "false" };
+            out.push_str(&format!(
+                "<button type=\"button\" class=\"lang\" data-lang=\"{l}\" lang=\"{l}\" aria-pressed=\"{pressed}\">{name}</button>",
+                l = escape(l)
+            ));
+        }
+        out.push_str("</nav>\n");
+    }
+    out.push_str(&format!(
+        "<h1 id=\"form-title\" tabindex=\"-1\">{title}</h1>\n<p class=\"meta\" id=\"form-version\">{}</p>\n",
+        ui("version").replace("{version}", &escape(&form.version))
+    ));
+    if quick_exit {
+        out.push_str(&format!("<p class=\"meta\" data-t=\"quick_exit_help\">{}</p>\n", ui("quick_exit_help")));
+    }
+    out.push_str("</header>\n");
+    out
+}
+
+/// The app container the runtime fills, the result section with the contacts in every
+/// language, the toolbar, and the live region.
+fn shell_app(ctx: &PageContext, ui: &dyn Fn(&str) -> String) -> String {
+    let fallback = ctx.languages.first().map(String::as_str).unwrap_or(ctx.lang);
+    let mut contacts = String::new();
+    for l in ctx.languages {
+        let hidden = if l == ctx.lang { "" } else { " hidden" };
+        contacts.push_str(&format!(
+            "<div class=\"contacts-lang\" data-lang=\"{l}\" lang=\"{l}\"{hidden}>{}</div>",
+            list_html(ctx.contacts, l, fallback),
+            l = escape(l)
+        ));
+    }
+    format!(
+        "<main id=\"main\">\n<noscript><p class=\"notice\">{noscript}</p></noscript>\n\
+         <div id=\"app\" hidden>\n\
+         <div id=\"notices\"></div>\n\
+         <div id=\"progress-box\" class=\"progress\"><p id=\"progress-text\"></p><progress id=\"progress\" max=\"1\" value=\"0\" aria-labelledby=\"progress-text\"></progress></div>\n\
+         <div id=\"errors\" class=\"error-summary\" tabindex=\"-1\" hidden></div>\n\
+         <form id=\"form\" autocomplete=\"off\" novalidate></form>\n\
+         <div id=\"step-nav\" class=\"step-nav\"></div>\n\
+         <section id=\"summary\" class=\"summary\" hidden aria-labelledby=\"result-title\">\n\
+         <div id=\"result\"></div>\n\
+         <div id=\"contacts\" class=\"contacts-box\"><h3 data-t=\"contacts_title\">{contacts_title}</h3>{contacts}</div>\n\
+         <div id=\"record\" class=\"record\"></div>\n</section>\n\
+         <div id=\"panel\" class=\"panel\" hidden></div>\n\
+         <div id=\"toolbar\" class=\"toolbar\"></div>\n\
+         <input type=\"file\" id=\"file-input\" class=\"visually-hidden\" tabindex=\"-1\" aria-hidden=\"true\">\n\
+         <div id=\"live\" class=\"visually-hidden\" aria-live=\"polite\"></div>\n\
+         </div>\n</main>\n",
+        noscript = ui("noscript"),
+        contacts_title = ui("contacts_title"),
+    )
+}
+
+/// The compiled form and the UI strings of every language, as the runtime reads them.
+fn page_data(form: &Form, ctx: &PageContext) -> Value {
+    let privacy = &form.privacy;
+    let key = match (privacy.export, ctx.public_key_pem) {
+        (Some(Export::Encrypted), Some(pem)) => match crate::crypto::public_key_info(pem) {
+            Ok(info) => json!({ "spki": base64_of(&info.spki_der), "fingerprint": info.fingerprint }),
+            // The page then refuses to export and says so; it never falls back to plaintext.
+            Err(_) => Value::Null,
+        },
+        _ => Value::Null,
+    };
+    let mut ui = Map::new();
+    for l in ctx.languages {
+        let strings: Map<String, Value> =
+            UI_KEYS.iter().map(|k| (k.to_string(), json!((ctx.t)(l, &format!("form_ui.{k}"))))).collect();
+        ui.insert(l.clone(), Value::Object(strings));
+    }
+    json!({
+        "id": form.id,
+        "version": form.version,
+        "title": form.title,
+        "lang": ctx.lang,
+        "languages": ctx.languages,
+        "presentation": match privacy.presentation {
+            Some(Presentation::SinglePage) => "single_page",
+            _ => "steps",
+        },
+        "storage": match privacy.storage {
+            Some(Storage::EncryptedFile) => "encrypted-file",
+            _ => "memory",
+        },
+        "export": match privacy.export {
+            Some(Export::Encrypted) => "encrypted",
+            _ => "plain",
+        },
+        "key": key,
+        "quick_exit": privacy.quick_exit.unwrap_or(true),
+        "neutral": ctx.neutral_href,
+        "rule": form.rule,
+        "missing": missing_codes(form),
+        "sections": form.sections.iter().map(section_json).collect::<Vec<_>>(),
+        "indicators": form.indicators.iter().map(|i| json!({
+            "id": i.id, "dimension": i.dimension, "strength": i.strength,
+            "when": i.when.expr.to_json(), "label": i.label,
+        })).collect::<Vec<_>>(),
+        "outcomes": form.outcomes.iter().map(|o| json!({
+            "id": o.id, "when": o.when.expr.to_json(), "label": o.label, "action": o.action,
+        })).collect::<Vec<_>>(),
+        "dimensions": form.dimensions.iter().map(|d| json!({ "id": d.id, "label": d.label })).collect::<Vec<_>>(),
+        "messages": form.messages,
+        "ui": ui,
+    })
+}
+
+/// Choice values marked `missing`, per question, as expr.js's `env.missing` wants them.
+fn missing_codes(form: &Form) -> Map<String, Value> {
+    form.questions()
+        .filter_map(|(_, q)| {
+            let codes: Vec<&str> = q.choices.iter().filter(|c| c.missing).map(|c| c.value.as_str()).collect();
+            (!codes.is_empty()).then(|| (q.id.clone(), json!(codes)))
+        })
+        .collect()
+}
+
+fn section_json(s: &Section) -> Value {
+    json!({
+        "id": s.id,
+        "title": s.title,
+        "relevant": logic(&s.relevant),
+        "repeat": s.repeat.map(|r| json!({ "min": r.min, "max": r.max })),
+        "questions": s.questions.iter().map(question_json).collect::<Vec<_>>(),
+    })
+}
+
+fn question_json(q: &Question) -> Value {
+    let mut o = Map::new();
+    o.insert("id".into(), json!(q.id));
+    o.insert("type".into(), json!(kind_name(q.kind)));
+    o.insert("label".into(), json!(q.label));
+    // Only what is set: smaller pages, and the runtime treats absent as "none".
+    let optional = [
+        ("number", q.number.map(|n| json!(n))),
+        ("hint", q.hint.as_ref().map(|t| json!(t))),
+        ("guidance", q.guidance.as_ref().map(|t| json!(t))),
+        ("required", q.required.then_some(json!(true))),
+        ("relevant", logic(&q.relevant)),
+        ("constraint", logic(&q.constraint)),
+        ("constraint_message", q.constraint_message.as_ref().map(|t| json!(t))),
+        ("alert_if", logic(&q.alert_if)),
+        ("alert", q.alert.as_ref().map(|t| json!(t))),
+        ("end_if", logic(&q.end_if)),
+        ("end_message", q.end_message.as_ref().map(|t| json!(t))),
+        ("calculation", logic(&q.calculation)),
+        ("choices", (!q.choices.is_empty()).then(|| json!(q.choices.iter().map(choice_json).collect::<Vec<_>>()))),
+    ];
+    for (k, v) in optional {
+        if let Some(v) = v.filter(|v| !v.is_null()) {
+            o.insert(k.into(), v);
+        }
+    }
+    Value::Object(o)
+}
+
+fn choice_json(c: &Choice) -> Value {
+    let mut v = json!({ "value": c.value, "label": c.label });
+    if c.missing {
+        v["missing"] = json!(true);
+    }
+    v
+}
+
+fn logic(l: &Option<Logic>) -> Option<Value> {
+    l.as_ref().map(|l| l.expr.to_json())
+}
+
+fn kind_name(k: QuestionType) -> &'static str {
+    match k {
+        QuestionType::Text => "text",
+        QuestionType::LongText => "long_text",
+        QuestionType::Integer => "integer",
+        QuestionType::Decimal => "decimal",
+        QuestionType::Date => "date",
+        QuestionType::Choice => "choice",
+        QuestionType::MultiChoice => "multi_choice",
+        QuestionType::Note => "note",
+        QuestionType::Calculate => "calculate",
+    }
+}
+
+fn base64_of(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// JSON for a `<script type="application/json">` block: `<`, `>` and `&` as `\u` escapes (valid
+/// JSON, and no text can end the element or start a comment), plus U+2028/2029 for old parsers.
+pub fn script_json(v: &Value) -> String {
+    let s = v.to_string();
+    let mut out = String::with_capacity(s.len() + 64);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A cheap, safe size reduction of the runtime: drops whole-line `//` comments, `/* … */`
+/// blocks that start a line, blank lines and indentation. The runtime is written so that no
+/// string or regular expression spans lines, which is all this needs.
+pub fn compact_js(js: &str) -> String {
+    let mut out = String::with_capacity(js.len());
+    let mut in_block = false;
+    for line in js.lines() {
+        let t = line.trim();
+        if in_block {
+            in_block = !t.contains("*/");
+            continue;
+        }
+        if t.starts_with("/*") {
+            in_block = !t.contains("*/");
+            continue;
+        }
+        if t.is_empty() || t.starts_with("//") {
+            continue;
+        }
+        out.push_str(t);
+        out.push('\n');
+    }
+    out
+}
+
+/// The same for the stylesheet: comments, indentation and blank lines go.
+pub fn compact_css(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find("*/") {
+            Some(end) => rest = &rest[start + end + 2..],
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    out.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+}
+
+/// The page quick exit goes to: blank, titled like a new browser tab, no scripts, nothing that
+/// hints at what was open before.
+pub fn neutral_page() -> String {
+    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n\
+     <meta http-equiv=\"Content-Security-Policy\" content=\"__OBERIH_CSP__\">\n\
+     <meta charset=\"utf-8\">\n\
+     <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+     <meta name=\"referrer\" content=\"no-referrer\">\n\
+     <meta name=\"robots\" content=\"noindex\">\n\
+     <title>New Tab</title>\n\
+     <style>html,body{margin:0;height:100%;background:#fff}@media (prefers-color-scheme:dark){html,body{background:#202124}}</style>\n\
+     </head>\n<body></body>\n</html>\n"
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_json_cannot_close_the_block() {
+        let v = json!({ "label": "</script><script>alert(1)</script> & <!--" });
+        let s = script_json(&v);
+        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'), "{s}");
+        assert_eq!(serde_json::from_str::<Value>(&s).unwrap(), v);
+    }
+
+    #[test]
+    fn compact_js_keeps_code_and_drops_comments() {
+        let js = "/* header\n   more */\nvar a = 1; // kept: not a whole line\n\n    // gone\n  /* one line */\n  b('//not a comment');\n";
+        assert_eq!(compact_js(js), "var a = 1; // kept: not a whole line\nb('//not a comment');\n");
+    }
+
+    #[test]
+    fn runtime_is_safe_to_inline() {
+        for (name, src) in [("expr.js", EXPR_JS), ("form.js", FORM_JS)] {
+            let c = compact_js(src);
+            for bad in ["</script", "<!--", "<script", "eval(", "new Function", "localStorage", "sessionStorage"] {
+                assert!(!c.to_lowercase().contains(&bad.to_lowercase()), "{name} contains {bad}");
+            }
+            for bad in ["fetch(", "XMLHttpRequest", "indexedDB", "document.cookie", "innerHTML", "setAttribute('style'"]
+            {
+                assert!(!c.contains(bad), "{name} contains {bad}");
+            }
+        }
+        assert!(!compact_css(FORM_CSS).contains("</style"));
+        assert!(!FORM_CSS.contains("@import") && !FORM_CSS.contains("url("));
+    }
+
+    #[test]
+    fn neutral_page_runs_nothing() {
+        let p = neutral_page();
+        assert!(!p.contains("<script"));
+        assert!(p.contains("__OBERIH_CSP__"));
+    }
+
+    #[test]
+    fn every_ui_key_is_translated() {
+        for (lang, text) in [
+            ("uk", include_str!("../../themes/default/i18n/form_ui.uk.toml")),
+            ("en", include_str!("../../themes/default/i18n/form_ui.en.toml")),
+        ] {
+            let table: toml::Table = toml::from_str(text).unwrap();
+            let strings = table["form_ui"].as_table().unwrap();
+            for key in UI_KEYS {
+                assert!(strings.contains_key(*key), "form_ui.{key} is missing in {lang}");
+            }
+            for key in strings.keys() {
+                assert!(UI_KEYS.contains(&key.as_str()), "form_ui.{key} in {lang} is not used");
+            }
+        }
+    }
+
+    #[test]
+    fn compact_css_drops_comments() {
+        assert_eq!(compact_css("/* a */\n  p { color: red; } /* b */\n\n"), "p { color: red; }");
+    }
+}
