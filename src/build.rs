@@ -45,6 +45,8 @@ pub struct BuildReport {
     pub languages: Vec<LangSummary>,
     pub files_written: usize,
     pub seconds: f64,
+    /// Wall time of each pipeline stage, in order.
+    pub stages: Vec<(&'static str, f64)>,
 }
 
 impl BuildReport {
@@ -58,7 +60,7 @@ pub fn run(opts: &BuildOptions) -> BuildReport {
     let started = Instant::now();
     let mut report = BuildReport::default();
     let layers = Layers::new(&opts.root);
-    let site = match load_site(&layers, &mut report.diagnostics) {
+    let site = match load_site(&layers, &mut report.diagnostics, &mut report.stages) {
         Some(site) if !report.diagnostics.has_errors() => site,
         _ => return finish(report, started),
     };
@@ -68,7 +70,7 @@ pub fn run(opts: &BuildOptions) -> BuildReport {
         .iter()
         .map(|l| LangSummary { lang: l.clone(), pages: site.keys.len(), translated: site.translated_count(l) })
         .collect();
-    match render_and_write(&site, opts) {
+    match render_and_write(&site, opts, &mut report.stages) {
         Ok(n) => report.files_written = n,
         Err(problems) => report.diagnostics.extend(problems),
     }
@@ -81,7 +83,8 @@ fn finish(mut report: BuildReport, started: Instant) -> BuildReport {
 }
 
 /// Reads and checks every input. Returns `None` when nothing further can be checked.
-pub fn load_site(layers: &Layers, diags: &mut Diagnostics) -> Option<Site> {
+pub fn load_site(layers: &Layers, diags: &mut Diagnostics, stages: &mut Vec<(&'static str, f64)>) -> Option<Site> {
+    let started = Instant::now();
     let config = load_config(layers, diags)?;
     let theme = Theme::load(layers, &config.theme).map_err(|p| diags.extend(p)).ok()?;
     let i18n = Arc::new(load_i18n(&theme, layers, &config, diags));
@@ -111,10 +114,13 @@ pub fn load_site(layers: &Layers, diags: &mut Diagnostics) -> Option<Site> {
     }
     let mut site =
         Site { config, i18n, theme, pages: BTreeMap::new(), keys: link_keys, standards, contacts, form_ids, forms };
+    stages.push(("parse", started.elapsed().as_secs_f64()));
+    let started = Instant::now();
     let rendered = render_markdown(&site, pages, diags);
     site.keys = keys;
     check_fragments(&rendered, &site.config.default_language, diags);
     site.pages = rendered.into_iter().map(|d| ((d.page.key.clone(), d.page.lang.clone()), d)).collect();
+    stages.push(("resolve", started.elapsed().as_secs_f64()));
     Some(site)
 }
 
@@ -313,20 +319,31 @@ fn check_fragments(pages: &[PageData], default_language: &str, diags: &mut Diagn
 }
 
 /// Renders the whole site into a staging folder and swaps it into place.
-fn render_and_write(site: &Site, opts: &BuildOptions) -> Result<usize, Vec<Diagnostic>> {
+fn render_and_write(
+    site: &Site,
+    opts: &BuildOptions,
+    stages: &mut Vec<(&'static str, f64)>,
+) -> Result<usize, Vec<Diagnostic>> {
+    let started = Instant::now();
     let tera = render::templates::build_tera(&site.theme, site.i18n.clone())?;
     let (assets, mut files) = render::build_assets(&site.theme);
     files.extend(render::render_pages(site, &tera, &assets)?);
     files.extend(static_files(&Layers::new(&opts.root))?);
+    stages.push(("render", started.elapsed().as_secs_f64()));
+    let started = Instant::now();
+    files.extend(render::search_index(site));
+    stages.push(("index", started.elapsed().as_secs_f64()));
     if !opts.write {
         return Ok(0);
     }
+    let started = Instant::now();
     let out_err =
         |e: crate::output::OutputError| vec![Diagnostic::file_error(&opts.out.display().to_string(), e.to_string())];
     let staging = Staging::new(&opts.out, &opts.root).map_err(out_err)?;
     files.par_iter().try_for_each(|f| staging.write(&f.path, &f.bytes)).map_err(out_err)?;
     let n = files.len();
     staging.commit().map_err(out_err)?;
+    stages.push(("write", started.elapsed().as_secs_f64()));
     Ok(n)
 }
 

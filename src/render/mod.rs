@@ -120,6 +120,13 @@ pub fn build_assets(theme: &Theme) -> (Assets, Vec<OutFile>) {
     (Assets { css: css_path, js: js_path }, files)
 }
 
+/// The search index of every language.
+pub fn search_index(site: &Site) -> Vec<OutFile> {
+    let trees: Vec<(&str, nav::Tree)> =
+        site.config.languages.iter().map(|l| (l.as_str(), views::tree(site, l))).collect();
+    search_docs::search_files(site, &trees)
+}
+
 /// Renders every HTML page of every language. Template errors name the page being rendered.
 pub fn render_pages(site: &Site, tera: &tera::Tera, assets: &Assets) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
     let trees: BTreeMap<&str, nav::Tree> =
@@ -171,8 +178,6 @@ pub fn render_pages(site: &Site, tera: &tera::Tera, assets: &Assets) -> Result<V
             Err(d) => problems.push(d),
         }
     }
-    let tree_list: Vec<(&str, nav::Tree)> = trees.into_iter().collect();
-    files.extend(search_docs::search_files(site, &tree_list));
     match root_pages(site, tera, assets) {
         Ok(more) => files.extend(more),
         Err(d) => problems.push(d),
