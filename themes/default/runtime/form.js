@@ -474,15 +474,24 @@ var OberihSeal = (function () {
     });
     form.hidden = inSummary;
     $('summary').hidden = !inSummary;
-    // Drawn afresh on every change and language switch, so plain text (not painted).
-    var nav = $('step-nav'), more = steps && neighbour(1) >= 0 && !state.ended;
-    nav.textContent = '';
-    if (inSummary) nav.appendChild(el('button', { type: 'button', 'data-act': 'edit', text: ui('change_answers') }));
-    if (!inSummary && steps && neighbour(-1) >= 0) nav.appendChild(el('button', { type: 'button', 'data-act': 'prev', text: ui('previous') }));
-    if (!inSummary) {
-      nav.appendChild(el('button', { type: 'button', class: 'primary', 'data-act': more ? 'next' : 'finish', text: ui(more ? 'next' : 'finish') }));
-    }
+    // The buttons stay the same elements: a field's change event can run between mousedown and
+    // mouseup on a button, and a replaced button would lose the click.
+    var b = navButtons(), more = steps && neighbour(1) >= 0 && !state.ended;
+    b.edit.hidden = !inSummary;
+    b.prev.hidden = inSummary || !steps || neighbour(-1) < 0;
+    b.next.hidden = inSummary || !more;
+    b.finish.hidden = inSummary || more;
     progress();
+  }
+
+  var nav = null;
+  function navButtons() {
+    if (nav) return nav;
+    nav = {};
+    [['prev', 'previous'], ['next', 'next', 1], ['finish', 'finish', 1], ['edit', 'change_answers']].forEach(function (b) {
+      nav[b[0]] = $('step-nav').appendChild(button(b[1], b[0], b[2]));
+    });
+    return nav;
   }
 
   function progress() {
@@ -593,10 +602,15 @@ var OberihSeal = (function () {
     });
   }
 
+  var summaryDrawn = '';
   function paintErrorSummary() {
     var box = $('errors'), keys = Object.keys(shown).sort(byPosition);
-    box.textContent = '';
+    // Redrawn only when it changes, so a click on one of its links is never lost.
+    var drawn = lang + keys.map(function (k) { return k + shown[k]; }).join();
     box.hidden = !keys.length;
+    if (drawn === summaryDrawn) return;
+    summaryDrawn = drawn;
+    box.textContent = '';
     if (!keys.length) return;
     var list = el('ul');
     keys.forEach(function (k) {
