@@ -1,0 +1,429 @@
+// The offline questionnaire in headless Chromium, from file://. Run by tests/questionnaire.rs:
+//   node tests/browser/form.js PUBLIC_DIR OUT_DIR
+// PUBLIC_DIR holds the pages that test writes; downloads go to OUT_DIR. Prints one JSON line:
+// {failures: [...], export_json, export_csv, ...} with the captured exports for Rust to check.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const { launch, watchedPage, fileUrl, check } = require("./lib.js");
+
+const [pub, out] = process.argv.slice(2);
+const failures = [];
+const report = { failures };
+const url = (rel) => fileUrl(path.join(pub, rel));
+const FIXTURES = path.join(__dirname, "..", "fixtures", "crypto");
+
+// ------------------------------------------------------------------ helpers
+
+const choose = (page, key, value) => page.check(`input[name="q-${key.replace(/\./g, "-")}"][value="${value}"]`);
+const fill = (page, key, text) => page.fill(`#q-${key.replace(/\./g, "-")}`, text);
+const act = (page, name) => page.click(`#app button[data-act="${name}"]:visible`);
+const visible = (page, sel) => page.isVisible(sel);
+const text = (page, sel) => page.textContent(sel);
+
+async function download(page, action, name) {
+  const [dl] = await Promise.all([page.waitForEvent("download"), action()]);
+  const file = path.join(out, name);
+  await dl.saveAs(file);
+  return { file, suggested: dl.suggestedFilename(), text: fs.readFileSync(file, "utf8") };
+}
+
+async function openWith(page, action, file) {
+  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), action()]);
+  await chooser.setFiles(file);
+}
+
+/** Goes forward section by section until the result is shown. */
+async function toResult(page) {
+  for (let i = 0; i < 20; i++) {
+    if (await page.isVisible("#summary")) return;
+    if (await page.isVisible('#step-nav button[data-act="finish"]')) await act(page, "finish");
+    else await act(page, "next");
+  }
+}
+
+/** Everything the browser keeps for file:// pages, as one string. */
+async function storageDump(page) {
+  return page.evaluate(async () => {
+    const parts = [];
+    const grab = (s) => { for (let i = 0; i < s.length; i++) parts.push(s.key(i) + "=" + s.getItem(s.key(i))); };
+    try { grab(localStorage); } catch (e) { parts.push("localStorage:" + e.message); }
+    try { grab(sessionStorage); } catch (e) { parts.push("sessionStorage:" + e.message); }
+    try { parts.push(document.cookie); } catch (e) { parts.push("cookie:" + e.message); }
+    try { parts.push(JSON.stringify(await indexedDB.databases())); } catch (e) { parts.push("idb:" + e.message); }
+    try { parts.push(JSON.stringify(await caches.keys())); } catch (e) { parts.push("caches:" + e.message); }
+    return parts.join("\n");
+  });
+}
+
+function noneOf(haystack, values, where) {
+  for (const v of values) check(!haystack.includes(v), `${where} contains the typed value "${v}"`, failures);
+}
+
+/** Every control labelled, every group in a fieldset with a legend, ids unique. */
+async function accessibility(page, where) {
+  const problems = await page.evaluate(() => {
+    const out = [];
+    const ids = new Set();
+    document.querySelectorAll("[id]").forEach((e) => { if (ids.has(e.id)) out.push("duplicate id " + e.id); ids.add(e.id); });
+    document.querySelectorAll("#form input, #form textarea").forEach((c) => {
+      const label = document.querySelector(`label[for="${c.id}"]`);
+      if (!label || !label.textContent.trim()) out.push("no label for " + c.id);
+      if (c.type === "radio" || c.type === "checkbox") {
+        const fs = c.closest("fieldset");
+        const legend = fs && fs.querySelector("legend");
+        if (!legend || !legend.textContent.trim()) out.push("no fieldset legend for " + c.id);
+      }
+    });
+    const f = document.getElementById("form");
+    if (f.getAttribute("autocomplete") !== "off" || f.hasAttribute("action")) out.push("form must be autocomplete=off, no action");
+    return out;
+  });
+  problems.forEach((p) => failures.push(`${where}: ${p}`));
+}
+
+function watch(problems, where) {
+  return () => problems.forEach((p) => failures.push(`${where}: ${p}`));
+}
+
+// ------------------------------------------------------------------ the full adult interview
+
+async function fullInterview(context) {
+  const { page, problems } = await watchedPage(context);
+  await page.goto(url("start.html"));
+  await page.goto(url("uk/forms/initial-screening/index.html"));
+  await page.keyboard.press("Tab");
+  check(await page.evaluate(() => document.activeElement.id) === "quick-exit", "quick exit is first in tab order", failures);
+  await accessibility(page, "adult form");
+
+  // Next with nothing answered: errors next to the fields and a focused summary.
+  await act(page, "next");
+  check(await page.evaluate(() => document.activeElement.id) === "errors", "the error summary takes focus", failures);
+  check(await page.getAttribute('input[name="q-consent"][value="yes"]', "aria-invalid") === "true", "aria-invalid on an unanswered required question", failures);
+  check(((await page.getAttribute("#w-consent", "aria-describedby")) || "").includes("q-consent-error"), "the error describes its field", failures);
+  check(await page.isVisible("#q-consent-error"), "the error is shown next to the field", failures);
+  check(await page.locator("#errors a").count() === 3, "three required questions reported", failures);
+
+  await choose(page, "consent", "yes");
+  await choose(page, "safe_to_talk", "yes");
+  await choose(page, "danger_now", "no");
+  check(!(await visible(page, "#errors")), "fixed errors leave the summary", failures);
+  await page.check('input[name="q-urgent_needs"][value="food"]');
+  await fill(page, "age", "3x");
+  await page.keyboard.press("Tab");
+  check(await visible(page, "#q-age-error"), "a bad number is reported when the field is left", failures);
+  await fill(page, "age", "34");
+  check(!(await visible(page, "#q-age-error")), "the number error clears once fixed", failures);
+  await choose(page, "where_now", "displaced");
+  await act(page, "next");
+  check((await page.evaluate(() => document.activeElement.id)) === "h-recruitment", "a new step focuses its heading", failures);
+  check((await text(page, "#progress-text")).includes("2"), "progress shows the step", failures);
+
+  await choose(page, "found_via", "online");
+  await choose(page, "paid_fee", "yes");
+  check(!(await visible(page, "#w-differences")), "a follow-up waits for its condition", failures);
+  await choose(page, "promise_differs", "yes");
+  check(await visible(page, "#w-differences"), "skip logic shows the follow-up at once", failures);
+  await page.check('input[name="q-differences"][value="work"]');
+  await choose(page, "forced_start", "no");
+  await choose(page, "no_choice", "yes");
+  await act(page, "next");
+
+  await page.click('button[data-add="jobs"]');
+  await fill(page, "jobs.0.job_work", "Кухня в ресторані");
+  await fill(page, "jobs.0.job_place", "Варшава");
+  await fill(page, "jobs.0.job_hours", "14");
+  await choose(page, "jobs.0.job_pay", "part");
+  await act(page, "next");
+
+  // Switch language mid-way: every label changes, every answer stays.
+  await page.click('button[data-lang="en"]');
+  check(await text(page, "#h-conditions") === "Working and living conditions", "section title re-rendered in English", failures);
+  check(await page.evaluate(() => document.documentElement.lang) === "en", "html lang follows the switch", failures);
+  check((await page.title()).startsWith("Initial screening"), "title follows the switch", failures);
+  check(await page.isVisible('.contacts-lang[data-lang="en"]') === false, "contacts stay in the result", failures);
+  await act(page, "prev");
+  check(await page.inputValue("#q-jobs-0-job_work") === "Кухня в ресторані", "typed text kept across the switch", failures);
+  check(await page.isChecked('input[name="q-jobs-0-job_pay"][value="part"]'), "choice kept across the switch", failures);
+  check((await text(page, 'label[for="q-jobs-0-job_work"]')).includes("What work did you do there?"), "labels re-rendered", failures);
+  await act(page, "next");
+
+  await choose(page, "harmful_conditions", "yes");
+  await choose(page, "employer_housing", "no");
+  await choose(page, "forced_tasks", "no");
+  await act(page, "next");
+  await choose(page, "free_to_leave", "yes");
+  await choose(page, "threats", "no");
+  await choose(page, "violence", "no");
+  await choose(page, "isolation", "dk");
+  await act(page, "next");
+  await choose(page, "docs_held", "no");
+  await act(page, "next");
+
+  // Answer a follow-up, then change the answer it depends on: it drops out at once.
+  await choose(page, "owes_debt", "yes");
+  await choose(page, "debt_grows", "yes");
+  await choose(page, "debt_work_off", "no");
+  await choose(page, "owes_debt", "no");
+  check(!(await visible(page, "#w-debt_grows")), "the follow-up hides", failures);
+  check(!(await page.isChecked('input[name="q-debt_grows"][value="yes"]')), "its answer is discarded", failures);
+  check((await text(page, "#status")).includes("1"), "the user is told an answer was removed", failures);
+  check(await visible(page, "#w-debt_work_off"), "a follow-up with another reason stays", failures);
+  await act(page, "next");
+  await choose(page, "travel_arranged", "no");
+  await choose(page, "knows_address", "yes");
+  await act(page, "next");
+  await choose(page, "companion_control", "dk");
+  await page.check('input[name="q-help_wanted"][value="legal"]');
+  await choose(page, "referral_consent", "yes");
+  await fill(page, "safe_contact", "Дзвонити після 18:00, фраза Оберіг");
+  await fill(page, "notes", "Нотатка інтерв’юера: перший рядок\nдругий рядок, дуже довгий текст ".repeat(3));
+  check(await text(page, "#q-long_days") === "1", "a calculation over the repeat is live", failures);
+  await act(page, "finish");
+
+  check(await visible(page, "#summary"), "the result is shown", failures);
+  check(await page.evaluate(() => document.activeElement.id) === "result-title", "the result takes focus", failures);
+  check(await page.getAttribute("#outcome", "data-outcome") === "refer", "outcome: refer", failures);
+  check(await page.locator('li[data-indicator="work_deception"]').count() === 1, "indicators listed with the outcome", failures);
+  check(await page.locator('li[data-indicator="debt_bondage"]').count() === 0, "a hidden answer fires no indicator", failures);
+  check(await page.isVisible('.contacts-lang[data-lang="en"]') && !(await page.isVisible('.contacts-lang[data-lang="uk"]')), "contacts in the page language", failures);
+
+  // Print: only the record and the result, with three different marks.
+  await page.emulateMedia({ media: "print" });
+  check(!(await visible(page, "#form")) && !(await visible(page, "#quick-exit")) && !(await visible(page, "#toolbar")), "print hides the controls", failures);
+  const printed = await text(page, "#summary");
+  for (const mark of ["⊘", "○", "✕"]) check(printed.includes(mark), `print shows the mark ${mark}`, failures);
+  check(printed.includes("2026.1") || (await text(page, "#form-version")).includes("2026.1"), "print shows the form version", failures);
+  check(!printed.includes("Did the debt grow"), "print leaves out questions not asked", failures);
+  await page.emulateMedia({ media: "screen" });
+
+  const json = await download(page, () => act(page, "export-json"), "full.json");
+  report.export_json = json.text;
+  check(/^initial-screening-\d{8}-\d{4}\.json$/.test(json.suggested), "a neutral file name: " + json.suggested, failures);
+  check(await visible(page, '#panel button[data-act="clear-yes"]'), "after export the form offers to clear", failures);
+  await page.click('#panel button[data-act="close"]');
+  report.export_csv = (await download(page, () => act(page, "export-csv"), "full.csv")).text;
+  await page.click('#panel button[data-act="close"]');
+
+  const typed = ["Кухня в ресторані", "Варшава", "Дзвонити після 18:00", "Нотатка інтерв"];
+  noneOf(await storageDump(page), typed, "browser storage after export");
+  noneOf(await page.title(), typed, "the title");
+  check(!page.url().includes("?") && !page.url().includes("#"), "no answers in the URL", failures);
+
+  // Clear, then open the saved file and finish again: the same record.
+  await act(page, "clear");
+  await page.click('#panel button[data-act="clear-yes"]');
+  const left = await page.evaluate(() => Array.from(document.querySelectorAll("#form input, #form textarea"))
+    .filter((i) => (i.type === "radio" || i.type === "checkbox") ? i.checked : i.value !== "").length);
+  check(left === 0, `clear empties every control (${left} left)`, failures);
+  await openWith(page, () => act(page, "open-file"), json.file);
+  check((await text(page, "#status")).includes("full.json"), "the saved file is loaded", failures);
+  check(await page.inputValue("#q-age") === "34", "answers come back", failures);
+  check(await page.inputValue("#q-jobs-0-job_place") === "Варшава", "repeat entries come back", failures);
+  await toResult(page);
+  report.export_json_reopened = (await download(page, () => act(page, "export-json"), "reopened.json")).text;
+  await page.click('#panel button[data-act="clear-yes"]');
+  check(await page.inputValue("#q-age") === "", "clear after export empties the form", failures);
+
+  // Quick exit by the button: the neutral page replaces the form in the history.
+  await fill(page, "age", "41");
+  await page.click("#quick-exit");
+  await page.waitForURL(/neutral\.html$/);
+  await page.goBack();
+  check(page.url().endsWith("start.html"), "Back after quick exit does not reach the form: " + page.url(), failures);
+  noneOf(await page.content(), ["41", "Варшава"], "the page after Back");
+  watch(problems, "adult form")();
+  await page.close();
+}
+
+// ------------------------------------------------------------------ short paths
+
+async function consentNo(context) {
+  const { page, problems } = await watchedPage(context);
+  await page.goto(url("uk/forms/initial-screening/index.html"));
+  await choose(page, "consent", "no");
+  check(await visible(page, "#w-consent .end"), "consent no shows the end message", failures);
+  check(!(await visible(page, "#w-safe_to_talk")), "nothing else is asked", failures);
+  await page.click('#w-consent .end button[data-act="finish"]');
+  check(await visible(page, "#summary"), "a hidden required question does not block completion", failures);
+  check(await page.getAttribute("#outcome", "data-outcome") === "not_done", "outcome: not done", failures);
+  report.export_declined = (await download(page, () => act(page, "export-json"), "declined.json")).text;
+  watch(problems, "consent no")();
+  await page.close();
+}
+
+async function alerts(context) {
+  const { page, problems } = await watchedPage(context);
+  await page.goto(url("uk/forms/initial-screening/index.html"));
+  await choose(page, "consent", "yes");
+  await choose(page, "safe_to_talk", "yes");
+  await choose(page, "danger_now", "yes");
+  const alert = await text(page, '#w-danger_now [role="alert"]');
+  check(alert.includes("102"), "the safety alert shows at once: " + alert, failures);
+  check(await visible(page, "#w-danger_now .end"), "immediate danger ends the interview", failures);
+  await choose(page, "danger_now", "no");
+  check((await text(page, '#w-danger_now [role="alert"]')) === "", "the alert goes when the answer changes", failures);
+  await fill(page, "age", "16");
+  check((await text(page, '#w-age [role="alert"]')).length > 0, "an under-18 answer shows its alert", failures);
+  watch(problems, "alerts")();
+  await page.close();
+}
+
+async function shiftExit(context) {
+  const { page, problems } = await watchedPage(context);
+  await page.clock.install();
+  await page.goto(url("start.html"));
+  await page.goto(url("uk/forms/initial-screening/index.html"));
+  await choose(page, "consent", "yes");
+  await fill(page, "age", "29");
+  await page.focus("#form-title");
+  await page.keyboard.press("Shift");
+  await page.keyboard.press("Shift");
+  await page.keyboard.press("KeyA");
+  await page.keyboard.press("Shift");
+  check(page.url().includes("initial-screening"), "Shift with another key between does not exit", failures);
+  await page.keyboard.press("Shift");
+  await page.clock.fastForward(6000);
+  await page.keyboard.press("Shift");
+  check(page.url().includes("initial-screening"), "Shift presses more than 5 s apart do not exit", failures);
+  await page.keyboard.press("Shift");
+  await page.keyboard.press("Shift");
+  await page.keyboard.press("Shift");
+  await page.waitForURL(/neutral\.html$/);
+  await page.goBack();
+  check(page.url().endsWith("start.html"), "Back after Shift×3 does not reach the form: " + page.url(), failures);
+  watch(problems, "shift exit")();
+  await page.close();
+}
+
+// ------------------------------------------------------------------ encryption
+
+async function encrypted(context) {
+  const { page, problems } = await watchedPage(context);
+  await page.goto(url("uk/forms/encrypted/index.html"));
+  check(!(await page.isDisabled('button[data-act="export-encrypted"]')), "encrypted export is available", failures);
+  check(await page.locator('button[data-act="export-json"]').count() === 0, "no plaintext export on an encrypted form", failures);
+  await choose(page, "consent", "yes");
+  await choose(page, "safe_to_talk", "yes");
+  await choose(page, "danger_now", "no");
+  await act(page, "next");
+  await act(page, "next");
+  await page.click('button[data-add="jobs"]');
+  await fill(page, "jobs.0.job_place", "Львів");
+  const sealed = await download(page, () => act(page, "export-encrypted"), "record.oberih");
+  report.export_encrypted = sealed.text;
+  check(/\.oberih$/.test(sealed.suggested), "encrypted file name " + sealed.suggested, failures);
+  await page.click('#panel button[data-act="close"]');
+
+  // The golden vector: fixed key and IV, the committed record.
+  const golden = fs.readFileSync(path.join(FIXTURES, "golden-record.json"), "utf8");
+  report.golden_envelope = await page.evaluate((text) => {
+    const data = JSON.parse(document.getElementById("form-data").textContent);
+    const key = new Uint8Array(32).map((_, i) => i);
+    const iv = new Uint8Array(12).map((_, i) => 100 + i);
+    const record = JSON.parse(text);
+    const meta = { form: record.form, version: record.version, spki: data.key.spki, fingerprint: data.key.fingerprint };
+    return OberihSeal.sealWith(JSON.stringify(record), meta, key, iv);
+  }, golden);
+
+  // A passphrase draft: ciphertext only; a wrong passphrase loads nothing.
+  await act(page, "save-draft");
+  await page.fill("#pass-1", "short");
+  await page.fill("#pass-2", "short");
+  await page.click('#panel button[type="submit"]');
+  check((await text(page, "#pass-error")).length > 0, "a short passphrase is refused", failures);
+  await page.fill("#pass-1", "correct horse battery");
+  await page.fill("#pass-2", "correct horse battery");
+  const draft = await download(page, () => page.click('#panel button[type="submit"]'), "draft.oberih-draft");
+  const env = JSON.parse(draft.text);
+  check(env.iterations >= 600000 && env.oberih === "encrypted-draft", "the draft records a strong KDF", failures);
+  noneOf(draft.text, ["Львів", "consent"], "the draft file");
+  noneOf(await storageDump(page), ["Львів"], "browser storage with drafts");
+  await act(page, "clear");
+  await page.click('#panel button[data-act="clear-yes"]');
+  await openWith(page, () => act(page, "open-draft"), draft.file);
+  await page.fill("#pass-1", "wrong passphrase");
+  await page.click('#panel button[type="submit"]');
+  await page.waitForFunction(() => document.getElementById("pass-error").textContent.length > 0, null, { timeout: 20000 });
+  check(await page.inputValue("#q-age") === "" && !(await page.isChecked('input[name="q-consent"][value="yes"]')), "a wrong passphrase loads nothing", failures);
+  await page.fill("#pass-1", "correct horse battery");
+  await page.click('#panel button[type="submit"]');
+  await page.waitForFunction(() => document.getElementById("panel").hidden, null, { timeout: 20000 });
+  check(await page.inputValue("#q-jobs-0-job_place") === "Львів", "the draft opens with the right passphrase", failures);
+  watch(problems, "encrypted form")();
+  await page.close();
+}
+
+async function refusals(context) {
+  // WebCrypto missing: the page refuses and says why; there is no plaintext way out.
+  const { page, problems } = await watchedPage(context);
+  await page.addInitScript(() => { Object.defineProperty(Crypto.prototype, "subtle", { get() { return undefined; } }); });
+  await page.goto(url("uk/forms/encrypted/index.html"));
+  check(await page.isDisabled('button[data-act="export-encrypted"]'), "no WebCrypto: export is disabled", failures);
+  check(await page.isDisabled('button[data-act="save-draft"]'), "no WebCrypto: drafts are disabled", failures);
+  check((await text(page, "#crypto-notice")).includes("шифрувати"), "no WebCrypto: the page says why", failures);
+  watch(problems, "no WebCrypto")();
+  await page.close();
+
+  const second = await watchedPage(context);
+  await second.page.goto(url("uk/forms/no-key/index.html"));
+  check(await second.page.isDisabled('button[data-act="export-encrypted"]'), "no key: export is disabled", failures);
+  check(await second.page.isVisible("#crypto-notice"), "no key: the page says why", failures);
+  watch(second.problems, "no key")();
+  await second.page.close();
+}
+
+// ------------------------------------------------------------------ other pages
+
+async function xss(context) {
+  const { page, problems } = await watchedPage(context);
+  page.on("dialog", (d) => { failures.push("xss: a dialog opened: " + d.message()); d.dismiss(); });
+  await page.goto(url("uk/forms/xss/index.html"));
+  check(await text(page, "#form-title") === "</script><script>alert(1)</script>", "a title with markup is text", failures);
+  check((await text(page, "#w-q legend")).includes("</script><script>alert(1)</script>"), "a label with markup is text", failures);
+  check(await page.locator("#form img, #form b").count() === 0, "no markup from texts", failures);
+  await choose(page, "q", "yes");
+  await act(page, "finish");
+  check((await text(page, "#outcome")).includes("</style><script>"), "an outcome with markup is text", failures);
+  await page.waitForTimeout(200);
+  watch(problems, "xss")();
+  await page.close();
+}
+
+async function childOnOnePage(context) {
+  const { page, problems } = await watchedPage(context);
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto(url("uk/forms/child-screening/index.html"));
+  await accessibility(page, "child form");
+  check(await page.locator("#form section.sec:visible").count() > 1, "single_page shows every section", failures);
+  const narrow = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  check(await narrow(), "no horizontal scroll at 320 px", failures);
+  await choose(page, "agrees", "yes");
+  await choose(page, "danger_now", "no");
+  check((await text(page, "#progress-text")).includes("2"), "progress counts answers", failures);
+  await act(page, "finish");
+  check(await visible(page, "#summary"), "single_page finishes", failures);
+  check(await narrow(), "no horizontal scroll in the result at 320 px", failures);
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  const focusStyle = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  check(focusStyle !== "none", "focus is visible", failures);
+  watch(problems, "child form")();
+  await page.close();
+}
+
+(async () => {
+  const { context } = await launch();
+  try {
+    for (const run of [fullInterview, consentNo, alerts, shiftExit, encrypted, refusals, xss, childOnOnePage]) {
+      try {
+        await run(context);
+      } catch (e) {
+        failures.push(`${run.name}: ${e.message.split("\n")[0]}`);
+      }
+    }
+  } finally {
+    await context.close();
+  }
+  console.log(JSON.stringify(report));
+})();

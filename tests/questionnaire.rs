@@ -1,0 +1,482 @@
+//! The offline questionnaire: pages rendered from the default forms, finished exactly as the
+//! build finishes them (minified, CSP filled in), checked statically, then driven end to end in
+//! headless Chromium from `file://` (tests/browser/form.js). Exports captured there are checked
+//! here: JSON against the form's record schema, CSV against `record_csv`, encrypted records with
+//! `oberih::crypto::decrypt_file`. The browser tests need `chromium` and `npm ci`; they fail,
+//! never skip, when the tools are missing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use oberih::contacts::{Contact, Directory};
+use oberih::forms::interactive::{interactive_page, neutral_page, PageContext};
+use oberih::forms::{load, record_schema, Form, FormContext};
+use oberih::i18n::I18n;
+use oberih::output::{csp_for, finish_html};
+use serde_json::Value;
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(repo().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+const LANGUAGES: [&str; 2] = ["uk", "en"];
+const TEST_PUBLIC_KEY: &str = "tests/fixtures/crypto/test-public.pem";
+const TEST_PRIVATE_KEY: &str = "tests/fixtures/crypto/test-private.pem";
+
+fn load_form(name: &str, text: &str) -> Form {
+    let known = |_: &str, _: Option<&str>| true;
+    let ctx = FormContext {
+        languages: LANGUAGES.iter().map(|l| l.to_string()).collect(),
+        default_language: "uk".into(),
+        known_standard: &known,
+    };
+    load(name, text, &ctx)
+        .unwrap_or_else(|ds| panic!("{name}: {}", ds.iter().map(|d| d.to_string()).collect::<String>()))
+}
+
+fn catalog() -> I18n {
+    let mut i = I18n::new("uk");
+    for l in LANGUAGES {
+        let rel = format!("themes/default/i18n/form_ui.{l}.toml");
+        i.add_file(&rel, l, &read(&rel)).unwrap();
+    }
+    i
+}
+
+fn contacts() -> Directory {
+    let mut d = Directory::default();
+    d.add_file("data/contacts.toml", &read("data/contacts.toml")).unwrap();
+    d
+}
+
+/// The adult form with encrypted export and encrypted drafts, as a portal would configure it.
+fn encrypted_variant(text: &str) -> String {
+    let privacy = "[form.privacy]\nstorage = \"memory\"";
+    assert!(text.contains(privacy), "the adult form's privacy table changed");
+    text.replacen(
+        privacy,
+        "[form.privacy]\nstorage = \"encrypted-file\"\nexport = \"encrypted\"\npublic_key = \"keys/office.pub.pem\"",
+        1,
+    )
+}
+
+const XSS_FORM: &str = r#"
+[form]
+id = "xss"
+version = "1"
+title = { uk = "</script><script>alert(1)</script>", en = "</script><script>alert(1)</script>" }
+
+[[section]]
+id = "s"
+title = { uk = "<img src=x onerror=alert(2)>", en = "<img src=x onerror=alert(2)>" }
+
+  [[section.question]]
+  id = "q"
+  type = "choice"
+  required = true
+  label = { uk = "</script><script>alert(1)</script>", en = "</script><script>alert(1)</script>" }
+  hint = { uk = "<!-- x --> & </style>", en = "<!-- x --> & </style>" }
+  choices = [ { value = "yes", label = { uk = "<b>Так</b>", en = "<b>Yes</b>" } } ]
+
+[[outcome]]
+id = "none"
+when = "true"
+label = { uk = "</style><script>alert(3)</script>", en = "</style><script>alert(3)</script>" }
+"#;
+
+/// Pages in a `public/` folder laid out as the build lays it out.
+struct Site {
+    _dir: tempfile::TempDir,
+    public: PathBuf,
+    adult: Form,
+}
+
+fn render(form: &Form, lang: &str, key: Option<&str>, contacts: &[&Contact], i18n: &I18n) -> String {
+    let languages: Vec<String> = LANGUAGES.iter().map(|l| l.to_string()).collect();
+    let t = |l: &str, k: &str| i18n.t(l, k);
+    let ctx = PageContext {
+        lang,
+        languages: &languages,
+        t: &t,
+        contacts,
+        site_title: "Оберіг",
+        back_href: "../index.html",
+        neutral_href: "../../../neutral.html",
+        public_key_pem: key,
+    };
+    finish_html(&interactive_page(form, &ctx))
+}
+
+fn site() -> Site {
+    let dir = tempfile::tempdir().unwrap();
+    let public = dir.path().join("public");
+    let i18n = catalog();
+    let directory = contacts();
+    let contacts: Vec<&Contact> = directory.contacts.iter().collect();
+    let adult_text = read("forms/initial-screening.toml");
+    let adult = load_form("forms/initial-screening.toml", &adult_text);
+    let child = load_form("forms/child-screening.toml", &read("forms/child-screening.toml"));
+    let encrypted = load_form("forms/initial-screening.toml", &encrypted_variant(&adult_text));
+    let xss = load_form("forms/xss.toml", XSS_FORM);
+    let key = read(TEST_PUBLIC_KEY);
+    let pages = [
+        ("uk/forms/initial-screening", render(&adult, "uk", None, &contacts, &i18n)),
+        ("en/forms/initial-screening", render(&adult, "en", None, &contacts, &i18n)),
+        ("uk/forms/child-screening", render(&child, "uk", None, &contacts, &i18n)),
+        ("uk/forms/encrypted", render(&encrypted, "uk", Some(&key), &contacts, &i18n)),
+        ("uk/forms/no-key", render(&encrypted, "uk", None, &contacts, &i18n)),
+        ("uk/forms/xss", render(&xss, "uk", None, &contacts, &i18n)),
+    ];
+    for (rel, html) in pages {
+        let folder = public.join(rel);
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("index.html"), html).unwrap();
+    }
+    std::fs::write(public.join("neutral.html"), finish_html(&neutral_page())).unwrap();
+    std::fs::write(public.join("start.html"), finish_html(&start_page())).unwrap();
+    if let Ok(keep) = std::env::var("OBERIH_KEEP_QUESTIONNAIRE") {
+        let _ = std::fs::remove_dir_all(&keep);
+        copy_dir(&public, Path::new(&keep));
+    }
+    Site { _dir: dir, public, adult }
+}
+
+/// A page to come from, so the tests can check where Back goes after a quick exit.
+fn start_page() -> String {
+    "<!DOCTYPE html><html lang=\"en\"><head><meta http-equiv=\"Content-Security-Policy\" content=\"__OBERIH_CSP__\">\
+     <meta charset=\"utf-8\"><title>Start</title></head><body><p id=\"start\">Start</p></body></html>"
+        .to_string()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn page(site: &Site, rel: &str) -> String {
+    std::fs::read_to_string(site.public.join(rel).join("index.html")).unwrap()
+}
+
+// ---------------------------------------------------------------------------------- static checks
+
+#[test]
+fn page_is_one_self_contained_file_with_a_strict_policy() {
+    let site = site();
+    let html = page(&site, "uk/forms/initial-screening");
+    let head_start = html.find("<head>").unwrap() + "<head>".len();
+    let first_tag = &html[head_start..head_start + html[head_start..].find('>').unwrap()];
+    assert!(first_tag.contains("http-equiv=Content-Security-Policy"), "CSP meta must come first: {first_tag}");
+    let policy_start = html.find("content=\"default-src").unwrap() + "content=\"".len();
+    let policy = &html[policy_start..policy_start + html[policy_start..].find('"').unwrap()];
+    assert_eq!(policy, csp_for(&html), "the policy must hash exactly the inline script and style");
+    for bad in ["'unsafe-inline'", "'unsafe-eval'", "http:", "https:"] {
+        assert!(!policy.contains(bad), "{policy}");
+    }
+    assert_eq!(oberih::output::inline_elements(&html, "script").len(), 1, "one inline script");
+    assert_eq!(oberih::output::inline_elements(&html, "style").len(), 1, "one inline style");
+    assert!(!html.contains(" style="), "no style attributes (CSP has no 'unsafe-inline')");
+    assert!(!html.contains(" onclick") && !html.contains(" onload"), "no inline handlers");
+    for external in ["src=\"http", "href=\"http", "src=http", "href=http", "@import", "url("] {
+        assert!(!html.contains(external), "external reference {external}");
+    }
+    let title = &html[html.find("<title>").unwrap() + 7..html.find("</title>").unwrap()];
+    assert_eq!(title, site.adult.title("uk"));
+    assert!(html.contains("<meta content=no-referrer name=referrer>") || html.contains("name=referrer"));
+    assert!(html.contains("autocomplete=off"));
+}
+
+#[test]
+fn labels_cannot_break_out_of_the_page() {
+    let site = site();
+    let html = page(&site, "uk/forms/xss");
+    let data = data_block(&html);
+    assert!(!data.contains('<') && !data.contains('>'), "{data}");
+    let v: Value = serde_json::from_str(data).unwrap();
+    assert_eq!(v["sections"][0]["questions"][0]["label"]["uk"], "</script><script>alert(1)</script>");
+    // Parsed as a browser parses it: the title's text stays text (the minifier writes it raw,
+    // which is valid inside <title>), and only the data block and the runtime are scripts.
+    let doc = scraper::Html::parse_document(&html);
+    let scripts = scraper::Selector::parse("script").unwrap();
+    assert_eq!(doc.select(&scripts).count(), 2, "only the data block and the runtime");
+    let title = scraper::Selector::parse("title").unwrap();
+    let title_text: String = doc.select(&title).next().unwrap().text().collect();
+    assert_eq!(title_text, "</script><script>alert(1)</script>");
+    let img = scraper::Selector::parse("img, b").unwrap();
+    assert_eq!(doc.select(&img).count(), 0, "markup in texts never becomes markup");
+}
+
+/// The text of the `<script type="application/json" id="form-data">` element.
+fn data_block(html: &str) -> &str {
+    let tag =
+        html.find("<script id=form-data").or_else(|| html.find("<script type=application/json")).expect("data block");
+    let start = tag + html[tag..].find('>').unwrap() + 1;
+    &html[start..start + html[start..].find("</script>").unwrap()]
+}
+
+#[test]
+fn sizes_stay_small() {
+    let site = site();
+    let html = page(&site, "uk/forms/initial-screening");
+    let script = oberih::output::inline_elements(&html, "script")[0];
+    let style = oberih::output::inline_elements(&html, "style")[0];
+    eprintln!(
+        "adult form page: {} bytes; runtime script {} bytes; style {} bytes",
+        html.len(),
+        script.len(),
+        style.len()
+    );
+    let data = data_block(&html).len();
+    eprintln!("form data (both languages): {data} bytes");
+    // Guards against growth; the form's own texts in two languages are most of the page.
+    assert!(script.len() < 50_000, "runtime {} bytes", script.len());
+    assert!(html.len() < 120_000, "page {} bytes", html.len());
+}
+
+#[test]
+fn encrypted_form_carries_the_key_fingerprint_and_never_a_plain_export() {
+    let site = site();
+    let html = page(&site, "uk/forms/encrypted");
+    let info = oberih::crypto::public_key_info(&read(TEST_PUBLIC_KEY)).unwrap();
+    assert!(html.contains(&info.fingerprint));
+    let no_key = page(&site, "uk/forms/no-key");
+    assert!(no_key.contains("\"key\":null") && no_key.contains("\"export\":\"encrypted\""));
+}
+
+// ---------------------------------------------------------------------------------- JSON Schema
+
+/// Checks `value` against the subset of JSON Schema 2020-12 that `record_schema` uses. An
+/// unknown keyword fails loudly, so the checker never silently accepts what it cannot check.
+fn schema_errors(schema: &Value, value: &Value, at: &str, out: &mut Vec<String>) {
+    let Some(obj) = schema.as_object() else { return };
+    for (k, s) in obj {
+        match k.as_str() {
+            "$schema" | "$id" | "title" | "description" | "format" | "readOnly" | "default" | "examples" => {}
+            "type" => {
+                let types: Vec<&str> = match s {
+                    Value::String(t) => vec![t.as_str()],
+                    Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+                    _ => vec![],
+                };
+                if !types.iter().any(|t| type_matches(t, value)) {
+                    out.push(format!("{at}: {value} is not of type {s}"));
+                }
+            }
+            "const" if value != s => out.push(format!("{at}: {value} is not {s}")),
+            "const" => {}
+            "enum" if !s.as_array().is_some_and(|a| a.contains(value)) => out.push(format!("{at}: {value} not in {s}")),
+            "enum" => {}
+            "required" => {
+                for r in s.as_array().into_iter().flatten().filter_map(Value::as_str) {
+                    if value.is_object() && value.get(r).is_none() {
+                        out.push(format!("{at}: `{r}` is required"));
+                    }
+                }
+            }
+            "properties" => {
+                if let (Some(props), Some(v)) = (s.as_object(), value.as_object()) {
+                    for (name, sub) in props {
+                        if let Some(x) = v.get(name) {
+                            schema_errors(sub, x, &format!("{at}.{name}"), out);
+                        }
+                    }
+                }
+            }
+            "additionalProperties" => {
+                if let (Some(v), Some(props)) = (value.as_object(), obj.get("properties").and_then(Value::as_object)) {
+                    for name in v.keys().filter(|n| !props.contains_key(*n)) {
+                        match s {
+                            Value::Bool(false) => out.push(format!("{at}: unexpected property `{name}`")),
+                            Value::Object(_) => schema_errors(s, &v[name], &format!("{at}.{name}"), out),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            "items" => {
+                for (i, x) in value.as_array().into_iter().flatten().enumerate() {
+                    schema_errors(s, x, &format!("{at}[{i}]"), out);
+                }
+            }
+            "minItems" | "maxItems" => {
+                if let (Some(a), Some(n)) = (value.as_array(), s.as_u64()) {
+                    let ok = if k == "minItems" { a.len() as u64 >= n } else { a.len() as u64 <= n };
+                    if !ok {
+                        out.push(format!("{at}: {k} {n} broken by {} items", a.len()));
+                    }
+                }
+            }
+            "uniqueItems" => {
+                if let (Some(a), Some(true)) = (value.as_array(), s.as_bool()) {
+                    if a.iter().enumerate().any(|(i, x)| a[..i].contains(x)) {
+                        out.push(format!("{at}: items are not unique"));
+                    }
+                }
+            }
+            "oneOf" | "anyOf" => {
+                let passing = s
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|sub| {
+                        let mut e = Vec::new();
+                        schema_errors(sub, value, at, &mut e);
+                        e.is_empty()
+                    })
+                    .count();
+                if (k == "oneOf" && passing != 1) || (k == "anyOf" && passing == 0) {
+                    out.push(format!("{at}: {value} matches {passing} of the {k} alternatives"));
+                }
+            }
+            other => out.push(format!("{at}: the test's checker does not know `{other}`")),
+        }
+    }
+}
+
+fn type_matches(t: &str, v: &Value) -> bool {
+    match t {
+        "null" => v.is_null(),
+        "boolean" => v.is_boolean(),
+        "object" => v.is_object(),
+        "array" => v.is_array(),
+        "string" => v.is_string(),
+        "number" => v.is_number(),
+        "integer" => v.as_f64().is_some_and(|n| n.fract() == 0.0),
+        _ => false,
+    }
+}
+
+fn assert_valid(form: &Form, record: &Value, what: &str) {
+    let lang = record["language"].as_str().unwrap_or("uk");
+    let mut errors = Vec::new();
+    schema_errors(&record_schema(form, lang), record, "$", &mut errors);
+    assert!(errors.is_empty(), "{what} does not match the record schema:\n{}\n{record:#}", errors.join("\n"));
+}
+
+#[test]
+fn the_schema_checker_rejects_what_it_should() {
+    let site = site();
+    let schema = record_schema(&site.adult, "uk");
+    let mut errors = Vec::new();
+    let bad = serde_json::json!({ "form": "other", "version": "2026.1", "language": "uk", "started": "x",
+        "answers": { "consent": "maybe", "nonsense": 1 }, "outcome": "refer", "indicators": ["debt", "debt"] });
+    schema_errors(&schema, &bad, "$", &mut errors);
+    let all = errors.join("\n");
+    for expected in ["$.form", "$.answers.consent", "nonsense", "not unique"] {
+        assert!(all.contains(expected), "{expected} not reported in:\n{all}");
+    }
+}
+
+// ---------------------------------------------------------------------------------- the browser
+
+fn run_browser(site: &Site, out: &Path) -> Value {
+    assert!(repo().join("node_modules/playwright-core").is_dir(), "browser tests need `npm ci` (see scripts/test)");
+    let output = Command::new("node")
+        .arg(repo().join("tests/browser/form.js"))
+        .arg(&site.public)
+        .arg(out)
+        .output()
+        .expect("browser tests need node");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout.lines().last().unwrap_or("");
+    serde_json::from_str(line)
+        .unwrap_or_else(|_| panic!("no report from form.js:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr)))
+}
+
+fn text_of(report: &Value, key: &str) -> String {
+    report[key].as_str().unwrap_or_else(|| panic!("the report has no `{key}`")).to_string()
+}
+
+#[test]
+fn questionnaire_in_a_real_browser() {
+    let site = site();
+    let out = tempfile::tempdir().unwrap();
+    let report = run_browser(&site, out.path());
+    let failures: Vec<String> =
+        report["failures"].as_array().map(|a| a.iter().map(|v| v.to_string()).collect()).unwrap_or_default();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    // The full interview: valid against the schema, hidden answers gone, the CSV matches.
+    let full: Value = serde_json::from_str(&text_of(&report, "export_json")).unwrap();
+    assert_valid(&site.adult, &full, "the full interview");
+    assert_eq!(full["language"], "en", "exported after switching to English");
+    assert_eq!(full["answers"]["owes_debt"], "no");
+    assert_eq!(full["answers"]["debt_grows"], Value::Null, "a hidden answer must not be exported");
+    let fired: Vec<&str> = full["indicators"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert!(!fired.contains(&"debt_bondage") && !fired.contains(&"debt"), "{fired:?}");
+    assert!(fired.contains(&"work_deception") && fired.contains(&"wages_withheld"), "{fired:?}");
+    assert_eq!(full["outcome"], "refer");
+    assert_eq!(full["answers"]["jobs"][0]["job_hours"], 14);
+    assert_eq!(full["answers"]["long_days"], 1);
+    assert!(full["finished"].is_string());
+    let csv = text_of(&report, "export_csv");
+    assert_eq!(csv, oberih::crypto::record_csv(&full), "the page's CSV and record_csv must agree");
+
+    // Re-opened and exported again: the same answers.
+    let again: Value = serde_json::from_str(&text_of(&report, "export_json_reopened")).unwrap();
+    assert_eq!(again["answers"], full["answers"]);
+    assert_eq!(again["started"], full["started"]);
+
+    // Consent "no": a clean, complete record that asks nothing else.
+    let declined: Value = serde_json::from_str(&text_of(&report, "export_declined")).unwrap();
+    assert_valid(&site.adult, &declined, "the declined interview");
+    assert_eq!(declined["outcome"], "not_done");
+    assert_eq!(declined["answers"]["safe_to_talk"], Value::Null);
+    assert!(declined["finished"].is_string());
+
+    // Encrypted export: decrypts to the answers typed; one flipped byte fails.
+    let private = read(TEST_PRIVATE_KEY);
+    let sealed = text_of(&report, "export_encrypted");
+    for typed in ["Львів", "consent"] {
+        assert!(!sealed.contains(typed), "the envelope leaks {typed}");
+    }
+    let record = oberih::crypto::decrypt_file(&private, sealed.as_bytes()).unwrap();
+    assert_eq!(record["answers"]["jobs"][0]["job_place"], "Львів");
+    assert_eq!(record["answers"]["consent"], "yes");
+    assert_valid(&site.adult, &record, "the decrypted record");
+    let mut env: Value = serde_json::from_str(&sealed).unwrap();
+    let ct = env["ciphertext"].as_str().unwrap().to_string();
+    let flipped = if ct.starts_with('A') { format!("B{}", &ct[1..]) } else { format!("A{}", &ct[1..]) };
+    env["ciphertext"] = Value::String(flipped);
+    let err = oberih::crypto::decrypt_file(&private, env.to_string().as_bytes()).unwrap_err();
+    assert!(matches!(err, oberih::crypto::CryptoError::Tampered), "{err}");
+
+    // The golden vector: the page's AES-GCM with a fixed key and IV gives the committed bytes.
+    let golden: Value = serde_json::from_str(&read("tests/fixtures/crypto/golden-envelope.json")).unwrap();
+    let fresh: Value = serde_json::from_str(&text_of(&report, "golden_envelope")).unwrap();
+    assert_eq!(fresh["ciphertext"], golden["ciphertext"], "the record cipher format changed");
+    assert_eq!(fresh["iv"], golden["iv"]);
+}
+
+#[test]
+fn golden_envelope_made_by_the_page_decrypts() {
+    let golden = read("tests/fixtures/crypto/golden-envelope.json");
+    let record = oberih::crypto::decrypt_file(&read(TEST_PRIVATE_KEY), golden.as_bytes()).unwrap();
+    let expected: Value = serde_json::from_str(&read("tests/fixtures/crypto/golden-record.json")).unwrap();
+    assert_eq!(record, expected);
+    let mut env: Value = serde_json::from_str(&golden).unwrap();
+    let mut bytes = oberih_b64(env["ciphertext"].as_str().unwrap());
+    bytes[10] ^= 0x01;
+    env["ciphertext"] = Value::String(base64_encode(&bytes));
+    assert!(oberih::crypto::decrypt_file(&read(TEST_PRIVATE_KEY), env.to_string().as_bytes()).is_err());
+}
+
+fn oberih_b64(s: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(s).unwrap()
+}
+
+fn base64_encode(b: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
