@@ -20,6 +20,7 @@ use super::stem_uk;
 use super::tokenize::{is_cyrillic, tokenize};
 use elasticlunr::pipeline::{Pipeline, PipelineFn};
 use elasticlunr::Language;
+use std::collections::HashSet;
 
 /// Ukrainian function words that carry no meaning for search. Kept short on
 /// purpose: a word missing here costs a little index size, a wrong entry
@@ -152,17 +153,21 @@ impl Analysis {
 /// Pipeline step doing the script dispatch described in the module docs.
 pub struct ScriptDispatch {
     english: Pipeline,
+    uk_stop_words: HashSet<&'static str>,
 }
 
 impl ScriptDispatch {
     pub fn new() -> Self {
-        ScriptDispatch { english: elasticlunr::lang::English::new().make_pipeline() }
+        ScriptDispatch {
+            english: elasticlunr::lang::English::new().make_pipeline(),
+            uk_stop_words: UK_STOP_WORDS.iter().copied().collect(),
+        }
     }
 
     /// The index term for one tokenizer word, or `None` for a stop word.
     pub fn term(&self, word: &str) -> Option<String> {
         if word.chars().any(is_cyrillic) {
-            if UK_STOP_WORDS.contains(&word) {
+            if self.uk_stop_words.contains(word) {
                 return None;
             }
             return Some(stem_uk::stem(word));

@@ -50,7 +50,7 @@
 //!   and weight/`weightScale` is elasticlunr's `√count / √fieldLength`.
 //!   A term lies in exactly one shard; shard ranges are ordered and disjoint.
 //! * `docs-NN.js`: `register("docs", n, {first, docs: [[id, title,
-//!   breadcrumbs, text]…]})` for document numbers `first…`, about 32 KB each;
+//!   breadcrumbs, text]…]})` for document numbers `first…`, about 16 KB each;
 //!   `text` is the body with whitespace collapsed, cut near 4,000 characters,
 //!   for snippets.
 //!

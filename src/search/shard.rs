@@ -20,8 +20,11 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
-/// Raw size, in bytes, at which a shard or docs file is closed.
-pub const FILE_TARGET: usize = 32 * 1024;
+/// Raw size, in bytes, at which a shard is closed.
+pub const SHARD_TARGET: usize = 32 * 1024;
+/// Raw size at which a docs file is closed: smaller than shards, because a
+/// page of results needs one file per result.
+pub const DOCS_TARGET: usize = 16 * 1024;
 /// Longest body text, in characters, kept for snippets.
 pub const SNIPPET_CHARS: usize = 4000;
 /// Stored weights are `round(weight × WEIGHT_SCALE)`, at least 1.
@@ -197,7 +200,7 @@ fn write_shards(terms: &[(String, Postings)], files: &mut Vec<SearchFile>) -> Ve
         .iter()
         .map(|(t, p)| js_json(&(t, encode_postings(&p[0]), encode_postings(&p[1]), encode_postings(&p[2]))))
         .collect();
-    let ranges = cut(&entries, FILE_TARGET);
+    let ranges = cut(&entries, SHARD_TARGET);
     for (n, r) in ranges.iter().enumerate() {
         let payload = format!("{{\"terms\":[{}]}}", entries[r.clone()].join(","));
         files.push(SearchFile { path: shard_name(n), bytes: register("shard", n, &payload) });
@@ -208,7 +211,7 @@ fn write_shards(terms: &[(String, Postings)], files: &mut Vec<SearchFile>) -> Ve
 fn write_docs(docs: &[SearchDoc], files: &mut Vec<SearchFile>) -> Vec<usize> {
     let entries: Vec<String> =
         docs.iter().map(|d| js_json(&(&d.id, &d.title, &d.breadcrumbs, snippet_text(&d.body)))).collect();
-    let ranges = cut(&entries, FILE_TARGET);
+    let ranges = cut(&entries, DOCS_TARGET);
     for (n, r) in ranges.iter().enumerate() {
         let payload = format!("{{\"first\":{},\"docs\":[{}]}}", r.start, entries[r.clone()].join(","));
         files.push(SearchFile { path: docs_name(n), bytes: register("docs", n, &payload) });
@@ -316,7 +319,7 @@ mod tests {
                 .map(|t| t[0].as_str().expect("term").to_string())
                 .collect();
             assert!(
-                file.bytes.len() <= FILE_TARGET + 64 || terms.len() == 1,
+                file.bytes.len() <= SHARD_TARGET + 64 || terms.len() == 1,
                 "shard {n} has {} bytes",
                 file.bytes.len()
             );
@@ -347,6 +350,8 @@ mod tests {
             let (_, _, data) = parse(file);
             assert_eq!(&data["first"], first);
             assert_eq!(data["first"].as_u64(), Some(ids.len() as u64));
+            let count = data["docs"].as_array().map_or(0, Vec::len);
+            assert!(file.bytes.len() <= DOCS_TARGET + 64 || count == 1, "docs file {n} too big");
             for d in data["docs"].as_array().expect("docs") {
                 ids.push(d[0].as_str().expect("id").to_string());
             }

@@ -54,8 +54,8 @@ const REFLEXIVE: &[&str] = &["ся", "сь"];
 const CONSONANTS: &str = "бвгґджзйклмнпрстфхцчшщ";
 
 fn ends_with(word: &[char], suffix: &str) -> bool {
-    let suffix: Vec<char> = suffix.chars().collect();
-    word.ends_with(&suffix)
+    let mut rest = word.iter().rev();
+    suffix.chars().rev().all(|c| rest.next() == Some(&c))
 }
 
 /// Removes the first matching suffix of `suffixes` when `word` has at least

@@ -833,8 +833,12 @@
     function setActive(i) {
       options.forEach(function (o, x) { o.li.setAttribute("aria-selected", x === i ? "true" : "false"); });
       active = i;
-      if (i >= 0) input.setAttribute("aria-activedescendant", options[i].li.id);
-      else input.removeAttribute("aria-activedescendant");
+      if (i < 0) {
+        input.removeAttribute("aria-activedescendant");
+        return;
+      }
+      input.setAttribute("aria-activedescendant", options[i].li.id);
+      if (options[i].li.scrollIntoView) options[i].li.scrollIntoView({ block: "nearest" });
     }
     function render(query, found, records, analyzer) {
       var list = el("ul", "search-suggest-list");
@@ -913,6 +917,11 @@
         e.preventDefault();
         close();
       }
+    });
+    // Keep focus in the box while a suggestion is clicked: browsers that do
+    // not focus links on click would otherwise close the list first.
+    box.addEventListener("mousedown", function (e) {
+      e.preventDefault();
     });
     form.addEventListener("focusout", function (e) {
       if (!e.relatedTarget || !form.contains(e.relatedTarget)) close();
@@ -1022,8 +1031,7 @@
     analyze: analyze,
     search: search,
     docs: docs,
-    snippetParts: snippetParts,
-    configure: function (base) { config.base = base; }
+    snippetParts: snippetParts
   };
 
   if (typeof document !== "undefined" && document.body) init();
