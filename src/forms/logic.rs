@@ -103,15 +103,16 @@ impl FormScope<'_> {
                 help: Some("the answer does not exist until the question is shown".into()),
             });
         }
-        if later(id) {
-            return Some(Denied {
+        // A calculation is never asked: what counts is when the answers it reads are asked.
+        let Some(leaves) = self.names.leaves.get(id) else {
+            return later(id).then(|| Denied {
                 message: format!("`{id}` is asked after {whose}, so this `relevant` cannot depend on it"),
                 help: Some(format!(
                     "a `relevant` may only look back: move `{id}` earlier, or test it in a later question"
                 )),
             });
-        }
-        let leaf = self.names.leaves.get(id)?.iter().find(|l| later(l))?;
+        };
+        let leaf = leaves.iter().find(|l| later(l))?;
         Some(Denied {
             message: format!("`{id}` is calculated from `{leaf}`, which is asked after {whose}"),
             help: Some("a `relevant` may only look back, also through calculations".into()),
@@ -205,15 +206,18 @@ fn check_one(v: &mut Validator, names: &Names, p: &Pending) {
 fn check_calculations(v: &mut Validator, names: &mut Names, calcs: &[Pending]) {
     let ids: Vec<&str> = calcs.iter().filter_map(|p| p.question.as_deref()).collect();
     let index: BTreeMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    // Edges to other calculations, with the span of each mention.
+    // Edges to other calculations, with the span of the first mention of each.
     let edges: Vec<Vec<(usize, expr::Span)>> = calcs
         .iter()
         .map(|p| {
-            p.expr
-                .references()
-                .into_iter()
-                .filter_map(|(id, span)| index.get(id.as_str()).map(|&j| (j, span)))
-                .collect()
+            let mut out: Vec<(usize, expr::Span)> = Vec::new();
+            for (id, span) in p.expr.references() {
+                match index.get(id.as_str()) {
+                    Some(&j) if !out.iter().any(|(k, _)| *k == j) => out.push((j, span)),
+                    _ => {}
+                }
+            }
+            out
         })
         .collect();
     let mut state = vec![Visit::New; calcs.len()];
@@ -222,11 +226,8 @@ fn check_calculations(v: &mut Validator, names: &mut Names, calcs: &[Pending]) {
     for start in 0..calcs.len() {
         visit(start, &edges, &mut state, &mut stack, &mut order, &mut |from, span, cycle| {
             let path: Vec<&str> = cycle.iter().map(|&i| ids[i]).collect();
-            let e = expr::ExprError::new(
-                span,
-                format!("calculation `{}` depends on itself: {}", ids[from], path.join(" → ")),
-            )
-            .with_help("break the cycle: a calculation cannot read its own result");
+            let e = expr::ExprError::new(span, format!("these calculations form a cycle: {}", path.join(" → ")))
+                .with_help(format!("`{}` cannot read its own result, even through other calculations", ids[from]));
             v.expr_error(&calcs[from].map, &e);
         });
     }

@@ -12,6 +12,8 @@ pub mod print;
 pub mod routing;
 pub mod schema;
 mod source_map;
+#[cfg(test)]
+mod testing;
 pub mod validate;
 pub mod words;
 

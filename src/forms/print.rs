@@ -419,3 +419,40 @@ fn blank(kind: QuestionType) -> String {
         _ => "<div class=\"pf-lines\"><span class=\"pf-line\"></span></div>\n".to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{keys, load_ok, BASE};
+    use super::*;
+
+    #[test]
+    fn every_text_is_escaped() {
+        let text = BASE.replace(
+            "label = { uk = \"Вік\", en = \"Age\" }",
+            "label = { uk = \"<b>Вік</b> & \\\"x\\\"\", en = \"Age\" }",
+        );
+        let html = paper_form_html(&load_ok(&text), "uk", &keys);
+        assert!(html.contains("&lt;b&gt;Вік&lt;/b&gt; &amp; &quot;x&quot;"), "{html}");
+        assert!(!html.contains("<b>"));
+    }
+
+    #[test]
+    fn questions_carry_numbers_routing_and_the_no_split_class() {
+        let html = paper_form_html(&load_ok(BASE), "uk", &keys);
+        assert!(html.contains("<div class=\"pf-q pf-nosplit\" id=\"pf-q-consent\" data-number=\"1\">"));
+        assert!(html.contains("<p class=\"pf-routing\">forms.paper.if → forms.paper.go_to</p>"));
+        assert!(html.contains("<span class=\"pf-end-word\">forms.paper.end</span>"));
+        assert!(!html.contains("long_days"), "calculations are not printed");
+    }
+
+    #[test]
+    fn repeated_sections_get_one_column_per_entry() {
+        let html = paper_form_html(&load_ok(BASE), "uk", &keys);
+        let hours = html.split("id=\"pf-q-hours\"").nth(1).unwrap_or_default();
+        let block = hours.split("</section>").next().unwrap_or_default();
+        assert_eq!(block.matches("class=\"pf-entry\"").count(), 2, "max = 2 entries");
+        assert_eq!(repeat_columns(0, None), 3);
+        assert_eq!(repeat_columns(0, Some(9)), 4);
+        assert_eq!(repeat_columns(2, Some(1)), 2);
+    }
+}

@@ -204,3 +204,48 @@ fn current_test(q: &Question, e: &Expr) -> Option<BTreeSet<String>> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{load_ok, BASE};
+    use super::*;
+
+    #[test]
+    fn a_simple_skip_becomes_a_go_to() {
+        let r = routing(&load_ok(BASE));
+        let go = &r.go_to["owes_debt"];
+        assert_eq!(go.skip_values, ["no", "dk"]);
+        assert_eq!(go.target, Some(4));
+        assert_eq!(r.only_if["debt_grows"].values, ["yes"]);
+        assert!(!r.covers("age"));
+    }
+
+    #[test]
+    fn a_skip_not_right_after_its_question_stays_a_condition() {
+        let text = BASE.replace(
+            "  [[section.question]]\n  id = \"age\"",
+            "  [[section.question]]\n  id = \"age\"\n  relevant = \"consent = 'yes'\"",
+        );
+        let r = routing(&load_ok(&text));
+        assert!(!r.go_to.contains_key("consent"));
+        assert!(!r.covers("age"));
+    }
+
+    #[test]
+    fn not_equal_and_or_tests_are_simple() {
+        let text = BASE.replace("relevant = \"owes_debt = 'yes'\"", "relevant = \"owes_debt != 'no'\"");
+        let r = routing(&load_ok(&text));
+        assert_eq!(r.go_to["owes_debt"].skip_values, ["no"]);
+        let text =
+            BASE.replace("relevant = \"owes_debt = 'yes'\"", "relevant = \"owes_debt = 'yes' or owes_debt = 'dk'\"");
+        assert_eq!(routing(&load_ok(&text)).go_to["owes_debt"].skip_values, ["no"]);
+    }
+
+    #[test]
+    fn ending_values_are_read_from_end_if() {
+        let f = load_ok(BASE);
+        let q = f.question("consent").unwrap();
+        let end = &q.end_if.as_ref().unwrap().expr;
+        assert_eq!(values_when(q, end), Some(vec!["no".to_string()]));
+    }
+}

@@ -134,3 +134,33 @@ fn choices(list: &[Choice], lang: &str) -> Vec<Value> {
 fn coded(code: &str, title: &str) -> Value {
     json!({ "const": code, "title": title })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{load_ok, BASE};
+    use super::*;
+
+    #[test]
+    fn answers_follow_the_question_types() {
+        let s = record_schema(&load_ok(BASE), "en");
+        let answers = &s["properties"]["answers"]["properties"];
+        let consts: Vec<&Value> = answers["consent"]["oneOf"].as_array().unwrap().iter().map(|o| &o["const"]).collect();
+        assert_eq!(consts, [&json!("yes"), &json!("no"), &json!("dk"), &Value::Null]);
+        assert_eq!(answers["consent"]["title"], "1. Consent?");
+        assert_eq!(answers["age"]["type"], json!(["integer", "null"]));
+        let jobs = &answers["jobs"];
+        assert_eq!(jobs["maxItems"], 2);
+        assert_eq!(jobs["items"]["properties"]["long_days"]["type"], json!(["boolean", "null"]));
+        assert_eq!(jobs["items"]["additionalProperties"], false);
+        assert!(answers.get("hours").is_none(), "repeat questions live in their entries");
+    }
+
+    #[test]
+    fn the_record_is_closed_and_versioned() {
+        let s = record_schema(&load_ok(BASE), "uk");
+        assert_eq!(s["$schema"], DIALECT);
+        assert_eq!(s["additionalProperties"], false);
+        assert_eq!(s["properties"]["form"]["const"], "test-form");
+        assert_eq!(s["properties"]["outcome"]["oneOf"][0]["title"], "Нічого");
+    }
+}

@@ -251,3 +251,51 @@ fn precedence(e: &Expr) -> u8 {
         _ => PREC_ATOM,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::expr::parse;
+    use super::super::testing::{load_ok, BASE};
+    use super::*;
+
+    fn uk(key: &str) -> String {
+        match key {
+            "forms.words.question" => "Питання {n}",
+            "forms.words.or" => "або",
+            "forms.words.and" => "і",
+            "forms.words.not" => "не",
+            "forms.words.answered" => "на {q} є відповідь",
+            "forms.words.any" => "хоча б в одному записі {r}: {e}",
+            "forms.words.strong_count" => "кількість сильних ознак",
+            other => other,
+        }
+        .to_string()
+    }
+
+    fn say(src: &str) -> String {
+        let form = load_ok(BASE);
+        let words = Words::new(&form, "uk", &uk);
+        words.render(&parse(src).unwrap())
+    }
+
+    #[test]
+    fn choice_values_read_as_labels() {
+        assert_eq!(say("owes_debt = 'yes'"), "«Питання 2» = «Так»");
+        assert_eq!(say("owes_debt = 'yes' or owes_debt = 'dk'"), "«Питання 2» = «Так» або «Не знає»");
+    }
+
+    #[test]
+    fn logic_keeps_its_grouping() {
+        assert_eq!(
+            say("(age > 17 or consent = 'no') and not answered(owes_debt)"),
+            "(«Питання 4» > 17 або «Питання 1» = «Ні») і не на «Питання 2» є відповідь"
+        );
+        assert_eq!(say("age - (1 - 2) >= 3"), "«Питання 4» − (1 − 2) ≥ 3");
+    }
+
+    #[test]
+    fn repeats_counts_and_calculations_read_as_words() {
+        assert_eq!(say("any(jobs, hours > 12)"), "хоча б в одному записі «Роботи»: «Питання 5» > 12");
+        assert_eq!(say("strong_count >= 1"), "кількість сильних ознак ≥ 1");
+    }
+}
