@@ -55,26 +55,92 @@ impl BuildReport {
     }
 }
 
-/// Runs a build (or a check) and reports everything that was found.
+/// Which site(s) a build makes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// The national portal.
+    #[default]
+    National,
+    /// The national portal with one region's overlay on top.
+    Region(String),
+    /// The national portal, plus one site per region under `<slug>/`.
+    AllRegions,
+}
+
+/// Runs a build (or a check) of the national portal and reports everything that was found.
 pub fn run(opts: &BuildOptions) -> BuildReport {
+    run_scoped(opts, &Scope::National)
+}
+
+/// Runs a build (or a check) of the sites `scope` names; all of them are written together into
+/// one staging folder, so either every site is updated or none.
+pub fn run_scoped(opts: &BuildOptions, scope: &Scope) -> BuildReport {
     let started = Instant::now();
     let mut report = BuildReport::default();
-    let layers = Layers::new(&opts.root);
-    let site = match load_site(&layers, &mut report.diagnostics, &mut report.stages) {
-        Some(site) if !report.diagnostics.has_errors() => site,
-        _ => return finish(report, started),
+    let mut files = Vec::new();
+    let slugs = match scope {
+        Scope::National => vec![None],
+        Scope::Region(slug) => vec![Some(slug.clone())],
+        Scope::AllRegions => {
+            std::iter::once(None).chain(crate::region::slugs(&opts.root).into_iter().map(Some)).collect()
+        }
     };
-    report.languages = site
+    let prefix_regions = *scope == Scope::AllRegions;
+    let results: Vec<(Option<String>, SiteBuild)> =
+        slugs.into_par_iter().map(|slug| (slug.clone(), site_files(&opts.root, slug.as_deref()))).collect();
+    for (slug, built) in results {
+        report.diagnostics.extend(built.diagnostics);
+        if slug.is_none() || !prefix_regions {
+            report.languages = built.languages;
+            report.stages = built.stages;
+        }
+        let prefix = match (&slug, prefix_regions) {
+            (Some(s), true) => format!("{s}/"),
+            _ => String::new(),
+        };
+        files.extend(
+            built.files.into_iter().map(|f| render::OutFile { path: format!("{prefix}{}", f.path), bytes: f.bytes }),
+        );
+    }
+    if report.diagnostics.has_errors() || !opts.write {
+        return finish(report, started);
+    }
+    let write_started = Instant::now();
+    match write_files(&files, opts) {
+        Ok(n) => report.files_written = n,
+        Err(problems) => report.diagnostics.extend(problems),
+    }
+    report.stages.push(("write", write_started.elapsed().as_secs_f64()));
+    finish(report, started)
+}
+
+/// One site's files and what was found while making them.
+#[derive(Default)]
+struct SiteBuild {
+    files: Vec<render::OutFile>,
+    diagnostics: Diagnostics,
+    languages: Vec<LangSummary>,
+    stages: Vec<(&'static str, f64)>,
+}
+
+/// Loads, checks and renders one site (the national one, or with a region on top) in memory.
+fn site_files(root: &Path, region_slug: Option<&str>) -> SiteBuild {
+    let mut b = SiteBuild::default();
+    let Some((site, layers)) = open_site(root, region_slug, &mut b.diagnostics, &mut b.stages) else { return b };
+    if b.diagnostics.has_errors() {
+        return b;
+    }
+    b.languages = site
         .config
         .languages
         .iter()
         .map(|l| LangSummary { lang: l.clone(), pages: site.keys.len(), translated: site.translated_count(l) })
         .collect();
-    match render_and_write(&site, opts, &mut report.stages) {
-        Ok(n) => report.files_written = n,
-        Err(problems) => report.diagnostics.extend(problems),
+    match render_site(&site, &layers, &mut b.stages) {
+        Ok(files) => b.files = files,
+        Err(problems) => b.diagnostics.extend(problems),
     }
-    finish(report, started)
+    b
 }
 
 fn finish(mut report: BuildReport, started: Instant) -> BuildReport {
@@ -82,22 +148,56 @@ fn finish(mut report: BuildReport, started: Instant) -> BuildReport {
     report
 }
 
+/// Reads and checks the national portal, or a region on top of it.
+pub fn open_site(
+    root: &Path,
+    region_slug: Option<&str>,
+    diags: &mut Diagnostics,
+    stages: &mut Vec<(&'static str, f64)>,
+) -> Option<(Site, Layers)> {
+    let (layers, region) = match region_slug {
+        None => (Layers::new(root), None),
+        Some(slug) => match crate::region::load(root, slug) {
+            Ok(r) => (crate::region::layers(root, slug), Some(r)),
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        },
+    };
+    let site = load_site(&layers, region.as_ref(), diags, stages)?;
+    Some((site, layers))
+}
+
 /// Reads and checks every input. Returns `None` when nothing further can be checked.
-pub fn load_site(layers: &Layers, diags: &mut Diagnostics, stages: &mut Vec<(&'static str, f64)>) -> Option<Site> {
+pub fn load_site(
+    layers: &Layers,
+    region: Option<&crate::region::Region>,
+    diags: &mut Diagnostics,
+    stages: &mut Vec<(&'static str, f64)>,
+) -> Option<Site> {
     let started = Instant::now();
-    let config = load_config(layers, diags)?;
+    let mut config = load_config(layers, diags)?;
+    let base_languages = config.languages.clone();
+    if let Some(r) = region {
+        if let Err(m) = crate::region::check_slug(&r.slug, &config.languages) {
+            diags.push(Diagnostic::file_error(&format!("regions/{}/region.toml", r.slug), m));
+        }
+        crate::region::apply(&mut config, r);
+    }
     let theme = Theme::load(layers, &config.theme).map_err(|p| diags.extend(p)).ok()?;
     let i18n = Arc::new(load_i18n(&theme, layers, &config, diags));
-    let contacts = load_contacts(layers, diags);
+    let contacts = load_contacts(layers, region, &config, diags);
     let (pages, problems) = load_pages(&layers.files_under("content"), &config);
     diags.extend(problems);
     let (standards, problems) = Registry::build(&pages, &config.default_language);
     diags.extend(problems);
-    let forms = load_forms(layers, &config, &standards, diags);
+    let (forms, form_coverage) = load_forms(layers, &config, &base_languages, &standards, diags);
     // Form files that failed to load still exist for links, so one mistake is reported once.
     let form_ids: BTreeSet<String> = layers
         .files_under("forms")
         .keys()
+        .filter(|rel| crate::form_translations::pack_target(rel, &config.languages).is_none())
         .filter_map(|rel| rel.strip_prefix("forms/")?.strip_suffix(".toml").map(str::to_string))
         .chain(forms.iter().map(|f| f.id.clone()))
         .collect();
@@ -112,8 +212,18 @@ pub fn load_site(layers: &Layers, diags: &mut Diagnostics, stages: &mut Vec<(&'s
             ));
         }
     }
-    let mut site =
-        Site { config, i18n, theme, pages: BTreeMap::new(), keys: link_keys, standards, contacts, form_ids, forms };
+    let mut site = Site {
+        config,
+        i18n,
+        theme,
+        pages: BTreeMap::new(),
+        keys: link_keys,
+        standards,
+        contacts,
+        form_ids,
+        forms,
+        form_coverage,
+    };
     stages.push(("parse", started.elapsed().as_secs_f64()));
     let started = Instant::now();
     let rendered = render_markdown(&site, pages, diags);
@@ -141,14 +251,24 @@ fn page_keys_of_files(layers: &Layers, config: &Config) -> Vec<String> {
 }
 
 /// Loads and validates every form in `forms/`, in parallel.
-fn load_forms(layers: &Layers, config: &Config, standards: &Registry, diags: &mut Diagnostics) -> Vec<Form> {
-    let files: Vec<_> = layers.files_under("forms").into_values().filter(|f| f.rel.ends_with(".toml")).collect();
+/// Form texts are required in the portal's own languages; a language a region adds falls back to
+/// the default language where the form has no text in it.
+fn load_forms(
+    layers: &Layers,
+    config: &Config,
+    required_languages: &[String],
+    standards: &Registry,
+    diags: &mut Diagnostics,
+) -> (Vec<Form>, FormCoverage) {
+    let all_files = layers.files_under("forms");
+    let is_pack = |rel: &str| crate::form_translations::pack_target(rel, &config.languages).is_some();
+    let files: Vec<_> = all_files.values().filter(|f| f.rel.ends_with(".toml") && !is_pack(&f.rel)).collect();
     let known = |id: &str, req: Option<&str>| standards.check(id, req).is_ok();
     let results: Vec<Result<Form, Vec<Diagnostic>>> = files
         .par_iter()
         .map(|f| {
             let ctx = FormContext {
-                languages: config.languages.clone(),
+                languages: required_languages.to_vec(),
                 default_language: config.default_language.clone(),
                 known_standard: &known,
             };
@@ -175,7 +295,47 @@ fn load_forms(layers: &Layers, config: &Config, standards: &Registry, diags: &mu
             Err(p) => diags.extend(p),
         }
     }
-    forms
+    let mut coverage = FormCoverage::new();
+    translate_forms(&mut forms, &all_files, config, required_languages, &mut coverage, diags);
+    (forms, coverage)
+}
+
+/// Form texts present in each language itself, out of all (before any fallback is filled in).
+pub type FormCoverage = BTreeMap<String, (usize, usize)>;
+
+/// Applies `forms/<id>.<lang>.toml` translations for languages beyond the required ones, then
+/// fills what is left with the default language.
+fn translate_forms(
+    forms: &mut [Form],
+    files: &BTreeMap<String, crate::source::SourceFile>,
+    config: &Config,
+    required: &[String],
+    coverage: &mut FormCoverage,
+    diags: &mut Diagnostics,
+) {
+    for (rel, file) in files {
+        let Some((id, lang)) = crate::form_translations::pack_target(rel, &config.languages) else { continue };
+        let Some(form) = forms.iter_mut().find(|f| f.id == id) else {
+            diags.push(Diagnostic::file_error(&file.shown, format!("there is no form `{id}` to translate")));
+            continue;
+        };
+        match read_text(file).and_then(|t| crate::form_translations::parse(&file.shown, &t)) {
+            Ok(pack) => diags.extend(crate::form_translations::apply(form, lang, &pack, &file.shown)),
+            Err(d) => diags.push(d),
+        }
+    }
+    for lang in &config.languages {
+        let (have, all) = forms
+            .iter()
+            .map(|f| crate::form_translations::coverage(f, lang))
+            .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+        coverage.insert(lang.clone(), (have, all));
+    }
+    for lang in config.languages.iter().filter(|l| !required.contains(l)) {
+        for form in forms.iter_mut() {
+            crate::form_translations::fill_missing(form, lang, &config.default_language);
+        }
+    }
 }
 
 fn load_config(layers: &Layers, diags: &mut Diagnostics) -> Option<Config> {
@@ -217,12 +377,30 @@ fn load_i18n(theme: &Theme, layers: &Layers, config: &Config, diags: &mut Diagno
     i18n
 }
 
-fn load_contacts(layers: &Layers, diags: &mut Diagnostics) -> Directory {
+/// The national contacts, then the region's (`data/contacts.toml` in its folder and
+/// `[[contact]]` in region.toml): an entry with the same id replaces the national one.
+fn load_contacts(
+    layers: &Layers,
+    region: Option<&crate::region::Region>,
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> Directory {
     let mut dir = Directory::default();
-    if let Some(file) = layers.file(CONTACTS_FILE) {
+    for file in layers.every(CONTACTS_FILE) {
         if let Err(d) = read_text(&file).and_then(|t| dir.add_file(&file.shown, &t)) {
             diags.push(d);
         }
+    }
+    if let Some(r) = region {
+        dir.merge(r.contact.clone());
+    }
+    let today = crate::contacts::today_days();
+    for (id, problem) in dir.stale(today, config.contacts.max_age_days) {
+        diags.push(
+            Diagnostic::file_error(CONTACTS_FILE, format!("contact `{id}` {problem}"))
+                .with_help("check the number with its source and update `source` and `verified_on`")
+                .warning(),
+        );
     }
     dir
 }
@@ -319,32 +497,32 @@ fn check_fragments(pages: &[PageData], default_language: &str, diags: &mut Diagn
 }
 
 /// Renders the whole site into a staging folder and swaps it into place.
-fn render_and_write(
+/// Renders one site into memory: pages, assets, static files and the search index.
+fn render_site(
     site: &Site,
-    opts: &BuildOptions,
+    layers: &Layers,
     stages: &mut Vec<(&'static str, f64)>,
-) -> Result<usize, Vec<Diagnostic>> {
+) -> Result<Vec<render::OutFile>, Vec<Diagnostic>> {
     let started = Instant::now();
     let tera = render::templates::build_tera(&site.theme, site.i18n.clone())?;
     let (assets, mut files) = render::build_assets(&site.theme);
     files.extend(render::render_pages(site, &tera, &assets)?);
-    files.extend(static_files(&Layers::new(&opts.root))?);
+    files.extend(static_files(layers)?);
     stages.push(("render", started.elapsed().as_secs_f64()));
     let started = Instant::now();
     files.extend(render::search_index(site));
     stages.push(("index", started.elapsed().as_secs_f64()));
-    if !opts.write {
-        return Ok(0);
-    }
-    let started = Instant::now();
+    Ok(files)
+}
+
+/// Writes every file into a staging folder and swaps it into place.
+fn write_files(files: &[render::OutFile], opts: &BuildOptions) -> Result<usize, Vec<Diagnostic>> {
     let out_err =
         |e: crate::output::OutputError| vec![Diagnostic::file_error(&opts.out.display().to_string(), e.to_string())];
     let staging = Staging::new(&opts.out, &opts.root).map_err(out_err)?;
     files.par_iter().try_for_each(|f| staging.write(&f.path, &f.bytes)).map_err(out_err)?;
-    let n = files.len();
     staging.commit().map_err(out_err)?;
-    stages.push(("write", started.elapsed().as_secs_f64()));
-    Ok(n)
+    Ok(files.len())
 }
 
 /// The portal's `static/` folder is copied as is.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::build::{self, BuildOptions, BuildReport};
+use crate::build::{self, BuildOptions, BuildReport, Scope};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -16,6 +16,12 @@ use crate::build::{self, BuildOptions, BuildReport};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -34,11 +40,37 @@ pub enum Command {
         /// Also print the time of each pipeline stage.
         #[arg(long, short)]
         verbose: bool,
+        /// Build the portal with this region's overlay (regions/<slug>/).
+        #[arg(long, conflicts_with = "all_regions")]
+        region: Option<String>,
+        /// Build the national portal and one site per region under <out>/<slug>/.
+        #[arg(long)]
+        all_regions: bool,
+    },
+    /// Build the portal and zip it for offline distribution (USB stick, shared folder).
+    Pack {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Pack the portal with this region's overlay.
+        #[arg(long)]
+        region: Option<String>,
+        /// The zip to write (default: ROOT/oberih[-REGION].zip).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Check everything a build checks, without writing anything.
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Check the portal with this region's overlay.
+        #[arg(long)]
+        region: Option<String>,
+        /// Print translation coverage per language instead.
+        #[arg(long)]
+        translations: bool,
+        /// Format of the coverage report.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
 }
 
@@ -53,19 +85,88 @@ pub fn main() -> i32 {
         }
     };
     match cli.command {
-        Command::Build { root, out, quiet, verbose } => {
+        Command::Build { root, out, quiet, verbose, region, all_regions } => {
             let out = out.unwrap_or_else(|| build::default_out(&root));
-            let report = build::run(&BuildOptions { root, out, write: true });
+            let scope = scope(region, all_regions);
+            let report = build::run_scoped(&BuildOptions { root, out, write: true }, &scope);
             if verbose {
                 eprintln!("{}", stages(&report));
             }
             print_report(&report, quiet)
         }
-        Command::Check { root } => {
+        Command::Pack { root, region, out } => pack(&root, region, out),
+        Command::Check { root, region, translations: true, format } => coverage(&root, region.as_deref(), format),
+        Command::Check { root, region, .. } => {
             let out = build::default_out(&root);
-            let report = build::run(&BuildOptions { root, out, write: false });
+            let report = build::run_scoped(&BuildOptions { root, out, write: false }, &scope(region, false));
             print_report(&report, false)
         }
+    }
+}
+
+fn pack(root: &std::path::Path, region: Option<String>, out: Option<PathBuf>) -> i32 {
+    let zip_path = out.unwrap_or_else(|| {
+        root.join(match &region {
+            Some(slug) => format!("oberih-{slug}.zip"),
+            None => "oberih.zip".to_string(),
+        })
+    });
+    let Ok(tmp) = tempfile_dir() else {
+        eprintln!("error: cannot create a temporary folder");
+        return 1;
+    };
+    let site = tmp.join("site");
+    let report = build::run_scoped(
+        &BuildOptions { root: root.to_path_buf(), out: site.clone(), write: true },
+        &scope(region, false),
+    );
+    let code = print_report(&report, true);
+    if code != 0 {
+        return code;
+    }
+    let result = crate::pack::pack(&site, &zip_path);
+    let _ = std::fs::remove_dir_all(&tmp);
+    match result {
+        Ok(n) => {
+            eprintln!("{}: {n} files", zip_path.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}
+
+/// A fresh folder in the system's temporary directory.
+fn tempfile_dir() -> std::io::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("oberih-pack-{}", std::process::id()));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+fn coverage(root: &std::path::Path, region: Option<&str>, format: Format) -> i32 {
+    let mut diags = crate::diag::Diagnostics::default();
+    let Some((site, _)) = build::open_site(root, region, &mut diags, &mut Vec::new()) else {
+        eprint!("{}", diags.report());
+        return 1;
+    };
+    let report = crate::coverage::report(&site);
+    match format {
+        Format::Text => print!("{}", crate::coverage::to_text(&report)),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+    }
+    i32::from(diags.has_errors())
+}
+
+fn scope(region: Option<String>, all_regions: bool) -> Scope {
+    match (region, all_regions) {
+        (_, true) => Scope::AllRegions,
+        (Some(slug), false) => Scope::Region(slug),
+        (None, false) => Scope::National,
     }
 }
 

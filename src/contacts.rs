@@ -73,13 +73,18 @@ impl Directory {
     /// Parses one contacts file; a later file's entry with the same id replaces the earlier one.
     pub fn add_file(&mut self, shown: &str, text: &str) -> Result<(), Diagnostic> {
         let file: ContactsFile = toml::from_str(text).map_err(|e| crate::config::toml_error(shown, text, &e))?;
-        for c in file.contact {
+        self.merge(file.contact);
+        Ok(())
+    }
+
+    /// Adds contacts; one with an id already present replaces the earlier entry.
+    pub fn merge(&mut self, contacts: Vec<Contact>) {
+        for c in contacts {
             match self.contacts.iter_mut().find(|x| x.id == c.id) {
                 Some(existing) => *existing = c,
                 None => self.contacts.push(c),
             }
         }
-        Ok(())
     }
 
     pub fn get(&self, id: &str) -> Option<&Contact> {
@@ -90,8 +95,9 @@ impl Directory {
         self.contacts.iter().filter(|c| kind.is_none_or(|k| c.kind == k)).collect()
     }
 
-    /// Contacts without a source, or checked more than `max_age_days` before `today` (`YYYY-MM-DD`).
-    pub fn stale(&self, today: &str, max_age_days: u32) -> Vec<(String, String)> {
+    /// Contacts without a source, or checked more than `max_age_days` before `today` (days since
+    /// 1970-01-01).
+    pub fn stale(&self, today: i64, max_age_days: u32) -> Vec<(String, String)> {
         let mut out = Vec::new();
         for c in &self.contacts {
             if c.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
@@ -101,13 +107,11 @@ impl Directory {
                 None => out.push((c.id.clone(), "has no `verified_on` date".to_string())),
                 Some(d) => {
                     let checked = days(d.year as i64, d.month as i64, d.day as i64);
-                    if let Some(now) = parse_day(today) {
-                        if now - checked > max_age_days as i64 {
-                            out.push((
-                                c.id.clone(),
-                                format!("was last verified on {d}, more than {max_age_days} days ago"),
-                            ));
-                        }
+                    if today - checked > max_age_days as i64 {
+                        out.push((
+                            c.id.clone(),
+                            format!("was last verified on {d}, more than {max_age_days} days ago"),
+                        ));
                     }
                 }
             }
@@ -116,9 +120,10 @@ impl Directory {
     }
 }
 
-fn parse_day(s: &str) -> Option<i64> {
-    let mut it = s.split('-').map(|p| p.parse::<i64>().ok());
-    Some(days(it.next()??, it.next()??, it.next()??))
+/// Today as days since 1970-01-01 (only used for warnings, never in output).
+pub fn today_days() -> i64 {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    (secs / 86_400) as i64
 }
 
 /// Days since 1970-01-01 in the proleptic Gregorian calendar.
@@ -218,8 +223,8 @@ verified_on = 2026-03-01
     fn stale_contacts_are_found() {
         let mut d = Directory::default();
         d.add_file("data/contacts.toml", SAMPLE).unwrap();
-        assert!(d.stale("2026-06-01", 365).is_empty());
-        assert_eq!(d.stale("2027-06-01", 365).len(), 1);
+        assert!(d.stale(days(2026, 6, 1), 365).is_empty());
+        assert_eq!(d.stale(days(2027, 6, 1), 365).len(), 1);
     }
 
     #[test]

@@ -66,6 +66,17 @@ impl Layers {
         found
     }
 
+    /// The file at `rel` in every layer that has it, the base first (for files that merge).
+    pub fn every(&self, rel: &str) -> Vec<SourceFile> {
+        self.layers
+            .iter()
+            .filter_map(|(root, prefix)| {
+                let abs = root.join(rel);
+                abs.is_file().then(|| SourceFile { rel: rel.to_string(), abs, shown: format!("{prefix}{rel}") })
+            })
+            .collect()
+    }
+
     /// A single file by relative path, from the topmost layer that has it.
     pub fn file(&self, rel: &str) -> Option<SourceFile> {
         self.layers.iter().rev().find_map(|(root, prefix)| {

@@ -50,6 +50,8 @@ pub struct Site {
     pub contacts: Directory,
     pub form_ids: BTreeSet<String>,
     pub forms: Vec<crate::forms::Form>,
+    /// Form texts present in each language itself, out of all.
+    pub form_coverage: crate::build::FormCoverage,
 }
 
 impl Site {

@@ -1,0 +1,83 @@
+//! Translation coverage per language: guidance pages, standards, form texts and interface
+//! strings, with what is missing — for `oberih check --translations`.
+
+use serde::Serialize;
+
+use crate::render::Site;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Part {
+    pub translated: usize,
+    pub total: usize,
+    pub missing: Vec<String>,
+}
+
+impl Part {
+    pub fn percent(&self) -> usize {
+        (self.translated * 100).checked_div(self.total).unwrap_or(100)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LangCoverage {
+    pub lang: String,
+    pub pages: Part,
+    pub standards: Part,
+    pub form_strings: Part,
+    pub ui_strings: Part,
+}
+
+pub fn report(site: &Site) -> Vec<LangCoverage> {
+    site.config.languages.iter().map(|lang| language(site, lang)).collect()
+}
+
+fn content_part(site: &Site, lang: &str, standards: bool) -> Part {
+    let keys: Vec<&String> = site.keys.iter().filter(|k| k.starts_with("standards/") == standards).collect();
+    let missing: Vec<String> = keys
+        .iter()
+        .filter(|k| !site.pages.contains_key(&((**k).clone(), lang.to_string())))
+        .map(|k| site.page_for(k, lang).map(|(d, _)| d.page.file.shown.clone()).unwrap_or_else(|| k.to_string()))
+        .collect();
+    Part { translated: keys.len() - missing.len(), total: keys.len(), missing }
+}
+
+fn language(site: &Site, lang: &str) -> LangCoverage {
+    let default = &site.config.default_language;
+    let ui_keys = site.i18n.keys(default);
+    let ui_missing: Vec<String> = ui_keys.iter().filter(|k| !site.i18n.has(lang, k)).map(|k| k.to_string()).collect();
+    let (have, all) = site.form_coverage.get(lang).copied().unwrap_or((0, 0));
+    let form_missing = if have < all {
+        site.forms.iter().map(|f| format!("forms/{}.{lang}.toml", f.id)).collect()
+    } else {
+        Vec::new()
+    };
+    LangCoverage {
+        lang: lang.to_string(),
+        pages: content_part(site, lang, false),
+        standards: content_part(site, lang, true),
+        form_strings: Part { translated: have, total: all, missing: form_missing },
+        ui_strings: Part { translated: ui_keys.len() - ui_missing.len(), total: ui_keys.len(), missing: ui_missing },
+    }
+}
+
+/// The report as text: one line per language, then what is missing.
+pub fn to_text(report: &[LangCoverage]) -> String {
+    let mut out = String::new();
+    for c in report {
+        let parts = [
+            ("pages", &c.pages),
+            ("standards", &c.standards),
+            ("form texts", &c.form_strings),
+            ("UI strings", &c.ui_strings),
+        ];
+        let summary: Vec<String> =
+            parts.iter().map(|(n, p)| format!("{n} {}/{} ({} %)", p.translated, p.total, p.percent())).collect();
+        out.push_str(&format!("{}: {}\n", c.lang, summary.join(" · ")));
+        for (name, p) in parts {
+            for m in &p.missing {
+                out.push_str(&format!("  missing {name}: {m}\n"));
+            }
+        }
+    }
+    out
+}

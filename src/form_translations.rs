@@ -1,0 +1,213 @@
+//! Forms in a language a region adds. The portal's own languages are required in every form
+//! text; an added language (Hungarian in Zakarpattia, say) comes from a translation file
+//! `forms/<id>.<lang>.toml` beside the form, keyed by the ids the form already has, so the
+//! national form is never copied. Whatever it leaves out falls back to the default language.
+//!
+//! ```toml
+//! [form]
+//! title = "Elsődleges szűrés"
+//! [sections.work]
+//! title = "Munka"
+//! [questions.owes_debt]
+//! label = "Tartozik valakinek?"
+//! [choices]          # by choice value, for every list
+//! yes = "Igen"
+//! [indicators.debt]
+//! label = "…"
+//! [outcomes.refer]
+//! label = "…"
+//! action = "…"
+//! [dimensions]
+//! exploitation = "…"
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::config::{toml_error, LangText};
+use crate::diag::Diagnostic;
+use crate::forms::Form;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pack {
+    #[serde(default)]
+    form: Texts,
+    #[serde(default)]
+    sections: BTreeMap<String, Texts>,
+    #[serde(default)]
+    questions: BTreeMap<String, Texts>,
+    #[serde(default)]
+    choices: BTreeMap<String, String>,
+    #[serde(default)]
+    indicators: BTreeMap<String, Texts>,
+    #[serde(default)]
+    outcomes: BTreeMap<String, Texts>,
+    #[serde(default)]
+    dimensions: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Texts {
+    title: Option<String>,
+    description: Option<String>,
+    label: Option<String>,
+    hint: Option<String>,
+    guidance: Option<String>,
+    constraint_message: Option<String>,
+    alert: Option<String>,
+    end_message: Option<String>,
+    action: Option<String>,
+}
+
+/// `forms/initial-screening.hu.toml` → (`initial-screening`, `hu`) when `hu` is a portal language.
+pub fn pack_target<'a>(rel: &'a str, languages: &[String]) -> Option<(&'a str, &'a str)> {
+    let stem = rel.strip_prefix("forms/")?.strip_suffix(".toml")?;
+    let (id, lang) = stem.rsplit_once('.')?;
+    languages.iter().any(|l| l == lang).then_some((id, lang))
+}
+
+pub fn parse(shown: &str, text: &str) -> Result<Pack, Diagnostic> {
+    toml::from_str(text).map_err(|e| toml_error(shown, text, &e))
+}
+
+fn set(t: &mut LangText, lang: &str, v: &Option<String>) {
+    if let Some(v) = v {
+        t.insert(lang.to_string(), v.clone());
+    }
+}
+
+fn set_opt(t: &mut Option<LangText>, lang: &str, v: &Option<String>) {
+    if let (Some(t), Some(v)) = (t.as_mut(), v) {
+        t.insert(lang.to_string(), v.clone());
+    }
+}
+
+/// Puts a translation into the form. Ids the form does not have are reported, so a renamed
+/// question in the national form shows up in the regional translation at once.
+pub fn apply(form: &mut Form, lang: &str, pack: &Pack, shown: &str) -> Vec<Diagnostic> {
+    let mut unknown = Vec::new();
+    set(&mut form.title, lang, &pack.form.title);
+    set_opt(&mut form.description, lang, &pack.form.description);
+    for (id, t) in &pack.sections {
+        match form.sections.iter_mut().find(|s| &s.id == id) {
+            Some(s) => set(&mut s.title, lang, &t.title),
+            None => unknown.push(format!("section `{id}`")),
+        }
+    }
+    for (id, t) in &pack.questions {
+        let Some(q) = form.sections.iter_mut().flat_map(|s| s.questions.iter_mut()).find(|q| &q.id == id) else {
+            unknown.push(format!("question `{id}`"));
+            continue;
+        };
+        set(&mut q.label, lang, &t.label);
+        set_opt(&mut q.hint, lang, &t.hint);
+        set_opt(&mut q.guidance, lang, &t.guidance);
+        set_opt(&mut q.constraint_message, lang, &t.constraint_message);
+        set_opt(&mut q.alert, lang, &t.alert);
+        set_opt(&mut q.end_message, lang, &t.end_message);
+    }
+    for q in form.sections.iter_mut().flat_map(|s| s.questions.iter_mut()) {
+        for c in &mut q.choices {
+            if let Some(label) = pack.choices.get(&c.value) {
+                c.label.insert(lang.to_string(), label.clone());
+            }
+        }
+    }
+    for (id, t) in &pack.indicators {
+        match form.indicators.iter_mut().find(|i| &i.id == id) {
+            Some(i) => set(&mut i.label, lang, &t.label),
+            None => unknown.push(format!("indicator `{id}`")),
+        }
+    }
+    for (id, t) in &pack.outcomes {
+        match form.outcomes.iter_mut().find(|o| &o.id == id) {
+            Some(o) => {
+                set(&mut o.label, lang, &t.label);
+                set_opt(&mut o.action, lang, &t.action);
+            }
+            None => unknown.push(format!("outcome `{id}`")),
+        }
+    }
+    for (id, label) in &pack.dimensions {
+        match form.dimensions.iter_mut().find(|d| &d.id == id) {
+            Some(d) => {
+                d.label.insert(lang.to_string(), label.clone());
+            }
+            None => unknown.push(format!("dimension `{id}`")),
+        }
+    }
+    unknown
+        .into_iter()
+        .map(|what| Diagnostic::file_error(shown, format!("the form `{}` has no {what}", form.id)).warning())
+        .collect()
+}
+
+/// Every text still missing in `lang` takes the default language's.
+pub fn fill_missing(form: &mut Form, lang: &str, default: &str) {
+    let fill = |t: &mut LangText| {
+        if !t.contains_key(lang) {
+            if let Some(v) = t.get(default).cloned() {
+                t.insert(lang.to_string(), v);
+            }
+        }
+    };
+    fill(&mut form.title);
+    form.description.as_mut().map(fill);
+    for s in &mut form.sections {
+        fill(&mut s.title);
+        for q in &mut s.questions {
+            fill(&mut q.label);
+            for t in [&mut q.hint, &mut q.guidance, &mut q.constraint_message, &mut q.alert, &mut q.end_message] {
+                t.as_mut().map(fill);
+            }
+            q.choices.iter_mut().for_each(|c| fill(&mut c.label));
+        }
+    }
+    form.indicators.iter_mut().for_each(|i| fill(&mut i.label));
+    for o in &mut form.outcomes {
+        fill(&mut o.label);
+        o.action.as_mut().map(fill);
+    }
+    form.dimensions.iter_mut().for_each(|d| fill(&mut d.label));
+    for forms in form.messages.values_mut() {
+        if !forms.contains_key(lang) {
+            if let Some(v) = forms.get(default).cloned() {
+                forms.insert(lang.to_string(), v);
+            }
+        }
+    }
+}
+
+/// How many texts of a form exist in `lang` itself, out of all its texts (for the coverage report).
+pub fn coverage(form: &Form, lang: &str) -> (usize, usize) {
+    let mut have = 0;
+    let mut all = 0;
+    let mut count = |t: &LangText| {
+        all += 1;
+        if t.contains_key(lang) {
+            have += 1;
+        }
+    };
+    count(&form.title);
+    for s in &form.sections {
+        count(&s.title);
+        for q in &s.questions {
+            count(&q.label);
+            for t in [&q.hint, &q.guidance, &q.constraint_message, &q.alert, &q.end_message].into_iter().flatten() {
+                count(t);
+            }
+            q.choices.iter().for_each(|c| count(&c.label));
+        }
+    }
+    form.indicators.iter().for_each(|i| count(&i.label));
+    for o in &form.outcomes {
+        count(&o.label);
+        if let Some(a) = &o.action {
+            count(a);
+        }
+    }
+    (have, all)
+}
