@@ -193,6 +193,7 @@ pub fn load_site(
     let (standards, problems) = Registry::build(&pages, &config.default_language);
     diags.extend(problems);
     let (forms, form_coverage) = load_forms(layers, &config, &base_languages, &standards, diags);
+    let public_keys = load_public_keys(layers, &forms, diags);
     // Form files that failed to load still exist for links, so one mistake is reported once.
     let form_ids: BTreeSet<String> = layers
         .files_under("forms")
@@ -223,6 +224,7 @@ pub fn load_site(
         form_ids,
         forms,
         form_coverage,
+        public_keys,
     };
     stages.push(("parse", started.elapsed().as_secs_f64()));
     let started = Instant::now();
@@ -298,6 +300,30 @@ fn load_forms(
     let mut coverage = FormCoverage::new();
     translate_forms(&mut forms, &all_files, config, required_languages, &mut coverage, diags);
     (forms, coverage)
+}
+
+/// The PEM public keys of forms that export encrypted records, by form id.
+fn load_public_keys(layers: &Layers, forms: &[Form], diags: &mut Diagnostics) -> BTreeMap<String, String> {
+    let mut keys = BTreeMap::new();
+    for form in forms {
+        let Some(path) = &form.privacy.public_key else { continue };
+        match layers.file(path) {
+            Some(file) => match read_text(&file) {
+                Ok(pem) => {
+                    keys.insert(form.id.clone(), pem);
+                }
+                Err(d) => diags.push(d),
+            },
+            None => diags.push(
+                Diagnostic::file_error(
+                    &format!("forms/{}.toml", form.id),
+                    format!("the public key `{path}` does not exist"),
+                )
+                .with_help("the path is relative to the portal folder"),
+            ),
+        }
+    }
+    keys
 }
 
 /// Form texts present in each language itself, out of all (before any fallback is filled in).

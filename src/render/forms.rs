@@ -7,7 +7,9 @@ use super::nav::Tree;
 use super::views::generated_view;
 use super::{render_view, Assets, OutFile, Site};
 use crate::diag::Diagnostic;
+use crate::forms::interactive::PageContext;
 use crate::forms::Form;
+use crate::output::finish_html;
 
 #[derive(Serialize)]
 struct FormCard {
@@ -41,11 +43,30 @@ pub fn form_pages(
         let mut paper = generated_view(site, tree, lang, &key, "form_print.html", form.title(lang).to_string(), assets);
         paper.extra = serde_json::json!({ "paper": crate::forms::paper_form_html(form, lang, &t) });
         out.push(render_view(tera, &paper, &format!("{lang}/forms/{}/print.html", form.id))?);
+        out.push(interactive(site, form, lang));
         let schema = crate::forms::record_schema(form, lang);
         let json = serde_json::to_string_pretty(&schema).unwrap_or_default();
         out.push(OutFile { path: format!("{lang}/forms/{}/schema.json", form.id), bytes: json.into_bytes() });
     }
     Ok(out)
+}
+
+/// The self-contained questionnaire page, `<lang>/forms/<id>/index.html`.
+fn interactive(site: &Site, form: &Form, lang: &str) -> OutFile {
+    let t = |l: &str, k: &str| site.i18n.t(l, k);
+    let contacts = site.contacts.of_kind(None);
+    let ctx = PageContext {
+        lang,
+        languages: &site.config.languages,
+        t: &t,
+        contacts: &contacts,
+        site_title: site.config.text(&site.config.title, lang),
+        back_href: if site.config.pretty_urls { "../" } else { "../index.html" },
+        neutral_href: "../../../neutral.html",
+        public_key_pem: site.public_keys.get(&form.id).map(String::as_str),
+    };
+    let html = crate::forms::interactive::interactive_page(form, &ctx);
+    OutFile { path: format!("{lang}/forms/{}/index.html", form.id), bytes: finish_html(&html).into_bytes() }
 }
 
 fn card(form: &Form, lang: &str) -> FormCard {

@@ -52,6 +52,8 @@ pub struct Site {
     pub forms: Vec<crate::forms::Form>,
     /// Form texts present in each language itself, out of all.
     pub form_coverage: crate::build::FormCoverage,
+    /// PEM public keys for encrypted export, by form id.
+    pub public_keys: BTreeMap<String, String>,
 }
 
 impl Site {
@@ -235,6 +237,10 @@ fn root_pages(site: &Site, tera: &tera::Tera, assets: &Assets) -> Result<Vec<Out
     nf.languages.clear();
     out.push(render_view(tera, &nf, "404.html")?);
     out.push(OutFile { path: "sitemap.xml".into(), bytes: sitemap(site).into_bytes() });
+    if !site.forms.is_empty() {
+        let neutral = finish_html(&crate::forms::interactive::neutral_page());
+        out.push(OutFile { path: "neutral.html".into(), bytes: neutral.into_bytes() });
+    }
     Ok(out)
 }
 
