@@ -1,0 +1,143 @@
+//! `oberih new`: a new portal, or a new region inside one, from the templates in
+//! `themes/scaffold/` (compiled in, so the binary alone is enough).
+//!
+//! The new portal builds and checks cleanly as it is, so an editor's first `oberih serve` shows a
+//! working site and every later error is their own change. Nothing existing is ever overwritten.
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+
+static PORTAL: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/scaffold/portal");
+static REGION: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/scaffold/region");
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScaffoldError {
+    #[error("`{0}` is not empty; choose a new or empty folder for the portal")]
+    NotEmpty(PathBuf),
+    #[error("`{0}` exists and is not a folder")]
+    NotAFolder(PathBuf),
+    #[error("`{0}` has no portal.toml; run this in a portal folder or pass its path")]
+    NotAPortal(PathBuf),
+    #[error("region name `{0}` must be lowercase Latin letters, digits and hyphens (e.g. `zakarpattia`)")]
+    BadSlug(String),
+    #[error("the region `{0}` already exists")]
+    RegionExists(String),
+    #[error("cannot write `{path}`: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ScaffoldError + '_ {
+    move |source| ScaffoldError::Io { path: path.to_path_buf(), source }
+}
+
+/// Writes a new portal into `dir`, which must be missing or empty.
+pub fn new_portal(dir: &Path) -> anyhow::Result<()> {
+    ensure_empty(dir)?;
+    let today = today();
+    write_tree(&PORTAL, dir, &|text| text.replace("__TODAY__", &today))?;
+    Ok(())
+}
+
+/// Adds `regions/<slug>/` to the portal at `root`: region.toml with commented examples and empty
+/// `content/` and `data/` folders, each with a short README.txt.
+pub fn new_region(root: &Path, slug: &str) -> anyhow::Result<()> {
+    if !is_slug(slug) {
+        return Err(ScaffoldError::BadSlug(slug.to_string()).into());
+    }
+    if !root.join(crate::config::CONFIG_FILE).is_file() {
+        return Err(ScaffoldError::NotAPortal(root.to_path_buf()).into());
+    }
+    let dir = root.join("regions").join(slug);
+    if dir.exists() {
+        return Err(ScaffoldError::RegionExists(slug.to_string()).into());
+    }
+    write_tree(&REGION, &dir, &|text| text.replace("__SLUG__", slug))?;
+    Ok(())
+}
+
+/// Region slugs become folder names and URL parts: the same rule as page file names.
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn ensure_empty(dir: &Path) -> Result<(), ScaffoldError> {
+    match std::fs::metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io(dir)(e)),
+        Ok(m) if !m.is_dir() => Err(ScaffoldError::NotAFolder(dir.to_path_buf())),
+        Ok(_) => {
+            let mut entries = std::fs::read_dir(dir).map_err(io(dir))?;
+            match entries.next() {
+                None => Ok(()),
+                Some(_) => Err(ScaffoldError::NotEmpty(dir.to_path_buf())),
+            }
+        }
+    }
+}
+
+/// Writes every template file below `to`, passing text through `fill`. Files are created with
+/// `create_new`, so a file that appeared meanwhile is never overwritten.
+fn write_tree(dir: &Dir<'static>, to: &Path, fill: &dyn Fn(&str) -> String) -> Result<(), ScaffoldError> {
+    for file in dir.files() {
+        let path = to.join(file.path());
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        let bytes = match file.contents_utf8() {
+            Some(text) => fill(text).into_bytes(),
+            None => file.contents().to_vec(),
+        };
+        let mut out = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(io(&path))?;
+        std::io::Write::write_all(&mut out, &bytes).map_err(io(&path))?;
+    }
+    for sub in dir.dirs() {
+        write_tree(sub, to, fill)?;
+    }
+    Ok(())
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`: the placeholder contact's `verified_on`, so a fresh portal
+/// has no stale contact yet.
+fn today() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The inverse of [`crate::contacts::days`]: days since 1970-01-01 → (year, month, day).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates_round_trip() {
+        for (y, m, d) in [(1970, 1, 1), (2000, 2, 29), (2026, 12, 31), (2024, 3, 1)] {
+            assert_eq!(civil_from_days(crate::contacts::days(y, m, d)), (y, m, d));
+        }
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("zakarpattia"));
+        assert!(is_slug("kyiv-city"));
+        for bad in ["", "Kyiv", "../x", "a b", "-a", "львів"] {
+            assert!(!is_slug(bad), "{bad}");
+        }
+    }
+}
