@@ -211,11 +211,11 @@ fn shell_app(ctx: &PageContext, ui: &dyn Fn(&str) -> String) -> String {
          <div id=\"progress-box\" class=\"progress\"><p id=\"progress-text\"></p><progress id=\"progress\" max=\"1\" value=\"0\" aria-labelledby=\"progress-text\"></progress></div>\n\
          <div id=\"errors\" class=\"error-summary\" tabindex=\"-1\" hidden></div>\n\
          <form id=\"form\" autocomplete=\"off\" novalidate></form>\n\
-         <div id=\"step-nav\" class=\"step-nav\"></div>\n\
          <section id=\"summary\" class=\"summary\" hidden aria-labelledby=\"result-title\">\n\
          <div id=\"result\"></div>\n\
          <div id=\"contacts\" class=\"contacts-box\"><h3 data-t=\"contacts_title\">{contacts_title}</h3>{contacts}</div>\n\
          <div id=\"record\" class=\"record\"></div>\n</section>\n\
+         <div id=\"step-nav\" class=\"step-nav\"></div>\n\
          <div id=\"panel\" class=\"panel\" hidden></div>\n\
          <div id=\"toolbar\" class=\"toolbar\"></div>\n\
          <input type=\"file\" id=\"file-input\" class=\"visually-hidden\" tabindex=\"-1\" aria-hidden=\"true\">\n\
