@@ -345,6 +345,7 @@ fn the_record_schema_is_valid_json_with_allowed_values() {
     assert_eq!(answers["jobs"]["items"]["properties"]["job_hours"]["type"], serde_json::json!(["integer", "null"]));
     let outcomes = values(&schema["properties"]["outcome"]["oneOf"]);
     assert_eq!(outcomes.last().map(String::as_str), Some("none"));
+    assert_eq!(schema["properties"]["outcome"]["oneOf"].as_array().unwrap().last().unwrap()["type"], "null");
     let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
     for (_, q) in form.questions() {
         *ids.entry(q.id.as_str()).or_default() += 1;

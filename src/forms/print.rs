@@ -202,7 +202,11 @@ impl<'a> Printer<'a> {
         let Some(cond) = &q.end_if else {
             return;
         };
-        let message = q.end_message.as_ref().map(|m| format!(". {}", self.txt(m))).unwrap_or_default();
+        let message = q
+            .end_message
+            .as_ref()
+            .map(|m| format!(". <span class=\"pf-end-message\">{}</span>", self.txt(m)))
+            .unwrap_or_default();
         out.push_str(&format!(
             "<p class=\"pf-end\">{} → <span class=\"pf-end-word\">{}</span>{message}</p>\n",
             esc(&self.when_answer(q, &cond.expr)),

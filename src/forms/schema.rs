@@ -3,7 +3,7 @@
 //! The record: `form` and `version` (constants), `language`, `started`/`finished` timestamps,
 //! `answers` by question id (a repeated section is an array of entry objects), the `outcome` id
 //! and the ids of the fired `indicators`. An answer is `null` when the question was not asked or
-//! not answered. Titles and descriptions are in the requested language; values are the stable
+//! not answered, and `outcome` is `null` while none has been worked out. Titles and descriptions are in the requested language; values are the stable
 //! codes, never labels.
 
 use serde_json::{json, Map, Value};
@@ -16,7 +16,9 @@ pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 /// The schema of `form`'s exported record, with titles in `lang`.
 pub fn record_schema(form: &Form, lang: &str) -> Value {
     let languages: Vec<&String> = form.title.keys().collect();
-    let outcomes: Vec<Value> = form.outcomes.iter().map(|o| coded(&o.id, text(&o.label, lang))).collect();
+    // `null` while no outcome has been worked out (an interview stopped before its end).
+    let mut outcomes: Vec<Value> = form.outcomes.iter().map(|o| coded(&o.id, text(&o.label, lang))).collect();
+    outcomes.push(json!({ "type": "null" }));
     let indicators: Vec<Value> = form.indicators.iter().map(|i| coded(&i.id, text(&i.label, lang))).collect();
     json!({
         "$schema": DIALECT,
