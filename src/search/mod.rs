@@ -60,8 +60,8 @@
 //! `form.site-search` with `input#search-q` and `div#search-suggest`; on the
 //! search page `div#search-results`; UI strings in
 //! `<script type="application/json" id="search-i18n">` with the keys
-//! `suggestions`, `all_results`, `no_results`, `results_one`, `results_few`,
-//! `results_many`, `results_other`, `loading`, `error`, `empty`, `more`
+//! `suggestions`, `all_results`, `no_results`, `results_<plural category>`
+//! (zero, one, two, few, many, other), `loading`, `error`, `empty`, `more`
 //! (`{query}` and `{count}` are replaced). Result links carry
 //! `?highlight=<terms>`, which every page marks inside `<main>`.
 
