@@ -337,3 +337,30 @@ fn is_constant(e: &Expr) -> bool {
     e.walk(&mut |n| constant &= !matches!(n.kind, ExprKind::Ref(_) | ExprKind::Current | ExprKind::Call { .. }));
     constant
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{load_ok, BASE};
+    use super::*;
+
+    fn term(src: &str) -> Expr {
+        expr::parse(src).unwrap()
+    }
+
+    #[test]
+    fn constant_terms_are_recognised() {
+        assert!(is_constant(&term("1 > 2 or not true")));
+        assert!(!is_constant(&term("age > 2")));
+        assert!(!is_constant(&term("strong_count > 2")));
+    }
+
+    #[test]
+    fn a_term_needing_an_ending_answer_is_never_shown() {
+        let form = load_ok(BASE);
+        assert!(never_shown(&form, &term("consent = 'no'")).is_some());
+        assert!(never_shown(&form, &term("consent = 'yes'")).is_none());
+        assert!(never_shown(&form, &term("consent != 'yes'")).is_none(), "'dk' does not end it");
+        assert!(never_shown(&form, &term("owes_debt = 'no'")).is_none());
+        assert!(never_shown(&form, &term("false")).is_some());
+    }
+}
