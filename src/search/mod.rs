@@ -8,7 +8,7 @@
 //!
 //! # Analysis
 //!
-//! [`normalize`], [`tokenize`] and the analysers in [`language`] (uk-light in
+//! [`normalize()`], [`tokenize()`] and the analysers in [`language`] (uk-light in
 //! [`stem_uk`] for Cyrillic words, elasticlunr's English stemmer for Latin
 //! ones) are mirrored exactly in `search.js`; the vectors in
 //! `tests/search/uk_stems.toml` are run through both and must agree. Any change
