@@ -19,6 +19,7 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod source;
 pub mod standards;
 pub mod theme;
