@@ -40,8 +40,10 @@ pub struct ServeOptions {
     pub ready: Option<Sender<u16>>,
 }
 
-/// Folders (and the one file) whose changes trigger a rebuild.
-pub const WATCHED: [&str; 8] = ["content", "forms", "data", "themes", "regions", "i18n", "static", "portal.toml"];
+/// Folders (and the one file) whose changes trigger a rebuild. `keys/` is where forms' public
+/// keys for encrypted export usually live.
+pub const WATCHED: [&str; 9] =
+    ["content", "forms", "data", "themes", "regions", "i18n", "static", "keys", "portal.toml"];
 
 /// A rebuild starts once no change has arrived for this long (an editor's save is often several
 /// events: write a temporary file, rename it, change its attributes).
@@ -55,11 +57,17 @@ const MAX_REQUEST: usize = 16 * 1024;
 const LIVE_JS: &str = include_str!("../themes/scaffold/serve/live.js");
 const OVERLAY_CSS: &str = include_str!("../themes/scaffold/serve/overlay.css");
 
-/// Builds, serves and watches until the process ends. Returns early only on setup errors (the
-/// port is taken, the portal folder is missing, the watcher cannot start).
+/// Builds, serves and watches until the process ends. Returns early only on setup errors (no
+/// portal in `root`, the port is taken, the watcher cannot start); content errors never stop it.
 pub fn run(opts: ServeOptions) -> anyhow::Result<()> {
     let root =
         opts.root.canonicalize().with_context(|| format!("cannot open the portal folder `{}`", opts.root.display()))?;
+    if !root.join(crate::config::CONFIG_FILE).is_file() {
+        anyhow::bail!(
+            "no portal.toml in `{}`; pass --root DIR, or start a portal with `oberih new DIR`",
+            root.display()
+        );
+    }
     let listener = TcpListener::bind(("127.0.0.1", opts.port))
         .with_context(|| format!("cannot listen on 127.0.0.1:{}", opts.port))?;
     let port = listener.local_addr()?.port();
@@ -386,6 +394,8 @@ impl Response {
 
 fn handle(mut stream: TcpStream, shared: &Shared, port: u16) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    // A client that stops reading must not hold a thread forever.
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(30)));
     let (response, head_only) = match read_request(&mut stream) {
         None => (Response::text(400, "bad request"), false),
         Some(req) => (respond(&req, shared, port), req.method == "HEAD"),

@@ -298,3 +298,11 @@ fn a_browser_reloads_by_itself_within_the_site_csp() {
     let failures = report["failures"].as_array().cloned().unwrap_or_default();
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+#[test]
+fn refuses_a_folder_without_a_portal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let opts = ServeOptions { root: tmp.path().to_path_buf(), region: None, port: 0, open: false, ready: None };
+    let e = serve::run(opts).unwrap_err();
+    assert!(e.to_string().contains("portal.toml"), "{e}");
+}
