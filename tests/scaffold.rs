@@ -99,9 +99,12 @@ fn new_region_writes_its_files() {
     dir_of_contacts.add_file("region.toml", &contact).unwrap();
     assert_eq!(dir_of_contacts.contacts.len(), 1);
 
-    // The portal still builds with the region folder present.
+    // The portal still builds with the region folder present, and the region builds on top.
     let report = build(root, &root.join("public"));
     assert!(report.ok(), "{}", report.diagnostics.report());
+    let opts = BuildOptions { root: root.to_path_buf(), out: root.join("public-region"), write: true };
+    let report = build::run_scoped(&opts, &build::Scope::Region("zakarpattia".into()));
+    assert!(report.ok() && report.diagnostics.is_empty(), "{}", report.diagnostics.report());
 
     assert!(scaffold::new_region(root, "zakarpattia").is_err(), "an existing region was overwritten");
     assert!(scaffold::new_region(root, "../escape").is_err());
