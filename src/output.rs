@@ -191,24 +191,45 @@ pub fn inline_scripts(html: &str) -> Vec<&str> {
 
 /// Contents of inline `<tag>` elements (`script` without `src` and not a data block, or `style`).
 pub fn inline_elements<'a>(html: &'a str, tag_name: &str) -> Vec<&'a str> {
+    // Text that looks like markup inside comments, <title> or <textarea> (RCDATA: a label such
+    // as `</script><script>…` is plain text there) must never be taken for an element.
+    let masked = mask_text_only(html);
     let open = format!("<{tag_name}");
     let close_tag = format!("</{tag_name}");
     let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(start) = rest.find(&open) {
-        let after = &rest[start..];
-        let Some(tag_end) = after.find('>') else { break };
-        let tag = &after[..tag_end];
-        let body = &after[tag_end + 1..];
-        let Some(close) = body.find(&close_tag) else { break };
+    let mut pos = 0;
+    while let Some(rel) = masked[pos..].find(&open) {
+        let start = pos + rel;
+        let Some(tag_len) = masked[start..].find('>') else { break };
+        let tag = &masked[start..start + tag_len];
+        let body_start = start + tag_len + 1;
+        // Script and style contents are raw text: they end at the first closing tag.
+        let Some(close) = html[body_start..].find(&close_tag) else { break };
         let boundary = tag[open.len()..].chars().next().is_none_or(|c| c.is_whitespace());
         let is_data = tag.contains("application/json") || tag.contains("application/ld+json");
         if boundary && !tag.contains(" src=") && !is_data {
-            out.push(&body[..close]);
+            out.push(&html[body_start..body_start + close]);
         }
-        rest = &body[close..];
+        pos = body_start + close;
     }
     out
+}
+
+/// A copy of `html` with comments and the contents of `<title>` and `<textarea>` blanked out
+/// (same byte length, so positions carry over).
+fn mask_text_only(html: &str) -> String {
+    let mut masked = html.as_bytes().to_vec();
+    let lower = html.to_ascii_lowercase();
+    for (open, close) in [("<!--", "-->"), ("<title", "</title"), ("<textarea", "</textarea")] {
+        let mut pos = 0;
+        while let Some(rel) = lower[pos..].find(open) {
+            let start = pos + rel + open.len();
+            let end = lower[start..].find(close).map_or(lower.len(), |e| start + e);
+            masked[start..end].iter_mut().for_each(|b| *b = b' ');
+            pos = end;
+        }
+    }
+    String::from_utf8(masked).unwrap_or_default()
 }
 
 /// A short content hash for fingerprinted asset names.
@@ -227,6 +248,12 @@ mod tests {
         assert_eq!(inline_scripts(html), ["go()"]);
         assert!(csp_for(html).contains("'sha256-"));
         assert!(!csp_for("<p>x</p>").contains("sha256"));
+    }
+
+    #[test]
+    fn markup_in_title_or_comments_is_not_a_script() {
+        let html = "<title></script><script>alert(1)</script></title><!-- <script>x()</script> --><script>go()</script>";
+        assert_eq!(inline_scripts(html), ["go()"]);
     }
 
     #[test]

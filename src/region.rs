@@ -101,10 +101,11 @@ pub fn apply(config: &mut Config, region: &Region) {
         }
     }
     let langs = config.languages.clone();
+    let base_titles = config.title.clone();
     for lang in &langs {
         let name =
             region.name.get(lang).or_else(|| region.name.get(&config.default_language)).cloned().unwrap_or_default();
-        let base = config.text(&config.title, lang).to_string();
+        let base = config.text(&base_titles, lang).to_string();
         config.title.insert(lang.clone(), if name.is_empty() { base } else { format!("{base} · {name}") });
     }
 }
