@@ -24,6 +24,12 @@ pub enum Format {
     Json,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemaKind {
+    /// The format of forms/*.toml.
+    Form,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the portal into public/ (or --out DIR).
@@ -57,6 +63,46 @@ pub enum Command {
         /// The zip to write (default: ROOT/oberih[-REGION].zip).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Preview the portal on http://127.0.0.1 while you edit: rebuilds and reloads on every change.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Preview with this region's overlay.
+        #[arg(long)]
+        region: Option<String>,
+        /// Port to listen on (0 = any free port).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the preview in the browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Create a new portal folder, or with --region a region overlay in the current portal.
+    New {
+        /// The folder for the new portal (or, with --region, the portal folder).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Create regions/<slug>/ in the portal instead.
+        #[arg(long)]
+        region: Option<String>,
+    },
+    /// Decrypt records exported by a form with `export = "encrypted"`.
+    Decrypt {
+        /// The private key (PEM) matching the form's public key.
+        #[arg(long)]
+        key: PathBuf,
+        /// Also write a CSV next to each JSON.
+        #[arg(long)]
+        csv: bool,
+        /// Encrypted record files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print a JSON Schema for editor support (`oberih schema form > form.schema.json`).
+    Schema {
+        #[arg(value_enum)]
+        what: SchemaKind,
     },
     /// Check everything a build checks, without writing anything.
     Check {
@@ -95,11 +141,31 @@ pub fn main() -> i32 {
             print_report(&report, quiet)
         }
         Command::Pack { root, region, out } => pack(&root, region, out),
+        Command::Serve { root, region, port, open } => {
+            report_result(crate::serve::run(crate::serve::ServeOptions { root, region, port, open, ready: None }))
+        }
+        Command::New { dir, region: Some(slug) } => report_result(crate::scaffold::new_region(&dir, &slug)),
+        Command::New { dir, region: None } => report_result(crate::scaffold::new_portal(&dir)),
+        Command::Decrypt { key, csv, files } => report_result(crate::crypto::run_decrypt(&key, &files, csv)),
+        Command::Schema { what: SchemaKind::Form } => {
+            println!("{}", serde_json::to_string_pretty(&crate::form_schema::form_toml_schema()).unwrap_or_default());
+            0
+        }
         Command::Check { root, region, translations: true, format } => coverage(&root, region.as_deref(), format),
         Command::Check { root, region, .. } => {
             let out = build::default_out(&root);
             let report = build::run_scoped(&BuildOptions { root, out, write: false }, &scope(region, false));
             print_report(&report, false)
+        }
+    }
+}
+
+fn report_result<E: std::fmt::Display>(r: Result<(), E>) -> i32 {
+    match r {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            1
         }
     }
 }
