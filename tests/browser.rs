@@ -39,3 +39,36 @@ fn default_portal_from_disk_navigation_and_language_switch() {
     assert!(f.is_empty(), "{}", f.join("\n"));
     assert!(report["visited"].as_array().unwrap().len() >= 6, "{report}");
 }
+
+/// A regional pack, unzipped as someone receiving the USB stick would, used in the language the
+/// region adds: search and a screening form in Hungarian.
+#[test]
+fn packed_region_works_from_disk_in_the_added_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip_path = dir.path().join("zakarpatska.zip");
+    let status = Command::new(env!("CARGO_BIN_EXE_oberih"))
+        .args(["pack", "--region", "zakarpatska", "--root"])
+        .arg(repo())
+        .arg("--out")
+        .arg(&zip_path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let site = dir.path().join("site");
+    zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap().extract(&site).unwrap();
+    assert!(site.join("README.txt").is_file() && site.join("SHA256SUMS").is_file());
+    let pack: toml::Table = toml::from_str(
+        &std::fs::read_to_string(repo().join("regions/zakarpatska/forms/initial-screening.hu.toml")).unwrap(),
+    )
+    .unwrap();
+    let label = pack["questions"]["consent"]["label"].as_str().unwrap().to_string();
+    let expected: String = label.chars().take(20).collect();
+    let report = run_browser_script_args("region.js", &[site.to_str().unwrap(), "hu", "emberkereskedelem", &expected]);
+    let f = failures(&report);
+    assert!(f.is_empty(), "{}", f.join("\n"));
+}
+
+fn run_browser_script_args(script: &str, args: &[&str]) -> serde_json::Value {
+    let paths: Vec<&Path> = args.iter().map(Path::new).collect();
+    run_browser_script(script, &paths)
+}
