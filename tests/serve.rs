@@ -306,3 +306,43 @@ fn refuses_a_folder_without_a_portal() {
     let e = serve::run(opts).unwrap_err();
     assert!(e.to_string().contains("portal.toml"), "{e}");
 }
+
+/// Time from saving one page to the change being served, on a large portal:
+/// `python3 …/gen_corpus.py 1000 DIR --layout oberih`, then
+/// `OBERIH_SERVE_CORPUS=DIR cargo test --test serve -- --ignored --nocapture`. The corpus is changed.
+#[test]
+#[ignore]
+fn rebuild_time_on_a_large_corpus() {
+    let Some(root) = std::env::var_os("OBERIH_SERVE_CORPUS").map(PathBuf::from) else { return };
+    let started = Instant::now();
+    let port = start(&root);
+    println!("first build and ready: {:.2} s", started.elapsed().as_secs_f64());
+    let page = walkdir::WalkDir::new(root.join("content"))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .map(|e| e.into_path())
+        .find(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            name.ends_with(".md") && !name.starts_with('_') && name.matches('.').count() == 1
+        })
+        .unwrap();
+    let rel = page.strip_prefix(root.join("content")).unwrap().with_extension("");
+    let url = format!("/uk/{}/index.html", rel.to_string_lossy());
+    let text = std::fs::read_to_string(&page).unwrap();
+    for round in 1..=3 {
+        let marker = format!("Позначка{round}{}", std::process::id());
+        std::fs::write(&page, text.replacen("title = \"", &format!("title = \"{marker} "), 1)).unwrap();
+        let saved = Instant::now();
+        let start = Instant::now();
+        loop {
+            if get(port, &url).body.contains(&marker) {
+                break;
+            }
+            assert!(start.elapsed() < Duration::from_secs(300), "never served");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        println!("round {round}: saved → served in {:.2} s", saved.elapsed().as_secs_f64());
+    }
+    std::fs::write(&page, text).unwrap();
+}
