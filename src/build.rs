@@ -192,7 +192,8 @@ pub fn load_site(
     diags.extend(problems);
     let (standards, problems) = Registry::build(&pages, &config.default_language);
     diags.extend(problems);
-    let (forms, form_coverage) = load_forms(layers, &config, &base_languages, &standards, diags);
+    let (mut forms, form_coverage) = load_forms(layers, &config, &base_languages, &standards, diags);
+    fill_form_phones(&mut forms, &contacts, layers, diags);
     let public_keys = load_public_keys(layers, &forms, diags);
     // Form files that failed to load still exist for links, so one mistake is reported once.
     let form_ids: BTreeSet<String> = layers
@@ -300,6 +301,25 @@ fn load_forms(
     let mut coverage = FormCoverage::new();
     translate_forms(&mut forms, &all_files, config, required_languages, &mut coverage, diags);
     (forms, coverage)
+}
+
+/// `{phone:ID}` in form texts becomes the number of contact ID; an unknown id is an error at its
+/// place in the form file.
+fn fill_form_phones(forms: &mut [Form], contacts: &Directory, layers: &Layers, diags: &mut Diagnostics) {
+    for form in forms {
+        for id in crate::form_translations::fill_phones(form, contacts) {
+            let token = format!("{{phone:{id}}}");
+            let located = layers.files_under("forms").into_values().find_map(|f| {
+                let text = read_text(&f).ok()?;
+                let at = text.find(&token)?;
+                Some(Diagnostic::at(&f.shown, &text, at..at + token.len(), format!("unknown contact `{id}`")))
+            });
+            let d = located.unwrap_or_else(|| {
+                Diagnostic::file_error(&format!("forms/{}.toml", form.id), format!("unknown contact `{id}`"))
+            });
+            diags.push(d.with_help("phone numbers come from data/contacts.toml: use the id of an entry there"));
+        }
+    }
 }
 
 /// The PEM public keys of forms that export encrypted records, by form id.

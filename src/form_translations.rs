@@ -211,3 +211,53 @@ pub fn coverage(form: &Form, lang: &str) -> (usize, usize) {
     }
     (have, all)
 }
+
+/// Calls `f` on every text of a form in every language.
+pub fn for_each_text(form: &mut Form, f: &mut dyn FnMut(&mut String)) {
+    let mut each = |t: &mut LangText| t.values_mut().for_each(&mut *f);
+    each(&mut form.title);
+    if let Some(d) = form.description.as_mut() {
+        each(d);
+    }
+    for s in &mut form.sections {
+        each(&mut s.title);
+        for q in &mut s.questions {
+            each(&mut q.label);
+            for t in [&mut q.hint, &mut q.guidance, &mut q.constraint_message, &mut q.alert, &mut q.end_message] {
+                if let Some(t) = t.as_mut() {
+                    each(t);
+                }
+            }
+            q.choices.iter_mut().for_each(|c| each(&mut c.label));
+        }
+    }
+    form.indicators.iter_mut().for_each(|i| each(&mut i.label));
+    for o in &mut form.outcomes {
+        each(&mut o.label);
+        if let Some(a) = o.action.as_mut() {
+            each(a);
+        }
+    }
+    form.dimensions.iter_mut().for_each(|d| each(&mut d.label));
+}
+
+/// Replaces `{phone:ID}` in every text of a form with the number of contact ID from
+/// data/contacts.toml, so a number is written in one place only. Returns the unknown ids.
+pub fn fill_phones(form: &mut Form, contacts: &crate::contacts::Directory) -> Vec<String> {
+    let mut unknown = Vec::new();
+    for_each_text(form, &mut |text: &mut String| {
+        while let Some(start) = text.find("{phone:") {
+            let Some(len) = text[start..].find('}') else { break };
+            let id = text[start + 7..start + len].trim().to_string();
+            let phone = contacts.get(&id).and_then(|c| c.phone.clone());
+            let replacement = phone.unwrap_or_else(|| {
+                unknown.push(id.clone());
+                format!("[{id}]")
+            });
+            text.replace_range(start..start + len + 1, &replacement);
+        }
+    });
+    unknown.sort();
+    unknown.dedup();
+    unknown
+}
