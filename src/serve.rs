@@ -249,8 +249,10 @@ impl Builder {
                 eprintln!("the portal folder `{}` is gone; no more rebuilds", self.root.display());
                 return;
             }
-            let batch: Vec<String> = std::mem::take(&mut changed).into_iter().collect();
-            self.rebuild(&batch);
+            // Editors' temporary files come and go within one save; name what is still there.
+            let all: Vec<String> = std::mem::take(&mut changed).into_iter().collect();
+            let present: Vec<String> = all.iter().filter(|r| self.root.join(r).exists()).cloned().collect();
+            self.rebuild(if present.is_empty() { &all } else { &present });
         }
     }
 }
