@@ -252,7 +252,8 @@ mod tests {
 
     #[test]
     fn markup_in_title_or_comments_is_not_a_script() {
-        let html = "<title></script><script>alert(1)</script></title><!-- <script>x()</script> --><script>go()</script>";
+        let html =
+            "<title></script><script>alert(1)</script></title><!-- <script>x()</script> --><script>go()</script>";
         assert_eq!(inline_scripts(html), ["go()"]);
     }
 
