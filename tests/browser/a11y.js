@@ -233,7 +233,12 @@ async function runJob(context, job) {
         if (!r.ok) result.problems.push("could not reach the outcome screen: " + r.log.slice(-5).join("; "));
       }
     }
-    if (job.query) await page.waitForTimeout(300); // search results appear after the index loads
+    if (job.query) {
+      // Search results appear once the index shards have loaded; check the page with results.
+      await page.waitForSelector("#search-results[aria-busy=false]", { timeout: 10000 });
+      const hits = await page.$$eval("#search-results li", (l) => l.length);
+      if (!hits) result.problems.push("the search for " + job.query + " found nothing");
+    }
     if (job.keyboard) result.keyboard = await keyboardWalk(page);
     if (job.axe) result.violations = await runAxe(page);
     if (job.reflow) {
