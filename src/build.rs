@@ -195,6 +195,7 @@ pub fn load_site(
     let (mut forms, form_coverage) = load_forms(layers, &config, &base_languages, &standards, diags);
     fill_form_phones(&mut forms, &contacts, layers, diags);
     let public_keys = load_public_keys(layers, &forms, diags);
+    let search_strings = config.languages.iter().map(|l| (l.clone(), render::views::search_i18n(&i18n, l))).collect();
     // Form files that failed to load still exist for links, so one mistake is reported once.
     let form_ids: BTreeSet<String> = layers
         .files_under("forms")
@@ -226,6 +227,7 @@ pub fn load_site(
         forms,
         form_coverage,
         public_keys,
+        search_strings,
     };
     stages.push(("parse", started.elapsed().as_secs_f64()));
     let started = Instant::now();

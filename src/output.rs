@@ -193,15 +193,20 @@ pub fn inline_scripts(html: &str) -> Vec<&str> {
 pub fn inline_elements<'a>(html: &'a str, tag_name: &str) -> Vec<&'a str> {
     // Text that looks like markup inside comments, <title> or <textarea> (RCDATA: a label such
     // as `</script><script>…` is plain text there) must never be taken for an element.
-    let masked = mask_text_only(html);
+    let text_only = text_only_ranges(html);
+    let inside_text = |at: usize| text_only.iter().any(|r| r.contains(&at));
     let open = format!("<{tag_name}");
     let close_tag = format!("</{tag_name}");
     let mut out = Vec::new();
     let mut pos = 0;
-    while let Some(rel) = masked[pos..].find(&open) {
+    while let Some(rel) = html[pos..].find(&open) {
         let start = pos + rel;
-        let Some(tag_len) = masked[start..].find('>') else { break };
-        let tag = &masked[start..start + tag_len];
+        if inside_text(start) {
+            pos = start + open.len();
+            continue;
+        }
+        let Some(tag_len) = html[start..].find('>') else { break };
+        let tag = &html[start..start + tag_len];
         let body_start = start + tag_len + 1;
         // Script and style contents are raw text: they end at the first closing tag.
         let Some(close) = html[body_start..].find(&close_tag) else { break };
@@ -215,21 +220,20 @@ pub fn inline_elements<'a>(html: &'a str, tag_name: &str) -> Vec<&'a str> {
     out
 }
 
-/// A copy of `html` with comments and the contents of `<title>` and `<textarea>` blanked out
-/// (same byte length, so positions carry over).
-fn mask_text_only(html: &str) -> String {
-    let mut masked = html.as_bytes().to_vec();
-    let lower = html.to_ascii_lowercase();
+/// Byte ranges of comments and of the contents of `<title>` and `<textarea>` (the build writes
+/// tag names in lower case).
+fn text_only_ranges(html: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
     for (open, close) in [("<!--", "-->"), ("<title", "</title"), ("<textarea", "</textarea")] {
         let mut pos = 0;
-        while let Some(rel) = lower[pos..].find(open) {
+        while let Some(rel) = html[pos..].find(open) {
             let start = pos + rel + open.len();
-            let end = lower[start..].find(close).map_or(lower.len(), |e| start + e);
-            masked[start..end].iter_mut().for_each(|b| *b = b' ');
+            let end = html[start..].find(close).map_or(html.len(), |e| start + e);
+            ranges.push(start..end);
             pos = end;
         }
     }
-    String::from_utf8(masked).unwrap_or_default()
+    ranges
 }
 
 /// A short content hash for fingerprinted asset names.

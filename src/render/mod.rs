@@ -9,7 +9,7 @@ mod print;
 mod search_docs;
 mod standards;
 pub mod templates;
-mod views;
+pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -54,6 +54,8 @@ pub struct Site {
     pub form_coverage: crate::build::FormCoverage,
     /// PEM public keys for encrypted export, by form id.
     pub public_keys: BTreeMap<String, String>,
+    /// The search UI strings of each language (the same on every page of that language).
+    pub search_strings: BTreeMap<String, String>,
 }
 
 impl Site {

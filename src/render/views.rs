@@ -117,13 +117,14 @@ fn languages(site: &Site, key: &str, current: &str) -> Vec<LangLink> {
         .collect()
 }
 
-fn search_i18n(site: &Site, lang: &str) -> String {
+/// The search UI strings of a language as the JSON island search.js reads.
+pub fn search_i18n(i18n: &crate::i18n::I18n, lang: &str) -> String {
     let mut map = serde_json::Map::new();
     for k in ["suggestions", "all_results", "no_results", "loading", "error", "empty", "more"] {
-        map.insert(k.into(), site.i18n.t(lang, &format!("search.{k}")).into());
+        map.insert(k.into(), i18n.t(lang, &format!("search.{k}")).into());
     }
     for c in ["zero", "one", "two", "few", "many", "other"] {
-        let form = site.i18n.plural_form(lang, "search.results", c).replace("{n}", "{count}");
+        let form = i18n.plural_form(lang, "search.results", c).replace("{n}", "{count}");
         map.insert(format!("results_{c}"), form.into());
     }
     // `<` never appears raw inside the script element, whatever the strings hold.
@@ -157,7 +158,7 @@ fn base_view<'a>(
         next: None,
         page: PageBody::default(),
         children: Vec::new(),
-        search_i18n: search_i18n(site, lang),
+        search_i18n: site.search_strings.get(lang).cloned().unwrap_or_default(),
         extra: serde_json::Value::Null,
     }
 }

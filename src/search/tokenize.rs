@@ -58,7 +58,8 @@ fn is_latin_letter(c: char) -> bool {
 /// unchanged. A word with any Latin letter that has no twin is left alone,
 /// since it is probably a genuine mixed-script name.
 fn repair_mixed_script(word: String) -> String {
-    if !word.chars().any(is_cyrillic) {
+    // Most words are all Cyrillic or all Latin: leave them as they are without copying.
+    if !word.chars().any(is_cyrillic) || !word.chars().any(is_latin_letter) {
         return word;
     }
     let latin_all_twins = word.chars().filter(|&c| is_latin_letter(c)).all(|c| cyrillic_twin(c).is_some());
