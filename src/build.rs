@@ -488,6 +488,7 @@ fn render_markdown(site: &Site, pages: Vec<Page>, diags: &mut Diagnostics) -> Ve
                 })
                 .collect();
             problems.extend(check_citations(site, &page));
+            problems.extend(check_aliases(site, &page));
             let mut cites = resolver.cited.take();
             cites.extend(page.fm.standards.iter().map(|s| crate::standards::split_ref(s.get_ref()).0.to_string()));
             (PageData { page, rendered, cites }, problems)
@@ -499,6 +500,32 @@ fn render_markdown(site: &Site, pages: Vec<Page>, diags: &mut Diagnostics) -> Ve
         out.push(data);
     }
     out
+}
+
+/// An alias is an old address of the page: a relative folder path that no page uses.
+fn check_aliases(site: &Site, page: &Page) -> Vec<Diagnostic> {
+    let offset = crate::content::front_offset(page);
+    let key_start = crate::config::find_key(&page.text[offset..], "aliases").map_or(0, |r| offset + r.start);
+    page.fm
+        .aliases
+        .iter()
+        .filter_map(|a| {
+            let path = a.trim_matches('/');
+            let valid = !path.is_empty()
+                && !a.starts_with('/')
+                && path
+                    .split('/')
+                    .all(|p| !p.is_empty() && p != ".." && p != "." && !p.contains(['\\', '?', '#', ':']));
+            let problem = if !valid {
+                Some(format!("alias `{a}` must be a relative folder path such as `old-section/old-page`"))
+            } else if site.keys.contains(path) {
+                Some(format!("alias `{a}` is the address of an existing page"))
+            } else {
+                None
+            };
+            problem.map(|m| Diagnostic::at(&page.file.shown, &page.text, key_start..key_start + 7, m))
+        })
+        .collect()
 }
 
 /// `standards = [...]` in front matter must name known standards.

@@ -152,3 +152,28 @@ fn output_inside_inputs_is_refused() {
     let report = build(site.path(), site.path());
     assert!(report.diagnostics.report().contains("refusing"));
 }
+
+#[test]
+fn aliases_send_readers_to_the_moved_page() {
+    let out = tempfile::tempdir().unwrap();
+    build_ok(&fixture("basic"), out.path());
+    let doc = page(out.path(), "uk/old/third-page/index.html");
+    let refresh = doc.select(&sel("meta[http-equiv=refresh]")).next().unwrap();
+    assert_eq!(refresh.value().attr("content"), Some("0; url=../../guide/third/index.html"));
+    assert!(check_output(out.path()).is_empty());
+}
+
+#[test]
+fn pretty_urls_drop_index_html_from_links() {
+    let site = copy_fixture("basic");
+    let config = site.path().join("portal.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}pretty_urls = true\n")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    build_ok(site.path(), out.path());
+    let doc = page(out.path(), "uk/guide/second/index.html");
+    let next = doc.select(&sel("a[rel=next]")).next().unwrap();
+    assert_eq!(next.value().attr("href"), Some("../../guide/third/"));
+    let hrefs: Vec<&str> = doc.select(&sel("a[href]")).filter_map(|a| a.value().attr("href")).collect();
+    assert!(hrefs.iter().all(|h| !h.ends_with("index.html")), "{hrefs:?}");
+}

@@ -209,11 +209,33 @@ fn generated_pages(
     assets: &Assets,
 ) -> Result<Vec<OutFile>, Diagnostic> {
     let mut out = vec![print::print_document(site, tera, tree, lang, assets)?];
+    out.extend(aliases(site, tera, lang)?);
     out.push(print::standards_compendium(site, tera, tree, lang, assets)?);
     out.extend(forms::form_pages(site, tera, tree, lang, assets)?);
     let search =
         views::generated_view(site, tree, lang, "search", "search.html", site.i18n.t(lang, "search.title"), assets);
     out.push(render_view(tera, &search, &format!("{lang}/search/index.html"))?);
+    Ok(out)
+}
+
+/// Pages that moved keep their old addresses (`aliases` in front matter): a small page there
+/// sends the reader on to the new one.
+fn aliases(site: &Site, tera: &tera::Tera, lang: &str) -> Result<Vec<OutFile>, Diagnostic> {
+    let mut out = Vec::new();
+    for key in &site.keys {
+        let Some((data, _)) = site.page_for(key, lang) else { continue };
+        for alias in &data.page.fm.aliases {
+            let from = alias.trim_matches('/');
+            let target = links::relative_href(from, key, site.config.pretty_urls);
+            let view = serde_json::json!({
+                "template": "alias.html",
+                "lang": lang,
+                "title": data.page.fm.title,
+                "target": target,
+            });
+            out.push(render_view(tera, &view, &format!("{lang}/{}", out_path(from)))?);
+        }
+    }
     Ok(out)
 }
 
