@@ -50,9 +50,10 @@ pub const KNOWN: &[Known] = &[
         gate: "reflow",
         job: "*/paper form:*",
         what: "scrolls sideways at 320 px",
-        reason: "the paper form's score totals (`.pf-totals span`, white-space: nowrap) do not wrap: the English \
-                 line «Answers “Doesn’t know” or “Prefers not to say”:» is 433 px wide \
-                 (themes/default/static/css/forms.css)",
+        reason: "the paper form's score totals (`.pf-totals span`, white-space: nowrap) do not wrap: the \
+                 line «Answers “Doesn’t know” or “Prefers not to say”:» is 433 px wide (451 px in Ukrainian), \
+                 and the Ukrainian indicator table (`table.pf-indicators`) is 340 px wide \
+                 (themes/default/static/css/forms.css, src/forms/print.rs)",
     },
 ];
 
