@@ -86,8 +86,10 @@ pub fn run_scoped(opts: &BuildOptions, scope: &Scope) -> BuildReport {
         }
     };
     let prefix_regions = *scope == Scope::AllRegions;
-    let results: Vec<(Option<String>, SiteBuild)> =
-        slugs.into_par_iter().map(|slug| (slug.clone(), site_files(&opts.root, slug.as_deref()))).collect();
+    let results: Vec<(Option<String>, SiteBuild)> = slugs
+        .into_par_iter()
+        .map(|slug| (slug.clone(), site_files(&opts.root, slug.as_deref(), !opts.write)))
+        .collect();
     for (slug, built) in results {
         report.diagnostics.extend(built.diagnostics);
         if slug.is_none() || !prefix_regions {
@@ -124,11 +126,14 @@ struct SiteBuild {
 }
 
 /// Loads, checks and renders one site (the national one, or with a region on top) in memory.
-fn site_files(root: &Path, region_slug: Option<&str>) -> SiteBuild {
+fn site_files(root: &Path, region_slug: Option<&str>, checking: bool) -> SiteBuild {
     let mut b = SiteBuild::default();
     let Some((site, layers)) = open_site(root, region_slug, &mut b.diagnostics, &mut b.stages) else { return b };
     if b.diagnostics.has_errors() {
         return b;
+    }
+    if checking {
+        b.diagnostics.extend(crate::standards::coverage_warnings(&site));
     }
     b.languages = site
         .config
@@ -490,7 +495,10 @@ fn render_markdown(site: &Site, pages: Vec<Page>, diags: &mut Diagnostics) -> Ve
             problems.extend(check_citations(site, &page));
             problems.extend(check_aliases(site, &page));
             let mut cites = resolver.cited.take();
-            cites.extend(page.fm.standards.iter().map(|s| crate::standards::split_ref(s.get_ref()).0.to_string()));
+            for s in &page.fm.standards {
+                cites.insert(crate::standards::split_ref(s.get_ref()).0.to_string());
+                cites.insert(s.get_ref().clone());
+            }
             (PageData { page, rendered, cites }, problems)
         })
         .collect();

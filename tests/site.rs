@@ -177,3 +177,27 @@ fn pretty_urls_drop_index_html_from_links() {
     let hrefs: Vec<&str> = doc.select(&sel("a[href]")).filter_map(|a| a.value().attr("href")).collect();
     assert!(hrefs.iter().all(|h| !h.ends_with("index.html")), "{hrefs:?}");
 }
+
+/// `oberih check` reports standards nothing cites, requirements nothing cites directly, and a
+/// translation that cites other standards than its original.
+#[test]
+fn check_reports_standards_coverage() {
+    let site = copy_fixture("basic");
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&repo.join("content/standards"), &site.path().join("content/standards"));
+    let first = site.path().join("content/guide/first.md");
+    let text =
+        std::fs::read_to_string(&first).unwrap().replacen("weight = 1", "weight = 1\nstandards = [\"ID-2.1#a\"]", 1);
+    std::fs::write(&first, text).unwrap();
+    let report = oberih::build::run(&oberih::build::BuildOptions {
+        root: site.path().to_path_buf(),
+        out: site.path().join("public"),
+        write: false,
+    });
+    assert!(report.ok(), "{}", report.diagnostics.report());
+    let text = report.diagnostics.report();
+    assert!(text.contains("standard `PR-1.1` is cited by no guidance page and no form"), "{text}");
+    assert!(!text.contains("standard `ID-2.1` is cited by no"), "{text}");
+    assert!(text.contains("requirement(s) b, c, d of `ID-2.1`"), "{text}");
+    assert!(text.contains("content/guide/first.en.md") && text.contains("missing here: [\"ID-2.1\"]"), "{text}");
+}

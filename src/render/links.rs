@@ -140,6 +140,9 @@ impl Links<'_> {
         let (id, req) = standards::split_ref(r);
         let s = self.standards.check(id, req).map_err(|m| (m, None))?;
         self.cited.borrow_mut().insert(s.id.clone());
+        if let Some(r) = req {
+            self.cited.borrow_mut().insert(format!("{}#{r}", s.id));
+        }
         let anchor = req.map(standards::requirement_anchor);
         let href = match self.mode {
             // Standards are not part of the guidance print document: link their pages.
