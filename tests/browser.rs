@@ -72,3 +72,36 @@ fn run_browser_script_args(script: &str, args: &[&str]) -> serde_json::Value {
     let paths: Vec<&Path> = args.iter().map(Path::new).collect();
     run_browser_script(script, &paths)
 }
+
+fn print_check(public: &Path, page: &str, selector: &str, phrases: &[&str]) -> serde_json::Value {
+    let pdf = public.join("print-test.pdf");
+    let file = public.join(page);
+    let mut args: Vec<&str> = vec![file.to_str().unwrap(), pdf.to_str().unwrap(), selector];
+    args.extend_from_slice(phrases);
+    let report = run_browser_script_args("print.js", &args);
+    let f = failures(&report);
+    assert!(f.is_empty(), "{page}: {}", f.join("\n"));
+    report
+}
+
+/// The paper forms print on A4 with the routing written out and no question split across sheets.
+#[test]
+fn paper_forms_print_to_pdf_without_split_questions() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    common::build_ok(repo(), &public);
+    let r = print_check(&public, "uk/forms/initial-screening/print.html", ".pf-q", &["Якщо «Ні»", "КІНЕЦЬ"]);
+    assert!(r["pages"].as_u64().unwrap() >= 3, "{r}");
+    print_check(&public, "en/forms/initial-screening/print.html", ".pf-q", &["go to"]);
+    print_check(&public, "en/forms/child-screening/print.html", ".pf-q", &[]);
+}
+
+/// The standards compendium prints one standard per sheet, requirements kept together.
+#[test]
+fn standards_compendium_prints_cleanly() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    common::build_ok(repo(), &public);
+    let r = print_check(&public, "uk/standards/print.html", ".requirement-list li", &["ID-2.1", "RI-4.2"]);
+    assert!(r["pages"].as_u64().unwrap() >= 15, "{r}");
+}
