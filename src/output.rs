@@ -152,7 +152,13 @@ pub const CSP_PLACEHOLDER: &str = "__OBERIH_CSP__";
 /// Minifies a page, then fills in its Content-Security-Policy: only the page's own files, and
 /// inline scripts by hash (computed on the final bytes, so minification cannot break them).
 pub fn finish_html(html: &str) -> String {
-    let cfg = minify_html::Cfg { keep_closing_tags: true, keep_html_and_head_opening_tags: true, ..Default::default() };
+    let cfg = minify_html::Cfg {
+        keep_closing_tags: true,
+        keep_html_and_head_opening_tags: true,
+        minify_js: true,
+        minify_css: true,
+        ..Default::default()
+    };
     let min = minify_html::minify(html.as_bytes(), &cfg);
     let min = String::from_utf8(min).unwrap_or_else(|_| html.to_string());
     let csp = format!("\"{}\"", csp_for(&min));
