@@ -41,17 +41,28 @@ pub fn is_apostrophe(c: char) -> bool {
 /// removed, apostrophes folded, lower-cased per code point.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.nfc() {
+    // Almost all text is already composed: skip the composing pass when a quick check says so.
+    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+        fold_into(text.chars(), &mut out);
+    } else {
+        fold_into(text.nfc(), &mut out);
+    }
+    out
+}
+
+fn fold_into(chars: impl Iterator<Item = char>, out: &mut String) {
+    for c in chars {
         if is_ignorable(c) {
             continue;
         }
         if is_apostrophe(c) {
             out.push(APOSTROPHE);
+        } else if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
         } else {
             out.extend(c.to_lowercase());
         }
     }
-    out
 }
 
 #[cfg(test)]
