@@ -3,6 +3,7 @@
 //! `integrity`, no module scripts, no network or code-from-text APIs in shipped JavaScript, no
 //! inline handlers or style attributes, no remote URLs in CSS, no directives a meta CSP ignores.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use scraper::Html;
@@ -10,12 +11,13 @@ use scraper::Html;
 use crate::common::{self, sel};
 use crate::support::*;
 
-/// JavaScript that must not ship: network access and running text as code.
+/// JavaScript that must not ship: network access and running text as code (`Function(` also
+/// catches `new Function(`, which a minifier may shorten).
 const FORBIDDEN_JS: [&str; 9] = [
     "fetch(",
     "XMLHttpRequest",
     "eval(",
-    "new Function",
+    "Function(",
     "import(",
     "importScripts",
     "WebSocket",
@@ -26,20 +28,22 @@ const FORBIDDEN_JS: [&str; 9] = [
 /// Every problem with the built output in `dir`, one readable line each.
 pub fn problems(dir: &Path) -> Vec<String> {
     let mut out = common::check_output(dir);
-    for (path, bytes) in common::tree(dir) {
-        let text = String::from_utf8_lossy(&bytes);
+    let tree = common::tree(dir);
+    for (path, bytes) in &tree {
+        let path = path.as_str();
+        let text = String::from_utf8_lossy(bytes);
         if path.ends_with(".js") {
-            forbidden_js(&path, &text, &mut out);
+            forbidden_js(path, &text, &mut out);
         } else if path.ends_with(".css") {
-            remote_css(&path, &text, &mut out);
+            remote_css(path, &text, &mut out);
         } else if path.ends_with(".html") {
-            page(&path, &Html::parse_document(&text), &mut out);
+            page(path, &Html::parse_document(&text), &tree, &mut out);
         }
     }
     out
 }
 
-fn page(path: &str, doc: &Html, out: &mut Vec<String>) {
+fn page(path: &str, doc: &Html, tree: &BTreeMap<String, Vec<u8>>, out: &mut Vec<String>) {
     match doc.select(&sel("html")).next().and_then(|h| h.value().attr("lang")) {
         Some(l) if !l.trim().is_empty() => {}
         _ => out.push(format!("{path}: <html> has no lang")),
@@ -75,7 +79,17 @@ fn page(path: &str, doc: &Html, out: &mut Vec<String>) {
             out.push(format!("{path}: <script type=module> (modules do not load from file://)"));
         }
         if name == "meta" && v.attr("http-equiv").is_some_and(|h| h.eq_ignore_ascii_case("refresh")) {
-            out.push(format!("{path}: <meta http-equiv=refresh>"));
+            // Only a redirect to a page of the site (an alias) is fine.
+            let content = v.attr("content").unwrap_or("");
+            let url = content.split_once(';').map(|(_, u)| u.trim()).unwrap_or("");
+            let url =
+                url.strip_prefix("url=").or_else(|| url.strip_prefix("URL=")).unwrap_or(url).trim_matches(['"', '\'']);
+            let target = common::join(path, url.split('#').next().unwrap_or(""));
+            if url.is_empty() || url.contains(':') || url.starts_with('/') || !tree.contains_key(&target) {
+                out.push(format!(
+                    "{path}: <meta http-equiv=refresh content={content}> does not lead to a page of the site"
+                ));
+            }
         }
     }
     for script in doc.select(&sel("script:not([src])")) {
@@ -156,7 +170,8 @@ fn default_portal_has_every_page_type() {
 }
 
 /// The checker is seen to fail: a theme override adds SRI, a module script, `fetch`, `new
-/// Function`, an inline handler, a style attribute and a web font from another origin.
+/// Function`, an inline handler, a style attribute, a web font from another origin and a
+/// redirect away from the site.
 #[test]
 fn output_gate_fails_on_broken_fixture() {
     let site = broken("output", |_| {});
@@ -166,11 +181,12 @@ fn output_gate_fails_on_broken_fixture() {
         "integrity",
         "<script type=module>",
         "`fetch(` in shipped JavaScript",
-        "`new Function` in shipped JavaScript",
+        "`Function(` in shipped JavaScript",
         "`eval(` in shipped JavaScript",
         "onclick",
         "style attributes are blocked",
         "CSS loads from another origin",
+        "does not lead to a page of the site",
     ] {
         assert!(text.contains(expected), "the output gate missed {expected:?}; it found:\n{text}");
     }
