@@ -35,8 +35,11 @@ pub struct BuildOptions {
 #[derive(Debug, Clone)]
 pub struct LangSummary {
     pub lang: String,
+    /// Guidance pages (standards not counted), and how many exist in this language itself.
     pub pages: usize,
     pub translated: usize,
+    pub forms: usize,
+    pub standards: usize,
 }
 
 #[derive(Debug, Default)]
@@ -139,7 +142,21 @@ fn site_files(root: &Path, region_slug: Option<&str>, checking: bool) -> SiteBui
         .config
         .languages
         .iter()
-        .map(|l| LangSummary { lang: l.clone(), pages: site.keys.len(), translated: site.translated_count(l) })
+        .map(|l| {
+            let guidance = |k: &&String| !k.starts_with("standards/");
+            LangSummary {
+                lang: l.clone(),
+                pages: site.keys.iter().filter(guidance).count(),
+                translated: site
+                    .keys
+                    .iter()
+                    .filter(guidance)
+                    .filter(|k| site.pages.contains_key(&((*k).clone(), l.clone())))
+                    .count(),
+                forms: site.forms.len(),
+                standards: site.standards.standards.len(),
+            }
+        })
         .collect();
     match render_site(&site, &layers, &mut b.stages) {
         Ok(files) => b.files = files,

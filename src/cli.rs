@@ -262,16 +262,17 @@ pub fn summary(report: &BuildReport) -> String {
         .languages
         .iter()
         .map(|l| {
-            if l.translated == l.pages {
-                format!("{}: {} pages", l.lang, l.pages)
-            } else {
-                format!(
-                    "{}: {} pages ({} %)",
-                    l.lang,
-                    l.translated,
-                    (l.translated * 100).checked_div(l.pages).unwrap_or(0)
-                )
+            let mut s = format!("{}: {} pages", l.lang, l.translated);
+            if l.translated != l.pages {
+                s.push_str(&format!(" ({} %)", (l.translated * 100).checked_div(l.pages).unwrap_or(0)));
             }
+            if l.forms > 0 {
+                s.push_str(&format!(", {} forms", l.forms));
+            }
+            if l.standards > 0 {
+                s.push_str(&format!(", {} standards", l.standards));
+            }
+            s
         })
         .collect();
     parts.push(format!("{:.2} s", report.seconds));
