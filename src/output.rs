@@ -181,6 +181,12 @@ pub fn finish_html(html: &str) -> String {
     };
     let min = minify_html::minify(html.as_bytes(), &cfg);
     let min = String::from_utf8(min).unwrap_or_else(|_| html.to_string());
+    fill_csp(min)
+}
+
+/// Fills in the page's Content-Security-Policy without minifying: for the single-document print
+/// versions, which are large, read once, and gain little from it.
+pub fn fill_csp(min: String) -> String {
     let csp = format!("\"{}\"", csp_for(&min));
     // The minifier may drop the quotes around the placeholder; the policy has spaces and needs them.
     let quoted = format!("\"{CSP_PLACEHOLDER}\"");

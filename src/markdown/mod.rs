@@ -157,11 +157,29 @@ struct Pass<'a> {
     opts: &'a Options<'a>,
     section: TextSection,
     link_stack: Vec<bool>,
+    /// Block nesting (quotes, lists, items) at this point, and whether it went too deep already.
+    depth: usize,
+    too_deep: bool,
+    /// Heading ids given so far, and the next number to try for each base id.
+    taken: std::collections::HashSet<String>,
+    next_suffix: std::collections::HashMap<String, usize>,
 }
+
+/// Deeper nesting than this is certainly a mistake, and would make later stages recurse deeply.
+pub const MAX_NESTING: usize = 64;
 
 impl<'a> Pass<'a> {
     fn new(resolver: &'a dyn Resolver, opts: &'a Options<'a>) -> Self {
-        Pass { resolver, opts, section: TextSection::default(), link_stack: Vec::new() }
+        Pass {
+            resolver,
+            opts,
+            section: TextSection::default(),
+            link_stack: Vec::new(),
+            depth: 0,
+            too_deep: false,
+            taken: Default::default(),
+            next_suffix: Default::default(),
+        }
     }
 
     fn finish_section(&mut self, r: &mut Rendered) {
@@ -180,6 +198,7 @@ impl<'a> Pass<'a> {
         r: &mut Rendered,
     ) -> usize {
         let (event, span) = &events[i];
+        self.track_nesting(event, span, r);
         match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 return self.heading(events, i, *level, id.clone(), classes, attrs, out, r);
@@ -240,14 +259,53 @@ impl<'a> Pass<'a> {
                 self.section.text.push(' ');
                 out.push(event.clone());
             }
-            Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_))
-                if !self.opts.id_prefix.is_empty() =>
-            {
-                out.push(event.clone());
+            Event::TaskListMarker(done) => {
+                let key = if *done { "task.done" } else { "task.todo" };
+                let label = crate::contacts::escape(&(self.opts.admonition_title)(key));
+                let checked = if *done { " checked" } else { "" };
+                out.push(Event::InlineHtml(
+                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ").into(),
+                ));
             }
             _ => out.push(event.clone()),
         }
         i + 1
+    }
+
+    fn track_nesting(&mut self, event: &Event, span: &Range<usize>, r: &mut Rendered) {
+        match event {
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item) => {
+                self.depth += 1;
+                if self.depth > MAX_NESTING && !self.too_deep {
+                    self.too_deep = true;
+                    r.problems.push(Problem {
+                        span: span.start..span.start + 1,
+                        message: format!("lists and quotes are nested more than {MAX_NESTING} levels deep here"),
+                        help: Some("flatten the structure: deep nesting is unreadable on a phone too".into()),
+                    });
+                }
+            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item) => {
+                self.depth = self.depth.saturating_sub(1)
+            }
+            _ => {}
+        }
+    }
+
+    /// `base`, or `base-1`, `base-2`… when taken (linear in the number of headings).
+    fn unique_id(&mut self, base: &str) -> String {
+        let base = if base.is_empty() { "section" } else { base };
+        let mut id = base.to_string();
+        if self.taken.contains(&id) {
+            let n = self.next_suffix.entry(base.to_string()).or_insert(1);
+            while self.taken.contains(&format!("{base}-{n}")) {
+                *n += 1;
+            }
+            id = format!("{base}-{n}");
+            *n += 1;
+        }
+        self.taken.insert(id.clone());
+        id
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -272,7 +330,7 @@ impl<'a> Pass<'a> {
             }
         }
         let base = explicit.map(|s| s.to_string()).unwrap_or_else(|| slugify(&title));
-        let id = unique_id(&base, &r.ids);
+        let id = self.unique_id(&base);
         r.ids.push(id.clone());
         let lvl = level as u8;
         if lvl <= 3 {
@@ -331,14 +389,6 @@ fn admonition(kind: BlockQuoteKind) -> (&'static str, &'static str) {
         BlockQuoteKind::Warning => ("warning", "admonition.warning"),
         BlockQuoteKind::Caution => ("caution", "admonition.caution"),
     }
-}
-
-fn unique_id(base: &str, taken: &[String]) -> String {
-    let base = if base.is_empty() { "section" } else { base };
-    if !taken.iter().any(|t| t == base) {
-        return base.to_string();
-    }
-    (1..).map(|n| format!("{base}-{n}")).find(|c| !taken.iter().any(|t| t == c)).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -109,3 +109,30 @@ fn footnotes_strikethrough_tasks() {
     assert!(r.html.contains("checkbox"));
     assert!(r.html.contains("footnote"));
 }
+
+#[test]
+fn task_list_boxes_are_labelled() {
+    let r = md("- [x] done\n- [ ] open\n");
+    assert!(r.html.contains("checked aria-label=\"TASK.DONE\""), "{}", r.html);
+    assert!(r.html.contains("aria-label=\"TASK.TODO\""), "{}", r.html);
+}
+
+#[test]
+fn deep_nesting_is_refused_once() {
+    let body = "> ".repeat(MAX_NESTING + 5) + "deep\n";
+    let r = md(&body);
+    assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+    assert!(r.problems[0].message.contains("nested more than"));
+}
+
+#[test]
+fn many_equal_headings_get_unique_ids_quickly() {
+    let body = "## Same\n\n".repeat(3000);
+    let started = std::time::Instant::now();
+    let r = md(&body);
+    assert_eq!(r.ids.len(), 3000);
+    assert_eq!(r.ids[2999], "same-2999");
+    let unique: std::collections::HashSet<&String> = r.ids.iter().collect();
+    assert_eq!(unique.len(), 3000);
+    assert!(started.elapsed().as_secs() < 5);
+}

@@ -240,10 +240,20 @@ fn aliases(site: &Site, tera: &tera::Tera, lang: &str) -> Result<Vec<OutFile>, D
 }
 
 pub fn render_view<T: Serialize>(tera: &tera::Tera, view: &T, path: &str) -> Result<OutFile, Diagnostic> {
+    let html = render_template(tera, view, path)?;
+    Ok(OutFile { path: path.to_string(), bytes: finish_html(&html).into_bytes() })
+}
+
+/// Like [`render_view`], without minifying (for the large single-document print versions).
+pub fn render_view_unminified<T: Serialize>(tera: &tera::Tera, view: &T, path: &str) -> Result<OutFile, Diagnostic> {
+    let html = render_template(tera, view, path)?;
+    Ok(OutFile { path: path.to_string(), bytes: crate::output::fill_csp(html).into_bytes() })
+}
+
+fn render_template<T: Serialize>(tera: &tera::Tera, view: &T, path: &str) -> Result<String, Diagnostic> {
     let ctx = tera::Context::from_serialize(view).map_err(|e| template_error(path, &e))?;
     let template = ctx.get("template").and_then(|v| v.as_str()).unwrap_or("page.html").to_string();
-    let html = tera.render(&template, &ctx).map_err(|e| template_error(path, &e))?;
-    Ok(OutFile { path: path.to_string(), bytes: finish_html(&html).into_bytes() })
+    tera.render(&template, &ctx).map_err(|e| template_error(path, &e))
 }
 
 /// `index.html` (language chooser), `404.html` and `sitemap.xml` at the top of the output.

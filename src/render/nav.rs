@@ -23,6 +23,8 @@ pub struct Tree {
     pub by_key: BTreeMap<String, usize>,
     /// Every node in reading order (depth first); the home page first.
     pub order: Vec<usize>,
+    /// Each node's place in `order` (`usize::MAX` for nodes outside it).
+    position: Vec<usize>,
 }
 
 /// An entry as the tree is built: key, title, description, weight, is_section.
@@ -76,7 +78,11 @@ impl Tree {
         if let Some(&home) = by_key.get("") {
             walk(&nodes, home, &mut order);
         }
-        Tree { nodes, by_key, order }
+        let mut position = vec![usize::MAX; nodes.len()];
+        for (pos, &i) in order.iter().enumerate() {
+            position[i] = pos;
+        }
+        Tree { nodes, by_key, order, position }
     }
 
     pub fn get(&self, key: &str) -> Option<&Node> {
@@ -98,7 +104,10 @@ impl Tree {
     /// The pages before and after `key` in reading order.
     pub fn neighbours(&self, key: &str) -> (Option<&Node>, Option<&Node>) {
         let Some(&i) = self.by_key.get(key) else { return (None, None) };
-        let Some(pos) = self.order.iter().position(|&x| x == i) else { return (None, None) };
+        let pos = self.position[i];
+        if pos == usize::MAX {
+            return (None, None);
+        }
         let prev = pos.checked_sub(1).map(|p| &self.nodes[self.order[p]]);
         let next = self.order.get(pos + 1).map(|&n| &self.nodes[n]);
         (prev, next)

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::links::{print_anchor, print_prefix, Links, Mode};
 use super::nav::Tree;
-use super::{render_view, Assets, OutFile, Site};
+use super::{render_view, render_view_unminified, Assets, OutFile, Site};
 use crate::diag::Diagnostic;
 use crate::markdown::{self, Options};
 
@@ -87,7 +87,7 @@ pub fn print_document(
         assets,
         pages,
     };
-    render_view(tera, &view, &format!("{lang}/print.html"))
+    render_view_unminified(tera, &view, &format!("{lang}/print.html"))
 }
 
 #[derive(Serialize)]

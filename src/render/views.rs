@@ -277,6 +277,9 @@ pub fn key_order(tree: &Tree) -> Vec<String> {
 
 /// Data for the standards templates: one standard with backlinks, or all of them by area.
 fn standards_extra(site: &Site, tree: &Tree, lang: &str, key: &str, kind: &str) -> serde_json::Value {
+    if kind != "standard" && kind != "standards-index" {
+        return serde_json::Value::Null;
+    }
     let order = key_order(tree);
     match kind {
         "standard" => {

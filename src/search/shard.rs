@@ -25,8 +25,9 @@ pub const SHARD_TARGET: usize = 32 * 1024;
 /// Raw size at which a docs file is closed: smaller than shards, because a
 /// page of results needs one file per result.
 pub const DOCS_TARGET: usize = 16 * 1024;
-/// Longest body text, in characters, kept for snippets.
-pub const SNIPPET_CHARS: usize = 4000;
+/// Longest body text, in characters, kept for snippets: enough for a snippet around the query
+/// words in a heading section, small enough that the docs files stay few.
+pub const SNIPPET_CHARS: usize = 1200;
 /// Stored weights are `round(weight × WEIGHT_SCALE)`, at least 1.
 pub const WEIGHT_SCALE: u32 = 1000;
 /// Indexed fields and their boosts, in posting order.
