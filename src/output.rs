@@ -85,6 +85,7 @@ impl Staging {
         let parent = target.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
         std::fs::create_dir_all(&parent).map_err(io(&parent))?;
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        remove_abandoned(&parent, &name);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
@@ -150,6 +151,26 @@ fn remove_tree(dir: &Path) -> std::io::Result<()> {
     second.par_iter().try_for_each(remove)?;
     entries.par_iter().try_for_each(remove)?;
     std::fs::remove_dir(dir)
+}
+
+/// Removes staging and old-output folders left by builds that were killed: their process is gone.
+/// (Only where `/proc` tells which processes run; elsewhere they stay until removed by hand.)
+fn remove_abandoned(parent: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let pid = [format!(".{name}.staging-"), format!(".{name}.old-")]
+            .iter()
+            .find_map(|prefix| file_name.strip_prefix(prefix.as_str()).and_then(|p| p.parse::<u32>().ok()));
+        if let Some(pid) = pid {
+            if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
 }
 
 /// Lets tests kill a build at its most delicate moment: `OBERIH_TEST_PAUSE_BEFORE_SWAP_MS`.
@@ -222,50 +243,98 @@ pub fn inline_scripts(html: &str) -> Vec<&str> {
 }
 
 /// Contents of inline `<tag>` elements (`script` without `src` and not a data block, or `style`).
+///
+/// A small tokenizer finds real elements only: markup-like text inside attribute values,
+/// comments, `<title>` or `<textarea>` (where a label such as `</script><script>…` is plain
+/// text) is never taken for an element, so author text can never widen the policy.
 pub fn inline_elements<'a>(html: &'a str, tag_name: &str) -> Vec<&'a str> {
-    // Text that looks like markup inside comments, <title> or <textarea> (RCDATA: a label such
-    // as `</script><script>…` is plain text there) must never be taken for an element.
-    let text_only = text_only_ranges(html);
-    let inside_text = |at: usize| text_only.iter().any(|r| r.contains(&at));
-    let open = format!("<{tag_name}");
-    let close_tag = format!("</{tag_name}");
     let mut out = Vec::new();
-    let mut pos = 0;
-    while let Some(rel) = html[pos..].find(&open) {
-        let start = pos + rel;
-        if inside_text(start) {
-            pos = start + open.len();
+    for el in elements(html) {
+        if el.name != tag_name {
             continue;
         }
-        let Some(tag_len) = html[start..].find('>') else { break };
-        let tag = &html[start..start + tag_len];
-        let body_start = start + tag_len + 1;
-        // Script and style contents are raw text: they end at the first closing tag.
-        let Some(close) = html[body_start..].find(&close_tag) else { break };
-        let boundary = tag[open.len()..].chars().next().is_none_or(|c| c.is_whitespace());
-        let is_data = tag.contains("application/json") || tag.contains("application/ld+json");
-        if boundary && !tag.contains(" src=") && !is_data {
-            out.push(&html[body_start..body_start + close]);
+        let is_data = el.attrs.contains("application/json") || el.attrs.contains("application/ld+json");
+        if !has_attr(el.attrs, "src") && !is_data {
+            out.push(el.content);
         }
-        pos = body_start + close;
     }
     out
 }
 
-/// Byte ranges of comments and of the contents of `<title>` and `<textarea>` (the build writes
-/// tag names in lower case).
-fn text_only_ranges(html: &str) -> Vec<std::ops::Range<usize>> {
-    let mut ranges = Vec::new();
-    for (open, close) in [("<!--", "-->"), ("<title", "</title"), ("<textarea", "</textarea")] {
-        let mut pos = 0;
-        while let Some(rel) = html[pos..].find(open) {
-            let start = pos + rel + open.len();
-            let end = html[start..].find(close).map_or(html.len(), |e| start + e);
-            ranges.push(start..end);
-            pos = end;
+/// An element whose content the browser does not parse as markup.
+struct RawElement<'a> {
+    name: String,
+    attrs: &'a str,
+    content: &'a str,
+}
+
+/// Walks the tags of a document and returns every `script`, `style`, `title` and `textarea`
+/// element with its raw content.
+fn elements(html: &str) -> Vec<RawElement<'_>> {
+    let bytes = html.as_bytes();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some(rel) = html[pos..].find('<') {
+        let start = pos + rel;
+        if html[start..].starts_with("<!--") {
+            pos = html[start..].find("-->").map_or(html.len(), |e| start + e + 3);
+            continue;
+        }
+        let name_end =
+            start + 1 + html[start + 1..].find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(0);
+        let name = html[start + 1..name_end].to_ascii_lowercase();
+        let tag_end = end_of_tag(bytes, name_end);
+        pos = tag_end;
+        if !["script", "style", "title", "textarea"].contains(&name.as_str()) {
+            continue;
+        }
+        let close = format!("</{name}");
+        let content_end = find_ascii_ci(&html[tag_end..], &close).map_or(html.len(), |e| tag_end + e);
+        let attrs = &html[name_end..tag_end.saturating_sub(1).max(name_end)];
+        out.push(RawElement { name, attrs, content: &html[tag_end..content_end] });
+        pos = content_end;
+    }
+    out
+}
+
+/// The position just after the `>` that closes a tag, skipping quoted attribute values.
+fn end_of_tag(bytes: &[u8], mut i: usize) -> usize {
+    let mut quote: Option<u8> = None;
+    while i < bytes.len() {
+        match (quote, bytes[i]) {
+            (Some(q), b) if b == q => quote = None,
+            (None, b'"' | b'\'') => quote = Some(bytes[i]),
+            (None, b'>') => return i + 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
+    hay.as_bytes().windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// Whether an attribute list names `attr` (outside quoted values).
+fn has_attr(attrs: &str, attr: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let mut word = String::new();
+    for c in attrs.chars().chain(std::iter::once(' ')) {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c.is_whitespace() || c == '=' || c == '/' => {
+                if word.eq_ignore_ascii_case(attr) {
+                    return true;
+                }
+                word.clear();
+            }
+            None => word.push(c),
         }
     }
-    ranges
+    false
 }
 
 /// A short content hash for fingerprinted asset names.
@@ -294,6 +363,18 @@ mod tests {
     }
 
     #[test]
+    fn markup_in_attributes_is_not_a_script() {
+        let html = "<meta content=\"<script>alert(1)</script>\"><a title='<style>x</style>'>a</a><script>go()</script><style>p{}</style>";
+        assert_eq!(inline_scripts(html), ["go()"]);
+        assert_eq!(inline_elements(html, "style"), ["p{}"]);
+        assert_eq!(
+            inline_scripts("<script src=a.js></script><script defer src=\"b.js\"></script>"),
+            Vec::<&str>::new()
+        );
+        assert_eq!(inline_scripts("<script data-src=x>run()</script>"), ["run()"]);
+    }
+
+    #[test]
     fn refuses_dangerous_targets() {
         let root = tempfile::tempdir().unwrap();
         assert!(check_target(root.path(), root.path()).is_err());
@@ -315,6 +396,18 @@ mod tests {
         assert!(!target.join("old.txt").exists());
         let leftovers = std::fs::read_dir(root.path()).unwrap().count();
         assert_eq!(leftovers, 1);
+    }
+
+    #[test]
+    fn folders_of_killed_builds_are_cleaned_up() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("public");
+        // No process has this id (above the kernel's pid limit).
+        let dead = root.path().join(".public.staging-4999999");
+        std::fs::create_dir_all(dead.join("uk")).unwrap();
+        let s = Staging::new(&target, root.path()).unwrap();
+        s.commit().unwrap();
+        assert!(!dead.exists());
     }
 
     #[test]
