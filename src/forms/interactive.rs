@@ -213,7 +213,7 @@ fn shell_app(ctx: &PageContext, ui: &dyn Fn(&str) -> String) -> String {
          <form id=\"form\" autocomplete=\"off\" novalidate></form>\n\
          <section id=\"summary\" class=\"summary\" hidden aria-labelledby=\"result-title\">\n\
          <div id=\"result\"></div>\n\
-         <div id=\"contacts\" class=\"contacts-box\"><h3 data-t=\"contacts_title\">{contacts_title}</h3>{contacts}</div>\n\
+         <div id=\"contacts\" class=\"contacts-box\"><h2 data-t=\"contacts_title\">{contacts_title}</h2>{contacts}</div>\n\
          <div id=\"record\" class=\"record\"></div>\n</section>\n\
          <div id=\"step-nav\" class=\"step-nav\"></div>\n\
          <div id=\"panel\" class=\"panel\" hidden></div>\n\

@@ -49,29 +49,7 @@ struct Case {
 
 /// Inputs that still crash or hang the build, with the reason; left out of the main replay and
 /// run by the ignored `nasty_inputs_known_to_fail`. Remove an entry once it passes.
-const KNOWN_FAILURES: &[(&str, &str)] = &[
-    (
-        "deep-list-10000.md",
-        "stack overflow in minify-html's recursion (src/output.rs finish_html) from ~500 nested lists",
-    ),
-    (
-        "deep-quote-10000.md",
-        "stack overflow in minify-html's recursion (src/output.rs finish_html) from ~500 nested blockquotes",
-    ),
-    (
-        "deep-indented-list-300.md",
-        "stack overflow in minify-html's recursion (src/output.rs finish_html) from 300 indented list levels",
-    ),
-    (
-        "headings-5000.md",
-        "src/markdown/mod.rs unique_id tries suffixes -1, -2, … and scans every id taken for each: cubic in \
-         repeated headings (1,000 equal headings take 14 s, 2,000 take 90 s in a debug build)",
-    ),
-    (
-        "deep-mixed-3000.md",
-        "stack overflow in minify-html's recursion (src/output.rs finish_html) on nested quotes and lists",
-    ),
-];
+const KNOWN_FAILURES: &[(&str, &str)] = &[];
 
 /// What the committed corpus expects of some files (all others: `Either`).
 fn expectation(place: Place, name: &str) -> Expect {

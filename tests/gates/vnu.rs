@@ -181,11 +181,7 @@ fn shared() -> &'static Shared {
 /// Errors in output written by code these tests do not own: (page pattern, message pattern,
 /// reason). The main gate leaves them out; `vnu_known_errors_are_fixed` (ignored) fails while any
 /// is still there. Remove an entry once it passes.
-const KNOWN_ERRORS: &[(&str, &str, &str)] = &[(
-    "*/forms/*/index.html",
-    "The heading “h3” (with computed level 3) follows the heading “h1”*",
-    "the interactive form's contacts box starts with an h3 right after the page's h1 (src/forms/interactive.rs)",
-)];
+const KNOWN_ERRORS: &[(&str, &str, &str)] = &[];
 
 fn known_error(m: &Message) -> bool {
     KNOWN_ERRORS.iter().any(|(file, message, _)| glob(file, &m.file) && glob(message, &m.message))

@@ -685,7 +685,9 @@ var OberihSeal = (function () {
       var key = keyOf(q), num = q.number ? q.number + '. ' : '';
       if (q.type === 'note' || (!state.rel[key] && !q.number)) return;
       if (!state.rel[key]) {
-        dl.appendChild(el('dt', { class: 'not-asked' }, [el('span', { class: 'mark', text: '⊘' }), num + ui('mark_not_asked')]));
+        // Not asked: the number only (the question did not apply), and the mark as its value.
+        dl.appendChild(el('dt', { class: 'not-asked', text: num.trim() }));
+        dl.appendChild(el('dd', { class: 'not-asked' }, [el('span', { class: 'mark', text: '⊘' }), ui('mark_not_asked')]));
         return;
       }
       dl.appendChild(el('dt', { text: num + pick(q.label) }));
