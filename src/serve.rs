@@ -24,6 +24,7 @@ use anyhow::Context;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::build::{self, BuildOptions, BuildReport, Scope};
+use crate::contacts::escape;
 
 /// What `oberih serve` needs.
 #[derive(Debug)]
@@ -674,20 +675,6 @@ fn overlay_html(report: &str) -> String {
          <pre>{}</pre></details></div>",
         escape(report)
     )
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

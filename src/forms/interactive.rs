@@ -15,7 +15,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::form::{Choice, Form, Logic, Question, QuestionType, Section};
+use super::form::{Choice, Form, Logic, Question, Section};
 use super::model::{Export, Presentation, Storage};
 use crate::contacts::{escape, list_html, Contact};
 
@@ -303,7 +303,7 @@ fn section_json(s: &Section) -> Value {
 fn question_json(q: &Question) -> Value {
     let mut o = Map::new();
     o.insert("id".into(), json!(q.id));
-    o.insert("type".into(), json!(kind_name(q.kind)));
+    o.insert("type".into(), json!(q.kind.as_str()));
     o.insert("label".into(), json!(q.label));
     // Only what is set: smaller pages, and the runtime treats absent as "none".
     let optional = [
@@ -339,20 +339,6 @@ fn choice_json(c: &Choice) -> Value {
 
 fn logic(l: &Option<Logic>) -> Option<Value> {
     l.as_ref().map(|l| l.expr.to_json())
-}
-
-fn kind_name(k: QuestionType) -> &'static str {
-    match k {
-        QuestionType::Text => "text",
-        QuestionType::LongText => "long_text",
-        QuestionType::Integer => "integer",
-        QuestionType::Decimal => "decimal",
-        QuestionType::Date => "date",
-        QuestionType::Choice => "choice",
-        QuestionType::MultiChoice => "multi_choice",
-        QuestionType::Note => "note",
-        QuestionType::Calculate => "calculate",
-    }
 }
 
 fn base64_of(bytes: &[u8]) -> String {

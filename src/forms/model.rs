@@ -180,6 +180,23 @@ pub enum QuestionType {
     Calculate,
 }
 
+impl QuestionType {
+    /// The name used in form files and in the compiled form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionType::Text => "text",
+            QuestionType::LongText => "long_text",
+            QuestionType::Integer => "integer",
+            QuestionType::Decimal => "decimal",
+            QuestionType::Date => "date",
+            QuestionType::Choice => "choice",
+            QuestionType::MultiChoice => "multi_choice",
+            QuestionType::Note => "note",
+            QuestionType::Calculate => "calculate",
+        }
+    }
+}
+
 /// `[[section.question]]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -435,7 +435,7 @@ impl Validator<'_> {
     /// Fields that do not fit the question's type, and fields that need a partner.
     fn question_fields(&mut self, q: &RawQuestion, kind: QuestionType) {
         let no_answer = matches!(kind, QuestionType::Note | QuestionType::Calculate);
-        let kind_name = type_name(kind);
+        let kind_name = kind.as_str();
         if no_answer {
             let answer_only = [
                 ("required", q.required.as_ref().map(Spanned::span)),
@@ -500,14 +500,14 @@ impl Validator<'_> {
             if takes_choices {
                 self.help(
                     q.kind.span(),
-                    format!("a question of type `{}` needs `choices`", type_name(kind)),
+                    format!("a question of type `{}` needs `choices`", kind.as_str()),
                     "name a list from [choices], e.g. choices = \"yes_no\", or list them inline",
                 );
             }
             return Vec::new();
         };
         if !takes_choices {
-            self.error(spec.span(), format!("a question of type `{}` takes no `choices`", type_name(kind)));
+            self.error(spec.span(), format!("a question of type `{}` takes no `choices`", kind.as_str()));
             return Vec::new();
         }
         match spec.get_ref() {
@@ -700,20 +700,6 @@ fn plural_needed(lang: &str) -> Vec<&'static str> {
 }
 
 const CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
-
-fn type_name(kind: QuestionType) -> &'static str {
-    match kind {
-        QuestionType::Text => "text",
-        QuestionType::LongText => "long_text",
-        QuestionType::Integer => "integer",
-        QuestionType::Decimal => "decimal",
-        QuestionType::Date => "date",
-        QuestionType::Choice => "choice",
-        QuestionType::MultiChoice => "multi_choice",
-        QuestionType::Note => "note",
-        QuestionType::Calculate => "calculate",
-    }
-}
 
 /// Stands in for an expression that failed to parse; the form is rejected anyway.
 fn placeholder(source: &str) -> Logic {
