@@ -31,17 +31,20 @@ function searchFiles(urls) {
     .map((p) => path.basename(p));
 }
 
-/** Checks one query's file loads: the manifest, at least one shard, and only a few files. */
-function checkLoads(label, files, totals, failures) {
+/** Checks one query's file loads: the manifest, at least one shard, and only a few files: two
+ *  words need at most a shard each plus the prefix shards of the last word, and each result
+ *  shown needs at most one docs file. `shown` is null while typing, where each pause may run a
+ *  search for what has been typed so far. */
+function checkLoads(label, files, shown, totals, failures) {
   const shards = files.filter((f) => f.startsWith("shard-"));
   const docs = files.filter((f) => f.startsWith("docs-"));
   check(files.includes("manifest.js"), `${label}: manifest.js was not loaded`, failures);
   check(shards.length >= 1, `${label}: no shard was loaded`, failures);
   check(new Set(files).size === files.length, `${label}: a file was loaded twice: ${files}`, failures);
-  // Two words need at most a shard each (plus prefix shards of the last word); results need one
-  // docs file per ten shown at most. "A few" = well under the whole index.
-  check(shards.length <= 3 && shards.length < totals.shards, `${label}: ${shards.length} of ${totals.shards} shards loaded`, failures);
-  check(docs.length <= 6 && docs.length < totals.docs, `${label}: ${docs.length} of ${totals.docs} docs files loaded`, failures);
+  check(shards.length <= 4 && shards.length < totals.shards,
+    `${label}: ${shards.length} of ${totals.shards} shards loaded`, failures);
+  check(docs.length >= 1 && (shown === null || docs.length <= shown) && docs.length < totals.docs,
+    `${label}: ${docs.length} of ${totals.docs} docs files loaded for ${shown} results shown`, failures);
 }
 
 async function resultsReady(page) {
@@ -60,13 +63,16 @@ async function searchPage(context, dir, query, totals, failures, loads) {
       as.map((a) => a.getAttribute("href")));
     check(hrefs.length >= 1, `${label}: no results`, failures);
     const first = hrefs[0] ? new URL(hrefs[0], page.url()) : null;
-    check(first && first.pathname.endsWith("/" + LANG + "/" + query.expect), `${label}: first result ${hrefs[0]}, want ${query.expect}`, failures);
-    check(first && first.searchParams.has("highlight"), `${label}: result link has no ?highlight=: ${hrefs[0]}`, failures);
+    check(first && first.pathname.endsWith("/" + LANG + "/" + query.expect),
+      `${label}: first result ${hrefs[0]}, want ${query.expect}`, failures);
+    check(first && first.searchParams.has("highlight"),
+      `${label}: result link has no ?highlight=: ${hrefs[0]}`, failures);
     const marks = await page.$$eval("#search-results mark", (ms) => ms.length);
     check(marks >= 1, `${label}: no <mark> in the results`, failures);
-    check((await page.inputValue("#search-q")) === query.q, `${label}: the header box does not show the query`, failures);
+    check((await page.inputValue("#search-q")) === query.q,
+      `${label}: the header box does not show the query`, failures);
     loads[label] = searchFiles(requests);
-    checkLoads(label, loads[label], totals, failures);
+    checkLoads(label, loads[label], hrefs.length, totals, failures);
   } finally {
     await page.waitForTimeout(100);
     problems.forEach((p) => failures.push(`${label}: ${p}`));
@@ -82,30 +88,36 @@ async function headerBox(context, dir, totals, failures, loads, seen) {
     await page.click("#search-q");
     await page.keyboard.type(TYPED, { delay: 30 });
     await page.waitForSelector("#search-suggest:not([hidden]) .search-suggest-item", { timeout: 15000 });
-    const items = await page.$$eval("#search-suggest .search-suggest-item a", (as) => as.map((a) => a.getAttribute("href")));
+    const items = await page.$$eval("#search-suggest .search-suggest-item a", (as) =>
+      as.map((a) => a.getAttribute("href")));
     check(items.length >= 1, `${label}: no suggestions`, failures);
-    check((await page.getAttribute("#search-q", "aria-expanded")) === "true", `${label}: aria-expanded is not true`, failures);
+    check((await page.getAttribute("#search-q", "aria-expanded")) === "true",
+      `${label}: aria-expanded is not true`, failures);
     const suggestMarks = await page.$$eval("#search-suggest mark", (ms) => ms.length);
     check(suggestMarks >= 1, `${label}: no <mark> in the suggestions`, failures);
     loads[label] = searchFiles(requests);
-    checkLoads(label, loads[label], totals, failures);
+    checkLoads(label, loads[label], null, totals, failures);
 
     // ↓ selects the first suggestion, Enter opens it.
     await page.keyboard.press("ArrowDown");
     const active = await page.getAttribute("#search-q", "aria-activedescendant");
     const selected = await page.$$eval('#search-suggest [aria-selected="true"]', (els) => els.map((e) => e.id));
-    check(active && selected.length === 1 && selected[0] === active, `${label}: ↓ selected ${selected}, active ${active}`, failures);
+    check(active && selected.length === 1 && selected[0] === active,
+      `${label}: ↓ selected ${selected}, active ${active}`, failures);
     await Promise.all([page.waitForNavigation({ timeout: 15000 }), page.keyboard.press("Enter")]);
     const target = new URL(page.url());
     const want = new URL(items[0], fileUrl(path.join(dir, LANG, "index.html")));
-    check(target.pathname === want.pathname, `${label}: Enter opened ${target.pathname}, want ${want.pathname}`, failures);
+    check(target.pathname === want.pathname,
+      `${label}: Enter opened ${target.pathname}, want ${want.pathname}`, failures);
     check(target.protocol === "file:", `${label}: Enter left file://: ${page.url()}`, failures);
     check(target.searchParams.has("highlight"), `${label}: opened page has no ?highlight=: ${page.url()}`, failures);
     await page.waitForSelector("main mark", { timeout: 15000 });
     const marked = await page.$$eval("main mark", (ms) => ms.map((m) => m.textContent.toLowerCase()));
     check(marked.length >= 2, `${label}: only ${marked.length} words marked on the opened page`, failures);
-    check(marked.every((w) => /^(борг|кабал)/.test(w)), `${label}: marked words that are not the query's: ${marked.slice(0, 10)}`, failures);
-    check(marked.some((w) => w.startsWith("кабал")), `${label}: «кабала» is not marked on the opened page`, failures);
+    check(marked.every((w) => /^(борг|кабал)/.test(w)),
+      `${label}: marked words that are not the query's: ${marked.slice(0, 10)}`, failures);
+    check(marked.some((w) => w.startsWith("кабал")), `${label}: «кабала» is not marked on the opened page`,
+      failures);
     const outside = await page.$$eval("mark", (ms) => ms.filter((m) => !m.closest("main")).length);
     check(outside === 0, `${label}: ${outside} marks outside <main>`, failures);
     seen.opened = target.pathname.split("/" + LANG + "/")[1] + target.search + target.hash;
@@ -131,8 +143,11 @@ async function hostileQuery(context, dir, failures, seen) {
     const state = await resultsReady(page);
     check(state === "none" || state === "done", `${label}: state ${state}`, failures);
     const status = (await page.textContent("#search-results")) || "";
-    if (state === "none") check(status.includes(HOSTILE), `${label}: the message does not show the query as text: ${status}`, failures);
-    check((await page.inputValue("#search-q")) === HOSTILE, `${label}: the header box does not hold the query as text`, failures);
+    if (state === "none") {
+      check(status.includes(HOSTILE), `${label}: the message does not show the query as text: ${status}`, failures);
+    }
+    check((await page.inputValue("#search-q")) === HOSTILE,
+      `${label}: the header box does not hold the query as text`, failures);
     // Typed into the header box.
     await page.fill("#search-q", "");
     await page.click("#search-q");
