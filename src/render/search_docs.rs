@@ -40,11 +40,16 @@ pub fn documents(site: &Site, tree: &Tree, lang: &str) -> Vec<SearchDoc> {
             intro_extra.push(' ');
         }
         let page_trail = trail.join(" › ");
+        // A standard is found by its code too («ID-2.1»).
+        let page_title = match &page.fm.id {
+            Some(code) => format!("{} {}", code.get_ref(), page.fm.title),
+            None => page.fm.title.clone(),
+        };
         let mut first = true;
         for s in &data.rendered.sections {
             let (id, title, crumbs) = match &s.id {
                 Some(anchor) => (format!("{path}#{anchor}"), s.heading.clone(), join_trail(&trail, &page.fm.title)),
-                None => (path.clone(), page.fm.title.clone(), page_trail.clone()),
+                None => (path.clone(), page_title.clone(), page_trail.clone()),
             };
             let body = if first && s.id.is_none() { format!("{intro_extra}{}", s.text) } else { s.text.clone() };
             first = false;
@@ -52,7 +57,7 @@ pub fn documents(site: &Site, tree: &Tree, lang: &str) -> Vec<SearchDoc> {
         }
         let has_intro = data.rendered.sections.first().is_some_and(|s| s.id.is_none());
         if !has_intro {
-            docs.push(SearchDoc { id: path, title: page.fm.title.clone(), breadcrumbs: page_trail, body: intro_extra });
+            docs.push(SearchDoc { id: path, title: page_title, breadcrumbs: page_trail, body: intro_extra });
         }
     }
     docs.extend(form_documents(site, lang));
