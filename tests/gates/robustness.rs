@@ -448,8 +448,6 @@ fn killed_build_leaves_previous_output_and_next_build_succeeds() {
 }
 
 #[test]
-#[ignore = "a killed build's staging folder (.public.staging-PID) stays beside the output for good: \
-            the next build only clears its own PID's folder (src/output.rs Staging::new)"]
 fn next_build_removes_what_a_killed_build_left() {
     let (_dir, root, public, _) = kill_during_swap_pause();
     let mut next = oberih();
