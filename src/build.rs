@@ -80,7 +80,6 @@ pub fn run(opts: &BuildOptions) -> BuildReport {
 pub fn run_scoped(opts: &BuildOptions, scope: &Scope) -> BuildReport {
     let started = Instant::now();
     let mut report = BuildReport::default();
-    let mut files = Vec::new();
     let slugs = match scope {
         Scope::National => vec![None],
         Scope::Region(slug) => vec![Some(slug.clone())],
@@ -88,48 +87,59 @@ pub fn run_scoped(opts: &BuildOptions, scope: &Scope) -> BuildReport {
             std::iter::once(None).chain(crate::region::slugs(&opts.root).into_iter().map(Some)).collect()
         }
     };
+    // Files go into the staging folder as they are made; it replaces the output only if every
+    // site built without error, and disappears otherwise.
+    let staging = match opts.write.then(|| Staging::new(&opts.out, &opts.root)).transpose() {
+        Ok(s) => s,
+        Err(e) => {
+            report.diagnostics.push(Diagnostic::file_error(&opts.out.display().to_string(), e.to_string()));
+            return finish(report, started);
+        }
+    };
     let prefix_regions = *scope == Scope::AllRegions;
     let results: Vec<(Option<String>, SiteBuild)> = slugs
         .into_par_iter()
-        .map(|slug| (slug.clone(), site_files(&opts.root, slug.as_deref(), !opts.write)))
+        .map(|slug| {
+            let prefix = match (&slug, prefix_regions) {
+                (Some(s), true) => format!("{s}/"),
+                _ => String::new(),
+            };
+            let sink = render::Sink::new(staging.as_ref(), prefix);
+            (slug.clone(), site_files(&opts.root, slug.as_deref(), !opts.write, &sink))
+        })
         .collect();
     for (slug, built) in results {
         report.diagnostics.extend(built.diagnostics);
+        report.files_written += built.written;
         if slug.is_none() || !prefix_regions {
             report.languages = built.languages;
             report.stages = built.stages;
         }
-        let prefix = match (&slug, prefix_regions) {
-            (Some(s), true) => format!("{s}/"),
-            _ => String::new(),
-        };
-        files.extend(
-            built.files.into_iter().map(|f| render::OutFile { path: format!("{prefix}{}", f.path), bytes: f.bytes }),
-        );
     }
-    if report.diagnostics.has_errors() || !opts.write {
+    let Some(staging) = staging else { return finish(report, started) };
+    if report.diagnostics.has_errors() {
+        report.files_written = 0;
         return finish(report, started);
     }
-    let write_started = Instant::now();
-    match write_files(&files, opts) {
-        Ok(n) => report.files_written = n,
-        Err(problems) => report.diagnostics.extend(problems),
+    let swap_started = Instant::now();
+    if let Err(e) = staging.commit() {
+        report.diagnostics.push(Diagnostic::file_error(&opts.out.display().to_string(), e.to_string()));
     }
-    report.stages.push(("write", write_started.elapsed().as_secs_f64()));
+    report.stages.push(("write", swap_started.elapsed().as_secs_f64()));
     finish(report, started)
 }
 
 /// One site's files and what was found while making them.
 #[derive(Default)]
 struct SiteBuild {
-    files: Vec<render::OutFile>,
+    written: usize,
     diagnostics: Diagnostics,
     languages: Vec<LangSummary>,
     stages: Vec<(&'static str, f64)>,
 }
 
 /// Loads, checks and renders one site (the national one, or with a region on top) in memory.
-fn site_files(root: &Path, region_slug: Option<&str>, checking: bool) -> SiteBuild {
+fn site_files(root: &Path, region_slug: Option<&str>, checking: bool, sink: &render::Sink) -> SiteBuild {
     let mut b = SiteBuild::default();
     let Some((site, layers)) = open_site(root, region_slug, &mut b.diagnostics, &mut b.stages) else { return b };
     if b.diagnostics.has_errors() {
@@ -158,10 +168,10 @@ fn site_files(root: &Path, region_slug: Option<&str>, checking: bool) -> SiteBui
             }
         })
         .collect();
-    match render_site(&site, &layers, &mut b.stages) {
-        Ok(files) => b.files = files,
-        Err(problems) => b.diagnostics.extend(problems),
+    if let Err(problems) = render_site(&site, &layers, &mut b.stages, sink) {
+        b.diagnostics.extend(problems);
     }
+    b.written = sink.written.load(std::sync::atomic::Ordering::Relaxed);
     b
 }
 
@@ -602,27 +612,19 @@ fn render_site(
     site: &Site,
     layers: &Layers,
     stages: &mut Vec<(&'static str, f64)>,
-) -> Result<Vec<render::OutFile>, Vec<Diagnostic>> {
+    sink: &render::Sink,
+) -> Result<(), Vec<Diagnostic>> {
     let started = Instant::now();
     let tera = render::templates::build_tera(&site.theme, site.i18n.clone())?;
-    let (assets, mut files) = render::build_assets(&site.theme);
-    files.extend(render::render_pages(site, &tera, &assets)?);
-    files.extend(static_files(layers)?);
+    let (assets, files) = render::build_assets(&site.theme);
+    sink.emit_all(files)?;
+    render::render_pages(site, &tera, &assets, sink)?;
+    sink.emit_all(static_files(layers)?)?;
     stages.push(("render", started.elapsed().as_secs_f64()));
     let started = Instant::now();
-    files.extend(render::search_index(site));
+    sink.emit_all(render::search_index(site))?;
     stages.push(("index", started.elapsed().as_secs_f64()));
-    Ok(files)
-}
-
-/// Writes every file into a staging folder and swaps it into place.
-fn write_files(files: &[render::OutFile], opts: &BuildOptions) -> Result<usize, Vec<Diagnostic>> {
-    let out_err =
-        |e: crate::output::OutputError| vec![Diagnostic::file_error(&opts.out.display().to_string(), e.to_string())];
-    let staging = Staging::new(&opts.out, &opts.root).map_err(out_err)?;
-    files.par_iter().try_for_each(|f| staging.write(&f.path, &f.bytes)).map_err(out_err)?;
-    staging.commit().map_err(out_err)?;
-    Ok(files.len())
+    Ok(())
 }
 
 /// The portal's `static/` folder is copied as is.

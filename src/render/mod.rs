@@ -87,6 +87,34 @@ pub struct OutFile {
     pub bytes: Vec<u8>,
 }
 
+/// Where finished files go: straight into the staging folder (so pages are written while others
+/// are still rendering, and never all held in memory), or nowhere when only checking.
+pub struct Sink<'a> {
+    pub staging: Option<&'a crate::output::Staging>,
+    /// Prepended to every path (`<slug>/` for a region in an all-regions build).
+    pub prefix: String,
+    pub written: std::sync::atomic::AtomicUsize,
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(staging: Option<&'a crate::output::Staging>, prefix: String) -> Self {
+        Sink { staging, prefix, written: Default::default() }
+    }
+
+    pub fn emit(&self, f: &OutFile) -> Result<(), Diagnostic> {
+        if let Some(staging) = self.staging {
+            let path = format!("{}{}", self.prefix, f.path);
+            staging.write(&path, &f.bytes).map_err(|e| Diagnostic::file_error(&path, e.to_string()))?;
+        }
+        self.written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    pub fn emit_all(&self, files: Vec<OutFile>) -> Result<(), Vec<Diagnostic>> {
+        files.par_iter().try_for_each(|f| self.emit(f)).map_err(|d| vec![d])
+    }
+}
+
 /// Fingerprinted shared assets, by logical name, with their output paths.
 #[derive(Debug, Clone, Serialize)]
 pub struct Assets {
@@ -134,12 +162,12 @@ pub fn search_index(site: &Site) -> Vec<OutFile> {
 }
 
 /// Renders every HTML page of every language. Template errors name the page being rendered.
-pub fn render_pages(site: &Site, tera: &tera::Tera, assets: &Assets) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+pub fn render_pages(site: &Site, tera: &tera::Tera, assets: &Assets, sink: &Sink) -> Result<(), Vec<Diagnostic>> {
     let trees: BTreeMap<&str, nav::Tree> =
         site.config.languages.iter().map(|l| (l.as_str(), views::tree(site, l))).collect();
     let jobs: Vec<(&str, &str)> =
         site.config.languages.iter().flat_map(|l| site.keys.iter().map(move |k| (l.as_str(), k.as_str()))).collect();
-    let results: Vec<Result<OutFile, Diagnostic>> = jobs
+    let results: Vec<Result<(), Diagnostic>> = jobs
         .par_iter()
         .map(|(lang, key)| {
             let view = views::page_view(site, &trees[lang], lang, key, assets);
@@ -152,7 +180,7 @@ pub fn render_pages(site: &Site, tera: &tera::Tera, assets: &Assets) -> Result<V
                     &tera::Context::from_serialize(&view).map_err(|e| template_error(&data.page.file.shown, &e))?,
                 )
                 .map_err(|e| template_error(&data.page.file.shown, &e))?;
-            Ok(OutFile { path: format!("{lang}/{}", out_path(key)), bytes: finish_html(&html).into_bytes() })
+            sink.emit(&OutFile { path: format!("{lang}/{}", out_path(key)), bytes: finish_html(&html).into_bytes() })
         })
         .collect();
     let mut files = Vec::new();
@@ -160,7 +188,7 @@ pub fn render_pages(site: &Site, tera: &tera::Tera, assets: &Assets) -> Result<V
     let mut repeats: BTreeMap<String, usize> = BTreeMap::new();
     for r in results {
         match r {
-            Ok(f) => files.push(f),
+            Ok(()) => {}
             // A broken template fails every page that uses it: report it once, with a count.
             Err(d) => {
                 let seen = problems.iter().any(|p| p.message == d.message);
@@ -188,8 +216,11 @@ pub fn render_pages(site: &Site, tera: &tera::Tera, assets: &Assets) -> Result<V
         Ok(more) => files.extend(more),
         Err(d) => problems.push(d),
     }
+    if let Err(p) = sink.emit_all(files) {
+        problems.extend(p);
+    }
     if problems.is_empty() {
-        Ok(files)
+        Ok(())
     } else {
         Err(problems)
     }
