@@ -169,7 +169,10 @@ fn parts(html: &str) -> (Vec<String>, String) {
         })
         .collect();
     elements.sort();
-    (elements, doc.root_element().text().collect())
+    // A byte-order mark at the very start of a fragment is dropped by the HTML parser itself, so
+    // the second pass may lose one the first kept: not a difference the sanitiser makes.
+    let text: String = doc.root_element().text().collect();
+    (elements, text.replace('\u{feff}', ""))
 }
 
 fn render(body: &str, allow_html: bool, resolver: &dyn Resolver) -> markdown::Rendered {
