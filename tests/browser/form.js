@@ -28,6 +28,20 @@ async function download(page, action, name) {
   return { file, suggested: dl.suggestedFilename(), text: fs.readFileSync(file, "utf8") };
 }
 
+/** Waits for the quick exit's neutral page. A second exit fired while the first navigation is
+ *  under way aborts that navigation (net::ERR_ABORTED) and starts the same one again. */
+async function waitNeutral(page) {
+  for (let i = 0; i < 3; i++) {
+    try {
+      await page.waitForURL(/neutral\.html$/, { timeout: 5000 });
+      return;
+    } catch (e) {
+      if (/neutral\.html$/.test(page.url())) return;
+    }
+  }
+  throw new Error("the neutral page did not open: " + page.url());
+}
+
 async function openWith(page, action, file) {
   const [chooser] = await Promise.all([page.waitForEvent("filechooser"), action()]);
   await chooser.setFiles(file);
@@ -217,6 +231,10 @@ async function fullInterview(context) {
     .filter((i) => (i.type === "radio" || i.type === "checkbox") ? i.checked : i.value !== "").length);
   check(left === 0, `clear empties every control (${left} left)`, failures);
   await openWith(page, () => act(page, "open-file"), json.file);
+  // Reading the file is asynchronous: wait for the page to say it has loaded it.
+  await page
+    .waitForFunction(() => (document.getElementById("status") || {}).textContent.includes("full.json"), null, { timeout: 5000 })
+    .catch(() => {});
   check((await text(page, "#status")).includes("full.json"), "the saved file is loaded", failures);
   check(await page.inputValue("#q-age") === "34", "answers come back", failures);
   check(await page.inputValue("#q-jobs-0-job_place") === "Варшава", "repeat entries come back", failures);
@@ -228,7 +246,7 @@ async function fullInterview(context) {
   // Quick exit by the button: the neutral page replaces the form in the history.
   await fill(page, "age", "41");
   await page.click("#quick-exit");
-  await page.waitForURL(/neutral\.html$/);
+  await waitNeutral(page);
   await page.goBack();
   check(page.url().endsWith("start.html"), "Back after quick exit does not reach the form: " + page.url(), failures);
   noneOf(await page.content(), ["41", "Варшава"], "the page after Back");
@@ -289,7 +307,7 @@ async function shiftExit(context) {
   await page.keyboard.press("Shift");
   await page.keyboard.press("Shift");
   await page.keyboard.press("Shift");
-  await page.waitForURL(/neutral\.html$/);
+  await waitNeutral(page);
   await page.goBack();
   check(page.url().endsWith("start.html"), "Back after Shift×3 does not reach the form: " + page.url(), failures);
   watch(problems, "shift exit")();
