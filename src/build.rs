@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::config::{Config, CONFIG_FILE};
 use crate::contacts::{Directory, CONTACTS_FILE};
-use crate::content::{load_pages, Page};
+use crate::content::{load_pages, Page, ParseCache};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::forms::{Form, FormContext};
 use crate::i18n::I18n;
@@ -97,6 +97,7 @@ pub fn run_scoped(opts: &BuildOptions, scope: &Scope) -> BuildReport {
         }
     };
     let prefix_regions = *scope == Scope::AllRegions;
+    let cache = ParseCache::default();
     let results: Vec<(Option<String>, SiteBuild)> = slugs
         .into_par_iter()
         .map(|slug| {
@@ -105,7 +106,7 @@ pub fn run_scoped(opts: &BuildOptions, scope: &Scope) -> BuildReport {
                 _ => String::new(),
             };
             let sink = render::Sink::new(staging.as_ref(), prefix);
-            (slug.clone(), site_files(&opts.root, slug.as_deref(), !opts.write, &sink))
+            (slug.clone(), site_files(&opts.root, slug.as_deref(), !opts.write, &sink, &cache))
         })
         .collect();
     for (slug, built) in results {
@@ -139,9 +140,17 @@ struct SiteBuild {
 }
 
 /// Loads, checks and renders one site (the national one, or with a region on top) in memory.
-fn site_files(root: &Path, region_slug: Option<&str>, checking: bool, sink: &render::Sink) -> SiteBuild {
+fn site_files(
+    root: &Path,
+    region_slug: Option<&str>,
+    checking: bool,
+    sink: &render::Sink,
+    cache: &ParseCache,
+) -> SiteBuild {
     let mut b = SiteBuild::default();
-    let Some((site, layers)) = open_site(root, region_slug, &mut b.diagnostics, &mut b.stages) else { return b };
+    let Some((site, layers)) = open_site_with(root, region_slug, cache, &mut b.diagnostics, &mut b.stages) else {
+        return b;
+    };
     if b.diagnostics.has_errors() {
         return b;
     }
@@ -187,6 +196,17 @@ pub fn open_site(
     diags: &mut Diagnostics,
     stages: &mut Vec<(&'static str, f64)>,
 ) -> Option<(Site, Layers)> {
+    open_site_with(root, region_slug, &ParseCache::default(), diags, stages)
+}
+
+/// [`open_site`] with parsed files shared with the other sites of the same run.
+fn open_site_with(
+    root: &Path,
+    region_slug: Option<&str>,
+    cache: &ParseCache,
+    diags: &mut Diagnostics,
+    stages: &mut Vec<(&'static str, f64)>,
+) -> Option<(Site, Layers)> {
     let (layers, region) = match region_slug {
         None => (Layers::new(root), None),
         Some(slug) => match crate::region::load(root, slug) {
@@ -197,7 +217,7 @@ pub fn open_site(
             }
         },
     };
-    let site = load_site(&layers, region.as_ref(), diags, stages)?;
+    let site = load_site(&layers, region.as_ref(), cache, diags, stages)?;
     Some((site, layers))
 }
 
@@ -205,6 +225,7 @@ pub fn open_site(
 pub fn load_site(
     layers: &Layers,
     region: Option<&crate::region::Region>,
+    cache: &ParseCache,
     diags: &mut Diagnostics,
     stages: &mut Vec<(&'static str, f64)>,
 ) -> Option<Site> {
@@ -220,7 +241,7 @@ pub fn load_site(
     let theme = Theme::load(layers, &config.theme).map_err(|p| diags.extend(p)).ok()?;
     let i18n = Arc::new(load_i18n(&theme, layers, &config, diags));
     let contacts = load_contacts(layers, region, &config, diags);
-    let (pages, problems) = load_pages(&layers.files_under("content"), &config);
+    let (pages, problems) = load_pages(&layers.files_under("content"), &config, cache);
     diags.extend(problems);
     let (standards, problems) = Registry::build(&pages, &config.default_language);
     diags.extend(problems);

@@ -1,6 +1,8 @@
 //! Reading every Markdown file under `content/` into [`Page`]s, collecting all problems.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -12,14 +14,47 @@ use crate::source::{read_text, SourceFile};
 
 const STANDARD_KEYS: &str = "`id`, `area`, `responsible`, `requirements` and `legal_basis`";
 
+/// A file read and its front matter parsed: the same for every site that uses the file.
+type Parsed = Result<(String, front_matter::FrontMatter, usize), Diagnostic>;
+
+/// Parsed files shared by the sites of one run (`--all-regions` parses each national page once
+/// for the national site and every region that keeps it).
+#[derive(Default)]
+pub struct ParseCache(Mutex<HashMap<PathBuf, Arc<Parsed>>>);
+
+impl ParseCache {
+    fn get_or_parse(&self, file: &SourceFile) -> Arc<Parsed> {
+        if let Some(hit) = self.0.lock().ok().and_then(|m| m.get(&file.abs).cloned()) {
+            return hit;
+        }
+        let parsed = Arc::new(parse_file(file));
+        if let Ok(mut m) = self.0.lock() {
+            m.insert(file.abs.clone(), parsed.clone());
+        }
+        parsed
+    }
+}
+
+fn parse_file(file: &SourceFile) -> Parsed {
+    let text = read_text(file)?;
+    let split = front_matter::split(&file.shown, &text)?;
+    let fm = front_matter::parse(&file.shown, &text, &split)?;
+    let body_start = split.body_start;
+    Ok((text, fm, body_start))
+}
+
 /// Loads all pages in parallel. Draft pages are left out. Problems are returned together.
-pub fn load_pages(files: &BTreeMap<String, SourceFile>, config: &Config) -> (Vec<Page>, Vec<Diagnostic>) {
+pub fn load_pages(
+    files: &BTreeMap<String, SourceFile>,
+    config: &Config,
+    cache: &ParseCache,
+) -> (Vec<Page>, Vec<Diagnostic>) {
     let results: Vec<Result<Option<Page>, Diagnostic>> = files
         .values()
         .filter(|f| f.rel.ends_with(".md"))
         .collect::<Vec<_>>()
         .into_par_iter()
-        .map(|f| load_page(f, config))
+        .map(|f| load_page(f, config, cache))
         .collect();
     let mut pages = Vec::new();
     let mut problems = Vec::new();
@@ -35,11 +70,11 @@ pub fn load_pages(files: &BTreeMap<String, SourceFile>, config: &Config) -> (Vec
     (pages, problems)
 }
 
-fn load_page(file: &SourceFile, config: &Config) -> Result<Option<Page>, Diagnostic> {
-    let text = read_text(file)?;
-    let split = front_matter::split(&file.shown, &text)?;
-    let fm = front_matter::parse(&file.shown, &text, &split)?;
-    let body_start = split.body_start;
+fn load_page(file: &SourceFile, config: &Config, cache: &ParseCache) -> Result<Option<Page>, Diagnostic> {
+    let (text, fm, body_start) = match &*cache.get_or_parse(file) {
+        Ok((text, fm, body_start)) => (text.clone(), fm.clone(), *body_start),
+        Err(d) => return Err(d.clone()),
+    };
     if fm.draft {
         return Ok(None);
     }
@@ -148,6 +183,24 @@ mod tests {
 
     fn config() -> Config {
         Config::parse("title = {uk = \"О\", en = \"O\"}\n").unwrap()
+    }
+
+    #[test]
+    fn sites_of_one_run_share_parsed_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let abs = dir.path().join("content/_index.md");
+        std::fs::create_dir_all(abs.parent().unwrap()).unwrap();
+        std::fs::write(&abs, "+++\ntitle = \"A\"\n+++\n").unwrap();
+        let file = SourceFile { rel: "content/_index.md".into(), abs: abs.clone(), shown: "content/_index.md".into() };
+        let files: BTreeMap<String, SourceFile> = [(file.rel.clone(), file)].into();
+        let cache = ParseCache::default();
+        let (first, _) = load_pages(&files, &config(), &cache);
+        // A second site of the same run reads the parse, not the file again.
+        std::fs::write(&abs, "+++\ntitle = \"B\"\n+++\n").unwrap();
+        let (second, _) = load_pages(&files, &config(), &cache);
+        assert_eq!((first[0].fm.title.as_str(), second[0].fm.title.as_str()), ("A", "A"));
+        let (fresh, _) = load_pages(&files, &config(), &ParseCache::default());
+        assert_eq!(fresh[0].fm.title, "B");
     }
 
     #[test]

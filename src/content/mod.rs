@@ -5,7 +5,7 @@ pub mod front_matter;
 mod load;
 
 pub use front_matter::FrontMatter;
-pub use load::load_pages;
+pub use load::{load_pages, ParseCache};
 
 use crate::source::SourceFile;
 
