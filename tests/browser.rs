@@ -105,3 +105,19 @@ fn standards_compendium_prints_cleanly() {
     let r = print_check(&public, "uk/standards/print.html", ".requirement-list li", &["ID-2.1", "RI-4.2"]);
     assert!(r["pages"].as_u64().unwrap() >= 15, "{r}");
 }
+
+/// The adult form can be completed from start to result with the keyboard alone, in both
+/// languages: every control and the Next/Finish buttons are reachable with Tab.
+#[test]
+fn adult_form_can_be_completed_with_the_keyboard_only() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    common::build_ok(repo(), &public);
+    for lang in ["uk", "en"] {
+        let page = public.join(lang).join("forms/initial-screening/index.html");
+        let report = run_browser_script("keyboard_form.js", &[&page]);
+        let f = failures(&report);
+        assert!(f.is_empty(), "{lang}: {}", f.join("\n"));
+        assert!(report["steps"].as_u64().unwrap() >= 5, "{report}");
+    }
+}
