@@ -170,3 +170,15 @@ fn unknown_phone_in_a_form_points_at_the_placeholder() {
     let at = report.lines().nth(line + 1).unwrap();
     assert!(at.contains("forms/child-screening.toml:"), "{report}");
 }
+
+#[test]
+fn unknown_requirement_of_a_known_standard() {
+    insta::assert_snapshot!(report_after(|r| {
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content/standards"), &r.join("content/standards"));
+        write(
+            r,
+            "content/guide/third.md",
+            "+++\ntitle = \"Третя\"\nstandards = [\"ID-2.1#z\"]\n+++\n[s](std:ID-2.1#q)\n",
+        );
+    }));
+}
