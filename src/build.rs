@@ -495,7 +495,7 @@ fn load_contacts(
     if let Some(r) = region {
         dir.merge(r.contact.clone());
     }
-    let today = crate::contacts::today_days();
+    let today = crate::dates::today_days();
     for (id, problem) in dir.stale(today, config.contacts.max_age_days) {
         diags.push(
             Diagnostic::file_error(CONTACTS_FILE, format!("contact `{id}` {problem}"))

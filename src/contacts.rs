@@ -106,7 +106,7 @@ impl Directory {
             match c.verified_on.as_ref().and_then(|d| d.date) {
                 None => out.push((c.id.clone(), "has no `verified_on` date".to_string())),
                 Some(d) => {
-                    let checked = days(d.year as i64, d.month as i64, d.day as i64);
+                    let checked = crate::dates::days(d.year as i64, d.month as i64, d.day as i64);
                     if today - checked > max_age_days as i64 {
                         out.push((
                             c.id.clone(),
@@ -118,23 +118,6 @@ impl Directory {
         }
         out
     }
-}
-
-/// Today as days since 1970-01-01 (only used for warnings, never in output).
-pub fn today_days() -> i64 {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    (secs / 86_400) as i64
-}
-
-/// Days since 1970-01-01 in the proleptic Gregorian calendar.
-pub fn days(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146097 + doe - 719468
 }
 
 /// `0 800 505 501` → `tel:0800505501`.
@@ -223,13 +206,7 @@ verified_on = 2026-03-01
     fn stale_contacts_are_found() {
         let mut d = Directory::default();
         d.add_file("data/contacts.toml", SAMPLE).unwrap();
-        assert!(d.stale(days(2026, 6, 1), 365).is_empty());
-        assert_eq!(d.stale(days(2027, 6, 1), 365).len(), 1);
-    }
-
-    #[test]
-    fn day_numbers() {
-        assert_eq!(days(1970, 1, 1), 0);
-        assert_eq!(days(2000, 3, 1) - days(2000, 2, 28), 2);
+        assert!(d.stale(crate::dates::days(2026, 6, 1), 365).is_empty());
+        assert_eq!(d.stale(crate::dates::days(2027, 6, 1), 365).len(), 1);
     }
 }

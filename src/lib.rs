@@ -11,6 +11,7 @@ pub mod contacts;
 pub mod content;
 pub mod coverage;
 pub mod crypto;
+pub mod dates;
 pub mod diag;
 pub mod form_schema;
 pub mod form_translations;

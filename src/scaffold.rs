@@ -34,7 +34,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ScaffoldError + '_ {
 /// Writes a new portal into `dir`, which must be missing or empty.
 pub fn new_portal(dir: &Path) -> anyhow::Result<()> {
     ensure_empty(dir)?;
-    let today = today();
+    let today = crate::dates::today();
     write_tree(&PORTAL, dir, &|text| text.replace("__TODAY__", &today))?;
     Ok(())
 }
@@ -102,35 +102,9 @@ fn write_tree(dir: &Dir<'static>, to: &Path, fill: &dyn Fn(&str) -> String) -> R
 
 /// Today's date (UTC) as `YYYY-MM-DD`: the placeholder contact's `verified_on`, so a fresh portal
 /// has no stale contact yet.
-fn today() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// The inverse of [`crate::contacts::days`]: days since 1970-01-01 → (year, month, day).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn civil_dates_round_trip() {
-        for (y, m, d) in [(1970, 1, 1), (2000, 2, 29), (2026, 12, 31), (2024, 3, 1)] {
-            assert_eq!(civil_from_days(crate::contacts::days(y, m, d)), (y, m, d));
-        }
-    }
 
     #[test]
     fn slugs() {

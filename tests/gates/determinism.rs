@@ -3,6 +3,7 @@
 //! gives byte-identical trees; and nothing in the output names the machine, the user, the build
 //! folder or the day of the build.
 
+use oberih::dates::ymd;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -77,22 +78,6 @@ pub fn leaks(dir: &Path, needles: &[(String, String)]) -> Vec<String> {
         }
     }
     out
-}
-
-/// YYYY-MM-DD of a moment given in seconds since 1970 (proleptic Gregorian, UTC).
-pub fn ymd(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// Today's date anywhere on Earth (UTC−12 to UTC+14), for the build-date check.
