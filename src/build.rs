@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::config::{Config, CONFIG_FILE};
 use crate::contacts::{Directory, CONTACTS_FILE};
-use crate::content::{load_pages, Page, ParseCache};
+use crate::content::{load_pages, page_key, Page, ParseCache};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::forms::{Form, FormContext};
 use crate::i18n::I18n;
@@ -241,17 +241,18 @@ pub fn load_site(
     let theme = Theme::load(layers, &config.theme).map_err(|p| diags.extend(p)).ok()?;
     let i18n = Arc::new(load_i18n(&theme, layers, &config, diags));
     let contacts = load_contacts(layers, region, &config, diags);
-    let (pages, problems) = load_pages(&layers.files_under("content"), &config, cache);
+    let content_files = layers.files_under("content");
+    let (pages, problems) = load_pages(&content_files, &config, cache);
     diags.extend(problems);
     let (standards, problems) = Registry::build(&pages, &config.default_language);
     diags.extend(problems);
-    let (mut forms, form_coverage) = load_forms(layers, &config, &base_languages, &standards, diags);
+    let form_files = layers.files_under("forms");
+    let (mut forms, form_coverage) = load_forms(&form_files, &config, &base_languages, &standards, diags);
     fill_form_phones(&mut forms, &contacts, layers, diags);
     let public_keys = load_public_keys(layers, &forms, diags);
     let search_strings = config.languages.iter().map(|l| (l.clone(), render::views::search_i18n(&i18n, l))).collect();
     // Form files that failed to load still exist for links, so one mistake is reported once.
-    let form_ids: BTreeSet<String> = layers
-        .files_under("forms")
+    let form_ids: BTreeSet<String> = form_files
         .keys()
         .filter(|rel| crate::form_translations::pack_target(rel, &config.languages).is_none())
         .filter_map(|rel| rel.strip_prefix("forms/")?.strip_suffix(".toml").map(str::to_string))
@@ -259,7 +260,11 @@ pub fn load_site(
         .collect();
     let keys: BTreeSet<String> = pages.iter().map(|p| p.key.clone()).collect();
     // A page that failed to parse still exists for links, so one mistake is reported once.
-    let link_keys: BTreeSet<String> = keys.iter().cloned().chain(page_keys_of_files(layers, &config)).collect();
+    let link_keys: BTreeSet<String> = keys
+        .iter()
+        .cloned()
+        .chain(content_files.keys().filter(|rel| rel.ends_with(".md")).filter_map(|rel| page_key(rel, &config)))
+        .collect();
     for reserved in ["forms", "search"] {
         if let Some(p) = pages.iter().find(|p| p.key == reserved) {
             diags.push(Diagnostic::file_error(
@@ -292,33 +297,16 @@ pub fn load_site(
     Some(site)
 }
 
-/// Page keys from file names alone (`content/a/b.en.md` → `a/b`).
-fn page_keys_of_files(layers: &Layers, config: &Config) -> Vec<String> {
-    layers
-        .files_under("content")
-        .keys()
-        .filter_map(|rel| {
-            let stem = rel.strip_prefix("content/")?.strip_suffix(".md")?;
-            let stem = match stem.rsplit_once('.') {
-                Some((s, l)) if config.languages.iter().any(|x| x == l) => s,
-                _ => stem,
-            };
-            Some(stem.strip_suffix("_index").map_or(stem, |d| d.trim_end_matches('/')).to_string())
-        })
-        .collect()
-}
-
 /// Loads and validates every form in `forms/`, in parallel.
 /// Form texts are required in the portal's own languages; a language a region adds falls back to
 /// the default language where the form has no text in it.
 fn load_forms(
-    layers: &Layers,
+    all_files: &BTreeMap<String, crate::source::SourceFile>,
     config: &Config,
     required_languages: &[String],
     standards: &Registry,
     diags: &mut Diagnostics,
 ) -> (Vec<Form>, FormCoverage) {
-    let all_files = layers.files_under("forms");
     let is_pack = |rel: &str| crate::form_translations::pack_target(rel, &config.languages).is_some();
     let files: Vec<_> = all_files.values().filter(|f| f.rel.ends_with(".toml") && !is_pack(&f.rel)).collect();
     let known = |id: &str, req: Option<&str>| standards.check(id, req).is_ok();
@@ -354,7 +342,7 @@ fn load_forms(
         }
     }
     let mut coverage = FormCoverage::new();
-    translate_forms(&mut forms, &all_files, config, required_languages, &mut coverage, diags);
+    translate_forms(&mut forms, all_files, config, required_languages, &mut coverage, diags);
     (forms, coverage)
 }
 
@@ -639,11 +627,12 @@ fn render_site(
     let tera = render::templates::build_tera(&site.theme, site.i18n.clone())?;
     let (assets, files) = render::build_assets(&site.theme);
     sink.emit_all(files)?;
-    render::render_pages(site, &tera, &assets, sink)?;
+    let trees = render::trees(site);
+    render::render_pages(site, &trees, &tera, &assets, sink)?;
     sink.emit_all(static_files(layers)?)?;
     stages.push(("render", started.elapsed().as_secs_f64()));
     let started = Instant::now();
-    sink.emit_all(render::search_index(site))?;
+    sink.emit_all(render::search_index(site, &trees))?;
     stages.push(("index", started.elapsed().as_secs_f64()));
     Ok(())
 }

@@ -85,6 +85,12 @@ fn load_page(file: &SourceFile, config: &Config, cache: &ParseCache) -> Result<O
     Ok(Some(page))
 }
 
+/// The page key a Markdown file stands for, from its path alone (`None` for a name that cannot
+/// be a page): links to a page whose front matter is broken still find it.
+pub fn page_key(rel: &str, config: &Config) -> Option<String> {
+    identity(rel, config).ok().map(|(key, _, _)| key)
+}
+
 /// `content/about/forms.en.md` → (`about/forms`, `en`, false).
 fn identity(rel: &str, config: &Config) -> Result<(String, String, bool), String> {
     let inner = rel.strip_prefix("content/").unwrap_or(rel);

@@ -154,17 +154,26 @@ pub fn build_assets(theme: &Theme) -> (Assets, Vec<OutFile>) {
     (Assets { css: css_path, js: js_path }, files)
 }
 
+/// The navigation tree of every language, built once per build.
+pub type Trees<'a> = BTreeMap<&'a str, nav::Tree>;
+
+pub fn trees(site: &Site) -> Trees<'_> {
+    site.config.languages.iter().map(|l| (l.as_str(), views::tree(site, l))).collect()
+}
+
 /// The search index of every language.
-pub fn search_index(site: &Site) -> Vec<OutFile> {
-    let trees: Vec<(&str, nav::Tree)> =
-        site.config.languages.iter().map(|l| (l.as_str(), views::tree(site, l))).collect();
-    search_docs::search_files(site, &trees)
+pub fn search_index(site: &Site, trees: &Trees) -> Vec<OutFile> {
+    search_docs::search_files(site, trees)
 }
 
 /// Renders every HTML page of every language. Template errors name the page being rendered.
-pub fn render_pages(site: &Site, tera: &tera::Tera, assets: &Assets, sink: &Sink) -> Result<(), Vec<Diagnostic>> {
-    let trees: BTreeMap<&str, nav::Tree> =
-        site.config.languages.iter().map(|l| (l.as_str(), views::tree(site, l))).collect();
+pub fn render_pages(
+    site: &Site,
+    trees: &Trees,
+    tera: &tera::Tera,
+    assets: &Assets,
+    sink: &Sink,
+) -> Result<(), Vec<Diagnostic>> {
     let jobs: Vec<(&str, &str)> =
         site.config.languages.iter().flat_map(|l| site.keys.iter().map(move |k| (l.as_str(), k.as_str()))).collect();
     let results: Vec<Result<(), Diagnostic>> = jobs
@@ -212,7 +221,7 @@ pub fn render_pages(site: &Site, tera: &tera::Tera, assets: &Assets, sink: &Sink
             Err(d) => problems.push(d),
         }
     }
-    match root_pages(site, tera, assets) {
+    match root_pages(site, trees, tera, assets) {
         Ok(more) => files.extend(more),
         Err(d) => problems.push(d),
     }
@@ -288,12 +297,12 @@ fn render_template<T: Serialize>(tera: &tera::Tera, view: &T, path: &str) -> Res
 }
 
 /// `index.html` (language chooser), `404.html` and `sitemap.xml` at the top of the output.
-fn root_pages(site: &Site, tera: &tera::Tera, assets: &Assets) -> Result<Vec<OutFile>, Diagnostic> {
+fn root_pages(site: &Site, trees: &Trees, tera: &tera::Tera, assets: &Assets) -> Result<Vec<OutFile>, Diagnostic> {
     let chooser = views::chooser_view(site, assets);
     let mut out = vec![render_view(tera, &chooser, "index.html")?];
     let lang = site.config.default_language.as_str();
-    let tree = views::tree(site, lang);
-    let mut nf = views::generated_view(site, &tree, lang, "", "404.html", site.i18n.t(lang, "notfound.title"), assets);
+    let mut nf =
+        views::generated_view(site, &trees[lang], lang, "", "404.html", site.i18n.t(lang, "notfound.title"), assets);
     // Served at any depth by a web server: links go from the site root (absolute with base_url).
     let prefix = site.config.base_url.as_ref().map(|u| format!("{u}/")).unwrap_or_default();
     nf.root = format!("{prefix}{lang}/");

@@ -10,7 +10,7 @@ use crate::forms::form::text;
 use crate::search::{build_index, SearchDoc};
 
 /// The index files of every language, under `<lang>/search/`.
-pub fn search_files(site: &Site, trees: &[(&str, Tree)]) -> Vec<OutFile> {
+pub fn search_files(site: &Site, trees: &super::Trees) -> Vec<OutFile> {
     trees
         .par_iter()
         .flat_map_iter(|(lang, tree)| {
