@@ -27,6 +27,7 @@
 const fs = require("fs");
 const path = require("path");
 const vm = require("vm");
+const { loadClient } = require("../tests/search/vm_client");
 
 const DEFAULT_QUERIES = ["первинний скринінг", "захист даних", "оцінка ризику", "психічне здоров'я"];
 const PAGE_RESULTS = 20; // search.js PAGE_SIZE
@@ -78,37 +79,9 @@ function clientSource() {
   return { name: file, code: fs.readFileSync(file, "utf8"), bytes: fs.statSync(file).size };
 }
 
-/** A vm context running the site's client, with a <script> loader that reads index files from
- *  disk and records their names. No document.body: the page code stays idle. */
+/** The site's client in a vm context, loading index files from `dir`. */
 function nodeClient(client, dir) {
-  const loaded = [];
-  const ctx = { console, setTimeout, clearTimeout };
-  vm.createContext(ctx);
-  ctx.document = {
-    head: {
-      appendChild(el) {
-        const file = String(el.src).split("?")[0];
-        loaded.push(file);
-        setImmediate(() => {
-          let code;
-          try {
-            code = fs.readFileSync(path.join(dir, file), "utf8");
-          } catch (e) {
-            if (el.onerror) el.onerror(e);
-            return;
-          }
-          vm.runInContext(code, ctx, { filename: file });
-          if (el.onload) el.onload();
-        });
-        return el;
-      },
-    },
-    createElement() {
-      return { setAttribute() {}, src: "" };
-    },
-  };
-  vm.runInContext(client.code, ctx, { filename: client.name });
-  return { api: ctx.OberihSearch, loaded };
+  return loadClient(client.code, client.name, dir);
 }
 
 async function runQuery(api, q, results) {

@@ -12,46 +12,13 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const vm = require("vm");
+const { loadClient } = require("./vm_client");
 
 const [searchJs, siteDir] = process.argv.slice(2);
 const TOP = 10;
 
-/** A vm context with just enough DOM for the loader: document.createElement("script") and
- *  document.head.appendChild, which runs the file. No document.body, so the page code stays
- *  idle and only the OberihSearch API is used. */
 function client(lang) {
-  const dir = path.join(siteDir, lang, "search");
-  const loaded = [];
-  const ctx = { console, setTimeout, clearTimeout };
-  vm.createContext(ctx);
-  const head = {
-    appendChild(el) {
-      const file = String(el.src).split("?")[0];
-      loaded.push(file);
-      setImmediate(() => {
-        let code;
-        try {
-          code = fs.readFileSync(path.join(dir, file), "utf8");
-        } catch (e) {
-          if (el.onerror) el.onerror(e);
-          return;
-        }
-        vm.runInContext(code, ctx, { filename: file });
-        if (el.onload) el.onload();
-      });
-      return el;
-    },
-  };
-  ctx.document = {
-    head,
-    createElement(tag) {
-      if (tag !== "script") throw new Error("unexpected createElement " + tag);
-      return { setAttribute() {}, src: "" };
-    },
-  };
-  vm.runInContext(fs.readFileSync(searchJs, "utf8"), ctx, { filename: searchJs });
-  return { api: ctx.OberihSearch, loaded };
+  return loadClient(fs.readFileSync(searchJs, "utf8"), searchJs, path.join(siteDir, lang, "search"));
 }
 
 async function main() {
