@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::config::{Config, CONFIG_FILE};
 use crate::contacts::{Directory, CONTACTS_FILE};
-use crate::content::{load_pages, page_key, Page, ParseCache};
+use crate::content::{load_pages, Page, ParseCache};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::forms::{Form, FormContext};
 use crate::i18n::I18n;
@@ -241,9 +241,9 @@ pub fn load_site(
     let theme = Theme::load(layers, &config.theme).map_err(|p| diags.extend(p)).ok()?;
     let i18n = Arc::new(load_i18n(&theme, layers, &config, diags));
     let contacts = load_contacts(layers, region, &config, diags);
-    let content_files = layers.files_under("content");
-    let (pages, problems) = load_pages(&content_files, &config, cache);
-    diags.extend(problems);
+    let loaded = load_pages(&layers.files_under("content"), &config, cache);
+    diags.extend(loaded.problems);
+    let pages = loaded.pages;
     let (standards, problems) = Registry::build(&pages, &config.default_language);
     diags.extend(problems);
     let form_files = layers.files_under("forms");
@@ -259,12 +259,8 @@ pub fn load_site(
         .chain(forms.iter().map(|f| f.id.clone()))
         .collect();
     let keys: BTreeSet<String> = pages.iter().map(|p| p.key.clone()).collect();
-    // A page that failed to parse still exists for links, so one mistake is reported once.
-    let link_keys: BTreeSet<String> = keys
-        .iter()
-        .cloned()
-        .chain(content_files.keys().filter(|rel| rel.ends_with(".md")).filter_map(|rel| page_key(rel, &config)))
-        .collect();
+    // A page that failed to load still exists for links, so one mistake is reported once.
+    let link_keys: BTreeSet<String> = keys.iter().cloned().chain(loaded.failed_keys).collect();
     for reserved in ["forms", "search"] {
         if let Some(p) = pages.iter().find(|p| p.key == reserved) {
             diags.push(Diagnostic::file_error(
@@ -278,7 +274,7 @@ pub fn load_site(
         i18n,
         theme,
         pages: BTreeMap::new(),
-        keys: link_keys,
+        keys,
         standards,
         contacts,
         form_ids,
@@ -289,8 +285,7 @@ pub fn load_site(
     };
     stages.push(("parse", started.elapsed().as_secs_f64()));
     let started = Instant::now();
-    let rendered = render_markdown(&site, pages, diags);
-    site.keys = keys;
+    let rendered = render_markdown(&site, &link_keys, pages, diags);
     check_fragments(&rendered, &site.config.default_language, diags);
     site.pages = rendered.into_iter().map(|d| ((d.page.key.clone(), d.page.lang.clone()), d)).collect();
     stages.push(("resolve", started.elapsed().as_secs_f64()));
@@ -495,14 +490,21 @@ fn load_contacts(
 }
 
 /// Renders every page's Markdown once, in parallel; problems become positioned diagnostics.
-fn render_markdown(site: &Site, pages: Vec<Page>, diags: &mut Diagnostics) -> Vec<PageData> {
+/// `link_keys` are the pages links may point to: every page that loaded, and those whose front
+/// matter failed (so one mistake is reported once, not again at every link to it).
+fn render_markdown(
+    site: &Site,
+    link_keys: &BTreeSet<String>,
+    pages: Vec<Page>,
+    diags: &mut Diagnostics,
+) -> Vec<PageData> {
     let results: Vec<(PageData, Vec<Diagnostic>)> = pages
         .into_par_iter()
         .map(|page| {
             let from_dir =
                 page.file.rel.trim_start_matches("content/").rsplit_once('/').map_or("", |(d, _)| d).to_string();
             let resolver = Links {
-                keys: &site.keys,
+                keys: link_keys,
                 standards: &site.standards,
                 forms: &site.form_ids,
                 contacts: &site.contacts,

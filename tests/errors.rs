@@ -182,3 +182,13 @@ fn unknown_requirement_of_a_known_standard() {
         );
     }));
 }
+
+/// A draft is left out of the site, so a link to it would lead nowhere.
+#[test]
+fn link_to_a_draft_page_is_an_error() {
+    let report = report_after(|r| {
+        write(r, "content/guide/third.md", "+++\ntitle = \"Третя\"\ndraft = true\n+++\n");
+        write(r, "content/guide/second.md", "+++\ntitle = \"Друга\"\n+++\n## Подробиці {#details}\n[далі](third.md)\n");
+    });
+    assert!(report.contains("link to a missing page: `content/guide/third.md`"), "{report}");
+}

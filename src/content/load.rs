@@ -43,31 +43,33 @@ fn parse_file(file: &SourceFile) -> Parsed {
     Ok((text, fm, body_start))
 }
 
+/// Every page of a site, and what went wrong while loading them.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub pages: Vec<Page>,
+    pub problems: Vec<Diagnostic>,
+    /// Keys of pages whose file failed to load: links to them are not reported again.
+    pub failed_keys: Vec<String>,
+}
+
 /// Loads all pages in parallel. Draft pages are left out. Problems are returned together.
-pub fn load_pages(
-    files: &BTreeMap<String, SourceFile>,
-    config: &Config,
-    cache: &ParseCache,
-) -> (Vec<Page>, Vec<Diagnostic>) {
-    let results: Vec<Result<Option<Page>, Diagnostic>> = files
-        .values()
-        .filter(|f| f.rel.ends_with(".md"))
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .map(|f| load_page(f, config, cache))
-        .collect();
-    let mut pages = Vec::new();
-    let mut problems = Vec::new();
-    for r in results {
+pub fn load_pages(files: &BTreeMap<String, SourceFile>, config: &Config, cache: &ParseCache) -> Loaded {
+    let md: Vec<&SourceFile> = files.values().filter(|f| f.rel.ends_with(".md")).collect();
+    let results: Vec<Result<Option<Page>, Diagnostic>> = md.par_iter().map(|f| load_page(f, config, cache)).collect();
+    let mut loaded = Loaded::default();
+    for (file, r) in md.iter().zip(results) {
         match r {
-            Ok(Some(p)) => pages.push(p),
+            Ok(Some(p)) => loaded.pages.push(p),
             Ok(None) => {}
-            Err(d) => problems.push(d),
+            Err(d) => {
+                loaded.failed_keys.extend(page_key(&file.rel, config));
+                loaded.problems.push(d);
+            }
         }
     }
-    problems.extend(check_sections(&pages));
-    problems.extend(check_duplicates(&pages));
-    (pages, problems)
+    loaded.problems.extend(check_sections(&loaded.pages));
+    loaded.problems.extend(check_duplicates(&loaded.pages));
+    loaded
 }
 
 fn load_page(file: &SourceFile, config: &Config, cache: &ParseCache) -> Result<Option<Page>, Diagnostic> {
@@ -86,8 +88,8 @@ fn load_page(file: &SourceFile, config: &Config, cache: &ParseCache) -> Result<O
 }
 
 /// The page key a Markdown file stands for, from its path alone (`None` for a name that cannot
-/// be a page): links to a page whose front matter is broken still find it.
-pub fn page_key(rel: &str, config: &Config) -> Option<String> {
+/// be a page).
+fn page_key(rel: &str, config: &Config) -> Option<String> {
     identity(rel, config).ok().map(|(key, _, _)| key)
 }
 
@@ -200,12 +202,12 @@ mod tests {
         let file = SourceFile { rel: "content/_index.md".into(), abs: abs.clone(), shown: "content/_index.md".into() };
         let files: BTreeMap<String, SourceFile> = [(file.rel.clone(), file)].into();
         let cache = ParseCache::default();
-        let (first, _) = load_pages(&files, &config(), &cache);
+        let first = load_pages(&files, &config(), &cache).pages;
         // A second site of the same run reads the parse, not the file again.
         std::fs::write(&abs, "+++\ntitle = \"B\"\n+++\n").unwrap();
-        let (second, _) = load_pages(&files, &config(), &cache);
+        let second = load_pages(&files, &config(), &cache).pages;
         assert_eq!((first[0].fm.title.as_str(), second[0].fm.title.as_str()), ("A", "A"));
-        let (fresh, _) = load_pages(&files, &config(), &ParseCache::default());
+        let fresh = load_pages(&files, &config(), &ParseCache::default()).pages;
         assert_eq!(fresh[0].fm.title, "B");
     }
 
