@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use crate::config::LangText;
 use crate::diag::Diagnostic;
+use crate::html::escape;
 
 pub const CONTACTS_FILE: &str = "data/contacts.toml";
 
@@ -124,21 +125,6 @@ impl Directory {
 pub fn tel_href(phone: &str) -> String {
     let digits: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
     format!("tel:{digits}")
-}
-
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 fn text<'a>(t: &'a LangText, lang: &str, fallback: &str) -> &'a str {

@@ -16,6 +16,7 @@ pub mod diag;
 pub mod form_schema;
 pub mod form_translations;
 pub mod forms;
+pub mod html;
 pub mod i18n;
 pub mod markdown;
 pub mod output;

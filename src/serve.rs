@@ -24,7 +24,7 @@ use anyhow::Context;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::build::{self, BuildOptions, BuildReport, Scope};
-use crate::contacts::escape;
+use crate::html::escape;
 
 /// What `oberih serve` needs.
 #[derive(Debug)]

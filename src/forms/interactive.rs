@@ -17,7 +17,8 @@ use serde_json::{json, Map, Value};
 
 use super::form::{Choice, Form, Logic, Question, Section};
 use super::model::{Export, Presentation, Storage};
-use crate::contacts::{escape, list_html, Contact};
+use crate::contacts::{list_html, Contact};
+use crate::html::escape;
 
 const EXPR_JS: &str = include_str!("../../themes/default/runtime/expr.js");
 const FORM_JS: &str = include_str!("../../themes/default/runtime/form.js");

@@ -10,7 +10,7 @@ use super::expr::{Combination, Expr};
 use super::form::{text, Form, LangText, Question, QuestionType, Section, Strength};
 use super::routing::{routing, values_when, Routing};
 use super::words::Words;
-use crate::contacts::escape as esc;
+use crate::html::escape as esc;
 
 /// Entry columns printed for a repeated section without `max`, and the most that fit on A4.
 const REPEAT_COLUMNS: u32 = 3;

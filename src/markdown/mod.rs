@@ -230,7 +230,7 @@ impl<'a> Pass<'a> {
                 out.push(Event::Html(
                     format!(
                         "<div class=\"admonition {class}\" role=\"note\"><p class=\"admonition-title\">{}</p>\n",
-                        crate::contacts::escape(&title)
+                        crate::html::escape(&title)
                     )
                     .into(),
                 ));
@@ -261,7 +261,7 @@ impl<'a> Pass<'a> {
             }
             Event::TaskListMarker(done) => {
                 let key = if *done { "task.done" } else { "task.todo" };
-                let label = crate::contacts::escape(&(self.opts.admonition_title)(key));
+                let label = crate::html::escape(&(self.opts.admonition_title)(key));
                 let checked = if *done { " checked" } else { "" };
                 out.push(Event::InlineHtml(
                     format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ").into(),
@@ -358,7 +358,7 @@ impl<'a> Pass<'a> {
         let mut attrs = String::new();
         match self.resolver.resolve(dest) {
             Ok(res) => {
-                attrs.push_str(&format!(" href=\"{}\"", crate::contacts::escape(&res.href)));
+                attrs.push_str(&format!(" href=\"{}\"", crate::html::escape(&res.href)));
                 if res.external {
                     attrs.push_str(" rel=\"noopener noreferrer\"");
                 }
@@ -369,7 +369,7 @@ impl<'a> Pass<'a> {
             Err((message, help)) => r.problems.push(Problem { span: span.clone(), message, help }),
         }
         if !title.is_empty() {
-            attrs.push_str(&format!(" title=\"{}\"", crate::contacts::escape(title)));
+            attrs.push_str(&format!(" title=\"{}\"", crate::html::escape(title)));
         }
         self.link_stack.push(true);
         out.push(Event::Html(format!("<a{attrs}>").into()));

@@ -330,7 +330,7 @@ fn sitemap(site: &Site) -> String {
             let path = if site.config.pretty_urls { path.trim_end_matches("index.html").to_string() } else { path };
             xml.push_str(&format!(
                 "  <url><loc>{}</loc></url>\n",
-                crate::contacts::escape(&format!("{base}{lang}/{path}"))
+                crate::html::escape(&format!("{base}{lang}/{path}"))
             ));
         }
     }

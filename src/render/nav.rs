@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::links::relative_href;
-use crate::contacts::escape;
+use crate::html::escape;
 
 #[derive(Debug, Clone)]
 pub struct Node {
