@@ -163,6 +163,7 @@ fn cli_exits_with_1_on_errors_and_2_on_usage() {
 fn unknown_phone_in_a_form_points_at_the_placeholder() {
     let report = report_after(|r| {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        std::fs::create_dir_all(r.join("forms")).unwrap();
         std::fs::copy(repo.join("forms/child-screening.toml"), r.join("forms/child-screening.toml")).unwrap();
         copy_dir(&repo.join("content/standards"), &r.join("content/standards"));
     });
