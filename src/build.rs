@@ -78,6 +78,25 @@ pub fn run(opts: &BuildOptions) -> BuildReport {
 /// Runs a build (or a check) of the sites `scope` names; all of them are written together into
 /// one staging folder, so either every site is updated or none.
 pub fn run_scoped(opts: &BuildOptions, scope: &Scope) -> BuildReport {
+    run_sites(opts, scope, false).0
+}
+
+/// Builds the national portal, or one region on top of it, and keeps what the preview server
+/// needs to rebuild after an edit without starting over (see [`crate::live`]).
+pub fn run_live(opts: &BuildOptions, region: Option<&str>) -> (BuildReport, Option<Kept>) {
+    let scope = region.map_or(Scope::National, |s| Scope::Region(s.to_string()));
+    run_sites(opts, &scope, true)
+}
+
+/// A site that built without errors, with its compiled theme, kept in memory.
+pub struct Kept {
+    pub site: Site,
+    pub layers: Layers,
+    pub tera: tera::Tera,
+    pub assets: render::Assets,
+}
+
+fn run_sites(opts: &BuildOptions, scope: &Scope, keep: bool) -> (BuildReport, Option<Kept>) {
     let started = Instant::now();
     let mut report = BuildReport::default();
     let slugs = match scope {
@@ -93,7 +112,7 @@ pub fn run_scoped(opts: &BuildOptions, scope: &Scope) -> BuildReport {
         Ok(s) => s,
         Err(e) => {
             report.diagnostics.push(Diagnostic::file_error(&opts.out.display().to_string(), e.to_string()));
-            return finish(report, started);
+            return (finish(report, started), None);
         }
     };
     let prefix_regions = *scope == Scope::AllRegions;
@@ -106,10 +125,12 @@ pub fn run_scoped(opts: &BuildOptions, scope: &Scope) -> BuildReport {
                 _ => String::new(),
             };
             let sink = render::Sink::new(staging.as_ref(), prefix);
-            (slug.clone(), site_files(&opts.root, slug.as_deref(), !opts.write, &sink, &cache))
+            (slug.clone(), site_files(&opts.root, slug.as_deref(), !opts.write, &sink, &cache, keep))
         })
         .collect();
+    let mut kept = None;
     for (slug, built) in results {
+        kept = kept.or(built.kept);
         report.diagnostics.extend(built.diagnostics);
         report.files_written += built.written;
         if slug.is_none() || !prefix_regions {
@@ -117,17 +138,18 @@ pub fn run_scoped(opts: &BuildOptions, scope: &Scope) -> BuildReport {
             report.stages = built.stages;
         }
     }
-    let Some(staging) = staging else { return finish(report, started) };
+    let Some(staging) = staging else { return (finish(report, started), None) };
     if report.diagnostics.has_errors() {
         report.files_written = 0;
-        return finish(report, started);
+        return (finish(report, started), None);
     }
     let swap_started = Instant::now();
     if let Err(e) = staging.commit() {
         report.diagnostics.push(Diagnostic::file_error(&opts.out.display().to_string(), e.to_string()));
     }
     report.stages.push(("write", swap_started.elapsed().as_secs_f64()));
-    finish(report, started)
+    let kept = kept.filter(|_| report.ok());
+    (finish(report, started), kept)
 }
 
 /// One site's files and what was found while making them.
@@ -137,6 +159,7 @@ struct SiteBuild {
     diagnostics: Diagnostics,
     languages: Vec<LangSummary>,
     stages: Vec<(&'static str, f64)>,
+    kept: Option<Kept>,
 }
 
 /// Loads, checks and renders one site (the national one, or with a region on top) in memory.
@@ -146,11 +169,15 @@ fn site_files(
     checking: bool,
     sink: &render::Sink,
     cache: &ParseCache,
+    keep: bool,
 ) -> SiteBuild {
     let mut b = SiteBuild::default();
-    let Some((site, layers)) = open_site_with(root, region_slug, cache, &mut b.diagnostics, &mut b.stages) else {
+    let Some((mut site, layers)) = open_site_with(root, region_slug, cache, &mut b.diagnostics, &mut b.stages) else {
         return b;
     };
+    if keep {
+        site.print_bodies = Some(Default::default());
+    }
     if b.diagnostics.has_errors() {
         return b;
     }
@@ -177,8 +204,10 @@ fn site_files(
             }
         })
         .collect();
-    if let Err(problems) = render_site(&site, &layers, &mut b.stages, sink) {
-        b.diagnostics.extend(problems);
+    match render_site(&site, &layers, &mut b.stages, sink) {
+        Ok((tera, assets)) if keep => b.kept = Some(Kept { site, layers, tera, assets }),
+        Ok(_) => {}
+        Err(problems) => b.diagnostics.extend(problems),
     }
     b.written = sink.written.load(std::sync::atomic::Ordering::Relaxed);
     b
@@ -282,6 +311,7 @@ pub fn load_site(
         form_coverage,
         public_keys,
         search_strings,
+        print_bodies: None,
     };
     stages.push(("parse", started.elapsed().as_secs_f64()));
     let started = Instant::now();
@@ -498,54 +528,58 @@ fn render_markdown(
     pages: Vec<Page>,
     diags: &mut Diagnostics,
 ) -> Vec<PageData> {
-    let results: Vec<(PageData, Vec<Diagnostic>)> = pages
-        .into_par_iter()
-        .map(|page| {
-            let from_dir =
-                page.file.rel.trim_start_matches("content/").rsplit_once('/').map_or("", |(d, _)| d).to_string();
-            let resolver = Links {
-                keys: link_keys,
-                standards: &site.standards,
-                forms: &site.form_ids,
-                contacts: &site.contacts,
-                from_key: &page.key,
-                from_dir: &from_dir,
-                lang: &page.lang,
-                default_language: &site.config.default_language,
-                mode: Mode::Pages { pretty_urls: site.config.pretty_urls },
-                cited: Default::default(),
-            };
-            let title = |k: &str| site.i18n.t(&page.lang, k);
-            let opts = Options { allow_html: site.config.content.allow_html, id_prefix: "", admonition_title: &title };
-            let rendered = markdown::render(page.body(), &resolver, &opts);
-            let mut problems: Vec<Diagnostic> = rendered
-                .problems
-                .iter()
-                .map(|p| {
-                    let span = page.body_start + p.span.start..page.body_start + p.span.end;
-                    let d = Diagnostic::at(&page.file.shown, &page.text, span, p.message.clone());
-                    match &p.help {
-                        Some(h) => d.with_help(h.clone()),
-                        None => d,
-                    }
-                })
-                .collect();
-            problems.extend(check_citations(site, &page));
-            problems.extend(check_aliases(site, &page));
-            let mut cites = resolver.cited.take();
-            for s in &page.fm.standards {
-                cites.insert(crate::standards::split_ref(s.get_ref()).0.to_string());
-                cites.insert(s.get_ref().clone());
-            }
-            (PageData { page, rendered, cites }, problems)
-        })
-        .collect();
+    let results: Vec<(PageData, Vec<Diagnostic>)> =
+        pages.into_par_iter().map(|page| render_page_markdown(site, link_keys, page)).collect();
     let mut out = Vec::with_capacity(results.len());
     for (data, problems) in results {
         diags.extend(problems);
         out.push(data);
     }
     out
+}
+
+/// One page's Markdown, rendered and checked: its links, citations and aliases.
+pub(crate) fn render_page_markdown(
+    site: &Site,
+    link_keys: &BTreeSet<String>,
+    page: Page,
+) -> (PageData, Vec<Diagnostic>) {
+    let from_dir = page.file.rel.trim_start_matches("content/").rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    let resolver = Links {
+        keys: link_keys,
+        standards: &site.standards,
+        forms: &site.form_ids,
+        contacts: &site.contacts,
+        from_key: &page.key,
+        from_dir: &from_dir,
+        lang: &page.lang,
+        default_language: &site.config.default_language,
+        mode: Mode::Pages { pretty_urls: site.config.pretty_urls },
+        cited: Default::default(),
+    };
+    let title = |k: &str| site.i18n.t(&page.lang, k);
+    let opts = Options { allow_html: site.config.content.allow_html, id_prefix: "", admonition_title: &title };
+    let rendered = markdown::render(page.body(), &resolver, &opts);
+    let mut problems: Vec<Diagnostic> = rendered
+        .problems
+        .iter()
+        .map(|p| {
+            let span = page.body_start + p.span.start..page.body_start + p.span.end;
+            let d = Diagnostic::at(&page.file.shown, &page.text, span, p.message.clone());
+            match &p.help {
+                Some(h) => d.with_help(h.clone()),
+                None => d,
+            }
+        })
+        .collect();
+    problems.extend(check_citations(site, &page));
+    problems.extend(check_aliases(site, &page));
+    let mut cites = resolver.cited.take();
+    for s in &page.fm.standards {
+        cites.insert(crate::standards::split_ref(s.get_ref()).0.to_string());
+        cites.insert(s.get_ref().clone());
+    }
+    (PageData { page, rendered, cites }, problems)
 }
 
 /// An alias is an old address of the page: a relative folder path that no page uses.
@@ -591,9 +625,13 @@ fn check_citations(site: &Site, page: &Page) -> Vec<Diagnostic> {
 }
 
 /// Links to `page.md#anchor` must find the anchor on the target in the same language.
-fn check_fragments(pages: &[PageData], default_language: &str, diags: &mut Diagnostics) {
+pub(crate) fn check_fragments<'a>(
+    pages: impl IntoIterator<Item = &'a PageData> + Clone,
+    default_language: &str,
+    diags: &mut Diagnostics,
+) {
     let ids: BTreeMap<(&str, &str), &Vec<String>> =
-        pages.iter().map(|d| ((d.page.key.as_str(), d.page.lang.as_str()), &d.rendered.ids)).collect();
+        pages.clone().into_iter().map(|d| ((d.page.key.as_str(), d.page.lang.as_str()), &d.rendered.ids)).collect();
     for d in pages {
         for (key, frag, span) in &d.rendered.checks {
             let target =
@@ -624,7 +662,7 @@ fn render_site(
     layers: &Layers,
     stages: &mut Vec<(&'static str, f64)>,
     sink: &render::Sink,
-) -> Result<(), Vec<Diagnostic>> {
+) -> Result<(tera::Tera, render::Assets), Vec<Diagnostic>> {
     let started = Instant::now();
     let tera = render::templates::build_tera(&site.theme, site.i18n.clone())?;
     let (assets, files) = render::build_assets(&site.theme);
@@ -636,7 +674,7 @@ fn render_site(
     let started = Instant::now();
     sink.emit_all(render::search_index(site, &trees))?;
     stages.push(("index", started.elapsed().as_secs_f64()));
-    Ok(())
+    Ok((tera, assets))
 }
 
 /// The portal's `static/` folder is copied as is.

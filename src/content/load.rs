@@ -87,6 +87,21 @@ fn load_page(file: &SourceFile, config: &Config, cache: &ParseCache) -> Result<O
     Ok(Some(page))
 }
 
+/// `old`'s file read and parsed again, for a rebuild after it changed. The page keeps its
+/// identity; whether it is still the same kind of page is for the caller to judge.
+pub fn reload(old: &Page) -> Result<Page, Diagnostic> {
+    let (text, fm, body_start) = parse_file(&old.file)?;
+    Ok(Page {
+        file: old.file.clone(),
+        text,
+        body_start,
+        lang: old.lang.clone(),
+        key: old.key.clone(),
+        is_section: old.is_section,
+        fm,
+    })
+}
+
 /// The page key a Markdown file stands for, from its path alone (`None` for a name that cannot
 /// be a page).
 fn page_key(rel: &str, config: &Config) -> Option<String> {

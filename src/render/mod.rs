@@ -27,6 +27,7 @@ use crate::output::{fingerprint, finish_html};
 use crate::standards::Registry;
 use crate::theme::Theme;
 
+pub use print::PrintBodies;
 pub use views::PageView;
 
 /// A page file with its rendered Markdown.
@@ -56,6 +57,9 @@ pub struct Site {
     pub public_keys: BTreeMap<String, String>,
     /// The search UI strings of each language (the same on every page of that language).
     pub search_strings: BTreeMap<String, String>,
+    /// Pages' bodies as rendered for the print document, kept between rebuilds of the preview
+    /// server (`None` in one-off builds, where keeping them would only cost memory).
+    pub print_bodies: Option<PrintBodies>,
 }
 
 impl Site {
@@ -178,19 +182,7 @@ pub fn render_pages(
         site.config.languages.iter().flat_map(|l| site.keys.iter().map(move |k| (l.as_str(), k.as_str()))).collect();
     let results: Vec<Result<(), Diagnostic>> = jobs
         .par_iter()
-        .map(|(lang, key)| {
-            let view = views::page_view(site, &trees[lang], lang, key, assets);
-            let (data, _) = site
-                .page_for(key, lang)
-                .ok_or_else(|| Diagnostic::file_error("content", format!("no page for `{key}`")))?;
-            let html = tera
-                .render(
-                    &view.template,
-                    &tera::Context::from_serialize(&view).map_err(|e| template_error(&data.page.file.shown, &e))?,
-                )
-                .map_err(|e| template_error(&data.page.file.shown, &e))?;
-            sink.emit(&OutFile { path: format!("{lang}/{}", out_path(key)), bytes: finish_html(&html).into_bytes() })
-        })
+        .map(|(lang, key)| sink.emit(&render_page(site, &trees[lang], tera, assets, lang, key)?))
         .collect();
     let mut files = Vec::new();
     let mut problems: Vec<Diagnostic> = Vec::new();
@@ -233,6 +225,46 @@ pub fn render_pages(
     } else {
         Err(problems)
     }
+}
+
+/// One page of one language through its template: its translation, or the default language's
+/// page with the fallback notice.
+pub fn render_page(
+    site: &Site,
+    tree: &nav::Tree,
+    tera: &tera::Tera,
+    assets: &Assets,
+    lang: &str,
+    key: &str,
+) -> Result<OutFile, Diagnostic> {
+    let view = views::page_view(site, tree, lang, key, assets);
+    let (data, _) =
+        site.page_for(key, lang).ok_or_else(|| Diagnostic::file_error("content", format!("no page for `{key}`")))?;
+    let ctx = tera::Context::from_serialize(&view).map_err(|e| template_error(&data.page.file.shown, &e))?;
+    let html = tera.render(&view.template, &ctx).map_err(|e| template_error(&data.page.file.shown, &e))?;
+    Ok(OutFile { path: format!("{lang}/{}", out_path(key)), bytes: finish_html(&html).into_bytes() })
+}
+
+/// The single document that collects the bodies of one kind of page in `lang`: the guidance
+/// print version, or (`standards`) the standards compendium.
+pub fn print_file(
+    site: &Site,
+    tera: &tera::Tera,
+    tree: &nav::Tree,
+    lang: &str,
+    assets: &Assets,
+    standards: bool,
+) -> Result<OutFile, Diagnostic> {
+    if standards {
+        print::standards_compendium(site, tera, tree, lang, assets)
+    } else {
+        print::print_document(site, tera, tree, lang, assets)
+    }
+}
+
+/// The search index files of one language, under `<lang>/search/`.
+pub fn search_index_of(site: &Site, tree: &nav::Tree, lang: &str) -> Vec<OutFile> {
+    search_docs::language_files(site, tree, lang)
 }
 
 pub fn template_error(page: &str, e: &tera::Error) -> Diagnostic {

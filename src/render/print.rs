@@ -2,6 +2,9 @@
 //! navigation order, each page starting on a new sheet, with links rewritten to in-document
 //! anchors (so the printout and its PDF are self-contained).
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use serde::Serialize;
 
 use super::links::{print_anchor, print_prefix, Links, Mode};
@@ -15,7 +18,7 @@ struct PrintPage {
     anchor: String,
     title: String,
     depth: usize,
-    html: String,
+    html: Arc<str>,
     is_fallback: bool,
 }
 
@@ -52,6 +55,32 @@ fn render_body(site: &Site, page: &crate::content::Page, from_key: &str, mode: M
     markdown::render(page.body(), &resolver, &opts).html
 }
 
+/// Print-mode bodies by (key, language). The preview server keeps them between rebuilds and
+/// forgets the ones whose page changed; a body depends only on its own page's text, because links
+/// into other pages are written as anchors derived from keys.
+#[derive(Default)]
+pub struct PrintBodies(Mutex<HashMap<(String, String), Arc<str>>>);
+
+impl PrintBodies {
+    pub fn forget(&self, key: &str, lang: &str) {
+        if let Ok(mut m) = self.0.lock() {
+            m.remove(&(key.to_string(), lang.to_string()));
+        }
+    }
+
+    fn get_or_render(&self, key: &str, lang: &str, render: impl FnOnce() -> String) -> Arc<str> {
+        let id = (key.to_string(), lang.to_string());
+        if let Some(hit) = self.0.lock().ok().and_then(|m| m.get(&id).cloned()) {
+            return hit;
+        }
+        let body: Arc<str> = render().into();
+        if let Ok(mut m) = self.0.lock() {
+            m.insert(id, body.clone());
+        }
+        body
+    }
+}
+
 pub fn print_document(
     site: &Site,
     tera: &tera::Tera,
@@ -67,8 +96,11 @@ pub fn print_document(
         }
         let Some((data, is_fallback)) = site.page_for(key, lang) else { continue };
         let page = &data.page;
-        let prefix = print_prefix(key);
-        let html = render_body(site, page, key, Mode::Print, &prefix);
+        let render = || render_body(site, page, key, Mode::Print, &print_prefix(key));
+        let html = match &site.print_bodies {
+            Some(cache) => cache.get_or_render(key, &page.lang, render),
+            None => render().into(),
+        };
         pages.push(PrintPage {
             anchor: print_anchor(key),
             title: page.fm.title.clone(),

@@ -11,14 +11,15 @@ use crate::search::{build_index, SearchDoc};
 
 /// The index files of every language, under `<lang>/search/`.
 pub fn search_files(site: &Site, trees: &super::Trees) -> Vec<OutFile> {
-    trees
-        .par_iter()
-        .flat_map_iter(|(lang, tree)| {
-            let docs = documents(site, tree, lang);
-            build_index(lang, &docs)
-                .into_iter()
-                .map(move |f| OutFile { path: format!("{lang}/search/{}", f.path), bytes: f.bytes })
-        })
+    trees.par_iter().flat_map_iter(|(lang, tree)| language_files(site, tree, lang)).collect()
+}
+
+/// The index files of one language.
+pub fn language_files(site: &Site, tree: &Tree, lang: &str) -> Vec<OutFile> {
+    let docs = documents(site, tree, lang);
+    build_index(lang, &docs)
+        .into_iter()
+        .map(|f| OutFile { path: format!("{lang}/search/{}", f.path), bytes: f.bytes })
         .collect()
 }
 

@@ -1,0 +1,259 @@
+//! Rebuilding the preview after an edit without starting over.
+//!
+//! The preview server keeps the last site that built without errors ([`LiveSite`]). When the
+//! only changes are to the text below the front matter of existing Markdown pages, the site is
+//! updated in place: those pages are parsed, rendered and checked again, and only what shows
+//! their text is written anew — the page itself (and its fallback copies in languages without a
+//! translation), the print document or standards compendium it is part of, and the search
+//! files of its languages whose bytes changed. Everything else (front matter, new or removed
+//! files, forms, data, themes, configuration) changes what other pages show, so it takes a full
+//! build, as does an edit that changes which standards a page cites (backlinks, matrix).
+//!
+//! The result is the same, byte for byte, as a full build of the same input.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::build::{BuildReport, Kept};
+use crate::content::Page;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::render::{self, OutFile, PageData};
+
+/// A built site kept in memory together with the folder it was written to.
+pub struct LiveSite {
+    kept: Kept,
+    root: PathBuf,
+    out: PathBuf,
+    /// Search files last written, by output path, with a hash of their bytes.
+    search: BTreeMap<String, u64>,
+}
+
+/// What [`LiveSite::update`] did.
+pub enum Update {
+    /// The site in the folder is up to date (or, if the report has errors, unchanged).
+    Done(BuildReport),
+    /// The changes reach beyond page bodies; the reason is for the terminal.
+    NeedsFullBuild(String),
+}
+
+/// One page read again, before it replaces the kept one.
+struct Edited {
+    id: (String, String),
+    data: PageData,
+    /// What rendering it found: bad links, unknown standards.
+    problems: Vec<Diagnostic>,
+}
+
+impl LiveSite {
+    /// `kept` is what the build of `root` left in memory, written to `out`.
+    pub fn new(kept: Kept, root: &Path, out: &Path) -> LiveSite {
+        let search = kept
+            .site
+            .config
+            .languages
+            .iter()
+            .flat_map(|lang| {
+                let files = index_files(&out.join(lang).join("search"));
+                files.into_iter().map(move |(name, hash)| (format!("{lang}/search/{name}"), hash))
+            })
+            .collect();
+        LiveSite { kept, root: root.to_path_buf(), out: out.to_path_buf(), search }
+    }
+
+    /// The folder the site is in.
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    /// Brings the site up to date after `changed` (paths relative to the portal root, including
+    /// ones that no longer exist). On errors nothing is written and the kept site stays as it
+    /// was, so the same changes can be applied again once they are fixed.
+    pub fn update(&mut self, changed: &[String]) -> Update {
+        let started = Instant::now();
+        let edited = match self.reread(changed) {
+            Ok(e) => e,
+            Err(reason) => return Update::NeedsFullBuild(reason),
+        };
+        let mut report = BuildReport::default();
+        if let Some(p) = edited.iter().find(|e| e.data.cites != self.kept.site.pages[&e.id].cites) {
+            return Update::NeedsFullBuild(format!("{} now cites other standards", p.data.page.file.shown));
+        }
+        let mut diags = Diagnostics::default();
+        let edited: Vec<Edited> = edited
+            .into_iter()
+            .map(|mut e| {
+                diags.extend(std::mem::take(&mut e.problems));
+                e
+            })
+            .collect();
+        let previous = self.swap_in(edited);
+        let pages = &self.kept.site.pages;
+        crate::build::check_fragments(pages.values(), &self.kept.site.config.default_language, &mut diags);
+        report.stages.push(("parse", started.elapsed().as_secs_f64()));
+        if diags.has_errors() {
+            self.swap_in(previous.into_iter().map(|(id, data)| Edited { id, data, problems: Vec::new() }).collect());
+            report.diagnostics = diags;
+            report.seconds = started.elapsed().as_secs_f64();
+            return Update::Done(report);
+        }
+        report.diagnostics = diags;
+        let ids: Vec<(String, String)> = previous.into_iter().map(|(id, _)| id).collect();
+        match self.write_pages(&ids, &mut report) {
+            Ok(()) => {}
+            Err(problems) => report.diagnostics.extend(problems),
+        }
+        report.seconds = started.elapsed().as_secs_f64();
+        Update::Done(report)
+    }
+
+    /// Reads the changed page files again; `Err` when a change is not to a page body.
+    fn reread(&self, changed: &[String]) -> Result<Vec<Edited>, String> {
+        let site = &self.kept.site;
+        let mut edited = Vec::new();
+        for rel in changed {
+            let abs = self.root.join(rel);
+            let sources: Vec<(&(String, String), &PageData)> =
+                site.pages.iter().filter(|(_, d)| d.page.file.abs == abs).collect();
+            if sources.is_empty() {
+                // Editors' temporary files come and go within a save; anything else is new.
+                if abs.exists() {
+                    return Err(format!("{rel} is not one of the site's pages"));
+                }
+                continue;
+            }
+            for (id, old) in sources {
+                let page = crate::content::reload(&old.page).map_err(|_| format!("{rel} no longer reads"))?;
+                if front_matter(&page) != front_matter(&old.page) {
+                    return Err(format!("the front matter of {rel} changed"));
+                }
+                let (data, problems) = crate::build::render_page_markdown(site, &site.keys, page);
+                edited.push(Edited { id: id.clone(), data, problems });
+            }
+        }
+        if edited.is_empty() {
+            return Err("no page text changed".to_string());
+        }
+        Ok(edited)
+    }
+
+    /// Puts the edited pages into the site and returns the ones they replace.
+    fn swap_in(&mut self, edited: Vec<Edited>) -> Vec<((String, String), PageData)> {
+        let pages = &mut self.kept.site.pages;
+        edited.into_iter().filter_map(|e| pages.insert(e.id.clone(), e.data).map(|old| (e.id, old))).collect()
+    }
+
+    /// Renders and writes everything that shows the text of the pages `ids`.
+    fn write_pages(&mut self, ids: &[(String, String)], report: &mut BuildReport) -> Result<(), Vec<Diagnostic>> {
+        let started = Instant::now();
+        let Kept { site, tera, assets, .. } = &self.kept;
+        let trees = render::trees(site);
+        let mut shown: BTreeSet<(String, String)> = BTreeSet::new();
+        for (key, lang) in ids {
+            if let Some(cache) = &site.print_bodies {
+                cache.forget(key, lang);
+            }
+            for l in &site.config.languages {
+                let own = site.page_for(key, l).is_some_and(|(d, _)| d.page.key == *key && d.page.lang == *lang);
+                if own {
+                    shown.insert((key.clone(), l.clone()));
+                }
+            }
+        }
+        let mut files: Vec<Result<OutFile, Diagnostic>> = shown
+            .par_iter()
+            .map(|(key, l)| render::render_page(site, &trees[l.as_str()], tera, assets, l, key))
+            .collect();
+        let prints: BTreeSet<(&str, bool)> =
+            shown.iter().map(|(k, l)| (l.as_str(), k.starts_with("standards/"))).collect();
+        files.par_extend(
+            prints.par_iter().map(|(l, standards)| render::print_file(site, tera, &trees[l], l, assets, *standards)),
+        );
+        let (files, problems): (Vec<_>, Vec<_>) = files.into_iter().partition(Result::is_ok);
+        if !problems.is_empty() {
+            return Err(problems.into_iter().filter_map(Result::err).collect());
+        }
+        let mut files: Vec<OutFile> = files.into_iter().filter_map(Result::ok).collect();
+        report.stages.push(("render", started.elapsed().as_secs_f64()));
+        let started = Instant::now();
+        let langs: BTreeSet<&str> = shown.iter().map(|(_, l)| l.as_str()).collect();
+        let search: Vec<OutFile> =
+            langs.par_iter().flat_map_iter(|l| render::search_index_of(site, &trees[l], l)).collect();
+        let stale = self.changed_search_files(&langs, search, &mut files);
+        report.stages.push(("index", started.elapsed().as_secs_f64()));
+        let started = Instant::now();
+        report.files_written = files.len();
+        let written: Result<(), Diagnostic> = files.par_iter().try_for_each(|f| write_in_place(&self.out, f));
+        written.map_err(|d| vec![d])?;
+        for path in stale {
+            let _ = std::fs::remove_file(self.out.join(path));
+        }
+        report.stages.push(("write", started.elapsed().as_secs_f64()));
+        Ok(())
+    }
+
+    /// Moves the search files of `langs` whose bytes changed into `files`, and returns the paths
+    /// of the ones that are no longer made.
+    fn changed_search_files(
+        &mut self,
+        langs: &BTreeSet<&str>,
+        search: Vec<OutFile>,
+        files: &mut Vec<OutFile>,
+    ) -> Vec<String> {
+        let prefixes: Vec<String> = langs.iter().map(|l| format!("{l}/search/")).collect();
+        let mut old: BTreeSet<String> =
+            self.search.keys().filter(|p| prefixes.iter().any(|x| p.starts_with(x.as_str()))).cloned().collect();
+        for f in search {
+            old.remove(&f.path);
+            let hash = hash(&f.bytes);
+            if self.search.insert(f.path.clone(), hash) != Some(hash) {
+                files.push(f);
+            }
+        }
+        for gone in &old {
+            self.search.remove(gone);
+        }
+        old.into_iter().collect()
+    }
+}
+
+/// The front matter as written: any change to it may change what other pages show.
+fn front_matter(page: &Page) -> &str {
+    &page.text[..page.body_start]
+}
+
+/// Writes through a temporary file and a rename, so a request never reads half a file.
+fn write_in_place(out: &Path, f: &OutFile) -> Result<(), Diagnostic> {
+    let path = out.join(&f.path);
+    let fail = |e: std::io::Error| Diagnostic::file_error(&path.display().to_string(), e.to_string());
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(fail)?;
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, &f.bytes).map_err(fail)?;
+    std::fs::rename(&tmp, &path).map_err(fail)
+}
+
+/// The index files (scripts; the search page beside them is not one) directly in `dir`, by
+/// name, with a hash of their bytes.
+fn index_files(dir: &Path) -> Vec<(String, u64)> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".js"))
+        .filter_map(|e| {
+            let bytes = std::fs::read(e.path()).ok()?;
+            Some((e.file_name().to_string_lossy().into_owned(), hash(&bytes)))
+        })
+        .collect()
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}

@@ -1,0 +1,163 @@
+//! Rebuilding after an edit (`oberih serve`): an edit to a page's text updates the built site in
+//! place, and the result is byte for byte what a full build of the edited input writes; anything
+//! else asks for a full build; a broken edit writes nothing and can be fixed.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::*;
+use oberih::build::{run_live, BuildOptions};
+use oberih::live::{LiveSite, Update};
+
+/// The repository's default portal, copied so tests can edit it.
+fn default_portal() -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["content", "forms", "data", "keys", "i18n", "static"] {
+        if repo.join(name).is_dir() {
+            copy_dir(&repo.join(name), &dir.path().join(name));
+        }
+    }
+    std::fs::copy(repo.join("portal.toml"), dir.path().join("portal.toml")).unwrap();
+    dir
+}
+
+fn live(root: &Path) -> LiveSite {
+    let out = root.join("public");
+    let (report, kept) = run_live(&BuildOptions { root: root.to_path_buf(), out: out.clone(), write: true }, None);
+    assert!(report.ok(), "{}", report.diagnostics.report());
+    LiveSite::new(kept.expect("a good build keeps its site"), root, &out)
+}
+
+fn edit(root: &Path, rel: &str, change: impl FnOnce(&str) -> String) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, change(&text)).unwrap();
+}
+
+fn update(site: &mut LiveSite, changed: &[&str]) -> oberih::build::BuildReport {
+    match site.update(&changed.iter().map(|s| s.to_string()).collect::<Vec<_>>()) {
+        Update::Done(report) => report,
+        Update::NeedsFullBuild(why) => panic!("asked for a full build: {why}"),
+    }
+}
+
+/// The files that differ between two built sites.
+fn differences(a: &Path, b: &Path) -> Vec<String> {
+    let (a, b): (BTreeMap<_, _>, BTreeMap<_, _>) = (tree(a), tree(b));
+    let mut out: Vec<String> =
+        a.iter().filter(|(p, bytes)| b.get(*p) != Some(*bytes)).map(|(p, _)| p.clone()).collect();
+    out.extend(b.keys().filter(|p| !a.contains_key(*p)).cloned());
+    out
+}
+
+fn assert_same_as_full_build(root: &Path) {
+    let full = tempfile::tempdir().unwrap();
+    build_ok(root, &full.path().join("public"));
+    let diff = differences(&root.join("public"), &full.path().join("public"));
+    assert!(diff.is_empty(), "differs from a full build: {diff:?}");
+}
+
+#[test]
+fn edited_guidance_text_gives_the_site_a_full_build_gives() {
+    let dir = default_portal();
+    let mut site = live(dir.path());
+    let before = tree(&dir.path().join("public"));
+    edit(dir.path(), "content/about/prevention.md", |t| {
+        format!("{t}\n## Нова частина\n\nРечення про [права](../assistance/rights.md) людини й унікальнеслово.\n")
+    });
+    edit(dir.path(), "content/about/prevention.en.md", |t| t.replacen("\n\n", "\n\nA new first sentence. ", 1));
+    let report = update(&mut site, &["content/about/prevention.md", "content/about/prevention.en.md"]);
+    assert!(report.ok(), "{}", report.diagnostics.report());
+    assert_same_as_full_build(dir.path());
+    let after = tree(&dir.path().join("public"));
+    let changed: Vec<&String> = after.keys().filter(|p| before.get(*p) != after.get(*p)).collect();
+    assert!(changed.iter().any(|p| p.as_str() == "uk/about/prevention/index.html"), "{changed:?}");
+    assert!(changed.iter().any(|p| p.as_str() == "uk/print.html"), "{changed:?}");
+    assert!(changed.iter().any(|p| p.starts_with("uk/search/")), "{changed:?}");
+    assert!(!changed.iter().any(|p| p.as_str() == "uk/about/index.html"), "{changed:?}");
+    assert_eq!(report.files_written, changed.len(), "only changed files are written: {changed:?}");
+}
+
+#[test]
+fn edited_standard_text_updates_the_compendium() {
+    let dir = default_portal();
+    let mut site = live(dir.path());
+    let rel = std::fs::read_dir(dir.path().join("content/standards"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with(".md") && !n.starts_with('_') && !n.ends_with(".en.md"))
+        .map(|n| format!("content/standards/{n}"))
+        .unwrap();
+    edit(dir.path(), &rel, |t| format!("{t}\nДодатковий абзац для перевірки збірника.\n"));
+    let report = update(&mut site, &[&rel]);
+    assert!(report.ok(), "{}", report.diagnostics.report());
+    assert_same_as_full_build(dir.path());
+}
+
+#[test]
+fn a_page_without_translation_updates_its_fallback_copies() {
+    let dir = copy_fixture("basic");
+    let mut site = live(dir.path());
+    edit(dir.path(), "content/guide/second.md", |t| t.replace("Пам’ять", "Пам’ять і нове слово"));
+    let report = update(&mut site, &["content/guide/second.md"]);
+    assert!(report.ok(), "{}", report.diagnostics.report());
+    let en = std::fs::read_to_string(dir.path().join("public/en/guide/second/index.html")).unwrap();
+    assert!(en.contains("нове слово"), "the English fallback shows the edit");
+    assert_same_as_full_build(dir.path());
+}
+
+#[test]
+fn a_broken_edit_writes_nothing_and_can_be_fixed() {
+    let dir = copy_fixture("basic");
+    let mut site = live(dir.path());
+    let before = tree(&dir.path().join("public"));
+    edit(dir.path(), "content/guide/second.md", |t| format!("{t}\n[зламане](nowhere.md) і [якір](first.md#no-such)\n"));
+    let report = update(&mut site, &["content/guide/second.md"]);
+    let text = report.diagnostics.report();
+    assert_eq!(report.diagnostics.error_count(), 2, "{text}");
+    assert!(text.contains("content/guide/second.md:"), "{text}");
+    assert!(tree(&dir.path().join("public")) == before, "a failed update writes nothing");
+    edit(dir.path(), "content/guide/second.md", |t| t.replace("nowhere.md", "third.md").replace("#no-such", ""));
+    let report = update(&mut site, &["content/guide/second.md"]);
+    assert!(report.ok(), "{}", report.diagnostics.report());
+    assert_same_as_full_build(dir.path());
+}
+
+#[test]
+fn other_changes_ask_for_a_full_build() {
+    let dir = copy_fixture("basic");
+    let mut site = live(dir.path());
+    let needs_full = |site: &mut LiveSite, changed: &[&str]| {
+        matches!(site.update(&changed.iter().map(|s| s.to_string()).collect::<Vec<_>>()), Update::NeedsFullBuild(_))
+    };
+    edit(dir.path(), "content/guide/second.md", |t| t.replace("Друга сторінка", "Інша назва"));
+    assert!(needs_full(&mut site, &["content/guide/second.md"]), "a title shows in navigation everywhere");
+    std::fs::write(dir.path().join("content/guide/fourth.md"), "+++\ntitle = \"Четверта\"\n+++\nТекст.\n").unwrap();
+    assert!(needs_full(&mut site, &["content/guide/fourth.md"]), "a new page");
+    assert!(needs_full(&mut site, &["portal.toml"]), "configuration");
+    assert!(needs_full(&mut site, &["content/guide/.gone.swp"]), "nothing that exists changed");
+}
+
+#[test]
+fn citing_another_standard_asks_for_a_full_build() {
+    let dir = default_portal();
+    let mut site = live(dir.path());
+    let page = std::fs::read_to_string(dir.path().join("content/about/prevention.md")).unwrap();
+    let standards = std::fs::read_dir(dir.path().join("content/standards")).unwrap();
+    let id = standards
+        .flatten()
+        .find_map(|e| {
+            let text = std::fs::read_to_string(e.path()).ok()?;
+            let line = text.lines().find(|l| l.starts_with("id = "))?;
+            Some(line.trim_start_matches("id = ").trim_matches('"').to_string())
+                .filter(|id| !page.contains(id.as_str()))
+        })
+        .unwrap();
+    edit(dir.path(), "content/about/prevention.md", |t| format!("{t}\nДив. [стандарт](std:{id}).\n"));
+    let outcome = site.update(&["content/about/prevention.md".to_string()]);
+    assert!(matches!(outcome, Update::NeedsFullBuild(_)), "backlinks and the matrix change");
+}
