@@ -78,14 +78,33 @@ pub fn run(opts: &BuildOptions) -> BuildReport {
 /// Runs a build (or a check) of the sites `scope` names; all of them are written together into
 /// one staging folder, so either every site is updated or none.
 pub fn run_scoped(opts: &BuildOptions, scope: &Scope) -> BuildReport {
-    run_sites(opts, scope, false).0
+    run_sites(opts, scope, false, &|_| {}).0
+}
+
+/// [`run_scoped`], calling `progress` with the number of sites to make (before the first one
+/// starts, as `Progress::Sites`) and once as each site is done (`Progress::Done`).
+pub fn run_scoped_with_progress(
+    opts: &BuildOptions,
+    scope: &Scope,
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+) -> BuildReport {
+    run_sites(opts, scope, false, progress).0
+}
+
+/// What a multi-site build reports while it runs.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress<'a> {
+    /// How many sites this build makes.
+    Sites(usize),
+    /// One site is made: `None` for the national portal, or a region's slug.
+    Done(Option<&'a str>),
 }
 
 /// Builds the national portal, or one region on top of it, and keeps what the preview server
 /// needs to rebuild after an edit without starting over (see [`crate::live`]).
 pub fn run_live(opts: &BuildOptions, region: Option<&str>) -> (BuildReport, Option<Kept>) {
     let scope = region.map_or(Scope::National, |s| Scope::Region(s.to_string()));
-    run_sites(opts, &scope, true)
+    run_sites(opts, &scope, true, &|_| {})
 }
 
 /// A site that built without errors, with its compiled theme, kept in memory.
@@ -96,7 +115,12 @@ pub struct Kept {
     pub assets: render::Assets,
 }
 
-fn run_sites(opts: &BuildOptions, scope: &Scope, keep: bool) -> (BuildReport, Option<Kept>) {
+fn run_sites(
+    opts: &BuildOptions,
+    scope: &Scope,
+    keep: bool,
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+) -> (BuildReport, Option<Kept>) {
     let started = Instant::now();
     let mut report = BuildReport::default();
     let slugs = match scope {
@@ -117,6 +141,7 @@ fn run_sites(opts: &BuildOptions, scope: &Scope, keep: bool) -> (BuildReport, Op
     };
     let prefix_regions = *scope == Scope::AllRegions;
     let cache = ParseCache::default();
+    progress(Progress::Sites(slugs.len()));
     let results: Vec<(Option<String>, SiteBuild)> = slugs
         .into_par_iter()
         .map(|slug| {
@@ -125,7 +150,9 @@ fn run_sites(opts: &BuildOptions, scope: &Scope, keep: bool) -> (BuildReport, Op
                 _ => String::new(),
             };
             let sink = render::Sink::new(staging.as_ref(), prefix);
-            (slug.clone(), site_files(&opts.root, slug.as_deref(), !opts.write, &sink, &cache, keep))
+            let built = site_files(&opts.root, slug.as_deref(), !opts.write, &sink, &cache, keep);
+            progress(Progress::Done(slug.as_deref()));
+            (slug, built)
         })
         .collect();
     let mut kept = None;

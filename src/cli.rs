@@ -134,7 +134,12 @@ pub fn main() -> i32 {
         Command::Build { root, out, quiet, verbose, region, all_regions } => {
             let out = out.unwrap_or_else(|| build::default_out(&root));
             let scope = scope(region, all_regions);
-            let report = build::run_scoped(&BuildOptions { root, out, write: true }, &scope);
+            let opts = BuildOptions { root, out, write: true };
+            let report = if scope == Scope::AllRegions && !quiet {
+                build_with_progress_bar(&opts, &scope)
+            } else {
+                build::run_scoped(&opts, &scope)
+            };
             if verbose {
                 eprintln!("{}", stages(&report));
             }
@@ -226,6 +231,26 @@ fn coverage(root: &std::path::Path, region: Option<&str>, format: Format) -> i32
         Format::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
     }
     i32::from(diags.has_errors())
+}
+
+/// A multi-site build with a progress bar on the terminal (indicatif draws nothing when standard
+/// error is not a terminal, so logs stay clean).
+fn build_with_progress_bar(opts: &BuildOptions, scope: &Scope) -> BuildReport {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} building sites {bar:30} {pos}/{len} · {msg} · {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let report = build::run_scoped_with_progress(opts, scope, &|p| match p {
+        build::Progress::Sites(n) => bar.set_length(n as u64),
+        build::Progress::Done(slug) => {
+            bar.set_message(slug.unwrap_or("national").to_string());
+            bar.inc(1);
+        }
+    });
+    bar.finish_and_clear();
+    report
 }
 
 fn scope(region: Option<String>, all_regions: bool) -> Scope {

@@ -23,8 +23,9 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
-use crate::build::{self, BuildOptions, BuildReport, Scope};
+use crate::build::{self, BuildOptions, BuildReport};
 use crate::html::escape;
+use crate::live::{LiveSite, Update};
 
 /// What `oberih serve` needs.
 #[derive(Debug)]
@@ -77,9 +78,18 @@ pub fn run(opts: ServeOptions) -> anyhow::Result<()> {
     let (tx, rx) = std::sync::mpsc::channel();
     let watcher = Watcher::start(&root, tx)?;
     println!("Building {} …", root.display());
-    let scope = opts.region.map_or(Scope::National, Scope::Region);
-    let mut builder = Builder { root, scope, work, shared: shared.clone(), count: 0, retired: None };
-    builder.rebuild(&[]);
+    let region = opts.region;
+    let mut builder = Builder {
+        root,
+        region,
+        work,
+        shared: shared.clone(),
+        count: 0,
+        retired: None,
+        live: None,
+        pending: BTreeSet::new(),
+    };
+    builder.rebuild(&[], &[]);
     std::thread::Builder::new().name("oberih-rebuild".into()).spawn(move || builder.watch(watcher, rx))?;
     let url = format!("http://127.0.0.1:{port}/");
     println!("Serving {url} (Ctrl+C to stop)");
@@ -191,25 +201,60 @@ fn remove_stale(base: &Path) {
 
 struct Builder {
     root: PathBuf,
-    /// The national portal, or one region on top of it.
-    scope: Scope,
+    /// A region previewed on top of the national portal.
+    region: Option<String>,
     work: WorkDir,
     shared: Arc<Shared>,
     count: u64,
     /// The site before the current one, deleted one build later so that requests still
     /// reading it finish.
     retired: Option<PathBuf>,
+    /// The last site that built without errors, kept to update it in place after small edits.
+    live: Option<LiveSite>,
+    /// Changes not yet in the kept site (they were part of a build that failed).
+    pending: BTreeSet<String>,
 }
 
 impl Builder {
+    /// Updates the served site after `changed` (all changed paths; `shown` those still there, for
+    /// the terminal): in place when only page text changed, otherwise by a full build.
+    fn rebuild(&mut self, changed: &[String], shown: &[String]) {
+        self.pending.extend(changed.iter().cloned());
+        let changes: Vec<String> = self.pending.iter().cloned().collect();
+        if let Some(live) = &mut self.live {
+            match live.update(&changes) {
+                Update::Done(report) => return self.finish_update(&report, shown),
+                Update::NeedsFullBuild(_) => {}
+            }
+        }
+        self.full_build(shown);
+    }
+
+    /// Publishes a site updated in place (or its errors; the folder is then unchanged).
+    fn finish_update(&mut self, report: &BuildReport, shown: &[String]) {
+        print_result(report, shown, true, true);
+        if report.ok() {
+            self.pending.clear();
+        }
+        let mut s = self.shared.lock();
+        s.build += 1;
+        s.error = (!report.ok()).then(|| report.diagnostics.report());
+        drop(s);
+        self.shared.changed.notify_all();
+    }
+
     /// Builds into a new folder; on success the server switches to it, on failure it keeps the
     /// last good site and shows the diagnostics on top.
-    fn rebuild(&mut self, changed: &[String]) {
+    fn full_build(&mut self, changed: &[String]) {
         self.count += 1;
         let out = self.work.0.join(format!("site-{}", self.count));
         let opts = BuildOptions { root: self.root.clone(), out: out.clone(), write: true };
-        let report = build::run_scoped(&opts, &self.scope);
-        print_result(&report, changed, self.shared.lock().site.is_some());
+        let (report, kept) = build::run_live(&opts, self.region.as_deref());
+        print_result(&report, changed, self.shared.lock().site.is_some(), false);
+        if let Some(kept) = kept {
+            self.live = Some(LiveSite::new(kept, &self.root, &out));
+            self.pending.clear();
+        }
         let old = {
             let mut s = self.shared.lock();
             s.build += 1;
@@ -253,23 +298,30 @@ impl Builder {
             // Editors' temporary files come and go within one save; name what is still there.
             let all: Vec<String> = std::mem::take(&mut changed).into_iter().collect();
             let present: Vec<String> = all.iter().filter(|r| self.root.join(r).exists()).cloned().collect();
-            self.rebuild(if present.is_empty() { &all } else { &present });
+            self.rebuild(&all, if present.is_empty() { &all } else { &present });
         }
     }
 }
 
 /// One line per rebuild; the full report (same text as `oberih build`) when there is one.
-fn print_result(report: &BuildReport, changed: &[String], had_site: bool) {
+fn print_result(report: &BuildReport, changed: &[String], had_site: bool, in_place: bool) {
     let text = report.diagnostics.report();
     if !text.is_empty() {
         eprint!("{text}");
     }
+    let kind = if in_place { "update" } else { "rebuild" };
     let what = match changed {
         [] => "build".to_string(),
-        [one] => format!("rebuild after {one} changed"),
-        [first, rest @ ..] => format!("rebuild after {first} and {} more changed", rest.len()),
+        [one] => format!("{kind} after {one} changed"),
+        [first, rest @ ..] => format!("{kind} after {first} and {} more changed", rest.len()),
     };
     let secs = report.seconds;
+    if report.ok() && in_place {
+        let stages: Vec<String> =
+            report.stages.iter().map(|(name, secs)| format!("{name} {:.0}", secs * 1000.0)).collect();
+        println!("{what}: {} files in {:.0} ms ({} ms)", report.files_written, secs * 1000.0, stages.join(" · "));
+        return;
+    }
     if report.ok() {
         println!("{what}: {} files in {secs:.2} s", report.files_written);
         return;

@@ -149,3 +149,21 @@ fn pack_writes_a_checkable_zip() {
     }
     assert_eq!(sums.lines().count(), names.len() - 1);
 }
+
+#[test]
+fn an_all_regions_build_reports_its_progress_site_by_site() {
+    let out = tempfile::tempdir().unwrap();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let opts = BuildOptions { root: fixture("basic"), out: out.path().join("public"), write: true };
+    let report = oberih::build::run_scoped_with_progress(&opts, &Scope::AllRegions, &|p| {
+        seen.lock().unwrap().push(match p {
+            oberih::build::Progress::Sites(n) => format!("sites {n}"),
+            oberih::build::Progress::Done(slug) => format!("done {}", slug.unwrap_or("national")),
+        })
+    });
+    assert!(report.ok(), "{}", report.diagnostics.report());
+    let mut seen = seen.into_inner().unwrap();
+    assert_eq!(seen.remove(0), "sites 2");
+    seen.sort();
+    assert_eq!(seen, ["done demo", "done national"]);
+}
