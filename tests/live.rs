@@ -161,3 +161,46 @@ fn citing_another_standard_asks_for_a_full_build() {
     let outcome = site.update(&["content/about/prevention.md".to_string()]);
     assert!(matches!(outcome, Update::NeedsFullBuild(_)), "backlinks and the matrix change");
 }
+
+/// The time an in-place update takes on a large portal, without the server's debounce:
+/// `python3 benches/gen_corpus.py 1000 DIR --layout oberih`, then
+/// `OBERIH_LIVE_CORPUS=DIR cargo test --release --test live -- --ignored --nocapture`.
+/// One page's text is changed five times (and restored at the end); prints each update's stages.
+#[test]
+#[ignore]
+fn update_time_on_a_large_corpus() {
+    let Some(root) = std::env::var_os("OBERIH_LIVE_CORPUS").map(std::path::PathBuf::from) else { return };
+    let out = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let (report, kept) =
+        run_live(&BuildOptions { root: root.clone(), out: out.path().join("public"), write: true }, None);
+    assert!(report.ok(), "{}", report.diagnostics.report());
+    println!("full build: {:.2} s", started.elapsed().as_secs_f64());
+    let mut site = LiveSite::new(kept.unwrap(), &root, &out.path().join("public"));
+    let rel = walkdir::WalkDir::new(root.join("content"))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .map(|e| e.into_path())
+        .find(|p| p.extension().is_some_and(|x| x == "md") && !p.to_string_lossy().contains("/_"))
+        .map(|p| p.strip_prefix(&root).unwrap().to_string_lossy().into_owned())
+        .unwrap();
+    let original = std::fs::read_to_string(root.join(&rel)).unwrap();
+    let mut times = Vec::new();
+    for round in 1..=5 {
+        edit(&root, &rel, |t| format!("{t}\nРедагування{round} тексту сторінки.\n"));
+        let report = update(&mut site, &[&rel]);
+        assert!(report.ok(), "{}", report.diagnostics.report());
+        let stages: Vec<String> = report.stages.iter().map(|(n, s)| format!("{n} {:.1}", s * 1000.0)).collect();
+        println!(
+            "update {round}: {} files, {:.1} ms ({} ms)",
+            report.files_written,
+            report.seconds * 1000.0,
+            stages.join(" · ")
+        );
+        times.push(report.seconds);
+    }
+    std::fs::write(root.join(&rel), original).unwrap();
+    times.sort_by(f64::total_cmp);
+    println!("median update: {:.1} ms for {rel}", times[2] * 1000.0);
+}
