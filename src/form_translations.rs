@@ -19,6 +19,9 @@
 //! action = "…"
 //! [dimensions]
 //! exploitation = "…"
+//! [messages.indicators_found]   # the CLDR plural forms the language uses
+//! one = "{n} jel észlelve"
+//! other = "{n} jel észlelve"
 //! ```
 
 use std::collections::BTreeMap;
@@ -46,6 +49,9 @@ pub struct Pack {
     outcomes: BTreeMap<String, Texts>,
     #[serde(default)]
     dimensions: BTreeMap<String, String>,
+    /// Message name → CLDR plural category → text.
+    #[serde(default)]
+    messages: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -139,10 +145,38 @@ pub fn apply(form: &mut Form, lang: &str, pack: &Pack, shown: &str) -> Vec<Diagn
             None => unknown.push(format!("dimension `{id}`")),
         }
     }
-    unknown
-        .into_iter()
-        .map(|what| Diagnostic::file_error(shown, format!("the form `{}` has no {what}", form.id)).warning())
-        .collect()
+    let mut problems = apply_messages(form, lang, pack, shown, &mut unknown);
+    problems.extend(
+        unknown
+            .into_iter()
+            .map(|what| Diagnostic::file_error(shown, format!("the form `{}` has no {what}", form.id)).warning()),
+    );
+    problems
+}
+
+/// `[messages.<name>]` of a translation: the plural forms `lang` uses, checked against CLDR;
+/// a message that lacks some is left to fall back whole, so no count is ever shown half-translated.
+fn apply_messages(form: &mut Form, lang: &str, pack: &Pack, shown: &str, unknown: &mut Vec<String>) -> Vec<Diagnostic> {
+    let needed = crate::forms::plural_needed(lang);
+    let mut problems = Vec::new();
+    for (name, forms) in &pack.messages {
+        let Some(by_lang) = form.messages.get_mut(name) else {
+            unknown.push(format!("message `{name}`"));
+            continue;
+        };
+        let missing: Vec<&str> = needed.iter().copied().filter(|c| !forms.contains_key(*c)).collect();
+        let extra: Vec<&str> = forms.keys().map(String::as_str).filter(|c| !needed.contains(c)).collect();
+        if !missing.is_empty() || !extra.is_empty() {
+            let message = format!(
+                "message `{name}` in `{lang}` needs exactly the plural forms {} (CLDR); it is shown in the default language",
+                needed.join(", ")
+            );
+            problems.push(Diagnostic::file_error(shown, message).warning());
+            continue;
+        }
+        by_lang.insert(lang.to_string(), forms.clone());
+    }
+    problems
 }
 
 /// Every text still missing in `lang` takes the default language's.
@@ -260,4 +294,44 @@ pub fn fill_phones(form: &mut Form, contacts: &crate::contacts::Directory) -> Ve
     unknown.sort();
     unknown.dedup();
     unknown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forms::testing::{load_ok, BASE};
+
+    fn with_message() -> Form {
+        load_ok(&format!(
+            "{BASE}\n[messages.found]\nuk = {{ one = \"{{n}} ознака\", few = \"{{n}} ознаки\", many = \"{{n}} ознак\", other = \"{{n}} ознаки\" }}\nen = {{ one = \"{{n}} sign\", other = \"{{n}} signs\" }}\n"
+        ))
+    }
+
+    #[test]
+    fn a_pack_translates_plural_messages_with_the_languages_cldr_forms() {
+        let mut form = with_message();
+        let pack = parse("forms/test.hu.toml", "[messages.found]\none = \"{n} jel\"\nother = \"{n} jel\"\n").unwrap();
+        assert!(apply(&mut form, "hu", &pack, "forms/test.hu.toml").is_empty());
+        assert_eq!(form.messages["found"]["hu"]["other"], "{n} jel");
+    }
+
+    #[test]
+    fn a_message_with_other_plural_forms_falls_back_whole_with_a_warning() {
+        let mut form = with_message();
+        let pack = parse("forms/test.hu.toml", "[messages.found]\nother = \"{n} jel\"\nfew = \"{n} jel\"\n").unwrap();
+        let problems = apply(&mut form, "hu", &pack, "forms/test.hu.toml");
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].message.contains("one, other"), "{}", problems[0].message);
+        assert!(!form.messages["found"].contains_key("hu"));
+        fill_missing(&mut form, "hu", "uk");
+        assert_eq!(form.messages["found"]["hu"]["few"], "{n} ознаки", "the default language's forms, whole");
+    }
+
+    #[test]
+    fn an_unknown_message_is_reported() {
+        let mut form = with_message();
+        let pack = parse("forms/test.hu.toml", "[messages.lost]\none = \"x\"\nother = \"x\"\n").unwrap();
+        let problems = apply(&mut form, "hu", &pack, "forms/test.hu.toml");
+        assert!(problems.iter().any(|p| p.message.contains("no message `lost`")), "{problems:?}");
+    }
 }

@@ -13,11 +13,11 @@ pub mod routing;
 pub mod schema;
 mod source_map;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 pub mod validate;
 pub mod words;
 
 pub use form::{Choice, Citation, CitationKind, Form, Indicator, LangText, Logic, Outcome, Question, Section};
 pub use print::paper_form_html;
 pub use schema::record_schema;
-pub use validate::{load, FormContext};
+pub use validate::{load, plural_needed, FormContext};

@@ -691,7 +691,7 @@ impl Validator<'_> {
 
 /// CLDR categories a language's messages need: those integers take, and `other` (fractions,
 /// and the fallback every catalog keeps).
-fn plural_needed(lang: &str) -> Vec<&'static str> {
+pub fn plural_needed(lang: &str) -> Vec<&'static str> {
     let mut cats = crate::i18n::plural_categories(lang);
     if !cats.contains(&"other") {
         cats.push("other");
