@@ -66,6 +66,19 @@ fn link_to_missing_page_and_anchor() {
 }
 
 #[test]
+fn missing_page_and_anchor_in_allowed_html() {
+    insta::assert_snapshot!(report_after(|r| {
+        let config = std::fs::read_to_string(r.join("portal.toml")).unwrap();
+        write(r, "portal.toml", &format!("{config}\n[content]\nallow_html = true\n"));
+        write(
+            r,
+            "content/guide/third.md",
+            "+++\ntitle = \"Третя\"\n+++\n<p>Див. <a href=\"missing.md\">нема</a> і <a href=\"first.md#nowhere\">якір</a>.</p>\n",
+        )
+    }));
+}
+
+#[test]
 fn root_relative_link() {
     insta::assert_snapshot!(report_after(|r| write(
         r,

@@ -3,6 +3,7 @@
 //! Besides the HTML it returns what the rest of the build needs: the table of contents, the
 //! heading ids (for anchor checks), the links to check, and the plain text by section (for search).
 
+mod raw_html;
 pub mod shortcodes;
 mod slug;
 
@@ -87,7 +88,7 @@ pub fn render(body: &str, resolver: &dyn Resolver, opts: &Options) -> Rendered {
     for e in code_errors {
         r.problems.push(Problem { span: e.span, message: e.message, help: None });
     }
-    let mut state = Pass::new(resolver, opts);
+    let mut state = Pass::new(resolver, opts, &text);
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&text, parser_options()).into_offset_iter().collect();
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut i = 0;
@@ -155,6 +156,8 @@ fn fill_shortcodes(
 struct Pass<'a> {
     resolver: &'a dyn Resolver,
     opts: &'a Options<'a>,
+    /// The text being rendered (shortcodes replaced by placeholders of the same length).
+    source: &'a str,
     section: TextSection,
     link_stack: Vec<bool>,
     /// Block nesting (quotes, lists, items) at this point, and whether it went too deep already.
@@ -169,10 +172,11 @@ struct Pass<'a> {
 pub const MAX_NESTING: usize = 64;
 
 impl<'a> Pass<'a> {
-    fn new(resolver: &'a dyn Resolver, opts: &'a Options<'a>) -> Self {
+    fn new(resolver: &'a dyn Resolver, opts: &'a Options<'a>, source: &'a str) -> Self {
         Pass {
             resolver,
             opts,
+            source,
             section: TextSection::default(),
             link_stack: Vec::new(),
             depth: 0,
@@ -222,6 +226,13 @@ impl<'a> Pass<'a> {
                     span: trim_span(span, events, i),
                     message: "raw HTML is not allowed in content".into(),
                     help: Some("use Markdown instead, or set `content.allow_html = true` in portal.toml (HTML is then sanitised)".into()),
+                });
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let rewritten = self.html_urls(html, span, r);
+                out.push(match event {
+                    Event::Html(_) => Event::Html(rewritten.into()),
+                    _ => Event::InlineHtml(rewritten.into()),
                 });
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
@@ -352,6 +363,27 @@ impl<'a> Pass<'a> {
         out.push(Event::End(TagEnd::Heading(level)));
         self.section.text.push(' ');
         end + 1
+    }
+
+    /// Author HTML (allowed by the portal): its addresses resolve like Markdown links.
+    fn html_urls(&mut self, html: &str, span: &Range<usize>, r: &mut Rendered) -> String {
+        let source = self.source.get(span.clone());
+        raw_html::rewrite_urls(html, |value, at| {
+            // Point at the address itself when the event's text is the source's (not in a quote).
+            let at = if source == Some(html) { span.start + at.start..span.start + at.end } else { span.clone() };
+            match self.resolver.resolve(value) {
+                Ok(res) => {
+                    if let Some((key, frag)) = res.check {
+                        r.checks.push((key, frag, at));
+                    }
+                    Some(res.href)
+                }
+                Err((message, help)) => {
+                    r.problems.push(Problem { span: at, message, help });
+                    None
+                }
+            }
+        })
     }
 
     fn link<'e>(&mut self, dest: &str, title: &str, span: &Range<usize>, out: &mut Vec<Event<'e>>, r: &mut Rendered) {

@@ -54,6 +54,23 @@ fn allowed_html_is_sanitised() {
 }
 
 #[test]
+fn addresses_in_allowed_html_resolve_like_links() {
+    let body = "Text <a href=\"../help/page.md\">inline</a>.\n\n<div>\n<a href=\"javascript:x()\">bad</a>\n</div>\n";
+    let r = render(body, &TestResolver, &opts(true));
+    assert!(r.html.contains("href=\"../help/page/index.html\""), "{}", r.html);
+    assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+    assert_eq!(r.problems[0].message, "dangerous");
+    assert_eq!(&body[r.problems[0].span.clone()], "javascript:x()", "the span is the address");
+    assert!(!r.html.contains("javascript"), "{}", r.html);
+}
+
+#[test]
+fn fragments_in_allowed_html_are_checked() {
+    let r = render("## Here\n\n<a href=\"#nowhere\">x</a>\n", &TestResolver, &opts(true));
+    assert!(r.problems.iter().any(|p| p.message.contains("#nowhere")), "{:?}", r.problems);
+}
+
+#[test]
 fn dangerous_link_is_a_problem() {
     let r = md("[x](javascript:alert(1))\n");
     assert_eq!(r.problems[0].message, "dangerous");
