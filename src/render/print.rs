@@ -18,7 +18,8 @@ struct PrintPage {
     anchor: String,
     title: String,
     depth: usize,
-    html: Arc<str>,
+    /// Where the body goes (see [`fill_bodies`]).
+    html: String,
     is_fallback: bool,
 }
 
@@ -89,6 +90,7 @@ pub fn print_document(
     assets: &Assets,
 ) -> Result<OutFile, Diagnostic> {
     let mut pages = Vec::new();
+    let mut bodies: Vec<Arc<str>> = Vec::new();
     for &i in &tree.order {
         let key = &tree.nodes[i].key;
         if key.starts_with("standards") {
@@ -97,15 +99,15 @@ pub fn print_document(
         let Some((data, is_fallback)) = site.page_for(key, lang) else { continue };
         let page = &data.page;
         let render = || render_body(site, page, key, Mode::Print, &print_prefix(key));
-        let html = match &site.print_bodies {
+        bodies.push(match &site.print_bodies {
             Some(cache) => cache.get_or_render(key, &page.lang, render),
             None => render().into(),
-        };
+        });
         pages.push(PrintPage {
             anchor: print_anchor(key),
             title: page.fm.title.clone(),
             depth: tree.depth(key),
-            html,
+            html: body_marker(bodies.len() - 1),
             is_fallback,
         });
     }
@@ -119,7 +121,42 @@ pub fn print_document(
         assets,
         pages,
     };
-    render_view_unminified(tera, &view, &format!("{lang}/print.html"))
+    let skeleton = render_view_unminified(tera, &view, &format!("{lang}/print.html"))?;
+    Ok(OutFile { path: skeleton.path, bytes: fill_bodies(&skeleton.bytes, &bodies) })
+}
+
+/// The bodies go into the finished document last: the template and the security policy never
+/// copy or scan them (Markdown output has no inline scripts or styles to hash), which matters
+/// when a document holds thousands of pages.
+const BODY_MARKER: &str = "<!--oberih-print-body:";
+
+fn body_marker(i: usize) -> String {
+    format!("{BODY_MARKER}{i}-->")
+}
+
+fn fill_bodies(skeleton: &[u8], bodies: &[Arc<str>]) -> Vec<u8> {
+    let total: usize = bodies.iter().map(|b| b.len()).sum();
+    let mut out = Vec::with_capacity(skeleton.len() + total);
+    let mut rest = skeleton;
+    let marker = BODY_MARKER.as_bytes();
+    while let Some(at) = rest.windows(marker.len()).position(|w| w == marker) {
+        out.extend_from_slice(&rest[..at]);
+        let after = &rest[at + marker.len()..];
+        let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
+        let index = std::str::from_utf8(&after[..digits]).ok().and_then(|d| d.parse::<usize>().ok());
+        match index.and_then(|i| bodies.get(i)) {
+            Some(body) if after[digits..].starts_with(b"-->") => {
+                out.extend_from_slice(body.as_bytes());
+                rest = &after[digits + 3..];
+            }
+            _ => {
+                out.extend_from_slice(marker);
+                rest = after;
+            }
+        }
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 #[derive(Serialize)]
