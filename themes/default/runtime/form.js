@@ -102,7 +102,8 @@ var OberihSeal = (function () {
   function $(id) { return document.getElementById(id); }
   var F = JSON.parse($('form-data').textContent);
   var steps = F.presentation === 'steps';
-  var lang = F.lang, base = F.languages[0];
+  // Texts are arrays in F.languages order; `at` is the index of the language shown.
+  var lang = F.lang, at = F.languages.indexOf(lang);
   var form = $('form'), app = $('app');
 
   // The interview, in memory only.
@@ -123,10 +124,10 @@ var OberihSeal = (function () {
   function pick(t) {
     if (t == null) return '';
     if (typeof t === 'string') return t;
-    return t[lang] != null ? t[lang] : t[base] != null ? t[base] : '';
+    return t[at] != null ? t[at] : t[0] != null ? t[0] : '';
   }
   function ui(key, vars) {
-    var s = (F.ui[lang] || {})[key] || (F.ui[base] || {})[key] || key;
+    var s = pick(F.ui[key]) || key;
     return s.replace(/\{(\w+)\}/g, function (m, k) { return vars && vars[k] != null ? String(vars[k]) : m; });
   }
   function uiText(key, vars) { return function () { return ui(key, vars); }; }
@@ -155,12 +156,23 @@ var OberihSeal = (function () {
   function message(name, n) {
     var m = F.messages && F.messages[name];
     if (!m) return null;
-    var forms = m[lang] || m[base] || {}, cat = 'other';
+    var forms = m[lang] || m[F.languages[0]] || {}, cat = 'other';
     try { cat = new Intl.PluralRules(lang).select(n); } catch (e) { cat = 'other'; }
     return (forms[cat] || forms.other || '').replace('{n}', n);
   }
 
   // ------------------------------------------------------------------ building the questions
+
+  // Questions name their choice list by index; choices marked `missing` give env.missing.
+  var missing = {};
+  F.sections.forEach(function (s) {
+    s.questions.forEach(function (q) {
+      if (q.choices == null) return;
+      q.choices = F.lists[q.choices];
+      var codes = q.choices.filter(function (c) { return c.missing; }).map(function (c) { return c.value; });
+      if (codes.length) missing[q.id] = codes;
+    });
+  });
 
   function build() {
     F.sections.forEach(function (s) {
@@ -363,7 +375,7 @@ var OberihSeal = (function () {
   // ------------------------------------------------------------------ logic
 
   function envOf(answers, rep, extra) {
-    var env = { answers: answers, repeats: rep, missing: F.missing, today: today(), rule: F.rule };
+    var env = { answers: answers, repeats: rep, missing: missing, today: today(), rule: F.rule };
     Object.keys(extra || {}).forEach(function (k) { env[k] = extra[k]; });
     return env;
   }
@@ -974,8 +986,9 @@ var OberihSeal = (function () {
   }
 
   function setLang(l) {
-    if (!F.ui[l]) return;
+    if (F.languages.indexOf(l) < 0) return;
     lang = l;
+    at = F.languages.indexOf(l);
     document.documentElement.lang = l;
     document.title = pick(F.title);
     $('form-title').textContent = pick(F.title);
