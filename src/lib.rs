@@ -19,6 +19,7 @@ pub mod forms;
 pub mod html;
 pub mod i18n;
 pub mod markdown;
+pub mod minify;
 pub mod output;
 pub mod pack;
 pub mod region;

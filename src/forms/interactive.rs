@@ -5,13 +5,16 @@
 //! in every language) plus the compiled form as a JSON data block, and one inline script: the
 //! expression interpreter (`runtime/expr.js`) followed by the questionnaire runtime
 //! (`runtime/form.js`), which builds the questions from the JSON, runs skip logic, scoring and
-//! the outcome, and exports records. The styles (`runtime/form.css`) are one inline `<style>`.
+//! the outcome, and exports records; the two are minified together once per process
+//! ([`crate::minify`]). The styles (`runtime/form.css`) are one inline `<style>`.
 //! The build hashes both into the page's Content-Security-Policy, so nothing inline needs
 //! `'unsafe-inline'`; no `style` attributes, no inline handlers.
 //!
 //! The data block carries every language's texts, so switching language inside the page keeps
 //! every answer. Every `<`, `>` and `&` in it is written as a `\u` escape: no label can close
 //! the block or open markup.
+
+use std::sync::OnceLock;
 
 use serde_json::{json, Map, Value};
 
@@ -20,6 +23,7 @@ use super::form::{text, Choice, Form, LangText, Logic, Question, Section};
 use super::model::{Export, Presentation, Storage};
 use crate::contacts::{list_html, Contact};
 use crate::html::escape;
+use crate::minify::minify_js;
 
 const EXPR_JS: &str = include_str!("../../themes/default/runtime/expr.js");
 const FORM_JS: &str = include_str!("../../themes/default/runtime/form.js");
@@ -131,7 +135,7 @@ pub fn interactive_page(form: &Form, ctx: &PageContext) -> String {
     let ui = |key: &str| escape(&(ctx.t)(ctx.lang, &format!("form_ui.{key}")));
     let title = escape(form.title(ctx.lang));
     let data = script_json(&page_data(form, ctx));
-    let script = format!("{}\n{}", compact_js(EXPR_JS), compact_js(FORM_JS));
+    let script = runtime();
     let mut html = String::with_capacity(data.len() + script.len() + 16_000);
     html.push_str(&format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n\
@@ -150,6 +154,12 @@ pub fn interactive_page(form: &Form, ctx: &PageContext) -> String {
         "<script type=\"application/json\" id=\"form-data\">{data}</script>\n<script>{script}</script>\n</body>\n</html>\n"
     ));
     html
+}
+
+/// The runtime as the page carries it: expr.js then form.js, minified once per process.
+pub fn runtime() -> &'static str {
+    static RUNTIME: OnceLock<String> = OnceLock::new();
+    RUNTIME.get_or_init(|| minify_js(&format!("{EXPR_JS}\n{FORM_JS}")))
 }
 
 /// Quick exit (first in tab order), the blank cover it shows, and the page header.
@@ -424,32 +434,7 @@ pub fn script_json(v: &Value) -> String {
     out
 }
 
-/// A cheap, safe size reduction of the runtime: drops whole-line `//` comments, `/* … */`
-/// blocks that start a line, blank lines and indentation. The runtime is written so that no
-/// string or regular expression spans lines, which is all this needs.
-pub fn compact_js(js: &str) -> String {
-    let mut out = String::with_capacity(js.len());
-    let mut in_block = false;
-    for line in js.lines() {
-        let t = line.trim();
-        if in_block {
-            in_block = !t.contains("*/");
-            continue;
-        }
-        if t.starts_with("/*") {
-            in_block = !t.contains("*/");
-            continue;
-        }
-        if t.is_empty() || t.starts_with("//") {
-            continue;
-        }
-        out.push_str(t);
-        out.push('\n');
-    }
-    out
-}
-
-/// The same for the stylesheet: comments, indentation and blank lines go.
+/// A cheap, safe size reduction of the stylesheet: comments, indentation and blank lines go.
 pub fn compact_css(css: &str) -> String {
     let mut out = String::with_capacity(css.len());
     let mut rest = css;
@@ -492,22 +477,16 @@ mod tests {
     }
 
     #[test]
-    fn compact_js_keeps_code_and_drops_comments() {
-        let js = "/* header\n   more */\nvar a = 1; // kept: not a whole line\n\n    // gone\n  /* one line */\n  b('//not a comment');\n";
-        assert_eq!(compact_js(js), "var a = 1; // kept: not a whole line\nb('//not a comment');\n");
-    }
-
-    #[test]
     fn runtime_is_safe_to_inline() {
-        for (name, src) in [("expr.js", EXPR_JS), ("form.js", FORM_JS)] {
-            let c = compact_js(src);
-            for bad in ["</script", "<!--", "<script", "eval(", "new Function", "localStorage", "sessionStorage"] {
-                assert!(!c.to_lowercase().contains(&bad.to_lowercase()), "{name} contains {bad}");
-            }
-            for bad in ["fetch(", "XMLHttpRequest", "indexedDB", "document.cookie", "innerHTML", "setAttribute('style'"]
-            {
-                assert!(!c.contains(bad), "{name} contains {bad}");
-            }
+        // What ships is the minified runtime, so that is what is checked.
+        let c = runtime();
+        for bad in ["</script", "<!--", "<script", "eval(", "new Function", "localStorage", "sessionStorage"] {
+            assert!(!c.to_lowercase().contains(&bad.to_lowercase()), "the runtime contains {bad}");
+        }
+        for bad in
+            ["fetch(", "XMLHttpRequest", "indexedDB", "document.cookie", "innerHTML", "'style'", "\"style\"", "`style`"]
+        {
+            assert!(!c.contains(bad), "the runtime contains {bad}");
         }
         assert!(!compact_css(FORM_CSS).contains("</style"));
         assert!(!FORM_CSS.contains("@import") && !FORM_CSS.contains("url("));
