@@ -9,6 +9,7 @@
 
 use oxc_allocator::Allocator;
 use oxc_codegen::{Codegen, CodegenOptions, CommentOptions, LegalComment};
+use oxc_compat::EngineTargets;
 use oxc_minifier::{CompressOptions, MangleOptions, Minifier, MinifierOptions};
 use oxc_parser::Parser;
 use oxc_span::SourceType;
@@ -22,7 +23,11 @@ pub fn minify_js(js: &str) -> String {
         return js.to_string();
     }
     let mut program = parsed.program;
-    let options = MinifierOptions { mangle: Some(MangleOptions::default()), compress: Some(CompressOptions::safest()) };
+    // The runtime is written in ES2018 and must stay that: left alone, the minifier would
+    // rewrite to newer syntax (`a ||= b`) that older browsers cannot parse.
+    let target = EngineTargets::from_target("es2018").unwrap_or_default();
+    let compress = CompressOptions { target, ..CompressOptions::safest() };
+    let options = MinifierOptions { mangle: Some(MangleOptions::default()), compress: Some(compress) };
     let minified = Minifier::new(options).minify(&allocator, &mut program);
     let comments = CommentOptions { normal: false, jsdoc: false, annotation: false, legal: LegalComment::None };
     Codegen::new()
@@ -46,6 +51,15 @@ mod tests {
         assert!(min.starts_with("var Api="), "{min}");
         assert!(!min.contains("value") && !min.contains("comment") && !min.contains("header"), "{min}");
         assert!(min.len() < js.len() / 2, "{min}");
+    }
+
+    #[test]
+    fn writes_no_syntax_newer_than_es2018() {
+        let js = "(function (env) { env = env || {}; var a = env.a; if (a == null) a = 1; return [env, a]; })({});";
+        let min = minify_js(js);
+        for newer in ["||=", "??", "?."] {
+            assert!(!min.contains(newer), "{min}");
+        }
     }
 
     #[test]
