@@ -3,7 +3,8 @@
 //!
 //! The page is a small static shell (quick exit, language switch, toolbar, the referral contacts
 //! in every language) plus the compiled form as a JSON data block, and one inline script: the
-//! expression interpreter (`runtime/expr.js`) followed by the questionnaire runtime
+//! expression interpreter (`runtime/expr.js`), the record and draft encryption
+//! (`runtime/seal.js`, only in a form that encrypts) and the questionnaire runtime
 //! (`runtime/form.js`), which builds the questions from the JSON, runs skip logic, scoring and
 //! the outcome, and exports records; the two are minified together once per process
 //! ([`crate::minify`]). The styles (`runtime/form.css`) are one inline `<style>`.
@@ -26,6 +27,7 @@ use crate::html::escape;
 use crate::minify::minify_js;
 
 const EXPR_JS: &str = include_str!("../../themes/default/runtime/expr.js");
+const SEAL_JS: &str = include_str!("../../themes/default/runtime/seal.js");
 const FORM_JS: &str = include_str!("../../themes/default/runtime/form.js");
 const FORM_CSS: &str = include_str!("../../themes/default/runtime/form.css");
 
@@ -135,7 +137,7 @@ pub fn interactive_page(form: &Form, ctx: &PageContext) -> String {
     let ui = |key: &str| escape(&(ctx.t)(ctx.lang, &format!("form_ui.{key}")));
     let title = escape(form.title(ctx.lang));
     let data = script_json(&page_data(form, ctx));
-    let script = runtime();
+    let script = runtime(needs_encryption(form));
     let mut html = String::with_capacity(data.len() + script.len() + 16_000);
     html.push_str(&format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n\
@@ -156,10 +158,21 @@ pub fn interactive_page(form: &Form, ctx: &PageContext) -> String {
     html
 }
 
-/// The runtime as the page carries it: expr.js then form.js, minified once per process.
-pub fn runtime() -> &'static str {
-    static RUNTIME: OnceLock<String> = OnceLock::new();
-    RUNTIME.get_or_init(|| minify_js(&format!("{EXPR_JS}\n{FORM_JS}")))
+/// The runtime as the page carries it: expr.js, seal.js (only for a form that encrypts), then
+/// form.js, minified once per process.
+pub fn runtime(with_encryption: bool) -> &'static str {
+    static PLAIN: OnceLock<String> = OnceLock::new();
+    static SEALING: OnceLock<String> = OnceLock::new();
+    if with_encryption {
+        SEALING.get_or_init(|| minify_js(&format!("{EXPR_JS}\n{SEAL_JS}\n{FORM_JS}")))
+    } else {
+        PLAIN.get_or_init(|| minify_js(&format!("{EXPR_JS}\n{FORM_JS}")))
+    }
+}
+
+/// Whether the form seals records or drafts, and so needs WebCrypto and seal.js.
+fn needs_encryption(form: &Form) -> bool {
+    form.privacy.export == Some(Export::Encrypted) || form.privacy.storage == Some(Storage::EncryptedFile)
 }
 
 /// Quick exit (first in tab order), the blank cover it shows, and the page header.
@@ -479,15 +492,24 @@ mod tests {
     #[test]
     fn runtime_is_safe_to_inline() {
         // What ships is the minified runtime, so that is what is checked.
-        let c = runtime();
-        for bad in ["</script", "<!--", "<script", "eval(", "new Function", "localStorage", "sessionStorage"] {
-            assert!(!c.to_lowercase().contains(&bad.to_lowercase()), "the runtime contains {bad}");
+        for c in [runtime(false), runtime(true)] {
+            for bad in ["</script", "<!--", "<script", "eval(", "new Function", "localStorage", "sessionStorage"] {
+                assert!(!c.to_lowercase().contains(&bad.to_lowercase()), "the runtime contains {bad}");
+            }
+            for bad in [
+                "fetch(",
+                "XMLHttpRequest",
+                "indexedDB",
+                "document.cookie",
+                "innerHTML",
+                "'style'",
+                "\"style\"",
+                "`style`",
+            ] {
+                assert!(!c.contains(bad), "the runtime contains {bad}");
+            }
         }
-        for bad in
-            ["fetch(", "XMLHttpRequest", "indexedDB", "document.cookie", "innerHTML", "'style'", "\"style\"", "`style`"]
-        {
-            assert!(!c.contains(bad), "the runtime contains {bad}");
-        }
+        assert!(runtime(true).contains("sealWith") && !runtime(false).contains("sealWith"), "seal.js only where it is used");
         assert!(!compact_css(FORM_CSS).contains("</style"));
         assert!(!FORM_CSS.contains("@import") && !FORM_CSS.contains("url("));
     }
