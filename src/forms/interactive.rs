@@ -255,6 +255,25 @@ fn shell_app(ctx: &PageContext, ui: &dyn Fn(&str) -> String) -> String {
 /// written into the page), so the data block leaves them out.
 const BUILD_ONLY_UI_KEYS: &[&str] = &["language_name", "noscript"];
 
+/// Keys of [`UI_KEYS`] the runtime shows only when the form encrypts records or drafts.
+const ENCRYPTION_UI_KEYS: &[&str] = &[
+    "export_encrypted",
+    "save_draft",
+    "open_draft",
+    "no_webcrypto",
+    "no_key",
+    "encrypted_note",
+    "passphrase",
+    "passphrase_repeat",
+    "passphrase_help",
+    "passphrase_short",
+    "passphrase_mismatch",
+    "ok",
+    "draft_saved",
+    "draft_wrong",
+    "working",
+];
+
 /// The compiled form and the UI strings of every language, as the runtime reads them.
 ///
 /// Every text is an array in `languages` order, each choice list is written once in `lists` and
@@ -263,9 +282,10 @@ const BUILD_ONLY_UI_KEYS: &[&str] = &["language_name", "noscript"];
 fn page_data(form: &Form, ctx: &PageContext) -> Value {
     let privacy = &form.privacy;
     let texts = Texts(ctx.languages);
+    let encrypts = needs_encryption(form);
     let ui: Map<String, Value> = UI_KEYS
         .iter()
-        .filter(|k| !BUILD_ONLY_UI_KEYS.contains(k))
+        .filter(|k| !BUILD_ONLY_UI_KEYS.contains(k) && (encrypts || !ENCRYPTION_UI_KEYS.contains(k)))
         .map(|k| {
             let per_lang: Vec<String> = ctx.languages.iter().map(|l| (ctx.t)(l, &format!("form_ui.{k}"))).collect();
             (k.to_string(), json!(per_lang))
@@ -509,7 +529,10 @@ mod tests {
                 assert!(!c.contains(bad), "the runtime contains {bad}");
             }
         }
-        assert!(runtime(true).contains("sealWith") && !runtime(false).contains("sealWith"), "seal.js only where it is used");
+        assert!(
+            runtime(true).contains("sealWith") && !runtime(false).contains("sealWith"),
+            "seal.js only where it is used"
+        );
         assert!(!compact_css(FORM_CSS).contains("</style"));
         assert!(!FORM_CSS.contains("@import") && !FORM_CSS.contains("url("));
     }
@@ -519,6 +542,13 @@ mod tests {
         let p = neutral_page();
         assert!(!p.contains("<script"));
         assert!(p.contains("__OBERIH_CSP__"));
+    }
+
+    #[test]
+    fn keys_left_out_of_the_data_are_ui_keys() {
+        for key in BUILD_ONLY_UI_KEYS.iter().chain(ENCRYPTION_UI_KEYS) {
+            assert!(UI_KEYS.contains(key), "{key}");
+        }
     }
 
     #[test]
