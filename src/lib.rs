@@ -20,6 +20,7 @@ pub mod html;
 pub mod i18n;
 pub mod live;
 pub mod markdown;
+pub mod minify;
 pub mod output;
 pub mod pack;
 pub mod region;

@@ -196,7 +196,9 @@ pub fn finish_html(html: &str) -> String {
     let cfg = minify_html::Cfg {
         keep_closing_tags: true,
         keep_html_and_head_opening_tags: true,
-        minify_js: true,
+        // The only inline script, the questionnaire runtime, comes minified (`crate::minify`),
+        // better than this pass would do it, which keeps every local name long.
+        minify_js: false,
         minify_css: true,
         ..Default::default()
     };

@@ -255,6 +255,22 @@ fn rust_evaluator_passes_every_case() {
 
 #[test]
 fn js_evaluator_agrees_on_every_case() {
+    js_agrees(None);
+}
+
+/// The minifier must not change what expr.js computes: the pages carry it minified.
+#[test]
+fn minified_js_evaluator_agrees_on_every_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let minified = dir.path().join("expr.min.js");
+    let source = std::fs::read_to_string(root().join("themes/default/runtime/expr.js")).unwrap();
+    let min = oberih::minify::minify_js(&source);
+    assert!(min.len() < source.len() / 2, "expr.js was not minified ({} of {} bytes)", min.len(), source.len());
+    std::fs::write(&minified, min).unwrap();
+    js_agrees(Some(&minified));
+}
+
+fn js_agrees(expr_js: Option<&Path>) {
     let file = load();
     let mut sent = Vec::new();
     for c in &file.case {
@@ -272,7 +288,7 @@ fn js_evaluator_agrees_on_every_case() {
     }
     let input = serde_json::to_vec(&serde_json::json!({ "cases": sent })).unwrap();
     let script = root().join("tests/expr/run_cases.js");
-    let output = run_node(&script, &input);
+    let output = run_node(&script, expr_js, &input);
     let report: serde_json::Value = serde_json::from_str(&output)
         .unwrap_or_else(|e| panic!("run_cases.js printed something that is not its JSON report ({e}):\n{output}"));
     let mismatches = report["mismatches"].as_array().expect("report.mismatches");
@@ -283,9 +299,10 @@ fn js_evaluator_agrees_on_every_case() {
     assert!(sent.len() >= 100, "too few cases sent to JS: {}", sent.len());
 }
 
-fn run_node(script: &Path, input: &[u8]) -> String {
+fn run_node(script: &Path, expr_js: Option<&Path>, input: &[u8]) -> String {
     let mut child = Command::new("node")
         .arg(script)
+        .args(expr_js)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

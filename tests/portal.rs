@@ -115,3 +115,57 @@ fn standard_pages_have_requirement_anchors_and_backlinks() {
     assert!(doc.select(&sel(".backlinks a")).count() >= 2);
     assert!(public().join("uk/standards/print.html").is_file());
 }
+
+/// Byte sizes of a form page and of its parts, as shipped.
+struct FormPageSize {
+    page: usize,
+    runtime: usize,
+    data: usize,
+    style: usize,
+}
+
+fn form_page_size(path: &str) -> FormPageSize {
+    let html = page(path);
+    let text_len = |css: &str| -> usize {
+        let selector = sel(css);
+        let mut found = html.select(&selector);
+        let el = found.next().unwrap_or_else(|| panic!("{path}: no `{css}`"));
+        assert!(found.next().is_none(), "{path}: more than one `{css}`");
+        el.text().map(str::len).sum()
+    };
+    FormPageSize {
+        page: std::fs::metadata(public().join(path)).unwrap().len() as usize,
+        runtime: text_len("script:not([type]):not([src])"),
+        data: text_len("script#form-data[type='application/json']"),
+        style: text_len("style"),
+    }
+}
+
+/// The offline questionnaires are sent around and opened on slow phones; these bounds keep them
+/// from silently growing back (adult form, uk: 78,357 bytes, runtime 26,795, data 36,702).
+#[test]
+fn form_pages_stay_small() {
+    for (path, page_bound, data_bound) in [
+        ("uk/forms/initial-screening/index.html", 80_000, 37_500),
+        ("en/forms/initial-screening/index.html", 80_000, 37_500),
+        ("uk/forms/child-screening/index.html", 67_000, 24_500),
+    ] {
+        let size = form_page_size(path);
+        eprintln!(
+            "{path}: {} bytes; runtime {}, form data {}, style {}",
+            size.page, size.runtime, size.data, size.style
+        );
+        assert!(size.page < page_bound, "{path}: {} bytes, bound {page_bound}", size.page);
+        assert!(size.runtime < 27_500, "{path}: runtime {} bytes", size.runtime);
+        assert!(size.data < data_bound, "{path}: form data {} bytes, bound {data_bound}", size.data);
+        assert!(size.style < 6_500, "{path}: style {} bytes", size.style);
+    }
+    let site_js: Vec<_> = std::fs::read_dir(public().join("assets"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "js"))
+        .collect();
+    assert_eq!(site_js.len(), 1, "{site_js:?}");
+    let bytes = std::fs::metadata(&site_js[0]).unwrap().len();
+    assert!(bytes < 19_000, "the site script is {bytes} bytes (minified 18,037)");
+}

@@ -3,9 +3,11 @@
 //!
 //! The page is a small static shell (quick exit, language switch, toolbar, the referral contacts
 //! in every language) plus the compiled form as a JSON data block, and one inline script: the
-//! expression interpreter (`runtime/expr.js`) followed by the questionnaire runtime
+//! expression interpreter (`runtime/expr.js`), the record and draft encryption
+//! (`runtime/seal.js`, only in a form that encrypts) and the questionnaire runtime
 //! (`runtime/form.js`), which builds the questions from the JSON, runs skip logic, scoring and
-//! the outcome, and exports records. The styles (`runtime/form.css`) are one inline `<style>`.
+//! the outcome, and exports records; the two are minified together once per process
+//! ([`crate::minify`]). The styles (`runtime/form.css`) are one inline `<style>`.
 //! The build hashes both into the page's Content-Security-Policy, so nothing inline needs
 //! `'unsafe-inline'`; no `style` attributes, no inline handlers.
 //!
@@ -13,14 +15,19 @@
 //! every answer. Every `<`, `>` and `&` in it is written as a `\u` escape: no label can close
 //! the block or open markup.
 
+use std::sync::OnceLock;
+
 use serde_json::{json, Map, Value};
 
-use super::form::{Choice, Form, Logic, Question, Section};
+use super::expr::DimensionRule;
+use super::form::{text, Choice, Form, LangText, Logic, Question, Section};
 use super::model::{Export, Presentation, Storage};
 use crate::contacts::{list_html, Contact};
 use crate::html::escape;
+use crate::minify::minify_js;
 
 const EXPR_JS: &str = include_str!("../../themes/default/runtime/expr.js");
+const SEAL_JS: &str = include_str!("../../themes/default/runtime/seal.js");
 const FORM_JS: &str = include_str!("../../themes/default/runtime/form.js");
 const FORM_CSS: &str = include_str!("../../themes/default/runtime/form.css");
 
@@ -130,7 +137,7 @@ pub fn interactive_page(form: &Form, ctx: &PageContext) -> String {
     let ui = |key: &str| escape(&(ctx.t)(ctx.lang, &format!("form_ui.{key}")));
     let title = escape(form.title(ctx.lang));
     let data = script_json(&page_data(form, ctx));
-    let script = format!("{}\n{}", compact_js(EXPR_JS), compact_js(FORM_JS));
+    let script = runtime(needs_encryption(form));
     let mut html = String::with_capacity(data.len() + script.len() + 16_000);
     html.push_str(&format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n\
@@ -149,6 +156,23 @@ pub fn interactive_page(form: &Form, ctx: &PageContext) -> String {
         "<script type=\"application/json\" id=\"form-data\">{data}</script>\n<script>{script}</script>\n</body>\n</html>\n"
     ));
     html
+}
+
+/// The runtime as the page carries it: expr.js, seal.js (only for a form that encrypts), then
+/// form.js, minified once per process.
+pub fn runtime(with_encryption: bool) -> &'static str {
+    static PLAIN: OnceLock<String> = OnceLock::new();
+    static SEALING: OnceLock<String> = OnceLock::new();
+    if with_encryption {
+        SEALING.get_or_init(|| minify_js(&format!("{EXPR_JS}\n{SEAL_JS}\n{FORM_JS}")))
+    } else {
+        PLAIN.get_or_init(|| minify_js(&format!("{EXPR_JS}\n{FORM_JS}")))
+    }
+}
+
+/// Whether the form seals records or drafts, and so needs WebCrypto and seal.js.
+fn needs_encryption(form: &Form) -> bool {
+    form.privacy.export == Some(Export::Encrypted) || form.privacy.storage == Some(Storage::EncryptedFile)
 }
 
 /// Quick exit (first in tab order), the blank cover it shows, and the page header.
@@ -227,27 +251,52 @@ fn shell_app(ctx: &PageContext, ui: &dyn Fn(&str) -> String) -> String {
     )
 }
 
+/// Keys of [`UI_KEYS`] only the build uses (the language buttons and the `<noscript>` notice are
+/// written into the page), so the data block leaves them out.
+const BUILD_ONLY_UI_KEYS: &[&str] = &["language_name", "noscript"];
+
+/// Keys of [`UI_KEYS`] the runtime shows only when the form encrypts records or drafts.
+const ENCRYPTION_UI_KEYS: &[&str] = &[
+    "export_encrypted",
+    "save_draft",
+    "open_draft",
+    "no_webcrypto",
+    "no_key",
+    "encrypted_note",
+    "passphrase",
+    "passphrase_repeat",
+    "passphrase_help",
+    "passphrase_short",
+    "passphrase_mismatch",
+    "ok",
+    "draft_saved",
+    "draft_wrong",
+    "working",
+];
+
 /// The compiled form and the UI strings of every language, as the runtime reads them.
+///
+/// Every text is an array in `languages` order, each choice list is written once in `lists` and
+/// questions name it by index, and what is absent means "none" (or the default rule), so the
+/// block holds little besides the texts themselves.
 fn page_data(form: &Form, ctx: &PageContext) -> Value {
     let privacy = &form.privacy;
-    let key = match (privacy.export, ctx.public_key_pem) {
-        (Some(Export::Encrypted), Some(pem)) => match crate::crypto::public_key_info(pem) {
-            Ok(info) => json!({ "spki": base64_of(&info.spki_der), "fingerprint": info.fingerprint }),
-            // The page then refuses to export and says so; it never falls back to plaintext.
-            Err(_) => Value::Null,
-        },
-        _ => Value::Null,
-    };
-    let mut ui = Map::new();
-    for l in ctx.languages {
-        let strings: Map<String, Value> =
-            UI_KEYS.iter().map(|k| (k.to_string(), json!((ctx.t)(l, &format!("form_ui.{k}"))))).collect();
-        ui.insert(l.clone(), Value::Object(strings));
-    }
-    json!({
+    let texts = Texts(ctx.languages);
+    let encrypts = needs_encryption(form);
+    let ui: Map<String, Value> = UI_KEYS
+        .iter()
+        .filter(|k| !BUILD_ONLY_UI_KEYS.contains(k) && (encrypts || !ENCRYPTION_UI_KEYS.contains(k)))
+        .map(|k| {
+            let per_lang: Vec<String> = ctx.languages.iter().map(|l| (ctx.t)(l, &format!("form_ui.{k}"))).collect();
+            (k.to_string(), json!(per_lang))
+        })
+        .collect();
+    let mut lists = ChoiceLists::default();
+    let sections: Vec<Value> = form.sections.iter().map(|s| section_json(s, &texts, &mut lists)).collect();
+    let mut data = json!({
         "id": form.id,
         "version": form.version,
-        "title": form.title,
+        "title": texts.of(&form.title),
         "lang": ctx.lang,
         "languages": ctx.languages,
         "presentation": match privacy.presentation {
@@ -262,76 +311,129 @@ fn page_data(form: &Form, ctx: &PageContext) -> Value {
             Some(Export::Encrypted) => "encrypted",
             _ => "plain",
         },
-        "key": key,
         "quick_exit": privacy.quick_exit.unwrap_or(true),
         "neutral": ctx.neutral_href,
-        "rule": form.rule,
-        "missing": missing_codes(form),
-        "sections": form.sections.iter().map(section_json).collect::<Vec<_>>(),
+        "sections": sections,
+        "lists": lists.0,
         "indicators": form.indicators.iter().map(|i| json!({
             "id": i.id, "dimension": i.dimension, "strength": i.strength,
-            "when": i.when.expr.to_json(), "label": i.label,
+            "when": i.when.expr.to_json(), "label": texts.of(&i.label),
         })).collect::<Vec<_>>(),
-        "outcomes": form.outcomes.iter().map(|o| json!({
-            "id": o.id, "when": o.when.expr.to_json(), "label": o.label, "action": o.action,
-        })).collect::<Vec<_>>(),
-        "dimensions": form.dimensions.iter().map(|d| json!({ "id": d.id, "label": d.label })).collect::<Vec<_>>(),
+        "outcomes": form.outcomes.iter().map(|o| {
+            let mut v = json!({ "id": o.id, "when": o.when.expr.to_json(), "label": texts.of(&o.label) });
+            if let Some(action) = &o.action {
+                v["action"] = texts.of(action);
+            }
+            v
+        }).collect::<Vec<_>>(),
+        "dimensions": form.dimensions.iter().map(|d| json!({ "id": d.id, "label": texts.of(&d.label) })).collect::<Vec<_>>(),
         "messages": form.messages,
         "ui": ui,
-    })
+    });
+    if let Some(key) = encryption_key(form, ctx) {
+        data["key"] = key;
+    }
+    // expr.js applies the ILO/EC rule itself when the form keeps it.
+    if form.rule != DimensionRule::default() {
+        data["rule"] = json!(form.rule);
+    }
+    data
 }
 
-/// Choice values marked `missing`, per question, as expr.js's `env.missing` wants them.
-fn missing_codes(form: &Form) -> Map<String, Value> {
-    form.questions()
-        .filter_map(|(_, q)| {
-            let codes: Vec<&str> = q.choices.iter().filter(|c| c.missing).map(|c| c.value.as_str()).collect();
-            (!codes.is_empty()).then(|| (q.id.clone(), json!(codes)))
-        })
-        .collect()
+/// The public key an encrypted form seals records with; none when the form exports plain
+/// records or the key does not parse (the page then refuses to export and says so: it never
+/// falls back to plaintext).
+fn encryption_key(form: &Form, ctx: &PageContext) -> Option<Value> {
+    match (form.privacy.export, ctx.public_key_pem) {
+        (Some(Export::Encrypted), Some(pem)) => crate::crypto::public_key_info(pem)
+            .ok()
+            .map(|info| json!({ "spki": base64_of(&info.spki_der), "fingerprint": info.fingerprint })),
+        _ => None,
+    }
 }
 
-fn section_json(s: &Section) -> Value {
-    json!({
+/// Writes a text as an array in the portal's language order, which is how the runtime looks
+/// texts up; a language the text lacks gets the first one it has.
+struct Texts<'a>(&'a [String]);
+
+impl Texts<'_> {
+    fn of(&self, t: &LangText) -> Value {
+        json!(self.0.iter().map(|l| text(t, l)).collect::<Vec<_>>())
+    }
+}
+
+/// The distinct choice lists of a form; a form's shared lists (yes/no, …) are asked by many
+/// questions and are written once.
+#[derive(Default)]
+struct ChoiceLists(Vec<Value>);
+
+impl ChoiceLists {
+    /// The index of `list`, added if it is new.
+    fn index_of(&mut self, list: Value) -> usize {
+        match self.0.iter().position(|l| *l == list) {
+            Some(i) => i,
+            None => {
+                self.0.push(list);
+                self.0.len() - 1
+            }
+        }
+    }
+}
+
+fn section_json(s: &Section, texts: &Texts, lists: &mut ChoiceLists) -> Value {
+    let mut o = json!({
         "id": s.id,
-        "title": s.title,
-        "relevant": logic(&s.relevant),
-        "repeat": s.repeat.map(|r| json!({ "min": r.min, "max": r.max })),
-        "questions": s.questions.iter().map(question_json).collect::<Vec<_>>(),
-    })
+        "title": texts.of(&s.title),
+        "questions": s.questions.iter().map(|q| question_json(q, texts, lists)).collect::<Vec<_>>(),
+    });
+    if let Some(relevant) = logic(&s.relevant) {
+        o["relevant"] = relevant;
+    }
+    if let Some(r) = s.repeat {
+        o["repeat"] = match r.max {
+            Some(max) => json!({ "min": r.min, "max": max }),
+            None => json!({ "min": r.min }),
+        };
+    }
+    o
 }
 
-fn question_json(q: &Question) -> Value {
+fn question_json(q: &Question, texts: &Texts, lists: &mut ChoiceLists) -> Value {
     let mut o = Map::new();
     o.insert("id".into(), json!(q.id));
     o.insert("type".into(), json!(q.kind.as_str()));
-    o.insert("label".into(), json!(q.label));
-    // Only what is set: smaller pages, and the runtime treats absent as "none".
+    o.insert("label".into(), texts.of(&q.label));
+    let text = |t: &Option<LangText>| t.as_ref().map(|t| texts.of(t));
+    let choices = (!q.choices.is_empty())
+        .then(|| json!(lists.index_of(json!(q.choices.iter().map(|c| choice_json(c, texts)).collect::<Vec<_>>()))));
+    // Only what is set: the runtime treats absent as "none".
     let optional = [
         ("number", q.number.map(|n| json!(n))),
-        ("hint", q.hint.as_ref().map(|t| json!(t))),
-        ("guidance", q.guidance.as_ref().map(|t| json!(t))),
+        ("hint", text(&q.hint)),
+        ("guidance", text(&q.guidance)),
         ("required", q.required.then_some(json!(true))),
         ("relevant", logic(&q.relevant)),
         ("constraint", logic(&q.constraint)),
-        ("constraint_message", q.constraint_message.as_ref().map(|t| json!(t))),
+        ("constraint_message", text(&q.constraint_message)),
         ("alert_if", logic(&q.alert_if)),
-        ("alert", q.alert.as_ref().map(|t| json!(t))),
+        ("alert", text(&q.alert)),
         ("end_if", logic(&q.end_if)),
-        ("end_message", q.end_message.as_ref().map(|t| json!(t))),
+        ("end_message", text(&q.end_message)),
         ("calculation", logic(&q.calculation)),
-        ("choices", (!q.choices.is_empty()).then(|| json!(q.choices.iter().map(choice_json).collect::<Vec<_>>()))),
+        ("choices", choices),
     ];
     for (k, v) in optional {
-        if let Some(v) = v.filter(|v| !v.is_null()) {
+        if let Some(v) = v {
             o.insert(k.into(), v);
         }
     }
     Value::Object(o)
 }
 
-fn choice_json(c: &Choice) -> Value {
-    let mut v = json!({ "value": c.value, "label": c.label });
+/// A choice; `missing` ("doesn't know", "prefers not to say") is where the runtime finds the
+/// codes that count as unknown answers.
+fn choice_json(c: &Choice, texts: &Texts) -> Value {
+    let mut v = json!({ "value": c.value, "label": texts.of(&c.label) });
     if c.missing {
         v["missing"] = json!(true);
     }
@@ -365,32 +467,7 @@ pub fn script_json(v: &Value) -> String {
     out
 }
 
-/// A cheap, safe size reduction of the runtime: drops whole-line `//` comments, `/* … */`
-/// blocks that start a line, blank lines and indentation. The runtime is written so that no
-/// string or regular expression spans lines, which is all this needs.
-pub fn compact_js(js: &str) -> String {
-    let mut out = String::with_capacity(js.len());
-    let mut in_block = false;
-    for line in js.lines() {
-        let t = line.trim();
-        if in_block {
-            in_block = !t.contains("*/");
-            continue;
-        }
-        if t.starts_with("/*") {
-            in_block = !t.contains("*/");
-            continue;
-        }
-        if t.is_empty() || t.starts_with("//") {
-            continue;
-        }
-        out.push_str(t);
-        out.push('\n');
-    }
-    out
-}
-
-/// The same for the stylesheet: comments, indentation and blank lines go.
+/// A cheap, safe size reduction of the stylesheet: comments, indentation and blank lines go.
 pub fn compact_css(css: &str) -> String {
     let mut out = String::with_capacity(css.len());
     let mut rest = css;
@@ -433,23 +510,29 @@ mod tests {
     }
 
     #[test]
-    fn compact_js_keeps_code_and_drops_comments() {
-        let js = "/* header\n   more */\nvar a = 1; // kept: not a whole line\n\n    // gone\n  /* one line */\n  b('//not a comment');\n";
-        assert_eq!(compact_js(js), "var a = 1; // kept: not a whole line\nb('//not a comment');\n");
-    }
-
-    #[test]
     fn runtime_is_safe_to_inline() {
-        for (name, src) in [("expr.js", EXPR_JS), ("form.js", FORM_JS)] {
-            let c = compact_js(src);
+        // What ships is the minified runtime, so that is what is checked.
+        for c in [runtime(false), runtime(true)] {
             for bad in ["</script", "<!--", "<script", "eval(", "new Function", "localStorage", "sessionStorage"] {
-                assert!(!c.to_lowercase().contains(&bad.to_lowercase()), "{name} contains {bad}");
+                assert!(!c.to_lowercase().contains(&bad.to_lowercase()), "the runtime contains {bad}");
             }
-            for bad in ["fetch(", "XMLHttpRequest", "indexedDB", "document.cookie", "innerHTML", "setAttribute('style'"]
-            {
-                assert!(!c.contains(bad), "{name} contains {bad}");
+            for bad in [
+                "fetch(",
+                "XMLHttpRequest",
+                "indexedDB",
+                "document.cookie",
+                "innerHTML",
+                "'style'",
+                "\"style\"",
+                "`style`",
+            ] {
+                assert!(!c.contains(bad), "the runtime contains {bad}");
             }
         }
+        assert!(
+            runtime(true).contains("sealWith") && !runtime(false).contains("sealWith"),
+            "seal.js only where it is used"
+        );
         assert!(!compact_css(FORM_CSS).contains("</style"));
         assert!(!FORM_CSS.contains("@import") && !FORM_CSS.contains("url("));
     }
@@ -459,6 +542,13 @@ mod tests {
         let p = neutral_page();
         assert!(!p.contains("<script"));
         assert!(p.contains("__OBERIH_CSP__"));
+    }
+
+    #[test]
+    fn keys_left_out_of_the_data_are_ui_keys() {
+        for key in BUILD_ONLY_UI_KEYS.iter().chain(ENCRYPTION_UI_KEYS) {
+            assert!(UI_KEYS.contains(key), "{key}");
+        }
     }
 
     #[test]

@@ -126,7 +126,7 @@ pub struct Assets {
     pub js: String,
 }
 
-/// Bundles the theme's stylesheets into one file and its page scripts into another.
+/// Bundles the theme's stylesheets into one file and its page scripts into another, minified.
 pub fn build_assets(theme: &Theme) -> (Assets, Vec<OutFile>) {
     let mut css = Vec::new();
     let site_first = |p: &&str| if p.ends_with("/site.css") { 0 } else { 1 };
@@ -144,6 +144,10 @@ pub fn build_assets(theme: &Theme) -> (Assets, Vec<OutFile>) {
             js.push(b'\n');
         }
     }
+    let js = match String::from_utf8(js) {
+        Ok(text) => crate::minify::minify_js(&text).into_bytes(),
+        Err(not_utf8) => not_utf8.into_bytes(),
+    };
     let css_path = format!("assets/site.{}.css", fingerprint(&css));
     let js_path = format!("assets/site.{}.js", fingerprint(&js));
     let mut files = vec![OutFile { path: css_path.clone(), bytes: css }, OutFile { path: js_path.clone(), bytes: js }];

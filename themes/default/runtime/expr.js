@@ -20,7 +20,7 @@
      rule:       {any_of: [{strong, medium, weak, medium_or_weak}]}  (absent: the ILO/EC rule)
      repeats:    {id: [ {id: value}, ... ] | null}   entries of a repeat section; null or absent
                                   when the section is not relevant */
-var OberihExpr = (function () {
+var OberihExpr = (() => {
   'use strict';
   var DEFAULT_RULE = { any_of: [{ strong: 2 }, { strong: 1, medium_or_weak: 1 }, { medium: 3 }, { medium: 2, weak: 1 }] };
 
@@ -51,7 +51,7 @@ var OberihExpr = (function () {
   }
   function isMissingValue(env, id, v) {
     if (isStr(v)) return missingCode(env, id, v);
-    if (isArr(v)) return v.some(function (c) { return missingCode(env, id, c); });
+    if (isArr(v)) return v.some((c) => { return missingCode(env, id, c); });
     return false;
   }
 
@@ -69,16 +69,16 @@ var OberihExpr = (function () {
   }
 
   function countStrength(env, s) {
-    return (env.indicators || []).filter(function (f) { return f.strength === s; }).length;
+    return (env.indicators || []).filter((f) => { return f.strength === s; }).length;
   }
 
   function dimPositive(env, d) {
     var s = 0, m = 0, w = 0;
-    (env.indicators || []).forEach(function (f) {
+    (env.indicators || []).forEach((f) => {
       if (f.dimension !== d) return;
       if (f.strength === 'strong') s++; else if (f.strength === 'medium') m++; else if (f.strength === 'weak') w++;
     });
-    return (env.rule || DEFAULT_RULE).any_of.some(function (c) {
+    return (env.rule || DEFAULT_RULE).any_of.some((c) => {
       var cs = c.strong || 0, cm = c.medium || 0, cw = c.weak || 0, cmw = c.medium_or_weak || 0;
       return s >= cs && m >= cm && w >= cw && (m - cm) + (w - cw) >= cmw;
     });
@@ -179,6 +179,6 @@ var OberihExpr = (function () {
 
   return {
     evaluate: evaluate,
-    truth: function (ast, env) { return evaluate(ast, env) === true; }
+    truth: (ast, env) => { return evaluate(ast, env) === true; }
   };
 })();

@@ -1,108 +1,22 @@
 /* Oberih questionnaire runtime. Plain ES2018, no dependencies, no network, no eval.
    Reads the compiled form from <script type="application/json" id="form-data"> (built by
-   src/forms/interactive.rs) and runs it with OberihExpr (expr.js, concatenated before this file).
+   src/forms/interactive.rs) and runs it with OberihExpr (expr.js, concatenated before this file)
+   and, on a form that encrypts records or drafts, OberihSeal (seal.js, between the two).
 
    Privacy rules this file keeps: answers live only in memory (the variables below); nothing is
    written to any browser storage or cookie; exports and drafts leave only as files the user asks
    for; anything that must be encrypted is encrypted with WebCrypto or not written at all. Quick
    exit wipes the answers and replaces this page in the history with a neutral one. */
 
-/* OberihSeal: encryption of records and drafts. The record envelope is documented in
-   src/crypto.rs; `oberih decrypt` reads it. Drafts are for this page only. */
-var OberihSeal = (function () {
+(() => {
   'use strict';
-  var subtle = window.crypto && window.crypto.subtle;
-  var enc = new TextEncoder();
-  var ITERATIONS = 600000;
-
-  function b64(buf) {
-    var bytes = new Uint8Array(buf), s = '';
-    for (var i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-    return btoa(s);
-  }
-  function unb64(s) {
-    var bin = atob(s), out = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out;
-  }
-  function random(n) { return window.crypto.getRandomValues(new Uint8Array(n)); }
-
-  // The deterministic core: tests call it with a fixed key and IV to compare with golden vectors.
-  function sealWith(text, meta, rawKey, iv) {
-    var aad = enc.encode('oberih-record/1\n' + meta.form + '\n' + meta.version + '\n' + meta.fingerprint);
-    var rsa = { name: 'RSA-OAEP', hash: 'SHA-256' };
-    return Promise.all([
-      subtle.importKey('spki', unb64(meta.spki), rsa, false, ['encrypt']),
-      subtle.importKey('raw', rawKey, 'AES-GCM', false, ['encrypt'])
-    ]).then(function (keys) {
-      return Promise.all([
-        subtle.encrypt({ name: 'AES-GCM', iv: iv, additionalData: aad }, keys[1], enc.encode(text)),
-        subtle.encrypt({ name: 'RSA-OAEP' }, keys[0], rawKey)
-      ]);
-    }).then(function (out) {
-      return JSON.stringify({
-        oberih: 'encrypted-record', format: 1, alg: 'RSA-OAEP-256+A256GCM', form: meta.form,
-        version: meta.version, key: meta.fingerprint, wrapped_key: b64(out[1]), iv: b64(iv), ciphertext: b64(out[0])
-      });
-    });
-  }
-
-  // A fresh AES key and IV per record; the raw key is zeroed once wrapped.
-  function seal(text, meta) {
-    var raw = random(32);
-    return sealWith(text, meta, raw, random(12)).then(
-      function (s) { raw.fill(0); return s; },
-      function (e) { raw.fill(0); throw e; });
-  }
-
-  function draftKey(pass, salt, iterations, use) {
-    return subtle.importKey('raw', enc.encode(pass), 'PBKDF2', false, ['deriveKey']).then(function (k) {
-      return subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt: salt, iterations: iterations },
-        k, { name: 'AES-GCM', length: 256 }, false, [use]);
-    });
-  }
-  function draftAad(form, version, iterations) {
-    return enc.encode('oberih-draft/1\n' + form + '\n' + version + '\n' + iterations);
-  }
-
-  // A draft: PBKDF2-SHA-256 (600,000 iterations, recorded in the file) + AES-256-GCM.
-  function sealDraft(text, pass, meta) {
-    var salt = random(16), iv = random(12);
-    return draftKey(pass, salt, ITERATIONS, 'encrypt').then(function (k) {
-      var aad = draftAad(meta.form, meta.version, ITERATIONS);
-      return subtle.encrypt({ name: 'AES-GCM', iv: iv, additionalData: aad }, k, enc.encode(text));
-    }).then(function (ct) {
-      return JSON.stringify({
-        oberih: 'encrypted-draft', format: 1, alg: 'PBKDF2-SHA-256+A256GCM', form: meta.form, version: meta.version,
-        iterations: ITERATIONS, salt: b64(salt), iv: b64(iv), ciphertext: b64(ct)
-      });
-    });
-  }
-
-  // Rejects (and loads nothing) on a wrong passphrase, a changed file or a weakened KDF.
-  function openDraft(env, pass) {
-    if (!env || env.oberih !== 'encrypted-draft' || env.format !== 1 || !(env.iterations >= ITERATIONS)) {
-      return Promise.reject(new Error('not a draft'));
-    }
-    return draftKey(pass, unb64(env.salt), env.iterations, 'decrypt').then(function (k) {
-      var aad = draftAad(env.form, env.version, env.iterations);
-      return subtle.decrypt({ name: 'AES-GCM', iv: unb64(env.iv), additionalData: aad }, k, unb64(env.ciphertext));
-    }).then(function (buf) { return new TextDecoder().decode(buf); });
-  }
-
-  return {
-    available: function () { return !!(subtle && window.crypto.getRandomValues); },
-    seal: seal, sealWith: sealWith, sealDraft: sealDraft, openDraft: openDraft, unb64: unb64
-  };
-})();
-
-(function () {
-  'use strict';
-  var X = OberihExpr, S = OberihSeal;
+  // OberihSeal (seal.js) is on the page only when the form encrypts records or drafts.
+  var X = OberihExpr, S = typeof OberihSeal === 'undefined' ? null : OberihSeal;
   function $(id) { return document.getElementById(id); }
   var F = JSON.parse($('form-data').textContent);
   var steps = F.presentation === 'steps';
-  var lang = F.lang, base = F.languages[0];
+  // Texts are arrays in F.languages order; `at` is the index of the language shown.
+  var lang = F.lang, at = F.languages.indexOf(lang);
   var form = $('form'), app = $('app');
 
   // The interview, in memory only.
@@ -123,29 +37,32 @@ var OberihSeal = (function () {
   function pick(t) {
     if (t == null) return '';
     if (typeof t === 'string') return t;
-    return t[lang] != null ? t[lang] : t[base] != null ? t[base] : '';
+    return t[at] != null ? t[at] : t[0] != null ? t[0] : '';
   }
   function ui(key, vars) {
-    var s = (F.ui[lang] || {})[key] || (F.ui[base] || {})[key] || key;
-    return s.replace(/\{(\w+)\}/g, function (m, k) { return vars && vars[k] != null ? String(vars[k]) : m; });
+    var s = pick(F.ui[key]) || key;
+    return s.replace(/\{(\w+)\}/g, (m, k) => vars && vars[k] != null ? String(vars[k]) : m);
   }
-  function uiText(key, vars) { return function () { return ui(key, vars); }; }
+  function has(map, key) { return Object.prototype.hasOwnProperty.call(map, key); }
+  function eachSlot(fn) { Object.keys(slots).forEach((k) => { fn(slots[k], k); }); }
+  function uiText(key, vars) { return () => ui(key, vars); }
   function el(tag, attrs, kids) {
     var e = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
+    Object.keys(attrs || {}).forEach((k) => {
       var v = attrs[k];
       if (v == null || v === false) return;
       if (k === 'class') e.className = v;
       else if (k === 'text') e.textContent = v;
       else e.setAttribute(k, v === true ? '' : v);
     });
-    (kids || []).forEach(function (c) { if (c != null) e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
+    (kids || []).forEach((c) => { if (c != null) e.append(c); });
     return e;
   }
+  function paint(src) { return typeof src === 'function' ? src() : pick(src); }
   // Paints text now and again after every language switch. `src`: a text per language, or a function.
   function tr(e, src) {
     painted.push([e, src]);
-    e.textContent = typeof src === 'function' ? src() : pick(src);
+    e.textContent = paint(src);
     return e;
   }
   function say(text) { $('status').textContent = text; }
@@ -155,31 +72,40 @@ var OberihSeal = (function () {
   function message(name, n) {
     var m = F.messages && F.messages[name];
     if (!m) return null;
-    var forms = m[lang] || m[base] || {}, cat = 'other';
+    var forms = m[lang] || m[F.languages[0]] || {}, cat = 'other';
     try { cat = new Intl.PluralRules(lang).select(n); } catch (e) { cat = 'other'; }
     return (forms[cat] || forms.other || '').replace('{n}', n);
   }
 
   // ------------------------------------------------------------------ building the questions
 
+  // Questions name their choice list by index; choices marked `missing` give env.missing.
+  var missing = {};
+  F.sections.forEach((s) => {
+    s.questions.forEach((q) => {
+      if (q.choices == null) return;
+      q.choices = F.lists[q.choices];
+      var codes = q.choices.filter((c) => c.missing).map((c) => c.value);
+      if (codes.length) missing[q.id] = codes;
+    });
+  });
+
   function build() {
-    F.sections.forEach(function (s) {
+    F.sections.forEach((s) => {
       var box = s.box = el('section', { class: 'sec', id: 's-' + s.id, 'aria-labelledby': 'h-' + s.id });
       s.heading = tr(el('h2', { id: 'h-' + s.id, tabindex: '-1' }), s.title);
-      box.appendChild(s.heading);
+      box.append(s.heading);
       if (s.repeat) {
         s.list = el('div');
         s.empty = tr(el('p', { class: 'hint' }), uiText('no_entries'));
         s.add = tr(el('button', { type: 'button', 'data-add': s.id }), uiText('add_entry'));
-        counts[s.id] = s.repeat.min || 0;
-        box.appendChild(s.list);
-        box.appendChild(s.empty);
-        box.appendChild(s.add);
+        counts[s.id] = s.repeat.min;
+        box.append(s.list, s.empty, s.add);
         renderEntries(s);
       } else {
-        s.questions.forEach(function (q) { box.appendChild(renderQuestion(q, q.id, s, null)); });
+        s.questions.forEach((q) => { box.append(renderQuestion(q, q.id, s, null)); });
       }
-      form.appendChild(box);
+      form.append(box);
     });
   }
 
@@ -190,43 +116,42 @@ var OberihSeal = (function () {
     var box = slot.box = el(group ? 'fieldset' : 'div', { class: 'q', id: 'w-' + id.slice(2) });
     if (q.type === 'note') {
       box.className = 'q note';
-      box.appendChild(tr(el('p'), q.label));
+      box.append(tr(el('p'), q.label));
       return box;
     }
     var head = el(group ? 'legend' : q.type === 'calculate' ? 'p' : 'label', {
       class: 'q-label', for: group || q.type === 'calculate' ? null : id
     });
-    if (q.number) head.appendChild(el('span', { class: 'num', text: q.number + '.' }));
-    head.appendChild(tr(el('span'), q.label));
-    if (q.required) head.appendChild(tr(el('span', { class: 'req' }), function () { return ' ' + ui('required'); }));
-    box.appendChild(head);
-    if (q.hint) box.appendChild(describe(slot, tr(el('p', { class: 'hint', id: id + '-hint' }), q.hint)));
-    if (q.type === 'multi_choice') box.appendChild(describe(slot, tr(el('p', { class: 'hint', id: id + '-all' }), uiText('tick_all'))));
+    if (q.number) head.append(el('span', { class: 'num', text: q.number + '.' }));
+    head.append(tr(el('span'), q.label));
+    if (q.required) head.append(tr(el('span', { class: 'req' }), () => ' ' + ui('required')));
+    box.append(head);
+    if (q.hint) box.append(describe(slot, tr(el('p', { class: 'hint', id: id + '-hint' }), q.hint)));
+    if (q.type === 'multi_choice') box.append(describe(slot, tr(el('p', { class: 'hint', id: id + '-all' }), uiText('tick_all'))));
     if (q.guidance) {
-      box.appendChild(el('div', { class: 'guidance' }, [tr(el('b'), uiText('guidance')), tr(el('span'), q.guidance)]));
+      box.append(el('div', { class: 'guidance' }, [tr(el('b'), uiText('guidance')), tr(el('span'), q.guidance)]));
     }
     slot.err = el('p', { class: 'error', id: id + '-error', hidden: true });
-    box.appendChild(slot.err);
+    box.append(slot.err);
     if (q.type === 'calculate') {
       box.className = 'q calc';
       slot.out = el('output', { id: id });
-      head.appendChild(document.createTextNode(': '));
-      head.appendChild(slot.out);
+      head.append(': ', slot.out);
     } else if (group) {
-      box.appendChild(renderOptions(q, slot));
+      box.append(renderOptions(q, slot));
     } else {
-      box.appendChild(renderInput(q, slot));
+      box.append(renderInput(q, slot));
     }
     // Filled when the alert fires: a role=alert region announces inserted content at once.
     slot.alert = el('div', { class: 'alert', role: 'alert' });
-    box.appendChild(slot.alert);
+    box.append(slot.alert);
     if (q.end_if) {
       slot.end = el('div', { class: 'end', hidden: true }, [
         tr(el('strong'), uiText('ended_title')),
         tr(el('p'), q.end_message || ''),
         tr(el('button', { type: 'button', class: 'primary', 'data-act': 'finish' }), uiText('end_finish'))
       ]);
-      box.appendChild(slot.end);
+      box.append(slot.end);
     }
     return box;
   }
@@ -258,36 +183,36 @@ var OberihSeal = (function () {
     var box = el('div', { class: 'opts' });
     var type = q.type === 'choice' ? 'radio' : 'checkbox';
     if (slot.described.length) slot.box.setAttribute('aria-describedby', slot.described.join(' '));
-    (q.choices || []).forEach(function (c, i) {
+    (q.choices || []).forEach((c, i) => {
       var input = el('input', { type: type, id: slot.id + '--' + i, name: slot.id, value: c.value });
       input.oberihKey = slot.key;
       slot.inputs.push(input);
-      box.appendChild(el('div', { class: 'opt' }, [input, tr(el('label', { for: input.id }), c.label)]));
+      box.append(el('div', { class: 'opt' }, [input, tr(el('label', { for: input.id }), c.label)]));
     });
     return box;
   }
 
   // A repeated section's entries, drawn again from the model after an entry is added or removed.
   function renderEntries(s) {
-    Object.keys(slots).forEach(function (k) { if (slots[k].s === s) delete slots[k]; });
+    Object.keys(slots).forEach((k) => { if (slots[k].s === s) delete slots[k]; });
     s.list.textContent = '';
     for (var i = 0; i < counts[s.id]; i++) {
       var fs = el('fieldset', { class: 'entry' });
-      fs.appendChild(tr(el('legend'), uiText('entry', { n: i + 1 })));
-      s.questions.forEach(function (q) {
+      fs.append(tr(el('legend'), uiText('entry', { n: i + 1 })));
+      s.questions.forEach((q) => {
         var key = s.id + '.' + i + '.' + q.id;
-        fs.appendChild(renderQuestion(q, key, s, i));
+        fs.append(renderQuestion(q, key, s, i));
         writeSlot(slots[key], vals[key]);
       });
-      fs.appendChild(tr(el('button', { type: 'button', class: 'link', 'data-remove': s.id, 'data-index': i }),
+      fs.append(tr(el('button', { type: 'button', class: 'link', 'data-remove': s.id, 'data-index': i }),
         uiText('remove_entry', { n: i + 1 })));
-      s.list.appendChild(fs);
+      s.list.append(fs);
     }
     s.empty.hidden = counts[s.id] > 0;
     s.add.disabled = s.repeat.max != null && counts[s.id] >= s.repeat.max;
   }
 
-  function entryKeys(s, i) { return s.questions.map(function (q) { return s.id + '.' + i + '.' + q.id; }); }
+  function entryKeys(s, i) { return s.questions.map((q) => s.id + '.' + i + '.' + q.id); }
 
   function addEntry(s) {
     if (s.repeat.max != null && counts[s.id] >= s.repeat.max) return;
@@ -301,7 +226,7 @@ var OberihSeal = (function () {
   function removeEntry(s, i) {
     var n = counts[s.id];
     for (var j = i; j < n; j++) {
-      entryKeys(s, j).forEach(function (k, qi) {
+      entryKeys(s, j).forEach((k, qi) => {
         var next = entryKeys(s, j + 1)[qi];
         move(vals, next, k);
         move(bad, next, k);
@@ -313,16 +238,16 @@ var OberihSeal = (function () {
     update();
     s.add.focus();
   }
-  function move(map, from, to) { if (map.hasOwnProperty(from)) map[to] = map[from]; else delete map[to]; delete map[from]; }
+  function move(map, from, to) { if (has(map, from)) map[to] = map[from]; else delete map[to]; delete map[from]; }
 
   // ------------------------------------------------------------------ reading and writing controls
 
   function readSlot(slot) {
     var q = slot.q, ins = slot.inputs, v = null, err = null;
     if (q.type === 'choice') {
-      ins.forEach(function (i) { if (i.checked) v = i.value; });
+      ins.forEach((i) => { if (i.checked) v = i.value; });
     } else if (q.type === 'multi_choice') {
-      v = ins.filter(function (i) { return i.checked; }).map(function (i) { return i.value; });
+      v = ins.filter((i) => i.checked).map((i) => i.value);
       if (!v.length) v = null;
     } else if (q.type === 'integer' || q.type === 'decimal') {
       // Spaces group digits and a comma is the Ukrainian decimal mark: "1 200", "2,5".
@@ -343,7 +268,7 @@ var OberihSeal = (function () {
   }
 
   function writeSlot(slot, v) {
-    slot.inputs.forEach(function (i) {
+    slot.inputs.forEach((i) => {
       if (i.type === 'radio') i.checked = v === i.value;
       else if (i.type === 'checkbox') i.checked = Array.isArray(v) && v.indexOf(i.value) >= 0;
       else i.value = v == null ? '' : String(v);
@@ -352,7 +277,7 @@ var OberihSeal = (function () {
 
   // Forgets an answer the interview no longer asks for. True if there was one.
   function drop(key) {
-    var had = vals.hasOwnProperty(key) || bad.hasOwnProperty(key);
+    var had = has(vals, key) || has(bad, key);
     delete vals[key];
     delete bad[key];
     delete shown[key];
@@ -363,8 +288,8 @@ var OberihSeal = (function () {
   // ------------------------------------------------------------------ logic
 
   function envOf(answers, rep, extra) {
-    var env = { answers: answers, repeats: rep, missing: F.missing, today: today(), rule: F.rule };
-    Object.keys(extra || {}).forEach(function (k) { env[k] = extra[k]; });
+    var env = { answers: answers, repeats: rep, missing: missing, today: today(), rule: F.rule };
+    Object.keys(extra || {}).forEach((k) => { env[k] = extra[k]; });
     return env;
   }
   function merged(a, b) { return Object.assign({}, a, b); }
@@ -390,7 +315,7 @@ var OberihSeal = (function () {
         row[q.id] = st.calc[key] = X.evaluate(q.calculation, envOf(scope, rep));
         return;
       }
-      var v = vals.hasOwnProperty(key) ? vals[key] : null;
+      var v = has(vals, key) ? vals[key] : null;
       row[q.id] = v;
       var env = envOf(merged(scope, row), rep, { current: v, current_id: q.id });
       st.alert[key] = !!q.alert_if && X.truth(q.alert_if, env);
@@ -398,31 +323,31 @@ var OberihSeal = (function () {
       if (q.end_if && X.truth(q.end_if, env)) st.ended = key;
     }
 
-    F.sections.forEach(function (s) {
+    F.sections.forEach((s) => {
       var on = !st.ended && (!s.relevant || X.truth(s.relevant, envOf(top, rep)));
       st.sec[s.id] = on;
       if (!s.repeat) {
-        s.questions.forEach(function (q) { visit(q, q.id, on, top, top); });
+        s.questions.forEach((q) => { visit(q, q.id, on, top, top); });
         return;
       }
       rep[s.id] = on ? [] : null;
       for (var i = 0; i < counts[s.id]; i++) {
         var row = {};
         if (on) rep[s.id].push(row);
-        s.questions.forEach(function (q) { visit(q, s.id + '.' + i + '.' + q.id, on, merged(top, row), row); });
+        s.questions.forEach((q) => { visit(q, s.id + '.' + i + '.' + q.id, on, merged(top, row), row); });
       }
     });
     // A calculation may read answers given after it: evaluate again with every answer known.
-    calcs.forEach(function () {
-      calcs.forEach(function (c) {
+    calcs.forEach(() => {
+      calcs.forEach((c) => {
         var scope = c[2] === top ? top : merged(top, c[2]);
         c[2][c[0].id] = st.calc[c[1]] = X.evaluate(c[0].calculation, envOf(scope, rep));
       });
     });
     var env = envOf(top, rep);
-    st.fired = F.indicators.filter(function (i) { return X.truth(i.when, env); });
-    env.indicators = st.fired.map(function (i) { return { dimension: i.dimension, strength: i.strength }; });
-    st.outcome = F.outcomes.filter(function (o) { return X.truth(o.when, env); })[0] || null;
+    st.fired = F.indicators.filter((i) => X.truth(i.when, env));
+    env.indicators = st.fired.map((i) => { return { dimension: i.dimension, strength: i.strength }; });
+    st.outcome = F.outcomes.find((o) => X.truth(o.when, env)) || null;
     st.unknown = X.evaluate(['unknown_count'], env);
     st.top = top;
     st.rep = rep;
@@ -432,14 +357,14 @@ var OberihSeal = (function () {
   function update() {
     state = compute();
     if (state.dropped) say(ui('discarded', { n: state.dropped }));
-    F.sections.forEach(function (s) {
+    F.sections.forEach((s) => {
       // A repeated section that is no longer asked keeps no empty entries either.
-      if (s.repeat && !state.sec[s.id] && counts[s.id] > (s.repeat.min || 0)) {
-        counts[s.id] = s.repeat.min || 0;
+      if (s.repeat && !state.sec[s.id] && counts[s.id] > (s.repeat.min)) {
+        counts[s.id] = s.repeat.min;
         renderEntries(s);
       }
     });
-    Object.keys(slots).forEach(function (k) { paintSlot(slots[k]); });
+    eachSlot(paintSlot);
     showView();
     refreshErrors();
   }
@@ -452,8 +377,7 @@ var OberihSeal = (function () {
     if (!slot.alert) return;
     var on = !!state.alert[k];
     if (on && !slot.alert.firstChild) {
-      slot.alert.appendChild(tr(el('strong'), uiText('alert_title')));
-      slot.alert.appendChild(tr(el('span'), q.alert || ''));
+      slot.alert.append(tr(el('strong'), uiText('alert_title')), tr(el('span'), q.alert || ''));
     } else if (!on && slot.alert.firstChild) {
       slot.alert.textContent = '';
     }
@@ -461,7 +385,7 @@ var OberihSeal = (function () {
 
   // ------------------------------------------------------------------ views and navigation
 
-  function relevantSections() { return F.sections.filter(function (s) { return state.sec[s.id]; }); }
+  function relevantSections() { return F.sections.filter((s) => state.sec[s.id]); }
   function neighbour(dir) {
     for (var i = step + dir; i >= 0 && i < F.sections.length; i += dir) if (state.sec[F.sections[i].id]) return i;
     return -1;
@@ -469,7 +393,7 @@ var OberihSeal = (function () {
 
   function showView() {
     if (steps && !state.sec[F.sections[step].id]) step = Math.max(neighbour(-1), 0);
-    F.sections.forEach(function (s, i) {
+    F.sections.forEach((s, i) => {
       s.box.hidden = !state.sec[s.id] || (steps && i !== step);
     });
     form.hidden = inSummary;
@@ -488,7 +412,7 @@ var OberihSeal = (function () {
   function navButtons() {
     if (nav) return nav;
     nav = {};
-    [['prev', 'previous'], ['next', 'next', 1], ['finish', 'finish', 1], ['edit', 'change_answers']].forEach(function (b) {
+    [['prev', 'previous'], ['next', 'next', 1], ['finish', 'finish', 1], ['edit', 'change_answers']].forEach((b) => {
       nav[b[0]] = $('step-nav').appendChild(button(b[1], b[0], b[2]));
     });
     return nav;
@@ -502,12 +426,12 @@ var OberihSeal = (function () {
       n = inSummary ? total : rel.indexOf(F.sections[step]) + 1;
       text.textContent = ui('step_of', { n: n, total: total });
     } else {
-      var asked = Object.keys(slots).filter(function (k) {
+      var asked = Object.keys(slots).filter((k) => {
         var t = slots[k].q.type;
         return state.rel[k] && t !== 'note' && t !== 'calculate';
       });
       total = asked.length;
-      n = asked.filter(function (k) { return vals.hasOwnProperty(k); }).length;
+      n = asked.filter((k) => has(vals, k)).length;
       text.textContent = ui('answered_of', { n: n, total: total });
     }
     bar.max = Math.max(total, 1);
@@ -543,7 +467,7 @@ var OberihSeal = (function () {
     (steps ? F.sections[step].heading : $('form-title')).focus();
   }
 
-  function sectionKeys(s) { return Object.keys(slots).filter(function (k) { return slots[k].s === s; }); }
+  function sectionKeys(s) { return Object.keys(slots).filter((k) => slots[k].s === s); }
 
   // ------------------------------------------------------------------ errors
 
@@ -551,7 +475,7 @@ var OberihSeal = (function () {
     var k = slot.key, t = slot.q.type;
     if (!state.rel[k] || t === 'note' || t === 'calculate') return null;
     if (bad[k]) return bad[k];
-    if (!vals.hasOwnProperty(k)) return slot.q.required ? 'err_required' : null;
+    if (!has(vals, k)) return slot.q.required ? 'err_required' : null;
     return state.invalid[k] ? 'constraint' : null;
   }
   function errorText(slot, code) {
@@ -562,20 +486,20 @@ var OberihSeal = (function () {
   // Shows every problem among `keys`; false (and the error summary focused) if there is one.
   function validate(keys) {
     shown = {};
-    keys.forEach(function (k) { var p = problem(slots[k]); if (p) shown[k] = p; });
+    keys.forEach((k) => { var p = problem(slots[k]); if (p) shown[k] = p; });
     var first = Object.keys(shown).sort(byPosition)[0];
     if (first && steps && !inSummary) {
       var at = F.sections.indexOf(slots[first].s);
       if (at !== step) { step = at; showView(); }
     }
-    Object.keys(slots).forEach(function (k) { paintError(slots[k], shown[k]); });
+    eachSlot((slot, k) => { paintError(slot, shown[k]); });
     paintErrorSummary();
     if (first) $('errors').focus();
     return !first;
   }
 
   function refreshErrors() {
-    Object.keys(slots).forEach(function (k) {
+    Object.keys(slots).forEach((k) => {
       if (shown[k]) shown[k] = problem(slots[k]);
       if (!shown[k]) delete shown[k];
       paintError(slots[k], shown[k]);
@@ -594,10 +518,10 @@ var OberihSeal = (function () {
     slot.err.textContent = on ? errorText(slot, code) : '';
     slot.box.classList.toggle('invalid', on);
     var ids = slot.described.concat(on ? [slot.err.id] : []).join(' ');
-    (group ? [slot.box] : slot.inputs).forEach(function (e) {
+    (group ? [slot.box] : slot.inputs).forEach((e) => {
       if (ids) e.setAttribute('aria-describedby', ids); else e.removeAttribute('aria-describedby');
     });
-    slot.inputs.forEach(function (i) {
+    slot.inputs.forEach((i) => {
       if (on) i.setAttribute('aria-invalid', 'true'); else i.removeAttribute('aria-invalid');
     });
   }
@@ -606,21 +530,20 @@ var OberihSeal = (function () {
   function paintErrorSummary() {
     var box = $('errors'), keys = Object.keys(shown).sort(byPosition);
     // Redrawn only when it changes, so a click on one of its links is never lost.
-    var drawn = lang + keys.map(function (k) { return k + shown[k]; }).join();
+    var drawn = lang + keys.map((k) => k + shown[k]).join();
     box.hidden = !keys.length;
     if (drawn === summaryDrawn) return;
     summaryDrawn = drawn;
     box.textContent = '';
     if (!keys.length) return;
     var list = el('ul');
-    keys.forEach(function (k) {
+    keys.forEach((k) => {
       var slot = slots[k], q = slot.q;
       var name = (q.number ? q.number + '. ' : '') + pick(q.label);
       if (slot.idx != null) name = ui('entry', { n: slot.idx + 1 }) + ': ' + name;
-      list.appendChild(el('li', {}, [el('a', { href: '#' + slot.inputs[0].id, 'data-focus': k, text: name + ' — ' + errorText(slot, shown[k]) })]));
+      list.append(el('li', {}, [el('a', { href: '#' + slot.inputs[0].id, 'data-focus': k, text: name + ' — ' + errorText(slot, shown[k]) })]));
     });
-    box.appendChild(el('h2', { text: ui('error_title') }));
-    box.appendChild(list);
+    box.append(el('h2', { text: ui('error_title') }), list);
   }
 
   // ------------------------------------------------------------------ result and record
@@ -628,32 +551,32 @@ var OberihSeal = (function () {
   function renderSummary() {
     var res = $('result'), st = state;
     res.textContent = '';
-    res.appendChild(el('h2', { id: 'result-title', tabindex: '-1', text: ui('result_title') }));
-    if (!finished) res.appendChild(el('p', { class: 'notice', text: ui('partial') }));
-    var alerts = Object.keys(st.alert).filter(function (k) { return st.alert[k] && st.rel[k]; });
+    res.append(el('h2', { id: 'result-title', tabindex: '-1', text: ui('result_title') }));
+    if (!finished) res.append(el('p', { class: 'notice', text: ui('partial') }));
+    var alerts = Object.keys(st.alert).filter((k) => st.alert[k] && st.rel[k]);
     if (alerts.length) {
-      res.appendChild(el('div', { class: 'alert' }, [el('strong', { text: ui('alerts_title') })].concat(
-        alerts.map(function (k) { return el('p', { text: pick(slots[k].q.alert) }); }))));
+      res.append(el('div', { class: 'alert' }, [el('strong', { text: ui('alerts_title') })].concat(
+        alerts.map((k) => { return el('p', { text: pick(slots[k].q.alert) }); }))));
     }
     if (st.ended) {
-      res.appendChild(el('div', { class: 'end' }, [el('strong', { text: ui('ended_title') }),
+      res.append(el('div', { class: 'end' }, [el('strong', { text: ui('ended_title') }),
         el('p', { text: pick(slots[st.ended].q.end_message) })]));
     }
     if (st.outcome) {
-      res.appendChild(el('div', { class: 'outcome', id: 'outcome', 'data-outcome': st.outcome.id }, [
+      res.append(el('div', { class: 'outcome', id: 'outcome', 'data-outcome': st.outcome.id }, [
         el('p', { class: 'meta', text: ui('outcome') }),
         el('h3', { text: pick(st.outcome.label) }),
         st.outcome.action ? el('p', { text: pick(st.outcome.action) }) : null
       ]));
     }
-    res.appendChild(el('h3', { text: ui('why') }));
+    res.append(el('h3', { text: ui('why') }));
     [message('indicators_found', st.fired.length), st.unknown ? message('unknown_answers', st.unknown) : null]
-      .forEach(function (m) { if (m) res.appendChild(el('p', { text: m })); });
-    if (!st.fired.length) res.appendChild(el('p', { text: ui('no_indicators') }));
-    F.dimensions.forEach(function (d) {
-      var list = st.fired.filter(function (i) { return i.dimension === d.id; });
+      .forEach((m) => { if (m) res.append(el('p', { text: m })); });
+    if (!st.fired.length) res.append(el('p', { text: ui('no_indicators') }));
+    F.dimensions.forEach((d) => {
+      var list = st.fired.filter((i) => i.dimension === d.id);
       if (!list.length) return;
-      res.appendChild(el('div', { class: 'dim' }, [el('h4', { text: pick(d.label) }), el('ul', {}, list.map(function (i) {
+      res.append(el('div', { class: 'dim' }, [el('h4', { text: pick(d.label) }), el('ul', {}, list.map((i) => {
         return el('li', { 'data-indicator': i.id, text: pick(i.label) + ' (' + ui(i.strength) + ')' });
       }))]));
     });
@@ -662,36 +585,32 @@ var OberihSeal = (function () {
 
   function renderRecord(box) {
     box.textContent = '';
-    box.appendChild(el('h3', { text: ui('answers_title') }));
-    box.appendChild(el('p', { class: 'meta', text: ui('marks_legend') }));
-    if (started) box.appendChild(el('p', { class: 'meta', text: ui('started', { date: started.slice(0, 10) }) }));
-    F.sections.forEach(function (s) {
-      box.appendChild(el('h4', { text: pick(s.title) }));
-      if (!s.repeat) { box.appendChild(answerList(s.questions, function (q) { return q.id; })); return; }
-      if (!state.sec[s.id]) { box.appendChild(el('p', { class: 'not-asked', text: '⊘ ' + ui('mark_not_asked') })); return; }
-      if (!counts[s.id]) box.appendChild(el('p', { text: ui('no_entries') }));
+    box.append(el('h3', { text: ui('answers_title') }), el('p', { class: 'meta', text: ui('marks_legend') }));
+    if (started) box.append(el('p', { class: 'meta', text: ui('started', { date: started.slice(0, 10) }) }));
+    F.sections.forEach((s) => {
+      box.append(el('h4', { text: pick(s.title) }));
+      if (!s.repeat) { box.append(answerList(s.questions, (q) => q.id)); return; }
+      if (!state.sec[s.id]) { box.append(el('p', { class: 'not-asked', text: '⊘ ' + ui('mark_not_asked') })); return; }
+      if (!counts[s.id]) box.append(el('p', { text: ui('no_entries') }));
       for (var i = 0; i < counts[s.id]; i++) {
-        box.appendChild(el('h5', { text: ui('entry', { n: i + 1 }) }));
-        box.appendChild(answerList(s.questions, keyIn(s, i)));
+        box.append(el('h5', { text: ui('entry', { n: i + 1 }) }), answerList(s.questions, keyIn(s, i)));
       }
     });
   }
-  function keyIn(s, i) { return function (q) { return s.id + '.' + i + '.' + q.id; }; }
+  function keyIn(s, i) { return (q) => s.id + '.' + i + '.' + q.id; }
 
   // Asked questions with their answers; a question not asked shows only its number and a mark.
   function answerList(questions, keyOf) {
     var dl = el('dl');
-    questions.forEach(function (q) {
+    questions.forEach((q) => {
       var key = keyOf(q), num = q.number ? q.number + '. ' : '';
       if (q.type === 'note' || (!state.rel[key] && !q.number)) return;
       if (!state.rel[key]) {
         // Not asked: the number only (the question did not apply), and the mark as its value.
-        dl.appendChild(el('dt', { class: 'not-asked', text: num.trim() }));
-        dl.appendChild(el('dd', { class: 'not-asked' }, [el('span', { class: 'mark', text: '⊘' }), ui('mark_not_asked')]));
+        dl.append(el('dt', { class: 'not-asked', text: num.trim() }), el('dd', { class: 'not-asked' }, [el('span', { class: 'mark', text: '⊘' }), ui('mark_not_asked')]));
         return;
       }
-      dl.appendChild(el('dt', { text: num + pick(q.label) }));
-      dl.appendChild(el('dd', {}, answerNodes(q, key)));
+      dl.append(el('dt', { text: num + pick(q.label) }), el('dd', {}, answerNodes(q, key)));
     });
     return dl;
   }
@@ -700,10 +619,10 @@ var OberihSeal = (function () {
     var v = q.type === 'calculate' ? state.calc[key] : vals[key];
     if (v == null) return [el('span', { class: 'mark', text: '○' }), ui('mark_not_answered')];
     if (q.type !== 'choice' && q.type !== 'multi_choice') return [String(v)];
-    var chosen = (q.choices || []).filter(function (c) { return [].concat(v).indexOf(c.value) >= 0; });
-    var missing = chosen.some(function (c) { return c.missing; });
+    var chosen = (q.choices || []).filter((c) => [].concat(v).indexOf(c.value) >= 0);
+    var missing = chosen.some((c) => c.missing);
     return [missing ? el('span', { class: 'mark', text: '✕' }) : null,
-      chosen.map(function (c) { return pick(c.label); }).join('; ')];
+      chosen.map((c) => pick(c.label)).join('; ')];
   }
 
   // ------------------------------------------------------------------ records and files
@@ -715,33 +634,33 @@ var OberihSeal = (function () {
     state = compute();
     if (!started) started = new Date().toISOString();
     var answers = {};
-    F.sections.forEach(function (s) {
-      var asked = s.questions.filter(function (q) { return q.type !== 'note'; });
-      if (!s.repeat) { asked.forEach(function (q) { answers[q.id] = clean(state.top[q.id]); }); return; }
-      answers[s.id] = state.rep[s.id] && state.rep[s.id].map(function (row) {
+    F.sections.forEach((s) => {
+      var asked = s.questions.filter((q) => q.type !== 'note');
+      if (!s.repeat) { asked.forEach((q) => { answers[q.id] = clean(state.top[q.id]); }); return; }
+      answers[s.id] = state.rep[s.id] && state.rep[s.id].map((row) => {
         var o = {};
-        asked.forEach(function (q) { o[q.id] = clean(row[q.id]); });
+        asked.forEach((q) => { o[q.id] = clean(row[q.id]); });
         return o;
       });
     });
     return {
       form: F.id, version: F.version, language: lang, started: started, finished: finished,
       answers: answers, outcome: state.outcome ? state.outcome.id : null,
-      indicators: state.fired.map(function (i) { return i.id; })
+      indicators: state.fired.map((i) => i.id)
     };
   }
 
   // One row with stable columns; the same cells as record_csv in src/crypto.rs.
   function csv(r) {
     var head = ['form', 'version', 'language', 'started', 'finished', 'outcome', 'indicators'];
-    var row = head.map(function (k) { return cell(r[k]); });
-    Object.keys(r.answers).forEach(function (k) { head.push(k); row.push(cell(r.answers[k])); });
+    var row = head.map((k) => cell(r[k]));
+    Object.keys(r.answers).forEach((k) => { head.push(k); row.push(cell(r.answers[k])); });
     return '\ufeff' + head.map(quote).join(',') + '\r\n' + row.map(quote).join(',') + '\r\n';
   }
   function cell(v) {
     if (v == null) return '';
     if (typeof v === 'string') return defuse(v);
-    if (Array.isArray(v) && v.every(function (x) { return typeof x === 'string'; })) return defuse(v.join(';'));
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return defuse(v.join(';'));
     return JSON.stringify(v);
   }
   function defuse(s) { return /^[=+\-@\t\r]/.test(s) ? "'" + s : s; }
@@ -751,13 +670,13 @@ var OberihSeal = (function () {
     var url = URL.createObjectURL(new Blob([text], { type: type }));
     urls.push(url);
     var a = el('a', { href: url, download: name, hidden: true });
-    document.body.appendChild(a);
+    document.body.append(a);
     a.click();
     a.remove();
   }
-  function forgetFiles() { urls.forEach(function (u) { URL.revokeObjectURL(u); }); urls = []; }
+  function forgetFiles() { urls.forEach((u) => { URL.revokeObjectURL(u); }); urls = []; }
 
-  function cryptoReady() { return S.available() && (F.export !== 'encrypted' || !!F.key); }
+  function cryptoReady() { return !!S && S.available() && (F.export !== 'encrypted' || !!F.key); }
   function meta() { return { form: F.id, version: F.version, spki: F.key && F.key.spki, fingerprint: F.key && F.key.fingerprint }; }
 
   function exportRecord(kind) {
@@ -769,23 +688,23 @@ var OberihSeal = (function () {
     }
     if (!cryptoReady()) return;  // the buttons are disabled and a notice says why; never plaintext
     working(true);
-    S.seal(JSON.stringify(r), meta()).then(function (text) {
+    S.seal(JSON.stringify(r), meta()).then((text) => {
       working(false);
       save(name + '.oberih', 'application/octet-stream', text);
       offerClear(name + '.oberih');
-    }, function () { working(false); say(ui('no_webcrypto')); });
+    }, () => { working(false); say(ui('no_webcrypto')); });
   }
 
   function working(on) {
     busy = on;
-    $('toolbar').querySelectorAll('button').forEach(function (b) { b.disabled = on || b.oberihOff; });
+    $('toolbar').querySelectorAll('button').forEach((b) => { b.disabled = on || b.oberihOff; });
     if (on) say(ui('working'));
   }
 
   function panel(children, focus) {
     var p = $('panel');
     p.textContent = '';
-    children.forEach(function (c) { p.appendChild(c); });
+    p.append(...children);
     p.hidden = false;
     (focus || p.querySelector('button, input')).focus();
   }
@@ -806,7 +725,7 @@ var OberihSeal = (function () {
 
   function resetModel() {
     vals = {}; bad = {}; shown = {}; started = null; finished = null;
-    F.sections.forEach(function (s) { if (s.repeat) counts[s.id] = s.repeat.min || 0; });
+    F.sections.forEach((s) => { if (s.repeat) counts[s.id] = s.repeat.min; });
   }
 
   // Clears every control and the record in memory, and forgets the files made for download.
@@ -815,8 +734,8 @@ var OberihSeal = (function () {
     resetModel();
     forgetFiles();
     closePanel();
-    F.sections.forEach(function (s) { if (s.repeat) renderEntries(s); });
-    Object.keys(slots).forEach(function (k) { writeSlot(slots[k], null); });
+    F.sections.forEach((s) => { if (s.repeat) renderEntries(s); });
+    eachSlot((slot) => { writeSlot(slot, null); });
     inSummary = false;
     step = 0;
     $('result').textContent = '';
@@ -838,7 +757,7 @@ var OberihSeal = (function () {
   function onFile() {
     var file = $('file-input').files[0];
     if (!file) return;
-    file.text().then(function (text) {
+    file.text().then((text) => {
       if (fileMode === 'draft') askPassphrase('open', text, file.name); else loadText(text, file.name);
     });
   }
@@ -859,24 +778,24 @@ var OberihSeal = (function () {
   function applyRecord(r) {
     var a = r.answers, skipped = 0, known = {};
     resetModel();
-    F.sections.forEach(function (s) {
+    F.sections.forEach((s) => {
       if (!s.repeat) {
-        s.questions.forEach(function (q) { known[q.id] = 1; skipped += put(q, q.id, a[q.id]); });
+        s.questions.forEach((q) => { known[q.id] = 1; skipped += put(q, q.id, a[q.id]); });
         return;
       }
       known[s.id] = 1;
       var rows = Array.isArray(a[s.id]) ? a[s.id] : [];
       var max = s.repeat.max != null ? Math.min(s.repeat.max, rows.length) : rows.length;
       skipped += rows.length - max;
-      counts[s.id] = Math.max(s.repeat.min || 0, max);
-      rows.slice(0, max).forEach(function (row, i) {
-        s.questions.forEach(function (q) { skipped += put(q, s.id + '.' + i + '.' + q.id, row && row[q.id]); });
+      counts[s.id] = Math.max(s.repeat.min, max);
+      rows.slice(0, max).forEach((row, i) => {
+        s.questions.forEach((q) => { skipped += put(q, s.id + '.' + i + '.' + q.id, row && row[q.id]); });
       });
       renderEntries(s);
     });
-    Object.keys(a).forEach(function (k) { if (!known[k]) skipped++; });
+    Object.keys(a).forEach((k) => { if (!known[k]) skipped++; });
     started = typeof r.started === 'string' ? r.started : null;
-    Object.keys(slots).forEach(function (k) { writeSlot(slots[k], vals[k]); });
+    eachSlot((slot, k) => { writeSlot(slot, vals[k]); });
     inSummary = false;
     step = 0;
     update();
@@ -890,10 +809,10 @@ var OberihSeal = (function () {
     return 0;
   }
   function fits(q, v) {
-    var codes = (q.choices || []).map(function (c) { return c.value; });
+    var codes = (q.choices || []).map((c) => c.value);
     switch (q.type) {
       case 'choice': return codes.indexOf(v) >= 0;
-      case 'multi_choice': return Array.isArray(v) && v.length > 0 && v.every(function (c) { return codes.indexOf(c) >= 0; });
+      case 'multi_choice': return Array.isArray(v) && v.length > 0 && v.every((c) => codes.indexOf(c) >= 0);
       case 'integer': return Number.isInteger(v);
       case 'decimal': return typeof v === 'number' && isFinite(v);
       case 'date': return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
@@ -907,14 +826,13 @@ var OberihSeal = (function () {
     var one = el('input', { type: 'password', id: 'pass-1', 'aria-describedby': 'pass-help', autocomplete: 'off' });
     var two = el('input', { type: 'password', id: 'pass-2', autocomplete: 'off' });
     var err = el('p', { class: 'error', id: 'pass-error', role: 'alert' });
-    f.appendChild(tr(el('label', { for: 'pass-1' }), uiText('passphrase')));
-    if (mode === 'save') f.appendChild(tr(el('p', { class: 'hint', id: 'pass-help' }), uiText('passphrase_help')));
-    f.appendChild(one);
-    if (mode === 'save') { f.appendChild(tr(el('label', { for: 'pass-2' }), uiText('passphrase_repeat'))); f.appendChild(two); }
-    f.appendChild(err);
-    f.appendChild(el('div', { class: 'panel-buttons' }, [
+    f.append(tr(el('label', { for: 'pass-1' }), uiText('passphrase')));
+    if (mode === 'save') f.append(tr(el('p', { class: 'hint', id: 'pass-help' }), uiText('passphrase_help')));
+    f.append(one);
+    if (mode === 'save') f.append(tr(el('label', { for: 'pass-2' }), uiText('passphrase_repeat')), two);
+    f.append(err, el('div', { class: 'panel-buttons' }, [
       tr(el('button', { type: 'submit', class: 'primary' }), uiText('ok')), button('cancel', 'close')]));
-    f.addEventListener('submit', function (e) {
+    f.addEventListener('submit', (e) => {
       e.preventDefault();
       if (busy) return;
       if (mode === 'save' && one.value.length < 8) { err.textContent = ui('passphrase_short'); return; }
@@ -929,23 +847,23 @@ var OberihSeal = (function () {
   function saveDraft(pass) {
     var file = F.id + '-draft-' + stamp() + '.oberih-draft';
     working(true);
-    S.sealDraft(JSON.stringify(record()), pass, meta()).then(function (text) {
+    S.sealDraft(JSON.stringify(record()), pass, meta()).then((text) => {
       working(false);
       save(file, 'application/octet-stream', text);
       closePanel();
       say(ui('draft_saved', { file: file }));
-    }, function () { working(false); say(ui('no_webcrypto')); });
+    }, () => { working(false); say(ui('no_webcrypto')); });
   }
 
   function openDraft(text, pass, name, err) {
     var env = null;
     try { env = JSON.parse(text); } catch (e) { env = null; }
     working(true);
-    S.openDraft(env, pass).then(function (plain) {
+    S.openDraft(env, pass).then((plain) => {
       working(false);
       closePanel();
       loadText(plain, name);
-    }, function () {
+    }, () => {
       working(false);
       err.textContent = ui('draft_wrong');
     });
@@ -959,35 +877,36 @@ var OberihSeal = (function () {
       : [['export_json', 'export-json'], ['export_csv', 'export-csv'], ['open_file', 'open-file']];
     if (F.storage === 'encrypted-file') items.push(['save_draft', 'save-draft', true], ['open_draft', 'open-draft', true]);
     items.push(['print', 'print'], ['clear', 'clear']);
-    items.forEach(function (it) {
+    items.forEach((it) => {
       var b = button(it[0], it[1]);
       b.oberihOff = !!it[2] && !cryptoReady();
       b.disabled = b.oberihOff;
-      bar.appendChild(b);
+      bar.append(b);
     });
     var notices = $('notices');
-    if (needsCrypto && !F.key) notices.appendChild(tr(el('p', { class: 'notice', id: 'crypto-notice' }), uiText('no_key')));
-    else if ((needsCrypto || F.storage === 'encrypted-file') && !S.available()) {
-      notices.appendChild(tr(el('p', { class: 'notice', id: 'crypto-notice' }), uiText('no_webcrypto')));
-    } else if (needsCrypto) notices.appendChild(tr(el('p', { class: 'notice ok' }), uiText('encrypted_note')));
-    notices.appendChild(el('p', { id: 'status', class: 'notice ok', role: 'status' }));
+    if (needsCrypto && !F.key) notices.append(tr(el('p', { class: 'notice', id: 'crypto-notice' }), uiText('no_key')));
+    else if ((needsCrypto || F.storage === 'encrypted-file') && !(S && S.available())) {
+      notices.append(tr(el('p', { class: 'notice', id: 'crypto-notice' }), uiText('no_webcrypto')));
+    } else if (needsCrypto) notices.append(tr(el('p', { class: 'notice ok' }), uiText('encrypted_note')));
+    notices.append(el('p', { id: 'status', class: 'notice ok', role: 'status' }));
   }
 
   function setLang(l) {
-    if (!F.ui[l]) return;
+    if (F.languages.indexOf(l) < 0) return;
     lang = l;
+    at = F.languages.indexOf(l);
     document.documentElement.lang = l;
     document.title = pick(F.title);
     $('form-title').textContent = pick(F.title);
     $('form-version').textContent = ui('version', { version: F.version });
-    painted = painted.filter(function (p) { return p[0].isConnected; });
-    painted.forEach(function (p) { p[0].textContent = typeof p[1] === 'function' ? p[1]() : pick(p[1]); });
-    document.querySelectorAll('[data-t]').forEach(function (e) { e.textContent = ui(e.getAttribute('data-t')); });
-    document.querySelectorAll('[data-t-label]').forEach(function (e) { e.setAttribute('aria-label', ui(e.getAttribute('data-t-label'))); });
-    document.querySelectorAll('button[data-lang]').forEach(function (b) {
+    painted = painted.filter((p) => p[0].isConnected);
+    painted.forEach((p) => { p[0].textContent = paint(p[1]); });
+    document.querySelectorAll('[data-t]').forEach((e) => { e.textContent = ui(e.getAttribute('data-t')); });
+    document.querySelectorAll('[data-t-label]').forEach((e) => { e.setAttribute('aria-label', ui(e.getAttribute('data-t-label'))); });
+    document.querySelectorAll('button[data-lang]').forEach((b) => {
       b.setAttribute('aria-pressed', String(b.getAttribute('data-lang') === l));
     });
-    document.querySelectorAll('.contacts-lang').forEach(function (d) { d.hidden = d.getAttribute('data-lang') !== l; });
+    document.querySelectorAll('.contacts-lang').forEach((d) => { d.hidden = d.getAttribute('data-lang') !== l; });
     refreshErrors();
     showView();
     if (inSummary) renderSummary();
@@ -1011,7 +930,7 @@ var OberihSeal = (function () {
     if (e.repeat) return;
     shifts++;
     clearTimeout(shiftTimer);
-    shiftTimer = setTimeout(function () { shifts = 0; $('live').textContent = ''; }, 5000);
+    shiftTimer = setTimeout(() => { shifts = 0; $('live').textContent = ''; }, 5000);
     if (shifts >= 3) quickExit();
     else $('live').textContent = ui('shift_more', { n: 3 - shifts });
   }
@@ -1031,11 +950,11 @@ var OberihSeal = (function () {
   }
 
   var actions = {
-    next: next, prev: function () { goStep(neighbour(-1)); }, finish: finish, edit: edit,
-    'export-json': function () { exportRecord('json'); }, 'export-csv': function () { exportRecord('csv'); },
-    'export-encrypted': function () { exportRecord('encrypted'); }, 'open-file': function () { pickFile('record'); },
-    'save-draft': function () { askPassphrase('save'); }, 'open-draft': function () { pickFile('draft'); },
-    print: function () { window.print(); }, clear: confirmClear, 'clear-yes': function () { clearAll(false); },
+    next: next, prev: () => { goStep(neighbour(-1)); }, finish: finish, edit: edit,
+    'export-json': () => { exportRecord('json'); }, 'export-csv': () => { exportRecord('csv'); },
+    'export-encrypted': () => { exportRecord('encrypted'); }, 'open-file': () => { pickFile('record'); },
+    'save-draft': () => { askPassphrase('save'); }, 'open-draft': () => { pickFile('draft'); },
+    print: () => { window.print(); }, clear: confirmClear, 'clear-yes': () => { clearAll(false); },
     close: closePanel
   };
 
@@ -1052,7 +971,7 @@ var OberihSeal = (function () {
       if (slot) slot.inputs[0].focus();
     }
   }
-  function sectionById(id) { return F.sections.filter(function (s) { return s.id === id; })[0]; }
+  function sectionById(id) { return F.sections.find((s) => s.id === id); }
 
   function start() {
     build();
@@ -1061,19 +980,19 @@ var OberihSeal = (function () {
     update();
     form.addEventListener('input', onEdit);
     form.addEventListener('change', onEdit);
-    form.addEventListener('submit', function (e) { e.preventDefault(); });
+    form.addEventListener('submit', (e) => { e.preventDefault(); });
     app.addEventListener('click', onClick);
     $('file-input').addEventListener('change', onFile);
-    document.querySelectorAll('button[data-lang]').forEach(function (b) {
-      b.addEventListener('click', function () { setLang(b.getAttribute('data-lang')); });
+    document.querySelectorAll('button[data-lang]').forEach((b) => {
+      b.addEventListener('click', () => { setLang(b.getAttribute('data-lang')); });
     });
     if (F.quick_exit && $('quick-exit')) {
       $('quick-exit').addEventListener('click', quickExit);
       document.addEventListener('keydown', onKey);
     }
-    window.addEventListener('beforeprint', function () { state = compute(); renderSummary(); });
+    window.addEventListener('beforeprint', () => { state = compute(); renderSummary(); });
     // Coming back from the back/forward cache shows a clean form.
-    window.addEventListener('pageshow', function (e) {
+    window.addEventListener('pageshow', (e) => {
       if (!e.persisted) return;
       clearAll(true);
       document.documentElement.classList.remove('exiting');
