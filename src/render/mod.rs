@@ -163,7 +163,17 @@ pub fn trees(site: &Site) -> Trees<'_> {
 
 /// The search index of every language.
 pub fn search_index(site: &Site, trees: &Trees) -> Vec<OutFile> {
-    search_docs::search_files(site, trees)
+    search_docs::search_files(site, trees, None)
+}
+
+/// [`search_index`] reusing the analysis of documents unchanged since `cache`'s last build.
+pub fn search_index_cached(site: &Site, trees: &Trees, cache: &crate::search::AnalysisCache) -> Vec<OutFile> {
+    search_docs::search_files(site, trees, Some(cache))
+}
+
+/// What search indexes in one language, in index order.
+pub fn search_documents(site: &Site, trees: &Trees, lang: &str) -> Vec<crate::search::SearchDoc> {
+    trees.get(lang).map(|tree| search_docs::documents(site, tree, lang)).unwrap_or_default()
 }
 
 /// Renders every HTML page of every language. Template errors name the page being rendered.

@@ -7,17 +7,20 @@ use super::nav::Tree;
 use super::{OutFile, Site};
 use crate::content::out_path;
 use crate::forms::form::text;
-use crate::search::{build_index, SearchDoc};
+use crate::search::{build_index, build_index_cached, AnalysisCache, SearchDoc};
 
-/// The index files of every language, under `<lang>/search/`.
-pub fn search_files(site: &Site, trees: &super::Trees) -> Vec<OutFile> {
+/// The index files of every language, under `<lang>/search/`; with a cache, only documents
+/// whose text changed since the cache's last build are analysed.
+pub fn search_files(site: &Site, trees: &super::Trees, cache: Option<&AnalysisCache>) -> Vec<OutFile> {
     trees
         .par_iter()
         .flat_map_iter(|(lang, tree)| {
             let docs = documents(site, tree, lang);
-            build_index(lang, &docs)
-                .into_iter()
-                .map(move |f| OutFile { path: format!("{lang}/search/{}", f.path), bytes: f.bytes })
+            let files = match cache {
+                Some(cache) => build_index_cached(lang, &docs, cache),
+                None => build_index(lang, &docs),
+            };
+            files.into_iter().map(move |f| OutFile { path: format!("{lang}/search/{}", f.path), bytes: f.bytes })
         })
         .collect()
 }
