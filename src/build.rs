@@ -204,6 +204,7 @@ fn site_files(
     };
     if keep {
         site.print_bodies = Some(Default::default());
+        site.search_cache = Some(Default::default());
     }
     if b.diagnostics.has_errors() {
         return b;
@@ -339,6 +340,7 @@ pub fn load_site(
         public_keys,
         search_strings,
         print_bodies: None,
+        search_cache: None,
     };
     stages.push(("parse", started.elapsed().as_secs_f64()));
     let started = Instant::now();

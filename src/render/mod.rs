@@ -60,6 +60,9 @@ pub struct Site {
     /// Pages' bodies as rendered for the print document, kept between rebuilds of the preview
     /// server (`None` in one-off builds, where keeping them would only cost memory).
     pub print_bodies: Option<PrintBodies>,
+    /// The analysed text of every search document, kept likewise so that a rebuild analyses
+    /// only what changed.
+    pub search_cache: Option<crate::search::AnalysisCache>,
 }
 
 impl Site {
@@ -171,7 +174,17 @@ pub fn trees(site: &Site) -> Trees<'_> {
 
 /// The search index of every language.
 pub fn search_index(site: &Site, trees: &Trees) -> Vec<OutFile> {
-    search_docs::search_files(site, trees)
+    search_docs::search_files(site, trees, site.search_cache.as_ref())
+}
+
+/// [`search_index`] reusing the analysis of documents unchanged since `cache`'s last build.
+pub fn search_index_cached(site: &Site, trees: &Trees, cache: &crate::search::AnalysisCache) -> Vec<OutFile> {
+    search_docs::search_files(site, trees, Some(cache))
+}
+
+/// What search indexes in one language, in index order.
+pub fn search_documents(site: &Site, trees: &Trees, lang: &str) -> Vec<crate::search::SearchDoc> {
+    trees.get(lang).map(|tree| search_docs::documents(site, tree, lang)).unwrap_or_default()
 }
 
 /// Renders every HTML page of every language. Template errors name the page being rendered.
@@ -268,7 +281,7 @@ pub fn print_file(
 
 /// The search index files of one language, under `<lang>/search/`.
 pub fn search_index_of(site: &Site, tree: &nav::Tree, lang: &str) -> Vec<OutFile> {
-    search_docs::language_files(site, tree, lang)
+    search_docs::language_files(site, tree, lang, site.search_cache.as_ref())
 }
 
 pub fn template_error(page: &str, e: &tera::Error) -> Diagnostic {

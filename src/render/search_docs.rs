@@ -7,20 +7,22 @@ use super::nav::Tree;
 use super::{OutFile, Site};
 use crate::content::out_path;
 use crate::forms::form::text;
-use crate::search::{build_index, SearchDoc};
+use crate::search::{build_index, build_index_cached, AnalysisCache, SearchDoc};
 
-/// The index files of every language, under `<lang>/search/`.
-pub fn search_files(site: &Site, trees: &super::Trees) -> Vec<OutFile> {
-    trees.par_iter().flat_map_iter(|(lang, tree)| language_files(site, tree, lang)).collect()
+/// The index files of every language, under `<lang>/search/`; with a cache, only documents
+/// whose text changed since the cache's last build are analysed.
+pub fn search_files(site: &Site, trees: &super::Trees, cache: Option<&AnalysisCache>) -> Vec<OutFile> {
+    trees.par_iter().flat_map_iter(|(lang, tree)| language_files(site, tree, lang, cache)).collect()
 }
 
 /// The index files of one language.
-pub fn language_files(site: &Site, tree: &Tree, lang: &str) -> Vec<OutFile> {
+pub fn language_files(site: &Site, tree: &Tree, lang: &str, cache: Option<&AnalysisCache>) -> Vec<OutFile> {
     let docs = documents(site, tree, lang);
-    build_index(lang, &docs)
-        .into_iter()
-        .map(|f| OutFile { path: format!("{lang}/search/{}", f.path), bytes: f.bytes })
-        .collect()
+    let files = match cache {
+        Some(cache) => build_index_cached(lang, &docs, cache),
+        None => build_index(lang, &docs),
+    };
+    files.into_iter().map(|f| OutFile { path: format!("{lang}/search/{}", f.path), bytes: f.bytes }).collect()
 }
 
 pub fn documents(site: &Site, tree: &Tree, lang: &str) -> Vec<SearchDoc> {

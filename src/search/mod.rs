@@ -33,6 +33,10 @@
 //! assert_eq!(files[0].path, "manifest.js");
 //! ```
 //!
+//! A long-running process (the preview server) keeps an [`AnalysisCache`] and calls
+//! [`build_index_cached`] instead: same files, but only documents whose text changed since the
+//! previous build are analysed again.
+//!
 //! # Files (format 1)
 //!
 //! All are UTF-8 JavaScript, one statement each, with JSON arguments.
@@ -65,12 +69,15 @@
 //! (`{query}` and `{count}` are replaced). Result links carry
 //! `?highlight=<terms>`, which every page marks inside `<main>`.
 
+pub mod cache;
 pub mod language;
 pub mod normalize;
+mod prepare;
 pub mod shard;
 pub mod stem_uk;
 pub mod tokenize;
 
+pub use cache::{build_index_cached, AnalysisCache};
 pub use language::{analyze, Analysis, English, Plain, Ukrainian};
 pub use normalize::normalize;
 pub use tokenize::tokenize;

@@ -11,25 +11,20 @@
 //! The file formats are described in the parent module.
 
 use super::language::Analysis;
+use super::prepare::{self, js_json, Prepared, Vocabulary};
 use super::{SearchDoc, SearchFile};
-use elasticlunr::pipeline::Pipeline;
-use elasticlunr::Language;
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+
+pub use super::prepare::{SNIPPET_CHARS, WEIGHT_SCALE};
 
 /// Raw size, in bytes, at which a shard is closed.
 pub const SHARD_TARGET: usize = 32 * 1024;
 /// Raw size at which a docs file is closed: smaller than shards, because a
 /// page of results needs one file per result.
 pub const DOCS_TARGET: usize = 16 * 1024;
-/// Longest body text, in characters, kept for snippets: enough for a snippet around the query
-/// words in a heading section, small enough that the docs files stay few.
-pub const SNIPPET_CHARS: usize = 1200;
-/// Stored weights are `round(weight × WEIGHT_SCALE)`, at least 1.
-pub const WEIGHT_SCALE: u32 = 1000;
 /// Indexed fields and their boosts, in posting order.
 pub const FIELDS: [(&str, f64); 3] = [("title", 3.0), ("breadcrumbs", 1.5), ("body", 1.0)];
 /// Version of the file format, checked by the client.
@@ -37,8 +32,6 @@ pub const FORMAT: u32 = 1;
 
 /// Postings of one term: per field, (doc number, weight) by doc number.
 type Postings = [Vec<(u32, u32)>; 3];
-/// Terms of one document: per field, (term, weight).
-type DocTerms = [Vec<(String, u32)>; 3];
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -56,66 +49,42 @@ struct Manifest<'a> {
     doc_files: Vec<usize>,
 }
 
-/// The stored weight of a term seen `count` times in a field of `len` terms.
-fn weight(count: usize, len: usize) -> u32 {
-    let w = (count as f64 / len as f64).sqrt() * f64::from(WEIGHT_SCALE);
-    (w.round() as u32).clamp(1, WEIGHT_SCALE)
-}
-
-fn analyse_field(lang: &dyn Language, pipeline: &Pipeline, text: &str) -> Vec<(String, u32)> {
-    let terms = pipeline.run(lang.tokenize(text));
-    let len = terms.len();
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for t in terms {
-        *counts.entry(t).or_default() += 1;
-    }
-    counts.into_iter().map(|(t, c)| (t, weight(c, len))).collect()
-}
-
-fn analyse_docs(analysis: Analysis, lang: &str, docs: &[SearchDoc]) -> Vec<DocTerms> {
-    docs.par_iter()
-        .map_init(
-            || {
-                let language = analysis.language(lang);
-                let pipeline = language.make_pipeline();
-                (language, pipeline)
-            },
-            |(language, pipeline), doc| {
-                let field = |text: &str| analyse_field(language.as_ref(), pipeline, text);
-                [field(&doc.title), field(&doc.breadcrumbs), field(&doc.body)]
-            },
-        )
-        .collect()
-}
-
-/// Inverts per-document terms into sorted (term, postings) pairs.
-fn invert(per_doc: Vec<DocTerms>) -> Vec<(String, Postings)> {
-    let mut map: HashMap<String, Postings> = HashMap::new();
-    for (doc, fields) in per_doc.into_iter().enumerate() {
+/// Inverts prepared documents into (term, postings) pairs in index order.
+fn invert<'a>(vocab: &'a Vocabulary, docs: &[&Prepared]) -> Vec<(&'a str, Postings)> {
+    let mut postings: Vec<Postings> = (0..vocab.len()).map(|_| Postings::default()).collect();
+    for (doc, p) in docs.iter().enumerate() {
         let doc = u32::try_from(doc).unwrap_or(u32::MAX);
-        for (f, terms) in fields.into_iter().enumerate() {
-            for (term, w) in terms {
-                map.entry(term).or_default()[f].push((doc, w));
+        for (f, terms) in p.terms.iter().enumerate() {
+            for &(n, w) in terms {
+                if let Some(lists) = postings.get_mut(n as usize) {
+                    lists[f].push((doc, w));
+                }
             }
         }
     }
-    let mut terms: Vec<(String, Postings)> = map.into_iter().collect();
-    terms.sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-    terms
+    vocab
+        .sorted()
+        .iter()
+        .filter_map(|&n| {
+            let lists = std::mem::take(postings.get_mut(n as usize)?);
+            (!lists.iter().all(Vec::is_empty)).then(|| (vocab.term(n), lists))
+        })
+        .collect()
 }
 
-fn base36(mut n: u32) -> String {
+fn push_base36(out: &mut String, mut n: u32) {
     const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut out = Vec::new();
+    let mut digits = [0u8; 7];
+    let mut len = 0;
     loop {
-        out.push(DIGITS[(n % 36) as usize]);
+        digits[len] = DIGITS[(n % 36) as usize];
+        len += 1;
         n /= 36;
         if n == 0 {
             break;
         }
     }
-    out.reverse();
-    String::from_utf8_lossy(&out).into_owned()
+    digits[..len].iter().rev().for_each(|&d| out.push(char::from(d)));
 }
 
 /// `delta:weight` items in base 36, comma-separated; the first delta is the
@@ -127,29 +96,22 @@ fn encode_postings(list: &[(u32, u32)]) -> String {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&base36(doc - prev));
+        push_base36(&mut out, doc - prev);
         out.push(':');
-        out.push_str(&base36(w));
+        push_base36(&mut out, w);
         prev = doc;
     }
     out
 }
 
-/// JSON that is also a valid ES2018 script: U+2028/U+2029 are line
-/// terminators inside pre-ES2019 string literals.
-fn js_json<T: Serialize + ?Sized>(value: &T) -> String {
-    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
-    json.replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
-}
-
 /// Groups consecutive entries into files of at most `target` bytes (a file
 /// holds at least one entry, so a single huge entry makes its own file).
-fn cut(entries: &[String], target: usize) -> Vec<Range<usize>> {
+fn cut<S: AsRef<str>>(entries: &[S], target: usize) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     let mut start = 0;
     let mut size = 0;
     for (i, e) in entries.iter().enumerate() {
-        let add = e.len() + 1;
+        let add = e.as_ref().len() + 1;
         if i > start && size + add > target {
             ranges.push(start..i);
             start = i;
@@ -177,28 +139,9 @@ pub fn docs_name(n: usize) -> String {
     format!("docs-{n:02}.js")
 }
 
-/// Body text for snippets: whitespace collapsed, cut at [`SNIPPET_CHARS`].
-fn snippet_text(body: &str) -> String {
-    let mut out = String::new();
-    let mut chars = 0;
-    for word in body.split_whitespace() {
-        let len = word.chars().count();
-        if chars + len + 1 > SNIPPET_CHARS {
-            break;
-        }
-        if chars > 0 {
-            out.push(' ');
-            chars += 1;
-        }
-        out.push_str(word);
-        chars += len;
-    }
-    out
-}
-
-fn write_shards(terms: &[(String, Postings)], files: &mut Vec<SearchFile>) -> Vec<Range<usize>> {
+fn write_shards(terms: &[(&str, Postings)], files: &mut Vec<SearchFile>) -> Vec<Range<usize>> {
     let entries: Vec<String> = terms
-        .iter()
+        .par_iter()
         .map(|(t, p)| js_json(&(t, encode_postings(&p[0]), encode_postings(&p[1]), encode_postings(&p[2]))))
         .collect();
     let ranges = cut(&entries, SHARD_TARGET);
@@ -209,9 +152,8 @@ fn write_shards(terms: &[(String, Postings)], files: &mut Vec<SearchFile>) -> Ve
     ranges
 }
 
-fn write_docs(docs: &[SearchDoc], files: &mut Vec<SearchFile>) -> Vec<usize> {
-    let entries: Vec<String> =
-        docs.iter().map(|d| js_json(&(&d.id, &d.title, &d.breadcrumbs, snippet_text(&d.body)))).collect();
+fn write_docs(docs: &[&Prepared], files: &mut Vec<SearchFile>) -> Vec<usize> {
+    let entries: Vec<&str> = docs.iter().map(|d| d.record.as_str()).collect();
     let ranges = cut(&entries, DOCS_TARGET);
     for (n, r) in ranges.iter().enumerate() {
         let payload = format!("{{\"first\":{},\"docs\":[{}]}}", r.start, entries[r.clone()].join(","));
@@ -220,13 +162,15 @@ fn write_docs(docs: &[SearchDoc], files: &mut Vec<SearchFile>) -> Vec<usize> {
     ranges.iter().map(|r| r.start).collect()
 }
 
-/// Short content hash of all data files, used by the client to bust caches.
+/// Short content hash of all data files, used by the client to bust caches. Files are hashed
+/// in parallel, then their paths and hashes in order.
 fn version(files: &[SearchFile]) -> String {
+    let hashes: Vec<_> = files.par_iter().map(|f| Sha256::digest(&f.bytes)).collect();
     let mut h = Sha256::new();
-    for f in files {
+    for (f, file_hash) in files.iter().zip(hashes) {
         h.update(f.path.as_bytes());
         h.update([0]);
-        h.update(&f.bytes);
+        h.update(file_hash);
     }
     h.finalize()[..6].iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -234,7 +178,15 @@ fn version(files: &[SearchFile]) -> String {
 /// Builds all files of one language's index; see [`super::build_index`].
 pub fn build(lang: &str, docs: &[SearchDoc]) -> Vec<SearchFile> {
     let analysis = Analysis::for_lang(lang);
-    let terms = invert(analyse_docs(analysis, lang, docs));
+    let mut vocab = Vocabulary::default();
+    let prepared = vocab.number_all(prepare::analyse(analysis, lang, docs.par_iter()));
+    let refs: Vec<&Prepared> = prepared.iter().collect();
+    write(lang, analysis, &vocab, &refs)
+}
+
+/// Writes the index of prepared documents, in document order.
+pub(crate) fn write(lang: &str, analysis: Analysis, vocab: &Vocabulary, docs: &[&Prepared]) -> Vec<SearchFile> {
+    let terms = invert(vocab, docs);
     let mut files = Vec::new();
     let shard_ranges = write_shards(&terms, &mut files);
     let doc_files = write_docs(docs, &mut files);
@@ -246,7 +198,7 @@ pub fn build(lang: &str, docs: &[SearchDoc]) -> Vec<SearchFile> {
         doc_count: docs.len(),
         weight_scale: WEIGHT_SCALE,
         fields: FIELDS.to_vec(),
-        shards: shard_ranges.iter().map(|r| (terms[r.start].0.as_str(), terms[r.end - 1].0.as_str())).collect(),
+        shards: shard_ranges.iter().map(|r| (terms[r.start].0, terms[r.end - 1].0)).collect(),
         doc_files,
     };
     files.insert(0, SearchFile { path: "manifest.js".into(), bytes: register("manifest", 0, &js_json(&manifest)) });
@@ -378,6 +330,11 @@ mod tests {
         assert_eq!(entry[1], "0:jn");
         assert_eq!(entry[2], "");
         assert_eq!(entry[3], "0:mo,2:rs");
+        let base36 = |n| {
+            let mut s = String::new();
+            push_base36(&mut s, n);
+            s
+        };
         assert_eq!(base36(707), "jn");
         assert_eq!(base36(816), "mo");
         assert_eq!(base36(1000), "rs");
@@ -459,15 +416,6 @@ mod tests {
     fn cut_closes_files_at_target() {
         let entries: Vec<String> = ["aaaa", "bbbb", "cccc", "dddddddddddd"].iter().map(|s| s.to_string()).collect();
         assert_eq!(cut(&entries, 10), vec![0..2, 2..3, 3..4]);
-        assert!(cut(&[], 10).is_empty());
-    }
-
-    #[test]
-    fn snippet_text_is_collapsed_and_capped() {
-        assert_eq!(snippet_text("  a\n\n b\tc "), "a b c");
-        let long = "слово ".repeat(2000);
-        let s = snippet_text(&long);
-        assert!(s.chars().count() <= SNIPPET_CHARS);
-        assert!(s.ends_with("слово"));
+        assert!(cut::<String>(&[], 10).is_empty());
     }
 }
