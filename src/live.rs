@@ -1,17 +1,25 @@
 //! Rebuilding the preview after an edit without starting over.
 //!
 //! The preview server keeps the last site that built without errors ([`LiveSite`]). When the
-//! only changes are to the text below the front matter of existing Markdown pages, the site is
-//! updated in place: those pages are parsed, rendered and checked again, and only what shows
-//! their text is written anew — the page itself (and its fallback copies in languages without a
-//! translation), the print document or standards compendium it is part of, and the search
-//! files of its languages whose bytes changed. Everything else (front matter, new or removed
-//! files, forms, data, themes, configuration) changes what other pages show, so it takes a full
-//! build, as does an edit that changes which standards a page cites (backlinks, matrix).
+//! only changes are to existing Markdown pages, the site is updated in place: those pages are
+//! parsed, rendered and checked again, and only what shows them is written anew.
+//!
+//! * An edit below the front matter that cites the same standards: the page itself (and its
+//!   fallback copies in languages without a translation), the print document or standards
+//!   compendium it is part of, and the search files of its languages whose bytes changed.
+//! * A front matter edit (title, description, weight, template, standards cited) or a change of
+//!   the standards cited: every page whose surroundings changed — navigation, breadcrumbs,
+//!   neighbours, children, backlinks, the standards matrix — found by comparing what each page
+//!   shows apart from its body before and after; plus the pages made from the whole site (print
+//!   documents, forms, search page, 404) and the search files that changed.
+//!
+//! Everything else takes a full build: new, removed or renamed files, drafts, aliases, the front
+//! matter of a standard (its ids are what links are checked against), forms, data, themes and
+//! configuration.
 //!
 //! The result is the same, byte for byte, as a full build of the same input.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -29,6 +37,9 @@ pub struct LiveSite {
     out: PathBuf,
     /// Search files last written, by output path, with a hash of their bytes.
     search: BTreeMap<String, u64>,
+    /// What each page shows apart from its body, by (key, language) (see
+    /// [`render::surroundings`]); worked out at the first edit that needs it.
+    surroundings: Option<HashMap<(String, String), u64>>,
 }
 
 /// What [`LiveSite::update`] did.
@@ -45,6 +56,8 @@ struct Edited {
     data: PageData,
     /// What rendering it found: bad links, unknown standards.
     problems: Vec<Diagnostic>,
+    /// Whether other pages may show it differently: its front matter or citations changed.
+    structural: bool,
 }
 
 impl LiveSite {
@@ -60,7 +73,7 @@ impl LiveSite {
                 files.into_iter().map(move |(name, hash)| (format!("{lang}/search/{name}"), hash))
             })
             .collect();
-        LiveSite { kept, root: root.to_path_buf(), out: out.to_path_buf(), search }
+        LiveSite { kept, root: root.to_path_buf(), out: out.to_path_buf(), search, surroundings: None }
     }
 
     /// The folder the site is in.
@@ -78,8 +91,9 @@ impl LiveSite {
             Err(reason) => return Update::NeedsFullBuild(reason),
         };
         let mut report = BuildReport::default();
-        if let Some(p) = edited.iter().find(|e| e.data.cites != self.kept.site.pages[&e.id].cites) {
-            return Update::NeedsFullBuild(format!("{} now cites other standards", p.data.page.file.shown));
+        let structural = edited.iter().any(|e| e.structural);
+        if structural && self.surroundings.is_none() {
+            self.surroundings = Some(all_surroundings(&self.kept));
         }
         let mut diags = Diagnostics::default();
         let edited: Vec<Edited> = edited
@@ -94,14 +108,19 @@ impl LiveSite {
         crate::build::check_fragments(pages.values(), &self.kept.site.config.default_language, &mut diags);
         report.stages.push(("parse", started.elapsed().as_secs_f64()));
         if diags.has_errors() {
-            self.swap_in(previous.into_iter().map(|(id, data)| Edited { id, data, problems: Vec::new() }).collect());
+            self.swap_in(
+                previous
+                    .into_iter()
+                    .map(|(id, data)| Edited { id, data, problems: Vec::new(), structural: false })
+                    .collect(),
+            );
             report.diagnostics = diags;
             report.seconds = started.elapsed().as_secs_f64();
             return Update::Done(report);
         }
         report.diagnostics = diags;
         let ids: Vec<(String, String)> = previous.into_iter().map(|(id, _)| id).collect();
-        match self.write_pages(&ids, &mut report) {
+        match self.write_pages(&ids, structural, &mut report) {
             Ok(()) => {}
             Err(problems) => report.diagnostics.extend(problems),
         }
@@ -126,11 +145,13 @@ impl LiveSite {
             }
             for (id, old) in sources {
                 let page = crate::content::reload(&old.page).map_err(|_| format!("{rel} no longer reads"))?;
-                if front_matter(&page) != front_matter(&old.page) {
-                    return Err(format!("the front matter of {rel} changed"));
+                let new_front_matter = front_matter(&page) != front_matter(&old.page);
+                if new_front_matter {
+                    check_front_matter_edit(&old.page, &page).map_err(|what| format!("{what} in {rel}"))?;
                 }
                 let (data, problems) = crate::build::render_page_markdown(site, &site.keys, page);
-                edited.push(Edited { id: id.clone(), data, problems });
+                let structural = new_front_matter || data.cites != old.cites;
+                edited.push(Edited { id: id.clone(), data, problems, structural });
             }
         }
         if edited.is_empty() {
@@ -146,11 +167,24 @@ impl LiveSite {
     }
 
     /// Renders and writes everything that shows the text of the pages `ids`.
-    fn write_pages(&mut self, ids: &[(String, String)], report: &mut BuildReport) -> Result<(), Vec<Diagnostic>> {
+    fn write_pages(
+        &mut self,
+        ids: &[(String, String)],
+        structural: bool,
+        report: &mut BuildReport,
+    ) -> Result<(), Vec<Diagnostic>> {
         let started = Instant::now();
         let Kept { site, tera, assets, .. } = &self.kept;
         let trees = render::trees(site);
         let mut shown: BTreeSet<(String, String)> = BTreeSet::new();
+        if structural {
+            let now = all_surroundings(&self.kept);
+            let before = self.surroundings.replace(now).unwrap_or_default();
+            let now = self.surroundings.as_ref().map(|s| s.iter());
+            shown.extend(
+                now.into_iter().flatten().filter(|(id, h)| before.get(*id) != Some(*h)).map(|(id, _)| id.clone()),
+            );
+        }
         for (key, lang) in ids {
             if let Some(cache) = &site.print_bodies {
                 cache.forget(key, lang);
@@ -166,11 +200,28 @@ impl LiveSite {
             .par_iter()
             .map(|(key, l)| render::render_page(site, &trees[l.as_str()], tera, assets, l, key))
             .collect();
-        let prints: BTreeSet<(&str, bool)> =
-            shown.iter().map(|(k, l)| (l.as_str(), k.starts_with("standards/"))).collect();
-        files.par_extend(
-            prints.par_iter().map(|(l, standards)| render::print_file(site, tera, &trees[l], l, assets, *standards)),
-        );
+        if structural {
+            let langs = &site.config.languages;
+            files.par_extend(
+                langs
+                    .par_iter()
+                    .flat_map_iter(|l| flatten(render::generated_pages(site, tera, &trees[l.as_str()], l, assets))),
+            );
+            files.extend(flatten(render::root_pages(site, &trees, tera, assets)));
+        } else {
+            let prints: BTreeSet<(&str, bool)> =
+                shown.iter().map(|(k, l)| (l.as_str(), k.starts_with("standards/"))).collect();
+            files.par_extend(
+                prints
+                    .par_iter()
+                    .map(|(l, standards)| render::print_file(site, tera, &trees[l], l, assets, *standards)),
+            );
+        }
+        if let (false, Some(known)) = (structural, self.surroundings.as_mut()) {
+            for (key, l) in &shown {
+                known.insert((key.clone(), l.clone()), render::surroundings(site, &trees[l.as_str()], assets, l, key));
+            }
+        }
         let (files, problems): (Vec<_>, Vec<_>) = files.into_iter().partition(Result::is_ok);
         if !problems.is_empty() {
             return Err(problems.into_iter().filter_map(Result::err).collect());
@@ -178,9 +229,12 @@ impl LiveSite {
         let mut files: Vec<OutFile> = files.into_iter().filter_map(Result::ok).collect();
         report.stages.push(("render", started.elapsed().as_secs_f64()));
         let started = Instant::now();
-        let langs: BTreeSet<&str> = shown.iter().map(|(_, l)| l.as_str()).collect();
+        let langs: BTreeSet<String> = match structural {
+            true => site.config.languages.iter().cloned().collect(),
+            false => shown.iter().map(|(_, l)| l.clone()).collect(),
+        };
         let search: Vec<OutFile> =
-            langs.par_iter().flat_map_iter(|l| render::search_index_of(site, &trees[l], l)).collect();
+            langs.par_iter().flat_map_iter(|l| render::search_index_of(site, &trees[l.as_str()], l)).collect();
         let stale = self.changed_search_files(&langs, search, &mut files);
         report.stages.push(("index", started.elapsed().as_secs_f64()));
         let started = Instant::now();
@@ -198,7 +252,7 @@ impl LiveSite {
     /// of the ones that are no longer made.
     fn changed_search_files(
         &mut self,
-        langs: &BTreeSet<&str>,
+        langs: &BTreeSet<String>,
         search: Vec<OutFile>,
         files: &mut Vec<OutFile>,
     ) -> Vec<String> {
@@ -222,6 +276,40 @@ impl LiveSite {
 /// The front matter as written: any change to it may change what other pages show.
 fn front_matter(page: &Page) -> &str {
     &page.text[..page.body_start]
+}
+
+/// A front matter edit the site can take in place, or what needs a full build.
+fn check_front_matter_edit(old: &Page, new: &Page) -> Result<(), &'static str> {
+    if old.is_standard() {
+        Err("the front matter of a standard changed")
+    } else if new.fm.draft {
+        Err("a page became a draft")
+    } else if new.fm.aliases != old.fm.aliases {
+        Err("aliases changed")
+    } else {
+        Ok(())
+    }
+}
+
+/// [`render::surroundings`] of every page in every language.
+fn all_surroundings(kept: &Kept) -> HashMap<(String, String), u64> {
+    let site = &kept.site;
+    let trees = render::trees(site);
+    let jobs: Vec<(&String, &String)> =
+        site.config.languages.iter().flat_map(|l| site.keys.iter().map(move |k| (k, l))).collect();
+    jobs.par_iter()
+        .map(|(k, l)| {
+            let hash = render::surroundings(site, &trees[l.as_str()], &kept.assets, l, k);
+            (((*k).clone(), (*l).clone()), hash)
+        })
+        .collect()
+}
+
+fn flatten<T>(r: Result<Vec<T>, Diagnostic>) -> Vec<Result<T, Diagnostic>> {
+    match r {
+        Ok(v) => v.into_iter().map(Ok).collect(),
+        Err(d) => vec![Err(d)],
+    }
 }
 
 /// Writes through a temporary file and a rename, so a request never reads half a file.

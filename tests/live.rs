@@ -128,22 +128,24 @@ fn a_broken_edit_writes_nothing_and_can_be_fixed() {
 }
 
 #[test]
-fn other_changes_ask_for_a_full_build() {
+fn a_new_title_and_weight_update_navigation_everywhere_it_shows() {
     let dir = copy_fixture("basic");
     let mut site = live(dir.path());
-    let needs_full = |site: &mut LiveSite, changed: &[&str]| {
-        matches!(site.update(&changed.iter().map(|s| s.to_string()).collect::<Vec<_>>()), Update::NeedsFullBuild(_))
-    };
-    edit(dir.path(), "content/guide/second.md", |t| t.replace("Друга сторінка", "Інша назва"));
-    assert!(needs_full(&mut site, &["content/guide/second.md"]), "a title shows in navigation everywhere");
-    std::fs::write(dir.path().join("content/guide/fourth.md"), "+++\ntitle = \"Четверта\"\n+++\nТекст.\n").unwrap();
-    assert!(needs_full(&mut site, &["content/guide/fourth.md"]), "a new page");
-    assert!(needs_full(&mut site, &["portal.toml"]), "configuration");
-    assert!(needs_full(&mut site, &["content/guide/.gone.swp"]), "nothing that exists changed");
+    let before = tree(&dir.path().join("public"));
+    edit(dir.path(), "content/guide/second.md", |t| {
+        t.replace("Друга сторінка", "Інша назва").replace("weight = 2", "weight = 9")
+    });
+    let report = update(&mut site, &["content/guide/second.md"]);
+    assert!(report.ok(), "{}", report.diagnostics.report());
+    assert_same_as_full_build(dir.path());
+    let after = tree(&dir.path().join("public"));
+    let changed: Vec<&String> = after.keys().filter(|p| before.get(*p) != after.get(*p)).collect();
+    assert!(changed.iter().any(|p| p.as_str() == "uk/guide/first/index.html"), "a neighbour: {changed:?}");
+    assert!(!changed.iter().any(|p| p.as_str() == "uk/index.html"), "the home page does not list it: {changed:?}");
 }
 
 #[test]
-fn citing_another_standard_asks_for_a_full_build() {
+fn citing_another_standard_updates_backlinks_and_the_matrix() {
     let dir = default_portal();
     let mut site = live(dir.path());
     let page = std::fs::read_to_string(dir.path().join("content/about/prevention.md")).unwrap();
@@ -158,14 +160,59 @@ fn citing_another_standard_asks_for_a_full_build() {
         })
         .unwrap();
     edit(dir.path(), "content/about/prevention.md", |t| format!("{t}\nДив. [стандарт](std:{id}).\n"));
-    let outcome = site.update(&["content/about/prevention.md".to_string()]);
-    assert!(matches!(outcome, Update::NeedsFullBuild(_)), "backlinks and the matrix change");
+    let report = update(&mut site, &["content/about/prevention.md"]);
+    assert!(report.ok(), "{}", report.diagnostics.report());
+    assert_same_as_full_build(dir.path());
+    edit(dir.path(), "content/about/prevention.md", |t| {
+        t.replacen("description = \"", "description = \"Новий опис. ", 1)
+    });
+    let report = update(&mut site, &["content/about/prevention.md"]);
+    assert!(report.ok(), "{}", report.diagnostics.report());
+    assert_same_as_full_build(dir.path());
+}
+
+#[test]
+fn other_changes_ask_for_a_full_build() {
+    let dir = copy_fixture("basic");
+    let mut site = live(dir.path());
+    let needs_full = |site: &mut LiveSite, changed: &[&str]| {
+        matches!(site.update(&changed.iter().map(|s| s.to_string()).collect::<Vec<_>>()), Update::NeedsFullBuild(_))
+    };
+    std::fs::write(dir.path().join("content/guide/fourth.md"), "+++\ntitle = \"Четверта\"\n+++\nТекст.\n").unwrap();
+    assert!(needs_full(&mut site, &["content/guide/fourth.md"]), "a new page");
+    assert!(needs_full(&mut site, &["portal.toml"]), "configuration");
+    assert!(needs_full(&mut site, &["content/guide/.gone.swp"]), "nothing that exists changed");
+    let original = std::fs::read_to_string(dir.path().join("content/guide/second.md")).unwrap();
+    edit(dir.path(), "content/guide/second.md", |t| t.replacen("+++\n", "+++\naliases = [\"old/second\"]\n", 1));
+    assert!(needs_full(&mut site, &["content/guide/second.md"]), "a new old address");
+    edit(dir.path(), "content/guide/second.md", |_| original.replacen("+++\n", "+++\ndraft = true\n", 1));
+    assert!(needs_full(&mut site, &["content/guide/second.md"]), "a page that leaves");
+}
+
+#[test]
+fn a_standards_front_matter_asks_for_a_full_build() {
+    let dir = default_portal();
+    let mut site = live(dir.path());
+    let rel = std::fs::read_dir(dir.path().join("content/standards"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with(".md") && !n.starts_with('_') && !n.ends_with(".en.md"))
+        .map(|n| format!("content/standards/{n}"))
+        .unwrap();
+    edit(dir.path(), &rel, |t| t.replacen("title = \"", "title = \"Змінена назва: ", 1));
+    let outcome = site.update(&[rel]);
+    assert!(
+        matches!(outcome, Update::NeedsFullBuild(_)),
+        "its ids and requirements are what links are checked against"
+    );
 }
 
 /// The time an in-place update takes on a large portal, without the server's debounce:
 /// `python3 benches/gen_corpus.py 1000 DIR --layout oberih`, then
 /// `OBERIH_LIVE_CORPUS=DIR cargo test --release --test live -- --ignored --nocapture`.
-/// One page's text is changed five times (and restored at the end); prints each update's stages.
+/// One page's text is changed five times, then its title three times (and restored at the end);
+/// prints each update's stages.
 #[test]
 #[ignore]
 fn update_time_on_a_large_corpus() {
@@ -187,20 +234,23 @@ fn update_time_on_a_large_corpus() {
         .unwrap();
     let original = std::fs::read_to_string(root.join(&rel)).unwrap();
     let mut times = Vec::new();
-    for round in 1..=5 {
-        edit(&root, &rel, |t| format!("{t}\nРедагування{round} тексту сторінки.\n"));
+    for round in 1..=8 {
+        // Five edits of the text, then three of the title (navigation, neighbours, search).
+        let what = if round <= 5 { "text" } else { "title" };
+        match what {
+            "text" => edit(&root, &rel, |t| format!("{t}\nРедагування{round} тексту сторінки.\n")),
+            _ => edit(&root, &rel, |t| t.replacen("title = \"", &format!("title = \"Назва{round} "), 1)),
+        }
         let report = update(&mut site, &[&rel]);
         assert!(report.ok(), "{}", report.diagnostics.report());
         let stages: Vec<String> = report.stages.iter().map(|(n, s)| format!("{n} {:.1}", s * 1000.0)).collect();
-        println!(
-            "update {round}: {} files, {:.1} ms ({} ms)",
-            report.files_written,
-            report.seconds * 1000.0,
-            stages.join(" · ")
-        );
-        times.push(report.seconds);
+        let ms = report.seconds * 1000.0;
+        println!("update {round} ({what}): {} files, {ms:.1} ms ({} ms)", report.files_written, stages.join(" · "));
+        if what == "text" {
+            times.push(report.seconds);
+        }
     }
     std::fs::write(root.join(&rel), original).unwrap();
     times.sort_by(f64::total_cmp);
-    println!("median update: {:.1} ms for {rel}", times[2] * 1000.0);
+    println!("median text update: {:.1} ms for {rel}", times[2] * 1000.0);
 }

@@ -244,6 +244,18 @@ pub fn render_pages(
     }
 }
 
+/// A fingerprint of what `key`'s page in `lang` shows apart from its own body: navigation,
+/// breadcrumbs, neighbours, children, backlinks. Two equal fingerprints and an unchanged body give
+/// the same file.
+pub fn surroundings(site: &Site, tree: &nav::Tree, assets: &Assets, lang: &str, key: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut view = views::page_view(site, tree, lang, key, assets);
+    view.page.html.clear();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    serde_json::to_string(&view).unwrap_or_default().hash(&mut h);
+    h.finish()
+}
+
 /// One page of one language through its template: its translation, or the default language's
 /// page with the fallback notice.
 pub fn render_page(
@@ -290,7 +302,7 @@ pub fn template_error(page: &str, e: &tera::Error) -> Diagnostic {
 }
 
 /// The per-language pages that do not come from Markdown: print document and search page.
-fn generated_pages(
+pub fn generated_pages(
     site: &Site,
     tera: &tera::Tera,
     tree: &nav::Tree,
@@ -346,7 +358,7 @@ fn render_template<T: Serialize>(tera: &tera::Tera, view: &T, path: &str) -> Res
 }
 
 /// `index.html` (language chooser), `404.html` and `sitemap.xml` at the top of the output.
-fn root_pages(site: &Site, trees: &Trees, tera: &tera::Tera, assets: &Assets) -> Result<Vec<OutFile>, Diagnostic> {
+pub fn root_pages(site: &Site, trees: &Trees, tera: &tera::Tera, assets: &Assets) -> Result<Vec<OutFile>, Diagnostic> {
     let chooser = views::chooser_view(site, assets);
     let mut out = vec![render_view(tera, &chooser, "index.html")?];
     let lang = site.config.default_language.as_str();
