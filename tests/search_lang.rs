@@ -167,9 +167,10 @@ fn corpus() -> Vec<SearchDoc> {
 /// the language root with a trailing slash.
 fn write_index(dir: &Path, lang: &str, docs: &[SearchDoc]) -> String {
     let search = dir.join(lang).join("search");
-    std::fs::create_dir_all(&search).expect("create search dir");
     for f in build_index(lang, docs) {
-        std::fs::write(search.join(&f.path), &f.bytes).expect("write index file");
+        let path = search.join(&f.path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("create search dir");
+        std::fs::write(path, &f.bytes).expect("write index file");
     }
     format!("{}/", dir.join(lang).display())
 }
