@@ -84,6 +84,8 @@
     [4, ["а", "я", "о", "е", "є", "у", "ю", "и", "і", "ї", "й", "ь"]]
   ];
   var UK_CONSONANTS = "бвгґджзйклмнпрстфхцчшщ";
+  var UK_ALTERNATIONS = [["хід", "ход"], ["бір", "бор"], ["сіб", "соб"], ["говір", "говор"], ["твір", "твор"],
+    ["стір", "стор"], ["ріст", "рост"]];
 
   function endsWith(w, suffix) {
     var s = Array.from(suffix);
@@ -107,7 +109,14 @@
 
   function stemUk(word) {
     var w = Array.from(word);
-    if (w.length < 4) return word;
+    for (var a = 0; a < UK_ALTERNATIONS.length; a++) {
+      if (endsWith(w, UK_ALTERNATIONS[a][0])) {
+        w.length -= Array.from(UK_ALTERNATIONS[a][0]).length;
+        w = w.concat(Array.from(UK_ALTERNATIONS[a][1]));
+        break;
+      }
+    }
+    if (w.length < 4) return w.join("");
     stripOne(w, 6, ["ся", "сь"]);
     for (var t = 0; t < UK_TIERS.length; t++) {
       if (stripOne(w, UK_TIERS[t][0], UK_TIERS[t][1])) break;
@@ -282,9 +291,23 @@
     "which", "while", "who", "whom", "why", "will", "with", "would", "yet", "you", "your"
   ]);
 
+  /* Latin letters without their accents: "plain-2" indexes words so. See
+   * fold_latin in src/search/language.rs. */
+  var LATIN_ACCENTED = /[\u00C0-\u024F]/;
+  var BASE_AND_MARKS = /^[a-z][\u0300-\u036F]+$/;
+
+  function foldLatin(word) {
+    if (!LATIN_ACCENTED.test(word)) return word;
+    return Array.from(word).map(function (c) {
+      if (!LATIN_ACCENTED.test(c)) return c;
+      var parts = c.normalize("NFD");
+      return BASE_AND_MARKS.test(parts) ? parts[0] : c;
+    }).join("");
+  }
+
   /* The index term of one tokenizer word, or null for a stop word. */
   function termOf(word, analyzer) {
-    if (analyzer === "plain-1") return word;
+    if (analyzer === "plain-2") return foldLatin(word);
     if (CYRILLIC.test(word)) return UK_STOP[word] ? null : stemUk(word);
     var latin = word.slice(-2) === "'s" ? word.slice(0, -2) : word;
     if (/^[a-z]+$/.test(latin)) return EN_STOP[latin] ? null : stemEn(latin);
@@ -294,14 +317,14 @@
   function analyze(text, analyzer) {
     var out = [];
     tokenize(text).forEach(function (w) {
-      var t = termOf(w, analyzer || "uk-en-1");
+      var t = termOf(w, analyzer || "uk-en-2");
       if (t !== null) out.push(t);
     });
     return out;
   }
 
   function analyzerForLang(lang) {
-    return lang === "uk" || lang === "en" ? "uk-en-1" : "plain-1";
+    return lang === "uk" || lang === "en" ? "uk-en-2" : "plain-2";
   }
 
   /* Word spans in original (unnormalised) text, for marking matches. */
@@ -511,7 +534,8 @@
   /* Query words with their terms; the last word is matched as a prefix
    * while it is still being typed (no trailing space). */
   function parseQuery(text, analyzer) {
-    var words = tokenize(text);
+    // Prefixes are compared with index terms, which plain-2 writes folded.
+    var words = tokenize(text).map(function (w) { return analyzer === "plain-2" ? foldLatin(w) : w; });
     var typing = !/\s$/.test(text);
     var seen = Object.create(null);
     var tokens = [];
