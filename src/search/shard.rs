@@ -9,8 +9,8 @@
 //! A term's postings are grouped by weight: a field has a few dozen distinct
 //! weights but thousands of documents for a frequent term, so writing each
 //! weight once and the documents under it as differences takes about two
-//! bytes a posting, less than half of a weight per posting, with the same
-//! precision.
+//! bytes a posting, less than half of what a weight with every posting
+//! takes, at the same precision.
 //!
 //! Terms are sorted by UTF-16 code units, the order in which JavaScript
 //! compares strings, so the client can binary-search the shard table with `<`.
