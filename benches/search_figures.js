@@ -53,11 +53,18 @@ function parseArgs(argv) {
   return opts;
 }
 
+/** Index files by their path under <LANG>/search/: manifest.js, shard-NN.js, docs/G/N.js. */
+const INDEX_FILE = /^(manifest|shard-\d+|docs\/\d+\/\d+)\.js$/;
+
 function indexFiles(dir) {
   const sizes = {};
-  for (const name of fs.readdirSync(dir)) {
-    if (/^(manifest|shard-\d+|docs-\d+)\.js$/.test(name)) sizes[name] = fs.statSync(path.join(dir, name)).size;
-  }
+  (function walk(rel) {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const name = rel ? rel + "/" + entry.name : entry.name;
+      if (entry.isDirectory()) walk(name);
+      else if (INDEX_FILE.test(name)) sizes[name] = fs.statSync(path.join(dir, name)).size;
+    }
+  })("");
   return sizes;
 }
 
@@ -161,7 +168,7 @@ async function chromiumFigures(opts, dir, sizes, out) {
         const page = await context.newPage();
         const requested = [];
         page.on("request", (r) => {
-          requested.push(path.basename(decodeURIComponent(new URL(r.url()).pathname)));
+          requested.push(decodeURIComponent(new URL(r.url()).pathname).split("/search/").pop());
         });
         await page.goto(url);
         await page.waitForFunction(() => window.OberihSearch !== undefined);
@@ -204,9 +211,9 @@ async function main() {
     shards: of(/^shard-/).length,
     shardBytes: sum(of(/^shard-/)),
     largestShard: max(of(/^shard-/)),
-    docsFiles: of(/^docs-/).length,
-    docsBytes: sum(of(/^docs-/)),
-    largestDocs: max(of(/^docs-/)),
+    docsFiles: of(/^docs\//).length,
+    docsBytes: sum(of(/^docs\//)),
+    largestDocs: max(of(/^docs\//)),
     pageScript: script.bytes,
     client: client.bytes,
   };

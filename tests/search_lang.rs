@@ -4,7 +4,8 @@
 //! The JavaScript half runs `themes/default/runtime/search.js` in Node through
 //! `tests/search/run_stems.js`; without Node these tests fail, on purpose.
 
-use oberih::search::{analyze, build_index, SearchDoc};
+use oberih::search::language::fold_latin;
+use oberih::search::{analyze, build_index, tokenize, SearchDoc};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,11 +14,16 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The vectors in file order: (input, expected terms joined by spaces).
+/// The vectors of uk_stems.toml in file order: (input, expected terms joined by spaces).
 fn vectors() -> Vec<(String, String)> {
-    let path = root().join("tests/search/uk_stems.toml");
-    let text = std::fs::read_to_string(&path).expect("read uk_stems.toml");
-    let table: toml::Table = text.parse().expect("uk_stems.toml is TOML");
+    vectors_of("uk_stems.toml")
+}
+
+/// The vectors of a file in tests/search/, in file order.
+fn vectors_of(name: &str) -> Vec<(String, String)> {
+    let path = root().join("tests/search").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {name}: {e}"));
+    let table: toml::Table = text.parse().unwrap_or_else(|e| panic!("{name} is not TOML: {e}"));
     let mut out = Vec::new();
     for (section, pairs) in table {
         let pairs = pairs.as_table().unwrap_or_else(|| panic!("[{section}] is a table"));
@@ -91,6 +97,36 @@ fn vectors_agree_with_javascript_analysis() {
         .map(|(g, e)| format!("{:?} → {:?} in JS, file says {:?}", g.0, g.1, e.1))
         .collect();
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+/// The analysis of languages other than uk and en, as the index writes it.
+fn analyze_plain(text: &str) -> Vec<String> {
+    tokenize(text).iter().map(|w| fold_latin(w)).collect()
+}
+
+#[test]
+fn plain_vectors_agree_in_rust_and_javascript() {
+    let expected = vectors_of("plain_words.toml");
+    assert!(expected.len() >= 10);
+    let rust: Vec<String> = expected
+        .iter()
+        .filter_map(|(input, want)| {
+            let got = analyze_plain(input).join(" ");
+            (&got != want).then(|| format!("{input:?} → {got:?} in Rust, file says {want:?}"))
+        })
+        .collect();
+    assert!(rust.is_empty(), "{}", rust.join("\n"));
+    let file = root().join("tests/search/plain_words.toml");
+    let out = node(&["stems", file.to_str().expect("utf-8 path"), "plain-2"]);
+    let js: Vec<String> = out
+        .as_array()
+        .expect("array of pairs")
+        .iter()
+        .zip(&expected)
+        .filter(|(got, want)| got[1].as_str() != Some(want.1.as_str()))
+        .map(|(got, want)| format!("{:?} → {} in JS, file says {:?}", want.0, got[1], want.1))
+        .collect();
+    assert!(js.is_empty(), "{}", js.join("\n"));
 }
 
 fn doc(id: &str, title: &str, breadcrumbs: &str, body: &str) -> SearchDoc {
@@ -167,9 +203,10 @@ fn corpus() -> Vec<SearchDoc> {
 /// the language root with a trailing slash.
 fn write_index(dir: &Path, lang: &str, docs: &[SearchDoc]) -> String {
     let search = dir.join(lang).join("search");
-    std::fs::create_dir_all(&search).expect("create search dir");
     for f in build_index(lang, docs) {
-        std::fs::write(search.join(&f.path), &f.bytes).expect("write index file");
+        let path = search.join(&f.path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("create search dir");
+        std::fs::write(path, &f.bytes).expect("write index file");
     }
     format!("{}/", dir.join(lang).display())
 }
@@ -235,6 +272,20 @@ fn javascript_client_searches_english_pages() {
     let first: Vec<String> =
         out.as_array().expect("results").iter().map(|r| ids(r).first().cloned().unwrap_or_default()).collect();
     assert_eq!(first, ["a/index.html", "b/index.html", "c/index.html", "c/index.html"]);
+}
+
+#[test]
+fn javascript_client_matches_hungarian_prefixes_across_vowel_lengthening() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let docs = vec![
+        doc("a/index.html", "A kizsákmányolás formái", "Rólunk", "a kényszermunkától az adósrabszolgaságig"),
+        doc("b/index.html", "Segélyvonal", "Segítség", "Hívja a forródrótot, ingyenes."),
+    ];
+    let lang_root = write_index(dir.path(), "hu", &docs);
+    let out = node(&["query", &lang_root, "kényszermunka", "Kenyszermunka", "adósrabszolga", "forródrót "]);
+    let first: Vec<String> =
+        out.as_array().expect("results").iter().map(|r| ids(r).first().cloned().unwrap_or_default()).collect();
+    assert_eq!(first, ["a/index.html", "a/index.html", "a/index.html", ""]);
 }
 
 #[test]

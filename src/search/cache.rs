@@ -101,8 +101,12 @@ pub fn build_index_cached(lang: &str, docs: &[SearchDoc], cache: &AnalysisCache)
     let mut missing: HashMap<DocKey, &SearchDoc> = HashMap::new();
     for (key, doc) in keys.iter().zip(docs) {
         match old.get(key) {
-            Some(p) => drop(kept.insert(*key, Arc::clone(p))),
-            None => drop(missing.insert(*key, doc)),
+            Some(p) => {
+                kept.insert(*key, Arc::clone(p));
+            }
+            None => {
+                missing.insert(*key, doc);
+            }
         }
     }
     // In document order, so that new terms are numbered the same way on every run.

@@ -14,13 +14,18 @@
 //! keeps its stemming while avoiding its whitespace tokenizer (which glues
 //! "victim/survivor" or "exploitation—often" into one token) and its trimmer
 //! (which deletes every Cyrillic word). Other site languages get
-//! [`Plain`]: words are indexed as written, with no stop words or stemming.
+//! [`Plain`]: words are indexed as written, with no stop words or stemming,
+//! except that Latin letters lose their accents ([`fold_latin`]). Inflection
+//! lengthens a final vowel in Hungarian (kényszermunka, kényszermunkától), so
+//! without folding the typed word is no prefix of its inflected forms; folding
+//! also finds words typed without accents.
 
 use super::stem_uk;
 use super::tokenize::{is_cyrillic, tokenize};
 use elasticlunr::pipeline::{Pipeline, PipelineFn};
 use elasticlunr::Language;
 use std::collections::HashSet;
+use unicode_normalization::UnicodeNormalization;
 
 /// Ukrainian function words that carry no meaning for search. Kept short on
 /// purpose: a word missing here costs a little index size, a wrong entry
@@ -123,7 +128,7 @@ pub const UK_STOP_WORDS: &[&str] = &[
 pub enum Analysis {
     /// Script dispatch: uk-light for Cyrillic, English Porter for Latin.
     UkEn,
-    /// Words as written.
+    /// Words as written, Latin letters without accents.
     Plain,
 }
 
@@ -139,8 +144,8 @@ impl Analysis {
     /// Name used in the manifest (`analyzer`).
     pub fn name(self) -> &'static str {
         match self {
-            Analysis::UkEn => "uk-en-1",
-            Analysis::Plain => "plain-1",
+            Analysis::UkEn => "uk-en-2",
+            Analysis::Plain => "plain-2",
         }
     }
 
@@ -238,7 +243,38 @@ impl Language for English {
     }
 }
 
-/// Any other language: words as written.
+/// A Latin letter with diacritics (U+00C0–U+024F) as its base letter, when it decomposes into
+/// one of a–z and combining marks; any other character as it is (ß, ø, Cyrillic й stay).
+fn base_letter(c: char) -> char {
+    if !('\u{c0}'..='\u{24f}').contains(&c) {
+        return c;
+    }
+    let mut parts = std::iter::once(c).nfd();
+    match parts.next() {
+        Some(base) if base.is_ascii_lowercase() && parts.all(|m| ('\u{300}'..='\u{36f}').contains(&m)) => base,
+        _ => c,
+    }
+}
+
+/// `word` with its Latin letters' accents removed: kényszermunkától → kenyszermunkatol.
+pub fn fold_latin(word: &str) -> String {
+    word.chars().map(base_letter).collect()
+}
+
+/// Pipeline step of [`Plain`]: [`fold_latin`].
+struct FoldLatin;
+
+impl PipelineFn for FoldLatin {
+    fn name(&self) -> String {
+        "fold-latin".into()
+    }
+
+    fn filter(&self, token: String) -> Option<String> {
+        Some(fold_latin(&token))
+    }
+}
+
+/// Any other language: words as written, Latin accents folded.
 pub struct Plain {
     code: String,
 }
@@ -254,7 +290,7 @@ impl Language for Plain {
         tokenize(text)
     }
     fn make_pipeline(&self) -> Pipeline {
-        Pipeline { queue: Vec::new() }
+        Pipeline { queue: vec![Box::new(FoldLatin)] }
     }
 }
 
@@ -306,5 +342,15 @@ mod tests {
         assert_eq!(uk.run(words.clone()), ["прац", "work"]);
         let plain = Analysis::Plain.language("hu").make_pipeline();
         assert_eq!(plain.run(words.clone()), words);
+    }
+
+    #[test]
+    fn plain_folds_latin_accents_only() {
+        assert_eq!(fold_latin("kényszermunkától"), "kenyszermunkatol");
+        assert_eq!(fold_latin("őrizetbe"), "orizetbe");
+        assert_eq!(fold_latin("ß øre łódź"), "ß øre łodz");
+        assert_eq!(fold_latin("йому їжа ґанок"), "йому їжа ґанок");
+        let plain = Analysis::Plain.language("hu").make_pipeline();
+        assert_eq!(plain.run(vec!["kényszermunka".into()]), ["kenyszermunka"]);
     }
 }

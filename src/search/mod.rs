@@ -37,26 +37,33 @@
 //! [`build_index_cached`] instead: same files, but only documents whose text changed since the
 //! previous build are analysed again.
 //!
-//! # Files (format 1)
+//! # Files (format 2)
 //!
-//! All are UTF-8 JavaScript, one statement each, with JSON arguments.
+//! All are UTF-8 JavaScript, one statement each, with JSON arguments. Paths
+//! are relative to `<lang>/search/`.
 //!
 //! * `manifest.js`: `OberihSearch.register("manifest", 0, {format, lang,
 //!   analyzer, version, docCount, weightScale, fields: [[name, boost]…],
-//!   shards: [[firstTerm, lastTerm]…], docFiles: [firstDocNumber…]})`.
-//!   `version` is a hash of all other files; the client appends `?v=version`
-//!   to their URLs.
+//!   shards: [start…], docsPerFile})`. Shard `i` holds the terms from
+//!   `shards[i]` up to, not including, `shards[i + 1]`; `shards[0]` is `""`
+//!   and each later start is the shortest prefix of the shard's first term
+//!   that sorts after the previous shard's last term. `version` is a hash of
+//!   all other files; the client appends `?v=version` to their URLs.
 //! * `shard-NN.js` (NN = shard number, at least two digits):
 //!   `register("shard", n, {terms: [[term, title, breadcrumbs, body]…]})`,
-//!   terms sorted by UTF-16 code units, each shard about 32 KB. Each field's
-//!   postings are `delta:weight` items in base 36 joined by commas, where the
-//!   first delta is the document number and the next ones are differences,
-//!   and weight/`weightScale` is elasticlunr's `√count / √fieldLength`.
-//!   A term lies in exactly one shard; shard ranges are ordered and disjoint.
-//! * `docs-NN.js`: `register("docs", n, {first, docs: [[id, title,
-//!   breadcrumbs, text]…]})` for document numbers `first…`, about 16 KB each;
-//!   `text` is the body with whitespace collapsed, cut near 4,000 characters,
-//!   for snippets.
+//!   terms sorted by UTF-16 code units, each shard about 32 KB (a frequent
+//!   term may make a bigger one alone). A field's postings are groups joined
+//!   by commas, heaviest first: a weight, then the documents with that weight
+//!   in ascending order, the first as its number and the next as differences.
+//!   Numbers are written in a base-64 code (`A–Z a–z 0–9 - _`): digits 0–31
+//!   end a number, 32–63 carry five more bits of it, most significant first.
+//!   Weight/`weightScale` is elasticlunr's `√count / √fieldLength`.
+//! * `docs/G/F.js` (G = F / 1000): docs file F, `register("docs", F, {first,
+//!   docs: [[id, title, breadcrumbs, text]…]})` for documents `first =
+//!   F × docsPerFile` onwards. Files average about 3 KB, so usually one
+//!   document each: a page of results needs one file per result. `text` is
+//!   the body with whitespace collapsed, cut near 1,200 characters, for
+//!   snippets.
 //!
 //! # Page contract (used by search.js)
 //!
@@ -99,7 +106,7 @@ pub struct SearchDoc {
 /// One file of a language's index.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SearchFile {
-    /// Path relative to `<lang>/search/`, e.g. `shard-03.js`.
+    /// Path relative to `<lang>/search/`, e.g. `shard-03.js` or `docs/0/17.js`.
     pub path: String,
     pub bytes: Vec<u8>,
 }

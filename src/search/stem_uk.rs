@@ -3,12 +3,14 @@
 //! It removes at most one inflectional ending, gated by word length only, so
 //! the forms of a noun or adjective meet at one stem (праця, праці, працею →
 //! прац; примусова, примусового → примус). It does not conflate verb
-//! paradigms or most vowel alternations (Київ/Києва, договір/договору);
-//! prefix and typo matching in the client soften those gaps. The algorithm is
-//! data (the tables below) plus a few lines, mirrored exactly by `stemUk` in
+//! paradigms or most vowel alternations (Київ/Києва, папір/паперу); prefix and
+//! typo matching in the client soften those gaps. The algorithm is data (the
+//! tables below) plus a few lines, mirrored exactly by `stemUk` in
 //! `search.js`.
 //!
 //! Steps, on code points (`n` is the current length):
+//! 0. alternation: a word ending in a syllable of [`ALTERNATIONS`] takes its
+//!    о form (підхід → підход, the stem of підходу, підходи);
 //! 1. words shorter than 4 are returned unchanged;
 //! 2. reflexive: if `n ≥ 6`, drop a final `ся` or `сь`;
 //! 3. one ending: the first tier whose length gate passes and that holds a
@@ -32,7 +34,12 @@
 //! * final `і`: nouns in `-ія` keep it in every case but the genitive plural
 //!   (організація, організацій → організац);
 //! * doubled consonants generalise the design's `нн` rule
-//!   (створений/створення) to стаття/статей, пам'ять/пам'яттю, сіль/сіллю.
+//!   (створений/створення) to стаття/статей, пам'ять/пам'яттю, сіль/сіллю;
+//! * step 0: the і of a closed final syllable is an о once an ending opens it
+//!   (підхід/підходу). Many words keep their і (сусід/сусіда, обід/обіду),
+//!   so only word families where every member alternates are listed, those
+//!   frequent in guidance texts: підхід, захід, дохід, вихід (all of -хід),
+//!   вибір, збір, відбір (-бір), спосіб, договір, твір, простір, ріст.
 
 /// Ending tiers: (minimum word length, endings), tried longest first.
 const TIERS: &[(usize, &[&str])] = &[
@@ -49,6 +56,17 @@ const TIERS: &[(usize, &[&str])] = &[
 ];
 
 const REFLEXIVE: &[&str] = &["ся", "сь"];
+
+/// Final syllables with the alternating і, and their о forms.
+const ALTERNATIONS: &[(&str, &str)] = &[
+    ("хід", "ход"),
+    ("бір", "бор"),
+    ("сіб", "соб"),
+    ("говір", "говор"),
+    ("твір", "твор"),
+    ("стір", "стор"),
+    ("ріст", "рост"),
+];
 
 /// Consonant letters whose final doubling is collapsed.
 const CONSONANTS: &str = "бвгґджзйклмнпрстфхцчшщ";
@@ -98,11 +116,20 @@ fn tidy(word: &mut Vec<char>) {
     }
 }
 
+/// Gives a word ending in an alternating syllable its о form.
+fn alternate(word: &mut Vec<char>) {
+    if let Some((from, to)) = ALTERNATIONS.iter().find(|(from, _)| ends_with(word, from)) {
+        word.truncate(word.len() - from.chars().count());
+        word.extend(to.chars());
+    }
+}
+
 /// Stems one normalised, lower-case Ukrainian word.
 pub fn stem(word: &str) -> String {
     let mut w: Vec<char> = word.chars().collect();
+    alternate(&mut w);
     if w.len() < 4 {
-        return word.to_string();
+        return w.into_iter().collect();
     }
     strip_one(&mut w, 6, REFLEXIVE);
     for (min_len, endings) in TIERS {
@@ -203,6 +230,18 @@ mod tests {
         // "ами" needs n ≥ 6, so a five-letter word falls through to "и".
         assert_eq!(stem("рами"), "рам");
         assert_eq!(stem("мами"), "мам");
+    }
+
+    #[test]
+    fn alternating_i_meets_its_o() {
+        same_stem(&["підхід", "підходу", "підходи", "підходів", "підходом"], "підход");
+        same_stem(&["хід", "ходу"], "ход");
+        same_stem(&["спосіб", "способу", "способами"], "способ");
+        same_stem(&["договір", "договору", "договорів"], "договор");
+        same_stem(&["ріст", "росту"], "рост");
+        // Words that keep their і are left alone.
+        same_stem(&["сусід", "сусіда", "сусідів"], "сусід");
+        same_stem(&["обід", "обіду", "обідом"], "обід");
     }
 
     #[test]

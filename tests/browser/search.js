@@ -23,12 +23,13 @@ const PAGE_QUERIES = [
 const TYPED = "боргова кабала";
 const HOSTILE = "<img src=x onerror=alert(1)>";
 
-/** Index files (manifest.js, shard-NN.js, docs-NN.js) among requested URLs, in order. */
+/** Index files (manifest.js, shard-NN.js, docs/G/N.js) among requested URLs, in order, by their
+ *  path under search/. */
 function searchFiles(urls) {
   return urls
     .map((u) => decodeURIComponent(new URL(u).pathname))
-    .filter((p) => /\/search\/(manifest|shard-\d+|docs-\d+)\.js$/.test(p))
-    .map((p) => path.basename(p));
+    .filter((p) => /\/search\/(manifest|shard-\d+|docs\/\d+\/\d+)\.js$/.test(p))
+    .map((p) => p.split("/search/").pop());
 }
 
 /** Checks one query's file loads: the manifest, at least one shard, and only a few files: two
@@ -37,7 +38,7 @@ function searchFiles(urls) {
  *  search for what has been typed so far. */
 function checkLoads(label, files, shown, totals, failures) {
   const shards = files.filter((f) => f.startsWith("shard-"));
-  const docs = files.filter((f) => f.startsWith("docs-"));
+  const docs = files.filter((f) => f.startsWith("docs/"));
   check(files.includes("manifest.js"), `${label}: manifest.js was not loaded`, failures);
   check(shards.length >= 1, `${label}: no shard was loaded`, failures);
   check(new Set(files).size === files.length, `${label}: a file was loaded twice: ${files}`, failures);
@@ -174,9 +175,10 @@ async function main() {
   const seen = {};
   const indexDir = path.join(dir, LANG, "search");
   const names = fs.readdirSync(indexDir);
+  const docsDir = path.join(indexDir, "docs");
   const totals = {
     shards: names.filter((n) => /^shard-\d+\.js$/.test(n)).length,
-    docs: names.filter((n) => /^docs-\d+\.js$/.test(n)).length,
+    docs: fs.readdirSync(docsDir).reduce((n, group) => n + fs.readdirSync(path.join(docsDir, group)).length, 0),
   };
   const { context, userDataDir } = await launch();
   try {

@@ -1,6 +1,7 @@
 // Runs themes/default/runtime/search.js in Node for tests/search_lang.rs.
 //
-//   node run_stems.js stems  SEARCH_JS VECTORS_TOML     analyse every vector
+//   node run_stems.js stems  SEARCH_JS VECTORS_TOML [ANALYZER]
+//                                                       analyse every vector
 //   node run_stems.js query  SEARCH_JS LANG_ROOT Q...   rank queries on a built index
 //   node run_stems.js page   SEARCH_JS LANG_ROOT Q      search page + header box
 //   node run_stems.js mark   SEARCH_JS TEXT HIGHLIGHT   ?highlight= marking in <main>
@@ -246,7 +247,7 @@ async function main() {
     vm.createContext(ctx);
     vm.runInContext(fs.readFileSync(searchJs, "utf8"), ctx, { filename: searchJs });
     const out = readVectors(args[0]).map(([input, expected]) => {
-      const got = ctx.OberihSearch.analyze(input).join(" ");
+      const got = ctx.OberihSearch.analyze(input, args[1]).join(" ");
       if (got !== expected) {
         console.error(`mismatch: ${input} → ${got} (file says ${expected})`);
         process.exitCode = 1;

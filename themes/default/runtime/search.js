@@ -6,7 +6,7 @@
  *    into a search-as-you-type list with keyboard navigation;
  *  - fills #search-results on the search page from `?q=`.
  *
- * The index lives in <lang>/search/*.js, written by src/search/shard.rs.
+ * The index lives in <lang>/search/ (format 2, written by src/search/shard.rs).
  * Each file calls OberihSearch.register(kind, n, data); this script inserts
  * <script src> elements for the files a query needs (fetch, modules and
  * workers all fail on file://). The analysis functions below mirror
@@ -84,6 +84,8 @@
     [4, ["а", "я", "о", "е", "є", "у", "ю", "и", "і", "ї", "й", "ь"]]
   ];
   var UK_CONSONANTS = "бвгґджзйклмнпрстфхцчшщ";
+  var UK_ALTERNATIONS = [["хід", "ход"], ["бір", "бор"], ["сіб", "соб"], ["говір", "говор"], ["твір", "твор"],
+    ["стір", "стор"], ["ріст", "рост"]];
 
   function endsWith(w, suffix) {
     var s = Array.from(suffix);
@@ -107,7 +109,14 @@
 
   function stemUk(word) {
     var w = Array.from(word);
-    if (w.length < 4) return word;
+    for (var a = 0; a < UK_ALTERNATIONS.length; a++) {
+      if (endsWith(w, UK_ALTERNATIONS[a][0])) {
+        w.length -= Array.from(UK_ALTERNATIONS[a][0]).length;
+        w = w.concat(Array.from(UK_ALTERNATIONS[a][1]));
+        break;
+      }
+    }
+    if (w.length < 4) return w.join("");
     stripOne(w, 6, ["ся", "сь"]);
     for (var t = 0; t < UK_TIERS.length; t++) {
       if (stripOne(w, UK_TIERS[t][0], UK_TIERS[t][1])) break;
@@ -282,9 +291,23 @@
     "which", "while", "who", "whom", "why", "will", "with", "would", "yet", "you", "your"
   ]);
 
+  /* Latin letters without their accents: "plain-2" indexes words so. See
+   * fold_latin in src/search/language.rs. */
+  var LATIN_ACCENTED = /[\u00C0-\u024F]/;
+  var BASE_AND_MARKS = /^[a-z][\u0300-\u036F]+$/;
+
+  function foldLatin(word) {
+    if (!LATIN_ACCENTED.test(word)) return word;
+    return Array.from(word).map(function (c) {
+      if (!LATIN_ACCENTED.test(c)) return c;
+      var parts = c.normalize("NFD");
+      return BASE_AND_MARKS.test(parts) ? parts[0] : c;
+    }).join("");
+  }
+
   /* The index term of one tokenizer word, or null for a stop word. */
   function termOf(word, analyzer) {
-    if (analyzer === "plain-1") return word;
+    if (analyzer === "plain-2") return foldLatin(word);
     if (CYRILLIC.test(word)) return UK_STOP[word] ? null : stemUk(word);
     var latin = word.slice(-2) === "'s" ? word.slice(0, -2) : word;
     if (/^[a-z]+$/.test(latin)) return EN_STOP[latin] ? null : stemEn(latin);
@@ -294,14 +317,14 @@
   function analyze(text, analyzer) {
     var out = [];
     tokenize(text).forEach(function (w) {
-      var t = termOf(w, analyzer || "uk-en-1");
+      var t = termOf(w, analyzer || "uk-en-2");
       if (t !== null) out.push(t);
     });
     return out;
   }
 
   function analyzerForLang(lang) {
-    return lang === "uk" || lang === "en" ? "uk-en-1" : "plain-1";
+    return lang === "uk" || lang === "en" ? "uk-en-2" : "plain-2";
   }
 
   /* Word spans in original (unnormalised) text, for marking matches. */
@@ -325,15 +348,21 @@
 
   /* ---------- Index loading ---------- */
 
-  var DATA_FILES = { manifest: "manifest.js", shard: "shard-", docs: "docs-" };
+  var FORMAT = 2;
+  var DOCS_PER_FOLDER = 1000;
   var store = Object.create(null);
   var loading = Object.create(null);
   var waiting = Object.create(null);
   var config = { base: "", version: "" };
 
+  /* Entries keep their postings encoded until a query needs them, then
+   * decoded once: the next keystroke reuses them. */
   function prepareShard(data) {
     var terms = data.terms || [];
-    return { keys: terms.map(function (t) { return t[0]; }), entries: terms };
+    return {
+      keys: terms.map(function (t) { return t[0]; }),
+      entries: terms.map(function (t) { return { term: t[0], raw: t.slice(1), fields: null }; })
+    };
   }
 
   function register(kind, n, data) {
@@ -347,8 +376,9 @@
   }
 
   function fileName(kind, n) {
-    if (kind === "manifest") return DATA_FILES.manifest;
-    return DATA_FILES[kind] + (n < 10 ? "0" + n : String(n)) + ".js";
+    if (kind === "manifest") return "manifest.js";
+    if (kind === "shard") return "shard-" + (n < 10 ? "0" + n : String(n)) + ".js";
+    return "docs/" + Math.floor(n / DOCS_PER_FOLDER) + "/" + n + ".js";
   }
 
   function load(kind, n) {
@@ -380,7 +410,7 @@
 
   function manifest() {
     return load("manifest", 0).then(function (m) {
-      if (m.format !== 1) throw new Error("search: unknown index format " + m.format);
+      if (m.format !== FORMAT) throw new Error("search: unknown index format " + m.format);
       config.version = m.version;
       return m;
     });
@@ -408,36 +438,80 @@
     return found;
   }
 
-  function homeShard(man, term) {
-    return lastIndexAtMost(man.shards, term, function (s) { return s[0]; });
+  function identity(x) {
+    return x;
   }
 
+  /* Shard i holds the terms from man.shards[i] up to, not including,
+   * man.shards[i + 1]. */
+  function homeShard(man, term) {
+    return lastIndexAtMost(man.shards, term, identity);
+  }
+
+  /* The shard where terms starting with `prefix` begin, and the next one
+   * when they may continue there. */
   function prefixShards(man, prefix) {
-    var out = [];
-    var upper = prefix + "\uffff";
-    for (var i = Math.max(0, homeShard(man, prefix)); i < man.shards.length && out.length < 2; i++) {
-      if (man.shards[i][0] > upper) break;
-      if (man.shards[i][1] >= prefix) out.push(i);
-    }
+    var home = homeShard(man, prefix);
+    if (home < 0) return [];
+    var out = [home];
+    var next = man.shards[home + 1];
+    if (next !== undefined && next.slice(0, prefix.length) === prefix) out.push(home + 1);
     return out;
   }
 
   function lookup(shard, term) {
-    var i = lastIndexAtMost(shard.keys, term, function (k) { return k; });
+    var i = lastIndexAtMost(shard.keys, term, identity);
     return i >= 0 && shard.keys[i] === term ? shard.entries[i] : null;
   }
 
+  /* Postings are written by src/search/shard.rs as numbers in a base-64
+   * code: digits 0–31 end a number, 32–63 carry five more bits before it. */
+  var CODE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var DIGIT = (function () {
+    var t = [];
+    for (var i = 0; i < CODE.length; i++) t[CODE.charCodeAt(i)] = i;
+    return t;
+  })();
+
+  /* One field's postings, "weight doc doc…" groups joined by commas, each
+   * doc number after the first a difference from the one before. Returns
+   * {docs, weights} as parallel typed arrays. */
   function decodePostings(s, scale) {
-    var out = [];
-    if (!s) return out;
-    var doc = 0;
-    s.split(",").forEach(function (item, i) {
-      var colon = item.indexOf(":");
-      var delta = parseInt(item.slice(0, colon), 36);
-      doc = i === 0 ? delta : doc + delta;
-      out.push([doc, parseInt(item.slice(colon + 1), 36) / scale]);
-    });
-    return out;
+    // A posting takes at least one character, so the string length bounds the count.
+    var docs = new Uint32Array(s.length);
+    var weights = new Float64Array(s.length);
+    var count = 0;
+    var i = 0;
+    while (i < s.length) {
+      var w = -1;
+      var doc = 0;
+      while (i < s.length) {
+        var c = s.charCodeAt(i++);
+        if (c === 44) break;
+        var n = 0;
+        var d = DIGIT[c];
+        while (d >= 32) {
+          n = n * 32 + d - 32;
+          d = DIGIT[s.charCodeAt(i++)];
+        }
+        n = n * 32 + d;
+        if (w < 0) {
+          w = n / scale;
+        } else {
+          doc += n;
+          docs[count] = doc;
+          weights[count] = w;
+          count++;
+        }
+      }
+    }
+    return { docs: docs.subarray(0, count), weights: weights.subarray(0, count) };
+  }
+
+  function fieldPostings(man, entry, f) {
+    if (!entry.fields) entry.fields = [];
+    if (!entry.fields[f]) entry.fields[f] = decodePostings(entry.raw[f] || "", man.weightScale);
+    return entry.fields[f];
   }
 
   /* Whether code-point arrays a and b differ by exactly one insertion,
@@ -460,7 +534,8 @@
   /* Query words with their terms; the last word is matched as a prefix
    * while it is still being typed (no trailing space). */
   function parseQuery(text, analyzer) {
-    var words = tokenize(text);
+    // Prefixes are compared with index terms, which plain-2 writes folded.
+    var words = tokenize(text).map(function (w) { return analyzer === "plain-2" ? foldLatin(w) : w; });
     var typing = !/\s$/.test(text);
     var seen = Object.create(null);
     var tokens = [];
@@ -492,8 +567,8 @@
     var matches = [];
     var seen = Object.create(null);
     function add(entry, penalty) {
-      if (!seen[entry[0]]) {
-        seen[entry[0]] = true;
+      if (!seen[entry.term]) {
+        seen[entry.term] = true;
         matches.push([entry, penalty]);
       }
     }
@@ -507,7 +582,7 @@
       var wlen = Array.from(tok.word).length;
       prefixShards(man, tok.word).forEach(function (i) {
         var sh = store["shard:" + i];
-        var from = Math.max(0, lastIndexAtMost(sh.keys, tok.word, function (k) { return k; }));
+        var from = Math.max(0, lastIndexAtMost(sh.keys, tok.word, identity));
         for (var x = from; x < sh.keys.length && matches.length < LIVE_PREFIX_TERMS; x++) {
           var key = sh.keys[x];
           if (key.slice(0, tok.word.length) === tok.word) {
@@ -529,23 +604,72 @@
     return matches;
   }
 
-  /* Scores of documents for one token: per field the best matching term's
-   * elasticlunr score (weight × idf × boost), summed over fields. */
-  function scoreToken(man, matches) {
-    var scores = new Map();
-    man.fields.forEach(function (field, f) {
-      var best = new Map();
-      matches.forEach(function (m) {
-        var postings = decodePostings(m[0][f + 1], man.weightScale);
-        var idf = 1 + Math.log(man.docCount / (postings.length + 1));
-        postings.forEach(function (p) {
-          var s = p[1] * idf * m[1] * field[1];
-          if (!(best.get(p[0]) >= s)) best.set(p[0], s);
-        });
-      });
-      best.forEach(function (s, doc) { scores.set(doc, (scores.get(doc) || 0) + s); });
-    });
-    return scores;
+  /* Per-document scratch arrays, kept between queries: allocating them for
+   * every field of every word costs more than the scoring itself. */
+  var scratch = { size: -1, best: null, scores: null, total: null, count: null };
+
+  function scratchFor(n) {
+    if (scratch.size !== n) {
+      scratch = {
+        size: n,
+        best: new Float64Array(n),
+        scores: new Float64Array(n),
+        total: new Float64Array(n),
+        count: new Uint32Array(n)
+      };
+    }
+    return scratch;
+  }
+
+  /* The inner loops of scoring, kept small so that the engine optimises
+   * them early on a fresh page. `into` gets each document's score added
+   * (`keep` false) or raised to it (`keep` true); documents seen for the
+   * first time are pushed to `seen`. */
+  function addPostings(postings, factors, into, keep, seen) {
+    var docs = postings.docs;
+    var weights = postings.weights;
+    var idf = factors[0];
+    var penalty = factors[1];
+    var boost = factors[2];
+    for (var i = 0; i < docs.length; i++) {
+      var doc = docs[i];
+      var s = weights[i] * idf * penalty * boost;
+      var old = into[doc];
+      if (old === 0) seen.push(doc);
+      into[doc] = keep ? (s > old ? s : old) : old + s;
+    }
+  }
+
+  /* Adds one token's scores to `total`: per field the best matching term's
+   * elasticlunr score (weight × idf × boost), summed over fields. Returns
+   * the documents it scored. The arrays are left zeroed but for `total`. */
+  function scoreToken(man, matches, work) {
+    var best = work.best;
+    var scores = work.scores;
+    var touched = [];
+    for (var f = 0; f < man.fields.length; f++) {
+      // With one matching term (the usual case) its score is the field's best.
+      var single = matches.length === 1;
+      var found = single ? touched : [];
+      for (var m = 0; m < matches.length; m++) {
+        var postings = fieldPostings(man, matches[m][0], f);
+        var idf = 1 + Math.log(man.docCount / (postings.docs.length + 1));
+        addPostings(postings, [idf, matches[m][1], man.fields[f][1]], single ? scores : best, !single, found);
+      }
+      if (single) continue;
+      for (var x = 0; x < found.length; x++) {
+        var d = found[x];
+        if (scores[d] === 0) touched.push(d);
+        scores[d] += best[d];
+        best[d] = 0;
+      }
+    }
+    var total = work.total;
+    for (var t = 0; t < touched.length; t++) {
+      total[touched[t]] += scores[touched[t]];
+      scores[touched[t]] = 0;
+    }
+    return touched;
   }
 
   /* Ranked documents for `text`: all words must match when any document
@@ -561,27 +685,36 @@
     });
   }
 
+  function countMatches(touched, count, matched) {
+    for (var i = 0; i < touched.length; i++) {
+      if (count[touched[i]] === 0) matched.push(touched[i]);
+      count[touched[i]] += 1;
+    }
+  }
+
   function rank(man, tokens) {
-    var total = new Map();
-    var count = new Map();
+    var work = scratchFor(man.docCount);
+    var total = work.total;
+    var count = work.count;
+    var matched = [];
     var terms = [];
     tokens.forEach(function (tok) {
       var matches = expand(man, tok);
-      matches.forEach(function (m) { terms.push(m[0][0]); });
-      scoreToken(man, matches).forEach(function (s, doc) {
-        total.set(doc, (total.get(doc) || 0) + s);
-        count.set(doc, (count.get(doc) || 0) + 1);
-      });
+      matches.forEach(function (m) { terms.push(m[0].term); });
+      countMatches(scoreToken(man, matches, work), count, matched);
     });
-    var all = [];
-    var partial = [];
-    total.forEach(function (s, doc) {
-      var c = count.get(doc);
-      var hit = { doc: doc, score: (s * c) / tokens.length };
-      if (c === tokens.length) all.push(hit);
-      else if (c * 2 >= tokens.length) partial.push(hit);
-    });
-    var hits = all.length ? all : partial;
+    var need = tokens.length;
+    var complete = 0;
+    for (var i = 0; i < matched.length; i++) if (count[matched[i]] === need) complete++;
+    var least = complete ? need : Math.ceil(need / 2);
+    var hits = [];
+    for (var x = 0; x < matched.length; x++) {
+      var doc = matched[x];
+      var c = count[doc];
+      if (c >= least) hits.push({ doc: doc, score: (total[doc] * c) / need });
+      total[doc] = 0;
+      count[doc] = 0;
+    }
     hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
     return { hits: hits, terms: terms };
   }
@@ -589,15 +722,13 @@
   /* Document records [id, title, breadcrumbs, text] for document numbers. */
   function docs(nums) {
     return manifest().then(function (man) {
+      var per = man.docsPerFile;
       var files = Object.create(null);
-      nums.forEach(function (d) {
-        files[lastIndexAtMost(man.docFiles, d, function (x) { return x; })] = true;
-      });
+      nums.forEach(function (d) { files[Math.floor(d / per)] = true; });
       return Promise.all(Object.keys(files).map(function (f) { return load("docs", Number(f)); }))
         .then(function () {
           return nums.map(function (d) {
-            var f = lastIndexAtMost(man.docFiles, d, function (x) { return x; });
-            var data = store["docs:" + f];
+            var data = store["docs:" + Math.floor(d / per)];
             return data.docs[d - data.first];
           });
         });
