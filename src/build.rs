@@ -113,6 +113,8 @@ pub struct Kept {
     pub layers: Layers,
     pub tera: tera::Tera,
     pub assets: render::Assets,
+    /// The search index files written, by output path, with a hash of their bytes.
+    pub search_files: BTreeMap<String, u64>,
 }
 
 fn run_sites(
@@ -233,7 +235,7 @@ fn site_files(
         })
         .collect();
     match render_site(&site, &layers, &mut b.stages, sink) {
-        Ok((tera, assets)) if keep => b.kept = Some(Kept { site, layers, tera, assets }),
+        Ok((tera, assets, search_files)) if keep => b.kept = Some(Kept { site, layers, tera, assets, search_files }),
         Ok(_) => {}
         Err(problems) => b.diagnostics.extend(problems),
     }
@@ -691,7 +693,7 @@ fn render_site(
     layers: &Layers,
     stages: &mut Vec<(&'static str, f64)>,
     sink: &render::Sink,
-) -> Result<(tera::Tera, render::Assets), Vec<Diagnostic>> {
+) -> Result<(tera::Tera, render::Assets, BTreeMap<String, u64>), Vec<Diagnostic>> {
     let started = Instant::now();
     let tera = render::templates::build_tera(&site.theme, site.i18n.clone())?;
     let (assets, files) = render::build_assets(&site.theme);
@@ -701,9 +703,15 @@ fn render_site(
     sink.emit_all(static_files(layers)?)?;
     stages.push(("render", started.elapsed().as_secs_f64()));
     let started = Instant::now();
-    sink.emit_all(render::search_index(site, &trees))?;
+    let search = render::search_index(site, &trees);
+    // A site kept for in-place updates remembers what it wrote, to rewrite only what changes.
+    let hashes = match site.search_cache {
+        Some(_) => search.iter().map(|f| (f.path.clone(), crate::live::hash(&f.bytes))).collect(),
+        None => BTreeMap::new(),
+    };
+    sink.emit_all(search)?;
     stages.push(("index", started.elapsed().as_secs_f64()));
-    Ok((tera, assets))
+    Ok((tera, assets, hashes))
 }
 
 /// The portal's `static/` folder is copied as is.

@@ -62,17 +62,8 @@ struct Edited {
 
 impl LiveSite {
     /// `kept` is what the build of `root` left in memory, written to `out`.
-    pub fn new(kept: Kept, root: &Path, out: &Path) -> LiveSite {
-        let search = kept
-            .site
-            .config
-            .languages
-            .iter()
-            .flat_map(|lang| {
-                let files = index_files(&out.join(lang).join("search"));
-                files.into_iter().map(move |(name, hash)| (format!("{lang}/search/{name}"), hash))
-            })
-            .collect();
+    pub fn new(mut kept: Kept, root: &Path, out: &Path) -> LiveSite {
+        let search = std::mem::take(&mut kept.search_files);
         LiveSite { kept, root: root.to_path_buf(), out: out.to_path_buf(), search, surroundings: None }
     }
 
@@ -325,21 +316,8 @@ fn write_in_place(out: &Path, f: &OutFile) -> Result<(), Diagnostic> {
     std::fs::rename(&tmp, &path).map_err(fail)
 }
 
-/// The index files (scripts; the search page beside them is not one) directly in `dir`, by
-/// name, with a hash of their bytes.
-fn index_files(dir: &Path) -> Vec<(String, u64)> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    entries
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".js"))
-        .filter_map(|e| {
-            let bytes = std::fs::read(e.path()).ok()?;
-            Some((e.file_name().to_string_lossy().into_owned(), hash(&bytes)))
-        })
-        .collect()
-}
-
-fn hash(bytes: &[u8]) -> u64 {
+/// A hash of a file's bytes, to tell whether it changed.
+pub(crate) fn hash(bytes: &[u8]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     bytes.hash(&mut h);
