@@ -31,6 +31,18 @@ fn live(root: &Path) -> LiveSite {
     LiveSite::new(kept.expect("a good build keeps its site"), root, &out)
 }
 
+/// The file of a standard in the default language.
+fn a_standard(root: &Path) -> String {
+    let mut names: Vec<String> = std::fs::read_dir(root.join("content/standards"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md") && !n.starts_with('_') && !n.ends_with(".en.md"))
+        .collect();
+    names.sort();
+    format!("content/standards/{}", names[0])
+}
+
 fn edit(root: &Path, rel: &str, change: impl FnOnce(&str) -> String) {
     let path = root.join(rel);
     let text = std::fs::read_to_string(&path).unwrap();
@@ -85,13 +97,7 @@ fn edited_guidance_text_gives_the_site_a_full_build_gives() {
 fn edited_standard_text_updates_the_compendium() {
     let dir = default_portal();
     let mut site = live(dir.path());
-    let rel = std::fs::read_dir(dir.path().join("content/standards"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .find(|n| n.ends_with(".md") && !n.starts_with('_') && !n.ends_with(".en.md"))
-        .map(|n| format!("content/standards/{n}"))
-        .unwrap();
+    let rel = a_standard(dir.path());
     edit(dir.path(), &rel, |t| format!("{t}\nДодатковий абзац для перевірки збірника.\n"));
     let report = update(&mut site, &[&rel]);
     assert!(report.ok(), "{}", report.diagnostics.report());
@@ -193,13 +199,7 @@ fn other_changes_ask_for_a_full_build() {
 fn a_standards_front_matter_asks_for_a_full_build() {
     let dir = default_portal();
     let mut site = live(dir.path());
-    let rel = std::fs::read_dir(dir.path().join("content/standards"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .find(|n| n.ends_with(".md") && !n.starts_with('_') && !n.ends_with(".en.md"))
-        .map(|n| format!("content/standards/{n}"))
-        .unwrap();
+    let rel = a_standard(dir.path());
     edit(dir.path(), &rel, |t| t.replacen("title = \"", "title = \"Змінена назва: ", 1));
     let outcome = site.update(&[rel]);
     assert!(
