@@ -167,5 +167,5 @@ fn form_pages_stay_small() {
         .collect();
     assert_eq!(site_js.len(), 1, "{site_js:?}");
     let bytes = std::fs::metadata(&site_js[0]).unwrap().len();
-    assert!(bytes < 19_000, "the site script is {bytes} bytes (minified 18,037)");
+    assert!(bytes < 20_500, "the site script is {bytes} bytes (minified 19,506)");
 }
