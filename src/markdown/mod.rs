@@ -368,10 +368,20 @@ impl<'a> Pass<'a> {
     /// Author HTML (allowed by the portal): its addresses resolve like Markdown links.
     fn html_urls(&mut self, html: &str, span: &Range<usize>, r: &mut Rendered) -> String {
         let source = self.source.get(span.clone());
-        raw_html::rewrite_urls(html, |value, at| {
+        raw_html::rewrite_urls(html, |attr, value, at| {
             // Point at the address itself when the event's text is the source's (not in a quote).
             let at = if source == Some(html) { span.start + at.start..span.start + at.end } else { span.clone() };
             match self.resolver.resolve(value) {
+                // The browser loads a `src` by itself: from another site, that is a request
+                // leaving the page, which a portal opened by a worker must never make.
+                Ok(res) if res.external && attr == raw_html::Attr::Src => {
+                    r.problems.push(Problem {
+                        span: at,
+                        message: format!("`{value}` would be loaded from another site"),
+                        help: Some("pages load nothing from other sites; link to it with `<a href>` instead".into()),
+                    });
+                    None
+                }
                 Ok(res) => {
                     if let Some((key, frag)) = res.check {
                         r.checks.push((key, frag, at));

@@ -4,15 +4,24 @@
 
 use std::ops::Range;
 
+/// Which attribute an address is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attr {
+    /// `href`: where the reader goes when they choose to.
+    Href,
+    /// `src`: what the browser loads by itself.
+    Src,
+}
+
 /// `html` with the value of every `href`/`src` attribute replaced by what `resolve` returns for
-/// it (called with the value, entity `&amp;` decoded, and its byte range in `html`); `None` keeps
-/// the value as written. Text between tags is never touched.
-pub fn rewrite_urls(html: &str, mut resolve: impl FnMut(&str, Range<usize>) -> Option<String>) -> String {
+/// it (called with the attribute, the value with the entity `&amp;` decoded, and its byte range
+/// in `html`); `None` keeps the value as written. Text between tags is never touched.
+pub fn rewrite_urls(html: &str, mut resolve: impl FnMut(Attr, &str, Range<usize>) -> Option<String>) -> String {
     let mut out = String::with_capacity(html.len());
     let mut done = 0;
-    for value in url_values(html) {
+    for (attr, value) in url_values(html) {
         let raw = &html[value.clone()];
-        if let Some(new) = resolve(&raw.replace("&amp;", "&"), value.clone()) {
+        if let Some(new) = resolve(attr, &raw.replace("&amp;", "&"), value.clone()) {
             out.push_str(&html[done..value.start]);
             out.push_str(&crate::html::escape(&new));
             done = value.end;
@@ -22,8 +31,8 @@ pub fn rewrite_urls(html: &str, mut resolve: impl FnMut(&str, Range<usize>) -> O
     out
 }
 
-/// Byte ranges of the quoted values of `href` and `src` attributes inside tags.
-fn url_values(html: &str) -> Vec<Range<usize>> {
+/// Byte ranges of the values of `href` and `src` attributes inside tags.
+fn url_values(html: &str) -> Vec<(Attr, Range<usize>)> {
     let bytes = html.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
@@ -49,18 +58,20 @@ fn url_values(html: &str) -> Vec<Range<usize>> {
     found
 }
 
-/// At `i`, an ` href="…"` or ` src='…'` attribute: the range of its value, and where it ends.
-fn url_attribute(html: &str, i: usize) -> Option<(Range<usize>, usize)> {
+/// At `i`, an ` href="…"`, ` src='…'` or ` src=…` attribute: the range of its value, and where
+/// the attribute ends.
+fn url_attribute(html: &str, i: usize) -> Option<((Attr, Range<usize>), usize)> {
     let bytes = html.as_bytes();
     if !bytes[i].is_ascii_whitespace() {
         return None;
     }
     let name_start = i + 1;
     let name_len = bytes[name_start..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
-    let name = html.get(name_start..name_start + name_len)?.to_ascii_lowercase();
-    if name != "href" && name != "src" {
-        return None;
-    }
+    let attr = match html.get(name_start..name_start + name_len)?.to_ascii_lowercase().as_str() {
+        "href" => Attr::Href,
+        "src" => Attr::Src,
+        _ => return None,
+    };
     let mut j = name_start + name_len;
     while bytes.get(j).is_some_and(u8::is_ascii_whitespace) {
         j += 1;
@@ -73,10 +84,11 @@ fn url_attribute(html: &str, i: usize) -> Option<(Range<usize>, usize)> {
         j += 1;
     }
     if !matches!(bytes.get(j), Some(b'"' | b'\'')) {
-        return None;
+        let len = bytes[j..].iter().take_while(|b| !b.is_ascii_whitespace() && **b != b'>').count();
+        return (len > 0).then_some(((attr, j..j + len), j + len));
     }
     let close = closing_quote(bytes, j)?;
-    Some((j + 1..close, close + 1))
+    Some(((attr, j + 1..close), close + 1))
 }
 
 fn closing_quote(bytes: &[u8], open: usize) -> Option<usize> {
@@ -89,7 +101,7 @@ mod tests {
     use super::*;
 
     fn upper(html: &str) -> String {
-        rewrite_urls(html, |v, _| Some(v.to_uppercase()))
+        rewrite_urls(html, |_, v, _| Some(v.to_uppercase()))
     }
 
     #[test]
@@ -104,7 +116,7 @@ mod tests {
     fn gives_decoded_values_with_their_ranges_and_escapes_replacements() {
         let html = r#"<a href="p.md?a=1&amp;b=2">"#;
         let mut seen = Vec::new();
-        let out = rewrite_urls(html, |v, r| {
+        let out = rewrite_urls(html, |_, v, r| {
             seen.push((v.to_string(), r));
             Some("x&y".into())
         });
@@ -113,8 +125,19 @@ mod tests {
     }
 
     #[test]
-    fn unquoted_and_unclosed_values_are_left_alone() {
-        assert_eq!(upper("<a href=x.md>"), "<a href=x.md>");
+    fn unquoted_values_count_and_unclosed_ones_are_left_alone() {
+        assert_eq!(upper("<a href=x.md>"), "<a href=X.MD>");
+        assert_eq!(upper("<img src=x alt=y>"), "<img src=X alt=y>");
         assert_eq!(upper(r#"<a href="x.md"#), r#"<a href="x.md"#);
+    }
+
+    #[test]
+    fn tells_href_from_src() {
+        let mut seen = Vec::new();
+        rewrite_urls(r#"<a href="a"><img src="b">"#, |attr, v, _| {
+            seen.push((attr, v.to_string()));
+            None
+        });
+        assert_eq!(seen, [(Attr::Href, "a".to_string()), (Attr::Src, "b".to_string())]);
     }
 }
