@@ -706,7 +706,7 @@ fn render_site(
     let search = render::search_index(site, &trees);
     // A site kept for in-place updates remembers what it wrote, to rewrite only what changes.
     let hashes = match site.search_cache {
-        Some(_) => search.iter().map(|f| (f.path.clone(), crate::live::hash(&f.bytes))).collect(),
+        Some(_) => search.iter().map(|f| (f.path.clone(), crate::output::content_hash(&f.bytes))).collect(),
         None => BTreeMap::new(),
     };
     sink.emit_all(search)?;

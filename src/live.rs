@@ -84,7 +84,7 @@ impl LiveSite {
         let mut report = BuildReport::default();
         let structural = edited.iter().any(|e| e.structural);
         if structural && self.surroundings.is_none() {
-            self.surroundings = Some(all_surroundings(&self.kept));
+            self.surroundings = Some(all_surroundings(&self.kept, &render::trees(&self.kept.site)));
         }
         let mut diags = Diagnostics::default();
         let edited: Vec<Edited> = edited
@@ -169,12 +169,12 @@ impl LiveSite {
         let trees = render::trees(site);
         let mut shown: BTreeSet<(String, String)> = BTreeSet::new();
         if structural {
-            let now = all_surroundings(&self.kept);
-            let before = self.surroundings.replace(now).unwrap_or_default();
-            let now = self.surroundings.as_ref().map(|s| s.iter());
+            let now = all_surroundings(&self.kept, &trees);
+            let before = self.surroundings.as_ref();
             shown.extend(
-                now.into_iter().flatten().filter(|(id, h)| before.get(*id) != Some(*h)).map(|(id, _)| id.clone()),
+                now.iter().filter(|(id, h)| before.and_then(|b| b.get(*id)) != Some(*h)).map(|(id, _)| id.clone()),
             );
+            self.surroundings = Some(now);
         }
         for (key, lang) in ids {
             if let Some(cache) = &site.print_bodies {
@@ -252,7 +252,7 @@ impl LiveSite {
             self.search.keys().filter(|p| prefixes.iter().any(|x| p.starts_with(x.as_str()))).cloned().collect();
         for f in search {
             old.remove(&f.path);
-            let hash = hash(&f.bytes);
+            let hash = crate::output::content_hash(&f.bytes);
             if self.search.insert(f.path.clone(), hash) != Some(hash) {
                 files.push(f);
             }
@@ -283,9 +283,8 @@ fn check_front_matter_edit(old: &Page, new: &Page) -> Result<(), &'static str> {
 }
 
 /// [`render::surroundings`] of every page in every language.
-fn all_surroundings(kept: &Kept) -> HashMap<(String, String), u64> {
+fn all_surroundings(kept: &Kept, trees: &render::Trees) -> HashMap<(String, String), u64> {
     let site = &kept.site;
-    let trees = render::trees(site);
     let jobs: Vec<(&String, &String)> =
         site.config.languages.iter().flat_map(|l| site.keys.iter().map(move |k| (k, l))).collect();
     jobs.par_iter()
@@ -314,12 +313,4 @@ fn write_in_place(out: &Path, f: &OutFile) -> Result<(), Diagnostic> {
     let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     std::fs::write(&tmp, &f.bytes).map_err(fail)?;
     std::fs::rename(&tmp, &path).map_err(fail)
-}
-
-/// A hash of a file's bytes, to tell whether it changed.
-pub(crate) fn hash(bytes: &[u8]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
 }

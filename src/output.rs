@@ -340,6 +340,15 @@ fn has_attr(attrs: &str, attr: &str) -> bool {
 }
 
 /// A short content hash for fingerprinted asset names.
+/// A quick hash of bytes, to tell within one process whether something changed (not stable
+/// across builds of the program: never write it anywhere; [`fingerprint`] is for names).
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
 pub fn fingerprint(bytes: &[u8]) -> String {
     let d = Sha256::digest(bytes);
     d.iter().take(5).map(|b| format!("{b:02x}")).collect()

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::*;
-use oberih::build::{run_live, BuildOptions};
+use oberih::build::{run_live, BuildOptions, Scope};
 use oberih::live::{LiveSite, Update};
 
 /// The repository's default portal, copied so tests can edit it.
@@ -25,8 +25,13 @@ fn default_portal() -> tempfile::TempDir {
 }
 
 fn live(root: &Path) -> LiveSite {
+    live_region(root, None)
+}
+
+/// The site with `region`'s overlay on top, when there is one.
+fn live_region(root: &Path, region: Option<&str>) -> LiveSite {
     let out = root.join("public");
-    let (report, kept) = run_live(&BuildOptions { root: root.to_path_buf(), out: out.clone(), write: true }, None);
+    let (report, kept) = run_live(&BuildOptions { root: root.to_path_buf(), out: out.clone(), write: true }, region);
     assert!(report.ok(), "{}", report.diagnostics.report());
     LiveSite::new(kept.expect("a good build keeps its site"), root, &out)
 }
@@ -66,8 +71,15 @@ fn differences(a: &Path, b: &Path) -> Vec<String> {
 }
 
 fn assert_same_as_full_build(root: &Path) {
+    assert_same_as_full_region_build(root, None);
+}
+
+fn assert_same_as_full_region_build(root: &Path, region: Option<&str>) {
     let full = tempfile::tempdir().unwrap();
-    build_ok(root, &full.path().join("public"));
+    let scope = region.map_or(Scope::National, |r| Scope::Region(r.to_string()));
+    let opts = BuildOptions { root: root.to_path_buf(), out: full.path().join("public"), write: true };
+    let report = oberih::build::run_scoped(&opts, &scope);
+    assert!(report.ok(), "{}", report.diagnostics.report());
     let diff = differences(&root.join("public"), &full.path().join("public"));
     assert!(diff.is_empty(), "differs from a full build: {diff:?}");
 }
@@ -114,6 +126,20 @@ fn a_page_without_translation_updates_its_fallback_copies() {
     let en = std::fs::read_to_string(dir.path().join("public/en/guide/second/index.html")).unwrap();
     assert!(en.contains("нове слово"), "the English fallback shows the edit");
     assert_same_as_full_build(dir.path());
+}
+
+#[test]
+fn edits_in_a_region_overlay_and_in_the_base_under_it_update_the_region_site() {
+    let dir = copy_fixture("basic");
+    let mut site = live_region(dir.path(), Some("demo"));
+    let overlay = "regions/demo/content/guide/first.hu.md";
+    edit(dir.path(), overlay, |t| format!("{t}\nÚj mondat a régiós oldalon.\n"));
+    edit(dir.path(), "content/guide/second.md", |t| t.replace("Друга сторінка", "Друга сторінка області"));
+    let report = update(&mut site, &[overlay, "content/guide/second.md"]);
+    assert!(report.ok(), "{}", report.diagnostics.report());
+    let hu = std::fs::read_to_string(dir.path().join("public/hu/guide/first/index.html")).unwrap();
+    assert!(hu.contains("Új mondat"), "the overlay page shows the edit");
+    assert_same_as_full_region_build(dir.path(), Some("demo"));
 }
 
 #[test]

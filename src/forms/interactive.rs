@@ -50,16 +50,14 @@ pub struct PageContext<'a> {
     pub public_key_pem: Option<&'a str>,
 }
 
-/// Keys of `form_ui.*` the runtime uses; every one is sent in every language.
-pub const UI_KEYS: &[&str] = &[
-    "language_name",
+/// Keys of `form_ui.*` the runtime shows in every form; sent in every language.
+const RUNTIME_UI_KEYS: &[&str] = &[
     "languages",
     "quick_exit",
     "quick_exit_help",
     "shift_more",
     "back_to_forms",
     "version",
-    "noscript",
     "step_of",
     "answered_of",
     "next",
@@ -100,10 +98,7 @@ pub const UI_KEYS: &[&str] = &[
     "started",
     "export_json",
     "export_csv",
-    "export_encrypted",
     "open_file",
-    "save_draft",
-    "open_draft",
     "print",
     "clear",
     "clear_confirm",
@@ -113,23 +108,11 @@ pub const UI_KEYS: &[&str] = &[
     "exported",
     "clear_now",
     "keep_working",
-    "no_webcrypto",
-    "no_key",
-    "encrypted_note",
-    "passphrase",
-    "passphrase_repeat",
-    "passphrase_help",
-    "passphrase_short",
-    "passphrase_mismatch",
-    "ok",
-    "draft_saved",
-    "draft_wrong",
     "loaded",
     "load_failed",
     "load_other_form",
     "load_not_answers",
     "load_skipped",
-    "working",
 ];
 
 /// The full questionnaire page for `form` in `ctx.lang`.
@@ -251,11 +234,11 @@ fn shell_app(ctx: &PageContext, ui: &dyn Fn(&str) -> String) -> String {
     )
 }
 
-/// Keys of [`UI_KEYS`] only the build uses (the language buttons and the `<noscript>` notice are
+/// Keys of `form_ui.*` only the build uses (the language buttons and the `<noscript>` notice are
 /// written into the page), so the data block leaves them out.
 const BUILD_ONLY_UI_KEYS: &[&str] = &["language_name", "noscript"];
 
-/// Keys of [`UI_KEYS`] the runtime shows only when the form encrypts records or drafts.
+/// Keys of `form_ui.*` the runtime shows only when the form encrypts records or drafts.
 const ENCRYPTION_UI_KEYS: &[&str] = &[
     "export_encrypted",
     "save_draft",
@@ -274,6 +257,11 @@ const ENCRYPTION_UI_KEYS: &[&str] = &[
     "working",
 ];
 
+/// Every `form_ui.*` key the questionnaire uses, in the page or in the runtime.
+pub fn ui_keys() -> impl Iterator<Item = &'static str> {
+    RUNTIME_UI_KEYS.iter().chain(ENCRYPTION_UI_KEYS).chain(BUILD_ONLY_UI_KEYS).copied()
+}
+
 /// The compiled form and the UI strings of every language, as the runtime reads them.
 ///
 /// Every text is an array in `languages` order, each choice list is written once in `lists` and
@@ -283,9 +271,10 @@ fn page_data(form: &Form, ctx: &PageContext) -> Value {
     let privacy = &form.privacy;
     let texts = Texts(ctx.languages);
     let encrypts = needs_encryption(form);
-    let ui: Map<String, Value> = UI_KEYS
+    let sent: &[&[&str]] = if encrypts { &[RUNTIME_UI_KEYS, ENCRYPTION_UI_KEYS] } else { &[RUNTIME_UI_KEYS] };
+    let ui: Map<String, Value> = sent
         .iter()
-        .filter(|k| !BUILD_ONLY_UI_KEYS.contains(k) && (encrypts || !ENCRYPTION_UI_KEYS.contains(k)))
+        .flat_map(|keys| keys.iter())
         .map(|k| {
             let per_lang: Vec<String> = ctx.languages.iter().map(|l| (ctx.t)(l, &format!("form_ui.{k}"))).collect();
             (k.to_string(), json!(per_lang))
@@ -545,9 +534,10 @@ mod tests {
     }
 
     #[test]
-    fn keys_left_out_of_the_data_are_ui_keys() {
-        for key in BUILD_ONLY_UI_KEYS.iter().chain(ENCRYPTION_UI_KEYS) {
-            assert!(UI_KEYS.contains(key), "{key}");
+    fn each_ui_key_is_in_one_list() {
+        let all: Vec<&str> = ui_keys().collect();
+        for key in &all {
+            assert_eq!(all.iter().filter(|k| *k == key).count(), 1, "{key}");
         }
     }
 
@@ -559,11 +549,11 @@ mod tests {
         ] {
             let table: toml::Table = toml::from_str(text).unwrap();
             let strings = table["form_ui"].as_table().unwrap();
-            for key in UI_KEYS {
-                assert!(strings.contains_key(*key), "form_ui.{key} is missing in {lang}");
+            for key in ui_keys() {
+                assert!(strings.contains_key(key), "form_ui.{key} is missing in {lang}");
             }
             for key in strings.keys() {
-                assert!(UI_KEYS.contains(&key.as_str()), "form_ui.{key} in {lang} is not used");
+                assert!(ui_keys().any(|k| k == key), "form_ui.{key} in {lang} is not used");
             }
         }
     }

@@ -177,11 +177,6 @@ pub fn search_index(site: &Site, trees: &Trees) -> Vec<OutFile> {
     search_docs::search_files(site, trees, site.search_cache.as_ref())
 }
 
-/// [`search_index`] reusing the analysis of documents unchanged since `cache`'s last build.
-pub fn search_index_cached(site: &Site, trees: &Trees, cache: &crate::search::AnalysisCache) -> Vec<OutFile> {
-    search_docs::search_files(site, trees, Some(cache))
-}
-
 /// What search indexes in one language, in index order.
 pub fn search_documents(site: &Site, trees: &Trees, lang: &str) -> Vec<crate::search::SearchDoc> {
     trees.get(lang).map(|tree| search_docs::documents(site, tree, lang)).unwrap_or_default()
@@ -248,12 +243,9 @@ pub fn render_pages(
 /// breadcrumbs, neighbours, children, backlinks. Two equal fingerprints and an unchanged body give
 /// the same file.
 pub fn surroundings(site: &Site, tree: &nav::Tree, assets: &Assets, lang: &str, key: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
     let mut view = views::page_view(site, tree, lang, key, assets);
     view.page.html.clear();
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    serde_json::to_string(&view).unwrap_or_default().hash(&mut h);
-    h.finish()
+    crate::output::content_hash(&serde_json::to_vec(&view).unwrap_or_default())
 }
 
 /// One page of one language through its template: its translation, or the default language's
