@@ -54,11 +54,32 @@ fn edit(root: &Path, rel: &str, change: impl FnOnce(&str) -> String) {
     std::fs::write(&path, change(&text)).unwrap();
 }
 
+fn outcome(site: &mut LiveSite, changed: &[&str]) -> Update {
+    site.update(&changed.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+}
+
+fn needs_full(site: &mut LiveSite, changed: &[&str]) -> bool {
+    matches!(outcome(site, changed), Update::NeedsFullBuild(_))
+}
+
+/// An update made in place, whatever its diagnostics.
 fn update(site: &mut LiveSite, changed: &[&str]) -> oberih::build::BuildReport {
-    match site.update(&changed.iter().map(|s| s.to_string()).collect::<Vec<_>>()) {
+    match outcome(site, changed) {
         Update::Done(report) => report,
         Update::NeedsFullBuild(why) => panic!("asked for a full build: {why}"),
     }
+}
+
+/// An update made in place without errors.
+fn update_ok(site: &mut LiveSite, changed: &[&str]) -> oberih::build::BuildReport {
+    let report = update(site, changed);
+    assert!(report.ok(), "{}", report.diagnostics.report());
+    report
+}
+
+/// Paths whose bytes differ in `after`.
+fn changed_files<'a>(before: &BTreeMap<String, Vec<u8>>, after: &'a BTreeMap<String, Vec<u8>>) -> Vec<&'a String> {
+    after.keys().filter(|p| before.get(*p) != after.get(*p)).collect()
 }
 
 /// The files that differ between two built sites.
@@ -93,11 +114,10 @@ fn edited_guidance_text_gives_the_site_a_full_build_gives() {
         format!("{t}\n## Нова частина\n\nРечення про [права](../assistance/rights.md) людини й унікальнеслово.\n")
     });
     edit(dir.path(), "content/about/prevention.en.md", |t| t.replacen("\n\n", "\n\nA new first sentence. ", 1));
-    let report = update(&mut site, &["content/about/prevention.md", "content/about/prevention.en.md"]);
-    assert!(report.ok(), "{}", report.diagnostics.report());
+    let report = update_ok(&mut site, &["content/about/prevention.md", "content/about/prevention.en.md"]);
     assert_same_as_full_build(dir.path());
     let after = tree(&dir.path().join("public"));
-    let changed: Vec<&String> = after.keys().filter(|p| before.get(*p) != after.get(*p)).collect();
+    let changed = changed_files(&before, &after);
     assert!(changed.iter().any(|p| p.as_str() == "uk/about/prevention/index.html"), "{changed:?}");
     assert!(changed.iter().any(|p| p.as_str() == "uk/print.html"), "{changed:?}");
     assert!(changed.iter().any(|p| p.starts_with("uk/search/")), "{changed:?}");
@@ -111,8 +131,7 @@ fn edited_standard_text_updates_the_compendium() {
     let mut site = live(dir.path());
     let rel = a_standard(dir.path());
     edit(dir.path(), &rel, |t| format!("{t}\nДодатковий абзац для перевірки збірника.\n"));
-    let report = update(&mut site, &[&rel]);
-    assert!(report.ok(), "{}", report.diagnostics.report());
+    update_ok(&mut site, &[&rel]);
     assert_same_as_full_build(dir.path());
 }
 
@@ -121,8 +140,7 @@ fn a_page_without_translation_updates_its_fallback_copies() {
     let dir = copy_fixture("basic");
     let mut site = live(dir.path());
     edit(dir.path(), "content/guide/second.md", |t| t.replace("Пам’ять", "Пам’ять і нове слово"));
-    let report = update(&mut site, &["content/guide/second.md"]);
-    assert!(report.ok(), "{}", report.diagnostics.report());
+    update_ok(&mut site, &["content/guide/second.md"]);
     let en = std::fs::read_to_string(dir.path().join("public/en/guide/second/index.html")).unwrap();
     assert!(en.contains("нове слово"), "the English fallback shows the edit");
     assert_same_as_full_build(dir.path());
@@ -135,8 +153,7 @@ fn edits_in_a_region_overlay_and_in_the_base_under_it_update_the_region_site() {
     let overlay = "regions/demo/content/guide/first.hu.md";
     edit(dir.path(), overlay, |t| format!("{t}\nÚj mondat a régiós oldalon.\n"));
     edit(dir.path(), "content/guide/second.md", |t| t.replace("Друга сторінка", "Друга сторінка області"));
-    let report = update(&mut site, &[overlay, "content/guide/second.md"]);
-    assert!(report.ok(), "{}", report.diagnostics.report());
+    update_ok(&mut site, &[overlay, "content/guide/second.md"]);
     let hu = std::fs::read_to_string(dir.path().join("public/hu/guide/first/index.html")).unwrap();
     assert!(hu.contains("Új mondat"), "the overlay page shows the edit");
     assert_same_as_full_region_build(dir.path(), Some("demo"));
@@ -154,8 +171,7 @@ fn a_broken_edit_writes_nothing_and_can_be_fixed() {
     assert!(text.contains("content/guide/second.md:"), "{text}");
     assert!(tree(&dir.path().join("public")) == before, "a failed update writes nothing");
     edit(dir.path(), "content/guide/second.md", |t| t.replace("nowhere.md", "third.md").replace("#no-such", ""));
-    let report = update(&mut site, &["content/guide/second.md"]);
-    assert!(report.ok(), "{}", report.diagnostics.report());
+    update_ok(&mut site, &["content/guide/second.md"]);
     assert_same_as_full_build(dir.path());
 }
 
@@ -167,11 +183,10 @@ fn a_new_title_and_weight_update_navigation_everywhere_it_shows() {
     edit(dir.path(), "content/guide/second.md", |t| {
         t.replace("Друга сторінка", "Інша назва").replace("weight = 2", "weight = 9")
     });
-    let report = update(&mut site, &["content/guide/second.md"]);
-    assert!(report.ok(), "{}", report.diagnostics.report());
+    update_ok(&mut site, &["content/guide/second.md"]);
     assert_same_as_full_build(dir.path());
     let after = tree(&dir.path().join("public"));
-    let changed: Vec<&String> = after.keys().filter(|p| before.get(*p) != after.get(*p)).collect();
+    let changed = changed_files(&before, &after);
     assert!(changed.iter().any(|p| p.as_str() == "uk/guide/first/index.html"), "a neighbour: {changed:?}");
     assert!(!changed.iter().any(|p| p.as_str() == "uk/index.html"), "the home page does not list it: {changed:?}");
 }
@@ -192,14 +207,12 @@ fn citing_another_standard_updates_backlinks_and_the_matrix() {
         })
         .unwrap();
     edit(dir.path(), "content/about/prevention.md", |t| format!("{t}\nДив. [стандарт](std:{id}).\n"));
-    let report = update(&mut site, &["content/about/prevention.md"]);
-    assert!(report.ok(), "{}", report.diagnostics.report());
+    update_ok(&mut site, &["content/about/prevention.md"]);
     assert_same_as_full_build(dir.path());
     edit(dir.path(), "content/about/prevention.md", |t| {
         t.replacen("description = \"", "description = \"Новий опис. ", 1)
     });
-    let report = update(&mut site, &["content/about/prevention.md"]);
-    assert!(report.ok(), "{}", report.diagnostics.report());
+    update_ok(&mut site, &["content/about/prevention.md"]);
     assert_same_as_full_build(dir.path());
 }
 
@@ -207,9 +220,6 @@ fn citing_another_standard_updates_backlinks_and_the_matrix() {
 fn other_changes_ask_for_a_full_build() {
     let dir = copy_fixture("basic");
     let mut site = live(dir.path());
-    let needs_full = |site: &mut LiveSite, changed: &[&str]| {
-        matches!(site.update(&changed.iter().map(|s| s.to_string()).collect::<Vec<_>>()), Update::NeedsFullBuild(_))
-    };
     std::fs::write(dir.path().join("content/guide/fourth.md"), "+++\ntitle = \"Четверта\"\n+++\nТекст.\n").unwrap();
     assert!(needs_full(&mut site, &["content/guide/fourth.md"]), "a new page");
     assert!(needs_full(&mut site, &["portal.toml"]), "configuration");
@@ -267,8 +277,7 @@ fn update_time_on_a_large_corpus() {
             "text" => edit(&root, &rel, |t| format!("{t}\nРедагування{round} тексту сторінки.\n")),
             _ => edit(&root, &rel, |t| t.replacen("title = \"", &format!("title = \"Назва{round} "), 1)),
         }
-        let report = update(&mut site, &[&rel]);
-        assert!(report.ok(), "{}", report.diagnostics.report());
+        let report = update_ok(&mut site, &[&rel]);
         let stages: Vec<String> = report.stages.iter().map(|(n, s)| format!("{n} {:.1}", s * 1000.0)).collect();
         let ms = report.seconds * 1000.0;
         println!("update {round} ({what}): {} files, {ms:.1} ms ({} ms)", report.files_written, stages.join(" · "));
