@@ -255,7 +255,8 @@ pub fn inline_elements<'a>(html: &'a str, tag_name: &str) -> Vec<&'a str> {
         if el.name != tag_name {
             continue;
         }
-        let is_data = el.attrs.contains("application/json") || el.attrs.contains("application/ld+json");
+        // Data blocks (the search strings, the questionnaire's packed form) never run.
+        let is_data = ["application/json", "application/ld+json", "text/plain"].iter().any(|t| el.attrs.contains(t));
         if !has_attr(el.attrs, "src") && !is_data {
             out.push(el.content);
         }

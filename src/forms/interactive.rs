@@ -2,18 +2,17 @@
 //! works from disk with no network.
 //!
 //! The page is a small static shell (quick exit, language switch, toolbar, the referral contacts
-//! in every language) plus the compiled form as a JSON data block, and one inline script: the
-//! expression interpreter (`runtime/expr.js`), the record and draft encryption
-//! (`runtime/seal.js`, only in a form that encrypts) and the questionnaire runtime
-//! (`runtime/form.js`), which builds the questions from the JSON, runs skip logic, scoring and
-//! the outcome, and exports records; the two are minified together once per process
-//! ([`crate::minify`]). The styles (`runtime/form.css`) are one inline `<style>`.
+//! in every language) plus the compiled form as a data block (JSON, deflated, in base64: see
+//! [`super::packed`]), and one inline script: the expression interpreter (`runtime/expr.js`),
+//! the record and draft encryption (`runtime/seal.js`, only in a form that encrypts) and the
+//! questionnaire runtime (`runtime/form.js`), which builds the questions from the data, runs
+//! skip logic, scoring and the outcome, and exports records; the two are minified together once
+//! per process ([`crate::minify`]). The styles (`runtime/form.css`) are one inline `<style>`.
 //! The build hashes both into the page's Content-Security-Policy, so nothing inline needs
 //! `'unsafe-inline'`; no `style` attributes, no inline handlers.
 //!
 //! The data block carries every language's texts, so switching language inside the page keeps
-//! every answer. Every `<`, `>` and `&` in it is written as a `\u` escape: no label can close
-//! the block or open markup.
+//! every answer.
 
 use std::sync::OnceLock;
 
@@ -119,7 +118,7 @@ const RUNTIME_UI_KEYS: &[&str] = &[
 pub fn interactive_page(form: &Form, ctx: &PageContext) -> String {
     let ui = |key: &str| escape(&(ctx.t)(ctx.lang, &format!("form_ui.{key}")));
     let title = escape(form.title(ctx.lang));
-    let data = script_json(&page_data(form, ctx));
+    let data = super::packed::pack(&page_data(form, ctx));
     let script = runtime(needs_encryption(form));
     let mut html = String::with_capacity(data.len() + script.len() + 16_000);
     html.push_str(&format!(
@@ -136,7 +135,7 @@ pub fn interactive_page(form: &Form, ctx: &PageContext) -> String {
     html.push_str(&shell_head(form, ctx, &ui, &title));
     html.push_str(&shell_app(ctx, &ui));
     html.push_str(&format!(
-        "<script type=\"application/json\" id=\"form-data\">{data}</script>\n<script>{script}</script>\n</body>\n</html>\n"
+        "<script type=\"text/plain\" id=\"form-data\">{data}</script>\n<script>{script}</script>\n</body>\n</html>\n"
     ));
     html
 }
@@ -214,6 +213,7 @@ fn shell_app(ctx: &PageContext, ui: &dyn Fn(&str) -> String) -> String {
     }
     format!(
         "<main id=\"main\">\n<noscript><p class=\"notice\">{noscript}</p></noscript>\n\
+         <p id=\"old-browser\" class=\"notice\" hidden>{old_browser}</p>\n\
          <div id=\"app\" hidden>\n\
          <div id=\"notices\"></div>\n\
          <div id=\"progress-box\" class=\"progress\"><p id=\"progress-text\"></p><progress id=\"progress\" max=\"1\" value=\"0\" aria-labelledby=\"progress-text\"></progress></div>\n\
@@ -230,13 +230,14 @@ fn shell_app(ctx: &PageContext, ui: &dyn Fn(&str) -> String) -> String {
          <div id=\"live\" class=\"visually-hidden\" aria-live=\"polite\"></div>\n\
          </div>\n</main>\n",
         noscript = ui("noscript"),
+        old_browser = ui("old_browser"),
         contacts_title = ui("contacts_title"),
     )
 }
 
-/// Keys of `form_ui.*` only the build uses (the language buttons and the `<noscript>` notice are
-/// written into the page), so the data block leaves them out.
-const BUILD_ONLY_UI_KEYS: &[&str] = &["language_name", "noscript"];
+/// Keys of `form_ui.*` only the build uses (the language buttons and the notices for a browser
+/// that cannot run the form are written into the page), so the data block leaves them out.
+const BUILD_ONLY_UI_KEYS: &[&str] = &["language_name", "noscript", "old_browser"];
 
 /// Keys of `form_ui.*` the runtime shows only when the form encrypts records or drafts.
 const ENCRYPTION_UI_KEYS: &[&str] = &[
@@ -438,24 +439,6 @@ fn base64_of(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// JSON for a `<script type="application/json">` block: `<`, `>` and `&` as `\u` escapes (valid
-/// JSON, and no text can end the element or start a comment), plus U+2028/2029 for old parsers.
-pub fn script_json(v: &Value) -> String {
-    let s = v.to_string();
-    let mut out = String::with_capacity(s.len() + 64);
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// A cheap, safe size reduction of the stylesheet: comments, indentation and blank lines go.
 pub fn compact_css(css: &str) -> String {
     let mut out = String::with_capacity(css.len());
@@ -489,14 +472,6 @@ pub fn neutral_page() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn script_json_cannot_close_the_block() {
-        let v = json!({ "label": "</script><script>alert(1)</script> & <!--" });
-        let s = script_json(&v);
-        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'), "{s}");
-        assert_eq!(serde_json::from_str::<Value>(&s).unwrap(), v);
-    }
 
     #[test]
     fn runtime_is_safe_to_inline() {

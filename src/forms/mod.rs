@@ -8,6 +8,7 @@ pub mod form;
 pub mod interactive;
 mod logic;
 pub mod model;
+pub mod packed;
 pub mod print;
 pub mod routing;
 pub mod schema;

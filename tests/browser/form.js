@@ -335,8 +335,10 @@ async function encrypted(context) {
 
   // The golden vector: fixed key and IV, the committed record.
   const golden = fs.readFileSync(path.join(FIXTURES, "golden-record.json"), "utf8");
-  report.golden_envelope = await page.evaluate((text) => {
-    const data = JSON.parse(document.getElementById("form-data").textContent);
+  report.golden_envelope = await page.evaluate(async (text) => {
+    const deflated = Uint8Array.from(atob(document.getElementById("form-data").textContent), (c) => c.charCodeAt(0));
+    const inflated = new Blob([deflated]).stream().pipeThrough(new DecompressionStream("deflate"));
+    const data = JSON.parse(await new Response(inflated).text());
     const key = new Uint8Array(32).map((_, i) => i);
     const iv = new Uint8Array(12).map((_, i) => 100 + i);
     const record = JSON.parse(text);
@@ -389,6 +391,19 @@ async function refusals(context) {
   check(await second.page.isVisible("#crypto-notice"), "no key: the page says why", failures);
   watch(second.problems, "no key")();
   await second.page.close();
+
+  // No DecompressionStream (Firefox and Safari before 2023): the page says so, and the quick exit
+  // still works, as a plain link.
+  const old = await watchedPage(context);
+  await old.page.addInitScript(() => { delete window.DecompressionStream; });
+  await old.page.goto(url("uk/forms/initial-screening/index.html"));
+  await old.page.waitForSelector("#old-browser", { state: "visible", timeout: 5000 });
+  check((await text(old.page, "#old-browser")).includes("застарий"), "old browser: the page says why", failures);
+  check(!(await visible(old.page, "#app")), "old browser: no half-working form", failures);
+  await old.page.click("#quick-exit");
+  await old.page.waitForURL(/neutral\.html$/);
+  watch(old.problems, "old browser")();
+  await old.page.close();
 }
 
 // ------------------------------------------------------------------ other pages

@@ -1,6 +1,6 @@
 /* Oberih questionnaire runtime. Plain ES2018, no dependencies, no network, no eval.
-   Reads the compiled form from <script type="application/json" id="form-data"> (built by
-   src/forms/interactive.rs) and runs it with OberihExpr (expr.js, concatenated before this file)
+   Reads the compiled form from <script type="text/plain" id="form-data"> (JSON, deflated, in
+   base64: src/forms/packed.rs) and runs it with OberihExpr (expr.js, concatenated before this file)
    and, on a form that encrypts records or drafts, OberihSeal (seal.js, between the two).
 
    Privacy rules this file keeps: answers live only in memory (the variables below); nothing is
@@ -8,12 +8,13 @@
    for; anything that must be encrypted is encrypted with WebCrypto or not written at all. Quick
    exit wipes the answers and replaces this page in the history with a neutral one. */
 
-(() => {
+(async () => {
   'use strict';
   // OberihSeal (seal.js) is on the page only when the form encrypts records or drafts.
   var X = OberihExpr, S = typeof OberihSeal === 'undefined' ? null : OberihSeal;
   function $(id) { return document.getElementById(id); }
-  var F = JSON.parse($('form-data').textContent);
+  var F = await formData();
+  if (!F) return;
   var steps = F.presentation === 'steps';
   // Texts are arrays in F.languages order; `at` is the index of the language shown.
   var lang = F.lang, at = F.languages.indexOf(lang);
@@ -33,6 +34,15 @@
   var step = 0, inSummary = false, busy = false, urls = [], fileMode = null;
 
   // ------------------------------------------------------------------ text and elements
+
+  // The browser inflates the data itself; one without DecompressionStream (before 2023 in
+  // Firefox and Safari) cannot run the form, and the page says so instead of staying blank.
+  async function formData() {
+    if (typeof DecompressionStream === 'undefined') { $('old-browser').hidden = false; return null; }
+    var deflated = Uint8Array.from(atob($('form-data').textContent), (c) => c.charCodeAt(0));
+    var json = new Blob([deflated]).stream().pipeThrough(new DecompressionStream('deflate'));
+    return JSON.parse(await new Response(json).text());
+  }
 
   function pick(t) {
     if (t == null) return '';
