@@ -28,6 +28,9 @@ use crate::minify::minify_js;
 const EXPR_JS: &str = include_str!("../../themes/default/runtime/expr.js");
 const SEAL_JS: &str = include_str!("../../themes/default/runtime/seal.js");
 const FORM_JS: &str = include_str!("../../themes/default/runtime/form.js");
+const FORM_SEAL_JS: &str = include_str!("../../themes/default/runtime/form_seal.js");
+/// Where form.js takes form_seal.js in a form that encrypts.
+const FORM_SEAL_SLOT: &str = "/* form_seal.js */";
 const FORM_CSS: &str = include_str!("../../themes/default/runtime/form.css");
 
 /// Everything about the portal the page needs besides the form itself.
@@ -141,12 +144,16 @@ pub fn interactive_page(form: &Form, ctx: &PageContext) -> String {
 }
 
 /// The runtime as the page carries it: expr.js, seal.js (only for a form that encrypts), then
-/// form.js, minified once per process.
+/// form.js (with form_seal.js inside it, only for a form that encrypts), minified once per
+/// process.
 pub fn runtime(with_encryption: bool) -> &'static str {
     static PLAIN: OnceLock<String> = OnceLock::new();
     static SEALING: OnceLock<String> = OnceLock::new();
     if with_encryption {
-        SEALING.get_or_init(|| minify_js(&format!("{EXPR_JS}\n{SEAL_JS}\n{FORM_JS}")))
+        SEALING.get_or_init(|| {
+            let form_js = FORM_JS.replacen(FORM_SEAL_SLOT, FORM_SEAL_JS, 1);
+            minify_js(&format!("{EXPR_JS}\n{SEAL_JS}\n{form_js}"))
+        })
     } else {
         PLAIN.get_or_init(|| minify_js(&format!("{EXPR_JS}\n{FORM_JS}")))
     }
@@ -472,6 +479,12 @@ pub fn neutral_page() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_js_has_one_place_for_the_sealing_controls() {
+        assert_eq!(FORM_JS.matches(FORM_SEAL_SLOT).count(), 1);
+        assert!(runtime(true).contains("export-encrypted") && !runtime(false).contains("export-encrypted"));
+    }
 
     #[test]
     fn runtime_is_safe_to_inline() {

@@ -1,7 +1,8 @@
 /* Oberih questionnaire runtime. Plain ES2018, no dependencies, no network, no eval.
    Reads the compiled form from <script type="text/plain" id="form-data"> (JSON, deflated, in
-   base64: src/forms/packed.rs) and runs it with OberihExpr (expr.js, concatenated before this file)
-   and, on a form that encrypts records or drafts, OberihSeal (seal.js, between the two).
+   base64: src/forms/packed.rs) and runs it with OberihExpr (expr.js, concatenated before this file).
+   A form that encrypts records or drafts also gets OberihSeal (seal.js, between the two) and the
+   encrypted export and draft controls (form_seal.js, put in at the marker near the end).
 
    Privacy rules this file keeps: answers live only in memory (the variables below); nothing is
    written to any browser storage or cookie; exports and drafts leave only as files the user asks
@@ -11,7 +12,7 @@
 (async () => {
   'use strict';
   // OberihSeal (seal.js) is on the page only when the form encrypts records or drafts.
-  var X = OberihExpr, S = typeof OberihSeal === 'undefined' ? null : OberihSeal;
+  var X = OberihExpr;
   function $(id) { return document.getElementById(id); }
   var F = await formData();
   if (!F) return;
@@ -31,7 +32,9 @@
   var painted = [];  // [element, text] pairs painted again on a language switch
   var state = null;  // the last compute()
   var shown = {};    // key -> error code shown next to the field
-  var step = 0, inSummary = false, busy = false, urls = [], fileMode = null;
+  var step = 0, inSummary = false, busy = false, urls = [], onPicked = null;
+  // The encrypted export and drafts (form_seal.js) when the form has them: { tools, notices }.
+  var sealing = null;
 
   // ------------------------------------------------------------------ text and elements
 
@@ -686,29 +689,12 @@
   }
   function forgetFiles() { urls.forEach((u) => { URL.revokeObjectURL(u); }); urls = []; }
 
-  function cryptoReady() { return !!S && S.available() && (F.export !== 'encrypted' || !!F.key); }
-  function meta() { return { form: F.id, version: F.version, spki: F.key && F.key.spki, fingerprint: F.key && F.key.fingerprint }; }
-
+  // A form that exports sealed records never writes a plain one: form_seal.js exports.
   function exportRecord(kind) {
-    var r = record(), name = F.id + '-' + stamp();
-    if (F.export !== 'encrypted') {
-      var file = name + (kind === 'csv' ? '.csv' : '.json');
-      save(file, kind === 'csv' ? 'text/csv;charset=utf-8' : 'application/json', kind === 'csv' ? csv(r) : JSON.stringify(r, null, 2));
-      return offerClear(file);
-    }
-    if (!cryptoReady()) return;  // the buttons are disabled and a notice says why; never plaintext
-    working(true);
-    S.seal(JSON.stringify(r), meta()).then((text) => {
-      working(false);
-      save(name + '.oberih', 'application/octet-stream', text);
-      offerClear(name + '.oberih');
-    }, () => { working(false); say(ui('no_webcrypto')); });
-  }
-
-  function working(on) {
-    busy = on;
-    $('toolbar').querySelectorAll('button').forEach((b) => { b.disabled = on || b.oberihOff; });
-    if (on) say(ui('working'));
+    if (F.export === 'encrypted') return;
+    var file = F.id + '-' + stamp() + (kind === 'csv' ? '.csv' : '.json');
+    save(file, kind === 'csv' ? 'text/csv;charset=utf-8' : 'application/json', kind === 'csv' ? csv(record()) : JSON.stringify(record(), null, 2));
+    offerClear(file);
   }
 
   function panel(children, focus) {
@@ -756,20 +742,18 @@
     $('form-title').focus();
   }
 
-  function pickFile(mode) {
-    fileMode = mode;
+  // Asks for a file; `then(text, name)` reads it.
+  function pickFile(accept, then) {
     var input = $('file-input');
+    onPicked = then;
     input.value = '';
-    input.accept = mode === 'draft' ? '.oberih-draft' : '.json,application/json';
+    input.accept = accept;
     input.click();
   }
 
   function onFile() {
     var file = $('file-input').files[0];
-    if (!file) return;
-    file.text().then((text) => {
-      if (fileMode === 'draft') askPassphrase('open', text, file.name); else loadText(text, file.name);
-    });
+    if (file) file.text().then((text) => { onPicked(text, file.name); });
   }
 
   function loadText(text, name) {
@@ -830,75 +814,19 @@
     }
   }
 
-  // The passphrase form for saving (twice) or opening (once) a draft.
-  function askPassphrase(mode, text, name) {
-    var f = el('form', { autocomplete: 'off', novalidate: true });
-    var one = el('input', { type: 'password', id: 'pass-1', 'aria-describedby': 'pass-help', autocomplete: 'off' });
-    var two = el('input', { type: 'password', id: 'pass-2', autocomplete: 'off' });
-    var err = el('p', { class: 'error', id: 'pass-error', role: 'alert' });
-    f.append(tr(el('label', { for: 'pass-1' }), uiText('passphrase')));
-    if (mode === 'save') f.append(tr(el('p', { class: 'hint', id: 'pass-help' }), uiText('passphrase_help')));
-    f.append(one);
-    if (mode === 'save') f.append(tr(el('label', { for: 'pass-2' }), uiText('passphrase_repeat')), two);
-    f.append(err, el('div', { class: 'panel-buttons' }, [
-      tr(el('button', { type: 'submit', class: 'primary' }), uiText('ok')), button('cancel', 'close')]));
-    f.addEventListener('submit', (e) => {
-      e.preventDefault();
-      if (busy) return;
-      if (mode === 'save' && one.value.length < 8) { err.textContent = ui('passphrase_short'); return; }
-      if (mode === 'save' && one.value !== two.value) { err.textContent = ui('passphrase_mismatch'); return; }
-      var pass = one.value;
-      one.value = two.value = '';
-      if (mode === 'save') saveDraft(pass); else openDraft(text, pass, name, err);
-    });
-    panel([f], one);
-  }
-
-  function saveDraft(pass) {
-    var file = F.id + '-draft-' + stamp() + '.oberih-draft';
-    working(true);
-    S.sealDraft(JSON.stringify(record()), pass, meta()).then((text) => {
-      working(false);
-      save(file, 'application/octet-stream', text);
-      closePanel();
-      say(ui('draft_saved', { file: file }));
-    }, () => { working(false); say(ui('no_webcrypto')); });
-  }
-
-  function openDraft(text, pass, name, err) {
-    var env = null;
-    try { env = JSON.parse(text); } catch (e) { env = null; }
-    working(true);
-    S.openDraft(env, pass).then((plain) => {
-      working(false);
-      closePanel();
-      loadText(plain, name);
-    }, () => {
-      working(false);
-      err.textContent = ui('draft_wrong');
-    });
-  }
-
   // ------------------------------------------------------------------ toolbar and notices
 
   function toolbar() {
-    var bar = $('toolbar'), needsCrypto = F.export === 'encrypted';
-    var items = needsCrypto ? [['export_encrypted', 'export-encrypted', true]]
-      : [['export_json', 'export-json'], ['export_csv', 'export-csv'], ['open_file', 'open-file']];
-    if (F.storage === 'encrypted-file') items.push(['save_draft', 'save-draft', true], ['open_draft', 'open-draft', true]);
+    var items = F.export === 'encrypted' ? [] : [['export_json', 'export-json'], ['export_csv', 'export-csv'], ['open_file', 'open-file']];
+    if (sealing) sealing.tools(items);
     items.push(['print', 'print'], ['clear', 'clear']);
     items.forEach((it) => {
       var b = button(it[0], it[1]);
-      b.oberihOff = !!it[2] && !cryptoReady();
-      b.disabled = b.oberihOff;
-      bar.append(b);
+      b.disabled = b.oberihOff = !!it[2];
+      $('toolbar').append(b);
     });
-    var notices = $('notices');
-    if (needsCrypto && !F.key) notices.append(tr(el('p', { class: 'notice', id: 'crypto-notice' }), uiText('no_key')));
-    else if ((needsCrypto || F.storage === 'encrypted-file') && !(S && S.available())) {
-      notices.append(tr(el('p', { class: 'notice', id: 'crypto-notice' }), uiText('no_webcrypto')));
-    } else if (needsCrypto) notices.append(tr(el('p', { class: 'notice ok' }), uiText('encrypted_note')));
-    notices.append(el('p', { id: 'status', class: 'notice ok', role: 'status' }));
+    if (sealing) sealing.notices($('notices'));
+    $('notices').append(el('p', { id: 'status', class: 'notice ok', role: 'status' }));
   }
 
   function setLang(l) {
@@ -962,8 +890,7 @@
   var actions = {
     next: next, prev: () => { goStep(neighbour(-1)); }, finish: finish, edit: edit,
     'export-json': () => { exportRecord('json'); }, 'export-csv': () => { exportRecord('csv'); },
-    'export-encrypted': () => { exportRecord('encrypted'); }, 'open-file': () => { pickFile('record'); },
-    'save-draft': () => { askPassphrase('save'); }, 'open-draft': () => { pickFile('draft'); },
+    'open-file': () => { pickFile('.json,application/json', loadText); },
     print: () => { window.print(); }, clear: confirmClear, 'clear-yes': () => { clearAll(false); },
     close: closePanel
   };
@@ -1009,6 +936,8 @@
       if ($('exit-cover')) $('exit-cover').hidden = true;
     });
   }
+
+  /* form_seal.js */
 
   start();
 })();
