@@ -43,33 +43,45 @@ fn weight(count: usize, len: usize) -> u32 {
     (w.round() as u32).clamp(1, WEIGHT_SCALE)
 }
 
-fn analyse_field(lang: &dyn Language, pipeline: &Pipeline, text: &str) -> FieldTerms<String> {
-    let terms = pipeline.run(lang.tokenize(text));
-    let len = terms.len();
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for t in terms {
-        *counts.entry(t).or_default() += 1;
-    }
-    counts.into_iter().map(|(t, c)| (t, weight(c, len))).collect()
-}
-
 /// Tokenizer and pipeline of one language, made once per thread: pipelines are not shared
 /// between threads.
 pub(crate) struct Analyser {
     language: Box<dyn Language>,
     pipeline: Pipeline,
+    /// What the pipeline made of each word seen so far (`None`: a stop word). Every step of
+    /// the pipeline looks at one word alone, and a site repeats the same few thousand words,
+    /// so each is stemmed once per thread instead of at every occurrence.
+    terms: HashMap<String, Option<String>>,
 }
 
 impl Analyser {
     pub(crate) fn new(analysis: Analysis, lang: &str) -> Self {
         let language = analysis.language(lang);
         let pipeline = language.make_pipeline();
-        Analyser { language, pipeline }
+        Analyser { language, pipeline, terms: HashMap::new() }
     }
 
-    fn fields(&self, doc: &SearchDoc) -> Analysed {
-        let field = |text: &str| analyse_field(self.language.as_ref(), &self.pipeline, text);
-        [field(&doc.title), field(&doc.breadcrumbs), field(&doc.body)]
+    fn fields(&mut self, doc: &SearchDoc) -> Analysed {
+        [self.field(&doc.title), self.field(&doc.breadcrumbs), self.field(&doc.body)]
+    }
+
+    fn field(&mut self, text: &str) -> FieldTerms<String> {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut len = 0;
+        let words = self.language.tokenize(text);
+        for word in &words {
+            if !self.terms.contains_key(word) {
+                let term = self.pipeline.run(vec![word.clone()]).pop();
+                self.terms.insert(word.clone(), term);
+            }
+        }
+        for word in &words {
+            if let Some(Some(term)) = self.terms.get(word) {
+                *counts.entry(term.as_str()).or_default() += 1;
+                len += 1;
+            }
+        }
+        counts.into_iter().map(|(t, c)| (t.to_string(), weight(c, len))).collect()
     }
 }
 
