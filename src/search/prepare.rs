@@ -6,14 +6,15 @@
 //! builds.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use elasticlunr::pipeline::Pipeline;
-use elasticlunr::Language;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::language::Analysis;
+use super::tokenize::for_each_word;
 use super::SearchDoc;
 
 /// Stored weights are `round(weight × WEIGHT_SCALE)`, at least 1.
@@ -43,22 +44,24 @@ fn weight(count: usize, len: usize) -> u32 {
     (w.round() as u32).clamp(1, WEIGHT_SCALE)
 }
 
-/// Tokenizer and pipeline of one language, made once per thread: pipelines are not shared
-/// between threads.
+/// The pipeline of one language, made once per thread: pipelines are not shared between
+/// threads. Every language splits words the same way ([`for_each_word`]).
 pub(crate) struct Analyser {
-    language: Box<dyn Language>,
     pipeline: Pipeline,
-    /// What the pipeline made of each word seen so far (`None`: a stop word). Every step of
-    /// the pipeline looks at one word alone, and a site repeats the same few thousand words,
-    /// so each is stemmed once per thread instead of at every occurrence.
-    terms: HashMap<String, Option<String>>,
+    /// What the pipeline made of each word seen so far, as an index into `stems` (`None`: a
+    /// stop word). Every step of the pipeline looks at one word alone, and a site repeats the
+    /// same few thousand words, so each is stemmed once per thread instead of at every
+    /// occurrence.
+    words: FxHashMap<String, Option<u32>>,
+    /// Each distinct stem once: many words share one (праця, праці, працю).
+    stems: Vec<String>,
+    stem_numbers: FxHashMap<String, u32>,
 }
 
 impl Analyser {
     pub(crate) fn new(analysis: Analysis, lang: &str) -> Self {
-        let language = analysis.language(lang);
-        let pipeline = language.make_pipeline();
-        Analyser { language, pipeline, terms: HashMap::new() }
+        let pipeline = analysis.language(lang).make_pipeline();
+        Analyser { pipeline, words: FxHashMap::default(), stems: Vec::new(), stem_numbers: FxHashMap::default() }
     }
 
     fn fields(&mut self, doc: &SearchDoc) -> Analysed {
@@ -66,22 +69,37 @@ impl Analyser {
     }
 
     fn field(&mut self, text: &str) -> FieldTerms<String> {
-        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut counts: FxHashMap<u32, usize> = FxHashMap::default();
         let mut len = 0;
-        let words = self.language.tokenize(text);
-        for word in &words {
-            if !self.terms.contains_key(word) {
-                let term = self.pipeline.run(vec![word.clone()]).pop();
-                self.terms.insert(word.clone(), term);
-            }
-        }
-        for word in &words {
-            if let Some(Some(term)) = self.terms.get(word) {
-                *counts.entry(term.as_str()).or_default() += 1;
+        for_each_word(text, |word| {
+            if let Some(stem) = self.stem(word) {
+                *counts.entry(stem).or_default() += 1;
                 len += 1;
             }
+        });
+        let mut terms: FieldTerms<String> =
+            counts.into_iter().map(|(stem, c)| (self.stems[stem as usize].clone(), weight(c, len))).collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        terms
+    }
+
+    fn stem(&mut self, word: &str) -> Option<u32> {
+        if let Some(&known) = self.words.get(word) {
+            return known;
         }
-        counts.into_iter().map(|(t, c)| (t.to_string(), weight(c, len))).collect()
+        let stem = self.pipeline.run(vec![word.to_string()]).pop().map(|term| self.number(term));
+        self.words.insert(word.to_string(), stem);
+        stem
+    }
+
+    fn number(&mut self, stem: String) -> u32 {
+        if let Some(&n) = self.stem_numbers.get(&stem) {
+            return n;
+        }
+        let n = u32::try_from(self.stems.len()).unwrap_or(u32::MAX);
+        self.stems.push(stem.clone());
+        self.stem_numbers.insert(stem, n);
+        n
     }
 }
 
@@ -243,6 +261,15 @@ mod tests {
         let (small, renumbered) = v.compact(docs[1..].iter());
         assert_eq!(small.len(), 1);
         assert_eq!(small.term(renumbered[0].terms[2][0].0), "c");
+    }
+
+    #[test]
+    fn words_with_one_stem_count_as_one_term() {
+        let mut a = Analyser::new(Analysis::for_lang("uk"), "uk");
+        let terms = a.field("праця праці працю людьми");
+        let names: Vec<&str> = terms.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(names, ["люд", "прац"]);
+        assert!(terms[1].1 > terms[0].1, "{terms:?}");
     }
 
     #[test]

@@ -17,6 +17,8 @@
 //! * words longer than [`MAX_WORD`] code points are dropped (hashes, base64,
 //!   run-together garbage).
 
+use std::borrow::Cow;
+
 use super::normalize::{normalize, APOSTROPHE};
 use unicode_normalization::char::is_combining_mark;
 
@@ -66,31 +68,36 @@ fn is_latin_letter(c: char) -> bool {
 /// Replaces Latin look-alikes in a Cyrillic word; other words are returned
 /// unchanged. A word with any Latin letter that has no twin is left alone,
 /// since it is probably a genuine mixed-script name.
-fn repair_mixed_script(word: String) -> String {
+fn repair_mixed_script(word: &str) -> Cow<'_, str> {
     // Most words are all Cyrillic or all Latin: leave them as they are without copying.
     if !word.chars().any(is_cyrillic) || !word.chars().any(is_latin_letter) {
-        return word;
+        return Cow::Borrowed(word);
     }
     let latin_all_twins = word.chars().filter(|&c| is_latin_letter(c)).all(|c| cyrillic_twin(c).is_some());
     if !latin_all_twins {
-        return word;
+        return Cow::Borrowed(word);
     }
-    word.chars().map(|c| cyrillic_twin(c).unwrap_or(c)).collect()
+    Cow::Owned(word.chars().map(|c| cyrillic_twin(c).unwrap_or(c)).collect())
 }
 
 /// Normalises `text` and splits it into words.
 pub fn tokenize(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for_each_word(text, |word| words.push(word.to_string()));
+    words
+}
+
+/// Normalises `text` and hands each of its words to `each`, in order, without allocating one
+/// string per word (the index builder looks most words up in what it has already seen).
+pub fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
     let normalized = normalize(text);
     let mut chars = normalized.chars().peekable();
-    let mut words = Vec::new();
     let mut current = String::new();
     let mut flush = |current: &mut String| {
-        if !current.is_empty() {
-            let word = std::mem::take(current);
-            if word.chars().count() <= MAX_WORD {
-                words.push(repair_mixed_script(word));
-            }
+        if !current.is_empty() && current.chars().count() <= MAX_WORD {
+            each(&repair_mixed_script(current));
         }
+        current.clear();
     };
     while let Some(c) = chars.next() {
         let inner_apostrophe = c == APOSTROPHE && !current.is_empty() && chars.peek().is_some_and(|&n| is_word_char(n));
@@ -101,7 +108,6 @@ pub fn tokenize(text: &str) -> Vec<String> {
         }
     }
     flush(&mut current);
-    words
 }
 
 #[cfg(test)]
