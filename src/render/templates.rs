@@ -13,6 +13,9 @@ use crate::theme::Theme;
 pub fn build_tera(theme: &Theme, i18n: Arc<I18n>) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera's own escaping also writes every `/` as `&#x2F;`, which only lengthens links: a
+    // slash cannot end a quoted attribute or start markup.
+    tera.set_escape_fn(crate::html::escape);
     let mut sources = Vec::new();
     let mut problems = Vec::new();
     for (path, file) in theme.under("templates") {
