@@ -41,13 +41,24 @@ pub fn is_apostrophe(c: char) -> bool {
 /// removed, apostrophes folded, lower-cased per code point.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    // Almost all text is already composed: skip the composing pass when a quick check says so.
-    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+    // Almost all text is already composed: skip the composing pass when a quick check says so,
+    // and skip the quick check's table lookups when every character is one that is composed
+    // whatever follows it (nearly all Ukrainian and English text).
+    if text.chars().all(always_composed)
+        || unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    {
         fold_into(text.chars(), &mut out);
     } else {
         fold_into(text.nfc(), &mut out);
     }
     out
+}
+
+/// Characters that are NFC on their own and never combine with a neighbour (no combining
+/// class): Latin-1 and Latin Extended, Cyrillic without its combining marks, dashes and
+/// quotation marks. Checked against the Unicode tables in a test.
+fn always_composed(c: char) -> bool {
+    matches!(c, '\0'..='\u{02FF}' | '\u{0400}'..='\u{0482}' | '\u{048A}'..='\u{052F}' | '\u{2010}'..='\u{2027}')
 }
 
 fn fold_into(chars: impl Iterator<Item = char>, out: &mut String) {
@@ -59,10 +70,24 @@ fn fold_into(chars: impl Iterator<Item = char>, out: &mut String) {
             out.push(APOSTROPHE);
         } else if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
+        } else if let Some(lower) = cyrillic_lower(c) {
+            out.push(lower);
         } else {
             out.extend(c.to_lowercase());
         }
     }
+}
+
+/// The lower case of a basic Cyrillic letter without the Unicode tables (А–Я, Ѐ–Џ; а–џ are
+/// their own), `None` for any other character. Checked against the tables in a test.
+fn cyrillic_lower(c: char) -> Option<char> {
+    let offset = match c {
+        '\u{0430}'..='\u{045F}' => return Some(c),
+        '\u{0410}'..='\u{042F}' => 0x20,
+        '\u{0400}'..='\u{040F}' => 0x50,
+        _ => return None,
+    };
+    char::from_u32(c as u32 + offset)
 }
 
 #[cfg(test)]
@@ -97,6 +122,21 @@ mod tests {
     fn removes_invisible_characters() {
         assert_eq!(normalize("тор\u{00AD}гів\u{2060}ля\u{FEFF}"), "торгівля");
         assert_eq!(normalize("а\u{200B}б"), "а\u{200B}б");
+    }
+
+    #[test]
+    fn the_fast_paths_agree_with_the_unicode_tables() {
+        use unicode_normalization::char::canonical_combining_class;
+        use unicode_normalization::{is_nfc_quick, IsNormalized};
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            if always_composed(c) {
+                assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "U+{:04X}", c as u32);
+                assert_eq!(canonical_combining_class(c), 0, "U+{:04X}", c as u32);
+            }
+            if let Some(lower) = cyrillic_lower(c) {
+                assert_eq!(c.to_lowercase().collect::<String>(), lower.to_string(), "U+{:04X}", c as u32);
+            }
+        }
     }
 
     #[test]
