@@ -273,7 +273,7 @@ pub fn inline_elements<'a>(html: &'a str, tag_name: &str) -> Vec<&'a str> {
 
 /// An element whose content the browser does not parse as markup.
 struct RawElement<'a> {
-    name: String,
+    name: &'static str,
     attrs: &'a str,
     content: &'a str,
 }
@@ -292,12 +292,13 @@ fn elements(html: &str) -> Vec<RawElement<'_>> {
         }
         let name_end =
             start + 1 + html[start + 1..].find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(0);
-        let name = html[start + 1..name_end].to_ascii_lowercase();
         let tag_end = end_of_tag(bytes, name_end);
         pos = tag_end;
-        if !["script", "style", "title", "textarea"].contains(&name.as_str()) {
+        let tag = &html[start + 1..name_end];
+        let Some(name) = ["script", "style", "title", "textarea"].into_iter().find(|n| tag.eq_ignore_ascii_case(n))
+        else {
             continue;
-        }
+        };
         let close = format!("</{name}");
         let content_end = find_ascii_ci(&html[tag_end..], &close).map_or(html.len(), |e| tag_end + e);
         let attrs = &html[name_end..tag_end.saturating_sub(1).max(name_end)];

@@ -106,7 +106,12 @@ impl Analyser {
 /// JSON that is also a valid ES2018 script: U+2028/U+2029 are line
 /// terminators inside pre-ES2019 string literals.
 pub(crate) fn js_json<T: Serialize + ?Sized>(value: &T) -> String {
-    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
+    let mut json = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
+    if !json.contains(['\u{2028}', '\u{2029}']) {
+        // Records are kept until the index is written: no spare capacity.
+        json.shrink_to_fit();
+        return json;
+    }
     json.replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
 }
 
