@@ -15,7 +15,7 @@ use crate::source::{read_text, SourceFile};
 const STANDARD_KEYS: &str = "`id`, `area`, `responsible`, `requirements` and `legal_basis`";
 
 /// A file read and its front matter parsed: the same for every site that uses the file.
-type Parsed = Result<(String, front_matter::FrontMatter, usize), Diagnostic>;
+type Parsed = Result<(Arc<str>, front_matter::FrontMatter, usize), Diagnostic>;
 
 /// Parsed files shared by the sites of one run (`--all-regions` parses each national page once
 /// for the national site and every region that keeps it).
@@ -40,7 +40,7 @@ fn parse_file(file: &SourceFile) -> Parsed {
     let split = front_matter::split(&file.shown, &text)?;
     let fm = front_matter::parse(&file.shown, &text, &split)?;
     let body_start = split.body_start;
-    Ok((text, fm, body_start))
+    Ok((text.into(), fm, body_start))
 }
 
 /// Every page of a site, and what went wrong while loading them.

@@ -13,8 +13,8 @@ use crate::source::SourceFile;
 #[derive(Debug, Clone)]
 pub struct Page {
     pub file: SourceFile,
-    /// The whole file, kept so diagnostics can show any line.
-    pub text: String,
+    /// The whole file, kept so diagnostics can show any line; shared with the parse cache.
+    pub text: std::sync::Arc<str>,
     pub body_start: usize,
     pub lang: String,
     /// Language-independent identity: `""` home, `about` a section, `about/forms` a page.
