@@ -703,13 +703,8 @@ fn render_site(
     sink.emit_all(static_files(layers)?)?;
     stages.push(("render", started.elapsed().as_secs_f64()));
     let started = Instant::now();
-    let search = render::search_index(site, &trees);
     // A site kept for in-place updates remembers what it wrote, to rewrite only what changes.
-    let hashes = match site.search_cache {
-        Some(_) => search.iter().map(|f| (f.path.clone(), crate::output::content_hash(&f.bytes))).collect(),
-        None => BTreeMap::new(),
-    };
-    sink.emit_all(search)?;
+    let hashes = render::write_search_index(site, &trees, sink)?;
     stages.push(("index", started.elapsed().as_secs_f64()));
     Ok((tera, assets, hashes))
 }

@@ -172,9 +172,21 @@ pub fn trees(site: &Site) -> Trees<'_> {
     site.config.languages.iter().map(|l| (l.as_str(), views::tree(site, l))).collect()
 }
 
-/// The search index of every language.
-pub fn search_index(site: &Site, trees: &Trees) -> Vec<OutFile> {
-    search_docs::search_files(site, trees, site.search_cache.as_ref())
+/// Writes the search index of every language through `sink`. A site kept for in-place updates
+/// (with a search cache) gets back the hash of each file, by output path, to rewrite only what
+/// changes later; other builds hand each file over as soon as it is made and get an empty map.
+pub fn write_search_index(site: &Site, trees: &Trees, sink: &Sink) -> Result<BTreeMap<String, u64>, Vec<Diagnostic>> {
+    if let Some(cache) = site.search_cache.as_ref() {
+        let files = search_docs::search_files(site, trees, Some(cache));
+        let hashes = files.iter().map(|f| (f.path.clone(), crate::output::content_hash(&f.bytes))).collect();
+        sink.emit_all(files)?;
+        return Ok(hashes);
+    }
+    trees
+        .par_iter()
+        .try_for_each(|(lang, tree)| search_docs::emit_language(site, tree, lang, sink))
+        .map_err(|d| vec![d])?;
+    Ok(BTreeMap::new())
 }
 
 /// What search indexes in one language, in index order.
