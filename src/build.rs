@@ -234,7 +234,7 @@ fn site_files(
             }
         })
         .collect();
-    match render_site(&site, &layers, &mut b.stages, sink) {
+    match render_site(&mut site, &layers, keep, &mut b.stages, sink) {
         Ok((tera, assets, search_files)) if keep => b.kept = Some(Kept { site, layers, tera, assets, search_files }),
         Ok(_) => {}
         Err(problems) => b.diagnostics.extend(problems),
@@ -686,11 +686,13 @@ pub(crate) fn check_fragments<'a>(
     }
 }
 
-/// Renders the whole site into a staging folder and swaps it into place.
-/// Renders one site into memory: pages, assets, static files and the search index.
+/// Renders one site through `sink`: pages, assets, static files and the search index. A site
+/// that is not `keep`, to be updated in place later, frees each page's HTML once every page is
+/// written, before the search index is made.
 fn render_site(
-    site: &Site,
+    site: &mut Site,
     layers: &Layers,
+    keep: bool,
     stages: &mut Vec<(&'static str, f64)>,
     sink: &render::Sink,
 ) -> Result<(tera::Tera, render::Assets, BTreeMap<String, u64>), Vec<Diagnostic>> {
@@ -698,8 +700,12 @@ fn render_site(
     let tera = render::templates::build_tera(&site.theme, site.i18n.clone())?;
     let (assets, files) = render::build_assets(&site.theme);
     sink.emit_all(files)?;
+    render::render_pages(site, &render::trees(site), &tera, &assets, sink)?;
+    if !keep {
+        site.drop_html();
+    }
+    let site = &*site;
     let trees = render::trees(site);
-    render::render_pages(site, &trees, &tera, &assets, sink)?;
     sink.emit_all(static_files(layers)?)?;
     stages.push(("render", started.elapsed().as_secs_f64()));
     let started = Instant::now();

@@ -82,6 +82,14 @@ impl Site {
         }
     }
 
+    /// Frees every page's rendered HTML: once every page is written, only the print documents
+    /// (which render their own) and search (which reads the section text) are left to make.
+    pub fn drop_html(&mut self) {
+        for data in self.pages.values_mut() {
+            data.rendered.html = String::new();
+        }
+    }
+
     /// Number of pages that exist in `lang` itself (not by fallback).
     pub fn translated_count(&self, lang: &str) -> usize {
         self.keys.iter().filter(|k| self.pages.contains_key(&((*k).clone(), lang.to_string()))).count()
@@ -232,9 +240,10 @@ pub fn render_pages(
         }
     }
     for lang in &site.config.languages {
-        match generated_pages(site, tera, &trees[lang.as_str()], lang, assets) {
-            Ok(more) => files.extend(more),
-            Err(d) => problems.push(d),
+        // Written language by language: each holds a print document of every page.
+        match generated_pages(site, tera, &trees[lang.as_str()], lang, assets).map_err(|d| vec![d]) {
+            Ok(more) => problems.extend(sink.emit_all(more).err().into_iter().flatten()),
+            Err(d) => problems.extend(d),
         }
     }
     match root_pages(site, trees, tera, assets) {
