@@ -142,7 +142,7 @@ fn run_sites(
         }
     };
     let prefix_regions = *scope == Scope::AllRegions;
-    let cache = ParseCache::default();
+    let cache = ParseCache::for_sites(slugs.len());
     progress(Progress::Sites(slugs.len()));
     let results: Vec<(Option<String>, SiteBuild)> = slugs
         .into_par_iter()
@@ -201,7 +201,9 @@ fn site_files(
     keep: bool,
 ) -> SiteBuild {
     let mut b = SiteBuild::default();
-    let Some((mut site, layers)) = open_site_with(root, region_slug, cache, &mut b.diagnostics, &mut b.stages) else {
+    let opened = open_site_with(root, region_slug, cache, &mut b.diagnostics, &mut b.stages);
+    cache.loaded();
+    let Some((mut site, layers)) = opened else {
         return b;
     };
     if keep {
@@ -687,8 +689,8 @@ pub(crate) fn check_fragments<'a>(
 }
 
 /// Renders one site through `sink`: pages, assets, static files and the search index. A site
-/// that is not `keep`, to be updated in place later, frees each page's HTML once every page is
-/// written, before the search index is made.
+/// that is not `keep`, to be updated in place later, frees each page's source and HTML once
+/// every page is written, before the search index is made.
 fn render_site(
     site: &mut Site,
     layers: &Layers,
@@ -702,7 +704,7 @@ fn render_site(
     sink.emit_all(files)?;
     render::render_pages(site, &render::trees(site), &tera, &assets, sink)?;
     if !keep {
-        site.drop_html();
+        site.free_page_text();
     }
     let site = &*site;
     let trees = render::trees(site);

@@ -25,7 +25,8 @@ pub struct Page {
 
 impl Page {
     pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
+        // Empty once the text is freed (see `Site::free_page_text`).
+        self.text.get(self.body_start..).unwrap_or_default()
     }
 
     pub fn is_standard(&self) -> bool {

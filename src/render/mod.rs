@@ -82,11 +82,13 @@ impl Site {
         }
     }
 
-    /// Frees every page's rendered HTML: once every page is written, only the print documents
-    /// (which render their own) and search (which reads the section text) are left to make.
-    pub fn drop_html(&mut self) {
+    /// Frees every page's source text and rendered HTML: once every page and print document is
+    /// written, only search is left to make, and it reads the section text and front matter.
+    pub fn free_page_text(&mut self) {
+        let empty: Arc<str> = Arc::from("");
         for data in self.pages.values_mut() {
             data.rendered.html = String::new();
+            data.page.text = empty.clone();
         }
     }
 
