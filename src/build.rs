@@ -201,9 +201,11 @@ fn site_files(
     keep: bool,
 ) -> SiteBuild {
     let mut b = SiteBuild::default();
-    let opened = open_site_with(root, region_slug, cache, &mut b.diagnostics, &mut b.stages);
-    cache.loaded();
-    let Some((mut site, layers)) = opened else {
+    // Freeing a site's parsed files early is worth nothing while its pages still hold them, and
+    // freeing many small blocks while pages are rendered makes every allocation slower: the cache
+    // lets go once the pages are written (or on any early return).
+    let cache_use = cache.user();
+    let Some((mut site, layers)) = open_site_with(root, region_slug, cache, &mut b.diagnostics, &mut b.stages) else {
         return b;
     };
     if keep {
@@ -236,7 +238,7 @@ fn site_files(
             }
         })
         .collect();
-    match render_site(&mut site, &layers, keep, &mut b.stages, sink) {
+    match render_site(&mut site, &layers, keep, cache_use, &mut b.stages, sink) {
         Ok((tera, assets, search_files)) if keep => b.kept = Some(Kept { site, layers, tera, assets, search_files }),
         Ok(_) => {}
         Err(problems) => b.diagnostics.extend(problems),
@@ -690,11 +692,12 @@ pub(crate) fn check_fragments<'a>(
 
 /// Renders one site through `sink`: pages, assets, static files and the search index. A site
 /// that is not `keep`, to be updated in place later, frees each page's source and HTML once
-/// every page is written, before the search index is made.
+/// every page is written, before the search index is made; `cache_use` ends there too.
 fn render_site(
     site: &mut Site,
     layers: &Layers,
     keep: bool,
+    cache_use: crate::content::CacheUse,
     stages: &mut Vec<(&'static str, f64)>,
     sink: &render::Sink,
 ) -> Result<(tera::Tera, render::Assets, BTreeMap<String, u64>), Vec<Diagnostic>> {
@@ -706,6 +709,7 @@ fn render_site(
     if !keep {
         site.free_page_text();
     }
+    drop(cache_use);
     let site = &*site;
     let trees = render::trees(site);
     sink.emit_all(static_files(layers)?)?;

@@ -22,9 +22,18 @@ type Parsed = Result<(Arc<str>, front_matter::FrontMatter, usize), Diagnostic>;
 /// for the national site and every region that keeps it).
 pub struct ParseCache {
     files: Mutex<HashMap<PathBuf, Arc<Parsed>>>,
-    /// Sites that have yet to load their pages: once none is left, the cache lets go of the
-    /// files, so a page's text lives only as long as a site needs it.
+    /// Sites that may still read from the cache: once none is left, it lets go of the files, so
+    /// a page's text lives only as long as a site needs it.
     loading: AtomicUsize,
+}
+
+/// A site's use of a [`ParseCache`]: dropping it says the site needs the cache no more.
+pub struct CacheUse<'a>(&'a ParseCache);
+
+impl Drop for CacheUse<'_> {
+    fn drop(&mut self) {
+        self.0.loaded();
+    }
 }
 
 impl Default for ParseCache {
@@ -39,8 +48,12 @@ impl ParseCache {
         ParseCache { files: Mutex::default(), loading: AtomicUsize::new(sites) }
     }
 
-    /// Called once by each site when it has loaded its pages (or given up); the last one
-    /// empties the cache.
+    /// One site's use of the cache, to be dropped when the site no longer needs its files kept.
+    pub fn user(&self) -> CacheUse<'_> {
+        CacheUse(self)
+    }
+
+    /// Called once by each site when it no longer needs the cache; the last one empties it.
     pub fn loaded(&self) {
         if self.loading.fetch_sub(1, Ordering::AcqRel) == 1 {
             if let Ok(mut m) = self.files.lock() {

@@ -5,7 +5,7 @@ pub mod front_matter;
 mod load;
 
 pub use front_matter::FrontMatter;
-pub use load::{load_pages, reload, Loaded, ParseCache};
+pub use load::{load_pages, reload, CacheUse, Loaded, ParseCache};
 
 use crate::source::SourceFile;
 
