@@ -127,6 +127,26 @@ impl<'a> Sink<'a> {
         Ok(())
     }
 
+    /// Writes the file at `path` through `write`, straight into the staging folder (or nowhere
+    /// when only checking), so that a large file is never held whole.
+    pub fn emit_streamed(
+        &self,
+        path: &str,
+        write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), Diagnostic>,
+    ) -> Result<(), Diagnostic> {
+        if let Some(staging) = self.staging {
+            let path = format!("{}{}", self.prefix, path);
+            let failed = |e: &dyn std::fmt::Display| Diagnostic::file_error(&path, e.to_string());
+            let mut file = staging.create(&path).map_err(|e| failed(&e))?;
+            write(&mut file)?;
+            std::io::Write::flush(&mut file).map_err(|e| failed(&e))?;
+        } else {
+            write(&mut std::io::sink())?;
+        }
+        self.written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
     pub fn emit_all(&self, files: Vec<OutFile>) -> Result<(), Vec<Diagnostic>> {
         files.par_iter().try_for_each(|f| self.emit(f)).map_err(|d| vec![d])
     }
@@ -242,8 +262,12 @@ pub fn render_pages(
         }
     }
     for lang in &site.config.languages {
-        // Written language by language: each holds a print document of every page.
-        match generated_pages(site, tera, &trees[lang.as_str()], lang, assets).map_err(|d| vec![d]) {
+        let tree = &trees[lang.as_str()];
+        // The print document goes straight to its file; the other pages of a language are few.
+        let print = sink.emit_streamed(&print::print_path(lang), |w| {
+            print::write_print_document(site, tera, tree, lang, assets, w)
+        });
+        match print.and_then(|()| other_generated_pages(site, tera, tree, lang, assets)).map_err(|d| vec![d]) {
             Ok(more) => problems.extend(sink.emit_all(more).err().into_iter().flatten()),
             Err(d) => problems.extend(d),
         }
@@ -325,7 +349,19 @@ pub fn generated_pages(
     assets: &Assets,
 ) -> Result<Vec<OutFile>, Diagnostic> {
     let mut out = vec![print::print_document(site, tera, tree, lang, assets)?];
-    out.extend(aliases(site, tera, lang)?);
+    out.extend(other_generated_pages(site, tera, tree, lang, assets)?);
+    Ok(out)
+}
+
+/// [`generated_pages`] but the print document.
+fn other_generated_pages(
+    site: &Site,
+    tera: &tera::Tera,
+    tree: &nav::Tree,
+    lang: &str,
+    assets: &Assets,
+) -> Result<Vec<OutFile>, Diagnostic> {
+    let mut out = aliases(site, tera, lang)?;
     out.push(print::standards_compendium(site, tera, tree, lang, assets)?);
     out.extend(forms::form_pages(site, tera, tree, lang, assets)?);
     let search =

@@ -3,6 +3,7 @@
 //! anchors (so the printout and its PDF are self-contained).
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -90,6 +91,26 @@ pub fn print_document(
     lang: &str,
     assets: &Assets,
 ) -> Result<OutFile, Diagnostic> {
+    let mut bytes = Vec::new();
+    write_print_document(site, tera, tree, lang, assets, &mut bytes)?;
+    Ok(OutFile { path: print_path(lang), bytes })
+}
+
+/// Where the print document of `lang` goes.
+pub fn print_path(lang: &str) -> String {
+    format!("{lang}/print.html")
+}
+
+/// [`print_document`], written to `out` as its bodies are rendered, so that the document (the
+/// largest file of a build) is never held whole.
+pub fn write_print_document(
+    site: &Site,
+    tera: &tera::Tera,
+    tree: &Tree,
+    lang: &str,
+    assets: &Assets,
+    out: &mut dyn Write,
+) -> Result<(), Diagnostic> {
     let mut pages = Vec::new();
     let mut sources: Vec<(&str, &crate::content::Page)> = Vec::new();
     for &i in &tree.order {
@@ -118,7 +139,7 @@ pub fn print_document(
         assets,
         pages,
     };
-    let skeleton = render_view_unminified(tera, &view, &format!("{lang}/print.html"))?;
+    let skeleton = render_view_unminified(tera, &view, &print_path(lang))?;
     let body = |i: usize| -> Option<Arc<str>> {
         let &(key, page) = sources.get(i)?;
         let render = || render_body(site, page, key, Mode::Print, &print_prefix(key));
@@ -127,7 +148,7 @@ pub fn print_document(
             None => render().into(),
         })
     };
-    Ok(OutFile { path: skeleton.path, bytes: fill_bodies(&skeleton.bytes, &body) })
+    fill_bodies(&skeleton.bytes, &body, out).map_err(|e| Diagnostic::file_error(&skeleton.path, e.to_string()))
 }
 
 /// The bodies go into the finished document last: the template and the security policy never
@@ -171,24 +192,27 @@ fn pieces(skeleton: &[u8]) -> Vec<Piece<'_>> {
     out
 }
 
-/// The skeleton with each marker replaced by its body (`body(i)`; a marker whose body is
-/// `None` stays as written), rendering a few bodies at a time.
-fn fill_bodies(skeleton: &[u8], body: &(dyn Fn(usize) -> Option<Arc<str>> + Sync)) -> Vec<u8> {
+/// Writes the skeleton with each marker replaced by its body (`body(i)`; a marker whose body
+/// is `None` stays as written), rendering a few bodies at a time.
+fn fill_bodies(
+    skeleton: &[u8],
+    body: &(dyn Fn(usize) -> Option<Arc<str>> + Sync),
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let pieces = pieces(skeleton);
-    let mut out = Vec::with_capacity(skeleton.len());
     for batch in pieces.chunks(BODIES_AT_ONCE) {
         let bodies: Vec<Option<Arc<str>>> =
             batch.par_iter().map(|(_, marker)| marker.and_then(|(_, i)| body(i))).collect();
         for ((text, marker), filled) in batch.iter().zip(bodies) {
-            out.extend_from_slice(text);
+            out.write_all(text)?;
             match (marker, filled) {
-                (_, Some(b)) => out.extend_from_slice(b.as_bytes()),
-                (Some((written, _)), None) => out.extend_from_slice(written),
+                (_, Some(b)) => out.write_all(b.as_bytes())?,
+                (Some((written, _)), None) => out.write_all(written)?,
                 (None, None) => {}
             }
         }
     }
-    out
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -244,7 +268,8 @@ mod tests {
             format!("<a>{}<b>{}{BODY_MARKER}x-->{BODY_MARKER}9-->{BODY_MARKER}01-->", body_marker(0), body_marker(1));
         let bodies = ["zero", "one"];
         let body = |i: usize| bodies.get(i).map(|b| Arc::from(*b));
-        let filled = fill_bodies(skeleton.as_bytes(), &body);
+        let mut filled = Vec::new();
+        fill_bodies(skeleton.as_bytes(), &body, &mut filled).expect("written");
         let expected = format!("<a>zero<b>one{BODY_MARKER}x-->{BODY_MARKER}9-->one");
         assert_eq!(String::from_utf8(filled).expect("utf-8"), expected);
     }
@@ -254,6 +279,8 @@ mod tests {
         let skeleton: String = (0..BODIES_AT_ONCE * 3 + 5).map(|i| format!("[{}]", body_marker(i))).collect();
         let body = |i: usize| Some(Arc::from(i.to_string()));
         let expected: String = (0..BODIES_AT_ONCE * 3 + 5).map(|i| format!("[{i}]")).collect();
-        assert_eq!(fill_bodies(skeleton.as_bytes(), &body), expected.into_bytes());
+        let mut filled = Vec::new();
+        fill_bodies(skeleton.as_bytes(), &body, &mut filled).expect("written");
+        assert_eq!(filled, expected.into_bytes());
     }
 }
