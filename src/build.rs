@@ -142,7 +142,7 @@ fn run_sites(
         }
     };
     let prefix_regions = *scope == Scope::AllRegions;
-    let cache = ParseCache::default();
+    let cache = ParseCache::for_sites(slugs.len());
     progress(Progress::Sites(slugs.len()));
     let results: Vec<(Option<String>, SiteBuild)> = slugs
         .into_par_iter()
@@ -201,6 +201,10 @@ fn site_files(
     keep: bool,
 ) -> SiteBuild {
     let mut b = SiteBuild::default();
+    // Freeing a site's parsed files early is worth nothing while its pages still hold them, and
+    // freeing many small blocks while pages are rendered makes every allocation slower: the cache
+    // lets go once the pages are written (or on any early return).
+    let cache_use = cache.user();
     let Some((mut site, layers)) = open_site_with(root, region_slug, cache, &mut b.diagnostics, &mut b.stages) else {
         return b;
     };
@@ -234,7 +238,7 @@ fn site_files(
             }
         })
         .collect();
-    match render_site(&site, &layers, &mut b.stages, sink) {
+    match render_site(&mut site, &layers, keep, cache_use, &mut b.stages, sink) {
         Ok((tera, assets, search_files)) if keep => b.kept = Some(Kept { site, layers, tera, assets, search_files }),
         Ok(_) => {}
         Err(problems) => b.diagnostics.extend(problems),
@@ -686,11 +690,14 @@ pub(crate) fn check_fragments<'a>(
     }
 }
 
-/// Renders the whole site into a staging folder and swaps it into place.
-/// Renders one site into memory: pages, assets, static files and the search index.
+/// Renders one site through `sink`: pages, assets, static files and the search index. A site
+/// that is not `keep`, to be updated in place later, frees each page's source and HTML once
+/// every page is written, before the search index is made; `cache_use` ends there too.
 fn render_site(
-    site: &Site,
+    site: &mut Site,
     layers: &Layers,
+    keep: bool,
+    cache_use: crate::content::CacheUse,
     stages: &mut Vec<(&'static str, f64)>,
     sink: &render::Sink,
 ) -> Result<(tera::Tera, render::Assets, BTreeMap<String, u64>), Vec<Diagnostic>> {
@@ -698,18 +705,18 @@ fn render_site(
     let tera = render::templates::build_tera(&site.theme, site.i18n.clone())?;
     let (assets, files) = render::build_assets(&site.theme);
     sink.emit_all(files)?;
+    render::render_pages(site, &render::trees(site), &tera, &assets, sink)?;
+    if !keep {
+        site.free_page_text();
+    }
+    drop(cache_use);
+    let site = &*site;
     let trees = render::trees(site);
-    render::render_pages(site, &trees, &tera, &assets, sink)?;
     sink.emit_all(static_files(layers)?)?;
     stages.push(("render", started.elapsed().as_secs_f64()));
     let started = Instant::now();
-    let search = render::search_index(site, &trees);
     // A site kept for in-place updates remembers what it wrote, to rewrite only what changes.
-    let hashes = match site.search_cache {
-        Some(_) => search.iter().map(|f| (f.path.clone(), crate::output::content_hash(&f.bytes))).collect(),
-        None => BTreeMap::new(),
-    };
-    sink.emit_all(search)?;
+    let hashes = render::write_search_index(site, &trees, sink)?;
     stages.push(("index", started.elapsed().as_secs_f64()));
     Ok((tera, assets, hashes))
 }

@@ -107,6 +107,16 @@ impl Staging {
         std::fs::write(&path, bytes).map_err(io(&path))
     }
 
+    /// Creates one file to be written piece by piece, buffered (safe to call from several
+    /// threads); the caller flushes it.
+    pub fn create(&self, rel: &str) -> Result<std::io::BufWriter<std::fs::File>, OutputError> {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        Ok(std::io::BufWriter::new(std::fs::File::create(&path).map_err(io(&path))?))
+    }
+
     /// Swaps the staging folder into place; the previous output is removed only afterwards.
     pub fn commit(mut self) -> Result<(), OutputError> {
         pause_for_tests();

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -15,20 +16,58 @@ use crate::source::{read_text, SourceFile};
 const STANDARD_KEYS: &str = "`id`, `area`, `responsible`, `requirements` and `legal_basis`";
 
 /// A file read and its front matter parsed: the same for every site that uses the file.
-type Parsed = Result<(String, front_matter::FrontMatter, usize), Diagnostic>;
+type Parsed = Result<(Arc<str>, front_matter::FrontMatter, usize), Diagnostic>;
 
 /// Parsed files shared by the sites of one run (`--all-regions` parses each national page once
 /// for the national site and every region that keeps it).
-#[derive(Default)]
-pub struct ParseCache(Mutex<HashMap<PathBuf, Arc<Parsed>>>);
+pub struct ParseCache {
+    files: Mutex<HashMap<PathBuf, Arc<Parsed>>>,
+    /// Sites that may still read from the cache: once none is left, it lets go of the files, so
+    /// a page's text lives only as long as a site needs it.
+    loading: AtomicUsize,
+}
+
+/// A site's use of a [`ParseCache`]: dropping it says the site needs the cache no more.
+pub struct CacheUse<'a>(&'a ParseCache);
+
+impl Drop for CacheUse<'_> {
+    fn drop(&mut self) {
+        self.0.loaded();
+    }
+}
+
+impl Default for ParseCache {
+    fn default() -> Self {
+        ParseCache::for_sites(1)
+    }
+}
 
 impl ParseCache {
+    /// A cache for a run that builds `sites` sites.
+    pub fn for_sites(sites: usize) -> Self {
+        ParseCache { files: Mutex::default(), loading: AtomicUsize::new(sites) }
+    }
+
+    /// One site's use of the cache, to be dropped when the site no longer needs its files kept.
+    pub fn user(&self) -> CacheUse<'_> {
+        CacheUse(self)
+    }
+
+    /// Called once by each site when it no longer needs the cache; the last one empties it.
+    pub fn loaded(&self) {
+        if self.loading.fetch_sub(1, Ordering::AcqRel) == 1 {
+            if let Ok(mut m) = self.files.lock() {
+                m.clear();
+            }
+        }
+    }
+
     fn get_or_parse(&self, file: &SourceFile) -> Arc<Parsed> {
-        if let Some(hit) = self.0.lock().ok().and_then(|m| m.get(&file.abs).cloned()) {
+        if let Some(hit) = self.files.lock().ok().and_then(|m| m.get(&file.abs).cloned()) {
             return hit;
         }
         let parsed = Arc::new(parse_file(file));
-        if let Ok(mut m) = self.0.lock() {
+        if let Ok(mut m) = self.files.lock() {
             m.insert(file.abs.clone(), parsed.clone());
         }
         parsed
@@ -40,7 +79,7 @@ fn parse_file(file: &SourceFile) -> Parsed {
     let split = front_matter::split(&file.shown, &text)?;
     let fm = front_matter::parse(&file.shown, &text, &split)?;
     let body_start = split.body_start;
-    Ok((text, fm, body_start))
+    Ok((text.into(), fm, body_start))
 }
 
 /// Every page of a site, and what went wrong while loading them.
@@ -224,6 +263,23 @@ mod tests {
         assert_eq!((first[0].fm.title.as_str(), second[0].fm.title.as_str()), ("A", "A"));
         let fresh = load_pages(&files, &config(), &ParseCache::default()).pages;
         assert_eq!(fresh[0].fm.title, "B");
+    }
+
+    #[test]
+    fn the_cache_lets_go_once_every_site_has_loaded() {
+        let dir = tempfile::tempdir().unwrap();
+        let abs = dir.path().join("content/_index.md");
+        std::fs::create_dir_all(abs.parent().unwrap()).unwrap();
+        std::fs::write(&abs, "+++\ntitle = \"A\"\n+++\n").unwrap();
+        let file = SourceFile { rel: "content/_index.md".into(), abs: abs.clone(), shown: "content/_index.md".into() };
+        let files: BTreeMap<String, SourceFile> = [(file.rel.clone(), file)].into();
+        let cache = ParseCache::for_sites(2);
+        let pages = load_pages(&files, &config(), &cache).pages;
+        cache.loaded();
+        assert_eq!(cache.files.lock().unwrap().len(), 1, "one site still to load");
+        cache.loaded();
+        assert!(cache.files.lock().unwrap().is_empty());
+        assert_eq!(pages[0].fm.title, "A", "pages keep their text");
     }
 
     #[test]

@@ -5,7 +5,7 @@ pub mod front_matter;
 mod load;
 
 pub use front_matter::FrontMatter;
-pub use load::{load_pages, reload, Loaded, ParseCache};
+pub use load::{load_pages, reload, CacheUse, Loaded, ParseCache};
 
 use crate::source::SourceFile;
 
@@ -13,8 +13,8 @@ use crate::source::SourceFile;
 #[derive(Debug, Clone)]
 pub struct Page {
     pub file: SourceFile,
-    /// The whole file, kept so diagnostics can show any line.
-    pub text: String,
+    /// The whole file, kept so diagnostics can show any line; shared with the parse cache.
+    pub text: std::sync::Arc<str>,
     pub body_start: usize,
     pub lang: String,
     /// Language-independent identity: `""` home, `about` a section, `about/forms` a page.
@@ -25,7 +25,8 @@ pub struct Page {
 
 impl Page {
     pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
+        // Empty once the text is freed (see `Site::free_page_text`).
+        self.text.get(self.body_start..).unwrap_or_default()
     }
 
     pub fn is_standard(&self) -> bool {

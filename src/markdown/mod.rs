@@ -102,6 +102,8 @@ pub fn render(body: &str, resolver: &dyn Resolver, opts: &Options) -> Rendered {
         html = sanitize(&html);
     }
     r.html = fill_shortcodes(html, &codes, resolver, &mut r.problems);
+    // Kept until every page is rendered: no spare capacity.
+    r.html.shrink_to_fit();
     r.checks.retain(|(key, frag, span)| {
         // Same-page fragments are checked here; others by the caller.
         if key.is_empty() {
@@ -187,8 +189,10 @@ impl<'a> Pass<'a> {
     }
 
     fn finish_section(&mut self, r: &mut Rendered) {
-        let s = std::mem::take(&mut self.section);
+        let mut s = std::mem::take(&mut self.section);
         if !s.text.trim().is_empty() || s.id.is_some() {
+            // Kept until search has indexed the whole site: no spare capacity.
+            s.text.shrink_to_fit();
             r.sections.push(s);
         }
     }

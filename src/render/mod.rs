@@ -82,6 +82,16 @@ impl Site {
         }
     }
 
+    /// Frees every page's source text and rendered HTML: once every page and print document is
+    /// written, only search is left to make, and it reads the section text and front matter.
+    pub fn free_page_text(&mut self) {
+        let empty: Arc<str> = Arc::from("");
+        for data in self.pages.values_mut() {
+            data.rendered.html = String::new();
+            data.page.text = empty.clone();
+        }
+    }
+
     /// Number of pages that exist in `lang` itself (not by fallback).
     pub fn translated_count(&self, lang: &str) -> usize {
         self.keys.iter().filter(|k| self.pages.contains_key(&((*k).clone(), lang.to_string()))).count()
@@ -112,6 +122,26 @@ impl<'a> Sink<'a> {
         if let Some(staging) = self.staging {
             let path = format!("{}{}", self.prefix, f.path);
             staging.write(&path, &f.bytes).map_err(|e| Diagnostic::file_error(&path, e.to_string()))?;
+        }
+        self.written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Writes the file at `path` through `write`, straight into the staging folder (or nowhere
+    /// when only checking), so that a large file is never held whole.
+    pub fn emit_streamed(
+        &self,
+        path: &str,
+        write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), Diagnostic>,
+    ) -> Result<(), Diagnostic> {
+        if let Some(staging) = self.staging {
+            let path = format!("{}{}", self.prefix, path);
+            let failed = |e: &dyn std::fmt::Display| Diagnostic::file_error(&path, e.to_string());
+            let mut file = staging.create(&path).map_err(|e| failed(&e))?;
+            write(&mut file)?;
+            std::io::Write::flush(&mut file).map_err(|e| failed(&e))?;
+        } else {
+            write(&mut std::io::sink())?;
         }
         self.written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
@@ -172,9 +202,21 @@ pub fn trees(site: &Site) -> Trees<'_> {
     site.config.languages.iter().map(|l| (l.as_str(), views::tree(site, l))).collect()
 }
 
-/// The search index of every language.
-pub fn search_index(site: &Site, trees: &Trees) -> Vec<OutFile> {
-    search_docs::search_files(site, trees, site.search_cache.as_ref())
+/// Writes the search index of every language through `sink`. A site kept for in-place updates
+/// (with a search cache) gets back the hash of each file, by output path, to rewrite only what
+/// changes later; other builds hand each file over as soon as it is made and get an empty map.
+pub fn write_search_index(site: &Site, trees: &Trees, sink: &Sink) -> Result<BTreeMap<String, u64>, Vec<Diagnostic>> {
+    if let Some(cache) = site.search_cache.as_ref() {
+        let files = search_docs::search_files(site, trees, Some(cache));
+        let hashes = files.iter().map(|f| (f.path.clone(), crate::output::content_hash(&f.bytes))).collect();
+        sink.emit_all(files)?;
+        return Ok(hashes);
+    }
+    trees
+        .par_iter()
+        .try_for_each(|(lang, tree)| search_docs::emit_language(site, tree, lang, sink))
+        .map_err(|d| vec![d])?;
+    Ok(BTreeMap::new())
 }
 
 /// What search indexes in one language, in index order.
@@ -220,9 +262,14 @@ pub fn render_pages(
         }
     }
     for lang in &site.config.languages {
-        match generated_pages(site, tera, &trees[lang.as_str()], lang, assets) {
-            Ok(more) => files.extend(more),
-            Err(d) => problems.push(d),
+        let tree = &trees[lang.as_str()];
+        // The print document goes straight to its file; the other pages of a language are few.
+        let print = sink.emit_streamed(&print::print_path(lang), |w| {
+            print::write_print_document(site, tera, tree, lang, assets, w)
+        });
+        match print.and_then(|()| other_generated_pages(site, tera, tree, lang, assets)).map_err(|d| vec![d]) {
+            Ok(more) => problems.extend(sink.emit_all(more).err().into_iter().flatten()),
+            Err(d) => problems.extend(d),
         }
     }
     match root_pages(site, trees, tera, assets) {
@@ -302,7 +349,19 @@ pub fn generated_pages(
     assets: &Assets,
 ) -> Result<Vec<OutFile>, Diagnostic> {
     let mut out = vec![print::print_document(site, tera, tree, lang, assets)?];
-    out.extend(aliases(site, tera, lang)?);
+    out.extend(other_generated_pages(site, tera, tree, lang, assets)?);
+    Ok(out)
+}
+
+/// [`generated_pages`] but the print document.
+fn other_generated_pages(
+    site: &Site,
+    tera: &tera::Tera,
+    tree: &nav::Tree,
+    lang: &str,
+    assets: &Assets,
+) -> Result<Vec<OutFile>, Diagnostic> {
+    let mut out = aliases(site, tera, lang)?;
     out.push(print::standards_compendium(site, tera, tree, lang, assets)?);
     out.extend(forms::form_pages(site, tera, tree, lang, assets)?);
     let search =

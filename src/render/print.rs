@@ -3,8 +3,10 @@
 //! anchors (so the printout and its PDF are self-contained).
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::links::{print_anchor, print_prefix, Links, Mode};
@@ -89,8 +91,28 @@ pub fn print_document(
     lang: &str,
     assets: &Assets,
 ) -> Result<OutFile, Diagnostic> {
+    let mut bytes = Vec::new();
+    write_print_document(site, tera, tree, lang, assets, &mut bytes)?;
+    Ok(OutFile { path: print_path(lang), bytes })
+}
+
+/// Where the print document of `lang` goes.
+pub fn print_path(lang: &str) -> String {
+    format!("{lang}/print.html")
+}
+
+/// [`print_document`], written to `out` as its bodies are rendered, so that the document (the
+/// largest file of a build) is never held whole.
+pub fn write_print_document(
+    site: &Site,
+    tera: &tera::Tera,
+    tree: &Tree,
+    lang: &str,
+    assets: &Assets,
+    out: &mut dyn Write,
+) -> Result<(), Diagnostic> {
     let mut pages = Vec::new();
-    let mut bodies: Vec<Arc<str>> = Vec::new();
+    let mut sources: Vec<(&str, &crate::content::Page)> = Vec::new();
     for &i in &tree.order {
         let key = &tree.nodes[i].key;
         if key.starts_with("standards") {
@@ -98,16 +120,12 @@ pub fn print_document(
         }
         let Some((data, is_fallback)) = site.page_for(key, lang) else { continue };
         let page = &data.page;
-        let render = || render_body(site, page, key, Mode::Print, &print_prefix(key));
-        bodies.push(match &site.print_bodies {
-            Some(cache) => cache.get_or_render(key, &page.lang, render),
-            None => render().into(),
-        });
+        sources.push((key, page));
         pages.push(PrintPage {
             anchor: print_anchor(key),
             title: page.fm.title.clone(),
             depth: tree.depth(key),
-            html: body_marker(bodies.len() - 1),
+            html: body_marker(sources.len() - 1),
             is_fallback,
         });
     }
@@ -121,8 +139,16 @@ pub fn print_document(
         assets,
         pages,
     };
-    let skeleton = render_view_unminified(tera, &view, &format!("{lang}/print.html"))?;
-    Ok(OutFile { path: skeleton.path, bytes: fill_bodies(&skeleton.bytes, &bodies) })
+    let skeleton = render_view_unminified(tera, &view, &print_path(lang))?;
+    let body = |i: usize| -> Option<Arc<str>> {
+        let &(key, page) = sources.get(i)?;
+        let render = || render_body(site, page, key, Mode::Print, &print_prefix(key));
+        Some(match &site.print_bodies {
+            Some(cache) => cache.get_or_render(key, &page.lang, render),
+            None => render().into(),
+        })
+    };
+    fill_bodies(&skeleton.bytes, &body, out).map_err(|e| Diagnostic::file_error(&skeleton.path, e.to_string()))
 }
 
 /// The bodies go into the finished document last: the template and the security policy never
@@ -130,33 +156,63 @@ pub fn print_document(
 /// when a document holds thousands of pages.
 const BODY_MARKER: &str = "<!--oberih-print-body:";
 
+/// Bodies rendered together (in parallel) as the document is filled: only these are held
+/// besides the document itself.
+const BODIES_AT_ONCE: usize = 64;
+
 fn body_marker(i: usize) -> String {
     format!("{BODY_MARKER}{i}-->")
 }
 
-fn fill_bodies(skeleton: &[u8], bodies: &[Arc<str>]) -> Vec<u8> {
-    let total: usize = bodies.iter().map(|b| b.len()).sum();
-    let mut out = Vec::with_capacity(skeleton.len() + total);
-    let mut rest = skeleton;
+/// A piece of the skeleton: its text up to a body marker, then the marker as written and the
+/// body it names.
+type Piece<'a> = (&'a [u8], Option<(&'a [u8], usize)>);
+
+/// Splits the skeleton at its body markers; a marker that names no number stays text.
+fn pieces(skeleton: &[u8]) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
     let marker = BODY_MARKER.as_bytes();
-    while let Some(at) = rest.windows(marker.len()).position(|w| w == marker) {
-        out.extend_from_slice(&rest[..at]);
-        let after = &rest[at + marker.len()..];
+    let mut start = 0;
+    let mut from = 0;
+    while let Some(at) = skeleton[from..].windows(marker.len()).position(|w| w == marker).map(|p| from + p) {
+        let after = &skeleton[at + marker.len()..];
         let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
         let index = std::str::from_utf8(&after[..digits]).ok().and_then(|d| d.parse::<usize>().ok());
-        match index.and_then(|i| bodies.get(i)) {
-            Some(body) if after[digits..].starts_with(b"-->") => {
-                out.extend_from_slice(body.as_bytes());
-                rest = &after[digits + 3..];
+        match index {
+            Some(i) if after[digits..].starts_with(b"-->") => {
+                let end = at + marker.len() + digits + 3;
+                out.push((&skeleton[start..at], Some((&skeleton[at..end], i))));
+                start = end;
+                from = start;
             }
-            _ => {
-                out.extend_from_slice(marker);
-                rest = after;
+            _ => from = at + marker.len(),
+        }
+    }
+    out.push((&skeleton[start..], None));
+    out
+}
+
+/// Writes the skeleton with each marker replaced by its body (`body(i)`; a marker whose body
+/// is `None` stays as written), rendering a few bodies at a time.
+fn fill_bodies(
+    skeleton: &[u8],
+    body: &(dyn Fn(usize) -> Option<Arc<str>> + Sync),
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let pieces = pieces(skeleton);
+    for batch in pieces.chunks(BODIES_AT_ONCE) {
+        let bodies: Vec<Option<Arc<str>>> =
+            batch.par_iter().map(|(_, marker)| marker.and_then(|(_, i)| body(i))).collect();
+        for ((text, marker), filled) in batch.iter().zip(bodies) {
+            out.write_all(text)?;
+            match (marker, filled) {
+                (_, Some(b)) => out.write_all(b.as_bytes())?,
+                (Some((written, _)), None) => out.write_all(written)?,
+                (None, None) => {}
             }
         }
     }
-    out.extend_from_slice(rest);
-    out
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -200,4 +256,31 @@ pub fn standards_compendium(
         areas: super::standards::by_area(site, lang, all),
     };
     render_view(tera, &view, &format!("{lang}/standards/print.html"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_become_bodies_and_unknown_ones_stay() {
+        let skeleton =
+            format!("<a>{}<b>{}{BODY_MARKER}x-->{BODY_MARKER}9-->{BODY_MARKER}01-->", body_marker(0), body_marker(1));
+        let bodies = ["zero", "one"];
+        let body = |i: usize| bodies.get(i).map(|b| Arc::from(*b));
+        let mut filled = Vec::new();
+        fill_bodies(skeleton.as_bytes(), &body, &mut filled).expect("written");
+        let expected = format!("<a>zero<b>one{BODY_MARKER}x-->{BODY_MARKER}9-->one");
+        assert_eq!(String::from_utf8(filled).expect("utf-8"), expected);
+    }
+
+    #[test]
+    fn many_bodies_are_filled_in_order() {
+        let skeleton: String = (0..BODIES_AT_ONCE * 3 + 5).map(|i| format!("[{}]", body_marker(i))).collect();
+        let body = |i: usize| Some(Arc::from(i.to_string()));
+        let expected: String = (0..BODIES_AT_ONCE * 3 + 5).map(|i| format!("[{i}]")).collect();
+        let mut filled = Vec::new();
+        fill_bodies(skeleton.as_bytes(), &body, &mut filled).expect("written");
+        assert_eq!(filled, expected.into_bytes());
+    }
 }

@@ -4,10 +4,11 @@
 use rayon::prelude::*;
 
 use super::nav::Tree;
-use super::{OutFile, Site};
+use super::{OutFile, Sink, Site};
 use crate::content::out_path;
+use crate::diag::Diagnostic;
 use crate::forms::form::text;
-use crate::search::{build_index, build_index_cached, AnalysisCache, SearchDoc};
+use crate::search::{build_index, build_index_cached, AnalysisCache, Indexer, SearchDoc};
 
 /// The index files of every language, under `<lang>/search/`; with a cache, only documents
 /// whose text changed since the cache's last build are analysed.
@@ -26,44 +27,66 @@ pub fn language_files(site: &Site, tree: &Tree, lang: &str, cache: Option<&Analy
 }
 
 pub fn documents(site: &Site, tree: &Tree, lang: &str) -> Vec<SearchDoc> {
-    let mut docs = Vec::new();
-    for &i in &tree.order {
-        let key = &tree.nodes[i].key;
-        let Some((data, _)) = site.page_for(key, lang) else { continue };
-        let page = &data.page;
-        let trail: Vec<String> = tree.ancestors(key).iter().skip(1).map(|n| n.title.clone()).collect();
-        let path = out_path(key);
-        let mut intro_extra = String::new();
-        if let Some(d) = &page.fm.description {
-            intro_extra.push_str(d);
-            intro_extra.push(' ');
-        }
-        for r in &page.fm.requirements {
-            intro_extra.push_str(&r.text);
-            intro_extra.push(' ');
-        }
-        let page_trail = trail.join(" › ");
-        // A standard is found by its code too («ID-2.1»).
-        let page_title = match &page.fm.id {
-            Some(code) => format!("{} {}", code.get_ref(), page.fm.title),
-            None => page.fm.title.clone(),
-        };
-        let mut first = true;
-        for s in &data.rendered.sections {
-            let (id, title, crumbs) = match &s.id {
-                Some(anchor) => (format!("{path}#{anchor}"), s.heading.clone(), join_trail(&trail, &page.fm.title)),
-                None => (path.clone(), page_title.clone(), page_trail.clone()),
-            };
-            let body = if first && s.id.is_none() { format!("{intro_extra}{}", s.text) } else { s.text.clone() };
-            first = false;
-            docs.push(SearchDoc { id, title, breadcrumbs: crumbs, body });
-        }
-        let has_intro = data.rendered.sections.first().is_some_and(|s| s.id.is_none());
-        if !has_intro {
-            docs.push(SearchDoc { id: path, title: page_title, breadcrumbs: page_trail, body: intro_extra });
-        }
-    }
+    let mut docs: Vec<SearchDoc> =
+        tree.order.iter().flat_map(|&i| page_documents(site, tree, lang, &tree.nodes[i].key)).collect();
     docs.extend(form_documents(site, lang));
+    docs
+}
+
+/// Pages whose documents are analysed together: enough for every thread to have work, few
+/// enough that their text is small beside the site's.
+const BATCH_PAGES: usize = 256;
+
+/// Writes the index of one language through `sink`, a batch of pages at a time, handing each
+/// file over as soon as it is made. The files are those of [`language_files`] without a cache.
+pub fn emit_language(site: &Site, tree: &Tree, lang: &str, sink: &Sink) -> Result<(), Diagnostic> {
+    let mut indexer = Indexer::new(lang);
+    for batch in tree.order.chunks(BATCH_PAGES) {
+        let docs: Vec<SearchDoc> =
+            batch.par_iter().flat_map_iter(|&i| page_documents(site, tree, lang, &tree.nodes[i].key)).collect();
+        indexer.add(&docs);
+    }
+    indexer.add(&form_documents(site, lang));
+    indexer.finish_each(&|f| sink.emit(&OutFile { path: format!("{lang}/search/{}", f.path), bytes: f.bytes }))
+}
+
+/// The documents of the page `key` shows in `lang`: one per heading section, the part before
+/// the first heading (with the description and a standard's requirements) first.
+fn page_documents(site: &Site, tree: &Tree, lang: &str, key: &str) -> Vec<SearchDoc> {
+    let mut docs = Vec::new();
+    let Some((data, _)) = site.page_for(key, lang) else { return docs };
+    let page = &data.page;
+    let trail: Vec<String> = tree.ancestors(key).iter().skip(1).map(|n| n.title.clone()).collect();
+    let path = out_path(key);
+    let mut intro_extra = String::new();
+    if let Some(d) = &page.fm.description {
+        intro_extra.push_str(d);
+        intro_extra.push(' ');
+    }
+    for r in &page.fm.requirements {
+        intro_extra.push_str(&r.text);
+        intro_extra.push(' ');
+    }
+    let page_trail = trail.join(" › ");
+    // A standard is found by its code too («ID-2.1»).
+    let page_title = match &page.fm.id {
+        Some(code) => format!("{} {}", code.get_ref(), page.fm.title),
+        None => page.fm.title.clone(),
+    };
+    let mut first = true;
+    for s in &data.rendered.sections {
+        let (id, title, crumbs) = match &s.id {
+            Some(anchor) => (format!("{path}#{anchor}"), s.heading.clone(), join_trail(&trail, &page.fm.title)),
+            None => (path.clone(), page_title.clone(), page_trail.clone()),
+        };
+        let body = if first && s.id.is_none() { format!("{intro_extra}{}", s.text) } else { s.text.clone() };
+        first = false;
+        docs.push(SearchDoc { id, title, breadcrumbs: crumbs, body });
+    }
+    let has_intro = data.rendered.sections.first().is_some_and(|s| s.id.is_none());
+    if !has_intro {
+        docs.push(SearchDoc { id: path, title: page_title, breadcrumbs: page_trail, body: intro_extra });
+    }
     docs
 }
 

@@ -33,6 +33,9 @@
 //! assert_eq!(files[0].path, "manifest.js");
 //! ```
 //!
+//! A site builder that does not want every document in memory at once adds them to an
+//! [`Indexer`] a batch at a time, and has each file handed over as soon as it is made.
+//!
 //! A long-running process (the preview server) keeps an [`AnalysisCache`] and calls
 //! [`build_index_cached`] instead: same files, but only documents whose text changed since the
 //! previous build are analysed again.
@@ -77,6 +80,7 @@
 //! `?highlight=<terms>`, which every page marks inside `<main>`.
 
 pub mod cache;
+mod indexer;
 pub mod language;
 pub mod normalize;
 mod prepare;
@@ -85,6 +89,7 @@ pub mod stem_uk;
 pub mod tokenize;
 
 pub use cache::{build_index_cached, AnalysisCache};
+pub use indexer::Indexer;
 pub use language::{analyze, Analysis, English, Plain, Ukrainian};
 pub use normalize::normalize;
 pub use tokenize::tokenize;

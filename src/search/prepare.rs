@@ -135,7 +135,10 @@ pub(crate) fn snippet_text(body: &str) -> String {
 }
 
 fn record(doc: &SearchDoc) -> String {
-    js_json(&(&doc.id, &doc.title, &doc.breadcrumbs, snippet_text(&doc.body)))
+    let mut record = js_json(&(&doc.id, &doc.title, &doc.breadcrumbs, snippet_text(&doc.body)));
+    // Kept until the whole index is written: no spare capacity.
+    record.shrink_to_fit();
+    record
 }
 
 /// Analyses documents in parallel; their terms still have to be numbered.

@@ -17,12 +17,14 @@
 //! The file formats are described in the parent module.
 
 use super::language::Analysis;
-use super::prepare::{self, js_json, Prepared, Vocabulary};
+use super::prepare::{js_json, Prepared, Vocabulary};
 use super::{SearchDoc, SearchFile};
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::convert::Infallible;
 use std::ops::Range;
+use std::sync::{Mutex, PoisonError};
 
 pub use super::prepare::{SNIPPET_CHARS, WEIGHT_SCALE};
 
@@ -174,7 +176,26 @@ fn separator(prev_last: &str, first: &str) -> String {
     out
 }
 
-fn write_shards(terms: &[(&str, Postings)], files: &mut Vec<SearchFile>) -> Vec<Range<usize>> {
+/// A file of the index made, with the SHA-256 of its bytes (for the manifest's version).
+type Made = (String, [u8; 32]);
+
+/// Hands a finished file to `emit` at its place `n` in the index's file order, keeping its hash.
+fn hand_over<E>(
+    n: usize,
+    file: SearchFile,
+    emit: &(dyn Fn(usize, SearchFile) -> Result<(), E> + Sync),
+) -> Result<Made, E> {
+    let made = (file.path.clone(), Sha256::digest(&file.bytes).into());
+    emit(n, file)?;
+    Ok(made)
+}
+
+/// Writes the shards, numbered from `first` in the file order; returns their term ranges.
+fn write_shards<E: Send>(
+    terms: &[(&str, Postings)],
+    first: usize,
+    emit: &(dyn Fn(usize, SearchFile) -> Result<(), E> + Sync),
+) -> Result<(Vec<Range<usize>>, Vec<Made>), E> {
     // The codes hold no character that JSON escapes, so only the term goes through serde.
     let entries: Vec<String> = terms
         .par_iter()
@@ -184,11 +205,15 @@ fn write_shards(terms: &[(&str, Postings)], files: &mut Vec<SearchFile>) -> Vec<
         })
         .collect();
     let ranges = cut(&entries, SHARD_TARGET);
-    for (n, r) in ranges.iter().enumerate() {
-        let payload = format!("{{\"terms\":[{}]}}", entries[r.clone()].join(","));
-        files.push(SearchFile { path: shard_name(n), bytes: register("shard", n, &payload) });
-    }
-    ranges
+    let made = ranges
+        .par_iter()
+        .enumerate()
+        .map(|(n, r)| {
+            let payload = format!("{{\"terms\":[{}]}}", entries[r.clone()].join(","));
+            hand_over(first + n, SearchFile { path: shard_name(n), bytes: register("shard", n, &payload) }, emit)
+        })
+        .collect::<Result<Vec<Made>, E>>()?;
+    Ok((ranges, made))
 }
 
 /// How many documents go in one docs file for files of about [`DOCS_TARGET`] bytes.
@@ -200,29 +225,32 @@ fn docs_per_file(records: &[&str]) -> usize {
     }
 }
 
-/// Writes the docs files; returns the number of documents per file.
-fn write_docs(docs: &[&Prepared], files: &mut Vec<SearchFile>) -> usize {
+/// Writes the docs files, numbered from `first` in the file order; returns the number of
+/// documents per file.
+fn write_docs<E: Send>(
+    docs: &[&Prepared],
+    first: usize,
+    emit: &(dyn Fn(usize, SearchFile) -> Result<(), E> + Sync),
+) -> Result<(usize, Vec<Made>), E> {
     let records: Vec<&str> = docs.iter().map(|d| d.record.as_str()).collect();
     let per_file = docs_per_file(&records);
-    let written: Vec<SearchFile> = records
+    let made = records
         .par_chunks(per_file)
         .enumerate()
         .map(|(n, chunk)| {
             let payload = format!("{{\"first\":{},\"docs\":[{}]}}", n * per_file, chunk.join(","));
-            SearchFile { path: docs_name(n), bytes: register("docs", n, &payload) }
+            hand_over(first + n, SearchFile { path: docs_name(n), bytes: register("docs", n, &payload) }, emit)
         })
-        .collect();
-    files.extend(written);
-    per_file
+        .collect::<Result<Vec<Made>, E>>()?;
+    Ok((per_file, made))
 }
 
-/// Short content hash of all data files, used by the client to bust caches. Files are hashed
-/// in parallel, then their paths and hashes in order.
-fn version(files: &[SearchFile]) -> String {
-    let hashes: Vec<_> = files.par_iter().map(|f| Sha256::digest(&f.bytes)).collect();
+/// Short content hash of all data files, used by the client to bust caches: their paths and
+/// hashes, in order.
+fn version(files: &[Made]) -> String {
     let mut h = Sha256::new();
-    for (f, file_hash) in files.iter().zip(hashes) {
-        h.update(f.path.as_bytes());
+    for (path, file_hash) in files {
+        h.update(path.as_bytes());
         h.update([0]);
         h.update(file_hash);
     }
@@ -231,39 +259,60 @@ fn version(files: &[SearchFile]) -> String {
 
 /// Builds all files of one language's index; see [`super::build_index`].
 pub fn build(lang: &str, docs: &[SearchDoc]) -> Vec<SearchFile> {
-    let analysis = Analysis::for_lang(lang);
-    let mut vocab = Vocabulary::default();
-    let prepared = vocab.number_all(prepare::analyse(analysis, lang, docs.par_iter()));
-    let refs: Vec<&Prepared> = prepared.iter().collect();
-    write(lang, analysis, &vocab, &refs)
+    let mut indexer = super::Indexer::new(lang);
+    indexer.add(docs);
+    indexer.finish()
 }
 
-/// Writes the index of prepared documents, in document order.
+/// Writes the index of prepared documents, in document order: the manifest, the shards, then
+/// the docs files.
 pub(crate) fn write(lang: &str, analysis: Analysis, vocab: &Vocabulary, docs: &[&Prepared]) -> Vec<SearchFile> {
+    let files = Mutex::new(Vec::new());
+    let collect = |n: usize, f: SearchFile| -> Result<(), Infallible> {
+        files.lock().unwrap_or_else(PoisonError::into_inner).push((n, f));
+        Ok(())
+    };
+    let Ok(()) = write_each(lang, analysis, vocab, docs, &collect);
+    let mut files = files.into_inner().unwrap_or_else(PoisonError::into_inner);
+    files.sort_unstable_by_key(|(n, _)| *n);
+    files.into_iter().map(|(_, f)| f).collect()
+}
+
+/// [`write`], handing each file to `emit` as soon as it is made (from several threads), with
+/// its place in `write`'s order, so that the files of a whole index are never held at once. The
+/// manifest comes last: it holds a hash of all the others.
+pub(crate) fn write_each<E: Send>(
+    lang: &str,
+    analysis: Analysis,
+    vocab: &Vocabulary,
+    docs: &[&Prepared],
+    emit: &(dyn Fn(usize, SearchFile) -> Result<(), E> + Sync),
+) -> Result<(), E> {
     let terms = invert(vocab, docs);
-    let mut files = Vec::new();
-    let shard_ranges = write_shards(&terms, &mut files);
-    let docs_per_file = write_docs(docs, &mut files);
-    let shards = shard_ranges
+    let (shard_ranges, mut made) = write_shards(&terms, 1, emit)?;
+    let shards: Vec<String> = shard_ranges
         .iter()
         .map(|r| match r.start {
             0 => String::new(),
             start => separator(terms[start - 1].0, terms[start].0),
         })
         .collect();
+    // The postings are written: free them before the docs files are made.
+    drop(terms);
+    let (docs_per_file, docs_made) = write_docs(docs, 1 + shards.len(), emit)?;
+    made.extend(docs_made);
     let manifest = Manifest {
         format: FORMAT,
         lang,
         analyzer: analysis.name(),
-        version: version(&files),
+        version: version(&made),
         doc_count: docs.len(),
         weight_scale: WEIGHT_SCALE,
         fields: FIELDS.to_vec(),
         shards,
         docs_per_file,
     };
-    files.insert(0, SearchFile { path: "manifest.js".into(), bytes: register("manifest", 0, &js_json(&manifest)) });
-    files
+    emit(0, SearchFile { path: "manifest.js".into(), bytes: register("manifest", 0, &js_json(&manifest)) })
 }
 
 #[cfg(test)]

@@ -1,0 +1,120 @@
+//! Builds one language's index a batch of documents at a time, so that a whole site's text
+//! never has to be held as documents at once: each batch is analysed and its terms numbered,
+//! and only the numbers and the docs-file records are kept until the files are written.
+
+use rayon::prelude::*;
+
+use super::language::Analysis;
+use super::prepare::{self, Prepared, Vocabulary};
+use super::{shard, SearchDoc, SearchFile};
+
+/// An index being built: documents are added in index order, then the files are written.
+pub struct Indexer {
+    lang: String,
+    analysis: Analysis,
+    vocab: Vocabulary,
+    prepared: Vec<Prepared>,
+}
+
+impl Indexer {
+    /// An empty index of `lang` (see [`super::build_index`] for the languages).
+    pub fn new(lang: &str) -> Self {
+        Indexer {
+            lang: lang.to_string(),
+            analysis: Analysis::for_lang(lang),
+            vocab: Vocabulary::default(),
+            prepared: Vec::new(),
+        }
+    }
+
+    /// Analyses `docs` (in parallel) and adds them after the documents already added.
+    pub fn add(&mut self, docs: &[SearchDoc]) {
+        let analysed = prepare::analyse(self.analysis, &self.lang, docs.par_iter());
+        self.prepared.extend(self.vocab.number_all(analysed));
+    }
+
+    /// Number of documents added.
+    pub fn len(&self) -> usize {
+        self.prepared.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.prepared.is_empty()
+    }
+
+    /// The index files, in order: the manifest, the shards, then the docs files. Equal to
+    /// [`super::build_index`] of all the documents added.
+    pub fn finish(self) -> Vec<SearchFile> {
+        shard::write(&self.lang, self.analysis, &self.vocab, &self.refs())
+    }
+
+    /// Hands each index file to `emit` as soon as it is made, from several threads, so that the
+    /// files of the whole index are never held at once; the manifest comes last. The files are
+    /// those of [`Indexer::finish`].
+    pub fn finish_each<E: Send>(self, emit: &(dyn Fn(SearchFile) -> Result<(), E> + Sync)) -> Result<(), E> {
+        shard::write_each(&self.lang, self.analysis, &self.vocab, &self.refs(), &|_, f| emit(f))
+    }
+
+    fn refs(&self) -> Vec<&Prepared> {
+        self.prepared.iter().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    fn docs(n: usize) -> Vec<SearchDoc> {
+        (0..n)
+            .map(|i| SearchDoc {
+                id: format!("p{i}/index.html"),
+                title: format!("Сторінка {i}"),
+                breadcrumbs: "Розділ › Working".into(),
+                body: (0..60)
+                    .map(|k| format!("слово{} word{}", (i * 11 + k) % 300, k % 7))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn batches_give_the_files_of_one_build() {
+        let all = docs(500);
+        for lang in ["uk", "en", "hu"] {
+            let mut indexer = Indexer::new(lang);
+            for batch in all.chunks(37) {
+                indexer.add(batch);
+            }
+            assert_eq!(indexer.len(), 500);
+            assert_eq!(indexer.finish(), super::super::build_index(lang, &all), "{lang}");
+        }
+    }
+
+    #[test]
+    fn each_file_is_handed_over_once() {
+        let all = docs(300);
+        let mut indexer = Indexer::new("uk");
+        indexer.add(&all);
+        let got = Mutex::new(Vec::new());
+        let collect = |f: SearchFile| -> Result<(), ()> {
+            got.lock().map_err(|_| ())?.push(f);
+            Ok(())
+        };
+        indexer.finish_each(&collect).expect("no error");
+        let mut got = got.into_inner().expect("not poisoned");
+        let mut expected = super::super::build_index("uk", &all);
+        assert_eq!(got.last().map(|f| f.path.as_str()), Some("manifest.js"));
+        got.sort_by(|a, b| a.path.cmp(&b.path));
+        expected.sort_by(|a, b| a.path.cmp(&b.path));
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn an_error_stops_the_writing() {
+        let mut indexer = Indexer::new("uk");
+        indexer.add(&docs(50));
+        assert_eq!(indexer.finish_each(&|_| Err("full")), Err("full"));
+    }
+}
