@@ -247,14 +247,19 @@ mod tests {
         Config::parse("title = {uk = \"О\", en = \"O\"}\n").unwrap()
     }
 
-    #[test]
-    fn sites_of_one_run_share_parsed_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let abs = dir.path().join("content/_index.md");
+    /// A content folder with one page titled "A": its path and its file list.
+    fn one_page(dir: &std::path::Path) -> (PathBuf, BTreeMap<String, SourceFile>) {
+        let abs = dir.join("content/_index.md");
         std::fs::create_dir_all(abs.parent().unwrap()).unwrap();
         std::fs::write(&abs, "+++\ntitle = \"A\"\n+++\n").unwrap();
         let file = SourceFile { rel: "content/_index.md".into(), abs: abs.clone(), shown: "content/_index.md".into() };
-        let files: BTreeMap<String, SourceFile> = [(file.rel.clone(), file)].into();
+        (abs, [(file.rel.clone(), file)].into())
+    }
+
+    #[test]
+    fn sites_of_one_run_share_parsed_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let (abs, files) = one_page(dir.path());
         let cache = ParseCache::default();
         let first = load_pages(&files, &config(), &cache).pages;
         // A second site of the same run reads the parse, not the file again.
@@ -268,11 +273,7 @@ mod tests {
     #[test]
     fn the_cache_lets_go_once_every_site_has_loaded() {
         let dir = tempfile::tempdir().unwrap();
-        let abs = dir.path().join("content/_index.md");
-        std::fs::create_dir_all(abs.parent().unwrap()).unwrap();
-        std::fs::write(&abs, "+++\ntitle = \"A\"\n+++\n").unwrap();
-        let file = SourceFile { rel: "content/_index.md".into(), abs: abs.clone(), shown: "content/_index.md".into() };
-        let files: BTreeMap<String, SourceFile> = [(file.rel.clone(), file)].into();
+        let (_, files) = one_page(dir.path());
         let cache = ParseCache::for_sites(2);
         let pages = load_pages(&files, &config(), &cache).pages;
         cache.loaded();
