@@ -3,7 +3,9 @@
 //! previous output. Also the last touch every HTML page gets: its Content-Security-Policy with
 //! the hashes of its inline scripts (and, for the questionnaires, minification).
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -76,6 +78,9 @@ pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
     committed: bool,
+    /// Folders already made: asking the file system again for each of thousands of files costs
+    /// a failing `mkdir` every time, which is slow on a real disk.
+    made: Mutex<HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -91,7 +96,7 @@ impl Staging {
             std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
         }
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        Ok(Staging { target, dir, committed: false })
+        Ok(Staging { target, dir, committed: false, made: Mutex::default() })
     }
 
     pub fn dir(&self) -> &Path {
@@ -101,9 +106,7 @@ impl Staging {
     /// Writes one file (safe to call from several threads).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-        }
+        self.make_parent(&path)?;
         std::fs::write(&path, bytes).map_err(io(&path))
     }
 
@@ -111,10 +114,20 @@ impl Staging {
     /// threads); the caller flushes it.
     pub fn create(&self, rel: &str) -> Result<std::io::BufWriter<std::fs::File>, OutputError> {
         let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-        }
+        self.make_parent(&path)?;
         Ok(std::io::BufWriter::new(std::fs::File::create(&path).map_err(io(&path))?))
+    }
+
+    fn make_parent(&self, path: &Path) -> Result<(), OutputError> {
+        let Some(parent) = path.parent() else { return Ok(()) };
+        if self.made.lock().is_ok_and(|made| made.contains(parent)) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+        if let Ok(mut made) = self.made.lock() {
+            made.insert(parent.to_path_buf());
+        }
+        Ok(())
     }
 
     /// Swaps the staging folder into place; the previous output is removed only afterwards.
