@@ -310,7 +310,7 @@ pub fn render_page(
         site.page_for(key, lang).ok_or_else(|| Diagnostic::file_error("content", format!("no page for `{key}`")))?;
     let ctx = tera::Context::from_serialize(&view).map_err(|e| template_error(&data.page.file.shown, &e))?;
     let html = tera.render(&view.template, &ctx).map_err(|e| template_error(&data.page.file.shown, &e))?;
-    Ok(OutFile { path: format!("{lang}/{}", out_path(key)), bytes: finish_html(&html).into_bytes() })
+    Ok(OutFile { path: format!("{lang}/{}", out_path(key)), bytes: finish_html(html).into_bytes() })
 }
 
 /// The single document that collects the bodies of one kind of page in `lang`: the guidance
@@ -393,13 +393,7 @@ fn aliases(site: &Site, tera: &tera::Tera, lang: &str) -> Result<Vec<OutFile>, D
 
 pub fn render_view<T: Serialize>(tera: &tera::Tera, view: &T, path: &str) -> Result<OutFile, Diagnostic> {
     let html = render_template(tera, view, path)?;
-    Ok(OutFile { path: path.to_string(), bytes: finish_html(&html).into_bytes() })
-}
-
-/// Like [`render_view`], without minifying (for the large single-document print versions).
-pub fn render_view_unminified<T: Serialize>(tera: &tera::Tera, view: &T, path: &str) -> Result<OutFile, Diagnostic> {
-    let html = render_template(tera, view, path)?;
-    Ok(OutFile { path: path.to_string(), bytes: crate::output::fill_csp(html).into_bytes() })
+    Ok(OutFile { path: path.to_string(), bytes: finish_html(html).into_bytes() })
 }
 
 fn render_template<T: Serialize>(tera: &tera::Tera, view: &T, path: &str) -> Result<String, Diagnostic> {

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::links::{print_anchor, print_prefix, Links, Mode};
 use super::nav::Tree;
-use super::{render_view, render_view_unminified, Assets, OutFile, Site};
+use super::{render_view, Assets, OutFile, Site};
 use crate::diag::Diagnostic;
 use crate::markdown::{self, Options};
 
@@ -139,7 +139,7 @@ pub fn write_print_document(
         assets,
         pages,
     };
-    let skeleton = render_view_unminified(tera, &view, &print_path(lang))?;
+    let skeleton = render_view(tera, &view, &print_path(lang))?;
     let body = |i: usize| -> Option<Arc<str>> {
         let &(key, page) = sources.get(i)?;
         let render = || render_body(site, page, key, Mode::Print, &print_prefix(key));
