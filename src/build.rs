@@ -705,13 +705,13 @@ fn render_site(
     let tera = render::templates::build_tera(&site.theme, site.i18n.clone())?;
     let (assets, files) = render::build_assets(&site.theme);
     sink.emit_all(files)?;
-    render::render_pages(site, &render::trees(site), &tera, &assets, sink)?;
+    let trees = render::trees(site);
+    render::render_pages(site, &trees, &tera, &assets, sink)?;
     if !keep {
         site.free_page_text();
     }
     drop(cache_use);
     let site = &*site;
-    let trees = render::trees(site);
     sink.emit_all(static_files(layers)?)?;
     stages.push(("render", started.elapsed().as_secs_f64()));
     let started = Instant::now();

@@ -205,7 +205,7 @@ impl LiveSite {
             files.par_extend(
                 prints
                     .par_iter()
-                    .map(|(l, standards)| render::print_file(site, tera, &trees[l], l, assets, *standards)),
+                    .map(|(l, standards)| render::print_file(site, tera, &trees[*l], l, assets, *standards)),
             );
         }
         if let (false, Some(known)) = (structural, self.surroundings.as_mut()) {

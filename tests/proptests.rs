@@ -282,7 +282,7 @@ fn build_generated(fm: &str, body: &str, allow_html: bool) -> Result<(), TestCas
         for s in doc.select(&common::sel("script")) {
             let v = s.value();
             let ours = v.attr("src").is_some_and(|src| src.contains("assets/"))
-                || matches!(v.attr("type"), Some("application/json" | "text/plain"));
+                || v.attr("type").is_some_and(|t| oberih::output::DATA_BLOCK_TYPES.contains(&t));
             prop_assert!(ours, "{path}: a script that is not the theme's: {}", s.html());
         }
         let main = doc.select(&common::sel("main")).next().map(|m| m.inner_html()).unwrap_or_default();

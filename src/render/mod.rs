@@ -196,10 +196,12 @@ pub fn build_assets(theme: &Theme) -> (Assets, Vec<OutFile>) {
 }
 
 /// The navigation tree of every language, built once per build.
-pub type Trees<'a> = BTreeMap<&'a str, nav::Tree>;
+/// The navigation tree of each language. They own their data, so they outlive changes to the
+/// pages' text (a one-off build frees it between rendering and indexing).
+pub type Trees = BTreeMap<String, nav::Tree>;
 
-pub fn trees(site: &Site) -> Trees<'_> {
-    site.config.languages.iter().map(|l| (l.as_str(), views::tree(site, l))).collect()
+pub fn trees(site: &Site) -> Trees {
+    site.config.languages.iter().map(|l| (l.clone(), views::tree(site, l))).collect()
 }
 
 /// Writes the search index of every language through `sink`. A site kept for in-place updates
@@ -236,7 +238,7 @@ pub fn render_pages(
         site.config.languages.iter().flat_map(|l| site.keys.iter().map(move |k| (l.as_str(), k.as_str()))).collect();
     let results: Vec<Result<(), Diagnostic>> = jobs
         .par_iter()
-        .map(|(lang, key)| sink.emit(&render_page(site, &trees[lang], tera, assets, lang, key)?))
+        .map(|(lang, key)| sink.emit(&render_page(site, &trees[*lang], tera, assets, lang, key)?))
         .collect();
     let mut files = Vec::new();
     let mut problems: Vec<Diagnostic> = Vec::new();

@@ -6,7 +6,6 @@
 //! builds.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use elasticlunr::pipeline::Pipeline;
 use rayon::prelude::*;
@@ -54,14 +53,13 @@ pub(crate) struct Analyser {
     /// occurrence.
     words: FxHashMap<String, Option<u32>>,
     /// Each distinct stem once: many words share one (праця, праці, працю).
-    stems: Vec<String>,
-    stem_numbers: FxHashMap<String, u32>,
+    stems: Numbering,
 }
 
 impl Analyser {
     pub(crate) fn new(analysis: Analysis, lang: &str) -> Self {
         let pipeline = analysis.language(lang).make_pipeline();
-        Analyser { pipeline, words: FxHashMap::default(), stems: Vec::new(), stem_numbers: FxHashMap::default() }
+        Analyser { pipeline, words: FxHashMap::default(), stems: Numbering::default() }
     }
 
     fn fields(&mut self, doc: &SearchDoc) -> Analysed {
@@ -78,7 +76,7 @@ impl Analyser {
             }
         });
         let mut terms: FieldTerms<String> =
-            counts.into_iter().map(|(stem, c)| (self.stems[stem as usize].clone(), weight(c, len))).collect();
+            counts.into_iter().map(|(stem, c)| (self.stems.name(stem).to_string(), weight(c, len))).collect();
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         terms
     }
@@ -87,18 +85,35 @@ impl Analyser {
         if let Some(&known) = self.words.get(word) {
             return known;
         }
-        let stem = self.pipeline.run(vec![word.to_string()]).pop().map(|term| self.number(term));
+        let stem = self.pipeline.run(vec![word.to_string()]).pop().map(|term| self.stems.number(term));
         self.words.insert(word.to_string(), stem);
         stem
     }
+}
 
-    fn number(&mut self, stem: String) -> u32 {
-        if let Some(&n) = self.stem_numbers.get(&stem) {
+/// Strings numbered in order of first sight.
+#[derive(Debug, Default)]
+struct Numbering {
+    numbers: FxHashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Numbering {
+    fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    fn name(&self, n: u32) -> &str {
+        self.names.get(n as usize).map_or("", String::as_str)
+    }
+
+    fn number(&mut self, name: String) -> u32 {
+        if let Some(&n) = self.numbers.get(&name) {
             return n;
         }
-        let n = u32::try_from(self.stems.len()).unwrap_or(u32::MAX);
-        self.stems.push(stem.clone());
-        self.stem_numbers.insert(stem, n);
+        let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(name.clone());
+        self.numbers.insert(name, n);
         n
     }
 }
@@ -157,8 +172,7 @@ fn utf16_order(a: &str, b: &str) -> Ordering {
 /// order the index is written in (UTF-16 code units, how JavaScript compares strings).
 #[derive(Debug, Default)]
 pub(crate) struct Vocabulary {
-    numbers: HashMap<String, u32>,
-    terms: Vec<String>,
+    terms: Numbering,
     sorted: Vec<u32>,
 }
 
@@ -168,7 +182,7 @@ impl Vocabulary {
     }
 
     pub(crate) fn term(&self, n: u32) -> &str {
-        self.terms.get(n as usize).map_or("", String::as_str)
+        self.terms.name(n)
     }
 
     /// Term numbers in index order.
@@ -177,13 +191,7 @@ impl Vocabulary {
     }
 
     fn number(&mut self, term: String) -> u32 {
-        if let Some(&n) = self.numbers.get(&term) {
-            return n;
-        }
-        let n = u32::try_from(self.terms.len()).unwrap_or(u32::MAX);
-        self.terms.push(term.clone());
-        self.numbers.insert(term, n);
-        n
+        self.terms.number(term)
     }
 
     /// Numbers the terms of analysed documents, adding new terms to the index order.
@@ -207,12 +215,12 @@ impl Vocabulary {
         }
         let terms = &self.terms;
         let mut new: Vec<u32> = (known..terms.len()).filter_map(|n| u32::try_from(n).ok()).collect();
-        new.par_sort_unstable_by(|&a, &b| utf16_order(&terms[a as usize], &terms[b as usize]));
+        new.par_sort_unstable_by(|&a, &b| utf16_order(terms.name(a), terms.name(b)));
         let old = std::mem::take(&mut self.sorted);
         let mut merged = Vec::with_capacity(old.len() + new.len());
         let (mut i, mut j) = (0, 0);
         while i < old.len() && j < new.len() {
-            if utf16_order(&terms[old[i] as usize], &terms[new[j] as usize]) == Ordering::Less {
+            if utf16_order(terms.name(old[i]), terms.name(new[j])) == Ordering::Less {
                 merged.push(old[i]);
                 i += 1;
             } else {

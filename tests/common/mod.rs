@@ -214,7 +214,7 @@ fn check_csp(path: &str, doc: &Html, problems: &mut Vec<String>) {
     let hashes = |css: &str| -> BTreeSet<String> {
         doc.select(&sel(css))
             // Data blocks never run, so they need no hash.
-            .filter(|s| !matches!(s.value().attr("type"), Some("application/json" | "text/plain")))
+            .filter(|s| !s.value().attr("type").is_some_and(|t| oberih::output::DATA_BLOCK_TYPES.contains(&t)))
             .map(|s| {
                 let text: String = s.text().collect();
                 format!(
