@@ -1,12 +1,14 @@
-//! Minification of the JavaScript the build ships: the questionnaire runtime inlined into every
-//! form page and the site's bundled page scripts.
+//! Minification of the scripts and styles the build ships: the questionnaire runtime and
+//! stylesheet inlined into every form page, and the site's bundled page scripts. Pages
+//! themselves are written as the templates make them.
 //!
-//! It runs the oxc minifier (the same version minify-html uses, so nothing more is compiled)
-//! with its safest compression and with local names shortened. minify-html's own pass on inline
-//! scripts does not shorten names, which is why form pages no longer leave their script to it.
-//! Scripts stay scripts: names at the top level (`OberihExpr`, `OberihSeal`, `OberihSearch`)
-//! keep their spelling, because other scripts and the tests call them.
+//! Scripts go through the oxc minifier with its safest compression and with local names
+//! shortened. Scripts stay scripts: names at the top level (`OberihExpr`, `OberihSeal`,
+//! `OberihSearch`) keep their spelling, because other scripts and the tests call them.
+//! Stylesheets go through lightningcss, with no browser targets, so nothing is lowered or
+//! prefixed: only spelled shorter.
 
+use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions, StyleSheet};
 use oxc_allocator::Allocator;
 use oxc_codegen::{Codegen, CodegenOptions, CommentOptions, LegalComment};
 use oxc_compat::EngineTargets;
@@ -40,6 +42,20 @@ pub fn minify_js(js: &str) -> String {
         .code
 }
 
+/// `css` minified, or `css` unchanged when lightningcss cannot read it.
+pub fn minify_css(css: &str) -> String {
+    let Ok(mut sheet) = StyleSheet::parse(css, ParserOptions::default()) else {
+        return css.to_string();
+    };
+    if sheet.minify(MinifyOptions::default()).is_err() {
+        return css.to_string();
+    }
+    match sheet.to_css(PrinterOptions { minify: true, ..PrinterOptions::default() }) {
+        Ok(out) => out.code,
+        Err(_) => css.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +82,22 @@ mod tests {
     fn leaves_broken_scripts_alone() {
         let js = "function (\n";
         assert_eq!(minify_js(js), js);
+    }
+
+    #[test]
+    fn stylesheets_lose_comments_and_spaces_but_keep_modern_syntax() {
+        let css = "/* form */\n:root {\n  --gap: 1rem;\n}\n.q:focus-within { outline: 2px solid #0057b8; }\n@media print {\n  .tools { display: none; }\n}\n";
+        let min = minify_css(css);
+        assert_eq!(
+            min,
+            ":root{--gap:1rem}.q:focus-within{outline:2px solid #0057b8}@media print{.tools{display:none}}"
+        );
+    }
+
+    #[test]
+    fn leaves_unreadable_stylesheets_alone() {
+        let css = "p { color: red; } }}}{ @media";
+        let min = minify_css(css);
+        assert!(min == css || min.contains("color:red"), "{min}");
     }
 }

@@ -219,39 +219,17 @@ pub const DATA_BLOCK_TYPES: &[&str] = &["application/json", "application/ld+json
 
 /// Fills in a page's Content-Security-Policy. Pages are written as the templates make them:
 /// minifying them saved about 4 % of their bytes (less once a server compresses them) and took
-/// a third of the build's time.
+/// a third of the build's time. The questionnaires, which have a size budget, carry their
+/// script and stylesheet minified (`crate::minify`); the rest of their markup is compact as
+/// written.
 pub fn finish_html(html: String) -> String {
     fill_csp(html)
 }
 
-/// Minifies a page, then fills in its Content-Security-Policy: for the questionnaires, single
-/// files with a size budget that are copied around and opened on slow phones. The hashes are
-/// computed on the final bytes, so minification cannot break them.
-pub fn finish_minified_html(html: &str) -> String {
-    let cfg = minify_html::Cfg {
-        keep_closing_tags: true,
-        keep_html_and_head_opening_tags: true,
-        // The only inline script, the questionnaire runtime, comes minified (`crate::minify`),
-        // better than this pass would do it, which keeps every local name long.
-        minify_js: false,
-        minify_css: true,
-        ..Default::default()
-    };
-    let min = minify_html::minify(html.as_bytes(), &cfg);
-    let min = String::from_utf8(min).unwrap_or_else(|_| html.to_string());
-    fill_csp(min)
-}
-
 /// Fills in the page's Content-Security-Policy, computed from its final bytes.
 fn fill_csp(min: String) -> String {
-    let csp = format!("\"{}\"", csp_for(&min));
-    // The minifier may drop the quotes around the placeholder; the policy has spaces and needs them.
-    let quoted = format!("\"{CSP_PLACEHOLDER}\"");
-    if min.contains(&quoted) {
-        min.replacen(&quoted, &csp, 1)
-    } else {
-        min.replacen(CSP_PLACEHOLDER, &csp, 1)
-    }
+    let csp = csp_for(&min);
+    min.replacen(CSP_PLACEHOLDER, &csp, 1)
 }
 
 /// The policy for a page: `default-src 'none'`, with only the page's own files and hashed inline

@@ -12,7 +12,7 @@ use oberih::contacts::{Contact, Directory};
 use oberih::forms::interactive::{interactive_page, neutral_page, PageContext};
 use oberih::forms::{load, record_schema, Form, FormContext};
 use oberih::i18n::I18n;
-use oberih::output::{csp_for, finish_minified_html};
+use oberih::output::{csp_for, finish_html};
 use serde_json::Value;
 
 fn repo() -> &'static Path {
@@ -108,7 +108,7 @@ fn render(form: &Form, lang: &str, key: Option<&str>, contacts: &[&Contact], i18
         neutral_href: "../../../neutral.html",
         public_key_pem: key,
     };
-    finish_minified_html(&interactive_page(form, &ctx))
+    finish_html(interactive_page(form, &ctx))
 }
 
 fn site() -> Site {
@@ -136,8 +136,8 @@ fn site() -> Site {
         std::fs::create_dir_all(&folder).unwrap();
         std::fs::write(folder.join("index.html"), html).unwrap();
     }
-    std::fs::write(public.join("neutral.html"), finish_minified_html(&neutral_page())).unwrap();
-    std::fs::write(public.join("start.html"), finish_minified_html(&start_page())).unwrap();
+    std::fs::write(public.join("neutral.html"), finish_html(neutral_page())).unwrap();
+    std::fs::write(public.join("start.html"), finish_html(start_page())).unwrap();
     if let Ok(keep) = std::env::var("OBERIH_KEEP_QUESTIONNAIRE") {
         let _ = std::fs::remove_dir_all(&keep);
         copy_dir(&public, Path::new(&keep));

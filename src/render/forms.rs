@@ -9,7 +9,7 @@ use super::{render_view, Assets, OutFile, Site};
 use crate::diag::Diagnostic;
 use crate::forms::interactive::PageContext;
 use crate::forms::Form;
-use crate::output::finish_minified_html;
+use crate::output::finish_html;
 
 #[derive(Serialize)]
 struct FormCard {
@@ -66,7 +66,7 @@ fn interactive(site: &Site, form: &Form, lang: &str) -> OutFile {
         public_key_pem: site.public_keys.get(&form.id).map(String::as_str),
     };
     let html = crate::forms::interactive::interactive_page(form, &ctx);
-    OutFile { path: format!("{lang}/forms/{}/index.html", form.id), bytes: finish_minified_html(&html).into_bytes() }
+    OutFile { path: format!("{lang}/forms/{}/index.html", form.id), bytes: finish_html(html).into_bytes() }
 }
 
 fn card(form: &Form, lang: &str) -> FormCard {

@@ -420,7 +420,7 @@ pub fn root_pages(site: &Site, trees: &Trees, tera: &tera::Tera, assets: &Assets
     out.push(render_view(tera, &nf, "404.html")?);
     out.push(OutFile { path: "sitemap.xml".into(), bytes: sitemap(site).into_bytes() });
     if !site.forms.is_empty() {
-        let neutral = crate::output::finish_minified_html(&crate::forms::interactive::neutral_page());
+        let neutral = crate::output::finish_html(crate::forms::interactive::neutral_page());
         out.push(OutFile { path: "neutral.html".into(), bytes: neutral.into_bytes() });
     }
     Ok(out)
