@@ -227,28 +227,36 @@ pub fn finish_html(html: String) -> String {
 }
 
 /// Fills in the page's Content-Security-Policy, computed from its final bytes.
-fn fill_csp(min: String) -> String {
-    let csp = csp_for(&min);
-    min.replacen(CSP_PLACEHOLDER, &csp, 1)
+fn fill_csp(mut html: String) -> String {
+    if let Some(at) = html.find(CSP_PLACEHOLDER) {
+        let csp = csp_for(&html);
+        html.replace_range(at..at + CSP_PLACEHOLDER.len(), &csp);
+    }
+    html
 }
 
 /// The policy for a page: `default-src 'none'`, with only the page's own files and hashed inline
 /// scripts and styles allowed back.
 pub fn csp_for(html: &str) -> String {
-    let scripts = hash_list(inline_elements(html, "script"));
-    let styles = hash_list(inline_elements(html, "style"));
+    // One walk over the page for both kinds: pages are scanned whole, whatever their size.
+    let (mut scripts, mut styles) = (String::new(), String::new());
+    for el in elements(html).iter().filter(|el| runs_inline(el)) {
+        match el.name {
+            "script" => push_hash(&mut scripts, el.content),
+            "style" => push_hash(&mut styles, el.content),
+            _ => {}
+        }
+    }
     format!(
         "default-src 'none'; script-src 'self'{scripts}; style-src 'self'{styles}; img-src 'self' data:; font-src 'self'; form-action 'self'; base-uri 'none'"
     )
 }
 
-fn hash_list(bodies: Vec<&str>) -> String {
-    let mut out = String::new();
-    for body in bodies {
-        let digest = Sha256::digest(body.as_bytes());
-        out.push_str(&format!(" 'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)));
-    }
-    out
+fn push_hash(list: &mut String, body: &str) {
+    let digest = Sha256::digest(body.as_bytes());
+    list.push_str(" 'sha256-");
+    list.push_str(&base64::engine::general_purpose::STANDARD.encode(digest));
+    list.push('\'');
 }
 
 /// Contents of `<script>` elements that run inline (no `src`, not a data block).
@@ -262,17 +270,14 @@ pub fn inline_scripts(html: &str) -> Vec<&str> {
 /// comments, `<title>` or `<textarea>` (where a label such as `</script><script>…` is plain
 /// text) is never taken for an element, so author text can never widen the policy.
 pub fn inline_elements<'a>(html: &'a str, tag_name: &str) -> Vec<&'a str> {
-    let mut out = Vec::new();
-    for el in elements(html) {
-        if el.name != tag_name {
-            continue;
-        }
-        let is_data = DATA_BLOCK_TYPES.iter().any(|t| el.attrs.contains(t));
-        if !has_attr(el.attrs, "src") && !is_data {
-            out.push(el.content);
-        }
-    }
-    out
+    elements(html).into_iter().filter(|el| el.name == tag_name && runs_inline(el)).map(|el| el.content).collect()
+}
+
+/// Whether an element's own content is what the browser runs or applies: not an external
+/// script (`src`) and not a data block.
+fn runs_inline(el: &RawElement<'_>) -> bool {
+    let is_data = DATA_BLOCK_TYPES.iter().any(|t| el.attrs.contains(t));
+    !is_data && !has_attr(el.attrs, "src")
 }
 
 /// An element whose content the browser does not parse as markup.
