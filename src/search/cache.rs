@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::language::Analysis;
-use super::prepare::{self, Prepared, Vocabulary};
+use super::prepare::{Analysers, Prepared, Vocabulary};
 use super::shard;
 use super::{SearchDoc, SearchFile};
 
@@ -113,9 +113,10 @@ pub fn build_index_cached(lang: &str, docs: &[SearchDoc], cache: &AnalysisCache)
     let missing: Vec<(DocKey, &SearchDoc)> =
         keys.iter().zip(docs).filter(|(k, _)| missing.remove(*k).is_some()).map(|(k, d)| (*k, d)).collect();
     drop(old);
-    let analysed = prepare::analyse(analysis, lang, missing.par_iter().map(|(_, d)| *d));
+    let analysers = Analysers::new(analysis, lang);
+    let analysed = analysers.analyse(missing.par_iter().map(|(_, d)| *d));
     cache.analysed.fetch_add(analysed.len() as u64, Ordering::Relaxed);
-    let prepared = vocab.number_all(analysed);
+    let prepared = analysers.number(&mut vocab, analysed);
     kept.extend(missing.iter().map(|(k, _)| *k).zip(prepared.into_iter().map(Arc::new)));
     if vocab.len() > 2 * terms_in_use(&vocab, kept.values()) + 1024 {
         (vocab, kept) = compact(&vocab, kept);

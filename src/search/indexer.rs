@@ -5,13 +5,14 @@
 use rayon::prelude::*;
 
 use super::language::Analysis;
-use super::prepare::{self, Prepared, Vocabulary};
+use super::prepare::{Analysers, Prepared, Vocabulary};
 use super::{shard, SearchDoc, SearchFile};
 
 /// An index being built: documents are added in index order, then the files are written.
 pub struct Indexer {
     lang: String,
     analysis: Analysis,
+    analysers: Analysers,
     vocab: Vocabulary,
     prepared: Vec<Prepared>,
 }
@@ -22,6 +23,7 @@ impl Indexer {
         Indexer {
             lang: lang.to_string(),
             analysis: Analysis::for_lang(lang),
+            analysers: Analysers::new(Analysis::for_lang(lang), lang),
             vocab: Vocabulary::default(),
             prepared: Vec::new(),
         }
@@ -29,8 +31,8 @@ impl Indexer {
 
     /// Analyses `docs` (in parallel) and adds them after the documents already added.
     pub fn add(&mut self, docs: &[SearchDoc]) {
-        let analysed = prepare::analyse(self.analysis, &self.lang, docs.par_iter());
-        self.prepared.extend(self.vocab.number_all(analysed));
+        let analysed = self.analysers.analyse(docs.par_iter());
+        self.prepared.extend(self.analysers.number(&mut self.vocab, analysed));
     }
 
     /// Number of documents added.

@@ -6,6 +6,8 @@
 //! builds.
 
 use std::cmp::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use elasticlunr::pipeline::Pipeline;
 use rayon::prelude::*;
@@ -22,12 +24,18 @@ pub const WEIGHT_SCALE: u32 = 1000;
 /// words in a heading section, small enough that a results page stays light.
 pub const SNIPPET_CHARS: usize = 1200;
 
-/// Terms of one field: (term, stored weight), sorted by term.
+/// Terms of one field: (term, stored weight), each term once.
 type FieldTerms<T> = Vec<(T, u32)>;
-/// Analysed fields of one document (title, breadcrumbs, body), terms as text.
-type Analysed = [FieldTerms<String>; 3];
 /// Analysed fields of one document, terms as [`Vocabulary`] numbers.
 pub(crate) type DocTerms = [FieldTerms<u32>; 3];
+
+/// A document analysed by one [`Analyser`]: its terms are that analyser's stem numbers until
+/// [`Analysers::number`] turns them into [`Vocabulary`] numbers.
+pub(crate) struct Analysed {
+    analyser: usize,
+    fields: [FieldTerms<u32>; 3],
+    record: String,
+}
 
 /// A document ready to be indexed.
 #[derive(Debug, Default)]
@@ -43,51 +51,157 @@ fn weight(count: usize, len: usize) -> u32 {
     (w.round() as u32).clamp(1, WEIGHT_SCALE)
 }
 
-/// The pipeline of one language, made once per thread: pipelines are not shared between
-/// threads. Every language splits words the same way ([`for_each_word`]).
-pub(crate) struct Analyser {
+/// The analysers of one index, kept for the whole build: each rayon task borrows one, so every
+/// distinct word is stemmed once per analyser however many batches the index is built in, and
+/// each stem is looked up in the [`Vocabulary`] once per analyser rather than once per document.
+pub(crate) struct Analysers {
+    analysis: Analysis,
+    lang: String,
+    idle: Mutex<Vec<Analyser>>,
+    made: AtomicUsize,
+}
+
+impl Analysers {
+    pub(crate) fn new(analysis: Analysis, lang: &str) -> Self {
+        Analysers { analysis, lang: lang.to_string(), idle: Mutex::default(), made: AtomicUsize::new(0) }
+    }
+
+    fn idle(&self) -> MutexGuard<'_, Vec<Analyser>> {
+        // An analyser only caches what it has computed: one left by a panicking task is sound.
+        self.idle.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn lease(&self) -> Lease<'_> {
+        let idle = self.idle().pop();
+        let analyser = idle.unwrap_or_else(|| {
+            let id = self.made.fetch_add(1, AtomicOrdering::Relaxed);
+            Analyser::new(id)
+        });
+        // Pipelines hold boxed functions that cannot move between threads: each task makes its
+        // own, which is cheap; what the analyser has learnt is what is kept.
+        let pipeline = self.analysis.language(&self.lang).make_pipeline();
+        Lease { pipeline, analyser: Some(analyser), owner: self }
+    }
+
+    /// Analyses documents in parallel; their terms still have to be [numbered](Self::number).
+    pub(crate) fn analyse<'a, I>(&self, docs: I) -> Vec<Analysed>
+    where
+        I: IndexedParallelIterator<Item = &'a SearchDoc>,
+    {
+        docs.map_init(|| self.lease(), |lease, doc| lease.analyse(doc)).collect()
+    }
+
+    /// Turns analysed documents' stem numbers into `vocab`'s term numbers, adding new terms.
+    pub(crate) fn number(&self, vocab: &mut Vocabulary, analysed: Vec<Analysed>) -> Vec<Prepared> {
+        let known = vocab.len();
+        let mut idle = self.idle();
+        // Every lease has ended (`analyse` has returned), so every analyser is idle.
+        idle.sort_unstable_by_key(|a| a.id);
+        let prepared = analysed
+            .into_iter()
+            .map(|doc| {
+                let analyser = idle.get_mut(doc.analyser).filter(|a| a.id == doc.analyser);
+                let terms = match analyser {
+                    Some(a) => doc.fields.map(|field| field.into_iter().map(|(t, w)| (a.term(vocab, t), w)).collect()),
+                    None => Default::default(),
+                };
+                Prepared { terms, record: doc.record }
+            })
+            .collect();
+        vocab.place_new_terms(known);
+        prepared
+    }
+}
+
+/// An analyser borrowed from [`Analysers`] for one task, and given back when the task ends.
+struct Lease<'a> {
     pipeline: Pipeline,
+    analyser: Option<Analyser>,
+    owner: &'a Analysers,
+}
+
+impl Lease<'_> {
+    fn analyse(&mut self, doc: &SearchDoc) -> Analysed {
+        let record = record(doc);
+        match self.analyser.as_mut() {
+            Some(a) => Analysed { analyser: a.id, fields: a.fields(&self.pipeline, doc), record },
+            None => Analysed { analyser: usize::MAX, fields: Default::default(), record },
+        }
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Some(a) = self.analyser.take() {
+            self.owner.idle().push(a);
+        }
+    }
+}
+
+/// What analysing a language's documents has learnt, for the next documents. Every language
+/// splits words the same way ([`for_each_word`]); the language's pipeline does the rest.
+struct Analyser {
+    id: usize,
     /// What the pipeline made of each word seen so far, as an index into `stems` (`None`: a
     /// stop word). Every step of the pipeline looks at one word alone, and a site repeats the
-    /// same few thousand words, so each is stemmed once per thread instead of at every
-    /// occurrence.
+    /// same few thousand words, so each is stemmed once instead of at every occurrence.
     words: FxHashMap<String, Option<u32>>,
     /// Each distinct stem once: many words share one (праця, праці, працю).
     stems: Numbering,
+    /// Each stem's number in the vocabulary the analyser's documents are numbered into
+    /// (`u32::MAX`: not looked up yet).
+    in_vocab: Vec<u32>,
 }
 
 impl Analyser {
-    pub(crate) fn new(analysis: Analysis, lang: &str) -> Self {
-        let pipeline = analysis.language(lang).make_pipeline();
-        Analyser { pipeline, words: FxHashMap::default(), stems: Numbering::default() }
+    fn new(id: usize) -> Self {
+        Analyser { id, words: FxHashMap::default(), stems: Numbering::default(), in_vocab: Vec::new() }
     }
 
-    fn fields(&mut self, doc: &SearchDoc) -> Analysed {
-        [self.field(&doc.title), self.field(&doc.breadcrumbs), self.field(&doc.body)]
+    fn fields(&mut self, pipeline: &Pipeline, doc: &SearchDoc) -> [FieldTerms<u32>; 3] {
+        [self.field(pipeline, &doc.title), self.field(pipeline, &doc.breadcrumbs), self.field(pipeline, &doc.body)]
     }
 
-    fn field(&mut self, text: &str) -> FieldTerms<String> {
-        let mut counts: FxHashMap<u32, usize> = FxHashMap::default();
+    /// A field's stems with their weights, in order of first appearance.
+    fn field(&mut self, pipeline: &Pipeline, text: &str) -> FieldTerms<u32> {
+        let mut terms: FieldTerms<u32> = Vec::new();
+        let mut slot: FxHashMap<u32, usize> = FxHashMap::default();
         let mut len = 0;
         for_each_word(text, |word| {
-            if let Some(stem) = self.stem(word) {
-                *counts.entry(stem).or_default() += 1;
+            if let Some(stem) = self.stem(pipeline, word) {
+                let i = *slot.entry(stem).or_insert_with(|| {
+                    terms.push((stem, 0));
+                    terms.len() - 1
+                });
+                terms[i].1 += 1;
                 len += 1;
             }
         });
-        let mut terms: FieldTerms<String> =
-            counts.into_iter().map(|(stem, c)| (self.stems.name(stem).to_string(), weight(c, len))).collect();
-        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for term in &mut terms {
+            term.1 = weight(term.1 as usize, len);
+        }
         terms
     }
 
-    fn stem(&mut self, word: &str) -> Option<u32> {
+    fn stem(&mut self, pipeline: &Pipeline, word: &str) -> Option<u32> {
         if let Some(&known) = self.words.get(word) {
             return known;
         }
-        let stem = self.pipeline.run(vec![word.to_string()]).pop().map(|term| self.stems.number(term));
+        let stem = pipeline.run(vec![word.to_string()]).pop().map(|term| self.stems.number(&term));
         self.words.insert(word.to_string(), stem);
         stem
+    }
+
+    /// The vocabulary number of stem `stem`.
+    fn term(&mut self, vocab: &mut Vocabulary, stem: u32) -> u32 {
+        let i = stem as usize;
+        if self.in_vocab.len() <= i {
+            self.in_vocab.resize(self.stems.len().max(i + 1), u32::MAX);
+        }
+        if self.in_vocab[i] == u32::MAX {
+            self.in_vocab[i] = vocab.number(self.stems.name(stem));
+        }
+        self.in_vocab[i]
     }
 }
 
@@ -107,13 +221,13 @@ impl Numbering {
         self.names.get(n as usize).map_or("", String::as_str)
     }
 
-    fn number(&mut self, name: String) -> u32 {
-        if let Some(&n) = self.numbers.get(&name) {
+    fn number(&mut self, name: &str) -> u32 {
+        if let Some(&n) = self.numbers.get(name) {
             return n;
         }
         let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        self.names.push(name.clone());
-        self.numbers.insert(name, n);
+        self.names.push(name.to_string());
+        self.numbers.insert(name.to_string(), n);
         n
     }
 }
@@ -156,14 +270,6 @@ fn record(doc: &SearchDoc) -> String {
     record
 }
 
-/// Analyses documents in parallel; their terms still have to be numbered.
-pub(crate) fn analyse<'a, I>(analysis: Analysis, lang: &str, docs: I) -> Vec<(Analysed, String)>
-where
-    I: IndexedParallelIterator<Item = &'a SearchDoc>,
-{
-    docs.map_init(|| Analyser::new(analysis, lang), |a, doc| (a.fields(doc), record(doc))).collect()
-}
-
 fn utf16_order(a: &str, b: &str) -> Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
@@ -190,22 +296,8 @@ impl Vocabulary {
         &self.sorted
     }
 
-    fn number(&mut self, term: String) -> u32 {
+    fn number(&mut self, term: &str) -> u32 {
         self.terms.number(term)
-    }
-
-    /// Numbers the terms of analysed documents, adding new terms to the index order.
-    pub(crate) fn number_all(&mut self, analysed: Vec<(Analysed, String)>) -> Vec<Prepared> {
-        let known = self.terms.len();
-        let prepared = analysed
-            .into_iter()
-            .map(|(fields, record)| {
-                let terms = fields.map(|field| field.into_iter().map(|(t, w)| (self.number(t), w)).collect());
-                Prepared { terms, record }
-            })
-            .collect();
-        self.place_new_terms(known);
-        prepared
     }
 
     /// Merges the terms numbered from `known` on into the index order.
@@ -241,7 +333,7 @@ impl Vocabulary {
                 terms: p
                     .terms
                     .each_ref()
-                    .map(|field| field.iter().map(|&(n, w)| (fresh.number(self.term(n).to_string()), w)).collect()),
+                    .map(|field| field.iter().map(|&(n, w)| (fresh.number(self.term(n)), w)).collect()),
                 record: p.record.clone(),
             })
             .collect();
@@ -254,38 +346,70 @@ impl Vocabulary {
 mod tests {
     use super::*;
 
-    fn analysed(terms: &[&str]) -> (Analysed, String) {
-        let body = terms.iter().map(|t| (t.to_string(), 1)).collect();
-        ([Vec::new(), Vec::new(), body], String::new())
+    fn doc(body: &str) -> SearchDoc {
+        SearchDoc { id: "p/index.html".into(), body: body.into(), ..SearchDoc::default() }
+    }
+
+    fn prepare(analysers: &Analysers, vocab: &mut Vocabulary, bodies: &[&str]) -> Vec<Prepared> {
+        let docs: Vec<SearchDoc> = bodies.iter().map(|b| doc(b)).collect();
+        let analysed = analysers.analyse(docs.par_iter());
+        analysers.number(vocab, analysed)
+    }
+
+    fn body_terms<'v>(vocab: &'v Vocabulary, p: &Prepared) -> Vec<&'v str> {
+        let mut terms: Vec<&str> = p.terms[2].iter().map(|&(n, _)| vocab.term(n)).collect();
+        terms.sort_unstable();
+        terms
     }
 
     #[test]
     fn terms_are_numbered_once_and_listed_in_utf16_order() {
+        let analysers = Analysers::new(Analysis::for_lang("hu"), "hu");
         let mut v = Vocabulary::default();
-        let docs = v.number_all(vec![analysed(&["б", "a"]), analysed(&["a", "\u{ff61}"])]);
-        assert_eq!(docs[1].terms[2], [(1, 1), (2, 1)]);
-        v.number_all(vec![analysed(&["\u{1F600}", "в", "0"])]);
+        let docs = prepare(&analysers, &mut v, &["б a", "a \u{ff71}"]);
+        assert_eq!(docs[0].terms[2].iter().map(|t| t.0).collect::<Vec<_>>(), [0, 1]);
+        assert_eq!(docs[1].terms[2].iter().map(|t| t.0).collect::<Vec<_>>(), [1, 2]);
+        prepare(&analysers, &mut v, &["\u{10428} в 0"]);
         let order: Vec<&str> = v.sorted().iter().map(|&n| v.term(n)).collect();
-        // U+1F600 is a surrogate pair, below U+FF61 in UTF-16 though above it as a code point.
-        assert_eq!(order, ["0", "a", "б", "в", "\u{1F600}", "\u{ff61}"]);
+        // U+10428 is a surrogate pair, below U+FF71 in UTF-16 though above it as a code point.
+        assert_eq!(order, ["0", "a", "б", "в", "\u{10428}", "\u{ff71}"]);
+    }
+
+    #[test]
+    fn analysers_are_kept_between_batches() {
+        let analysers = Analysers::new(Analysis::for_lang("uk"), "uk");
+        let mut v = Vocabulary::default();
+        let first = prepare(&analysers, &mut v, &["праця людьми"; 64]);
+        for _ in 0..20 {
+            prepare(&analysers, &mut v, &["праця"; 64]);
+        }
+        let second = prepare(&analysers, &mut v, &["праці людей"; 64]);
+        // At most one analyser for each task running at once, however many batches.
+        let made = analysers.made.load(AtomicOrdering::Relaxed);
+        assert!(made <= rayon::current_num_threads(), "{made}");
+        assert_eq!(body_terms(&v, &first[0]), ["люд", "прац"]);
+        assert_eq!(first[0].terms, second[63].terms);
+        assert_eq!(v.len(), 2);
     }
 
     #[test]
     fn compacting_keeps_only_used_terms() {
+        let analysers = Analysers::new(Analysis::for_lang("en"), "en");
         let mut v = Vocabulary::default();
-        let docs = v.number_all(vec![analysed(&["a", "b"]), analysed(&["c"])]);
+        let docs = prepare(&analysers, &mut v, &["apple banana", "cherry"]);
         let (small, renumbered) = v.compact(docs[1..].iter());
         assert_eq!(small.len(), 1);
-        assert_eq!(small.term(renumbered[0].terms[2][0].0), "c");
+        assert_eq!(small.term(renumbered[0].terms[2][0].0), "cherri");
     }
 
     #[test]
     fn words_with_one_stem_count_as_one_term() {
-        let mut a = Analyser::new(Analysis::for_lang("uk"), "uk");
-        let terms = a.field("праця праці працю людьми");
-        let names: Vec<&str> = terms.iter().map(|(t, _)| t.as_str()).collect();
-        assert_eq!(names, ["люд", "прац"]);
-        assert!(terms[1].1 > terms[0].1, "{terms:?}");
+        let mut a = Analyser::new(0);
+        let pipeline = Analysis::for_lang("uk").language("uk").make_pipeline();
+        let terms = a.field(&pipeline, "праця праці працю людьми");
+        let names: Vec<&str> = terms.iter().map(|&(t, _)| a.stems.name(t)).collect();
+        assert_eq!(names, ["прац", "люд"]);
+        assert!(terms[0].1 > terms[1].1, "{terms:?}");
     }
 
     #[test]
