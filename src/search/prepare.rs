@@ -151,11 +151,19 @@ struct Analyser {
     /// Each stem's number in the vocabulary the analyser's documents are numbered into
     /// (`u32::MAX`: not looked up yet).
     in_vocab: Vec<u32>,
+    /// Where each stem of the field being analysed is in its term list.
+    slot: FxHashMap<u32, usize>,
 }
 
 impl Analyser {
     fn new(id: usize) -> Self {
-        Analyser { id, words: FxHashMap::default(), stems: Numbering::default(), in_vocab: Vec::new() }
+        Analyser {
+            id,
+            words: FxHashMap::default(),
+            stems: Numbering::default(),
+            in_vocab: Vec::new(),
+            slot: FxHashMap::default(),
+        }
     }
 
     fn fields(&mut self, pipeline: &Pipeline, doc: &SearchDoc) -> [FieldTerms<u32>; 3] {
@@ -165,7 +173,9 @@ impl Analyser {
     /// A field's stems with their weights, in order of first appearance.
     fn field(&mut self, pipeline: &Pipeline, text: &str) -> FieldTerms<u32> {
         let mut terms: FieldTerms<u32> = Vec::new();
-        let mut slot: FxHashMap<u32, usize> = FxHashMap::default();
+        // Kept between fields, so its table is sized once.
+        let mut slot = std::mem::take(&mut self.slot);
+        slot.clear();
         let mut len = 0;
         for_each_word(text, |word| {
             if let Some(stem) = self.stem(pipeline, word) {
@@ -180,6 +190,7 @@ impl Analyser {
         for term in &mut terms {
             term.1 = weight(term.1 as usize, len);
         }
+        self.slot = slot;
         terms
     }
 
@@ -246,10 +257,17 @@ pub(crate) fn js_json<T: Serialize + ?Sized>(value: &T) -> String {
 
 /// Body text for snippets: whitespace collapsed, cut at [`SNIPPET_CHARS`].
 pub(crate) fn snippet_text(body: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(body.len().min(SNIPPET_CHARS * 2));
     let mut chars = 0;
-    for word in body.split_whitespace() {
-        let len = word.chars().count();
+    // One pass over the characters: each word's start and length in characters.
+    let mut word: Option<(usize, usize)> = None;
+    for (at, c) in body.char_indices().chain(std::iter::once((body.len(), ' '))) {
+        if !c.is_whitespace() {
+            let (_, len) = word.get_or_insert((at, 0));
+            *len += 1;
+            continue;
+        }
+        let Some((start, len)) = word.take() else { continue };
         if chars + len + 1 > SNIPPET_CHARS {
             break;
         }
@@ -257,7 +275,7 @@ pub(crate) fn snippet_text(body: &str) -> String {
             out.push(' ');
             chars += 1;
         }
-        out.push_str(word);
+        out.push_str(&body[start..at]);
         chars += len;
     }
     out
@@ -410,6 +428,34 @@ mod tests {
         let names: Vec<&str> = terms.iter().map(|&(t, _)| a.stems.name(t)).collect();
         assert_eq!(names, ["прац", "люд"]);
         assert!(terms[0].1 > terms[1].1, "{terms:?}");
+    }
+
+    /// The rule, written plainly: whole words, single spaces, at most SNIPPET_CHARS characters.
+    fn snippet_reference(body: &str) -> String {
+        let mut out: Vec<&str> = Vec::new();
+        let mut chars = 0;
+        for word in body.split_whitespace() {
+            let len = word.chars().count();
+            if chars + len + 1 > SNIPPET_CHARS {
+                break;
+            }
+            chars += len + usize::from(!out.is_empty());
+            out.push(word);
+        }
+        out.join(" ")
+    }
+
+    #[test]
+    fn snippet_text_follows_the_rule() {
+        let words = ["праця", "a", "пам'ять", "\u{00A0}", "ґанок", "x\u{2003}y", "\n\n", "довше-слово", "🙂"];
+        for n in [0, 1, 7, 150, 400, 1000] {
+            let body: String = (0..n).map(|i| words[i * 7 % words.len()]).collect::<Vec<_>>().join(if n % 2 == 0 {
+                " "
+            } else {
+                "\t "
+            });
+            assert_eq!(snippet_text(&body), snippet_reference(&body), "{n} words");
+        }
     }
 
     #[test]
