@@ -50,6 +50,59 @@ fn navigation_breadcrumbs_and_neighbours() {
     assert_eq!(nav_titles, ["Перша сторінка", "Друга сторінка", "Третя сторінка"]);
 }
 
+/// The basic fixture with a section `big` of 40 pages, `p01`…`p40` in that order.
+fn site_with_big_section() -> tempfile::TempDir {
+    let site = copy_fixture("basic");
+    let big = site.path().join("content/big");
+    std::fs::create_dir_all(&big).unwrap();
+    std::fs::write(big.join("_index.md"), "+++\ntitle = \"Великий розділ\"\nweight = 2\n+++\nСорок сторінок.\n")
+        .unwrap();
+    for n in 1..=40 {
+        let page = format!("+++\ntitle = \"Сторінка {n:02}\"\nweight = {n}\n+++\nТекст.\n");
+        std::fs::write(big.join(format!("p{n:02}.md")), page).unwrap();
+    }
+    site
+}
+
+/// The titles of the pages the navigation lists in `big`, and its "more" entries as (text, href).
+fn big_section_nav(doc: &scraper::Html) -> (Vec<String>, Vec<(String, String)>) {
+    let pages = text_of(doc, ".site-nav li.nav-section > ul > li:not(.nav-more) > a");
+    let more = doc
+        .select(&sel(".site-nav li.nav-section > ul > li.nav-more > a"))
+        .map(|a| (a.text().collect::<String>(), a.value().attr("href").unwrap_or_default().to_string()))
+        .collect();
+    (pages, more)
+}
+
+#[test]
+fn large_section_lists_a_window_around_the_current_page() {
+    let site = site_with_big_section();
+    let out = tempfile::tempdir().unwrap();
+    build_ok(site.path(), out.path());
+    let problems = check_output(out.path());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let to_section = |text: &str| (text.to_string(), "../../big/index.html".to_string());
+
+    let doc = page(out.path(), "uk/big/p20/index.html");
+    let (pages, more) = big_section_nav(&doc);
+    let expected: Vec<String> = (10..=30).map(|n| format!("Сторінка {n:02}")).collect();
+    assert_eq!(pages, expected);
+    assert_eq!(text_of(&doc, ".site-nav a[aria-current=page]"), ["Сторінка 20"]);
+    assert_eq!(more, [to_section("Ще 9 сторінок розділу"), to_section("Ще 10 сторінок розділу")]);
+    let first_item = doc.select(&sel(".site-nav li.nav-section > ul > li")).next().unwrap();
+    assert_eq!(first_item.value().attr("class"), Some("nav-more"));
+
+    let (pages, more) = big_section_nav(&page(out.path(), "uk/big/p12/index.html"));
+    assert_eq!(pages.len(), 21);
+    assert_eq!(more, [to_section("Ще 1 сторінка розділу"), to_section("Ще 18 сторінок розділу")]);
+    let (_, more) = big_section_nav(&page(out.path(), "en/big/p13/index.html"));
+    let en: Vec<&str> = more.iter().map(|(text, _)| text.as_str()).collect();
+    assert_eq!(en, ["2 more pages in this section", "17 more pages in this section"]);
+    let (pages, more) = big_section_nav(&page(out.path(), "uk/big/index.html"));
+    assert_eq!(pages.first().map(String::as_str), Some("Сторінка 01"));
+    assert_eq!(more, [("Ще 19 сторінок розділу".to_string(), "../big/index.html".to_string())]);
+}
+
 #[test]
 fn language_switcher_links_the_same_page() {
     let out = tempfile::tempdir().unwrap();

@@ -142,6 +142,7 @@ fn base_view<'a>(
 ) -> PageView<'a> {
     let d = depth(key);
     let pretty = site.config.pretty_urls;
+    let more_pages = |n: usize| site.i18n.plural(lang, "nav.more_pages", n as u64);
     PageView {
         template: template.to_string(),
         kind,
@@ -152,7 +153,7 @@ fn base_view<'a>(
         index: site.index_file(),
         assets,
         languages: languages(site, key, lang),
-        nav_html: tree.nav_html(key, pretty, &nav_extra(site, lang)),
+        nav_html: tree.nav_html(key, pretty, &nav_extra(site, lang), &more_pages),
         crumbs: Vec::new(),
         prev: None,
         next: None,
