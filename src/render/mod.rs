@@ -195,8 +195,7 @@ pub fn build_assets(theme: &Theme) -> (Assets, Vec<OutFile>) {
     (Assets { css: css_path, js: js_path }, files)
 }
 
-/// The navigation tree of every language, built once per build.
-/// The navigation tree of each language. They own their data, so they outlive changes to the
+/// The navigation tree of each language, built once per build. They own their data, so they outlive changes to the
 /// pages' text (a one-off build frees it between rendering and indexing).
 pub type Trees = BTreeMap<String, nav::Tree>;
 
