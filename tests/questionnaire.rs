@@ -174,11 +174,11 @@ fn page(site: &Site, rel: &str) -> String {
 fn page_is_one_self_contained_file_with_a_strict_policy() {
     let site = site();
     let html = page(&site, "uk/forms/initial-screening");
-    let head_start = html.find("<head>").unwrap() + "<head>".len();
-    let first_tag = &html[head_start..head_start + html[head_start..].find('>').unwrap()];
-    assert!(first_tag.contains("http-equiv=Content-Security-Policy"), "CSP meta must come first: {first_tag}");
-    let policy_start = html.find("content=\"default-src").unwrap() + "content=\"".len();
-    let policy = &html[policy_start..policy_start + html[policy_start..].find('"').unwrap()];
+    let doc = scraper::Html::parse_document(&html);
+    let first = doc.select(&sel("head > *")).next().expect("head has elements").value();
+    assert_eq!(first.name(), "meta", "CSP meta must come first");
+    assert_eq!(first.attr("http-equiv"), Some("Content-Security-Policy"), "CSP meta must come first");
+    let policy = first.attr("content").expect("policy");
     assert_eq!(policy, csp_for(&html), "the policy must hash exactly the inline script and style");
     for bad in ["'unsafe-inline'", "'unsafe-eval'", "http:", "https:"] {
         assert!(!policy.contains(bad), "{policy}");
@@ -192,8 +192,8 @@ fn page_is_one_self_contained_file_with_a_strict_policy() {
     }
     let title = &html[html.find("<title>").unwrap() + 7..html.find("</title>").unwrap()];
     assert_eq!(title, site.adult.title("uk"));
-    assert!(html.contains("<meta content=no-referrer name=referrer>") || html.contains("name=referrer"));
-    assert!(html.contains("autocomplete=off"));
+    assert_eq!(doc.select(&sel("meta[name=referrer][content=no-referrer]")).count(), 1);
+    assert_eq!(doc.select(&sel("form#form[autocomplete=off]")).count(), 1);
 }
 
 #[test]
@@ -202,11 +202,11 @@ fn labels_cannot_break_out_of_the_page() {
     let html = page(&site, "uk/forms/xss");
     let block = data_block(&html);
     assert!(!block.contains('<') && !block.contains('>'), "{block}");
-    let v = oberih::forms::packed::unpack(block).unwrap();
+    let v = oberih::forms::packed::unpack(&block).unwrap();
     assert_eq!(v["languages"][0], "uk", "texts are arrays in this order");
     assert_eq!(v["sections"][0]["questions"][0]["label"][0], "</script><script>alert(1)</script>");
-    // Parsed as a browser parses it: the title's text stays text (the minifier writes it raw,
-    // which is valid inside <title>), and only the data block and the runtime are scripts.
+    // Parsed as a browser parses it: the title's text stays text, and only the data block and
+    // the runtime are scripts.
     let doc = scraper::Html::parse_document(&html);
     let scripts = scraper::Selector::parse("script").unwrap();
     assert_eq!(doc.select(&scripts).count(), 2, "only the data block and the runtime");
@@ -217,11 +217,15 @@ fn labels_cannot_break_out_of_the_page() {
     assert_eq!(doc.select(&img).count(), 0, "markup in texts never becomes markup");
 }
 
-/// The text of the `<script type="text/plain" id="form-data">` element.
-fn data_block(html: &str) -> &str {
-    let tag = html.find("<script id=form-data").or_else(|| html.find("<script type=text/plain")).expect("data block");
-    let start = tag + html[tag..].find('>').unwrap() + 1;
-    &html[start..start + html[start..].find("</script>").unwrap()]
+/// The text of the `<script type="text/plain" id="form-data">` element, as a browser reads it.
+fn data_block(html: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let block = doc.select(&sel("script#form-data[type='text/plain']")).next().expect("data block");
+    block.text().collect()
+}
+
+fn sel(css: &str) -> scraper::Selector {
+    scraper::Selector::parse(css).unwrap()
 }
 
 /// The sizes of the real portal's pages are guarded in tests/portal.rs; here, that only a form
@@ -248,9 +252,9 @@ fn encrypted_form_carries_the_key_fingerprint_and_never_a_plain_export() {
     let site = site();
     let html = page(&site, "uk/forms/encrypted");
     let info = oberih::crypto::public_key_info(&read(TEST_PUBLIC_KEY)).unwrap();
-    let data = oberih::forms::packed::unpack(data_block(&html)).unwrap();
+    let data = oberih::forms::packed::unpack(&data_block(&html)).unwrap();
     assert_eq!(data["key"]["fingerprint"], info.fingerprint.as_str());
-    let no_key = oberih::forms::packed::unpack(data_block(&page(&site, "uk/forms/no-key"))).unwrap();
+    let no_key = oberih::forms::packed::unpack(&data_block(&page(&site, "uk/forms/no-key"))).unwrap();
     assert_eq!(no_key["export"], "encrypted");
     assert!(no_key.get("key").is_none(), "no key without a parsable public key: {no_key}");
 }
