@@ -17,7 +17,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -128,6 +128,11 @@ impl State {
 struct Shared {
     state: Mutex<State>,
     changed: Condvar,
+    /// In-place updates write into the folder being served. A request reads its file and the
+    /// state it is shown with (overlay, build id) under the read side, and an update writes its
+    /// files and publishes its result under the write side, so a page never comes with the
+    /// overlay of a build it already fixes.
+    files: RwLock<()>,
 }
 
 impl Shared {
@@ -136,7 +141,16 @@ impl Shared {
         Shared {
             state: Mutex::new(State { session: session as u64, build: 0, site: None, error: None }),
             changed: Condvar::new(),
+            files: RwLock::new(()),
         }
+    }
+
+    fn reading(&self) -> RwLockReadGuard<'_, ()> {
+        self.files.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn writing(&self) -> RwLockWriteGuard<'_, ()> {
+        self.files.write().unwrap_or_else(|e| e.into_inner())
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -222,6 +236,8 @@ impl Builder {
         self.pending.extend(changed.iter().cloned());
         let changes: Vec<String> = self.pending.iter().cloned().collect();
         if let Some(live) = &mut self.live {
+            let shared = Arc::clone(&self.shared);
+            let _writing = shared.writing();
             match live.update(&changes) {
                 Update::Done(report) => return self.finish_update(&report, shown),
                 Update::NeedsFullBuild(_) => {}
@@ -531,7 +547,10 @@ fn respond(req: &Request, shared: &Shared, port: u16) -> Response {
         "/__oberih/live.js" => Response::new(200, "text/javascript; charset=utf-8", LIVE_JS),
         "/__oberih/overlay.css" => Response::new(200, "text/css; charset=utf-8", OVERLAY_CSS),
         "/__oberih/poll.js" => poll(shared, query),
-        _ => serve_file(path, query, &View::of(shared)),
+        _ => {
+            let _reading = shared.reading();
+            serve_file(path, query, &View::of(shared))
+        }
     }
 }
 
