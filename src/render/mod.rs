@@ -311,7 +311,23 @@ pub fn render_page(
         site.page_for(key, lang).ok_or_else(|| Diagnostic::file_error("content", format!("no page for `{key}`")))?;
     let ctx = tera::Context::from_serialize(&view).map_err(|e| template_error(&data.page.file.shown, &e))?;
     let html = tera.render(&view.template, &ctx).map_err(|e| template_error(&data.page.file.shown, &e))?;
-    Ok(OutFile { path: format!("{lang}/{}", out_path(key)), bytes: finish_html(html).into_bytes() })
+    let html = put_body(finish_html(html), &data.rendered.html);
+    Ok(OutFile { path: format!("{lang}/{}", out_path(key)), bytes: html.into_bytes() })
+}
+
+/// Puts a page's body wherever its template placed [`views::PAGE_BODY`]. The body is Markdown
+/// output, which carries no inline script or style (raw HTML is refused or sanitised), so the
+/// security policy computed without it is the page's.
+fn put_body(html: String, body: &str) -> String {
+    let mut pieces = html.split(views::PAGE_BODY);
+    let Some(first) = pieces.next() else { return html };
+    let mut out = String::with_capacity(html.len() + body.len());
+    out.push_str(first);
+    for piece in pieces {
+        out.push_str(body);
+        out.push_str(piece);
+    }
+    out
 }
 
 /// The single document that collects the bodies of one kind of page in `lang`: the guidance
@@ -443,4 +459,20 @@ fn sitemap(site: &Site) -> String {
     }
     xml.push_str("</urlset>\n");
     xml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_body_goes_wherever_the_template_placed_it() {
+        let body = "<p>Текст</p>";
+        let page = format!("<main>{}</main><aside>{}</aside>", views::PAGE_BODY, views::PAGE_BODY);
+        assert_eq!(put_body(page, body), "<main><p>Текст</p></main><aside><p>Текст</p></aside>");
+        assert_eq!(put_body("<main></main>".into(), body), "<main></main>");
+        // A body that happens to hold the marker is not filled in again.
+        let tricky = format!("<p>{}</p>", views::PAGE_BODY);
+        assert_eq!(put_body(views::PAGE_BODY.into(), &tricky), tricky);
+    }
 }

@@ -43,11 +43,17 @@ pub struct Badge {
 pub struct PageBody {
     pub title: String,
     pub description: String,
+    /// The rendered Markdown; for a content page, [`PAGE_BODY`], which stands for it until the
+    /// page is finished (see `render::render_page`).
     pub html: String,
     pub toc: Vec<TocEntry>,
     pub is_fallback: bool,
     pub standards: Vec<Badge>,
 }
+
+/// Where a content page's body goes in its rendered template. The body is put in after the
+/// template and the security policy, so that neither copies nor scans it.
+pub const PAGE_BODY: &str = "<!--oberih-page-body-->";
 
 /// The context of one HTML page.
 #[derive(Debug, Clone, Serialize)]
@@ -206,7 +212,7 @@ pub fn page_view<'a>(site: &'a Site, tree: &Tree, lang: &'a str, key: &str, asse
     view.page = PageBody {
         title: page.fm.title.clone(),
         description: page.fm.description.clone().unwrap_or_default(),
-        html: data.rendered.html.clone(),
+        html: PAGE_BODY.to_string(),
         toc: data.rendered.toc.clone(),
         is_fallback,
         standards: badges(site, key, lang, page.fm.standards.iter().map(|s| s.get_ref().as_str())),
