@@ -222,12 +222,9 @@ pub const DATA_BLOCK_TYPES: &[&str] = &["application/json", "application/ld+json
 /// a third of the build's time. The questionnaires, which have a size budget, carry their
 /// script and stylesheet minified (`crate::minify`); the rest of their markup is compact as
 /// written.
-pub fn finish_html(html: String) -> String {
-    fill_csp(html)
-}
-
-/// Fills in the page's Content-Security-Policy, computed from its final bytes.
-fn fill_csp(mut html: String) -> String {
+pub fn finish_html(mut html: String) -> String {
+    // Hashes what the page holds now: anything put in later (a content page's body, see
+    // `render::render_page`) must carry no inline script or style.
     if let Some(at) = html.find(CSP_PLACEHOLDER) {
         let csp = csp_for(&html);
         html.replace_range(at..at + CSP_PLACEHOLDER.len(), &csp);
