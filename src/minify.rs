@@ -96,8 +96,8 @@ mod tests {
 
     #[test]
     fn leaves_unreadable_stylesheets_alone() {
+        // lightningcss refuses the stray braces: the stylesheet ships as written.
         let css = "p { color: red; } }}}{ @media";
-        let min = minify_css(css);
-        assert!(min == css || min.contains("color:red"), "{min}");
+        assert_eq!(minify_css(css), css);
     }
 }

@@ -1,7 +1,7 @@
 //! Writing the site safely: everything goes into a staging folder beside the target and is swapped
 //! into place only when the whole build succeeded, so a failed or killed build never damages the
 //! previous output. Also the last touch every HTML page gets: its Content-Security-Policy with
-//! the hashes of its inline scripts (and, for the questionnaires, minification).
+//! the hashes of its inline scripts and styles.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -53,8 +53,8 @@ impl ParseCache {
         CacheUse(self)
     }
 
-    /// Called once by each site when it no longer needs the cache; the last one empties it.
-    pub fn loaded(&self) {
+    /// Called once for each site, when its [`CacheUse`] ends; the last one empties the cache.
+    fn loaded(&self) {
         if self.loading.fetch_sub(1, Ordering::AcqRel) == 1 {
             if let Ok(mut m) = self.files.lock() {
                 m.clear();
@@ -275,10 +275,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (_, files) = one_page(dir.path());
         let cache = ParseCache::for_sites(2);
+        let (first, second) = (cache.user(), cache.user());
         let pages = load_pages(&files, &config(), &cache).pages;
-        cache.loaded();
+        drop(first);
         assert_eq!(cache.files.lock().unwrap().len(), 1, "one site still to load");
-        cache.loaded();
+        drop(second);
         assert!(cache.files.lock().unwrap().is_empty());
         assert_eq!(pages[0].fm.title, "A", "pages keep their text");
     }

@@ -195,8 +195,8 @@ pub fn build_assets(theme: &Theme) -> (Assets, Vec<OutFile>) {
     (Assets { css: css_path, js: js_path }, files)
 }
 
-/// The navigation tree of each language, built once per build. They own their data, so they outlive changes to the
-/// pages' text (a one-off build frees it between rendering and indexing).
+/// The navigation tree of each language, built once per build. The trees own their data, so
+/// they outlive the pages' text (a one-off build frees it between rendering and indexing).
 pub type Trees = BTreeMap<String, nav::Tree>;
 
 pub fn trees(site: &Site) -> Trees {
@@ -435,7 +435,7 @@ pub fn root_pages(site: &Site, trees: &Trees, tera: &tera::Tera, assets: &Assets
     out.push(render_view(tera, &nf, "404.html")?);
     out.push(OutFile { path: "sitemap.xml".into(), bytes: sitemap(site).into_bytes() });
     if !site.forms.is_empty() {
-        let neutral = crate::output::finish_html(crate::forms::interactive::neutral_page());
+        let neutral = finish_html(crate::forms::interactive::neutral_page());
         out.push(OutFile { path: "neutral.html".into(), bytes: neutral.into_bytes() });
     }
     Ok(out)

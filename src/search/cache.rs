@@ -149,21 +149,7 @@ fn compact(vocab: &Vocabulary, kept: HashMap<DocKey, Arc<Prepared>>) -> (Vocabul
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::build_index;
-
-    fn corpus(n: usize) -> Vec<SearchDoc> {
-        (0..n)
-            .map(|i| SearchDoc {
-                id: format!("p{}/index.html#s{i}", i / 4),
-                title: format!("Розділ {i} про примусову працю"),
-                breadcrumbs: format!("Індикатори › Сторінка {}", i / 4),
-                body: (0..30)
-                    .map(|k| format!("слово{} working{}", (i * 7 + k) % 97, k % 3))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            })
-            .collect()
-    }
+    use crate::search::{build_index, test_corpus as corpus};
 
     #[test]
     fn output_equals_the_uncached_build() {

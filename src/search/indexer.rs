@@ -10,8 +10,7 @@ use super::{shard, SearchDoc, SearchFile};
 
 /// An index being built: documents are added in index order, then the files are written.
 pub struct Indexer {
-    lang: String,
-    analysis: Analysis,
+    /// Also what language the index is of, and its analysis.
     analysers: Analysers,
     vocab: Vocabulary,
     prepared: Vec<Prepared>,
@@ -21,8 +20,6 @@ impl Indexer {
     /// An empty index of `lang` (see [`super::build_index`] for the languages).
     pub fn new(lang: &str) -> Self {
         Indexer {
-            lang: lang.to_string(),
-            analysis: Analysis::for_lang(lang),
             analysers: Analysers::new(Analysis::for_lang(lang), lang),
             vocab: Vocabulary::default(),
             prepared: Vec::new(),
@@ -47,14 +44,15 @@ impl Indexer {
     /// The index files, in order: the manifest, the shards, then the docs files. Equal to
     /// [`super::build_index`] of all the documents added.
     pub fn finish(self) -> Vec<SearchFile> {
-        shard::write(&self.lang, self.analysis, &self.vocab, &self.refs())
+        shard::write(self.analysers.lang(), self.analysers.analysis(), &self.vocab, &self.refs())
     }
 
     /// Hands each index file to `emit` as soon as it is made, from several threads, so that the
     /// files of the whole index are never held at once; the manifest comes last. The files are
     /// those of [`Indexer::finish`].
     pub fn finish_each<E: Send>(self, emit: &(dyn Fn(SearchFile) -> Result<(), E> + Sync)) -> Result<(), E> {
-        shard::write_each(&self.lang, self.analysis, &self.vocab, &self.refs(), &|_, f| emit(f))
+        let (lang, analysis) = (self.analysers.lang(), self.analysers.analysis());
+        shard::write_each(lang, analysis, &self.vocab, &self.refs(), &|_, f| emit(f))
     }
 
     fn refs(&self) -> Vec<&Prepared> {
@@ -65,21 +63,8 @@ impl Indexer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::test_corpus as docs;
     use std::sync::Mutex;
-
-    fn docs(n: usize) -> Vec<SearchDoc> {
-        (0..n)
-            .map(|i| SearchDoc {
-                id: format!("p{i}/index.html"),
-                title: format!("Сторінка {i}"),
-                breadcrumbs: "Розділ › Working".into(),
-                body: (0..60)
-                    .map(|k| format!("слово{} word{}", (i * 11 + k) % 300, k % 7))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            })
-            .collect()
-    }
 
     #[test]
     fn batches_give_the_files_of_one_build() {

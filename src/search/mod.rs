@@ -122,3 +122,17 @@ pub struct SearchFile {
 pub fn build_index(lang: &str, docs: &[SearchDoc]) -> Vec<SearchFile> {
     shard::build(lang, docs)
 }
+
+/// Documents for the search module's tests: four heading sections a page, Ukrainian and Latin
+/// words, a small vocabulary shared between documents.
+#[cfg(test)]
+pub(crate) fn test_corpus(n: usize) -> Vec<SearchDoc> {
+    (0..n)
+        .map(|i| SearchDoc {
+            id: format!("p{}/index.html#s{i}", i / 4),
+            title: format!("Розділ {i} про примусову працю"),
+            breadcrumbs: format!("Індикатори › Сторінка {}", i / 4),
+            body: (0..30).map(|k| format!("слово{} working{}", (i * 7 + k) % 97, k % 3)).collect::<Vec<_>>().join(" "),
+        })
+        .collect()
+}

@@ -66,6 +66,14 @@ impl Analysers {
         Analysers { analysis, lang: lang.to_string(), idle: Mutex::default(), made: AtomicUsize::new(0) }
     }
 
+    pub(crate) fn analysis(&self) -> Analysis {
+        self.analysis
+    }
+
+    pub(crate) fn lang(&self) -> &str {
+        &self.lang
+    }
+
     fn idle(&self) -> MutexGuard<'_, Vec<Analyser>> {
         // An analyser only caches what it has computed: one left by a panicking task is sound.
         self.idle.lock().unwrap_or_else(PoisonError::into_inner)
