@@ -57,24 +57,28 @@ pub fn normalize(text: &str) -> String {
 /// Characters that are NFC on their own and never combine with a neighbour (no combining
 /// class): Latin-1 and Latin Extended, Cyrillic without its combining marks, dashes and
 /// quotation marks. Checked against the Unicode tables in a test.
-fn always_composed(c: char) -> bool {
+pub(super) fn always_composed(c: char) -> bool {
     matches!(c, '\0'..='\u{02FF}' | '\u{0400}'..='\u{0482}' | '\u{048A}'..='\u{052F}' | '\u{2010}'..='\u{2027}')
 }
 
 fn fold_into(chars: impl Iterator<Item = char>, out: &mut String) {
     for c in chars {
-        if is_ignorable(c) {
-            continue;
-        }
-        if is_apostrophe(c) {
-            out.push(APOSTROPHE);
-        } else if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else if let Some(lower) = cyrillic_lower(c) {
-            out.push(lower);
-        } else {
-            out.extend(c.to_lowercase());
-        }
+        fold(c, |folded| out.push(folded));
+    }
+}
+
+/// Steps 2–4 for one composed character: hands what it becomes (nothing, one character, or
+/// the few of a multi-character lower case) to `push`.
+#[inline]
+pub(super) fn fold(c: char, mut push: impl FnMut(char)) {
+    if c.is_ascii() {
+        push(if c == '`' { APOSTROPHE } else { c.to_ascii_lowercase() });
+    } else if let Some(lower) = cyrillic_lower(c) {
+        push(lower);
+    } else if is_apostrophe(c) {
+        push(APOSTROPHE);
+    } else if !is_ignorable(c) {
+        c.to_lowercase().for_each(push);
     }
 }
 

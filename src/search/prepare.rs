@@ -146,6 +146,9 @@ impl Drop for Lease<'_> {
     }
 }
 
+/// An empty entry of [`Analyser::slot`].
+const NO_SLOT: u32 = u32::MAX;
+
 /// What analysing a language's documents has learnt, for the next documents. Every language
 /// splits words the same way ([`for_each_word`]); the language's pipeline does the rest.
 struct Analyser {
@@ -159,8 +162,9 @@ struct Analyser {
     /// Each stem's number in the vocabulary the analyser's documents are numbered into
     /// (`u32::MAX`: not looked up yet).
     in_vocab: Vec<u32>,
-    /// Where each stem of the field being analysed is in its term list.
-    slot: FxHashMap<u32, usize>,
+    /// Where each stem is in the term list of the field being analysed, by stem number
+    /// ([`NO_SLOT`]: not in it).
+    slot: Vec<u32>,
 }
 
 impl Analyser {
@@ -170,7 +174,7 @@ impl Analyser {
             words: FxHashMap::default(),
             stems: Numbering::default(),
             in_vocab: Vec::new(),
-            slot: FxHashMap::default(),
+            slot: Vec::new(),
         }
     }
 
@@ -181,21 +185,27 @@ impl Analyser {
     /// A field's stems with their weights, in order of first appearance.
     fn field(&mut self, pipeline: &Pipeline, text: &str) -> FieldTerms<u32> {
         let mut terms: FieldTerms<u32> = Vec::new();
-        // Kept between fields, so its table is sized once.
+        // Kept between fields, and left empty by each.
         let mut slot = std::mem::take(&mut self.slot);
-        slot.clear();
         let mut len = 0;
         for_each_word(text, |word| {
             if let Some(stem) = self.stem(pipeline, word) {
-                let i = *slot.entry(stem).or_insert_with(|| {
+                let at = stem as usize;
+                if slot.len() <= at {
+                    slot.resize(self.stems.len().max(at + 1), NO_SLOT);
+                }
+                if slot[at] == NO_SLOT {
+                    slot[at] = u32::try_from(terms.len()).unwrap_or(NO_SLOT);
                     terms.push((stem, 0));
-                    terms.len() - 1
-                });
-                terms[i].1 += 1;
+                }
+                if let Some(term) = terms.get_mut(slot[at] as usize) {
+                    term.1 += 1;
+                }
                 len += 1;
             }
         });
         for term in &mut terms {
+            slot[term.0 as usize] = NO_SLOT;
             term.1 = weight(term.1 as usize, len);
         }
         self.slot = slot;

@@ -17,9 +17,7 @@
 //! * words longer than [`MAX_WORD`] code points are dropped (hashes, base64,
 //!   run-together garbage).
 
-use std::borrow::Cow;
-
-use super::normalize::{normalize, APOSTROPHE};
+use super::normalize::{fold, normalize, APOSTROPHE};
 use unicode_normalization::char::is_combining_mark;
 
 /// Longest word, in code points, that is kept.
@@ -65,21 +63,6 @@ fn is_latin_letter(c: char) -> bool {
     c.is_ascii_lowercase() || ('\u{00DF}'..='\u{024F}').contains(&c)
 }
 
-/// Replaces Latin look-alikes in a Cyrillic word; other words are returned
-/// unchanged. A word with any Latin letter that has no twin is left alone,
-/// since it is probably a genuine mixed-script name.
-fn repair_mixed_script(word: &str) -> Cow<'_, str> {
-    // Most words are all Cyrillic or all Latin: leave them as they are without copying.
-    if !word.chars().any(is_cyrillic) || !word.chars().any(is_latin_letter) {
-        return Cow::Borrowed(word);
-    }
-    let latin_all_twins = word.chars().filter(|&c| is_latin_letter(c)).all(|c| cyrillic_twin(c).is_some());
-    if !latin_all_twins {
-        return Cow::Borrowed(word);
-    }
-    Cow::Owned(word.chars().map(|c| cyrillic_twin(c).unwrap_or(c)).collect())
-}
-
 /// Normalises `text` and splits it into words.
 pub fn tokenize(text: &str) -> Vec<String> {
     let mut words = Vec::new();
@@ -90,24 +73,197 @@ pub fn tokenize(text: &str) -> Vec<String> {
 /// Normalises `text` and hands each of its words to `each`, in order, without allocating one
 /// string per word (the index builder looks most words up in what it has already seen).
 pub fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
-    let normalized = normalize(text);
-    let mut chars = normalized.chars().peekable();
-    let mut current = String::new();
-    let mut flush = |current: &mut String| {
-        if !current.is_empty() && current.chars().count() <= MAX_WORD {
-            each(&repair_mixed_script(current));
-        }
-        current.clear();
-    };
-    while let Some(c) = chars.next() {
-        let inner_apostrophe = c == APOSTROPHE && !current.is_empty() && chars.peek().is_some_and(|&n| is_word_char(n));
-        if is_word_char(c) || inner_apostrophe {
-            current.push(c);
-        } else {
-            flush(&mut current);
+    let mut word = Word::default();
+    // Nearly all text is composed character by character: it is folded as it is split, without
+    // a normalised copy. Anything else is composed first.
+    if is_composed(text) {
+        split_composed(text, &mut word, &mut each);
+    } else {
+        for c in normalize(text).chars() {
+            word.take(c, &mut each);
         }
     }
-    flush(&mut current);
+    word.end(&mut each);
+}
+
+/// Splits text whose every character is [composed on its own](super::normalize::always_composed), folding it
+/// on the way. ASCII and basic Cyrillic, nearly all of it, are read straight from the bytes.
+fn split_composed(text: &str, word: &mut Word, each: &mut impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&lead) = bytes.get(i) {
+        if lead.is_ascii() {
+            word.take_ascii(lead, each);
+            i += 1;
+            continue;
+        }
+        if let (0xD0 | 0xD1, Some(&next)) = (lead, bytes.get(i + 1)) {
+            let code = (u32::from(lead & 0x1F) << 6) | u32::from(next & 0x3F);
+            if let Some(lower) = basic_cyrillic_lower(code) {
+                word.take_cyrillic(lower);
+                i += 2;
+                continue;
+            }
+        }
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else { break };
+        fold(c, |folded| word.take(folded, each));
+        i += c.len_utf8();
+    }
+}
+
+/// А–я and Ѐ–ё (U+0400–U+045F) in lower case; `None` for any other code point.
+fn basic_cyrillic_lower(code: u32) -> Option<char> {
+    let lower = match code {
+        0x430..=0x45F => code,
+        0x410..=0x42F => code + 0x20,
+        0x400..=0x40F => code + 0x50,
+        _ => return None,
+    };
+    char::from_u32(lower)
+}
+
+/// Whether every character of `text` is [composed on its own](super::normalize::always_composed),
+/// read from the UTF-8 bytes. Checked against the character rule in a test.
+fn is_composed(text: &str) -> bool {
+    // ASCII, continuation bytes and the lead bytes of А–я are the bulk of the text: blocks of
+    // them are passed over without branching on each byte; other blocks are read a character
+    // at a time.
+    const BLOCK: usize = 16;
+    let plain = |b: u8| b < 0xC0 || b == 0xD0 || b == 0xD1;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let end = (i + BLOCK).min(bytes.len());
+        if !bytes[i..end].iter().fold(true, |all, &b| all & plain(b)) {
+            while i < end {
+                let Some(len) = composed_char_len(bytes, i) else { return false };
+                i += len;
+            }
+        }
+        i = i.max(end);
+    }
+    true
+}
+
+/// The length of the UTF-8 character at `i` if it is composed on its own, or 1 at a
+/// continuation byte (a block may start inside a character).
+fn composed_char_len(bytes: &[u8], i: usize) -> Option<usize> {
+    let at = |i: usize| bytes.get(i).copied().unwrap_or(0);
+    let (composed, len) = match at(i) {
+        0x00..=0xBF => (true, 1),
+        // U+0080–U+02FF, U+0400–U+047F, U+04C0–U+04FF
+        0xC2..=0xCB | 0xD0 | 0xD1 | 0xD3 => (true, 2),
+        // U+0480–U+04BF but the combining marks U+0483–U+0489
+        0xD2 => (!(0x83..=0x89).contains(&at(i + 1)), 2),
+        // U+0500–U+052F
+        0xD4 => (at(i + 1) < 0xB0, 2),
+        // U+2010–U+2027
+        0xE2 => (at(i + 1) == 0x80 && (0x90..=0xA7).contains(&at(i + 2)), 3),
+        _ => (false, 1),
+    };
+    composed.then_some(len)
+}
+
+/// The word being read from normalised characters, with what the repairs need to know about it.
+#[derive(Default)]
+struct Word {
+    text: String,
+    chars: usize,
+    cyrillic: bool,
+    latin: bool,
+    /// A Latin letter without a Cyrillic twin: a genuine mixed-script word, left alone.
+    latin_without_twin: bool,
+    /// An apostrophe after word characters, kept only if a word character follows.
+    apostrophe: bool,
+}
+
+impl Word {
+    /// Takes one normalised character.
+    #[inline]
+    fn take(&mut self, c: char, each: &mut impl FnMut(&str)) {
+        if is_word_char(c) {
+            self.before_word_char();
+            self.text.push(c);
+            self.chars += 1;
+            if is_cyrillic(c) {
+                self.cyrillic = true;
+            } else if is_latin_letter(c) {
+                self.latin_letter(cyrillic_twin(c).is_some());
+            }
+        } else {
+            self.separator(c == APOSTROPHE, each);
+        }
+    }
+
+    /// Takes one ASCII character, not yet folded.
+    #[inline]
+    fn take_ascii(&mut self, b: u8, each: &mut impl FnMut(&str)) {
+        if b.is_ascii_alphanumeric() {
+            let b = b.to_ascii_lowercase();
+            self.before_word_char();
+            self.text.push(char::from(b));
+            self.chars += 1;
+            if b.is_ascii_lowercase() {
+                self.latin_letter(matches!(b, b'a' | b'c' | b'e' | b'i' | b'o' | b'p' | b'x' | b'y'));
+            }
+        } else {
+            self.separator(b == b'\'' || b == b'`', each);
+        }
+    }
+
+    /// Takes one lower-case basic Cyrillic letter.
+    #[inline]
+    fn take_cyrillic(&mut self, c: char) {
+        self.before_word_char();
+        self.text.push(c);
+        self.chars += 1;
+        self.cyrillic = true;
+    }
+
+    #[inline]
+    fn latin_letter(&mut self, has_twin: bool) {
+        self.latin = true;
+        self.latin_without_twin |= !has_twin;
+    }
+
+    /// A pending apostrophe is inside the word after all.
+    #[inline]
+    fn before_word_char(&mut self) {
+        if std::mem::take(&mut self.apostrophe) {
+            self.text.push(APOSTROPHE);
+            self.chars += 1;
+        }
+    }
+
+    /// A character that is not part of a word: it ends the word, unless it is its first
+    /// apostrophe (see [`Word::apostrophe`]).
+    #[inline]
+    fn separator(&mut self, apostrophe: bool, each: &mut impl FnMut(&str)) {
+        if apostrophe && !self.text.is_empty() && !self.apostrophe {
+            self.apostrophe = true;
+        } else {
+            self.end(each);
+        }
+    }
+
+    /// Hands the word over (repaired, unless overlong) and starts the next.
+    fn end(&mut self, each: &mut impl FnMut(&str)) {
+        if !self.text.is_empty() && self.chars <= MAX_WORD {
+            if self.cyrillic && self.latin && !self.latin_without_twin {
+                each(&repair_mixed_script(&self.text));
+            } else {
+                each(&self.text);
+            }
+        }
+        self.text.clear();
+        *self = Word { text: std::mem::take(&mut self.text), ..Word::default() };
+    }
+}
+
+/// A word mixing Cyrillic with Latin look-alikes only, with those replaced by their Cyrillic
+/// twins.
+fn repair_mixed_script(word: &str) -> String {
+    word.chars().map(|c| cyrillic_twin(c).unwrap_or(c)).collect()
 }
 
 #[cfg(test)]
@@ -163,6 +319,35 @@ mod tests {
     fn the_fast_paths_agree_with_the_unicode_tables() {
         for c in ('\0'..='\u{0600}').chain(['\u{2019}', '\u{02BC}', '\u{1F600}']) {
             assert_eq!(is_word_char(c), c.is_alphanumeric() || is_combining_mark(c), "{c:?} U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn the_byte_check_agrees_with_the_character_rule() {
+        use crate::search::normalize::always_composed;
+        for c in ('\0'..='\u{3000}').chain(['\u{FF07}', '\u{1F600}', '\u{10428}']) {
+            // At every offset within a block, and across a block's end.
+            for pad in 0..18 {
+                let text = format!("{}{c}б", "a".repeat(pad));
+                assert_eq!(is_composed(&text), always_composed(c), "U+{:04X} after {pad}", c as u32);
+            }
+        }
+    }
+
+    #[test]
+    fn read_bytes_and_characters_split_alike() {
+        // Each text once as it is and once with a character that makes it go through the
+        // composing path (a stress mark, which is deleted).
+        for text in [
+            "ВЕЛИКІ Літери ЁЖИК Ѐ Ѝ Ї Ґ",
+            "пам`ять, пам'ять' 'так'' а''б д'Артаньян",
+            "mIxEd пoслуги прaцівник пk ПОСЛУГИ",
+            "Ѡ ѡ Ѣ ѣ ІѴ ñandú ŒUVRE",
+            "İstanbul ǅemal — «лапки» 12–15",
+        ] {
+            let marked = format!("{text} \u{0301}");
+            assert!(is_composed(text) && !is_composed(&marked));
+            assert_eq!(t(text), t(&marked), "{text}");
         }
     }
 
