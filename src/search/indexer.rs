@@ -48,11 +48,11 @@ impl Indexer {
     }
 
     /// Hands each index file to `emit` as soon as it is made, from several threads, so that the
-    /// files of the whole index are never held at once; the manifest comes last. The files are
-    /// those of [`Indexer::finish`].
+    /// files of the whole index are never held at once, and frees each document's record and
+    /// terms once written; the manifest comes last. The files are those of [`Indexer::finish`].
     pub fn finish_each<E: Send>(self, emit: &(dyn Fn(SearchFile) -> Result<(), E> + Sync)) -> Result<(), E> {
         let (lang, analysis) = (self.analysers.lang(), self.analysers.analysis());
-        shard::write_each(lang, analysis, &self.vocab, &self.refs(), &|_, f| emit(f))
+        shard::write_each(lang, analysis, &self.vocab, self.prepared, &|_, f| emit(f))
     }
 
     fn refs(&self) -> Vec<&Prepared> {

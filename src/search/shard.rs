@@ -17,11 +17,12 @@
 //! The file formats are described in the parent module.
 
 use super::language::Analysis;
-use super::prepare::{js_json, Prepared, Vocabulary};
+use super::prepare::{js_json, DocTerms, Prepared, Vocabulary};
 use super::{SearchDoc, SearchFile};
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::borrow::Borrow;
 use std::convert::Infallible;
 use std::ops::Range;
 use std::sync::{Mutex, PoisonError};
@@ -63,12 +64,13 @@ struct Manifest<'a> {
     docs_per_file: usize,
 }
 
-/// Inverts prepared documents into (term, postings) pairs in index order.
-fn invert<'a>(vocab: &'a Vocabulary, docs: &[&Prepared]) -> Vec<(&'a str, Postings)> {
+/// Inverts documents' terms into (term, postings) pairs in index order. Owned terms are freed
+/// as they are read.
+fn invert<T: Borrow<DocTerms>>(vocab: &Vocabulary, docs: impl Iterator<Item = T>) -> Vec<(&str, Postings)> {
     let mut postings: Vec<Postings> = (0..vocab.len()).map(|_| Postings::default()).collect();
-    for (doc, p) in docs.iter().enumerate() {
+    for (doc, terms) in docs.enumerate() {
         let doc = u32::try_from(doc).unwrap_or(u32::MAX);
-        for (f, terms) in p.terms.iter().enumerate() {
+        for (f, terms) in terms.borrow().iter().enumerate() {
             for &(n, w) in terms {
                 if let Some(lists) = postings.get_mut(n as usize) {
                     lists[f].push((doc, w));
@@ -179,26 +181,31 @@ fn separator(prev_last: &str, first: &str) -> String {
 /// A file of the index made, with the SHA-256 of its bytes (for the manifest's version).
 type Made = (String, [u8; 32]);
 
-/// Hands a finished file to `emit` at its place `n` in the index's file order, keeping its hash.
-fn hand_over<E>(
-    n: usize,
-    file: SearchFile,
-    emit: &(dyn Fn(usize, SearchFile) -> Result<(), E> + Sync),
-) -> Result<Made, E> {
+/// A file's place in the index's file order: the manifest, the shards, then the docs files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Place {
+    Manifest,
+    Shard(usize),
+    Docs(usize),
+}
+
+/// Where the index's files go, with their places, from several threads.
+pub(crate) type Emit<'a, E> = dyn Fn(Place, SearchFile) -> Result<(), E> + Sync + 'a;
+
+/// Hands a finished file to `emit` at its place in the index's file order, keeping its hash.
+fn hand_over<E>(place: Place, file: SearchFile, emit: &Emit<'_, E>) -> Result<Made, E> {
     let made = (file.path.clone(), Sha256::digest(&file.bytes).into());
-    emit(n, file)?;
+    emit(place, file)?;
     Ok(made)
 }
 
-/// Writes the shards, numbered from `first` in the file order; returns their term ranges.
-fn write_shards<E: Send>(
-    terms: &[(&str, Postings)],
-    first: usize,
-    emit: &(dyn Fn(usize, SearchFile) -> Result<(), E> + Sync),
-) -> Result<(Vec<Range<usize>>, Vec<Made>), E> {
+/// Writes the shards; returns where each starts (see [`Manifest::shards`]). Each term's
+/// postings are freed once encoded.
+fn write_shards<E: Send>(terms: Vec<(&str, Postings)>, emit: &Emit<'_, E>) -> Result<(Vec<String>, Vec<Made>), E> {
+    let names: Vec<&str> = terms.iter().map(|(t, _)| *t).collect();
     // The codes hold no character that JSON escapes, so only the term goes through serde.
     let entries: Vec<String> = terms
-        .par_iter()
+        .into_par_iter()
         .map(|(t, p)| {
             let [title, crumbs, body] = p.each_ref().map(|list| encode_postings(list));
             format!("[{},\"{title}\",\"{crumbs}\",\"{body}\"]", js_json(t))
@@ -210,10 +217,17 @@ fn write_shards<E: Send>(
         .enumerate()
         .map(|(n, r)| {
             let payload = format!("{{\"terms\":[{}]}}", entries[r.clone()].join(","));
-            hand_over(first + n, SearchFile { path: shard_name(n), bytes: register("shard", n, &payload) }, emit)
+            hand_over(Place::Shard(n), SearchFile { path: shard_name(n), bytes: register("shard", n, &payload) }, emit)
         })
         .collect::<Result<Vec<Made>, E>>()?;
-    Ok((ranges, made))
+    let starts = ranges
+        .iter()
+        .map(|r| match r.start {
+            0 => String::new(),
+            start => separator(names[start - 1], names[start]),
+        })
+        .collect();
+    Ok((starts, made))
 }
 
 /// How many documents go in one docs file for files of about [`DOCS_TARGET`] bytes.
@@ -225,21 +239,18 @@ fn docs_per_file(records: &[&str]) -> usize {
     }
 }
 
-/// Writes the docs files, numbered from `first` in the file order; returns the number of
-/// documents per file.
-fn write_docs<E: Send>(
-    docs: &[&Prepared],
-    first: usize,
-    emit: &(dyn Fn(usize, SearchFile) -> Result<(), E> + Sync),
-) -> Result<(usize, Vec<Made>), E> {
-    let records: Vec<&str> = docs.iter().map(|d| d.record.as_str()).collect();
-    let per_file = docs_per_file(&records);
+/// The docs files written: documents per file, and the files made.
+type DocsWritten = (usize, Vec<Made>);
+
+/// Writes the docs files of the documents' `records`.
+fn write_docs<E: Send>(records: &[&str], emit: &Emit<'_, E>) -> Result<DocsWritten, E> {
+    let per_file = docs_per_file(records);
     let made = records
         .par_chunks(per_file)
         .enumerate()
         .map(|(n, chunk)| {
             let payload = format!("{{\"first\":{},\"docs\":[{}]}}", n * per_file, chunk.join(","));
-            hand_over(first + n, SearchFile { path: docs_name(n), bytes: register("docs", n, &payload) }, emit)
+            hand_over(Place::Docs(n), SearchFile { path: docs_name(n), bytes: register("docs", n, &payload) }, emit)
         })
         .collect::<Result<Vec<Made>, E>>()?;
     Ok((per_file, made))
@@ -268,51 +279,64 @@ pub fn build(lang: &str, docs: &[SearchDoc]) -> Vec<SearchFile> {
 /// the docs files.
 pub(crate) fn write(lang: &str, analysis: Analysis, vocab: &Vocabulary, docs: &[&Prepared]) -> Vec<SearchFile> {
     let files = Mutex::new(Vec::new());
-    let collect = |n: usize, f: SearchFile| -> Result<(), Infallible> {
-        files.lock().unwrap_or_else(PoisonError::into_inner).push((n, f));
+    let collect = |place: Place, f: SearchFile| -> Result<(), Infallible> {
+        files.lock().unwrap_or_else(PoisonError::into_inner).push((place, f));
         Ok(())
     };
-    let Ok(()) = write_each(lang, analysis, vocab, docs, &collect);
+    let records: Vec<&str> = docs.iter().map(|d| d.record.as_str()).collect();
+    let Ok(docs_written) = write_docs(&records, &collect);
+    let terms = invert(vocab, docs.iter().map(|d| &d.terms));
+    let Ok(()) = finish(lang, analysis, docs.len(), terms, docs_written, &collect);
     let mut files = files.into_inner().unwrap_or_else(PoisonError::into_inner);
-    files.sort_unstable_by_key(|(n, _)| *n);
+    files.sort_unstable_by_key(|(place, _)| *place);
     files.into_iter().map(|(_, f)| f).collect()
 }
 
 /// [`write`], handing each file to `emit` as soon as it is made (from several threads), with
 /// its place in `write`'s order, so that the files of a whole index are never held at once. The
+/// docs files come first, so that the records are freed before the postings are made; the
 /// manifest comes last: it holds a hash of all the others.
 pub(crate) fn write_each<E: Send>(
     lang: &str,
     analysis: Analysis,
     vocab: &Vocabulary,
-    docs: &[&Prepared],
-    emit: &(dyn Fn(usize, SearchFile) -> Result<(), E> + Sync),
+    mut docs: Vec<Prepared>,
+    emit: &Emit<'_, E>,
 ) -> Result<(), E> {
-    let terms = invert(vocab, docs);
-    let (shard_ranges, mut made) = write_shards(&terms, 1, emit)?;
-    let shards: Vec<String> = shard_ranges
-        .iter()
-        .map(|r| match r.start {
-            0 => String::new(),
-            start => separator(terms[start - 1].0, terms[start].0),
-        })
-        .collect();
-    // The postings are written: free them before the docs files are made.
-    drop(terms);
-    let (docs_per_file, docs_made) = write_docs(docs, 1 + shards.len(), emit)?;
+    let records: Vec<&str> = docs.iter().map(|d| d.record.as_str()).collect();
+    let docs_written = write_docs(&records, emit)?;
+    for doc in &mut docs {
+        doc.record = String::new();
+    }
+    let count = docs.len();
+    let terms = invert(vocab, docs.into_iter().map(|d| d.terms));
+    finish(lang, analysis, count, terms, docs_written, emit)
+}
+
+/// Writes the shards, then the manifest.
+fn finish<E: Send>(
+    lang: &str,
+    analysis: Analysis,
+    doc_count: usize,
+    terms: Vec<(&str, Postings)>,
+    (docs_per_file, docs_made): DocsWritten,
+    emit: &Emit<'_, E>,
+) -> Result<(), E> {
+    let (shards, mut made) = write_shards(terms, emit)?;
     made.extend(docs_made);
     let manifest = Manifest {
         format: FORMAT,
         lang,
         analyzer: analysis.name(),
         version: version(&made),
-        doc_count: docs.len(),
+        doc_count,
         weight_scale: WEIGHT_SCALE,
         fields: FIELDS.to_vec(),
         shards,
         docs_per_file,
     };
-    emit(0, SearchFile { path: "manifest.js".into(), bytes: register("manifest", 0, &js_json(&manifest)) })
+    let bytes = register("manifest", 0, &js_json(&manifest));
+    emit(Place::Manifest, SearchFile { path: "manifest.js".into(), bytes })
 }
 
 #[cfg(test)]
