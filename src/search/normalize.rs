@@ -84,7 +84,7 @@ pub(super) fn fold(c: char, mut push: impl FnMut(char)) {
 
 /// The lower case of a basic Cyrillic letter without the Unicode tables (А–Я, Ѐ–Џ; а–џ are
 /// their own), `None` for any other character. Checked against the tables in a test.
-fn cyrillic_lower(c: char) -> Option<char> {
+pub(super) fn cyrillic_lower(c: char) -> Option<char> {
     let offset = match c {
         '\u{0430}'..='\u{045F}' => return Some(c),
         '\u{0410}'..='\u{042F}' => 0x20,

@@ -17,7 +17,7 @@
 //! * words longer than [`MAX_WORD`] code points are dropped (hashes, base64,
 //!   run-together garbage).
 
-use super::normalize::{fold, normalize, APOSTROPHE};
+use super::normalize::{cyrillic_lower, fold, normalize, APOSTROPHE};
 use unicode_normalization::char::is_combining_mark;
 
 /// Longest word, in code points, that is kept.
@@ -86,8 +86,9 @@ pub fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
     word.end(&mut each);
 }
 
-/// Splits text whose every character is [composed on its own](super::normalize::always_composed), folding it
-/// on the way. ASCII and basic Cyrillic, nearly all of it, are read straight from the bytes.
+/// Splits text whose every character is
+/// [composed on its own](super::normalize::always_composed), folding it on the way. ASCII and
+/// basic Cyrillic (А–я, Ѐ–ё), nearly all of it, are read straight from the bytes.
 fn split_composed(text: &str, word: &mut Word, each: &mut impl FnMut(&str)) {
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -99,7 +100,7 @@ fn split_composed(text: &str, word: &mut Word, each: &mut impl FnMut(&str)) {
         }
         if let (0xD0 | 0xD1, Some(&next)) = (lead, bytes.get(i + 1)) {
             let code = (u32::from(lead & 0x1F) << 6) | u32::from(next & 0x3F);
-            if let Some(lower) = basic_cyrillic_lower(code) {
+            if let Some(lower) = char::from_u32(code).and_then(cyrillic_lower) {
                 word.take_cyrillic(lower);
                 i += 2;
                 continue;
@@ -109,17 +110,6 @@ fn split_composed(text: &str, word: &mut Word, each: &mut impl FnMut(&str)) {
         fold(c, |folded| word.take(folded, each));
         i += c.len_utf8();
     }
-}
-
-/// А–я and Ѐ–ё (U+0400–U+045F) in lower case; `None` for any other code point.
-fn basic_cyrillic_lower(code: u32) -> Option<char> {
-    let lower = match code {
-        0x430..=0x45F => code,
-        0x410..=0x42F => code + 0x20,
-        0x400..=0x40F => code + 0x50,
-        _ => return None,
-    };
-    char::from_u32(lower)
 }
 
 /// Whether every character of `text` is [composed on its own](super::normalize::always_composed),
