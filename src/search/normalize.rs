@@ -44,7 +44,7 @@ pub fn normalize(text: &str) -> String {
     // Almost all text is already composed: skip the composing pass when a quick check says so,
     // and skip the quick check's table lookups when every character is one that is composed
     // whatever follows it (nearly all Ukrainian and English text).
-    if text.chars().all(always_composed)
+    if is_composed(text)
         || unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
     {
         fold_into(text.chars(), &mut out);
@@ -54,11 +54,48 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
-/// Characters that are NFC on their own and never combine with a neighbour (no combining
-/// class): Latin-1 and Latin Extended, Cyrillic without its combining marks, dashes and
-/// quotation marks. Checked against the Unicode tables in a test.
-pub(super) fn always_composed(c: char) -> bool {
-    matches!(c, '\0'..='\u{02FF}' | '\u{0400}'..='\u{0482}' | '\u{048A}'..='\u{052F}' | '\u{2010}'..='\u{2027}')
+/// Whether every character of `text` is NFC on its own and never combines with a neighbour
+/// (no combining class): Latin-1 and Latin Extended, Cyrillic without its combining marks,
+/// dashes and quotation marks. Read from the UTF-8 bytes; the tests check it against the same
+/// rule written on characters, and that rule against the Unicode tables.
+pub(super) fn is_composed(text: &str) -> bool {
+    // ASCII, continuation bytes and the lead bytes of А–я are the bulk of the text: blocks of
+    // them are passed over without branching on each byte; other blocks are read a character
+    // at a time.
+    const BLOCK: usize = 16;
+    let plain = |b: u8| b < 0xC0 || b == 0xD0 || b == 0xD1;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let end = (i + BLOCK).min(bytes.len());
+        if !bytes[i..end].iter().fold(true, |all, &b| all & plain(b)) {
+            while i < end {
+                let Some(len) = composed_char_len(bytes, i) else { return false };
+                i += len;
+            }
+        }
+        i = i.max(end);
+    }
+    true
+}
+
+/// The length of the UTF-8 character at `i` if it is composed on its own, or 1 at a
+/// continuation byte (a block may start inside a character).
+fn composed_char_len(bytes: &[u8], i: usize) -> Option<usize> {
+    let at = |i: usize| bytes.get(i).copied().unwrap_or(0);
+    let (composed, len) = match at(i) {
+        0x00..=0xBF => (true, 1),
+        // U+0080–U+02FF, U+0400–U+047F, U+04C0–U+04FF
+        0xC2..=0xCB | 0xD0 | 0xD1 | 0xD3 => (true, 2),
+        // U+0480–U+04BF but the combining marks U+0483–U+0489
+        0xD2 => (!(0x83..=0x89).contains(&at(i + 1)), 2),
+        // U+0500–U+052F
+        0xD4 => (at(i + 1) < 0xB0, 2),
+        // U+2010–U+2027
+        0xE2 => (at(i + 1) == 0x80 && (0x90..=0xA7).contains(&at(i + 2)), 3),
+        _ => (false, 1),
+    };
+    composed.then_some(len)
 }
 
 fn fold_into(chars: impl Iterator<Item = char>, out: &mut String) {
@@ -72,7 +109,7 @@ fn fold_into(chars: impl Iterator<Item = char>, out: &mut String) {
 #[inline]
 pub(super) fn fold(c: char, mut push: impl FnMut(char)) {
     if c.is_ascii() {
-        push(if c == '`' { APOSTROPHE } else { c.to_ascii_lowercase() });
+        push(if is_apostrophe(c) { APOSTROPHE } else { c.to_ascii_lowercase() });
     } else if let Some(lower) = cyrillic_lower(c) {
         push(lower);
     } else if is_apostrophe(c) {
@@ -97,6 +134,11 @@ pub(super) fn cyrillic_lower(c: char) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The characters [`is_composed`] accepts, as a rule on characters.
+    fn always_composed(c: char) -> bool {
+        matches!(c, '\0'..='\u{02FF}' | '\u{0400}'..='\u{0482}' | '\u{048A}'..='\u{052F}' | '\u{2010}'..='\u{2027}')
+    }
 
     #[test]
     fn composes_decomposed_letters() {
@@ -139,6 +181,17 @@ mod tests {
             }
             if let Some(lower) = cyrillic_lower(c) {
                 assert_eq!(c.to_lowercase().collect::<String>(), lower.to_string(), "U+{:04X}", c as u32);
+            }
+        }
+    }
+
+    #[test]
+    fn the_byte_check_agrees_with_the_character_rule() {
+        for c in ('\0'..='\u{3000}').chain(['\u{FF07}', '\u{1F600}', '\u{10428}']) {
+            // At every offset within a block, and across a block's end.
+            for pad in 0..18 {
+                let text = format!("{}{c}б", "a".repeat(pad));
+                assert_eq!(is_composed(&text), always_composed(c), "U+{:04X} after {pad}", c as u32);
             }
         }
     }

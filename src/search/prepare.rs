@@ -284,8 +284,7 @@ pub(crate) fn snippet_text(body: &str) -> String {
     loop {
         let (len, space) = match body.as_bytes().get(at) {
             None => (0, true),
-            // ASCII without decoding (`is_ascii_whitespace` leaves out the vertical tab).
-            Some(&b) if b.is_ascii() => (1, b.is_ascii_whitespace() || b == 0x0B),
+            Some(&b) if b.is_ascii() => (1, char::from(b).is_whitespace()),
             Some(_) => match body.get(at..).and_then(|rest| rest.chars().next()) {
                 Some(c) => (c.len_utf8(), c.is_whitespace()),
                 None => (0, true),

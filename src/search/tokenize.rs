@@ -17,7 +17,7 @@
 //! * words longer than [`MAX_WORD`] code points are dropped (hashes, base64,
 //!   run-together garbage).
 
-use super::normalize::{cyrillic_lower, fold, normalize, APOSTROPHE};
+use super::normalize::{cyrillic_lower, fold, is_apostrophe, is_composed, normalize, APOSTROPHE};
 use unicode_normalization::char::is_combining_mark;
 
 /// Longest word, in code points, that is kept.
@@ -87,7 +87,7 @@ pub fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
 }
 
 /// Splits text whose every character is
-/// [composed on its own](super::normalize::always_composed), folding it on the way. ASCII and
+/// [composed on its own](is_composed), folding it on the way. ASCII and
 /// basic Cyrillic (А–я, Ѐ–ё), nearly all of it, are read straight from the bytes.
 fn split_composed(text: &str, word: &mut Word, each: &mut impl FnMut(&str)) {
     let bytes = text.as_bytes();
@@ -112,48 +112,6 @@ fn split_composed(text: &str, word: &mut Word, each: &mut impl FnMut(&str)) {
     }
 }
 
-/// Whether every character of `text` is [composed on its own](super::normalize::always_composed),
-/// read from the UTF-8 bytes. Checked against the character rule in a test.
-fn is_composed(text: &str) -> bool {
-    // ASCII, continuation bytes and the lead bytes of А–я are the bulk of the text: blocks of
-    // them are passed over without branching on each byte; other blocks are read a character
-    // at a time.
-    const BLOCK: usize = 16;
-    let plain = |b: u8| b < 0xC0 || b == 0xD0 || b == 0xD1;
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let end = (i + BLOCK).min(bytes.len());
-        if !bytes[i..end].iter().fold(true, |all, &b| all & plain(b)) {
-            while i < end {
-                let Some(len) = composed_char_len(bytes, i) else { return false };
-                i += len;
-            }
-        }
-        i = i.max(end);
-    }
-    true
-}
-
-/// The length of the UTF-8 character at `i` if it is composed on its own, or 1 at a
-/// continuation byte (a block may start inside a character).
-fn composed_char_len(bytes: &[u8], i: usize) -> Option<usize> {
-    let at = |i: usize| bytes.get(i).copied().unwrap_or(0);
-    let (composed, len) = match at(i) {
-        0x00..=0xBF => (true, 1),
-        // U+0080–U+02FF, U+0400–U+047F, U+04C0–U+04FF
-        0xC2..=0xCB | 0xD0 | 0xD1 | 0xD3 => (true, 2),
-        // U+0480–U+04BF but the combining marks U+0483–U+0489
-        0xD2 => (!(0x83..=0x89).contains(&at(i + 1)), 2),
-        // U+0500–U+052F
-        0xD4 => (at(i + 1) < 0xB0, 2),
-        // U+2010–U+2027
-        0xE2 => (at(i + 1) == 0x80 && (0x90..=0xA7).contains(&at(i + 2)), 3),
-        _ => (false, 1),
-    };
-    composed.then_some(len)
-}
-
 /// The word being read from normalised characters, with what the repairs need to know about it.
 #[derive(Default)]
 struct Word {
@@ -172,9 +130,7 @@ impl Word {
     #[inline]
     fn take(&mut self, c: char, each: &mut impl FnMut(&str)) {
         if is_word_char(c) {
-            self.before_word_char();
-            self.text.push(c);
-            self.chars += 1;
+            self.push(c);
             if is_cyrillic(c) {
                 self.cyrillic = true;
             } else if is_latin_letter(c) {
@@ -188,25 +144,22 @@ impl Word {
     /// Takes one ASCII character, not yet folded.
     #[inline]
     fn take_ascii(&mut self, b: u8, each: &mut impl FnMut(&str)) {
-        if b.is_ascii_alphanumeric() {
-            let b = b.to_ascii_lowercase();
-            self.before_word_char();
-            self.text.push(char::from(b));
-            self.chars += 1;
-            if b.is_ascii_lowercase() {
-                self.latin_letter(matches!(b, b'a' | b'c' | b'e' | b'i' | b'o' | b'p' | b'x' | b'y'));
+        let c = char::from(b);
+        if c.is_ascii_alphanumeric() {
+            let c = c.to_ascii_lowercase();
+            self.push(c);
+            if c.is_ascii_lowercase() {
+                self.latin_letter(cyrillic_twin(c).is_some());
             }
         } else {
-            self.separator(b == b'\'' || b == b'`', each);
+            self.separator(is_apostrophe(c), each);
         }
     }
 
     /// Takes one lower-case basic Cyrillic letter.
     #[inline]
     fn take_cyrillic(&mut self, c: char) {
-        self.before_word_char();
-        self.text.push(c);
-        self.chars += 1;
+        self.push(c);
         self.cyrillic = true;
     }
 
@@ -216,13 +169,16 @@ impl Word {
         self.latin_without_twin |= !has_twin;
     }
 
-    /// A pending apostrophe is inside the word after all.
+    /// Adds a word character, after the pending apostrophe if there is one: it is inside the
+    /// word after all.
     #[inline]
-    fn before_word_char(&mut self) {
+    fn push(&mut self, c: char) {
         if std::mem::take(&mut self.apostrophe) {
             self.text.push(APOSTROPHE);
             self.chars += 1;
         }
+        self.text.push(c);
+        self.chars += 1;
     }
 
     /// A character that is not part of a word: it ends the word, unless it is its first
@@ -309,18 +265,6 @@ mod tests {
     fn the_fast_paths_agree_with_the_unicode_tables() {
         for c in ('\0'..='\u{0600}').chain(['\u{2019}', '\u{02BC}', '\u{1F600}']) {
             assert_eq!(is_word_char(c), c.is_alphanumeric() || is_combining_mark(c), "{c:?} U+{:04X}", c as u32);
-        }
-    }
-
-    #[test]
-    fn the_byte_check_agrees_with_the_character_rule() {
-        use crate::search::normalize::always_composed;
-        for c in ('\0'..='\u{3000}').chain(['\u{FF07}', '\u{1F600}', '\u{10428}']) {
-            // At every offset within a block, and across a block's end.
-            for pad in 0..18 {
-                let text = format!("{}{c}б", "a".repeat(pad));
-                assert_eq!(is_composed(&text), always_composed(c), "U+{:04X} after {pad}", c as u32);
-            }
         }
     }
 
