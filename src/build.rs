@@ -703,7 +703,7 @@ fn render_site(
 ) -> Result<(tera::Tera, render::Assets, BTreeMap<String, u64>), Vec<Diagnostic>> {
     let started = Instant::now();
     let tera = render::templates::build_tera(&site.theme, site.i18n.clone())?;
-    let (assets, files) = render::build_assets(&site.theme);
+    let (assets, files) = render::build_assets(&site.theme)?;
     sink.emit_all(files)?;
     let trees = render::trees(site);
     render::render_pages(site, &trees, &tera, &assets, sink)?;

@@ -206,3 +206,24 @@ fn link_to_a_draft_page_is_an_error() {
     });
     assert!(report.contains("link to a missing page: `content/guide/third.md`"), "{report}");
 }
+
+/// A portal's own theme script that does not parse stops the build at its line and column,
+/// instead of shipping a script that breaks in the browser.
+#[test]
+fn theme_script_syntax_error() {
+    insta::assert_snapshot!(report_after(|r| write(
+        r,
+        "themes/default/runtime/site.js",
+        "(function () {\n  \"use strict\";\n  var main = document.getElementById(\"main\";\n})();\n"
+    )));
+}
+
+/// The same for a theme stylesheet lightningcss cannot read.
+#[test]
+fn theme_stylesheet_syntax_error() {
+    insta::assert_snapshot!(report_after(|r| write(
+        r,
+        "themes/default/static/css/extra.css",
+        "/* Портал */\n.notice { color: #0057b8; }\n.notice > > p { margin: 0; }\n"
+    )));
+}

@@ -152,11 +152,17 @@ pub fn runtime(with_encryption: bool) -> &'static str {
     if with_encryption {
         SEALING.get_or_init(|| {
             let form_js = FORM_JS.replacen(FORM_SEAL_SLOT, FORM_SEAL_JS, 1);
-            minify_js(&format!("{EXPR_JS}\n{SEAL_JS}\n{form_js}"))
+            built_in(minify_js(&format!("{EXPR_JS}\n{SEAL_JS}\n{form_js}")))
         })
     } else {
-        PLAIN.get_or_init(|| minify_js(&format!("{EXPR_JS}\n{FORM_JS}")))
+        PLAIN.get_or_init(|| built_in(minify_js(&format!("{EXPR_JS}\n{FORM_JS}"))))
     }
+}
+
+/// The questionnaire's runtime and style are compiled into the binary, never a portal's, and
+/// this module's tests minify them: a parse error here is a defect of the program itself.
+fn built_in(minified: Result<String, crate::minify::MinifyError>) -> String {
+    minified.unwrap_or_else(|e| panic!("the built-in questionnaire runtime does not minify: {e:?}"))
 }
 
 /// Whether the form seals records or drafts, and so needs WebCrypto and seal.js.
@@ -449,7 +455,7 @@ fn base64_of(bytes: &[u8]) -> String {
 /// The questionnaire's stylesheet as the page carries it, minified once per process.
 pub fn form_css() -> &'static str {
     static CSS: OnceLock<String> = OnceLock::new();
-    CSS.get_or_init(|| crate::minify::minify_css(FORM_CSS))
+    CSS.get_or_init(|| built_in(crate::minify::minify_css(FORM_CSS)))
 }
 
 /// The page quick exit goes to: blank, titled like a new browser tab, no scripts, nothing that

@@ -159,28 +159,21 @@ pub struct Assets {
     pub js: String,
 }
 
-/// Bundles the theme's stylesheets into one file and its page scripts into another, minified.
-pub fn build_assets(theme: &Theme) -> (Assets, Vec<OutFile>) {
-    let mut css = Vec::new();
+/// Bundles the theme's stylesheets into one file and its page scripts into another, each file
+/// minified on its own, so a theme file that does not parse is reported at its own line.
+pub fn build_assets(theme: &Theme) -> Result<(Assets, Vec<OutFile>), Vec<Diagnostic>> {
     let site_first = |p: &&str| if p.ends_with("/site.css") { 0 } else { 1 };
     let mut css_files: Vec<(&str, &crate::theme::ThemeFile)> =
         theme.under("static/css").filter(|(p, _)| p.ends_with(".css")).collect();
     css_files.sort_by_key(|(p, _)| (site_first(p), p.to_string()));
-    for (_, f) in css_files {
-        css.extend_from_slice(&f.bytes);
-        css.push(b'\n');
+    let css_files: Vec<_> = css_files.into_iter().map(|(_, f)| f).collect();
+    let js_files: Vec<_> = ["runtime/site.js", "runtime/search.js"].iter().filter_map(|n| theme.get(n)).collect();
+    let mut problems = Vec::new();
+    let css = bundle(&css_files, crate::minify::minify_css, &mut problems);
+    let js = bundle(&js_files, crate::minify::minify_js, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
     }
-    let mut js = Vec::new();
-    for name in ["runtime/site.js", "runtime/search.js"] {
-        if let Some(f) = theme.get(name) {
-            js.extend_from_slice(&f.bytes);
-            js.push(b'\n');
-        }
-    }
-    let js = match String::from_utf8(js) {
-        Ok(text) => crate::minify::minify_js(&text).into_bytes(),
-        Err(not_utf8) => not_utf8.into_bytes(),
-    };
     let css_path = format!("assets/site.{}.css", fingerprint(&css));
     let js_path = format!("assets/site.{}.js", fingerprint(&js));
     let mut files = vec![OutFile { path: css_path.clone(), bytes: css }, OutFile { path: js_path.clone(), bytes: js }];
@@ -192,7 +185,36 @@ pub fn build_assets(theme: &Theme) -> (Assets, Vec<OutFile>) {
             });
         }
     }
-    (Assets { css: css_path, js: js_path }, files)
+    Ok((Assets { css: css_path, js: js_path }, files))
+}
+
+/// The theme files minified one by one and joined, a line after each; what does not decode or
+/// parse goes to `problems`, at the file and position.
+fn bundle(
+    files: &[&crate::theme::ThemeFile],
+    minify: fn(&str) -> Result<String, crate::minify::MinifyError>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    for f in files {
+        let text = match f.text() {
+            Ok(text) => text,
+            Err(d) => {
+                problems.push(d);
+                continue;
+            }
+        };
+        match minify(&text) {
+            Ok(min) => out.extend_from_slice(min.as_bytes()),
+            Err(e) => problems.extend(e.problems().iter().map(|p| {
+                Diagnostic::at(&f.shown, &text, p.span.clone(), &p.message).with_help(
+                    "the build minifies the theme's scripts and stylesheets and ships none that does not parse",
+                )
+            })),
+        }
+        out.push(b'\n');
+    }
+    out
 }
 
 /// The navigation tree of each language, built once per build. The trees own their data, so
