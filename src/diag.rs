@@ -115,16 +115,62 @@ impl fmt::Display for Diagnostic {
                 let num = loc.line.to_string();
                 let pad = " ".repeat(num.len());
                 writeln!(f, "  --> {}:{}:{}", loc.file, loc.line, loc.col)?;
+                let shown = Excerpt::of(&loc.source_line, loc.col, loc.width);
                 writeln!(f, "{pad} |")?;
-                writeln!(f, "{num} | {}", loc.source_line.replace('\t', " "))?;
-                let indent = " ".repeat(loc.col - 1);
-                writeln!(f, "{pad} | {indent}{}", "^".repeat(loc.width))?;
+                writeln!(f, "{num} | {}", shown.text)?;
+                writeln!(f, "{pad} | {}{}", " ".repeat(shown.indent), "^".repeat(shown.width))?;
             }
         }
         if let Some(help) = &self.help {
             writeln!(f, "  = help: {help}")?;
         }
         Ok(())
+    }
+}
+
+/// The most characters of a source line shown; a longer line is cut around the marker, and each
+/// cut end shows `…`.
+const EXCERPT_CHARS: usize = 100;
+/// How much of a cut line is shown before the marker.
+const EXCERPT_BEFORE: usize = 40;
+
+/// A source line as shown under a message: clipped around the marker, with the marker's place
+/// counted in characters (one column each: tabs and control characters are shown as one).
+struct Excerpt {
+    text: String,
+    /// Characters before the marker.
+    indent: usize,
+    width: usize,
+}
+
+impl Excerpt {
+    fn of(line: &str, col: usize, width: usize) -> Excerpt {
+        let chars: Vec<char> = line
+            .chars()
+            .map(|c| {
+                if c == '\t' {
+                    ' '
+                } else if c.is_control() {
+                    '\u{fffd}'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let at = (col - 1).min(chars.len());
+        if chars.len() <= EXCERPT_CHARS {
+            return Excerpt { text: chars.iter().collect(), indent: at, width };
+        }
+        let mut start = at.saturating_sub(EXCERPT_BEFORE);
+        let end = (start + EXCERPT_CHARS).min(chars.len());
+        start = start.min(end.saturating_sub(EXCERPT_CHARS));
+        let mut text: String = if start > 0 { "…".into() } else { String::new() };
+        text.extend(&chars[start..end]);
+        if end < chars.len() {
+            text.push('…');
+        }
+        let indent = at - start + usize::from(start > 0);
+        Excerpt { text, indent, width: width.min(end.saturating_sub(at)).max(1) }
     }
 }
 
@@ -211,6 +257,41 @@ mod tests {
         assert!(shown.contains("--> content/a.md:2:1"), "{shown}");
         assert!(shown.contains("2 | titel = \"y\""), "{shown}");
         assert!(shown.contains("  | ^^^^^"), "{shown}");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_marker() {
+        let before = "слово ".repeat(300);
+        let text = format!("{before}ПОМИЛКА{}", " кінець".repeat(300));
+        let start = before.len();
+        let shown = Diagnostic::at("a.md", &text, start..start + "ПОМИЛКА".len(), "here").to_string();
+        let line = shown.lines().nth(3).unwrap();
+        let marker = shown.lines().nth(4).unwrap();
+        assert!(line.starts_with("1 | …") && line.ends_with('…'), "{shown}");
+        assert_eq!(line.chars().count(), "1 | ".len() + EXCERPT_CHARS + 2);
+        let col = marker.chars().position(|c| c == '^').unwrap();
+        assert_eq!(line.chars().skip(col).take(7).collect::<String>(), "ПОМИЛКА", "{shown}");
+        assert_eq!(marker.chars().filter(|c| *c == '^').count(), 7);
+    }
+
+    #[test]
+    fn cut_lines_keep_their_start_or_end() {
+        let text = format!("ab{}", "я".repeat(500));
+        let start = Excerpt::of(&text, 1, 2);
+        assert_eq!((start.indent, start.width), (0, 2));
+        assert!(start.text.starts_with("abя") && start.text.ends_with('…'));
+        let end = Excerpt::of(&text, 502, 1);
+        assert!(end.text.starts_with('…') && end.text.ends_with('я'));
+        assert_eq!(end.indent, 1 + EXCERPT_CHARS - 1);
+        // A marker longer than the excerpt stops at its end.
+        let long = Excerpt::of(&text, 3, 500);
+        assert_eq!(long.indent + long.width, EXCERPT_CHARS);
+    }
+
+    #[test]
+    fn control_characters_do_not_reach_the_terminal() {
+        let shown = Excerpt::of("a\u{1b}[2Jb\tc", 6, 1);
+        assert_eq!(shown.text, "a\u{fffd}[2Jb c");
     }
 
     #[test]
