@@ -312,7 +312,7 @@ pub fn load_site(
     let form_files = layers.files_under("forms");
     let (mut forms, form_coverage) = load_forms(&form_files, &config, &base_languages, &standards, diags);
     fill_form_phones(&mut forms, &contacts, layers, diags);
-    let public_keys = load_public_keys(layers, &forms, diags);
+    let public_keys = crate::keys::load_public_keys(layers, &forms, diags);
     let search_strings = config.languages.iter().map(|l| (l.clone(), render::views::search_i18n(&i18n, l))).collect();
     // Form files that failed to load still exist for links, so one mistake is reported once.
     let form_ids: BTreeSet<String> = form_files
@@ -423,30 +423,6 @@ fn fill_form_phones(forms: &mut [Form], contacts: &Directory, layers: &Layers, d
             diags.push(d.with_help("phone numbers come from data/contacts.toml: use the id of an entry there"));
         }
     }
-}
-
-/// The PEM public keys of forms that export encrypted records, by form id.
-fn load_public_keys(layers: &Layers, forms: &[Form], diags: &mut Diagnostics) -> BTreeMap<String, String> {
-    let mut keys = BTreeMap::new();
-    for form in forms {
-        let Some(path) = &form.privacy.public_key else { continue };
-        match layers.file(path) {
-            Some(file) => match read_text(&file) {
-                Ok(pem) => {
-                    keys.insert(form.id.clone(), pem);
-                }
-                Err(d) => diags.push(d),
-            },
-            None => diags.push(
-                Diagnostic::file_error(
-                    &format!("forms/{}.toml", form.id),
-                    format!("the public key `{path}` does not exist"),
-                )
-                .with_help("the path is relative to the portal folder"),
-            ),
-        }
-    }
-    keys
 }
 
 /// Form texts present in each language itself, out of all (before any fallback is filled in).

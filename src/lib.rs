@@ -18,6 +18,7 @@ pub mod form_translations;
 pub mod forms;
 pub mod html;
 pub mod i18n;
+pub mod keys;
 pub mod live;
 pub mod markdown;
 pub mod minify;
