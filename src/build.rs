@@ -420,7 +420,8 @@ fn fill_form_phones(forms: &mut [Form], contacts: &Directory, layers: &Layers, d
             let d = located.unwrap_or_else(|| {
                 Diagnostic::file_error(&format!("forms/{}.toml", form.id), format!("unknown contact `{id}`"))
             });
-            diags.push(d.with_help("phone numbers come from data/contacts.toml: use the id of an entry there"));
+            let d = d.with_help("phone numbers come from data/contacts.toml: use the id of an entry there");
+            diags.push(contacts.incomplete(d));
         }
     }
 }
@@ -441,7 +442,12 @@ fn translate_forms(
     for (rel, file) in files {
         let Some((id, lang)) = crate::form_translations::pack_target(rel, &config.languages) else { continue };
         let Some(form) = forms.iter_mut().find(|f| f.id == id) else {
-            diags.push(Diagnostic::file_error(&file.shown, format!("there is no form `{id}` to translate")));
+            let d = Diagnostic::file_error(&file.shown, format!("there is no form `{id}` to translate"));
+            // A form that exists but did not load has its own errors.
+            diags.push(match files.get(&format!("forms/{id}.toml")) {
+                Some(form_file) => d.follows(&form_file.shown, "translation of the form", "translations of the form"),
+                None => d,
+            });
             continue;
         };
         match read_text(file).and_then(|t| crate::form_translations::parse(&file.shown, &t)) {
@@ -477,26 +483,33 @@ fn load_config(layers: &Layers, diags: &mut Diagnostics) -> Option<Config> {
 
 fn load_i18n(theme: &Theme, layers: &Layers, config: &Config, diags: &mut Diagnostics) -> I18n {
     let mut i18n = I18n::new(&config.default_language);
+    // A language whose file did not load: its missing strings follow from that file.
+    let mut unloaded: BTreeMap<String, String> = BTreeMap::new();
     for (path, file) in theme.under("i18n") {
         let Some(lang) = I18n::file_language(path.rsplit('/').next().unwrap_or(path)) else { continue };
-        match file.text().and_then(|t| i18n.add_file(&file.shown, lang, &t)) {
-            Ok(()) => {}
-            Err(d) => diags.push(d),
+        if let Err(d) = file.text().and_then(|t| i18n.add_file(&file.shown, lang, &t)) {
+            unloaded.entry(lang.to_string()).or_insert_with(|| file.shown.clone());
+            diags.push(d);
         }
     }
     for (rel, file) in layers.files_under("i18n") {
         let Some(lang) = I18n::file_language(rel.rsplit('/').next().unwrap_or(&rel)) else { continue };
         if let Err(d) = read_text(&file).and_then(|t| i18n.add_file(&file.shown, lang, &t)) {
+            unloaded.entry(lang.to_string()).or_insert_with(|| file.shown.clone());
             diags.push(d);
         }
     }
     for lang in &config.languages {
         if !i18n.languages().any(|l| l == lang) {
-            diags.push(
-                Diagnostic::file_error(CONFIG_FILE, format!("no interface strings for `{lang}`"))
-                    .with_help(format!("add i18n/{lang}.toml (copy themes/default/i18n/en.toml and translate it)"))
-                    .warning(),
-            );
+            let d = Diagnostic::file_error(CONFIG_FILE, format!("no interface strings for `{lang}`"))
+                .with_help(format!("add i18n/{lang}.toml (copy themes/default/i18n/en.toml and translate it)"))
+                .warning();
+            diags.push(match unloaded.get(lang) {
+                Some(file) => {
+                    d.follows(file, "language without interface strings", "languages without interface strings")
+                }
+                None => d,
+            });
         }
     }
     i18n
@@ -513,6 +526,7 @@ fn load_contacts(
     let mut dir = Directory::default();
     for file in layers.every(CONTACTS_FILE) {
         if let Err(d) = read_text(&file).and_then(|t| dir.add_file(&file.shown, &t)) {
+            dir.unloaded.get_or_insert_with(|| file.shown.clone());
             diags.push(d);
         }
     }
@@ -567,6 +581,7 @@ pub(crate) fn render_page_markdown(
         default_language: &site.config.default_language,
         mode: Mode::Pages { pretty_urls: site.config.pretty_urls },
         cited: Default::default(),
+        unchecked: Default::default(),
     };
     let title = |k: &str| site.i18n.t(&page.lang, k);
     let opts = Options { allow_html: site.config.content.allow_html, id_prefix: "", admonition_title: &title };
@@ -583,6 +598,10 @@ pub(crate) fn render_page_markdown(
             }
         })
         .collect();
+    for (span, message) in resolver.unchecked.take() {
+        let span = page.body_start + span.start..page.body_start + span.end;
+        problems.push(site.contacts.incomplete(Diagnostic::at(&page.file.shown, &page.text, span, message)));
+    }
     problems.extend(check_citations(site, &page));
     problems.extend(check_aliases(site, &page));
     let mut cites = resolver.cited.take();

@@ -1,7 +1,13 @@
 //! Diagnostics: every problem a user can fix names the file, line and column, shows the offending
 //! line with a marker under the span, and may carry a hint. A build collects all of them and reports
 //! them together, sorted, so one run shows every mistake.
+//!
+//! A file that fails to load (a missing quote in `data/contacts.toml`) would make every use of
+//! what it defines an error too. Such problems are marked as following from that file: they are
+//! left out of the report when the file did fail, and a note on the file's error counts them, so
+//! the cause is first and alone.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::ops::Range;
 
@@ -30,6 +36,19 @@ pub struct Diagnostic {
     pub file: String,
     pub message: String,
     pub help: Option<String>,
+    /// Shown after the help, each as `= note: …`.
+    pub notes: Vec<String>,
+    /// The file whose failure to load alone explains this problem.
+    pub follows: Option<Box<Follows>>,
+}
+
+/// What a problem follows from: a file that may have failed to load, and what the problem is
+/// counted as if it did ("use of contacts" / "uses of contacts").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Follows {
+    pub file: String,
+    pub one: &'static str,
+    pub many: &'static str,
 }
 
 impl Diagnostic {
@@ -41,6 +60,8 @@ impl Diagnostic {
             file: file.to_string(),
             message: message.into(),
             help: None,
+            notes: Vec::new(),
+            follows: None,
         }
     }
 
@@ -52,11 +73,25 @@ impl Diagnostic {
             file: file.to_string(),
             message: message.into(),
             help: None,
+            notes: Vec::new(),
+            follows: None,
         }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Marks a problem that only follows from `file` not loading; it is counted as one of
+    /// `one`/`many` on that file's error instead of being shown, when that file has an error.
+    pub fn follows(mut self, file: &str, one: &'static str, many: &'static str) -> Self {
+        self.follows = Some(Box::new(Follows { file: file.to_string(), one, many }));
         self
     }
 
@@ -69,9 +104,10 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    fn sort_key(&self) -> (Severity, &str, usize, usize, &str) {
+    /// Errors first, then warnings; files whose failure explains other problems before the rest.
+    fn sort_key(&self) -> (Severity, bool, &str, usize, usize, &str) {
         let (line, col) = self.location.as_ref().map_or((0, 0), |l| (l.line, l.col));
-        (self.severity, &self.file, line, col, &self.message)
+        (self.severity, self.notes.is_empty(), &self.file, line, col, &self.message)
     }
 }
 
@@ -123,6 +159,9 @@ impl fmt::Display for Diagnostic {
         }
         if let Some(help) = &self.help {
             writeln!(f, "  = help: {help}")?;
+        }
+        for note in &self.notes {
+            writeln!(f, "  = note: {note}")?;
         }
         Ok(())
     }
@@ -193,24 +232,46 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error)
     }
 
+    /// Errors in the report (those that only follow from another error are not counted).
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.is_error()).count()
+        self.sorted().iter().filter(|d| d.is_error()).count()
     }
 
     pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
+        self.sorted().iter().filter(|d| !d.is_error()).count()
     }
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
-    /// Errors first, then warnings; each group by file, line, column, message.
-    pub fn sorted(&self) -> Vec<&Diagnostic> {
-        let mut v: Vec<&Diagnostic> = self.items.iter().collect();
-        v.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        v.dedup_by(|a, b| a == b);
-        v
+    /// The report's diagnostics: errors first, then warnings; each group by file, line, column,
+    /// message, except that a file whose failure explains other problems comes first. Those
+    /// problems are left out and counted in a note on the file's first error.
+    pub fn sorted(&self) -> Vec<Diagnostic> {
+        let failed: BTreeSet<&str> =
+            self.items.iter().filter(|d| d.is_error() && d.follows.is_none()).map(|d| d.file.as_str()).collect();
+        let failed = |file: &str| failed.contains(file);
+        let (mut consequences, mut shown): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
+            self.items.iter().partition(|d| d.follows.as_ref().is_some_and(|f| failed(&f.file)));
+        consequences.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        consequences.dedup_by(|a, b| a == b);
+        let mut counts: BTreeMap<(&str, &str, &str), usize> = BTreeMap::new();
+        for f in consequences.iter().filter_map(|d| d.follows.as_deref()) {
+            *counts.entry((f.file.as_str(), f.one, f.many)).or_default() += 1;
+        }
+        shown.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        shown.dedup_by(|a, b| a == b);
+        let mut out: Vec<Diagnostic> = shown.into_iter().cloned().collect();
+        for ((file, one, many), n) in counts {
+            let Some(cause) = out.iter_mut().find(|d| d.is_error() && d.file == file) else { continue };
+            cause.notes.push(match n {
+                1 => format!("1 {one} was not checked because {file} did not load"),
+                _ => format!("{n} {many} were not checked because {file} did not load"),
+            });
+        }
+        out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        out
     }
 
     /// The full report as the terminal shows it.
@@ -292,6 +353,24 @@ mod tests {
     fn control_characters_do_not_reach_the_terminal() {
         let shown = Excerpt::of("a\u{1b}[2Jb\tc", 6, 1);
         assert_eq!(shown.text, "a\u{fffd}[2Jb c");
+    }
+
+    #[test]
+    fn problems_that_follow_from_a_failed_file_are_counted_on_it() {
+        let mut d = Diagnostics::default();
+        d.push(Diagnostic::file_error("content/a.md", "unrelated"));
+        for _ in 0..2 {
+            d.push(Diagnostic::file_error("content/b.md", "unknown contact `x`").follows("data/c.toml", "use", "uses"));
+        }
+        d.push(Diagnostic::file_error("content/c.md", "unknown contact `y`").follows("data/c.toml", "use", "uses"));
+        d.push(Diagnostic::file_error("data/c.toml", "invalid string"));
+        d.push(Diagnostic::file_error("forms/f.toml", "no form").follows("forms/g.toml", "use", "uses"));
+        let shown = d.sorted();
+        let messages: Vec<&str> = shown.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["invalid string", "unrelated", "no form"]);
+        assert_eq!(shown[0].notes, ["2 uses were not checked because data/c.toml did not load"]);
+        assert_eq!(d.error_count(), 3);
+        assert!(d.report().starts_with("error: invalid string\n  --> data/c.toml\n  = note: 2 uses were"));
     }
 
     #[test]
