@@ -450,7 +450,8 @@ fn translate_forms(
             });
             continue;
         };
-        match read_text(file).and_then(|t| crate::form_translations::parse(&file.shown, &t)) {
+        let text = read_text(file).inspect(|t| diags.extend(crate::control_chars::check(&file.shown, t, 0..t.len())));
+        match text.and_then(|t| crate::form_translations::parse(&file.shown, &t)) {
             Ok(pack) => diags.extend(crate::form_translations::apply(form, lang, &pack, &file.shown)),
             Err(d) => diags.push(d),
         }
@@ -478,6 +479,7 @@ fn load_config(layers: &Layers, diags: &mut Diagnostics) -> Option<Config> {
         return None;
     };
     let text = read_text(&file).map_err(|d| diags.push(d)).ok()?;
+    diags.extend(crate::control_chars::check(CONFIG_FILE, &text, 0..text.len()));
     Config::parse(&text).map_err(|p| diags.extend(p)).ok()
 }
 
@@ -494,7 +496,8 @@ fn load_i18n(theme: &Theme, layers: &Layers, config: &Config, diags: &mut Diagno
     }
     for (rel, file) in layers.files_under("i18n") {
         let Some(lang) = I18n::file_language(rel.rsplit('/').next().unwrap_or(&rel)) else { continue };
-        if let Err(d) = read_text(&file).and_then(|t| i18n.add_file(&file.shown, lang, &t)) {
+        let text = read_text(&file).inspect(|t| diags.extend(crate::control_chars::check(&file.shown, t, 0..t.len())));
+        if let Err(d) = text.and_then(|t| i18n.add_file(&file.shown, lang, &t)) {
             unloaded.entry(lang.to_string()).or_insert_with(|| file.shown.clone());
             diags.push(d);
         }
@@ -525,7 +528,11 @@ fn load_contacts(
 ) -> Directory {
     let mut dir = Directory::default();
     for file in layers.every(CONTACTS_FILE) {
-        if let Err(d) = read_text(&file).and_then(|t| dir.add_file(&file.shown, &t)) {
+        let loaded = read_text(&file).and_then(|t| {
+            diags.extend(crate::control_chars::check(&file.shown, &t, 0..t.len()));
+            dir.add_file(&file.shown, &t)
+        });
+        if let Err(d) = loaded {
             dir.unloaded.get_or_insert_with(|| file.shown.clone());
             diags.push(d);
         }

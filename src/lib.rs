@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod contacts;
 pub mod content;
+pub mod control_chars;
 pub mod coverage;
 pub mod crypto;
 pub mod dates;
