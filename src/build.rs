@@ -312,7 +312,7 @@ pub fn load_site(
     let form_files = layers.files_under("forms");
     let (mut forms, form_coverage) = load_forms(&form_files, &config, &base_languages, &standards, diags);
     fill_form_phones(&mut forms, &contacts, layers, diags);
-    let public_keys = load_public_keys(layers, &forms, diags);
+    let public_keys = crate::keys::load_public_keys(layers, &forms, diags);
     let search_strings = config.languages.iter().map(|l| (l.clone(), render::views::search_i18n(&i18n, l))).collect();
     // Form files that failed to load still exist for links, so one mistake is reported once.
     let form_ids: BTreeSet<String> = form_files
@@ -420,33 +420,10 @@ fn fill_form_phones(forms: &mut [Form], contacts: &Directory, layers: &Layers, d
             let d = located.unwrap_or_else(|| {
                 Diagnostic::file_error(&format!("forms/{}.toml", form.id), format!("unknown contact `{id}`"))
             });
-            diags.push(d.with_help("phone numbers come from data/contacts.toml: use the id of an entry there"));
+            let d = d.with_help("phone numbers come from data/contacts.toml: use the id of an entry there");
+            diags.push(contacts.incomplete(d));
         }
     }
-}
-
-/// The PEM public keys of forms that export encrypted records, by form id.
-fn load_public_keys(layers: &Layers, forms: &[Form], diags: &mut Diagnostics) -> BTreeMap<String, String> {
-    let mut keys = BTreeMap::new();
-    for form in forms {
-        let Some(path) = &form.privacy.public_key else { continue };
-        match layers.file(path) {
-            Some(file) => match read_text(&file) {
-                Ok(pem) => {
-                    keys.insert(form.id.clone(), pem);
-                }
-                Err(d) => diags.push(d),
-            },
-            None => diags.push(
-                Diagnostic::file_error(
-                    &format!("forms/{}.toml", form.id),
-                    format!("the public key `{path}` does not exist"),
-                )
-                .with_help("the path is relative to the portal folder"),
-            ),
-        }
-    }
-    keys
 }
 
 /// Form texts present in each language itself, out of all (before any fallback is filled in).
@@ -465,10 +442,16 @@ fn translate_forms(
     for (rel, file) in files {
         let Some((id, lang)) = crate::form_translations::pack_target(rel, &config.languages) else { continue };
         let Some(form) = forms.iter_mut().find(|f| f.id == id) else {
-            diags.push(Diagnostic::file_error(&file.shown, format!("there is no form `{id}` to translate")));
+            let d = Diagnostic::file_error(&file.shown, format!("there is no form `{id}` to translate"));
+            // A form that exists but did not load has its own errors.
+            diags.push(match files.get(&format!("forms/{id}.toml")) {
+                Some(form_file) => d.follows(&form_file.shown, "translation of the form", "translations of the form"),
+                None => d,
+            });
             continue;
         };
-        match read_text(file).and_then(|t| crate::form_translations::parse(&file.shown, &t)) {
+        let text = read_text(file).inspect(|t| diags.extend(crate::control_chars::check(&file.shown, t, 0..t.len())));
+        match text.and_then(|t| crate::form_translations::parse(&file.shown, &t)) {
             Ok(pack) => diags.extend(crate::form_translations::apply(form, lang, &pack, &file.shown)),
             Err(d) => diags.push(d),
         }
@@ -496,31 +479,40 @@ fn load_config(layers: &Layers, diags: &mut Diagnostics) -> Option<Config> {
         return None;
     };
     let text = read_text(&file).map_err(|d| diags.push(d)).ok()?;
+    diags.extend(crate::control_chars::check(CONFIG_FILE, &text, 0..text.len()));
     Config::parse(&text).map_err(|p| diags.extend(p)).ok()
 }
 
 fn load_i18n(theme: &Theme, layers: &Layers, config: &Config, diags: &mut Diagnostics) -> I18n {
     let mut i18n = I18n::new(&config.default_language);
+    // A language whose file did not load: its missing strings follow from that file.
+    let mut unloaded: BTreeMap<String, String> = BTreeMap::new();
     for (path, file) in theme.under("i18n") {
         let Some(lang) = I18n::file_language(path.rsplit('/').next().unwrap_or(path)) else { continue };
-        match file.text().and_then(|t| i18n.add_file(&file.shown, lang, &t)) {
-            Ok(()) => {}
-            Err(d) => diags.push(d),
+        if let Err(d) = file.text().and_then(|t| i18n.add_file(&file.shown, lang, &t)) {
+            unloaded.entry(lang.to_string()).or_insert_with(|| file.shown.clone());
+            diags.push(d);
         }
     }
     for (rel, file) in layers.files_under("i18n") {
         let Some(lang) = I18n::file_language(rel.rsplit('/').next().unwrap_or(&rel)) else { continue };
-        if let Err(d) = read_text(&file).and_then(|t| i18n.add_file(&file.shown, lang, &t)) {
+        let text = read_text(&file).inspect(|t| diags.extend(crate::control_chars::check(&file.shown, t, 0..t.len())));
+        if let Err(d) = text.and_then(|t| i18n.add_file(&file.shown, lang, &t)) {
+            unloaded.entry(lang.to_string()).or_insert_with(|| file.shown.clone());
             diags.push(d);
         }
     }
     for lang in &config.languages {
         if !i18n.languages().any(|l| l == lang) {
-            diags.push(
-                Diagnostic::file_error(CONFIG_FILE, format!("no interface strings for `{lang}`"))
-                    .with_help(format!("add i18n/{lang}.toml (copy themes/default/i18n/en.toml and translate it)"))
-                    .warning(),
-            );
+            let d = Diagnostic::file_error(CONFIG_FILE, format!("no interface strings for `{lang}`"))
+                .with_help(format!("add i18n/{lang}.toml (copy themes/default/i18n/en.toml and translate it)"))
+                .warning();
+            diags.push(match unloaded.get(lang) {
+                Some(file) => {
+                    d.follows(file, "language without interface strings", "languages without interface strings")
+                }
+                None => d,
+            });
         }
     }
     i18n
@@ -536,7 +528,12 @@ fn load_contacts(
 ) -> Directory {
     let mut dir = Directory::default();
     for file in layers.every(CONTACTS_FILE) {
-        if let Err(d) = read_text(&file).and_then(|t| dir.add_file(&file.shown, &t)) {
+        let loaded = read_text(&file).and_then(|t| {
+            diags.extend(crate::control_chars::check(&file.shown, &t, 0..t.len()));
+            dir.add_file(&file.shown, &t)
+        });
+        if let Err(d) = loaded {
+            dir.unloaded.get_or_insert_with(|| file.shown.clone());
             diags.push(d);
         }
     }
@@ -591,6 +588,7 @@ pub(crate) fn render_page_markdown(
         default_language: &site.config.default_language,
         mode: Mode::Pages { pretty_urls: site.config.pretty_urls },
         cited: Default::default(),
+        unchecked: Default::default(),
     };
     let title = |k: &str| site.i18n.t(&page.lang, k);
     let opts = Options { allow_html: site.config.content.allow_html, id_prefix: "", admonition_title: &title };
@@ -607,6 +605,10 @@ pub(crate) fn render_page_markdown(
             }
         })
         .collect();
+    for (span, message) in resolver.unchecked.take() {
+        let span = page.body_start + span.start..page.body_start + span.end;
+        problems.push(site.contacts.incomplete(Diagnostic::at(&page.file.shown, &page.text, span, message)));
+    }
     problems.extend(check_citations(site, &page));
     problems.extend(check_aliases(site, &page));
     let mut cites = resolver.cited.take();

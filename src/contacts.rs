@@ -68,6 +68,8 @@ struct ContactsFile {
 #[derive(Debug, Clone, Default)]
 pub struct Directory {
     pub contacts: Vec<Contact>,
+    /// A contacts file that failed to load (as shown in messages): an unknown id may be in it.
+    pub unloaded: Option<String>,
 }
 
 impl Directory {
@@ -85,6 +87,14 @@ impl Directory {
                 Some(existing) => *existing = c,
                 None => self.contacts.push(c),
             }
+        }
+    }
+
+    /// What an unknown contact id follows from, if a contacts file failed to load.
+    pub fn incomplete(&self, d: Diagnostic) -> Diagnostic {
+        match &self.unloaded {
+            Some(file) => d.follows(file, "use of contacts", "uses of contacts"),
+            None => d,
         }
     }
 

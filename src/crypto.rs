@@ -31,6 +31,7 @@
 //! uses it. (The `rsa` crate's RUSTSEC-2023-0071 timing side channel needs an attacker who can
 //! time many decryptions; an offline command run by the key's owner gives none.)
 
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, Payload};
@@ -51,6 +52,17 @@ pub const FORMAT: u64 = 1;
 pub const ALGORITHM: &str = "RSA-OAEP-256+A256GCM";
 /// The smallest RSA key accepted for wrapping record keys.
 pub const MIN_KEY_BITS: usize = 2048;
+/// The largest file `oberih decrypt` reads as a record. One questionnaire's export is a few
+/// kilobytes; a file this large is something else, and reading it whole would take several
+/// times its size in memory.
+pub const MAX_RECORD_BYTES: u64 = 64 * MIB;
+/// The largest file read as a private key (a 16384-bit PEM key is about 13 kB).
+const MAX_KEY_BYTES: u64 = MIB;
+const MIB: u64 = 1024 * 1024;
+/// AES-256-GCM as format 1 uses it.
+const IV_BYTES: usize = 12;
+const TAG_BYTES: usize = 16;
+const AES_KEY_BYTES: usize = 32;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CryptoError {
@@ -66,13 +78,17 @@ pub enum CryptoError {
     PublicKey(String),
     #[error("the key has {0} bits; records need an RSA key of at least 2048 bits")]
     WeakKey(usize),
+    #[error("`{path}` is {size_mb} MB; an encrypted record is at most {limit_mb} MB (one questionnaire's export is a few kilobytes), so it was not read")]
+    TooLarge { path: String, size_mb: u64, limit_mb: u64 },
     #[error("not an encrypted Oberih record: {0}")]
     NotEnvelope(String),
+    #[error("the record is malformed: {0}")]
+    Malformed(String),
     #[error("the record uses envelope format {0}, which this version of oberih cannot read; update oberih")]
     UnsupportedFormat(u64),
     #[error("the record was encrypted for another key ({record}); this private key is {key}")]
     WrongKey { record: String, key: String },
-    #[error("the record key cannot be unwrapped with this private key")]
+    #[error("the record key cannot be unwrapped with this private key: `wrapped_key` was changed or damaged")]
     Unwrap,
     #[error("the record failed its integrity check: the file was changed or damaged")]
     Tampered,
@@ -118,6 +134,26 @@ pub fn additional_data(form: &str, version: &str, key_fingerprint: &str) -> Stri
     format!("oberih-record/{FORMAT}\n{form}\n{version}\n{key_fingerprint}")
 }
 
+/// Reads a whole file that must not be larger than `limit` bytes; the size is checked before
+/// anything is read, and reading stops past the limit (a device or a growing file has no size).
+fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, CryptoError> {
+    let shown = || path.display().to_string();
+    let read_error = |source| CryptoError::Read { path: shown(), source };
+    let too_large =
+        |size: u64| CryptoError::TooLarge { path: shown(), size_mb: size.div_ceil(MIB), limit_mb: limit / MIB };
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let size = file.metadata().map_err(read_error)?.len();
+    if size > limit {
+        return Err(too_large(size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(read_error)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
 fn private_key(pem: &str) -> Result<RsaPrivateKey, CryptoError> {
     let pem = pem.trim();
     RsaPrivateKey::from_pkcs8_pem(pem)
@@ -136,29 +172,77 @@ struct Envelope {
 }
 
 fn parse_envelope(bytes: &[u8]) -> Result<Envelope, CryptoError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(CryptoError::NotEnvelope("the file is empty".into()));
+    }
     let v: Value = serde_json::from_slice(bytes).map_err(|e| CryptoError::NotEnvelope(format!("not JSON ({e})")))?;
+    if !v.is_object() {
+        return Err(CryptoError::NotEnvelope(format!("it is {}", json_kind(&v, "JSON "))));
+    }
     if v["oberih"] != RECORD_KIND {
         return Err(CryptoError::NotEnvelope("it has no `\"oberih\": \"encrypted-record\"` header".into()));
     }
-    let format = v["format"].as_u64().ok_or_else(|| CryptoError::NotEnvelope("`format` is missing".into()))?;
+    let format = match &v["format"] {
+        Value::Null => return Err(malformed("`format` is missing")),
+        f => f.as_u64().ok_or_else(|| malformed(format!("`format` is {f}, not a number")))?,
+    };
     if format != FORMAT {
         return Err(CryptoError::UnsupportedFormat(format));
     }
-    if v["alg"] != ALGORITHM {
-        return Err(CryptoError::NotEnvelope(format!("unknown algorithm {}", v["alg"])));
+    match &v["alg"] {
+        Value::Null => return Err(malformed("`alg` is missing")),
+        a if a != ALGORITHM => {
+            return Err(malformed(format!("unknown algorithm {a} (this version of oberih reads {ALGORITHM})")))
+        }
+        _ => {}
     }
-    let text = |k: &str| {
-        v[k].as_str().map(str::to_string).ok_or_else(|| CryptoError::NotEnvelope(format!("`{k}` is missing")))
+    let text = |k: &str| match &v[k] {
+        Value::String(s) => Ok(s.clone()),
+        Value::Null => Err(malformed(format!("`{k}` is missing"))),
+        other => Err(malformed(format!("`{k}` is {}, not text", json_kind(other, "")))),
     };
-    let binary = |k: &str| B64.decode(text(k)?).map_err(|_| CryptoError::NotEnvelope(format!("`{k}` is not base64")));
-    Ok(Envelope {
+    let binary = |k: &str| B64.decode(text(k)?).map_err(|e| malformed(format!("`{k}` is not base64 ({e})")));
+    let env = Envelope {
         form: text("form")?,
         version: text("version")?,
         key: text("key")?,
         wrapped_key: binary("wrapped_key")?,
         iv: binary("iv")?,
         ciphertext: binary("ciphertext")?,
-    })
+    };
+    let hex = env.key.strip_prefix("sha256:").unwrap_or("");
+    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        return Err(malformed(format!("`key` is not a key fingerprint (`sha256:` and 64 hex digits): {}", env.key)));
+    }
+    if env.iv.len() != IV_BYTES {
+        return Err(malformed(format!("`iv` is {} bytes; format 1 uses a {IV_BYTES}-byte IV", env.iv.len())));
+    }
+    if env.ciphertext.len() < TAG_BYTES {
+        let n = env.ciphertext.len();
+        return Err(malformed(format!("`ciphertext` is {n} bytes, shorter than the {TAG_BYTES}-byte GCM tag")));
+    }
+    Ok(env)
+}
+
+fn malformed(message: impl Into<String>) -> CryptoError {
+    CryptoError::Malformed(message.into())
+}
+
+/// What a JSON value is, for messages: "a number", "an array", …
+fn json_kind(v: &Value, prefix: &str) -> String {
+    let (article, name) = match v {
+        Value::Null => ("", "null"),
+        Value::Bool(_) => ("a ", "boolean"),
+        Value::Number(_) => ("a ", "number"),
+        Value::String(_) => ("", "text"),
+        Value::Array(_) => ("an ", "array"),
+        Value::Object(_) => ("an ", "object"),
+    };
+    match (prefix, article) {
+        ("", _) => format!("{article}{name}"),
+        (_, "an ") => format!("a {prefix}{name}"),
+        _ => format!("{article}{prefix}{name}"),
+    }
 }
 
 /// Decrypts one encrypted record file with the office's private key (PEM) and returns the record.
@@ -169,9 +253,14 @@ pub fn decrypt_file(key_pem: &str, bytes: &[u8]) -> Result<Value, CryptoError> {
     if own != env.key {
         return Err(CryptoError::WrongKey { record: env.key, key: own });
     }
+    if env.wrapped_key.len() != key.size() {
+        let (n, size) = (env.wrapped_key.len(), key.size());
+        return Err(malformed(format!("`wrapped_key` is {n} bytes; this key wraps record keys in {size} bytes")));
+    }
     let raw = key.decrypt(Oaep::new::<Sha256>(), &env.wrapped_key).map_err(|_| CryptoError::Unwrap)?;
-    if raw.len() != 32 || env.iv.len() != 12 {
-        return Err(CryptoError::Unwrap);
+    if raw.len() != AES_KEY_BYTES {
+        let n = raw.len();
+        return Err(malformed(format!("the record key is {n} bytes; format 1 uses {AES_KEY_BYTES}-byte AES-256 keys")));
     }
     let cipher = Aes256Gcm::new_from_slice(&raw).map_err(|_| CryptoError::Unwrap)?;
     let aad = additional_data(&env.form, &env.version, &env.key);
@@ -281,8 +370,13 @@ pub fn output_path(file: &Path, extension: &str) -> PathBuf {
 /// `oberih decrypt --key private.pem FILE...`: writes each record beside its file as JSON (and
 /// CSV with `csv`), never overwriting anything. Every file is tried; the error counts failures.
 pub fn run_decrypt(key: &Path, files: &[PathBuf], csv: bool) -> Result<(), CryptoError> {
-    let key_pem =
-        std::fs::read_to_string(key).map_err(|source| CryptoError::Read { path: key.display().to_string(), source })?;
+    let key_bytes = read_limited(key, MAX_KEY_BYTES).map_err(|e| match e {
+        CryptoError::TooLarge { size_mb, .. } => {
+            CryptoError::PrivateKey(format!("`{}` is {size_mb} MB, far too large to be a key", key.display()))
+        }
+        other => other,
+    })?;
+    let key_pem = String::from_utf8(key_bytes).map_err(|_| CryptoError::PrivateKey("the file is not text".into()))?;
     private_key(&key_pem)?;
     let mut failed = 0;
     for file in files {
@@ -301,22 +395,45 @@ pub fn run_decrypt(key: &Path, files: &[PathBuf], csv: bool) -> Result<(), Crypt
 }
 
 fn decrypt_one(key_pem: &str, file: &Path, csv: bool) -> Result<Vec<String>, CryptoError> {
-    let bytes = std::fs::read(file).map_err(|source| CryptoError::Read { path: file.display().to_string(), source })?;
+    let bytes = read_limited(file, MAX_RECORD_BYTES)?;
     let record = decrypt_file(key_pem, &bytes)?;
     let mut outputs = vec![(output_path(file, "json"), pretty(&record))];
     if csv {
         outputs.push((output_path(file, "csv"), record_csv(&record)));
     }
-    if let Some((p, _)) = outputs.iter().find(|(p, _)| p.exists()) {
+    // `symlink_metadata`: a link in the way counts as a file, even one that leads nowhere.
+    if let Some((p, _)) = outputs.iter().find(|(p, _)| p.symlink_metadata().is_ok()) {
         return Err(CryptoError::Exists(p.display().to_string()));
     }
-    let mut written = Vec::new();
-    for (path, text) in outputs {
-        std::fs::write(&path, text)
-            .map_err(|source| CryptoError::Write { path: path.display().to_string(), source })?;
-        written.push(path.display().to_string());
+    let mut written: Vec<PathBuf> = Vec::new();
+    for (path, text) in &outputs {
+        if let Err(e) = write_new(path, text) {
+            // Only files this run made are removed: never half a pair.
+            for made in &written {
+                let _ = std::fs::remove_file(made);
+            }
+            return Err(e);
+        }
+        written.push(path.clone());
     }
-    Ok(written)
+    Ok(written.iter().map(|p| p.display().to_string()).collect())
+}
+
+/// Creates `path` for the decrypted record: only if nothing is there (a file that appeared since
+/// the check is not replaced, and a link is not followed), readable by its owner alone on Unix.
+fn write_new(path: &Path, text: &str) -> Result<(), CryptoError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|source| match source.kind() {
+        std::io::ErrorKind::AlreadyExists => CryptoError::Exists(path.display().to_string()),
+        _ => CryptoError::Write { path: path.display().to_string(), source },
+    })?;
+    file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(|source| {
+        let _ = std::fs::remove_file(path);
+        CryptoError::Write { path: path.display().to_string(), source }
+    })
 }
 
 fn pretty(v: &Value) -> String {
@@ -326,97 +443,4 @@ fn pretty(v: &Value) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const PRIVATE: &str = include_str!("../tests/fixtures/crypto/test-private.pem");
-    const PUBLIC: &str = include_str!("../tests/fixtures/crypto/test-public.pem");
-    const OTHER: &str = include_str!("../tests/fixtures/crypto/other-private.pem");
-
-    fn record() -> Value {
-        json!({
-            "form": "initial-screening", "version": "2026.1", "language": "uk",
-            "started": "2026-05-01T10:00:00.000Z", "finished": null,
-            "answers": { "consent": "yes", "notes": "Олена, =1+1, \"лапки\"", "help_wanted": ["legal", "medical"],
-                         "jobs": [{ "job_work": "кухня" }], "age": 34 },
-            "outcome": "refer", "indicators": ["debt"]
-        })
-    }
-
-    #[test]
-    fn round_trip() {
-        let sealed = encrypt_record(PUBLIC, &record()).unwrap();
-        let text = String::from_utf8(sealed.clone()).unwrap();
-        assert!(!text.contains("Олена") && !text.contains("consent"), "{text}");
-        assert_eq!(decrypt_file(PRIVATE, &sealed).unwrap(), record());
-    }
-
-    #[test]
-    fn tampering_is_detected() {
-        let sealed = encrypt_record(PUBLIC, &record()).unwrap();
-        let mut env: Value = serde_json::from_slice(&sealed).unwrap();
-        let mut ct = B64.decode(env["ciphertext"].as_str().unwrap()).unwrap();
-        ct[3] ^= 1;
-        env["ciphertext"] = json!(B64.encode(&ct));
-        let err = decrypt_file(PRIVATE, env.to_string().as_bytes()).unwrap_err();
-        assert!(matches!(err, CryptoError::Tampered), "{err}");
-
-        // The header is bound to the ciphertext.
-        let mut env: Value = serde_json::from_slice(&sealed).unwrap();
-        env["version"] = json!("2026.2");
-        assert!(matches!(decrypt_file(PRIVATE, env.to_string().as_bytes()), Err(CryptoError::Tampered)));
-    }
-
-    #[test]
-    fn wrong_key_and_garbage_are_named() {
-        let sealed = encrypt_record(PUBLIC, &record()).unwrap();
-        assert!(matches!(decrypt_file(OTHER, &sealed), Err(CryptoError::WrongKey { .. })));
-        assert!(matches!(decrypt_file(PRIVATE, b"{}"), Err(CryptoError::NotEnvelope(_))));
-        assert!(matches!(decrypt_file(PRIVATE, b"\x00\x01"), Err(CryptoError::NotEnvelope(_))));
-        assert!(matches!(decrypt_file("nonsense", &sealed), Err(CryptoError::PrivateKey(_))));
-        let mut env: Value = serde_json::from_slice(&sealed).unwrap();
-        env["format"] = json!(2);
-        assert!(matches!(decrypt_file(PRIVATE, env.to_string().as_bytes()), Err(CryptoError::UnsupportedFormat(2))));
-    }
-
-    #[test]
-    fn public_key_checks() {
-        let info = public_key_info(PUBLIC).unwrap();
-        assert_eq!(info.bits, 2048);
-        assert!(info.fingerprint.starts_with("sha256:") && info.fingerprint.len() == 71);
-        assert!(matches!(
-            public_key_info("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"),
-            Err(CryptoError::PublicKey(_))
-        ));
-        assert!(matches!(public_key_info(PRIVATE), Err(CryptoError::PublicKey(_))));
-    }
-
-    #[test]
-    fn csv_is_one_row_and_defused() {
-        let csv = record_csv(&record());
-        let lines: Vec<&str> = csv.split("\r\n").collect();
-        assert_eq!(lines.len(), 3, "{csv}");
-        assert!(lines[0].starts_with("\u{feff}form,version,language,started,finished,outcome,indicators,consent,notes"));
-        assert!(csv.contains(r#""Олена, =1+1, ""лапки""""#), "{csv}");
-        assert!(csv.contains(",legal;medical,"));
-        assert!(csv.contains(r#""[{""job_work"":""кухня""}]""#), "{csv}");
-        assert_eq!(csv_value(&json!("=HYPERLINK(1)")), "'=HYPERLINK(1)");
-        assert_eq!(csv_value(&json!(-3)), "-3");
-    }
-
-    #[test]
-    fn run_decrypt_writes_beside_and_never_overwrites() {
-        let dir = tempfile::tempdir().unwrap();
-        let key = dir.path().join("office.pem");
-        std::fs::write(&key, PRIVATE).unwrap();
-        let file = dir.path().join("initial-screening-20260501-1000.oberih");
-        std::fs::write(&file, encrypt_record(PUBLIC, &record()).unwrap()).unwrap();
-        run_decrypt(&key, std::slice::from_ref(&file), true).unwrap();
-        let json: Value = serde_json::from_str(&std::fs::read_to_string(file.with_extension("json")).unwrap()).unwrap();
-        assert_eq!(json, record());
-        assert!(file.with_extension("csv").exists());
-        let again = run_decrypt(&key, &[file.clone(), dir.path().join("absent.oberih")], false).unwrap_err();
-        assert!(matches!(again, CryptoError::SomeFailed { failed: 2, total: 2 }), "{again}");
-        assert_eq!(output_path(Path::new("a/r.json"), "json"), Path::new("a/r.decrypted.json"));
-    }
-}
+mod tests;

@@ -1,7 +1,13 @@
 //! Diagnostics: every problem a user can fix names the file, line and column, shows the offending
 //! line with a marker under the span, and may carry a hint. A build collects all of them and reports
 //! them together, sorted, so one run shows every mistake.
+//!
+//! A file that fails to load (a missing quote in `data/contacts.toml`) would make every use of
+//! what it defines an error too. Such problems are marked as following from that file: they are
+//! left out of the report when the file did fail, and a note on the file's error counts them, so
+//! the cause is first and alone.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::ops::Range;
 
@@ -30,6 +36,19 @@ pub struct Diagnostic {
     pub file: String,
     pub message: String,
     pub help: Option<String>,
+    /// Shown after the help, each as `= note: …`.
+    pub notes: Vec<String>,
+    /// The file whose failure to load alone explains this problem.
+    pub follows: Option<Box<Follows>>,
+}
+
+/// What a problem follows from: a file that may have failed to load, and what the problem is
+/// counted as if it did ("use of contacts" / "uses of contacts").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Follows {
+    pub file: String,
+    pub one: &'static str,
+    pub many: &'static str,
 }
 
 impl Diagnostic {
@@ -41,6 +60,8 @@ impl Diagnostic {
             file: file.to_string(),
             message: message.into(),
             help: None,
+            notes: Vec::new(),
+            follows: None,
         }
     }
 
@@ -52,11 +73,25 @@ impl Diagnostic {
             file: file.to_string(),
             message: message.into(),
             help: None,
+            notes: Vec::new(),
+            follows: None,
         }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Marks a problem that only follows from `file` not loading; it is counted as one of
+    /// `one`/`many` on that file's error instead of being shown, when that file has an error.
+    pub fn follows(mut self, file: &str, one: &'static str, many: &'static str) -> Self {
+        self.follows = Some(Box::new(Follows { file: file.to_string(), one, many }));
         self
     }
 
@@ -69,9 +104,10 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    fn sort_key(&self) -> (Severity, &str, usize, usize, &str) {
+    /// Errors first, then warnings; files whose failure explains other problems before the rest.
+    fn sort_key(&self) -> (Severity, bool, &str, usize, usize, &str) {
         let (line, col) = self.location.as_ref().map_or((0, 0), |l| (l.line, l.col));
-        (self.severity, &self.file, line, col, &self.message)
+        (self.severity, self.notes.is_empty(), &self.file, line, col, &self.message)
     }
 }
 
@@ -115,16 +151,65 @@ impl fmt::Display for Diagnostic {
                 let num = loc.line.to_string();
                 let pad = " ".repeat(num.len());
                 writeln!(f, "  --> {}:{}:{}", loc.file, loc.line, loc.col)?;
+                let shown = Excerpt::of(&loc.source_line, loc.col, loc.width);
                 writeln!(f, "{pad} |")?;
-                writeln!(f, "{num} | {}", loc.source_line.replace('\t', " "))?;
-                let indent = " ".repeat(loc.col - 1);
-                writeln!(f, "{pad} | {indent}{}", "^".repeat(loc.width))?;
+                writeln!(f, "{num} | {}", shown.text)?;
+                writeln!(f, "{pad} | {}{}", " ".repeat(shown.indent), "^".repeat(shown.width))?;
             }
         }
         if let Some(help) = &self.help {
             writeln!(f, "  = help: {help}")?;
         }
+        for note in &self.notes {
+            writeln!(f, "  = note: {note}")?;
+        }
         Ok(())
+    }
+}
+
+/// The most characters of a source line shown; a longer line is cut around the marker, and each
+/// cut end shows `…`.
+const EXCERPT_CHARS: usize = 100;
+/// How much of a cut line is shown before the marker.
+const EXCERPT_BEFORE: usize = 40;
+
+/// A source line as shown under a message: clipped around the marker, with the marker's place
+/// counted in characters (one column each: tabs and control characters are shown as one).
+struct Excerpt {
+    text: String,
+    /// Characters before the marker.
+    indent: usize,
+    width: usize,
+}
+
+impl Excerpt {
+    fn of(line: &str, col: usize, width: usize) -> Excerpt {
+        let chars: Vec<char> = line
+            .chars()
+            .map(|c| {
+                if c == '\t' {
+                    ' '
+                } else if c.is_control() {
+                    '\u{fffd}'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let at = (col - 1).min(chars.len());
+        if chars.len() <= EXCERPT_CHARS {
+            return Excerpt { text: chars.iter().collect(), indent: at, width };
+        }
+        let mut start = at.saturating_sub(EXCERPT_BEFORE);
+        let end = (start + EXCERPT_CHARS).min(chars.len());
+        start = start.min(end.saturating_sub(EXCERPT_CHARS));
+        let mut text: String = if start > 0 { "…".into() } else { String::new() };
+        text.extend(&chars[start..end]);
+        if end < chars.len() {
+            text.push('…');
+        }
+        let indent = at - start + usize::from(start > 0);
+        Excerpt { text, indent, width: width.min(end.saturating_sub(at)).max(1) }
     }
 }
 
@@ -147,24 +232,46 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error)
     }
 
+    /// Errors in the report (those that only follow from another error are not counted).
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.is_error()).count()
+        self.sorted().iter().filter(|d| d.is_error()).count()
     }
 
     pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
+        self.sorted().iter().filter(|d| !d.is_error()).count()
     }
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
-    /// Errors first, then warnings; each group by file, line, column, message.
-    pub fn sorted(&self) -> Vec<&Diagnostic> {
-        let mut v: Vec<&Diagnostic> = self.items.iter().collect();
-        v.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        v.dedup_by(|a, b| a == b);
-        v
+    /// The report's diagnostics: errors first, then warnings; each group by file, line, column,
+    /// message, except that a file whose failure explains other problems comes first. Those
+    /// problems are left out and counted in a note on the file's first error.
+    pub fn sorted(&self) -> Vec<Diagnostic> {
+        let failed: BTreeSet<&str> =
+            self.items.iter().filter(|d| d.is_error() && d.follows.is_none()).map(|d| d.file.as_str()).collect();
+        let failed = |file: &str| failed.contains(file);
+        let (mut consequences, mut shown): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
+            self.items.iter().partition(|d| d.follows.as_ref().is_some_and(|f| failed(&f.file)));
+        consequences.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        consequences.dedup_by(|a, b| a == b);
+        let mut counts: BTreeMap<(&str, &str, &str), usize> = BTreeMap::new();
+        for f in consequences.iter().filter_map(|d| d.follows.as_deref()) {
+            *counts.entry((f.file.as_str(), f.one, f.many)).or_default() += 1;
+        }
+        shown.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        shown.dedup_by(|a, b| a == b);
+        let mut out: Vec<Diagnostic> = shown.into_iter().cloned().collect();
+        for ((file, one, many), n) in counts {
+            let Some(cause) = out.iter_mut().find(|d| d.is_error() && d.file == file) else { continue };
+            cause.notes.push(match n {
+                1 => format!("1 {one} was not checked because {file} did not load"),
+                _ => format!("{n} {many} were not checked because {file} did not load"),
+            });
+        }
+        out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        out
     }
 
     /// The full report as the terminal shows it.
@@ -211,6 +318,59 @@ mod tests {
         assert!(shown.contains("--> content/a.md:2:1"), "{shown}");
         assert!(shown.contains("2 | titel = \"y\""), "{shown}");
         assert!(shown.contains("  | ^^^^^"), "{shown}");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_marker() {
+        let before = "слово ".repeat(300);
+        let text = format!("{before}ПОМИЛКА{}", " кінець".repeat(300));
+        let start = before.len();
+        let shown = Diagnostic::at("a.md", &text, start..start + "ПОМИЛКА".len(), "here").to_string();
+        let line = shown.lines().nth(3).unwrap();
+        let marker = shown.lines().nth(4).unwrap();
+        assert!(line.starts_with("1 | …") && line.ends_with('…'), "{shown}");
+        assert_eq!(line.chars().count(), "1 | ".len() + EXCERPT_CHARS + 2);
+        let col = marker.chars().position(|c| c == '^').unwrap();
+        assert_eq!(line.chars().skip(col).take(7).collect::<String>(), "ПОМИЛКА", "{shown}");
+        assert_eq!(marker.chars().filter(|c| *c == '^').count(), 7);
+    }
+
+    #[test]
+    fn cut_lines_keep_their_start_or_end() {
+        let text = format!("ab{}", "я".repeat(500));
+        let start = Excerpt::of(&text, 1, 2);
+        assert_eq!((start.indent, start.width), (0, 2));
+        assert!(start.text.starts_with("abя") && start.text.ends_with('…'));
+        let end = Excerpt::of(&text, 502, 1);
+        assert!(end.text.starts_with('…') && end.text.ends_with('я'));
+        assert_eq!(end.indent, 1 + EXCERPT_CHARS - 1);
+        // A marker longer than the excerpt stops at its end.
+        let long = Excerpt::of(&text, 3, 500);
+        assert_eq!(long.indent + long.width, EXCERPT_CHARS);
+    }
+
+    #[test]
+    fn control_characters_do_not_reach_the_terminal() {
+        let shown = Excerpt::of("a\u{1b}[2Jb\tc", 6, 1);
+        assert_eq!(shown.text, "a\u{fffd}[2Jb c");
+    }
+
+    #[test]
+    fn problems_that_follow_from_a_failed_file_are_counted_on_it() {
+        let mut d = Diagnostics::default();
+        d.push(Diagnostic::file_error("content/a.md", "unrelated"));
+        for _ in 0..2 {
+            d.push(Diagnostic::file_error("content/b.md", "unknown contact `x`").follows("data/c.toml", "use", "uses"));
+        }
+        d.push(Diagnostic::file_error("content/c.md", "unknown contact `y`").follows("data/c.toml", "use", "uses"));
+        d.push(Diagnostic::file_error("data/c.toml", "invalid string"));
+        d.push(Diagnostic::file_error("forms/f.toml", "no form").follows("forms/g.toml", "use", "uses"));
+        let shown = d.sorted();
+        let messages: Vec<&str> = shown.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["invalid string", "unrelated", "no form"]);
+        assert_eq!(shown[0].notes, ["2 uses were not checked because data/c.toml did not load"]);
+        assert_eq!(d.error_count(), 3);
+        assert!(d.report().starts_with("error: invalid string\n  --> data/c.toml\n  = note: 2 uses were"));
     }
 
     #[test]

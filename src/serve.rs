@@ -586,7 +586,8 @@ fn serve_file(raw: &str, query: &str, view: &View) -> Response {
         // Relative links inside the page only work from the folder's own address.
         if !decoded.ends_with('/') {
             let mut r = Response::text(301, "moved");
-            r.location = Some(if query.is_empty() { format!("{raw}/") } else { format!("{raw}/?{query}") });
+            let to = folder_address(raw);
+            r.location = Some(if query.is_empty() { to } else { format!("{to}?{query}") });
             return r;
         }
         file = file.join("index.html");
@@ -600,6 +601,13 @@ fn serve_file(raw: &str, query: &str, view: &View) -> Response {
             None => Response::text(404, "not found"),
         },
     }
+}
+
+/// The address of a folder, ending in `/`, with runs of slashes made one: `//uk` must not become
+/// `//uk/`, which a browser reads as the host `uk` (an open redirect).
+fn folder_address(raw: &str) -> String {
+    let segments: Vec<&str> = raw.split('/').filter(|s| !s.is_empty()).collect();
+    format!("/{}/", segments.join("/"))
 }
 
 /// Before any build has succeeded there is no site: pages show the diagnostics alone.
@@ -754,6 +762,13 @@ mod tests {
 
     fn view(error: Option<&str>) -> View {
         View { id: "1-2".into(), site: None, error: error.map(str::to_string) }
+    }
+
+    #[test]
+    fn folder_addresses_stay_on_the_origin() {
+        assert_eq!(folder_address("//uk"), "/uk/");
+        assert_eq!(folder_address("///evil.example//a"), "/evil.example/a/");
+        assert_eq!(folder_address("/uk/guide"), "/uk/guide/");
     }
 
     #[test]

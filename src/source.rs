@@ -42,6 +42,11 @@ impl Layers {
         &self.layers[0].0
     }
 
+    /// Every input folder: the portal, then the overlay.
+    pub fn roots(&self) -> impl Iterator<Item = &Path> {
+        self.layers.iter().map(|(root, _)| root.as_path())
+    }
+
     /// Every file below `dir` (relative to each layer), later layers replacing earlier ones.
     /// Sorted by relative path, so enumeration order never reaches the output.
     pub fn files_under(&self, dir: &str) -> BTreeMap<String, SourceFile> {

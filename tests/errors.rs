@@ -227,3 +227,182 @@ fn theme_stylesheet_syntax_error() {
         "/* Портал */\n.notice { color: #0057b8; }\n.notice > > p { margin: 0; }\n"
     )));
 }
+
+// ------------------------------------------------------------------------- encrypted export keys
+
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+/// A small form that exports encrypted records to the key at `key`.
+fn encrypted_form(id: &str, key: &str) -> String {
+    format!(
+        r#"[form]
+id = "{id}"
+version = "1"
+title = {{ uk = "Анкета", en = "Form" }}
+
+[form.privacy]
+export = "encrypted"
+public_key = "{key}"
+
+[[section]]
+id = "main"
+title = {{ uk = "Головне", en = "Main" }}
+
+  [[section.question]]
+  id = "consent"
+  type = "text"
+  label = {{ uk = "Згода?", en = "Consent?" }}
+
+[[outcome]]
+id = "none"
+when = "true"
+label = {{ uk = "Нічого", en = "Nothing" }}
+"#
+    )
+}
+
+fn crypto_fixture(name: &str) -> String {
+    std::fs::read_to_string(Path::new(REPO).join("tests/fixtures/crypto").join(name)).unwrap()
+}
+
+#[test]
+fn a_good_public_key_builds() {
+    let site = copy_fixture("basic");
+    write(site.path(), "keys/office.pub.pem", &crypto_fixture("test-public.pem"));
+    write(site.path(), "forms/sealed.toml", &encrypted_form("sealed", "keys/office.pub.pem"));
+    build_ok(site.path(), &site.path().join("public"));
+}
+
+#[test]
+fn public_key_outside_the_portal() {
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "office.pub.pem", &crypto_fixture("test-public.pem"));
+    insta::assert_snapshot!(report_after(|r| {
+        write(r, "forms/absolute.toml", &encrypted_form("absolute", "/etc/passwd"));
+        write(r, "forms/parent.toml", &encrypted_form("parent", "../x.pem"));
+        write(r, "forms/inner-parent.toml", &encrypted_form("inner-parent", "keys/../../x.pem"));
+        std::fs::create_dir_all(r.join("keys")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(outside.path().join("office.pub.pem"), r.join("keys/linked.pem")).unwrap();
+        write(r, "forms/linked.toml", &encrypted_form("linked", "keys/linked.pem"));
+        write(r, "forms/missing.toml", &encrypted_form("missing", "keys/absent.pem"));
+    }));
+}
+
+#[test]
+fn public_key_that_is_not_an_rsa_public_key() {
+    insta::assert_snapshot!(report_after(|r| {
+        write(r, "keys/notes.txt", "Ключ лежить у шафі.\n");
+        write(r, "forms/text.toml", &encrypted_form("text", "keys/notes.txt"));
+        write(r, "keys/office.pem", &crypto_fixture("test-private.pem"));
+        write(r, "forms/private.toml", &encrypted_form("private", "keys/office.pem"));
+        write(r, "keys/pkcs1.pem", &crypto_fixture("test-public-pkcs1.pem"));
+        write(r, "forms/pkcs1.toml", &encrypted_form("pkcs1", "keys/pkcs1.pem"));
+        write(r, "keys/ec.pem", &crypto_fixture("ec-public.pem"));
+        write(r, "forms/ec.toml", &encrypted_form("ec", "keys/ec.pem"));
+        write(r, "keys/broken.pem", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+        write(r, "forms/broken.toml", &encrypted_form("broken", "keys/broken.pem"));
+        std::fs::write(r.join("keys/binary.der"), [0x30u8, 0x82, 0x01, 0x22, 0xff, 0xfe]).unwrap();
+        write(r, "forms/binary.toml", &encrypted_form("binary", "keys/binary.der"));
+    }));
+}
+
+#[test]
+fn public_key_too_short() {
+    insta::assert_snapshot!(report_after(|r| {
+        write(r, "keys/weak.pem", &crypto_fixture("weak-1024-public.pem"));
+        write(r, "forms/weak.toml", &encrypted_form("weak", "keys/weak.pem"));
+    }));
+}
+
+#[test]
+fn encrypted_export_without_a_public_key() {
+    insta::assert_snapshot!(report_after(|r| {
+        let text = encrypted_form("keyless", "x").replace("public_key = \"x\"\n", "");
+        write(r, "forms/keyless.toml", &text);
+    }));
+}
+
+// ------------------------------------------------------------------- files that fail to load
+
+/// Builds the basic fixture with region `slug` on top after `change`; returns the report.
+fn region_report_after(slug: &str, change: impl FnOnce(&Path)) -> String {
+    let site = copy_fixture("basic");
+    change(site.path());
+    let public = site.path().join("public");
+    let opts = oberih::build::BuildOptions { root: site.path().to_path_buf(), out: public.clone(), write: true };
+    let report = oberih::build::run_scoped(&opts, &oberih::build::Scope::Region(slug.into()));
+    assert!(!report.ok(), "the build should fail");
+    assert!(!public.exists(), "a failed build must write nothing");
+    report.diagnostics.report()
+}
+
+/// A missing quote in the contacts file is reported first, alone, with a count of the uses of
+/// contacts that could not be checked.
+#[test]
+fn contacts_file_that_does_not_parse() {
+    let report = report_after(|r| {
+        let contacts = std::fs::read_to_string(r.join("data/contacts.toml")).unwrap();
+        write(r, "data/contacts.toml", &contacts.replace("name = { uk = \"Тестова", "name = { uk = Тестова"));
+        write(
+            r,
+            "content/guide/third.md",
+            "+++\ntitle = \"Третя\"\n+++\n{{ contact(id=\"line\") }} {{ contact(id=\"line\") }}\n[x](/abs/)\n",
+        );
+        write(
+            r,
+            "content/guide/second.md",
+            "+++\ntitle = \"Друга\"\n+++\n## Подробиці {#details}\n{{ contact(id=\"line\") }}\n",
+        );
+    });
+    assert!(report.starts_with("error: invalid"), "the root cause is not first:\n{report}");
+    insta::assert_snapshot!(report);
+}
+
+#[test]
+fn form_that_does_not_parse_is_not_translated() {
+    let report = region_report_after("demo", |r| {
+        let form =
+            encrypted_form("intake", "x").replace("[form.privacy]\nexport = \"encrypted\"\npublic_key = \"x\"\n", "");
+        write(r, "forms/intake.toml", &form.replace("title = { uk = \"Анкета\"", "title = { uk = Анкета\""));
+        write(r, "regions/demo/forms/intake.hu.toml", "[form]\ntitle = \"Kérdőív\"\n");
+    });
+    insta::assert_snapshot!(report);
+}
+
+// ------------------------------------------------------------------------------ long lines
+
+#[test]
+fn long_lines_are_clipped_around_the_column() {
+    let before = "Довгий рядок тексту без жодного розриву. ".repeat(40);
+    let after = " і ще трохи тексту після посилання".repeat(40);
+    let report = report_after(|r| {
+        write(
+            r,
+            "content/guide/third.md",
+            &format!("+++\ntitle = \"Третя\"\n+++\n{before}[нема](missing.md){after}\n"),
+        );
+    });
+    let excerpt = report.lines().find(|l| l.starts_with("4 | ")).unwrap();
+    assert!(excerpt.chars().count() < 140, "{excerpt}");
+    let caret = report.lines().find(|l| l.contains('^')).unwrap();
+    let col = caret.chars().position(|c| c == '^').unwrap();
+    let at: String = excerpt.chars().skip(col).take(7).collect();
+    assert_eq!(at, "[нема](", "{report}");
+    insta::assert_snapshot!(report);
+}
+
+// ---------------------------------------------------------------------- control characters
+
+#[test]
+fn control_characters_in_contacts_and_front_matter() {
+    insta::assert_snapshot!(report_after(|r| {
+        let contacts = std::fs::read_to_string(r.join("data/contacts.toml")).unwrap();
+        write(r, "data/contacts.toml", &contacts.replace("Тестова лінія", "Тестова\\u0007 лінія"));
+        write(
+            r,
+            "content/guide/third.md",
+            "+++\ntitle = \"Тре\\u001b[31mтя\"\ndescription = \"Рядок\\tз табуляцією\\nі новим рядком\"\n+++\nТекст\n",
+        );
+    }));
+}

@@ -180,6 +180,7 @@ fixtures!(
     dimension_without_label,
     indicator_reads_counts,
     repeat_read_outside,
+    control_characters,
 );
 
 #[test]

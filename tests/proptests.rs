@@ -224,6 +224,7 @@ proptest! {
             default_language: "uk",
             mode: oberih::render::links::Mode::Pages { pretty_urls: false },
             cited: Default::default(),
+            unchecked: Default::default(),
         };
         let r = render(&body, false, &links);
         if !r.problems.is_empty() {

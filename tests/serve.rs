@@ -142,6 +142,12 @@ fn serves_files_like_a_static_host() {
     let moved = get(port, "/uk/guide?x=1");
     assert_eq!(moved.status, 301);
     assert_eq!(moved.header("location"), Some("/uk/guide/?x=1"));
+    // A redirect never leaves the origin: `//uk/` would send the browser to the host `uk`.
+    for (path, to) in [("//uk", "/uk/"), ("///uk/guide?x=1", "/uk/guide/?x=1"), ("/uk//guide", "/uk/guide/")] {
+        let moved = get(port, path);
+        assert_eq!(moved.status, 301, "{path}");
+        assert_eq!(moved.header("location"), Some(to), "{path}");
+    }
 
     let page = get(port, PAGE);
     let head = request(port, "HEAD", PAGE);

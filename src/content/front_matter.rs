@@ -79,9 +79,10 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         .with_help("add a line `+++` after the last front-matter key"))
 }
 
-/// Parses the front matter; errors point into the original file.
+/// Parses the front matter; errors point into the original file. A control character in a
+/// string (`\u001b`, say) is an error too (the first one: the page does not load).
 pub fn parse(file: &str, text: &str, split: &Split) -> Result<FrontMatter, Diagnostic> {
-    toml::from_str::<FrontMatter>(split.front).map_err(|e| {
+    let fm = toml::from_str::<FrontMatter>(split.front).map_err(|e| {
         let message = e.message().trim().to_string();
         let d = match e.span() {
             Some(span) => Diagnostic::at(
@@ -97,7 +98,12 @@ pub fn parse(file: &str, text: &str, split: &Split) -> Result<FrontMatter, Diagn
         } else {
             d
         }
-    })
+    })?;
+    let range = split.front_start..split.front_start + split.front.len();
+    match crate::control_chars::check(file, text, range).into_iter().next() {
+        Some(d) => Err(d),
+        None => Ok(fm),
+    }
 }
 
 #[cfg(test)]

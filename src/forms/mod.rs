@@ -8,6 +8,7 @@ pub mod form;
 pub mod interactive;
 mod logic;
 pub mod model;
+mod one_line;
 pub mod packed;
 pub mod print;
 pub mod routing;

@@ -75,7 +75,7 @@ pub struct Privacy {
     pub storage: Option<Storage>,
     pub export: Option<Export>,
     /// Path of the PEM public key used for encrypted export, relative to the portal.
-    pub public_key: Option<String>,
+    pub public_key: Option<Spanned<String>>,
     pub quick_exit: Option<bool>,
     pub presentation: Option<Presentation>,
 }

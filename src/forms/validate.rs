@@ -39,7 +39,7 @@ pub fn load(file_rel: &str, text: &str, ctx: &FormContext) -> Result<Form, Vec<D
         file: file_rel,
         text,
         ctx,
-        problems: Vec::new(),
+        problems: crate::control_chars::check(file_rel, text, 0..text.len()),
         pending: Vec::new(),
         required_at: BTreeMap::new(),
     };
@@ -145,6 +145,7 @@ impl Validator<'_> {
             self.error(h.version.span(), "the form `version` is empty");
         }
         let title = self.text(&h.title, "title", h.id.span());
+        self.one_line(&h.title.0, "title");
         let description = h.description.as_ref().map(|d| self.text(d, "description", h.id.span()));
         let standards = self.standards(&h.standards);
         let lists = self.choice_lists(&raw.choices);
@@ -298,6 +299,7 @@ impl Validator<'_> {
             self.id(&c.value, "choice value");
             self.unique(&mut seen, &c.value, "choice value");
             let label = self.text(&c.label, "label", c.value.span());
+            self.one_line(&c.label.0, "label");
             out.push(Choice { value: c.value.get_ref().clone(), label, missing: c.missing });
         }
         out
@@ -314,6 +316,7 @@ impl Validator<'_> {
         self.id(&s.id, "section");
         self.unique(seen, &s.id, "section");
         let title = self.text(&s.title, "title", s.id.span());
+        self.one_line(&s.title.0, "title");
         let relevant = self.logic(&s.relevant, Field::SectionRelevant, Some(index), None);
         let repeat = self.repeat(s);
         let questions = s.question.iter().map(|q| self.question(index, q, lists, seen, number)).collect();
@@ -538,6 +541,7 @@ impl Validator<'_> {
             if self.id(&i.dimension, "dimension") && !dimensions.iter().any(|d| &d.id == dim) {
                 match labels.iter().find(|(k, _)| k.get_ref() == dim) {
                     Some((_, label)) => {
+                        self.one_line(&label.0, "label");
                         let label = self.text(label, "label", i.dimension.span());
                         dimensions.push(Dimension { id: dim.clone(), label });
                     }
@@ -642,6 +646,7 @@ impl Validator<'_> {
     }
 
     fn plural_forms(&mut self, name: &str, lang: &Spanned<String>, forms: &model::RawPlural) {
+        self.one_line(forms, &format!("messages.{name}.{}", lang.get_ref()));
         let needed = plural_needed(lang.get_ref());
         let missing: Vec<&str> = needed.iter().copied().filter(|c| !forms.keys().any(|k| k.get_ref() == c)).collect();
         if !missing.is_empty() {

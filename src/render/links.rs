@@ -31,6 +31,9 @@ pub struct Links<'a> {
     pub mode: Mode,
     /// Standards this page links to with `std:` (for backlinks).
     pub cited: RefCell<BTreeSet<String>>,
+    /// Contacts this page uses that could not be checked, as (span, message), because a contacts
+    /// file did not load: reported as following from that file, not as errors of their own.
+    pub unchecked: RefCell<Vec<(std::ops::Range<usize>, String)>>,
 }
 
 const DANGEROUS: [&str; 4] = ["javascript:", "data:", "vbscript:", "file:"];
@@ -84,9 +87,15 @@ impl Resolver for Links<'_> {
         match code.name.as_str() {
             "contact" => {
                 let id = code.arg("id").ok_or("`contact` needs an id: {{ contact(id=\"…\") }}")?;
-                let c =
-                    self.contacts.get(id).ok_or_else(|| format!("unknown contact `{id}` (see data/contacts.toml)"))?;
-                Ok((contacts::inline_html(c, self.lang, self.default_language), false))
+                let message = || format!("unknown contact `{id}` (see data/contacts.toml)");
+                match self.contacts.get(id) {
+                    Some(c) => Ok((contacts::inline_html(c, self.lang, self.default_language), false)),
+                    None if self.contacts.unloaded.is_some() => {
+                        self.unchecked.borrow_mut().push((code.span.clone(), message()));
+                        Ok((String::new(), false))
+                    }
+                    None => Err(message()),
+                }
             }
             "contacts" => {
                 let kind = match code.arg("kind") {

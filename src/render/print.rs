@@ -52,6 +52,7 @@ fn render_body(site: &Site, page: &crate::content::Page, from_key: &str, mode: M
         default_language: &site.config.default_language,
         mode,
         cited: Default::default(),
+        unchecked: Default::default(),
     };
     let title = |k: &str| site.i18n.t(&page.lang, k);
     let opts = Options { allow_html: site.config.content.allow_html, id_prefix, admonition_title: &title };
