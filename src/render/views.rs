@@ -159,7 +159,7 @@ fn base_view<'a>(
 ) -> PageView<'a> {
     let d = depth(key);
     let pretty = site.config.pretty_urls;
-    let more_pages = |n: usize| site.i18n.plural(lang, "nav.more_pages", n as u64);
+    let more_pages = |n: usize| site.i18n.plural_marked(lang, "nav.more_pages", n as u64);
     PageView {
         template: template.to_string(),
         kind,
