@@ -310,7 +310,7 @@ pub fn load_site(
     let (standards, problems) = Registry::build(&pages, &config.default_language);
     diags.extend(problems);
     let form_files = layers.files_under("forms");
-    let (mut forms, form_coverage) = load_forms(&form_files, &config, &base_languages, &standards, diags);
+    let mut forms = load_forms(&form_files, &config, &base_languages, &standards, diags);
     fill_form_phones(&mut forms, &contacts, layers, diags);
     let public_keys = crate::keys::load_public_keys(layers, &forms, diags);
     let search_strings = config.languages.iter().map(|l| (l.clone(), render::views::search_i18n(&i18n, l))).collect();
@@ -342,7 +342,6 @@ pub fn load_site(
         contacts,
         form_ids,
         forms,
-        form_coverage,
         public_keys,
         search_strings,
         print_bodies: None,
@@ -366,7 +365,7 @@ fn load_forms(
     required_languages: &[String],
     standards: &Registry,
     diags: &mut Diagnostics,
-) -> (Vec<Form>, FormCoverage) {
+) -> Vec<Form> {
     let is_pack = |rel: &str| crate::form_translations::pack_target(rel, &config.languages).is_some();
     let files: Vec<_> = all_files.values().filter(|f| f.rel.ends_with(".toml") && !is_pack(&f.rel)).collect();
     let known = |id: &str, req: Option<&str>| standards.check(id, req).is_ok();
@@ -401,9 +400,8 @@ fn load_forms(
             Err(p) => diags.extend(p),
         }
     }
-    let mut coverage = FormCoverage::new();
-    translate_forms(&mut forms, all_files, config, required_languages, &mut coverage, diags);
-    (forms, coverage)
+    translate_forms(&mut forms, all_files, config, required_languages, diags);
+    forms
 }
 
 /// `{phone:ID}` in form texts becomes the number of contact ID; an unknown id is an error at its
@@ -426,8 +424,6 @@ fn fill_form_phones(forms: &mut [Form], contacts: &Directory, layers: &Layers, d
     }
 }
 
-/// Form texts present in each language itself, out of all (before any fallback is filled in).
-pub type FormCoverage = BTreeMap<String, (usize, usize)>;
 
 /// Applies `forms/<id>.<lang>.toml` translations for languages beyond the required ones, then
 /// fills what is left with the default language.
@@ -436,7 +432,6 @@ fn translate_forms(
     files: &BTreeMap<String, crate::source::SourceFile>,
     config: &Config,
     required: &[String],
-    coverage: &mut FormCoverage,
     diags: &mut Diagnostics,
 ) {
     for (rel, file) in files {
@@ -455,13 +450,6 @@ fn translate_forms(
             Ok(pack) => diags.extend(crate::form_translations::apply(form, lang, &pack, &file.shown)),
             Err(d) => diags.push(d),
         }
-    }
-    for lang in &config.languages {
-        let (have, all) = forms
-            .iter()
-            .map(|f| crate::form_translations::coverage(f, lang))
-            .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-        coverage.insert(lang.clone(), (have, all));
     }
     for lang in config.languages.iter().filter(|l| !required.contains(l)) {
         for form in forms.iter_mut() {
@@ -590,9 +578,14 @@ pub(crate) fn render_page_markdown(
         cited: Default::default(),
         unchecked: Default::default(),
     };
-    let title = |k: &str| site.i18n.t(&page.lang, k);
+    let title = |k: &str| site.i18n.t_marked(&page.lang, k);
     let opts = Options { allow_html: site.config.content.allow_html, id_prefix: "", admonition_title: &title };
-    let rendered = markdown::render(page.body(), &resolver, &opts);
+    let mut rendered = markdown::render(page.body(), &resolver, &opts);
+    let resolved = crate::fallback::resolve(&rendered.html);
+    let has_fallback_parts = resolved.is_some();
+    if let Some(html) = resolved {
+        rendered.html = html;
+    }
     let mut problems: Vec<Diagnostic> = rendered
         .problems
         .iter()
@@ -616,7 +609,7 @@ pub(crate) fn render_page_markdown(
         cites.insert(crate::standards::split_ref(s.get_ref()).0.to_string());
         cites.insert(s.get_ref().clone());
     }
-    (PageData { page, rendered, cites }, problems)
+    (PageData { page, rendered, cites, has_fallback_parts }, problems)
 }
 
 /// An alias is an old address of the page: a relative folder path that no page uses.

@@ -137,13 +137,35 @@ pub fn tel_href(phone: &str) -> String {
     format!("tel:{digits}")
 }
 
-fn text<'a>(t: &'a LangText, lang: &str, fallback: &str) -> &'a str {
-    t.get(lang).or_else(|| t.get(fallback)).map(String::as_str).unwrap_or("")
+/// The text in `lang`, else the one in `fallback` marked as being in that language
+/// ([`crate::fallback`]), so the page marks it with `lang`.
+fn text<'a>(t: &'a LangText, lang: &str, fallback: &str) -> std::borrow::Cow<'a, str> {
+    match (t.get(lang), t.get(fallback)) {
+        (Some(s), _) => s.as_str().into(),
+        (None, Some(s)) => crate::fallback::mark(fallback, s).into(),
+        (None, None) => "".into(),
+    }
+}
+
+/// The texts of a contact that `lang` lacks (`name`, `address`, `hours`, `note`).
+pub fn missing_texts(c: &Contact, lang: &str) -> Vec<&'static str> {
+    let texts = [
+        ("name", Some(&c.name)),
+        ("address", c.address.as_ref()),
+        ("hours", c.hours.as_ref()),
+        ("note", c.note.as_ref()),
+    ];
+    texts.into_iter().filter(|(_, t)| t.is_some_and(|t| !t.contains_key(lang))).map(|(n, _)| n).collect()
+}
+
+/// How many texts a contact has (its name, and the address, hours and note it gives).
+pub fn text_count(c: &Contact) -> usize {
+    1 + [&c.address, &c.hours, &c.note].iter().filter(|t| t.is_some()).count()
 }
 
 /// One contact inline: its name and its number as a `tel:` link.
 pub fn inline_html(c: &Contact, lang: &str, fallback: &str) -> String {
-    let name = escape(text(&c.name, lang, fallback));
+    let name = escape(&text(&c.name, lang, fallback));
     match &c.phone {
         Some(p) => format!(
             "<span class=\"contact\">{name}: <a class=\"phone\" href=\"{}\">{}</a></span>",
@@ -161,13 +183,13 @@ pub fn list_html(contacts: &[&Contact], lang: &str, fallback: &str) -> String {
         out.push_str(&format!(
             "<li class=\"contact-card kind-{}\"><strong>{}</strong>",
             c.kind.as_str(),
-            escape(text(&c.name, lang, fallback))
+            escape(&text(&c.name, lang, fallback))
         ));
         if let Some(p) = &c.phone {
             out.push_str(&format!(" <a class=\"phone\" href=\"{}\">{}</a>", tel_href(p), escape(p)));
         }
         for part in [&c.hours, &c.address, &c.note].into_iter().flatten() {
-            out.push_str(&format!("<br><span>{}</span>", escape(text(part, lang, fallback))));
+            out.push_str(&format!("<br><span>{}</span>", escape(&text(part, lang, fallback))));
         }
         out.push_str("</li>");
     }

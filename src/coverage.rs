@@ -1,5 +1,6 @@
-//! Translation coverage per language: guidance pages, standards, form texts and interface
-//! strings, with what is missing — for `oberih check --translations`.
+//! Translation coverage per language: guidance pages, standards, form texts, interface strings
+//! and contacts, with what is missing — for `oberih check --translations`. Whatever is missing is
+//! what a reader of that language sees in the default language.
 
 use serde::Serialize;
 
@@ -25,6 +26,7 @@ pub struct LangCoverage {
     pub standards: Part,
     pub form_strings: Part,
     pub ui_strings: Part,
+    pub contacts: Part,
 }
 
 pub fn report(site: &Site) -> Vec<LangCoverage> {
@@ -45,19 +47,34 @@ fn language(site: &Site, lang: &str) -> LangCoverage {
     let default = &site.config.default_language;
     let ui_keys = site.i18n.keys(default);
     let ui_missing: Vec<String> = ui_keys.iter().filter(|k| !site.i18n.has(lang, k)).map(|k| k.to_string()).collect();
-    let (have, all) = site.form_coverage.get(lang).copied().unwrap_or((0, 0));
-    let form_missing = if have < all {
-        site.forms.iter().map(|f| format!("forms/{}.{lang}.toml", f.id)).collect()
-    } else {
-        Vec::new()
-    };
+    let mut forms = Part { translated: 0, total: 0, missing: Vec::new() };
+    for form in &site.forms {
+        let (have, all, missing) = crate::form_translations::coverage(form, lang);
+        forms.translated += have;
+        forms.total += all;
+        forms.missing.extend(missing.into_iter().map(|key| format!("forms/{}.{lang}.toml: {key}", form.id)));
+    }
     LangCoverage {
         lang: lang.to_string(),
         pages: content_part(site, lang, false),
         standards: content_part(site, lang, true),
-        form_strings: Part { translated: have, total: all, missing: form_missing },
+        form_strings: forms,
         ui_strings: Part { translated: ui_keys.len() - ui_missing.len(), total: ui_keys.len(), missing: ui_missing },
+        contacts: contacts_part(site, lang),
     }
+}
+
+/// Contacts' texts (name, address, hours, note) in `lang`; a missing one is named `id: field`.
+fn contacts_part(site: &Site, lang: &str) -> Part {
+    let contacts = &site.contacts.contacts;
+    let total = contacts.iter().map(crate::contacts::text_count).sum();
+    let missing: Vec<String> = contacts
+        .iter()
+        .flat_map(|c| {
+            crate::contacts::missing_texts(c, lang).into_iter().map(move |field| format!("{}: {field}", c.id))
+        })
+        .collect();
+    Part { translated: total - missing.len(), total, missing }
 }
 
 /// The report as text: one line per language, then what is missing.
@@ -69,6 +86,7 @@ pub fn to_text(report: &[LangCoverage]) -> String {
             ("standards", &c.standards),
             ("form texts", &c.form_strings),
             ("UI strings", &c.ui_strings),
+            ("contacts", &c.contacts),
         ];
         let summary: Vec<String> =
             parts.iter().map(|(n, p)| format!("{n} {}/{} ({} %)", p.translated, p.total, p.percent())).collect();

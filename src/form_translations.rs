@@ -179,12 +179,16 @@ fn apply_messages(form: &mut Form, lang: &str, pack: &Pack, shown: &str, unknown
     problems
 }
 
-/// Every text still missing in `lang` takes the default language's.
+/// Every text still missing in `lang` takes the default language's, marked as being in it
+/// ([`crate::fallback`]), so that pages mark it with `lang` and say that some texts are not
+/// translated. Plural messages are left out: the questionnaire falls back to the default
+/// language's forms, whole, with that language's plural rules.
 pub fn fill_missing(form: &mut Form, lang: &str, default: &str) {
     let fill = |t: &mut LangText| {
         if !t.contains_key(lang) {
-            if let Some(v) = t.get(default).cloned() {
-                t.insert(lang.to_string(), v);
+            if let Some(v) = t.get(default) {
+                let marked = crate::fallback::mark(default, v);
+                t.insert(lang.to_string(), marked);
             }
         }
     };
@@ -206,44 +210,72 @@ pub fn fill_missing(form: &mut Form, lang: &str, default: &str) {
         o.action.as_mut().map(fill);
     }
     form.dimensions.iter_mut().for_each(|d| fill(&mut d.label));
-    for forms in form.messages.values_mut() {
-        if !forms.contains_key(lang) {
-            if let Some(v) = forms.get(default).cloned() {
-                forms.insert(lang.to_string(), v);
-            }
-        }
-    }
 }
 
-/// How many texts of a form exist in `lang` itself, out of all its texts (for the coverage report).
-pub fn coverage(form: &Form, lang: &str) -> (usize, usize) {
-    let mut have = 0;
-    let mut all = 0;
-    let mut count = |t: &LangText| {
-        all += 1;
-        if t.contains_key(lang) {
-            have += 1;
-        }
-    };
-    count(&form.title);
+/// Every text of a form with its key in a translation file (`questions.owes_debt.hint`), in form
+/// order; a choice appears once per question that offers it.
+fn texts(form: &Form) -> Vec<(String, &LangText)> {
+    let mut out = vec![("form.title".to_string(), &form.title)];
+    if let Some(d) = &form.description {
+        out.push(("form.description".to_string(), d));
+    }
     for s in &form.sections {
-        count(&s.title);
+        out.push((format!("sections.{}.title", s.id), &s.title));
         for q in &s.questions {
-            count(&q.label);
-            for t in [&q.hint, &q.guidance, &q.constraint_message, &q.alert, &q.end_message].into_iter().flatten() {
-                count(t);
+            out.push((format!("questions.{}.label", q.id), &q.label));
+            let optional = [
+                ("hint", &q.hint),
+                ("guidance", &q.guidance),
+                ("constraint_message", &q.constraint_message),
+                ("alert", &q.alert),
+                ("end_message", &q.end_message),
+            ];
+            for (name, t) in optional {
+                if let Some(t) = t {
+                    out.push((format!("questions.{}.{name}", q.id), t));
+                }
             }
-            q.choices.iter().for_each(|c| count(&c.label));
+            out.extend(q.choices.iter().map(|c| (format!("choices.{}", c.value), &c.label)));
         }
     }
-    form.indicators.iter().for_each(|i| count(&i.label));
+    out.extend(form.indicators.iter().map(|i| (format!("indicators.{}.label", i.id), &i.label)));
     for o in &form.outcomes {
-        count(&o.label);
+        out.push((format!("outcomes.{}.label", o.id), &o.label));
         if let Some(a) = &o.action {
-            count(a);
+            out.push((format!("outcomes.{}.action", o.id), a));
         }
     }
-    (have, all)
+    out.extend(form.dimensions.iter().map(|d| (format!("dimensions.{}", d.id), &d.label)));
+    // A calculation may have no label at all: there is nothing to translate.
+    out.retain(|(_, t)| !t.is_empty());
+    out
+}
+
+/// How a form stands in `lang` (for the coverage report): the texts it has in that language
+/// itself, out of all of them (each plural message counts as one), and the keys of the missing
+/// ones as a translation file names them.
+pub fn coverage(form: &Form, lang: &str) -> (usize, usize, Vec<String>) {
+    let own = |t: &LangText| t.get(lang).is_some_and(|v| !crate::fallback::is_marked(v));
+    let all = texts(form);
+    let messages: Vec<(String, bool)> =
+        form.messages.iter().map(|(name, by_lang)| (format!("messages.{name}"), by_lang.contains_key(lang))).collect();
+    let mut missing: Vec<String> = Vec::new();
+    let mut have = 0;
+    let found = all.iter().map(|(key, t)| (key, own(t))).chain(messages.iter().map(|(key, has)| (key, *has)));
+    for (key, has) in found {
+        if has {
+            have += 1;
+        } else if !missing.contains(key) {
+            missing.push(key.clone());
+        }
+    }
+    (have, all.len() + messages.len(), missing)
+}
+
+/// Whether some text of the form is shown in the default language in `lang`.
+pub fn has_fallback_texts(form: &Form, lang: &str) -> bool {
+    let (have, all, _) = coverage(form, lang);
+    have < all
 }
 
 /// Calls `f` on every text of a form in every language.
@@ -324,7 +356,34 @@ mod tests {
         assert!(problems[0].message.contains("one, other"), "{}", problems[0].message);
         assert!(!form.messages["found"].contains_key("hu"));
         fill_missing(&mut form, "hu", "uk");
-        assert_eq!(form.messages["found"]["hu"]["few"], "{n} ознаки", "the default language's forms, whole");
+        // The questionnaire shows the default language's forms, whole, with that language's rules.
+        assert!(!form.messages["found"].contains_key("hu"));
+        let (_, _, missing) = coverage(&form, "hu");
+        assert!(missing.contains(&"messages.found".to_string()), "{missing:?}");
+    }
+
+    #[test]
+    fn missing_texts_are_filled_marked_and_counted_by_their_keys() {
+        let mut form = load_ok(BASE);
+        let pack = parse("forms/test.hu.toml", "[form]\ntitle = \"Teszt\"\n[choices]\nyes = \"Igen\"\n").unwrap();
+        assert!(apply(&mut form, "hu", &pack, "forms/test.hu.toml").is_empty());
+        fill_missing(&mut form, "hu", "uk");
+        assert_eq!(form.title["hu"], "Teszt");
+        let consent = form.question("consent").unwrap();
+        assert_eq!(consent.label["hu"], crate::fallback::mark("uk", "Згода?"));
+        assert_eq!(consent.choices[0].label["hu"], "Igen");
+        let (have, all, missing) = coverage(&form, "hu");
+        // The title and `yes` in the three yes/no questions.
+        assert_eq!(have, 4);
+        assert_eq!(all, coverage(&form, "uk").1);
+        assert!(has_fallback_texts(&form, "hu"));
+        assert!(!has_fallback_texts(&form, "uk"), "{:?}", coverage(&form, "uk"));
+        assert_eq!(missing.iter().filter(|k| *k == "choices.no").count(), 1, "a choice is named once");
+        for key in
+            ["sections.main.title", "questions.consent.label", "indicators.debt.label", "dimensions.exploitation"]
+        {
+            assert!(missing.contains(&key.to_string()), "{key}: {missing:?}");
+        }
     }
 
     #[test]

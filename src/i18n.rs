@@ -75,6 +75,30 @@ impl I18n {
         }
     }
 
+    /// Whether `key` is shown in the default language when asked for in `lang`.
+    pub fn falls_back(&self, lang: &str, key: &str) -> bool {
+        lang != self.default_language && !self.has(lang, key) && self.has(&self.default_language, key)
+    }
+
+    /// [`I18n::t`] for a page: a string shown in the default language is marked as such
+    /// ([`crate::fallback`]), so the finished page says which language it is in.
+    pub fn t_marked(&self, lang: &str, key: &str) -> String {
+        self.marked(lang, key, self.t(lang, key))
+    }
+
+    /// [`I18n::plural`] for a page, marked like [`I18n::t_marked`].
+    pub fn plural_marked(&self, lang: &str, key: &str, n: u64) -> String {
+        self.marked(lang, key, self.plural(lang, key, n))
+    }
+
+    fn marked(&self, lang: &str, key: &str, text: String) -> String {
+        if self.falls_back(lang, key) {
+            crate::fallback::mark(&self.default_language, &text)
+        } else {
+            text
+        }
+    }
+
     /// The plural form of `key` for `n` in `lang`, with `{n}` replaced.
     pub fn plural(&self, lang: &str, key: &str, n: u64) -> String {
         let text = match self.entry(lang, key) {
@@ -206,6 +230,15 @@ mod tests {
     #[test]
     fn missing_key_falls_back_to_default_language() {
         assert_eq!(catalog().t("en", "nav.next"), "Далі");
+    }
+
+    #[test]
+    fn a_string_in_the_default_language_is_marked_for_pages() {
+        let i = catalog();
+        assert_eq!(i.t_marked("en", "nav.next"), crate::fallback::mark("uk", "Далі"));
+        assert_eq!(i.t_marked("uk", "nav.next"), "Далі");
+        assert_eq!(i.plural_marked("en", "count.pages", 2), "2 pages");
+        assert_eq!(i.t_marked("en", "no.such.key"), "no.such.key", "a missing key is not a translation");
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod coverage;
 pub mod crypto;
 pub mod dates;
 pub mod diag;
+pub mod fallback;
 pub mod form_schema;
 pub mod form_translations;
 pub mod forms;

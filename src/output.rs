@@ -315,7 +315,7 @@ fn elements(html: &str) -> Vec<RawElement<'_>> {
 }
 
 /// The position just after the `>` that closes a tag, skipping quoted attribute values.
-fn end_of_tag(bytes: &[u8], mut i: usize) -> usize {
+pub(crate) fn end_of_tag(bytes: &[u8], mut i: usize) -> usize {
     let mut quote: Option<u8> = None;
     while i < bytes.len() {
         match (quote, bytes[i]) {
@@ -329,7 +329,7 @@ fn end_of_tag(bytes: &[u8], mut i: usize) -> usize {
     bytes.len()
 }
 
-fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
+pub(crate) fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
     hay.as_bytes().windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 

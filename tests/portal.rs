@@ -143,7 +143,7 @@ fn form_page_size(path: &str) -> FormPageSize {
 
 /// The offline questionnaires are sent around and opened on slow phones; these bounds keep them
 /// from silently growing back. The adult form's page must stay under 60 KB and the runtime
-/// under 25 KB (uk: 55,445 bytes, runtime 24,705, packed form data 15,312).
+/// under 25 KB (uk: 55,680 bytes, runtime 24,940, packed form data 15,312).
 #[test]
 fn form_pages_stay_small() {
     for (path, page_bound, data_bound) in [
@@ -169,4 +169,93 @@ fn form_pages_stay_small() {
     assert_eq!(site_js.len(), 1, "{site_js:?}");
     let bytes = std::fs::metadata(&site_js[0]).unwrap().len();
     assert!(bytes < 20_500, "the site script is {bytes} bytes (minified 19,506)");
+}
+
+fn text_of(doc: &scraper::Html, css: &str) -> String {
+    doc.select(&sel(css)).map(|e| e.text().collect::<String>()).collect::<Vec<_>>().join(" ")
+}
+
+/// The bodies the Law names for reporting a child (Art. 22), as the guidance pages name them.
+const ART_22_BODIES: [[&str; 4]; 2] = [
+    ["місцеву державну адміністрацію", "орган місцевого самоврядування", "поліцію", "прокуратуру"],
+    ["local state administration", "local self-government body", "police", "prosecutor"],
+];
+
+/// The duty to report a child (Law Art. 22, confirmed in the fact sheet) covers a child who is or
+/// was trafficked, reported to the four bodies the Law names; every place that states it agrees.
+#[test]
+fn the_duty_to_report_a_child_is_stated_as_the_law_has_it() {
+    for (lang, bodies) in ["uk", "en"].into_iter().zip(ART_22_BODIES) {
+        let child = page(&format!("{lang}/forms/child-screening/print.html"));
+        let adult = page(&format!("{lang}/forms/initial-screening/print.html"));
+        let statements = [
+            ("child form note", text_of(&child, "#pf-q-duty_to_report")),
+            ("adult form age alert", text_of(&adult, "#pf-q-age .pf-alert")),
+            ("guidance", text_of(&page(&format!("{lang}/indicators/children/index.html")), ".admonition.important")),
+        ];
+        for (place, text) in &statements {
+            assert!(!text.is_empty(), "{lang}: {place} not found");
+            for body in bodies {
+                assert!(text.contains(body), "{lang}: {place} does not name `{body}`: {text}");
+            }
+            for wider in ["могла постраждати", "may have been", "службу у справах дітей", "children’s service"]
+            {
+                assert!(!text.contains(wider), "{lang}: {place} says `{wider}`: {text}");
+            }
+        }
+        // «Stop at once» sends a child to the child screening, and reports only a trafficked child.
+        let first_contact = page(&format!("{lang}/identification/first-contact/index.html"));
+        let child_item = first_contact
+            .select(&sel(".admonition li"))
+            .find(|li| li.select(&sel("a[href*='duty-to-report']")).next().is_some())
+            .expect("the child item of the stop list");
+        let hrefs: Vec<&str> = child_item.select(&sel("a")).filter_map(|a| a.value().attr("href")).collect();
+        assert!(hrefs.iter().any(|h| h.contains("forms/child-screening")), "{lang}: {hrefs:?}");
+        let said: String = child_item.text().collect();
+        assert!(
+            said.contains(["постраждала від торгівлі людьми", "is or was trafficked"][(lang == "en") as usize]),
+            "{said}"
+        );
+    }
+    // The Hungarian translations in the Zakarpattia region say the same.
+    let pack = |form: &str| -> toml::Table {
+        toml::from_str(
+            &std::fs::read_to_string(repo().join(format!("regions/zakarpatska/forms/{form}.hu.toml"))).unwrap(),
+        )
+        .unwrap()
+    };
+    let hu = [
+        pack("child-screening")["questions"]["duty_to_report"]["label"].as_str().unwrap().to_string(),
+        pack("initial-screening")["questions"]["age"]["alert"].as_str().unwrap().to_string(),
+    ];
+    for text in hu {
+        for body in ["helyi állami közigazgatás", "helyi önkormányzati szerv", "rendőrség", "ügyészség"] {
+            assert!(text.contains(body), "{text}");
+        }
+        assert!(!text.contains("lehetett") && !text.contains("gyermekügyi szolgálat"), "{text}");
+    }
+}
+
+/// Whether a person abroad can reach the hotlines: the fact sheet confirms no number for calls
+/// from abroad, so every page says the short numbers may not work from there.
+#[test]
+fn pages_agree_on_calling_the_hotlines_from_abroad() {
+    for (lang, warning) in [("uk", "з-за кордону можуть бути недоступні"), ("en", "may not be reachable from abroad")]
+    {
+        for path in ["assistance/services/index.html", "help/hotlines/index.html"] {
+            let doc = page(&format!("{lang}/{path}"));
+            let heading = doc.select(&sel("h2#abroad")).next().unwrap_or_else(|| panic!("{lang}/{path}: no #abroad"));
+            let section: String = heading
+                .next_siblings()
+                .filter_map(scraper::ElementRef::wrap)
+                .take_while(|e| e.value().name() != "h2")
+                .flat_map(|e| e.text())
+                .collect();
+            assert!(section.contains(warning), "{lang}/{path}#abroad does not warn: {section}");
+            for claim in ["може також звернутися на гарячі лінії", "can also call the hotlines"]
+            {
+                assert!(!section.contains(claim), "{lang}/{path}#abroad: {section}");
+            }
+        }
+    }
 }

@@ -207,6 +207,7 @@ fn shell_head(form: &Form, ctx: &PageContext, ui: &dyn Fn(&str) -> String, title
     if quick_exit {
         out.push_str(&format!("<p class=\"meta\" data-t=\"quick_exit_help\">{}</p>\n", ui("quick_exit_help")));
     }
+    out.push_str(&fallback_notices(form, ctx));
     out.push_str("</header>\n");
     out
 }
@@ -250,7 +251,7 @@ fn shell_app(ctx: &PageContext, ui: &dyn Fn(&str) -> String) -> String {
 
 /// Keys of `form_ui.*` only the build uses (the language buttons and the notices for a browser
 /// that cannot run the form are written into the page), so the data block leaves them out.
-const BUILD_ONLY_UI_KEYS: &[&str] = &["language_name", "noscript", "old_browser"];
+const BUILD_ONLY_UI_KEYS: &[&str] = &["language_name", "noscript", "old_browser", "fallback_notice"];
 
 /// Keys of `form_ui.*` the runtime shows only when the form encrypts records or drafts.
 const ENCRYPTION_UI_KEYS: &[&str] = &[
@@ -290,7 +291,8 @@ fn page_data(form: &Form, ctx: &PageContext) -> Value {
         .iter()
         .flat_map(|keys| keys.iter())
         .map(|k| {
-            let per_lang: Vec<String> = ctx.languages.iter().map(|l| (ctx.t)(l, &format!("form_ui.{k}"))).collect();
+            let per_lang: Vec<Value> =
+                ctx.languages.iter().map(|l| own_text(&(ctx.t)(l, &format!("form_ui.{k}")))).collect();
             (k.to_string(), json!(per_lang))
         })
         .collect();
@@ -361,8 +363,45 @@ struct Texts<'a>(&'a [String]);
 
 impl Texts<'_> {
     fn of(&self, t: &LangText) -> Value {
-        json!(self.0.iter().map(|l| text(t, l)).collect::<Vec<_>>())
+        json!(self.0.iter().map(|l| own_text(text(t, l))).collect::<Vec<_>>())
     }
+}
+
+/// A text for the runtime: `null` where it is shown in the default language, which the runtime
+/// then shows (the first language's) and marks with `lang`.
+fn own_text(t: &str) -> Value {
+    if crate::fallback::is_marked(t) {
+        Value::Null
+    } else {
+        json!(t)
+    }
+}
+
+/// The languages in which some text of the page is shown in the default language: a form text,
+/// an interface string, a contact's name or note.
+fn languages_with_fallbacks<'a>(form: &Form, ctx: &PageContext<'a>) -> Vec<&'a str> {
+    let ui = |l: &str| ui_keys().any(|k| crate::fallback::is_marked(&(ctx.t)(l, &format!("form_ui.{k}"))));
+    let contacts = |l: &str| ctx.contacts.iter().any(|c| !crate::contacts::missing_texts(c, l).is_empty());
+    ctx.languages
+        .iter()
+        .map(String::as_str)
+        .filter(|l| crate::form_translations::has_fallback_texts(form, l) || ui(l) || contacts(l))
+        .collect()
+}
+
+/// The notice that some texts are shown in the default language, one per language that has
+/// such texts; the runtime shows the one of the language chosen.
+fn fallback_notices(form: &Form, ctx: &PageContext) -> String {
+    let mut out = String::new();
+    for l in languages_with_fallbacks(form, ctx) {
+        let hidden = if l == ctx.lang { "" } else { " hidden" };
+        out.push_str(&format!(
+            "<p class=\"notice fallback\" role=\"note\" data-lang=\"{l}\" lang=\"{l}\"{hidden}>{}</p>\n",
+            escape(&(ctx.t)(l, "form_ui.fallback_notice")),
+            l = escape(l)
+        ));
+    }
+    out
 }
 
 /// The distinct choice lists of a form; a form's shared lists (yes/no, …) are asked by many

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::nav::Tree;
 use super::views::generated_view;
-use super::{render_view, Assets, OutFile, Site};
+use super::{render_page_view, Assets, OutFile, Site};
 use crate::diag::Diagnostic;
 use crate::forms::interactive::PageContext;
 use crate::forms::Form;
@@ -32,20 +32,23 @@ pub fn form_pages(
     if site.forms.is_empty() {
         return Ok(out);
     }
-    let mut index =
-        generated_view(site, tree, lang, "forms", "forms_index.html", site.i18n.t(lang, "forms.index_title"), assets);
+    let title = site.i18n.t_marked(lang, "forms.index_title");
+    let mut index = generated_view(site, tree, lang, "forms", "forms_index.html", title, assets);
     let cards: Vec<FormCard> = site.forms.iter().map(|f| card(f, lang)).collect();
     index.extra = serde_json::json!({ "forms": cards });
-    out.push(render_view(tera, &index, &format!("{lang}/forms/index.html"))?);
+    out.push(render_page_view(tera, &mut index, &format!("{lang}/forms/index.html"))?);
     for form in &site.forms {
-        let t = |k: &str| site.i18n.t(lang, k);
+        // Texts shown in the default language come marked and leave the page marked with `lang`.
+        let t = |k: &str| site.i18n.t_marked(lang, k);
         let key = format!("forms/{}", form.id);
         let mut paper = generated_view(site, tree, lang, &key, "form_print.html", form.title(lang).to_string(), assets);
         paper.extra = serde_json::json!({ "paper": crate::forms::paper_form_html(form, lang, &t) });
-        out.push(render_view(tera, &paper, &format!("{lang}/forms/{}/print.html", form.id))?);
+        paper.page.has_fallback_parts = crate::form_translations::has_fallback_texts(form, lang);
+        out.push(render_page_view(tera, &mut paper, &format!("{lang}/forms/{}/print.html", form.id))?);
         out.push(interactive(site, form, lang));
         let schema = crate::forms::record_schema(form, lang);
         let json = serde_json::to_string_pretty(&schema).unwrap_or_default();
+        let json = crate::fallback::strip(&json).into_owned();
         out.push(OutFile { path: format!("{lang}/forms/{}/schema.json", form.id), bytes: json.into_bytes() });
     }
     Ok(out)
@@ -53,7 +56,7 @@ pub fn form_pages(
 
 /// The self-contained questionnaire page, `<lang>/forms/<id>/index.html`.
 fn interactive(site: &Site, form: &Form, lang: &str) -> OutFile {
-    let t = |l: &str, k: &str| site.i18n.t(l, k);
+    let t = |l: &str, k: &str| site.i18n.t_marked(l, k);
     let contacts = site.contacts.of_kind(None);
     let ctx = PageContext {
         lang,
@@ -66,6 +69,7 @@ fn interactive(site: &Site, form: &Form, lang: &str) -> OutFile {
         public_key_pem: site.public_keys.get(&form.id).map(String::as_str),
     };
     let html = crate::forms::interactive::interactive_page(form, &ctx);
+    let html = crate::fallback::resolve(&html).unwrap_or(html);
     OutFile { path: format!("{lang}/forms/{}/index.html", form.id), bytes: finish_html(html).into_bytes() }
 }
 

@@ -37,6 +37,9 @@ pub struct PageData {
     pub rendered: Rendered,
     /// Ids of the standards the page cites, in front matter or with `std:` links.
     pub cites: BTreeSet<String>,
+    /// The body shows something in the default language (a contact's name, an interface string)
+    /// because the page's language has no translation of it.
+    pub has_fallback_parts: bool,
 }
 
 /// Everything a build has parsed and checked, ready to render.
@@ -51,8 +54,6 @@ pub struct Site {
     pub contacts: Directory,
     pub form_ids: BTreeSet<String>,
     pub forms: Vec<crate::forms::Form>,
-    /// Form texts present in each language itself, out of all.
-    pub form_coverage: crate::build::FormCoverage,
     /// PEM public keys for encrypted export, by form id.
     pub public_keys: BTreeMap<String, String>,
     /// The search UI strings of each language (the same on every page of that language).
@@ -328,13 +329,30 @@ pub fn render_page(
     lang: &str,
     key: &str,
 ) -> Result<OutFile, Diagnostic> {
-    let view = views::page_view(site, tree, lang, key, assets);
+    let mut view = views::page_view(site, tree, lang, key, assets);
     let (data, _) =
         site.page_for(key, lang).ok_or_else(|| Diagnostic::file_error("content", format!("no page for `{key}`")))?;
-    let ctx = tera::Context::from_serialize(&view).map_err(|e| template_error(&data.page.file.shown, &e))?;
-    let html = tera.render(&view.template, &ctx).map_err(|e| template_error(&data.page.file.shown, &e))?;
+    let html = render_marked(tera, &mut view, &data.page.file.shown)?;
     let html = put_body(finish_html(html), &data.rendered.html);
     Ok(OutFile { path: format!("{lang}/{}", out_path(key)), bytes: html.into_bytes() })
+}
+
+/// A page through its template, with the interface strings shown in the default language marked
+/// with `lang` ([`crate::fallback`]). Only once the page is rendered is it known whether it has
+/// any; a page that does is rendered again to say so (`page.has_fallback_parts`).
+fn render_marked(tera: &tera::Tera, view: &mut PageView, shown: &str) -> Result<String, Diagnostic> {
+    let render = |view: &PageView| {
+        let ctx = tera::Context::from_serialize(view).map_err(|e| template_error(shown, &e))?;
+        tera.render(&view.template, &ctx).map_err(|e| template_error(shown, &e))
+    };
+    let html = render(view)?;
+    let Some(resolved) = crate::fallback::resolve(&html) else { return Ok(html) };
+    if view.page.has_fallback_parts || view.page.is_fallback {
+        return Ok(resolved);
+    }
+    view.page.has_fallback_parts = true;
+    let html = render(view)?;
+    Ok(crate::fallback::resolve(&html).unwrap_or(html))
 }
 
 /// Puts a page's body wherever its template placed [`views::PAGE_BODY`]. The body is Markdown
@@ -403,9 +421,9 @@ fn other_generated_pages(
     let mut out = aliases(site, tera, lang)?;
     out.push(print::standards_compendium(site, tera, tree, lang, assets)?);
     out.extend(forms::form_pages(site, tera, tree, lang, assets)?);
-    let search =
-        views::generated_view(site, tree, lang, "search", "search.html", site.i18n.t(lang, "search.title"), assets);
-    out.push(render_view(tera, &search, &format!("{lang}/search/index.html"))?);
+    let title = site.i18n.t_marked(lang, "search.title");
+    let mut search = views::generated_view(site, tree, lang, "search", "search.html", title, assets);
+    out.push(render_page_view(tera, &mut search, &format!("{lang}/search/index.html"))?);
     Ok(out)
 }
 
@@ -430,8 +448,18 @@ fn aliases(site: &Site, tera: &tera::Tera, lang: &str) -> Result<Vec<OutFile>, D
     Ok(out)
 }
 
+/// A page that does not come from Markdown through its template; interface strings shown in the
+/// default language are marked with `lang`.
 pub fn render_view<T: Serialize>(tera: &tera::Tera, view: &T, path: &str) -> Result<OutFile, Diagnostic> {
     let html = render_template(tera, view, path)?;
+    let html = crate::fallback::resolve(&html).unwrap_or(html);
+    Ok(OutFile { path: path.to_string(), bytes: finish_html(html).into_bytes() })
+}
+
+/// [`render_view`] for a generated page with the portal's chrome, which says when some of it is
+/// shown in the default language.
+pub fn render_page_view(tera: &tera::Tera, view: &mut PageView, path: &str) -> Result<OutFile, Diagnostic> {
+    let html = render_marked(tera, view, path)?;
     Ok(OutFile { path: path.to_string(), bytes: finish_html(html).into_bytes() })
 }
 
@@ -446,8 +474,15 @@ pub fn root_pages(site: &Site, trees: &Trees, tera: &tera::Tera, assets: &Assets
     let chooser = views::chooser_view(site, assets);
     let mut out = vec![render_view(tera, &chooser, "index.html")?];
     let lang = site.config.default_language.as_str();
-    let mut nf =
-        views::generated_view(site, &trees[lang], lang, "", "404.html", site.i18n.t(lang, "notfound.title"), assets);
+    let mut nf = views::generated_view(
+        site,
+        &trees[lang],
+        lang,
+        "",
+        "404.html",
+        site.i18n.t_marked(lang, "notfound.title"),
+        assets,
+    );
     // Served at any depth by a web server: links go from the site root (absolute with base_url).
     let prefix = site.config.base_url.as_ref().map(|u| format!("{u}/")).unwrap_or_default();
     nf.root = format!("{prefix}{lang}/");

@@ -14,6 +14,8 @@ pub struct Node {
     pub description: String,
     pub weight: i64,
     pub is_section: bool,
+    /// The language of the title when it is not the tree's (a page not translated yet).
+    pub lang: Option<String>,
     pub children: Vec<usize>,
     pub parent: Option<usize>,
 }
@@ -28,13 +30,15 @@ pub struct Tree {
     position: Vec<usize>,
 }
 
-/// An entry as the tree is built: key, title, description, weight, is_section.
+/// An entry as the tree is built: key, title, description, weight, is_section, and the
+/// language of the title when it is not the tree's.
 pub struct Entry {
     pub key: String,
     pub title: String,
     pub description: String,
     pub weight: i64,
     pub is_section: bool,
+    pub lang: Option<String>,
 }
 
 impl Tree {
@@ -49,6 +53,7 @@ impl Tree {
                 description: e.description,
                 weight: e.weight,
                 is_section: e.is_section,
+                lang: e.lang,
                 children: vec![],
                 parent: None,
             })
@@ -139,12 +144,12 @@ impl Tree {
         let mut nav = NavWriter { tree: self, current, pretty, open, more_pages, html: String::from("<ul>") };
         if let Some(&home) = self.by_key.get("") {
             let home_node = &self.nodes[home];
-            nav.item(&home_node.key, &home_node.title, false);
+            nav.item(&home_node.key, &home_node.title, false, home_node.lang.as_deref());
             nav.html.push_str("</li>");
             nav.children(home);
         }
         for (key, title) in extra {
-            nav.item(key, title, true);
+            nav.item(key, title, true, None);
             nav.html.push_str("</li>");
         }
         nav.html.push_str("</ul>");
@@ -186,7 +191,7 @@ impl NavWriter<'_> {
     fn node(&mut self, i: usize) {
         let tree = self.tree;
         let n = &tree.nodes[i];
-        self.item(&n.key, &n.title, n.is_section);
+        self.item(&n.key, &n.title, n.is_section, n.lang.as_deref());
         if n.is_section && !n.children.is_empty() && self.open.contains(&i) {
             self.html.push_str("<ul>");
             self.children(i);
@@ -222,11 +227,12 @@ impl NavWriter<'_> {
     }
 
     /// An entry's opening `<li>` and its link; the caller closes the `<li>`.
-    fn item(&mut self, key: &str, title: &str, section: bool) {
+    fn item(&mut self, key: &str, title: &str, section: bool, lang: Option<&str>) {
         let class = if section { " class=\"nav-section\"" } else { "" };
         let aria = if key == self.current { " aria-current=\"page\"" } else { "" };
         let href = relative_href(self.current, key, self.pretty);
-        for part in ["<li", class, "><a href=\"", &href, "\"", aria, ">", &escape(title), "</a>"] {
+        let lang = lang.map(|l| format!(" lang=\"{}\"", escape(l))).unwrap_or_default();
+        for part in ["<li", class, "><a href=\"", &href, "\"", aria, &lang, ">", &escape(title), "</a>"] {
             self.html.push_str(part);
         }
     }
@@ -244,7 +250,14 @@ mod tests {
     use super::*;
 
     fn e(key: &str, title: &str, weight: i64, section: bool) -> Entry {
-        Entry { key: key.into(), title: title.into(), description: String::new(), weight, is_section: section }
+        Entry {
+            key: key.into(),
+            title: title.into(),
+            description: String::new(),
+            weight,
+            is_section: section,
+            lang: None,
+        }
     }
 
     fn tree() -> Tree {

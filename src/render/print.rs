@@ -23,6 +23,8 @@ struct PrintPage {
     /// Where the body goes (see [`fill_bodies`]).
     html: String,
     is_fallback: bool,
+    /// The language the page is in.
+    lang: String,
 }
 
 #[derive(Serialize)]
@@ -54,9 +56,10 @@ fn render_body(site: &Site, page: &crate::content::Page, from_key: &str, mode: M
         cited: Default::default(),
         unchecked: Default::default(),
     };
-    let title = |k: &str| site.i18n.t(&page.lang, k);
+    let title = |k: &str| site.i18n.t_marked(&page.lang, k);
     let opts = Options { allow_html: site.config.content.allow_html, id_prefix, admonition_title: &title };
-    markdown::render(page.body(), &resolver, &opts).html
+    let html = markdown::render(page.body(), &resolver, &opts).html;
+    crate::fallback::resolve(&html).unwrap_or(html)
 }
 
 /// Print-mode bodies by (key, language). The preview server keeps them between rebuilds and
@@ -128,13 +131,14 @@ pub fn write_print_document(
             depth: tree.depth(key),
             html: body_marker(sources.len() - 1),
             is_fallback,
+            lang: page.lang.clone(),
         });
     }
     let view = PrintView {
         template: "print.html",
         lang,
         site_title: site.config.text(&site.config.title, lang),
-        title: site.i18n.t(lang, "print.title"),
+        title: site.i18n.t_marked(lang, "print.title"),
         root: "",
         site_root: "../",
         assets,
@@ -251,7 +255,7 @@ pub fn standards_compendium(
         template: "standards_print.html",
         lang,
         site_title: site.config.text(&site.config.title, lang),
-        title: site.i18n.t(lang, "standards.title"),
+        title: site.i18n.t_marked(lang, "standards.title"),
         site_root: "../../",
         assets,
         areas: super::standards::by_area(site, lang, all),

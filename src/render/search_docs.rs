@@ -7,6 +7,7 @@ use super::nav::Tree;
 use super::{OutFile, Sink, Site};
 use crate::content::out_path;
 use crate::diag::Diagnostic;
+use crate::fallback::strip;
 use crate::forms::form::text;
 use crate::search::{build_index, build_index_cached, AnalysisCache, Indexer, SearchDoc};
 
@@ -101,16 +102,18 @@ fn form_documents(site: &Site, lang: &str) -> Vec<SearchDoc> {
     site.forms
         .iter()
         .map(|form| {
-            let mut body = form.description.as_ref().map(|d| text(d, lang).to_string()).unwrap_or_default();
+            // Texts shown in the default language come marked for pages; the index takes the text.
+            let plain = |t| strip(text(t, lang)).into_owned();
+            let mut body = form.description.as_ref().map(plain).unwrap_or_default();
             for (_, q) in form.questions() {
                 for part in [Some(&q.label), q.hint.as_ref(), q.guidance.as_ref()].into_iter().flatten() {
                     body.push(' ');
-                    body.push_str(text(part, lang));
+                    body.push_str(&plain(part));
                 }
             }
             SearchDoc {
                 id: format!("forms/{}/index.html", form.id),
-                title: form.title(lang).to_string(),
+                title: plain(&form.title),
                 breadcrumbs: forms_title.clone(),
                 body,
             }

@@ -28,6 +28,8 @@ pub struct RequirementView {
 pub struct StandardView {
     pub id: String,
     pub title: String,
+    /// The language of the standard's text (the default language's when not translated yet).
+    pub lang: String,
     pub href: String,
     pub area: String,
     pub area_label: String,
@@ -55,6 +57,7 @@ fn citing_pages(site: &Site, lang: &str, id: &str, from_key: &str, order: &[Stri
         .map(|(k, d)| Link {
             title: d.page.fm.title.clone(),
             href: relative_href(from_key, k, site.config.pretty_urls),
+            lang: d.page.lang.clone(),
         })
         .collect()
 }
@@ -74,10 +77,12 @@ fn citing_form_items(site: &Site, lang: &str, id: &str, from_key: &str) -> (Vec<
                         None => format!("{form_title}: {label}"),
                     },
                     href: format!("{up}forms/{}/print.html#pf-q-{}", form.id, c.item_id),
+                    lang: lang.to_string(),
                 }),
                 CitationKind::Indicator => indicators.push(Link {
                     title: format!("{form_title}: {label}"),
                     href: format!("{up}forms/{}/print.html#pf-i-{}", form.id, c.item_id),
+                    lang: lang.to_string(),
                 }),
                 CitationKind::Form => {}
             }
@@ -97,8 +102,9 @@ pub fn standard_views(site: &Site, lang: &str, from_key: &str, order: &[String])
         let (questions, indicators) = citing_form_items(site, lang, &id, from_key);
         out.push(StandardView {
             title: fm.title.clone(),
+            lang: data.page.lang.clone(),
             href: relative_href(from_key, key, site.config.pretty_urls),
-            area_label: site.i18n.t(lang, &format!("standards.areas.{area}")),
+            area_label: site.i18n.t_marked(lang, &format!("standards.areas.{area}")),
             area,
             responsible: fm.responsible.clone(),
             legal_basis: fm.legal_basis.clone().unwrap_or_default(),
@@ -125,7 +131,7 @@ pub fn by_area(site: &Site, lang: &str, standards: Vec<StandardView>) -> Vec<Are
         .iter()
         .map(|a| AreaView {
             id: a.to_string(),
-            label: site.i18n.t(lang, &format!("standards.areas.{a}")),
+            label: site.i18n.t_marked(lang, &format!("standards.areas.{a}")),
             standards: standards.iter().filter(|s| s.area == *a).cloned().collect(),
         })
         .filter(|a| !a.standards.is_empty())

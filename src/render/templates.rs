@@ -1,5 +1,7 @@
 //! Tera set-up: the theme's templates compiled once per build, with `t` and `tn` functions that
 //! read the UI strings (`{{ t(k="nav.next", l=lang) }}`, `{{ tn(k="count.pages", l=lang, n=3) }}`).
+//! A string shown in the default language comes marked ([`crate::fallback`]); the finished page
+//! marks it with `lang`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -38,13 +40,13 @@ pub fn build_tera(theme: &Theme, i18n: Arc<I18n>) -> Result<Tera, Vec<Diagnostic
     let t_i18n = i18n.clone();
     tera.register_function("t", move |args: &HashMap<String, Value>| {
         let (k, l) = (str_arg(args, "k")?, str_arg(args, "l")?);
-        Ok(Value::String(t_i18n.t(l, k)))
+        Ok(Value::String(t_i18n.t_marked(l, k)))
     });
     tera.register_function("tn", move |args: &HashMap<String, Value>| {
         let (k, l) = (str_arg(args, "k")?, str_arg(args, "l")?);
         let n =
             args.get("n").and_then(Value::as_u64).ok_or_else(|| tera::Error::msg("tn() needs a whole number `n`"))?;
-        Ok(Value::String(i18n.plural(l, k, n)))
+        Ok(Value::String(i18n.plural_marked(l, k, n)))
     });
     Ok(tera)
 }

@@ -4,15 +4,18 @@
 use serde::Serialize;
 
 use super::links::relative_href;
-use super::nav::{Entry, Tree};
+use super::nav::{Entry, Node, Tree};
 use super::{Assets, Site};
 use crate::content::depth;
 use crate::markdown::TocEntry;
 
+/// A link to another page. `lang` is the language of its title (the default language's for a
+/// page not translated yet), so templates can mark a title in another language than its place.
 #[derive(Debug, Clone, Serialize)]
 pub struct Link {
     pub title: String,
     pub href: String,
+    pub lang: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -20,6 +23,7 @@ pub struct Card {
     pub title: String,
     pub href: String,
     pub description: String,
+    pub lang: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -37,6 +41,7 @@ pub struct Badge {
     pub id: String,
     pub title: String,
     pub href: String,
+    pub lang: String,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -48,6 +53,11 @@ pub struct PageBody {
     pub html: String,
     pub toc: Vec<TocEntry>,
     pub is_fallback: bool,
+    /// The language the content is in: the reader's, or the default language for a page not
+    /// translated yet (empty for generated pages, whose content is the reader's).
+    pub lang: String,
+    /// Some parts (interface strings, contacts, form texts) are shown in the default language.
+    pub has_fallback_parts: bool,
     pub standards: Vec<Badge>,
 }
 
@@ -84,12 +94,13 @@ pub fn tree(site: &Site, lang: &str) -> Tree {
         .keys
         .iter()
         .filter_map(|k| site.page_for(k, lang))
-        .map(|(d, _)| Entry {
+        .map(|(d, is_fallback)| Entry {
             key: d.page.key.clone(),
             title: d.page.fm.title.clone(),
             description: d.page.fm.description.clone().unwrap_or_default(),
             weight: d.page.fm.weight.unwrap_or(0),
             is_section: d.page.is_section,
+            lang: is_fallback.then(|| d.page.lang.clone()),
         })
         .collect();
     Tree::build(entries)
@@ -99,7 +110,7 @@ pub fn tree(site: &Site, lang: &str) -> Tree {
 fn nav_extra(site: &Site, lang: &str) -> Vec<(String, String)> {
     let mut extra = Vec::new();
     if !site.form_ids.is_empty() {
-        extra.push(("forms".to_string(), site.i18n.t(lang, "forms.index_title")));
+        extra.push(("forms".to_string(), site.i18n.t_marked(lang, "forms.index_title")));
     }
     extra
 }
@@ -148,7 +159,7 @@ fn base_view<'a>(
 ) -> PageView<'a> {
     let d = depth(key);
     let pretty = site.config.pretty_urls;
-    let more_pages = |n: usize| site.i18n.plural(lang, "nav.more_pages", n as u64);
+    let more_pages = |n: usize| site.i18n.plural_marked(lang, "nav.more_pages", n as u64);
     PageView {
         template: template.to_string(),
         kind,
@@ -189,23 +200,23 @@ pub fn page_view<'a>(site: &'a Site, tree: &Tree, lang: &'a str, key: &str, asse
     let template = page.fm.template.as_ref().map(|t| t.get_ref().as_str()).unwrap_or(template);
     let mut view = base_view(site, tree, lang, key, template, kind, assets);
     let pretty = site.config.pretty_urls;
-    view.crumbs = tree
-        .ancestors(key)
-        .iter()
-        .map(|n| Link { title: n.title.clone(), href: relative_href(key, &n.key, pretty) })
-        .collect();
+    let link = |n: &Node| Link {
+        title: n.title.clone(),
+        href: relative_href(key, &n.key, pretty),
+        lang: n.lang.clone().unwrap_or_else(|| lang.to_string()),
+    };
+    view.crumbs = tree.ancestors(key).into_iter().map(link).collect();
     let (prev, next) = tree.neighbours(key);
-    view.prev = prev.map(|n| Link { title: n.title.clone(), href: relative_href(key, &n.key, pretty) });
-    view.next = next.map(|n| Link { title: n.title.clone(), href: relative_href(key, &n.key, pretty) });
+    view.prev = prev.map(link);
+    view.next = next.map(link);
     if let Some(node) = tree.get(key) {
         view.children = node
             .children
             .iter()
             .map(|&c| &tree.nodes[c])
-            .map(|n| Card {
-                title: n.title.clone(),
-                href: relative_href(key, &n.key, pretty),
-                description: n.description.clone(),
+            .map(|n| {
+                let Link { title, href, lang } = link(n);
+                Card { title, href, description: n.description.clone(), lang }
             })
             .collect();
     }
@@ -215,6 +226,8 @@ pub fn page_view<'a>(site: &'a Site, tree: &Tree, lang: &'a str, key: &str, asse
         html: PAGE_BODY.to_string(),
         toc: data.rendered.toc.clone(),
         is_fallback,
+        lang: page.lang.clone(),
+        has_fallback_parts: data.has_fallback_parts,
         standards: badges(site, key, lang, page.fm.standards.iter().map(|s| s.get_ref().as_str())),
     };
     view.extra = standards_extra(site, tree, lang, key, kind);
@@ -224,10 +237,14 @@ pub fn page_view<'a>(site: &'a Site, tree: &Tree, lang: &'a str, key: &str, asse
 /// Badges linking the standards a page cites.
 pub fn badges<'a>(site: &Site, from_key: &str, lang: &str, ids: impl Iterator<Item = &'a str>) -> Vec<Badge> {
     ids.filter_map(|id| site.standards.standards.get(id))
-        .map(|s| Badge {
-            id: s.id.clone(),
-            title: site.page_for(&s.key, lang).map(|(d, _)| d.page.fm.title.clone()).unwrap_or_default(),
-            href: relative_href(from_key, &s.key, site.config.pretty_urls),
+        .map(|s| {
+            let shown = site.page_for(&s.key, lang);
+            Badge {
+                id: s.id.clone(),
+                title: shown.map(|(d, _)| d.page.fm.title.clone()).unwrap_or_default(),
+                href: relative_href(from_key, &s.key, site.config.pretty_urls),
+                lang: shown.map_or(lang, |(d, _)| d.page.lang.as_str()).to_string(),
+            }
         })
         .collect()
 }
@@ -245,9 +262,11 @@ pub fn generated_view<'a>(
     let mut view = base_view(site, tree, lang, key, template, "generated", assets);
     view.page.title = title;
     if !key.is_empty() {
+        let home = tree.get("");
         view.crumbs = vec![Link {
-            title: tree.get("").map(|n| n.title.clone()).unwrap_or_default(),
+            title: home.map(|n| n.title.clone()).unwrap_or_default(),
             href: relative_href(key, "", site.config.pretty_urls),
+            lang: home.and_then(|n| n.lang.clone()).unwrap_or_else(|| lang.to_string()),
         }];
     }
     view

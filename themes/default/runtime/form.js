@@ -56,9 +56,15 @@
     var s = pick(F.ui[key]) || key;
     return s.replace(/\{(\w+)\}/g, (m, k) => vars && vars[k] != null ? String(vars[k]) : m);
   }
+  // A text the shown language lacks is null: pick() shows the default language's (the first)
+  // and marks() gives its element that language, so screen readers read it in its own voice.
+  function marks(e, t) {
+    t = typeof t === 'function' ? t.texts : t;
+    if (t && at && t[at] == null) e.lang = F.languages[0]; else e.removeAttribute('lang');
+  }
   function has(map, key) { return Object.prototype.hasOwnProperty.call(map, key); }
   function eachSlot(fn) { Object.keys(slots).forEach((k) => { fn(slots[k], k); }); }
-  function uiText(key, vars) { return () => ui(key, vars); }
+  function uiText(key, vars) { var f = () => ui(key, vars); f.texts = F.ui[key]; return f; }
   function el(tag, attrs, kids) {
     var e = document.createElement(tag);
     Object.keys(attrs || {}).forEach((k) => {
@@ -76,6 +82,7 @@
   function tr(e, src) {
     painted.push([e, src]);
     e.textContent = paint(src);
+    marks(e, src);
     return e;
   }
   function say(text) { $('status').textContent = text; }
@@ -85,8 +92,9 @@
   function message(name, n) {
     var m = F.messages && F.messages[name];
     if (!m) return null;
-    var forms = m[lang] || m[F.languages[0]] || {}, cat = 'other';
-    try { cat = new Intl.PluralRules(lang).select(n); } catch (e) { cat = 'other'; }
+    // Forms in the default language, when the shown one has none, follow that language's rules.
+    var l = m[lang] ? lang : F.languages[0], forms = m[l] || {}, cat = 'other';
+    try { cat = new Intl.PluralRules(l).select(n); } catch (e) { cat = 'other'; }
     return (forms[cat] || forms.other || '').replace('{n}', n);
   }
 
@@ -836,15 +844,17 @@
     document.documentElement.lang = l;
     document.title = pick(F.title);
     $('form-title').textContent = pick(F.title);
+    marks($('form-title'), F.title);
     $('form-version').textContent = ui('version', { version: F.version });
     painted = painted.filter((p) => p[0].isConnected);
-    painted.forEach((p) => { p[0].textContent = paint(p[1]); });
-    document.querySelectorAll('[data-t]').forEach((e) => { e.textContent = ui(e.getAttribute('data-t')); });
+    painted.forEach((p) => { p[0].textContent = paint(p[1]); marks(p[0], p[1]); });
+    document.querySelectorAll('[data-t]').forEach((e) => { var k = e.getAttribute('data-t'); e.textContent = ui(k); marks(e, F.ui[k]); });
     document.querySelectorAll('[data-t-label]').forEach((e) => { e.setAttribute('aria-label', ui(e.getAttribute('data-t-label'))); });
     document.querySelectorAll('button[data-lang]').forEach((b) => {
       b.setAttribute('aria-pressed', String(b.getAttribute('data-lang') === l));
     });
-    document.querySelectorAll('.contacts-lang').forEach((d) => { d.hidden = d.getAttribute('data-lang') !== l; });
+    // The contacts, and the notice that some texts are in the default language, of each language.
+    document.querySelectorAll('.contacts-lang, .notice[data-lang]').forEach((d) => { d.hidden = d.getAttribute('data-lang') !== l; });
     refreshErrors();
     showView();
     if (inSummary) renderSummary();
