@@ -30,4 +30,5 @@ pub mod search;
 pub mod serve;
 pub mod source;
 pub mod standards;
+pub mod stdio;
 pub mod theme;

@@ -1,5 +1,6 @@
 //! What `oberih build --out DIR` may replace and what a killed, failed or half-finished swap
-//! leaves behind; and a full disk. Runs the real `oberih` binary.
+//! leaves behind; and how every command behaves when what it prints or writes cannot be written:
+//! a full disk, a pipe closed early. Runs the real `oberih` binary.
 #![cfg(unix)]
 
 mod common;
@@ -8,7 +9,8 @@ use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 const MARKER: &str = ".oberih-output";
 
@@ -251,4 +253,102 @@ fn a_full_disk_is_reported_once_with_the_folder_and_a_count() {
     assert!(count >= 60, "no count of the files that failed: {err}");
     assert!(common::tree(&out) == before, "the failed build changed the previous output");
     assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
+}
+
+/// The writing end of a pipe whose reading end is already closed.
+fn closed_pipe() -> std::io::PipeWriter {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    writer
+}
+
+#[test]
+fn commands_end_quietly_when_their_output_pipe_is_closed() {
+    let (dir, root) = portal();
+    let root_arg = root.to_str().unwrap();
+    let key = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/crypto/test-private.pem");
+    let record = dir.path().join("record.enc");
+    fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/crypto/golden-envelope.json"), &record)
+        .unwrap();
+    let commands: [&[&str]; 4] = [
+        &["schema", "form"],
+        &["check", "--translations", "--root", root_arg],
+        &["check", "--translations", "--format", "json", "--root", root_arg],
+        &["decrypt", "--key", key.to_str().unwrap(), record.to_str().unwrap()],
+    ];
+    for args in commands {
+        let run = oberih().args(args).stdout(closed_pipe()).stderr(Stdio::piped()).output().unwrap();
+        assert_eq!(run.status.code(), Some(0), "oberih {}: {}\n{}", args.join(" "), run.status, stderr(&run));
+        assert_eq!(stderr(&run), "", "oberih {}", args.join(" "));
+    }
+    assert!(dir.path().join("record.json").is_file(), "{:?}", names(dir.path()));
+
+    // Diagnostics go to standard error: a closed one ends the command with its usual status.
+    break_portal(&root);
+    let check = oberih().args(["check", "--root", root_arg]).stderr(closed_pipe()).output().unwrap();
+    assert_eq!(check.status.code(), Some(1), "{}", check.status);
+    let out = dir.path().join("public");
+    fs::remove_file(root.join("content/guide/broken.md")).unwrap();
+    let build = build_cmd(&root, &out).arg("--verbose").stderr(closed_pipe()).output().unwrap();
+    assert_eq!(build.status.code(), Some(0), "{}", build.status);
+}
+
+#[test]
+fn serve_keeps_serving_when_its_output_pipe_is_closed() {
+    let (dir, root) = portal();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = oberih()
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(&root)
+        .env("TMPDIR", dir.path())
+        .stdout(closed_pipe())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let served = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the server ended: {status}");
+        }
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            use std::io::{Read, Write};
+            s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+            write!(s, "GET /uk/index.html HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
+            let mut reply = String::new();
+            let _ = s.read_to_string(&mut reply);
+            if reply.starts_with("HTTP/1.1 200") {
+                break reply;
+            }
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "the server never answered");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let alive = child.try_wait().unwrap().is_none();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(alive && served.contains("<html"), "{served}");
+}
+
+#[test]
+fn pack_leaves_nothing_in_the_temporary_folder_and_no_marker_in_the_zip() {
+    let (dir, root) = portal();
+    let tmp = dir.path().join("tmp");
+    fs::create_dir(&tmp).unwrap();
+    let zip = dir.path().join("site.zip");
+    let pack =
+        || oberih().arg("pack").arg("--root").arg(&root).arg("--out").arg(&zip).env("TMPDIR", &tmp).output().unwrap();
+    break_portal(&root);
+    let run = pack();
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(names(&tmp).is_empty(), "left in the temporary folder: {:?}", names(&tmp));
+    fs::remove_file(root.join("content/guide/broken.md")).unwrap();
+    assert_success(&pack());
+    assert!(names(&tmp).is_empty(), "left in the temporary folder: {:?}", names(&tmp));
+    let mut archive = zip::ZipArchive::new(fs::File::open(&zip).unwrap()).unwrap();
+    let entries: Vec<String> = archive.file_names().map(|n| n.unwrap().into_owned()).collect();
+    assert!(entries.iter().any(|n| n == "index.html"), "{entries:?}");
+    assert!(!entries.iter().any(|n| n.contains(MARKER)), "{entries:?}");
+    let mut sums = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("SHA256SUMS").unwrap(), &mut sums).unwrap();
+    assert!(!sums.contains(MARKER), "{sums}");
 }
