@@ -293,21 +293,33 @@ fn commands_end_quietly_when_their_output_pipe_is_closed() {
     assert_eq!(build.status.code(), Some(0), "{}", build.status);
 }
 
+/// A child process that is ended when the test ends, also when it fails.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[test]
 fn serve_keeps_serving_when_its_output_pipe_is_closed() {
     let (dir, root) = portal();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut child = oberih()
-        .args(["serve", "--port", &port.to_string(), "--root"])
-        .arg(&root)
-        .env("TMPDIR", dir.path())
-        .stdout(closed_pipe())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut server = Running(
+        oberih()
+            .args(["serve", "--port", &port.to_string(), "--root"])
+            .arg(&root)
+            .env("TMPDIR", dir.path())
+            .stdout(closed_pipe())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let started = Instant::now();
     let served = loop {
-        if let Some(status) = child.try_wait().unwrap() {
+        if let Some(status) = server.0.try_wait().unwrap() {
             panic!("the server ended: {status}");
         }
         if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
@@ -323,10 +335,7 @@ fn serve_keeps_serving_when_its_output_pipe_is_closed() {
         assert!(started.elapsed() < Duration::from_secs(120), "the server never answered");
         std::thread::sleep(Duration::from_millis(100));
     };
-    let alive = child.try_wait().unwrap().is_none();
-    child.kill().unwrap();
-    child.wait().unwrap();
-    assert!(alive && served.contains("<html"), "{served}");
+    assert!(server.0.try_wait().unwrap().is_none() && served.contains("<html"), "{served}");
 }
 
 #[test]
