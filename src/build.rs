@@ -137,7 +137,7 @@ fn run_sites(
     let staging = match opts.write.then(|| Staging::new(&opts.out, &opts.root)).transpose() {
         Ok(s) => s,
         Err(e) => {
-            report.diagnostics.push(Diagnostic::file_error(&opts.out.display().to_string(), e.to_string()));
+            report.diagnostics.push(e.diagnostic(&opts.out.display().to_string()));
             return (finish(report, started), None);
         }
     };
@@ -168,13 +168,17 @@ fn run_sites(
         }
     }
     let Some(staging) = staging else { return (finish(report, started), None) };
+    let shown = staging.shown().to_string();
+    report.diagnostics.extend(staging.failures().iter().map(|f| f.diagnostic(&shown)));
+    report.diagnostics.extend(staging.leftovers().iter().map(|l| l.diagnostic(&shown)));
     if report.diagnostics.has_errors() {
         report.files_written = 0;
         return (finish(report, started), None);
     }
     let swap_started = Instant::now();
-    if let Err(e) = staging.commit() {
-        report.diagnostics.push(Diagnostic::file_error(&opts.out.display().to_string(), e.to_string()));
+    match staging.commit() {
+        Ok(previous) => report.diagnostics.extend(previous.map(|l| l.diagnostic(&shown))),
+        Err(e) => report.diagnostics.push(e.diagnostic(&shown)),
     }
     report.stages.push(("write", swap_started.elapsed().as_secs_f64()));
     let kept = kept.filter(|_| report.ok());

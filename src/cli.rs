@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::build::{self, BuildOptions, BuildReport, Scope};
+use crate::stdio;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -141,7 +142,7 @@ pub fn main() -> i32 {
                 build::run_scoped(&opts, &scope)
             };
             if verbose {
-                eprintln!("{}", stages(&report));
+                stdio::err(&format!("{}\n", stages(&report)));
             }
             print_report(&report, quiet)
         }
@@ -153,8 +154,8 @@ pub fn main() -> i32 {
         Command::New { dir, region: None } => report_result(crate::scaffold::new_portal(&dir)),
         Command::Decrypt { key, csv, files } => report_result(crate::crypto::run_decrypt(&key, &files, csv)),
         Command::Schema { what: SchemaKind::Form } => {
-            println!("{}", serde_json::to_string_pretty(&crate::form_schema::form_toml_schema()).unwrap_or_default());
-            0
+            let schema = serde_json::to_string_pretty(&crate::form_schema::form_toml_schema()).unwrap_or_default();
+            print_out(&format!("{schema}\n"))
         }
         Command::Check { root, region, translations: true, format } => coverage(&root, region.as_deref(), format),
         Command::Check { root, region, .. } => {
@@ -169,7 +170,7 @@ fn report_result<E: std::fmt::Display>(r: Result<(), E>) -> i32 {
     match r {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            stdio::err(&format!("error: {e:#}\n"));
             1
         }
     }
@@ -182,11 +183,15 @@ fn pack(root: &std::path::Path, region: Option<String>, out: Option<PathBuf>) ->
             None => "oberih.zip".to_string(),
         })
     });
-    let Ok(tmp) = tempfile_dir() else {
-        eprintln!("error: cannot create a temporary folder");
-        return 1;
+    // Removed when dropped, whichever way this returns.
+    let tmp = match tempfile::Builder::new().prefix("oberih-pack-").tempdir() {
+        Ok(tmp) => tmp,
+        Err(e) => {
+            stdio::err(&format!("error: cannot create a temporary folder: {e}\n"));
+            return 1;
+        }
     };
-    let site = tmp.join("site");
+    let site = tmp.path().join("site");
     let report = build::run_scoped(
         &BuildOptions { root: root.to_path_buf(), out: site.clone(), write: true },
         &scope(region, false),
@@ -195,42 +200,45 @@ fn pack(root: &std::path::Path, region: Option<String>, out: Option<PathBuf>) ->
     if code != 0 {
         return code;
     }
-    let result = crate::pack::pack(&site, &zip_path);
-    let _ = std::fs::remove_dir_all(&tmp);
-    match result {
+    match crate::pack::pack(&site, &zip_path) {
         Ok(n) => {
-            eprintln!("{}: {n} files", zip_path.display());
+            stdio::err(&format!("{}: {n} files\n", zip_path.display()));
             0
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            stdio::err(&format!("error: {e}\n"));
             1
         }
     }
 }
 
-/// A fresh folder in the system's temporary directory.
-fn tempfile_dir() -> std::io::Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("oberih-pack-{}", std::process::id()));
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir)?;
-    }
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
-}
-
 fn coverage(root: &std::path::Path, region: Option<&str>, format: Format) -> i32 {
     let mut diags = crate::diag::Diagnostics::default();
     let Some((site, _)) = build::open_site(root, region, &mut diags, &mut Vec::new()) else {
-        eprint!("{}", diags.report());
+        stdio::err(&diags.report());
         return 1;
     };
     let report = crate::coverage::report(&site);
-    match format {
-        Format::Text => print!("{}", crate::coverage::to_text(&report)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+    let text = match format {
+        Format::Text => crate::coverage::to_text(&report),
+        Format::Json => format!("{}\n", serde_json::to_string_pretty(&report).unwrap_or_default()),
+    };
+    match print_out(&text) {
+        0 => i32::from(diags.has_errors()),
+        failed => failed,
     }
-    i32::from(diags.has_errors())
+}
+
+/// Prints what a command exists to print: 0, or 1 if it could not be written (a reader that
+/// closed the pipe early is no failure).
+fn print_out(text: &str) -> i32 {
+    match stdio::out(text) {
+        Ok(()) => 0,
+        Err(e) => {
+            stdio::err(&format!("error: cannot write to standard output: {e}\n"));
+            1
+        }
+    }
 }
 
 /// A multi-site build with a progress bar on the terminal (indicatif draws nothing when standard
@@ -265,18 +273,18 @@ fn print_report(report: &BuildReport, quiet: bool) -> i32 {
     let color = std::io::stderr().is_terminal();
     let text = report.diagnostics.report();
     if !text.is_empty() {
-        eprint!("{}", if color { colorize(&text) } else { text });
+        stdio::err(&if color { colorize(&text) } else { text });
     }
     if !report.ok() {
-        eprintln!(
-            "{} error(s), {} warning(s); nothing was written",
+        stdio::err(&format!(
+            "{} error(s), {} warning(s); nothing was written\n",
             report.diagnostics.error_count(),
             report.diagnostics.warning_count()
-        );
+        ));
         return 1;
     }
     if !quiet {
-        eprintln!("{}", summary(report));
+        stdio::err(&format!("{}\n", summary(report)));
     }
     0
 }

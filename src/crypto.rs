@@ -381,9 +381,9 @@ pub fn run_decrypt(key: &Path, files: &[PathBuf], csv: bool) -> Result<(), Crypt
     let mut failed = 0;
     for file in files {
         match decrypt_one(&key_pem, file, csv) {
-            Ok(written) => println!("{} → {}", file.display(), written.join(", ")),
+            Ok(written) => crate::stdio::say(&format!("{} → {}", file.display(), written.join(", "))),
             Err(e) => {
-                eprintln!("{}: {e}", file.display());
+                crate::stdio::err(&format!("{}: {e}\n", file.display()));
                 failed += 1;
             }
         }

@@ -33,4 +33,5 @@ pub mod search;
 pub mod serve;
 pub mod source;
 pub mod standards;
+pub mod stdio;
 pub mod theme;

@@ -1,14 +1,22 @@
 //! Writing the site safely: everything goes into a staging folder beside the target and is swapped
 //! into place only when the whole build succeeded, so a failed or killed build never damages the
-//! previous output. Also the last touch every HTML page gets: its Content-Security-Policy with
-//! the hashes of its inline scripts and styles.
+//! previous output, and only a folder Oberih made is ever replaced (`folder`, `staging`, `swap`).
+//! Also the last touch every HTML page gets: its Content-Security-Policy with the hashes of its
+//! inline scripts and styles.
 
-use std::collections::HashSet;
+mod folder;
+mod staging;
+mod swap;
+
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
+
+use crate::diag::Diagnostic;
+
+pub use folder::{check_target, INPUT_FOLDERS, MARKER};
+pub use staging::{StagedFile, Staging};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -16,6 +24,17 @@ pub enum OutputError {
     ContainsRoot(String),
     #[error("refusing to write output to `{0}`: it is inside the input folder `{1}`")]
     InsideInput(String, String),
+    #[error("refusing to write output to `{0}`: it is a file, not a folder")]
+    NotAFolder(String),
+    #[error("refusing to replace `{path}`: it holds files Oberih did not make ({names})")]
+    NotOurs { path: String, names: String },
+    #[error(
+        "refusing to replace `{path}`: it looks like an output built before outputs were marked, but holds what \
+         this build does not make ({names})"
+    )]
+    UnmarkedExtra { path: String, names: String },
+    #[error("the site is incomplete: {0} files could not be written")]
+    Incomplete(usize),
     #[error("cannot write `{path}`: {source}")]
     Io { path: String, source: std::io::Error },
 }
@@ -24,190 +43,82 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     move |source| OutputError::Io { path: path.display().to_string(), source }
 }
 
-/// Input folders of a portal that an output folder must never be, or be inside of.
-pub const INPUT_FOLDERS: [&str; 6] = ["content", "forms", "data", "themes", "regions", "static"];
-
-/// An absolute, `..`-free form of a path that may not exist yet.
-fn absolute(p: &Path) -> PathBuf {
-    let base = if p.is_absolute() { PathBuf::new() } else { std::env::current_dir().unwrap_or_default() };
-    let mut out = PathBuf::new();
-    for c in base.join(p).components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
+impl OutputError {
+    /// The error as a diagnostic about the output folder `shown`.
+    pub fn diagnostic(&self, shown: &str) -> Diagnostic {
+        let d = Diagnostic::file_error(shown, self.to_string());
+        match self {
+            OutputError::NotAFolder(_) => {
+                d.with_help("--out names the folder to write the site into: choose a new folder, or one a build made")
             }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
+            OutputError::NotOurs { .. } => d.with_help(format!(
+                "a build replaces its output folder whole, so it writes only into a new or empty folder or one \
+                 it made before (with a `{MARKER}` file); choose another folder with --out, or move those files away"
+            )),
+            OutputError::UnmarkedExtra { .. } => d.with_help(
+                "move those away if they are yours; if an earlier build made them, delete the folder and build again",
+            ),
+            _ => d,
         }
     }
-    // Resolve symlinks in the part that exists, so two spellings of one folder compare equal.
-    let mut existing = out.clone();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match existing.file_name() {
-            Some(name) => rest.push(name.to_owned()),
-            None => break,
-        }
-        existing.pop();
-    }
-    let mut resolved = existing.canonicalize().unwrap_or(existing);
-    for r in rest.into_iter().rev() {
-        resolved.push(r);
-    }
-    resolved
 }
 
-/// Refuses an output path that is the portal root, one of its input folders, or an ancestor.
-pub fn check_target(target: &Path, root: &Path) -> Result<(), OutputError> {
-    let t = absolute(target);
-    let r = absolute(root);
-    if r.starts_with(&t) {
-        return Err(OutputError::ContainsRoot(target.display().to_string()));
-    }
-    for folder in INPUT_FOLDERS {
-        let input = r.join(folder);
-        if t.starts_with(&input) {
-            return Err(OutputError::InsideInput(target.display().to_string(), folder.to_string()));
-        }
-    }
-    Ok(())
+/// Files of the output that could not be written, all failing the same way (a full disk fails
+/// every file alike): reported once, with how many.
+#[derive(Debug, Clone)]
+pub struct WriteFailure {
+    pub kind: std::io::ErrorKind,
+    pub os_error: Option<i32>,
+    pub message: String,
+    /// The first file that failed, relative to the output folder.
+    pub first: String,
+    pub count: usize,
 }
 
-/// A staging folder that becomes the target on `commit` and disappears otherwise.
-pub struct Staging {
-    target: PathBuf,
-    dir: PathBuf,
-    committed: bool,
-    /// Folders already made: asking the file system again for each of thousands of files costs
-    /// a failing `mkdir` every time, which is slow on a real disk.
-    made: Mutex<HashSet<PathBuf>>,
-}
-
-impl Staging {
-    pub fn new(target: &Path, root: &Path) -> Result<Staging, OutputError> {
-        check_target(target, root)?;
-        let target = absolute(target);
-        let parent = target.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-        remove_abandoned(&parent, &name);
-        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
-        }
-        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        Ok(Staging { target, dir, committed: false, made: Mutex::default() })
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
-    /// Writes one file (safe to call from several threads).
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let path = self.dir.join(rel);
-        self.make_parent(&path)?;
-        std::fs::write(&path, bytes).map_err(io(&path))
-    }
-
-    /// Creates one file to be written piece by piece, buffered (safe to call from several
-    /// threads); the caller flushes it.
-    pub fn create(&self, rel: &str) -> Result<std::io::BufWriter<std::fs::File>, OutputError> {
-        let path = self.dir.join(rel);
-        self.make_parent(&path)?;
-        Ok(std::io::BufWriter::new(std::fs::File::create(&path).map_err(io(&path))?))
-    }
-
-    fn make_parent(&self, path: &Path) -> Result<(), OutputError> {
-        let Some(parent) = path.parent() else { return Ok(()) };
-        if self.made.lock().is_ok_and(|made| made.contains(parent)) {
-            return Ok(());
-        }
-        std::fs::create_dir_all(parent).map_err(io(parent))?;
-        if let Ok(mut made) = self.made.lock() {
-            made.insert(parent.to_path_buf());
-        }
-        Ok(())
-    }
-
-    /// Swaps the staging folder into place; the previous output is removed only afterwards.
-    pub fn commit(mut self) -> Result<(), OutputError> {
-        pause_for_tests();
-        let old = self.dir.with_file_name(format!(
-            ".{}.old-{}",
-            self.target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            std::process::id()
-        ));
-        let had_previous = self.target.exists();
-        if had_previous {
-            std::fs::rename(&self.target, &old).map_err(io(&self.target))?;
-        }
-        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
-            if had_previous {
-                let _ = std::fs::rename(&old, &self.target);
+impl WriteFailure {
+    pub fn diagnostic(&self, shown: &str) -> Diagnostic {
+        let files = match self.count {
+            1 => format!("`{}` was not written", self.first),
+            n => format!("{n} files were not written, the first `{}`", self.first),
+        };
+        let d =
+            Diagnostic::file_error(shown, format!("cannot write the site into `{shown}`: {}; {files}", self.message));
+        use std::io::ErrorKind::*;
+        match self.kind {
+            StorageFull | QuotaExceeded | FileTooLarge => {
+                d.with_help("free some space on that disk, or build into another folder with --out DIR")
             }
-            return Err(io(&self.target)(e));
-        }
-        self.committed = true;
-        if had_previous {
-            remove_tree(&old).map_err(io(&old))?;
-        }
-        Ok(())
-    }
-}
-
-/// Removes a folder tree, two levels of it in parallel: deleting thousands of small files is
-/// mostly waiting on the file system, which several threads do better than one.
-fn remove_tree(dir: &Path) -> std::io::Result<()> {
-    use rayon::prelude::*;
-    let entries: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    let second: Vec<PathBuf> = entries
-        .iter()
-        .filter(|p| p.is_dir())
-        .flat_map(|p| std::fs::read_dir(p).into_iter().flatten().filter_map(|e| e.ok().map(|e| e.path())))
-        .collect();
-    let remove = |p: &PathBuf| match std::fs::symlink_metadata(p) {
-        Ok(m) if m.is_dir() => std::fs::remove_dir_all(p),
-        Ok(_) => std::fs::remove_file(p),
-        Err(_) => Ok(()),
-    };
-    second.par_iter().try_for_each(remove)?;
-    entries.par_iter().try_for_each(remove)?;
-    std::fs::remove_dir(dir)
-}
-
-/// Removes staging and old-output folders left by builds that were killed: their process is gone.
-/// (Only where `/proc` tells which processes run; elsewhere they stay until removed by hand.)
-fn remove_abandoned(parent: &Path, name: &str) {
-    if !Path::new("/proc/self").exists() {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let pid = [format!(".{name}.staging-"), format!(".{name}.old-")]
-            .iter()
-            .find_map(|prefix| file_name.strip_prefix(prefix.as_str()).and_then(|p| p.parse::<u32>().ok()));
-        if let Some(pid) = pid {
-            if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
-                let _ = std::fs::remove_dir_all(entry.path());
+            PermissionDenied | ReadOnlyFilesystem => {
+                d.with_help("build into a folder you may write to, with --out DIR")
             }
+            _ => d,
         }
     }
 }
 
-/// Lets tests kill a build at its most delicate moment: `OBERIH_TEST_PAUSE_BEFORE_SWAP_MS`.
-fn pause_for_tests() {
-    if let Some(ms) = std::env::var("OBERIH_TEST_PAUSE_BEFORE_SWAP_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
-        std::thread::sleep(std::time::Duration::from_millis(ms));
-    }
+/// A copy of an earlier output beside the output folder that could not be removed.
+#[derive(Debug)]
+pub struct Leftover {
+    pub path: PathBuf,
+    pub error: std::io::Error,
+    /// Whether the output this build replaced (rather than one an earlier build left).
+    pub replaced_now: bool,
 }
 
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
+impl Leftover {
+    /// A warning: the output itself is complete and in place.
+    pub fn diagnostic(&self, shown: &str) -> Diagnostic {
+        let (path, error) = (self.path.display(), &self.error);
+        let message = if self.replaced_now {
+            format!(
+                "the new site is in place, but the previous one could not be removed ({error}); it is left at `{path}`"
+            )
+        } else {
+            format!("cannot remove `{path}`, a copy an earlier build left beside the output ({error})")
+        };
+        Diagnostic::file_error(shown, message)
+            .with_help("the next build tries again to remove it; or delete it yourself")
+            .warning()
     }
 }
 
@@ -398,54 +309,5 @@ mod tests {
             Vec::<&str>::new()
         );
         assert_eq!(inline_scripts("<script data-src=x>run()</script>"), ["run()"]);
-    }
-
-    #[test]
-    fn refuses_dangerous_targets() {
-        let root = tempfile::tempdir().unwrap();
-        assert!(check_target(root.path(), root.path()).is_err());
-        assert!(check_target(root.path().parent().unwrap(), root.path()).is_err());
-        assert!(check_target(&root.path().join("content/x"), root.path()).is_err());
-        assert!(check_target(&root.path().join("public"), root.path()).is_ok());
-    }
-
-    #[test]
-    fn staging_swaps_and_cleans_up() {
-        let root = tempfile::tempdir().unwrap();
-        let target = root.path().join("public");
-        std::fs::create_dir_all(&target).unwrap();
-        std::fs::write(target.join("old.txt"), "old").unwrap();
-        let s = Staging::new(&target, root.path()).unwrap();
-        s.write("a/b.txt", b"new").unwrap();
-        s.commit().unwrap();
-        assert!(target.join("a/b.txt").exists());
-        assert!(!target.join("old.txt").exists());
-        let leftovers = std::fs::read_dir(root.path()).unwrap().count();
-        assert_eq!(leftovers, 1);
-    }
-
-    #[test]
-    fn folders_of_killed_builds_are_cleaned_up() {
-        let root = tempfile::tempdir().unwrap();
-        let target = root.path().join("public");
-        // No process has this id (above the kernel's pid limit).
-        let dead = root.path().join(".public.staging-4999999");
-        std::fs::create_dir_all(dead.join("uk")).unwrap();
-        let s = Staging::new(&target, root.path()).unwrap();
-        s.commit().unwrap();
-        assert!(!dead.exists());
-    }
-
-    #[test]
-    fn dropped_staging_leaves_target_alone() {
-        let root = tempfile::tempdir().unwrap();
-        let target = root.path().join("public");
-        std::fs::create_dir_all(&target).unwrap();
-        std::fs::write(target.join("old.txt"), "old").unwrap();
-        let s = Staging::new(&target, root.path()).unwrap();
-        s.write("x.txt", b"half").unwrap();
-        drop(s);
-        assert!(target.join("old.txt").exists());
-        assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 1);
     }
 }

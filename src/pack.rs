@@ -38,14 +38,19 @@ Screening forms keep answers on this device only, until you export them.
 To check that no file was changed: sha256sum -c SHA256SUMS
 ";
 
-/// Zips every file below `site` into `zip_path`, adding README.txt and SHA256SUMS. Entries are
-/// sorted and carry a fixed timestamp, so the same site always gives the same zip.
+/// Zips every file below `site` (but its output marker) into `zip_path`, adding README.txt and
+/// SHA256SUMS. Entries are sorted and carry a fixed timestamp, so the same site always gives the
+/// same zip.
 pub fn pack(site: &Path, zip_path: &Path) -> Result<usize, PackError> {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for entry in walkdir::WalkDir::new(site).sort_by_file_name() {
         let entry = entry.map_err(|e| PackError::Read(e.into()))?;
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(site).map(crate::source::slash_path).unwrap_or_default();
+            // The marker says the folder is a build's output; the zip is not that folder.
+            if rel == crate::output::MARKER {
+                continue;
+            }
             files.push((rel, std::fs::read(entry.path()).map_err(PackError::Read)?));
         }
     }

@@ -77,7 +77,7 @@ pub fn run(opts: ServeOptions) -> anyhow::Result<()> {
     let shared = Arc::new(Shared::new());
     let (tx, rx) = std::sync::mpsc::channel();
     let watcher = Watcher::start(&root, tx)?;
-    println!("Building {} …", root.display());
+    crate::stdio::say(&format!("Building {} …", root.display()));
     let region = opts.region;
     let mut builder = Builder {
         root,
@@ -92,7 +92,7 @@ pub fn run(opts: ServeOptions) -> anyhow::Result<()> {
     builder.rebuild(&[], &[]);
     std::thread::Builder::new().name("oberih-rebuild".into()).spawn(move || builder.watch(watcher, rx))?;
     let url = format!("http://127.0.0.1:{port}/");
-    println!("Serving {url} (Ctrl+C to stop)");
+    crate::stdio::say(&format!("Serving {url} (Ctrl+C to stop)"));
     if let Some(ready) = opts.ready {
         let _ = ready.send(port);
     }
@@ -308,7 +308,7 @@ impl Builder {
                 }
             }
             if !self.root.is_dir() {
-                eprintln!("the portal folder `{}` is gone; no more rebuilds", self.root.display());
+                crate::stdio::err(&format!("the portal folder `{}` is gone; no more rebuilds\n", self.root.display()));
                 return;
             }
             // Editors' temporary files come and go within one save; name what is still there.
@@ -323,7 +323,7 @@ impl Builder {
 fn print_result(report: &BuildReport, changed: &[String], had_site: bool, in_place: bool) {
     let text = report.diagnostics.report();
     if !text.is_empty() {
-        eprint!("{text}");
+        crate::stdio::err(&text);
     }
     let kind = if in_place { "update" } else { "rebuild" };
     let what = match changed {
@@ -335,17 +335,22 @@ fn print_result(report: &BuildReport, changed: &[String], had_site: bool, in_pla
     if report.ok() && in_place {
         let stages: Vec<String> =
             report.stages.iter().map(|(name, secs)| format!("{name} {:.0}", secs * 1000.0)).collect();
-        println!("{what}: {} files in {:.0} ms ({} ms)", report.files_written, secs * 1000.0, stages.join(" · "));
+        crate::stdio::say(&format!(
+            "{what}: {} files in {:.0} ms ({} ms)",
+            report.files_written,
+            secs * 1000.0,
+            stages.join(" · ")
+        ));
         return;
     }
     if report.ok() {
-        println!("{what}: {} files in {secs:.2} s", report.files_written);
+        crate::stdio::say(&format!("{what}: {} files in {secs:.2} s", report.files_written));
         return;
     }
     let counts =
         format!("{} error(s), {} warning(s)", report.diagnostics.error_count(), report.diagnostics.warning_count());
     let shown = if had_site { "still serving the last good version" } else { "pages show the errors" };
-    eprintln!("{what} failed: {counts} in {secs:.2} s; {shown}");
+    crate::stdio::err(&format!("{what} failed: {counts} in {secs:.2} s; {shown}\n"));
 }
 
 // ------------------------------------------------------------------------------------ watching
@@ -378,7 +383,7 @@ impl Watcher {
                     Ok(()) => {
                         self.watched.insert(name.to_string());
                     }
-                    Err(e) => eprintln!("warning: cannot watch `{name}/`: {e}"),
+                    Err(e) => crate::stdio::err(&format!("warning: cannot watch `{name}/`: {e}\n")),
                 }
             }
         }
@@ -390,7 +395,7 @@ impl Watcher {
         let event = match event {
             Ok(e) => e,
             Err(e) => {
-                eprintln!("warning: watching files: {e}");
+                crate::stdio::err(&format!("warning: watching files: {e}\n"));
                 return;
             }
         };
@@ -434,7 +439,7 @@ fn open_browser(url: &str) {
         std::process::Command::new("xdg-open").arg(url).spawn()
     };
     if spawned.is_err() {
-        eprintln!("could not open a browser; open {url} yourself");
+        crate::stdio::err(&format!("could not open a browser; open {url} yourself\n"));
     }
 }
 

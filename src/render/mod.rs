@@ -119,10 +119,12 @@ impl<'a> Sink<'a> {
         Sink { staging, prefix, written: Default::default() }
     }
 
+    /// Writes one file. A file that cannot be written is no error here: the staging keeps the
+    /// failure and reports all of its kind at once (a full disk fails thousands of files alike),
+    /// and never puts an incomplete site in place.
     pub fn emit(&self, f: &OutFile) -> Result<(), Diagnostic> {
         if let Some(staging) = self.staging {
-            let path = format!("{}{}", self.prefix, f.path);
-            staging.write(&path, &f.bytes).map_err(|e| Diagnostic::file_error(&path, e.to_string()))?;
+            let _ = staging.write(&format!("{}{}", self.prefix, f.path), &f.bytes);
         }
         self.written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
@@ -136,11 +138,13 @@ impl<'a> Sink<'a> {
         write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), Diagnostic>,
     ) -> Result<(), Diagnostic> {
         if let Some(staging) = self.staging {
-            let path = format!("{}{}", self.prefix, path);
-            let failed = |e: &dyn std::fmt::Display| Diagnostic::file_error(&path, e.to_string());
-            let mut file = staging.create(&path).map_err(|e| failed(&e))?;
-            write(&mut file)?;
-            std::io::Write::flush(&mut file).map_err(|e| failed(&e))?;
+            // As in `emit`, a failure to write is the staging's to report.
+            let Ok(mut file) = staging.create(&format!("{}{}", self.prefix, path)) else { return Ok(()) };
+            let written = write(&mut file);
+            let _ = std::io::Write::flush(&mut file);
+            if !file.failed() {
+                written?;
+            }
         } else {
             write(&mut std::io::sink())?;
         }
