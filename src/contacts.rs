@@ -144,6 +144,44 @@ pub fn inline_html(c: &Contact, lang: &str, fallback: &str) -> String {
     }
 }
 
+/// A number as plain text: as written, then its digits run together when they differ, so search
+/// finds `0 800 500 335` typed either way.
+fn number_text(phone: &str) -> String {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    if digits == phone || digits.is_empty() {
+        phone.to_string()
+    } else {
+        format!("{phone} ({digits})")
+    }
+}
+
+/// [`inline_html`] as plain text.
+pub fn inline_text(c: &Contact, lang: &str, fallback: &str) -> String {
+    let name = text(&c.name, lang, fallback);
+    match &c.phone {
+        Some(p) => format!("{name}: {}", number_text(p)),
+        None => name.to_string(),
+    }
+}
+
+/// [`list_html`] as plain text.
+pub fn list_text(contacts: &[&Contact], lang: &str, fallback: &str) -> String {
+    let mut out = String::new();
+    for c in contacts {
+        out.push_str(text(&c.name, lang, fallback));
+        if let Some(p) = &c.phone {
+            out.push(' ');
+            out.push_str(&number_text(p));
+        }
+        for part in [&c.hours, &c.address, &c.note].into_iter().flatten() {
+            out.push_str(". ");
+            out.push_str(text(part, lang, fallback));
+        }
+        out.push_str(". ");
+    }
+    out
+}
+
 /// A list of contacts with number, hours, address and note.
 pub fn list_html(contacts: &[&Contact], lang: &str, fallback: &str) -> String {
     let mut out = String::from("<ul class=\"contacts\">");

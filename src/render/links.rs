@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use crate::contacts::{self, Directory, Kind};
 use crate::markdown::shortcodes::Shortcode;
-use crate::markdown::{Resolved, Resolver};
+use crate::markdown::{Resolved, Resolver, Snippet};
 use crate::standards::{self, Registry};
 
 /// How hrefs are written: normal pages link files; the single-document print links anchors.
@@ -80,13 +80,18 @@ impl Resolver for Links<'_> {
         self.page(dest)
     }
 
-    fn shortcode(&self, code: &Shortcode) -> Result<(String, bool), String> {
+    fn shortcode(&self, code: &Shortcode) -> Result<Snippet, String> {
+        let (lang, fallback) = (self.lang, self.default_language);
         match code.name.as_str() {
             "contact" => {
                 let id = code.arg("id").ok_or("`contact` needs an id: {{ contact(id=\"…\") }}")?;
                 let c =
                     self.contacts.get(id).ok_or_else(|| format!("unknown contact `{id}` (see data/contacts.toml)"))?;
-                Ok((contacts::inline_html(c, self.lang, self.default_language), false))
+                Ok(Snippet {
+                    html: contacts::inline_html(c, lang, fallback),
+                    block: false,
+                    text: contacts::inline_text(c, lang, fallback),
+                })
             }
             "contacts" => {
                 let kind = match code.arg("kind") {
@@ -94,7 +99,11 @@ impl Resolver for Links<'_> {
                     Some(k) => Some(parse_kind(k)?),
                 };
                 let list = self.contacts.of_kind(kind);
-                Ok((contacts::list_html(&list, self.lang, self.default_language), true))
+                Ok(Snippet {
+                    html: contacts::list_html(&list, lang, fallback),
+                    block: true,
+                    text: contacts::list_text(&list, lang, fallback),
+                })
             }
             other => Err(format!("unknown shortcode `{other}` (known: contact, contacts)")),
         }
