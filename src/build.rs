@@ -406,21 +406,16 @@ fn load_forms(
     (forms, coverage)
 }
 
-/// `{phone:ID}` in form texts becomes the number of contact ID; an unknown id is an error at its
-/// place in the form file.
+/// `{phone:ID}` in form texts becomes the number of contact ID. Each use of an unknown ID is an
+/// error at its own place in the form file or translation, and a number typed into a form text
+/// is a warning there.
 fn fill_form_phones(forms: &mut [Form], contacts: &Directory, layers: &Layers, diags: &mut Diagnostics) {
     for form in forms {
-        for id in crate::form_translations::fill_phones(form, contacts) {
-            let token = format!("{{phone:{id}}}");
-            let located = layers.files_under("forms").into_values().find_map(|f| {
-                let text = read_text(&f).ok()?;
-                let at = text.find(&token)?;
-                Some(Diagnostic::at(&f.shown, &text, at..at + token.len(), format!("unknown contact `{id}`")))
-            });
-            let d = located.unwrap_or_else(|| {
-                Diagnostic::file_error(&format!("forms/{}.toml", form.id), format!("unknown contact `{id}`"))
-            });
-            diags.push(d.with_help("phone numbers come from data/contacts.toml: use the id of an entry there"));
+        crate::form_translations::fill_phones(form, contacts);
+    }
+    for file in layers.files_under("forms").into_values().filter(|f| f.rel.ends_with(".toml")) {
+        if let Ok(text) = read_text(&file) {
+            diags.extend(crate::phones::check_form_file(&file.shown, &text, contacts));
         }
     }
 }
@@ -594,19 +589,17 @@ pub(crate) fn render_page_markdown(
     };
     let title = |k: &str| site.i18n.t(&page.lang, k);
     let opts = Options { allow_html: site.config.content.allow_html, id_prefix: "", admonition_title: &title };
-    let rendered = markdown::render(page.body(), &resolver, &opts);
-    let mut problems: Vec<Diagnostic> = rendered
-        .problems
-        .iter()
-        .map(|p| {
-            let span = page.body_start + p.span.start..page.body_start + p.span.end;
-            let d = Diagnostic::at(&page.file.shown, &page.text, span, p.message.clone());
-            match &p.help {
-                Some(h) => d.with_help(h.clone()),
-                None => d,
-            }
-        })
-        .collect();
+    let mut rendered = markdown::render(page.body(), &resolver, &opts);
+    let located = |p: &markdown::Problem| {
+        let span = page.body_start + p.span.start..page.body_start + p.span.end;
+        let d = Diagnostic::at(&page.file.shown, &page.text, span, p.message.clone());
+        match &p.help {
+            Some(h) => d.with_help(h.clone()),
+            None => d,
+        }
+    };
+    let mut problems: Vec<Diagnostic> = rendered.problems.iter().map(located).collect();
+    problems.extend(std::mem::take(&mut rendered.warnings).iter().map(|p| located(p).warning()));
     problems.extend(check_citations(site, &page));
     problems.extend(check_aliases(site, &page));
     let mut cites = resolver.cited.take();

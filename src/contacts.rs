@@ -92,6 +92,11 @@ impl Directory {
         self.contacts.iter().find(|c| c.id == id)
     }
 
+    /// The contact whose number has these digits (run together).
+    pub fn by_digits(&self, digits: &str) -> Option<&Contact> {
+        self.contacts.iter().find(|c| c.phone.as_deref().is_some_and(|p| crate::phones::digits(p) == digits))
+    }
+
     pub fn of_kind(&self, kind: Option<Kind>) -> Vec<&Contact> {
         self.contacts.iter().filter(|c| kind.is_none_or(|k| c.kind == k)).collect()
     }

@@ -37,6 +37,11 @@ pub trait Resolver {
     fn resolve(&self, dest: &str) -> Result<Resolved, (String, Option<String>)>;
     /// What a shortcode stands for, or what is wrong with it.
     fn shortcode(&self, code: &shortcodes::Shortcode) -> Result<Snippet, String>;
+    /// What is questionable in a run of prose (text outside code), with spans inside `text`:
+    /// reported as warnings.
+    fn prose(&self, _text: &str) -> Vec<Problem> {
+        Vec::new()
+    }
 }
 
 pub struct Options<'a> {
@@ -79,6 +84,8 @@ pub struct Rendered {
     pub checks: Vec<(String, String, Range<usize>)>,
     pub sections: Vec<TextSection>,
     pub problems: Vec<Problem>,
+    /// What [`Resolver::prose`] found.
+    pub warnings: Vec<Problem>,
 }
 
 fn parser_options() -> Options_ {
@@ -180,6 +187,8 @@ struct Pass<'a> {
     plain: &'a [(&'a str, &'a str)],
     section: TextSection,
     link_stack: Vec<bool>,
+    /// Inside a fenced or indented code block: its text is not prose.
+    in_code_block: bool,
     /// Block nesting (quotes, lists, items) at this point, and whether it went too deep already.
     depth: usize,
     too_deep: bool,
@@ -203,6 +212,7 @@ impl<'a> Pass<'a> {
             opts,
             source,
             plain,
+            in_code_block: false,
             section: TextSection::default(),
             link_stack: Vec::new(),
             depth: 0,
@@ -231,6 +241,12 @@ impl<'a> Pass<'a> {
     ) -> usize {
         let (event, span) = &events[i];
         self.track_nesting(event, span, r);
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => self.in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => self.in_code_block = false,
+            Event::Text(t) if !self.in_code_block => self.check_prose(t, span, r),
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 return self.heading(events, i, *level, id.clone(), classes, attrs, out, r);
@@ -329,6 +345,16 @@ impl<'a> Pass<'a> {
                 self.depth = self.depth.saturating_sub(1)
             }
             _ => {}
+        }
+    }
+
+    /// Asks the resolver about a text event; positions map into the source when the event's text
+    /// is the source's (no entity or escape in it), else point at the whole event.
+    fn check_prose(&self, t: &str, span: &Range<usize>, r: &mut Rendered) {
+        let exact = self.source.get(span.clone()) == Some(t);
+        for p in self.resolver.prose(t) {
+            let at = if exact { span.start + p.span.start..span.start + p.span.end } else { span.clone() };
+            r.warnings.push(Problem { span: at, ..p });
         }
     }
 

@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 
 use crate::contacts::{self, Directory, Kind};
 use crate::markdown::shortcodes::Shortcode;
-use crate::markdown::{Resolved, Resolver, Snippet};
+use crate::markdown::{Problem, Resolved, Resolver, Snippet};
+use crate::phones;
 use crate::standards::{self, Registry};
 
 /// How hrefs are written: normal pages link files; the single-document print links anchors.
@@ -107,6 +108,23 @@ impl Resolver for Links<'_> {
             }
             other => Err(format!("unknown shortcode `{other}` (known: contact, contacts)")),
         }
+    }
+
+    /// A phone number typed into the text instead of a contact shortcode.
+    fn prose(&self, text: &str) -> Vec<Problem> {
+        let known = |d: &str| self.contacts.by_digits(d).is_some();
+        phones::typed_numbers(text, &known)
+            .into_iter()
+            .map(|span| {
+                let number = &text[span.clone()];
+                let contact = self.contacts.by_digits(&phones::digits(number));
+                Problem {
+                    message: phones::typed_message(number),
+                    help: Some(phones::typed_help(contact, phones::Where::Page)),
+                    span,
+                }
+            })
+            .collect()
     }
 }
 

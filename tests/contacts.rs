@@ -1,20 +1,38 @@
-//! Contacts are findable: on the default portal (national and every region), a number as
+//! Contacts on the default portal (national and every region, built once): a number as
 //! written, its digits run together and a service's name find the pages that show the contact,
 //! through the site's own client (`search.js` in a Node `vm` context loading the built index
-//! files, as in `tests/search_quality.rs`); and no shortcode placeholder reaches any file of the
-//! output. Needs Node.js; fails, never skips, without it.
+//! files, as in `tests/search_quality.rs`); no shortcode placeholder reaches any file of the
+//! output; no phone number is typed into page or form text. Needs Node.js; fails, never skips,
+//! without it.
 
 mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 
-use oberih::build::{self, BuildOptions, Scope};
+use oberih::build::{self, BuildOptions, BuildReport, Scope};
 use serde_json::{json, Value};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The default portal with every region, built once for all tests here.
+fn built() -> &'static (tempfile::TempDir, BuildReport) {
+    static SITE: OnceLock<(tempfile::TempDir, BuildReport)> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let out = tempfile::tempdir().unwrap();
+        let opts = BuildOptions { root: repo(), out: out.path().join("public"), write: true };
+        let report = build::run_scoped(&opts, &Scope::AllRegions);
+        assert!(report.ok(), "{}", report.diagnostics.report());
+        (out, report)
+    })
+}
+
+fn site() -> PathBuf {
+    built().0.path().join("public")
 }
 
 /// Runs `(lang, query)` pairs through `tests/search/run_queries.js`; one report per query.
@@ -50,12 +68,7 @@ fn placeholders_in(text: &str) -> Vec<String> {
 
 #[test]
 fn numbers_and_service_names_find_the_pages_that_show_the_contact() {
-    let out = tempfile::tempdir().unwrap();
-    let site = out.path().join("public");
-    let opts = BuildOptions { root: repo(), out: site.clone(), write: true };
-    let report = build::run_scoped(&opts, &Scope::AllRegions);
-    assert!(report.ok(), "{}", report.diagnostics.report());
-
+    let site = site();
     let mut leaks = Vec::new();
     for (path, bytes) in common::tree(&site) {
         for p in placeholders_in(&String::from_utf8_lossy(&bytes)) {
@@ -97,4 +110,35 @@ fn numbers_and_service_names_find_the_pages_that_show_the_contact() {
 fn the_placeholder_pattern_is_recognised() {
     assert_eq!(placeholders_in("a OBSCbaQQQQ b").len(), 1);
     assert!(placeholders_in("OBSC OBSCQ OBSCa").is_empty());
+}
+
+/// The rule for typed numbers finds nothing in the default content: every number there is either
+/// a contact reference or not a phone number.
+#[test]
+fn no_phone_number_is_typed_into_the_default_content() {
+    let typed: Vec<String> = built()
+        .1
+        .diagnostics
+        .sorted()
+        .into_iter()
+        .filter(|d| d.message.starts_with("the phone number"))
+        .map(|d| d.to_string())
+        .collect();
+    assert!(typed.is_empty(), "{}", typed.join("\n"));
+}
+
+/// The children's line reaches the child form from the contacts file, in every language.
+#[test]
+fn the_child_form_gives_the_childrens_line_from_the_contacts_file() {
+    for page in ["uk/forms/child-screening/print.html", "en/forms/child-screening/print.html"] {
+        let html = std::fs::read_to_string(site().join(page)).unwrap();
+        let doc = scraper::Html::parse_document(&html);
+        let text: String = doc.select(&common::sel("main")).flat_map(|m| m.text()).collect();
+        assert_eq!(text.matches("116 111").count(), 3, "{page}");
+        assert!(!text.contains("{phone:"), "{page}");
+    }
+    let html = std::fs::read_to_string(site().join("zakarpatska/hu/forms/child-screening/print.html")).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let text: String = doc.select(&common::sel("main")).flat_map(|m| m.text()).collect();
+    assert_eq!(text.matches("116 111-es").count(), 3);
 }
