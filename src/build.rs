@@ -50,6 +50,9 @@ pub struct BuildReport {
     pub seconds: f64,
     /// Wall time of each pipeline stage, in order.
     pub stages: Vec<(&'static str, f64)>,
+    /// Ids of the placeholder contacts the built site(s) show (each warned about at its line):
+    /// `oberih pack` refuses to pack them unless allowed.
+    pub placeholder_contacts: Vec<String>,
 }
 
 impl BuildReport {
@@ -162,6 +165,11 @@ fn run_sites(
         kept = kept.or(built.kept);
         report.diagnostics.extend(built.diagnostics);
         report.files_written += built.written;
+        for id in built.placeholders {
+            if !report.placeholder_contacts.contains(&id) {
+                report.placeholder_contacts.push(id);
+            }
+        }
         if slug.is_none() || !prefix_regions {
             report.languages = built.languages;
             report.stages = built.stages;
@@ -189,6 +197,7 @@ struct SiteBuild {
     languages: Vec<LangSummary>,
     stages: Vec<(&'static str, f64)>,
     kept: Option<Kept>,
+    placeholders: Vec<String>,
 }
 
 /// Loads, checks and renders one site (the national one, or with a region on top) in memory.
@@ -208,6 +217,7 @@ fn site_files(
     let Some((mut site, layers)) = open_site_with(root, region_slug, cache, &mut b.diagnostics, &mut b.stages) else {
         return b;
     };
+    b.placeholders = site.contacts.placeholders().map(|c| c.id.clone()).collect();
     if keep {
         site.print_bodies = Some(Default::default());
         site.search_cache = Some(Default::default());
@@ -539,13 +549,7 @@ fn load_contacts(
         dir.merge(r.contact.clone());
     }
     let today = crate::dates::today_days();
-    for (id, problem) in dir.stale(today, config.contacts.max_age_days) {
-        diags.push(
-            Diagnostic::file_error(CONTACTS_FILE, format!("contact `{id}` {problem}"))
-                .with_help("check the number with its source and update `source` and `verified_on`")
-                .warning(),
-        );
-    }
+    diags.extend(dir.warnings(today, config.contacts.max_age_days));
     dir
 }
 

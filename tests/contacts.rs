@@ -142,3 +142,25 @@ fn the_child_form_gives_the_childrens_line_from_the_contacts_file() {
     let text: String = doc.select(&common::sel("main")).flat_map(|m| m.text()).collect();
     assert_eq!(text.matches("116 111-es").count(), 3);
 }
+
+/// The national contacts are all checked; the example regions' contacts are placeholders, each
+/// warned about at its own line of the region's region.toml, so packing them needs
+/// `--allow-placeholders`.
+#[test]
+fn only_the_example_regions_have_placeholder_contacts() {
+    let report = &built().1;
+    let placeholders: Vec<(String, usize)> = report
+        .diagnostics
+        .sorted()
+        .into_iter()
+        .filter(|d| d.message.contains("is a placeholder"))
+        .map(|d| (d.file.clone(), d.location.as_ref().map_or(0, |l| l.line)))
+        .collect();
+    assert_eq!(placeholders.len(), 7, "{placeholders:?}");
+    for (file, line) in &placeholders {
+        assert!(file.starts_with("regions/") && file.ends_with("/region.toml") && *line > 0, "{file}:{line}");
+    }
+    let lines: std::collections::BTreeSet<&(String, usize)> = placeholders.iter().collect();
+    assert_eq!(lines.len(), placeholders.len(), "one warning per entry, each at its own line");
+    assert_eq!(report.placeholder_contacts.len(), 7, "{:?}", report.placeholder_contacts);
+}

@@ -214,6 +214,20 @@ fn phone_numbers_typed_into_pages_and_forms() {
     insta::assert_snapshot!(report.diagnostics.report());
 }
 
+/// Doubtful contacts are warnings at the line of their entry in data/contacts.toml or
+/// region.toml: a placeholder (by its source or its number), no source, no date, a date older
+/// than `max_age_days` or in the future. The build still succeeds.
+#[test]
+fn contact_warnings_name_their_line() {
+    let site = copy_fixture("basic");
+    write(site.path(), "data/contacts.toml", &contacts_fixture("doubtful.toml"));
+    let opts =
+        oberih::build::BuildOptions { root: site.path().to_path_buf(), out: site.path().join("public"), write: true };
+    let report = oberih::build::run_scoped(&opts, &oberih::build::Scope::AllRegions);
+    assert!(report.ok(), "{}", report.diagnostics.report());
+    insta::assert_snapshot!(report.diagnostics.report());
+}
+
 #[test]
 fn unknown_requirement_of_a_known_standard() {
     insta::assert_snapshot!(report_after(|r| {
