@@ -50,6 +50,9 @@ pub struct BuildReport {
     pub seconds: f64,
     /// Wall time of each pipeline stage, in order.
     pub stages: Vec<(&'static str, f64)>,
+    /// Ids of the placeholder contacts the built site(s) show (each warned about at its line):
+    /// `oberih pack` refuses to pack them unless allowed.
+    pub placeholder_contacts: Vec<String>,
 }
 
 impl BuildReport {
@@ -162,6 +165,11 @@ fn run_sites(
         kept = kept.or(built.kept);
         report.diagnostics.extend(built.diagnostics);
         report.files_written += built.written;
+        for id in built.placeholders {
+            if !report.placeholder_contacts.contains(&id) {
+                report.placeholder_contacts.push(id);
+            }
+        }
         if slug.is_none() || !prefix_regions {
             report.languages = built.languages;
             report.stages = built.stages;
@@ -193,6 +201,7 @@ struct SiteBuild {
     languages: Vec<LangSummary>,
     stages: Vec<(&'static str, f64)>,
     kept: Option<Kept>,
+    placeholders: Vec<String>,
 }
 
 /// Loads, checks and renders one site (the national one, or with a region on top) in memory.
@@ -212,6 +221,7 @@ fn site_files(
     let Some((mut site, layers)) = open_site_with(root, region_slug, cache, &mut b.diagnostics, &mut b.stages) else {
         return b;
     };
+    b.placeholders = site.contacts.placeholders().map(|c| c.id.clone()).collect();
     if keep {
         site.print_bodies = Some(Default::default());
         site.search_cache = Some(Default::default());
@@ -408,22 +418,16 @@ fn load_forms(
     forms
 }
 
-/// `{phone:ID}` in form texts becomes the number of contact ID; an unknown id is an error at its
-/// place in the form file.
+/// `{phone:ID}` in form texts becomes the number of contact ID. Each use of an unknown ID is an
+/// error at its own place in the form file or translation, and a number typed into a form text
+/// is a warning there.
 fn fill_form_phones(forms: &mut [Form], contacts: &Directory, layers: &Layers, diags: &mut Diagnostics) {
     for form in forms {
-        for id in crate::form_translations::fill_phones(form, contacts) {
-            let token = format!("{{phone:{id}}}");
-            let located = layers.files_under("forms").into_values().find_map(|f| {
-                let text = read_text(&f).ok()?;
-                let at = text.find(&token)?;
-                Some(Diagnostic::at(&f.shown, &text, at..at + token.len(), format!("unknown contact `{id}`")))
-            });
-            let d = located.unwrap_or_else(|| {
-                Diagnostic::file_error(&format!("forms/{}.toml", form.id), format!("unknown contact `{id}`"))
-            });
-            let d = d.with_help("phone numbers come from data/contacts.toml: use the id of an entry there");
-            diags.push(contacts.incomplete(d));
+        crate::form_translations::fill_phones(form, contacts);
+    }
+    for file in layers.files_under("forms").into_values().filter(|f| f.rel.ends_with(".toml")) {
+        if let Ok(text) = read_text(&file) {
+            diags.extend(crate::phones::check_form_file(&file.shown, &text, contacts));
         }
     }
 }
@@ -533,13 +537,7 @@ fn load_contacts(
         dir.merge(r.contact.clone());
     }
     let today = crate::dates::today_days();
-    for (id, problem) in dir.stale(today, config.contacts.max_age_days) {
-        diags.push(
-            Diagnostic::file_error(CONTACTS_FILE, format!("contact `{id}` {problem}"))
-                .with_help("check the number with its source and update `source` and `verified_on`")
-                .warning(),
-        );
-    }
+    diags.extend(dir.warnings(today, config.contacts.max_age_days));
     dir
 }
 
@@ -590,18 +588,16 @@ pub(crate) fn render_page_markdown(
     if let Some(html) = resolved {
         rendered.html = html;
     }
-    let mut problems: Vec<Diagnostic> = rendered
-        .problems
-        .iter()
-        .map(|p| {
-            let span = page.body_start + p.span.start..page.body_start + p.span.end;
-            let d = Diagnostic::at(&page.file.shown, &page.text, span, p.message.clone());
-            match &p.help {
-                Some(h) => d.with_help(h.clone()),
-                None => d,
-            }
-        })
-        .collect();
+    let located = |p: &markdown::Problem| {
+        let span = page.body_start + p.span.start..page.body_start + p.span.end;
+        let d = Diagnostic::at(&page.file.shown, &page.text, span, p.message.clone());
+        match &p.help {
+            Some(h) => d.with_help(h.clone()),
+            None => d,
+        }
+    };
+    let mut problems: Vec<Diagnostic> = rendered.problems.iter().map(located).collect();
+    problems.extend(std::mem::take(&mut rendered.warnings).iter().map(|p| located(p).warning()));
     for (span, message) in resolver.unchecked.take() {
         let span = page.body_start + span.start..page.body_start + span.end;
         problems.push(site.contacts.incomplete(Diagnostic::at(&page.file.shown, &page.text, span, message)));

@@ -64,6 +64,10 @@ pub enum Command {
         /// The zip to write (default: ROOT/oberih[-REGION].zip).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Pack even if placeholder contacts are left (a training copy, say); their invented
+        /// numbers are shown as text, never as links to call.
+        #[arg(long)]
+        allow_placeholders: bool,
     },
     /// Preview the portal on http://127.0.0.1 while you edit: rebuilds and reloads on every change.
     Serve {
@@ -146,7 +150,7 @@ pub fn main() -> i32 {
             }
             print_report(&report, quiet)
         }
-        Command::Pack { root, region, out } => pack(&root, region, out),
+        Command::Pack { root, region, out, allow_placeholders } => pack(&root, region, out, allow_placeholders),
         Command::Serve { root, region, port, open } => {
             report_result(crate::serve::run(crate::serve::ServeOptions { root, region, port, open, ready: None }))
         }
@@ -176,7 +180,7 @@ fn report_result<E: std::fmt::Display>(r: Result<(), E>) -> i32 {
     }
 }
 
-fn pack(root: &std::path::Path, region: Option<String>, out: Option<PathBuf>) -> i32 {
+fn pack(root: &std::path::Path, region: Option<String>, out: Option<PathBuf>, allow_placeholders: bool) -> i32 {
     let zip_path = out.unwrap_or_else(|| {
         root.join(match &region {
             Some(slug) => format!("oberih-{slug}.zip"),
@@ -200,6 +204,10 @@ fn pack(root: &std::path::Path, region: Option<String>, out: Option<PathBuf>) ->
     if code != 0 {
         return code;
     }
+    if !allow_placeholders && !report.placeholder_contacts.is_empty() {
+        stdio::err(&format!("{}\n", placeholder_refusal(&report.placeholder_contacts)));
+        return 1;
+    }
     match crate::pack::pack(&site, &zip_path) {
         Ok(n) => {
             stdio::err(&format!("{}: {n} files\n", zip_path.display()));
@@ -210,6 +218,17 @@ fn pack(root: &std::path::Path, region: Option<String>, out: Option<PathBuf>) ->
             1
         }
     }
+}
+
+/// Why `pack` refuses a site with placeholder contacts, and how to proceed.
+fn placeholder_refusal(ids: &[String]) -> String {
+    format!(
+        "error: {} placeholder contact(s) ({}) would go out to readers as numbers to call; \
+         replace them with checked contacts (see the warnings above), or pack anyway with \
+         --allow-placeholders (a training copy, say); nothing was packed",
+        ids.len(),
+        ids.join(", ")
+    )
 }
 
 fn coverage(root: &std::path::Path, region: Option<&str>, format: Format) -> i32 {

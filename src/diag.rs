@@ -78,6 +78,19 @@ impl Diagnostic {
         }
     }
 
+    /// An error at a place located earlier (with [`locate`]).
+    pub fn at_location(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: location.file.clone(),
+            location: Some(Box::new(location)),
+            message: message.into(),
+            help: None,
+            notes: Vec::new(),
+            follows: None,
+        }
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self

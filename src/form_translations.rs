@@ -308,24 +308,17 @@ pub fn for_each_text(form: &mut Form, f: &mut dyn FnMut(&mut String)) {
 }
 
 /// Replaces `{phone:ID}` in every text of a form with the number of contact ID from
-/// data/contacts.toml, so a number is written in one place only. Returns the unknown ids.
-pub fn fill_phones(form: &mut Form, contacts: &crate::contacts::Directory) -> Vec<String> {
-    let mut unknown = Vec::new();
+/// data/contacts.toml, so a number is written in one place only. An unknown ID stays visible as
+/// `[ID]` (the build reports it at its place in the file: `phones::check_form_file`).
+pub fn fill_phones(form: &mut Form, contacts: &crate::contacts::Directory) {
     for_each_text(form, &mut |text: &mut String| {
         while let Some(start) = text.find("{phone:") {
             let Some(len) = text[start..].find('}') else { break };
             let id = text[start + 7..start + len].trim().to_string();
             let phone = contacts.get(&id).and_then(|c| c.phone.clone());
-            let replacement = phone.unwrap_or_else(|| {
-                unknown.push(id.clone());
-                format!("[{id}]")
-            });
-            text.replace_range(start..start + len + 1, &replacement);
+            text.replace_range(start..start + len + 1, &phone.unwrap_or_else(|| format!("[{id}]")));
         }
     });
-    unknown.sort();
-    unknown.dedup();
-    unknown
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@ pub mod markdown;
 pub mod minify;
 pub mod output;
 pub mod pack;
+pub mod phones;
 pub mod region;
 pub mod render;
 pub mod scaffold;

@@ -76,6 +76,7 @@ pub fn load(root: &Path, slug: &str) -> Result<Region, Diagnostic> {
     let text = read_text(&file)?;
     let mut region: Region = toml::from_str(&text).map_err(|e| toml_error(&rel, &text, &e))?;
     region.slug = slug.to_string();
+    region.contact.iter_mut().for_each(|c| c.locate(&rel, &text));
     for lang in &region.languages {
         if !is_lang_code(lang) {
             let span = crate::config::find_key(&text, "languages").unwrap_or(0..0);

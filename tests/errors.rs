@@ -185,6 +185,49 @@ fn unknown_phone_in_a_form_points_at_the_placeholder() {
     assert!(at.contains("forms/child-screening.toml:"), "{report}");
 }
 
+/// A file of `tests/fixtures/contacts/`.
+fn contacts_fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/contacts").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Each use of an unknown contact in a form is reported at its own line and column, escapes
+/// before it counted, and a mention in a comment is not a use.
+#[test]
+fn unknown_phones_in_a_form_are_reported_at_each_use() {
+    insta::assert_snapshot!(report_after(|r| write(r, "forms/phones.toml", &contacts_fixture("unknown_phone.toml"))));
+}
+
+/// A phone number typed into a page or a form is a warning at its line and column; citations,
+/// dates, years, amounts, counts, code and comments are left alone. The build still succeeds.
+#[test]
+fn phone_numbers_typed_into_pages_and_forms() {
+    let site = copy_fixture("basic");
+    let contacts = std::fs::read_to_string(site.path().join("data/contacts.toml")).unwrap();
+    let police = "[[contact]]\nid = \"police\"\nkind = \"police\"\nname = { uk = \"Поліція\", en = \"Police\" }\n\
+                  phone = \"102\"\nsource = \"fixture\"\nverified_on = 2026-01-01\n";
+    write(site.path(), "data/contacts.toml", &format!("{contacts}\n{police}"));
+    write(site.path(), "content/guide/numbers.md", &contacts_fixture("typed_numbers.md"));
+    write(site.path(), "forms/numbers.toml", &contacts_fixture("typed_numbers.toml"));
+    let report = build(site.path(), &site.path().join("public"));
+    assert!(report.ok(), "{}", report.diagnostics.report());
+    insta::assert_snapshot!(report.diagnostics.report());
+}
+
+/// Doubtful contacts are warnings at the line of their entry in data/contacts.toml or
+/// region.toml: a placeholder (by its source or its number), no source, no date, a date older
+/// than `max_age_days` or in the future. The build still succeeds.
+#[test]
+fn contact_warnings_name_their_line() {
+    let site = copy_fixture("basic");
+    write(site.path(), "data/contacts.toml", &contacts_fixture("doubtful.toml"));
+    let opts =
+        oberih::build::BuildOptions { root: site.path().to_path_buf(), out: site.path().join("public"), write: true };
+    let report = oberih::build::run_scoped(&opts, &oberih::build::Scope::AllRegions);
+    assert!(report.ok(), "{}", report.diagnostics.report());
+    insta::assert_snapshot!(report.diagnostics.report());
+}
+
 #[test]
 fn unknown_requirement_of_a_known_standard() {
     insta::assert_snapshot!(report_after(|r| {

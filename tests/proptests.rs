@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 
 use oberih::forms::expr::{self, MapEnv, Value};
 use oberih::forms::FormContext;
-use oberih::markdown::{self, shortcodes::Shortcode, Options, Resolved, Resolver};
+use oberih::markdown::{self, shortcodes::Shortcode, Options, Resolved, Resolver, Snippet};
 use proptest::prelude::*;
 use scraper::Html;
 
@@ -24,7 +24,7 @@ impl Resolver for Trivial {
     fn resolve(&self, dest: &str) -> Result<Resolved, (String, Option<String>)> {
         Ok(Resolved { href: dest.to_string(), external: dest.starts_with("http"), check: None })
     }
-    fn shortcode(&self, code: &Shortcode) -> Result<(String, bool), String> {
+    fn shortcode(&self, code: &Shortcode) -> Result<Snippet, String> {
         Err(format!("no shortcode `{}` here", code.name))
     }
 }

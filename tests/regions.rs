@@ -35,6 +35,10 @@ fn region_overrides_adds_and_merges_contacts() {
     let local = page(out.path(), "uk/local/index.html");
     let names = texts(&local, "ul.contacts li strong");
     assert_eq!(names, ["Регіональна тестова лінія", "Демо-центр соціальних служб (вигаданий приклад)"]);
+    // A placeholder's invented number is shown, but is not one tap away from a call.
+    let numbers: Vec<(String, Option<&str>)> =
+        local.select(&sel("ul.contacts .phone")).map(|e| (e.text().collect(), e.value().attr("href"))).collect();
+    assert_eq!(numbers, [("0 800 111 111".to_string(), Some("tel:0800111111")), ("000 000".to_string(), None)]);
     // The title carries the region's name.
     assert!(texts(&home, ".brand")[0].contains("Демо-область"));
 }
@@ -117,12 +121,45 @@ fn coverage_cli_prints_json() {
     assert_eq!(v.as_array().unwrap().len(), 3);
 }
 
+/// The `-->` locations of a report, as `file:line`.
+fn locations(report: &str) -> Vec<String> {
+    report
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("--> "))
+        .map(|at| at.rsplit_once(':').map_or(at, |(file_line, _col)| file_line).to_string())
+        .collect()
+}
+
+#[test]
+fn pack_refuses_placeholder_contacts_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip_path = dir.path().join("demo.zip");
+    let pack = |allow: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_oberih"));
+        cmd.args(["pack", "--region", "demo", "--root"]).arg(fixture("basic")).arg("--out").arg(&zip_path);
+        if allow {
+            cmd.arg("--allow-placeholders");
+        }
+        cmd.output().unwrap()
+    };
+    let refused = pack(false);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(!zip_path.exists(), "a refused pack wrote {}", zip_path.display());
+    assert!(locations(&stderr).contains(&"regions/demo/region.toml:8".to_string()), "{stderr}");
+    assert!(stderr.lines().any(|l| l.starts_with("error:") && l.contains("--allow-placeholders")), "{stderr}");
+
+    let allowed = pack(true);
+    assert!(allowed.status.success(), "{}", String::from_utf8_lossy(&allowed.stderr));
+    assert!(zip_path.is_file());
+}
+
 #[test]
 fn pack_writes_a_checkable_zip() {
     let dir = tempfile::tempdir().unwrap();
     let zip_path = dir.path().join("demo.zip");
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_oberih"))
-        .args(["pack", "--region", "demo", "--root"])
+        .args(["pack", "--allow-placeholders", "--region", "demo", "--root"])
         .arg(fixture("basic"))
         .arg("--out")
         .arg(&zip_path)

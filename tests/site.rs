@@ -149,7 +149,7 @@ fn markdown_features_and_contacts() {
     assert_eq!(link.value().attr("href"), Some("../../guide/second/index.html#details"));
     let home = page(out.path(), "uk/index.html");
     let tel = home.select(&sel("a.phone")).next().unwrap();
-    assert_eq!(tel.value().attr("href"), Some("tel:0800000000"));
+    assert_eq!(tel.value().attr("href"), Some("tel:0800123456"));
     let section = page(out.path(), "uk/guide/index.html");
     assert_eq!(section.select(&sel("ul.contacts li")).count(), 1);
 }

@@ -13,7 +13,7 @@ pub mod packed;
 pub mod print;
 pub mod routing;
 pub mod schema;
-mod source_map;
+pub(crate) mod source_map;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod validate;

@@ -22,11 +22,26 @@ pub struct Resolved {
     pub check: Option<(String, String)>,
 }
 
+/// What a shortcode stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    pub html: String,
+    /// A block (a list, say) replaces the paragraph the shortcode stands alone in.
+    pub block: bool,
+    /// The same as plain text, for headings and search.
+    pub text: String,
+}
+
 /// Turns a link destination into an href, or says what is wrong with it (message, hint).
 pub trait Resolver {
     fn resolve(&self, dest: &str) -> Result<Resolved, (String, Option<String>)>;
-    /// HTML for a shortcode, or what is wrong with it.
-    fn shortcode(&self, code: &shortcodes::Shortcode) -> Result<(String, bool), String>;
+    /// What a shortcode stands for, or what is wrong with it.
+    fn shortcode(&self, code: &shortcodes::Shortcode) -> Result<Snippet, String>;
+    /// What is questionable in a run of prose (text outside code), with spans inside `text`:
+    /// reported as warnings.
+    fn prose(&self, _text: &str) -> Vec<Problem> {
+        Vec::new()
+    }
 }
 
 pub struct Options<'a> {
@@ -69,6 +84,8 @@ pub struct Rendered {
     pub checks: Vec<(String, String, Range<usize>)>,
     pub sections: Vec<TextSection>,
     pub problems: Vec<Problem>,
+    /// What [`Resolver::prose`] found.
+    pub warnings: Vec<Problem>,
 }
 
 fn parser_options() -> Options_ {
@@ -88,7 +105,22 @@ pub fn render(body: &str, resolver: &dyn Resolver, opts: &Options) -> Rendered {
     for e in code_errors {
         r.problems.push(Problem { span: e.span, message: e.message, help: None });
     }
-    let mut state = Pass::new(resolver, opts, &text);
+    let snippets: Vec<Option<Snippet>> = codes
+        .iter()
+        .map(|code| {
+            resolver
+                .shortcode(code)
+                .map_err(|message| r.problems.push(Problem { span: code.span.clone(), message, help: None }))
+                .ok()
+        })
+        .collect();
+    // Search and headings read the text the reader sees, never a placeholder.
+    let plain: Vec<(&str, &str)> = codes
+        .iter()
+        .zip(&snippets)
+        .map(|(code, s)| (code.placeholder.as_str(), s.as_ref().map_or("", |s| s.text.as_str())))
+        .collect();
+    let mut state = Pass::new(resolver, opts, &text, &plain);
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&text, parser_options()).into_offset_iter().collect();
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut i = 0;
@@ -101,7 +133,7 @@ pub fn render(body: &str, resolver: &dyn Resolver, opts: &Options) -> Rendered {
     if opts.allow_html {
         html = sanitize(&html);
     }
-    r.html = fill_shortcodes(html, &codes, resolver, &mut r.problems);
+    r.html = fill_shortcodes(html, &codes, &snippets);
     // Kept until every page is rendered: no spare capacity.
     r.html.shrink_to_fit();
     r.checks.retain(|(key, frag, span)| {
@@ -132,23 +164,14 @@ pub fn sanitize(html: &str) -> String {
         .to_string()
 }
 
-fn fill_shortcodes(
-    mut html: String,
-    codes: &[shortcodes::Shortcode],
-    resolver: &dyn Resolver,
-    problems: &mut Vec<Problem>,
-) -> String {
-    for code in codes {
-        match resolver.shortcode(code) {
-            Ok((snippet, is_block)) => {
-                let wrapped = format!("<p>{}</p>", code.placeholder);
-                if is_block && html.contains(&wrapped) {
-                    html = html.replacen(&wrapped, &snippet, 1);
-                } else {
-                    html = html.replacen(&code.placeholder, &snippet, 1);
-                }
-            }
-            Err(message) => problems.push(Problem { span: code.span.clone(), message, help: None }),
+fn fill_shortcodes(mut html: String, codes: &[shortcodes::Shortcode], snippets: &[Option<Snippet>]) -> String {
+    for (code, snippet) in codes.iter().zip(snippets) {
+        let Some(snippet) = snippet else { continue };
+        let wrapped = format!("<p>{}</p>", code.placeholder);
+        if snippet.block && html.contains(&wrapped) {
+            html = html.replacen(&wrapped, &snippet.html, 1);
+        } else {
+            html = html.replacen(&code.placeholder, &snippet.html, 1);
         }
     }
     html
@@ -160,8 +183,12 @@ struct Pass<'a> {
     opts: &'a Options<'a>,
     /// The text being rendered (shortcodes replaced by placeholders of the same length).
     source: &'a str,
+    /// Each placeholder with the plain text of its shortcode.
+    plain: &'a [(&'a str, &'a str)],
     section: TextSection,
     link_stack: Vec<bool>,
+    /// Inside a fenced or indented code block: its text is not prose.
+    in_code_block: bool,
     /// Block nesting (quotes, lists, items) at this point, and whether it went too deep already.
     depth: usize,
     too_deep: bool,
@@ -174,11 +201,18 @@ struct Pass<'a> {
 pub const MAX_NESTING: usize = 64;
 
 impl<'a> Pass<'a> {
-    fn new(resolver: &'a dyn Resolver, opts: &'a Options<'a>, source: &'a str) -> Self {
+    fn new(
+        resolver: &'a dyn Resolver,
+        opts: &'a Options<'a>,
+        source: &'a str,
+        plain: &'a [(&'a str, &'a str)],
+    ) -> Self {
         Pass {
             resolver,
             opts,
             source,
+            plain,
+            in_code_block: false,
             section: TextSection::default(),
             link_stack: Vec::new(),
             depth: 0,
@@ -207,6 +241,12 @@ impl<'a> Pass<'a> {
     ) -> usize {
         let (event, span) = &events[i];
         self.track_nesting(event, span, r);
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => self.in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => self.in_code_block = false,
+            Event::Text(t) if !self.in_code_block => self.check_prose(t, span, r),
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 return self.heading(events, i, *level, id.clone(), classes, attrs, out, r);
@@ -260,7 +300,8 @@ impl<'a> Pass<'a> {
                 out.push(Event::Html("</div>\n".into()));
             }
             Event::Text(t) | Event::Code(t) => {
-                self.section.text.push_str(t);
+                let plain = self.plain_text(t);
+                self.section.text.push_str(&plain);
                 out.push(event.clone());
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -307,6 +348,30 @@ impl<'a> Pass<'a> {
         }
     }
 
+    /// Asks the resolver about a text event; positions map into the source when the event's text
+    /// is the source's (no entity or escape in it), else point at the whole event.
+    fn check_prose(&self, t: &str, span: &Range<usize>, r: &mut Rendered) {
+        let exact = self.source.get(span.clone()) == Some(t);
+        for p in self.resolver.prose(t) {
+            let at = if exact { span.start + p.span.start..span.start + p.span.end } else { span.clone() };
+            r.warnings.push(Problem { span: at, ..p });
+        }
+    }
+
+    /// `t` with the plain text of each shortcode in place of its placeholder.
+    fn plain_text<'t>(&self, t: &'t str) -> std::borrow::Cow<'t, str> {
+        if self.plain.is_empty() || !t.contains(shortcodes::PLACEHOLDER_START) {
+            return std::borrow::Cow::Borrowed(t);
+        }
+        let mut out = t.to_string();
+        for (placeholder, text) in self.plain {
+            if out.contains(placeholder) {
+                out = out.replacen(placeholder, text, 1);
+            }
+        }
+        std::borrow::Cow::Owned(out)
+    }
+
     /// `base`, or `base-1`, `base-2`… when taken (linear in the number of headings).
     fn unique_id(&mut self, base: &str) -> String {
         let base = if base.is_empty() { "section" } else { base };
@@ -341,7 +406,7 @@ impl<'a> Pass<'a> {
         let mut title = String::new();
         for (e, _) in &events[start + 1..end] {
             if let Event::Text(t) | Event::Code(t) = e {
-                title.push_str(t);
+                title.push_str(&self.plain_text(t));
             }
         }
         let base = explicit.map(|s| s.to_string()).unwrap_or_else(|| slugify(&title));

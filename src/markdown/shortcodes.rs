@@ -67,9 +67,12 @@ pub fn extract(body: &str) -> (Cow<'_, str>, Vec<Shortcode>, Vec<ShortcodeError>
     (Cow::Owned(out), found, errors)
 }
 
+/// How every placeholder starts.
+pub const PLACEHOLDER_START: &str = "OBSC";
+
 /// Letters only, so Markdown leaves it alone; padded to the shortcode's length.
 fn placeholder(index: usize, len: usize) -> String {
-    let mut p = format!("OBSC{}", to_letters(index));
+    let mut p = format!("{PLACEHOLDER_START}{}", to_letters(index));
     while p.len() < len {
         p.push('Q');
     }

@@ -12,10 +12,11 @@ impl Resolver for TestResolver {
         }
         Ok(Resolved { href: dest.replace(".md", "/index.html"), external: dest.starts_with("https:"), check: None })
     }
-    fn shortcode(&self, code: &shortcodes::Shortcode) -> Result<(String, bool), String> {
+    fn shortcode(&self, code: &shortcodes::Shortcode) -> Result<Snippet, String> {
+        let snippet = |html: &str, block, text: &str| Snippet { html: html.into(), block, text: text.into() };
         match code.name.as_str() {
-            "contact" => Ok(("<span class=\"c\">527</span>".into(), false)),
-            "contacts" => Ok(("<ul class=\"cs\"></ul>".into(), true)),
+            "contact" => Ok(snippet("<span class=\"c\">527</span>", false, "Hotline: 527")),
+            "contacts" => Ok(snippet("<ul class=\"cs\"></ul>", true, "Police 102. Hotline 527.")),
             other => Err(format!("unknown shortcode `{other}`")),
         }
     }
@@ -109,6 +110,17 @@ fn shortcodes_render_inline_and_as_blocks() {
     assert!(r.html.contains("Call <span class=\"c\">527</span> now."), "{}", r.html);
     assert!(r.html.contains("<ul class=\"cs\"></ul>") && !r.html.contains("<p><ul"), "{}", r.html);
     assert_eq!(r.problems.len(), 1);
+}
+
+#[test]
+fn search_text_and_headings_have_the_shortcode_text_not_its_placeholder() {
+    let r = md("Call {{ contact(id=\"x\") }} now.\n\n## Lines {{ contact(id=\"x\") }}\n\n{{ contacts() }}\n");
+    assert_eq!(r.sections[0].text.trim(), "Call Hotline: 527 now.");
+    assert_eq!(r.sections[1].heading, "Lines Hotline: 527");
+    assert_eq!(r.toc[0].title, "Lines Hotline: 527");
+    assert_eq!(r.ids[0], "lines-hotline-527");
+    assert_eq!(r.sections[1].text.trim(), "Lines Hotline: 527 Police 102. Hotline 527.");
+    assert!(!r.html.contains(shortcodes::PLACEHOLDER_START), "{}", r.html);
 }
 
 #[test]

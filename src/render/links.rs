@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 
 use crate::contacts::{self, Directory, Kind};
 use crate::markdown::shortcodes::Shortcode;
-use crate::markdown::{Resolved, Resolver};
+use crate::markdown::{Problem, Resolved, Resolver, Snippet};
+use crate::phones;
 use crate::standards::{self, Registry};
 
 /// How hrefs are written: normal pages link files; the single-document print links anchors.
@@ -83,16 +84,21 @@ impl Resolver for Links<'_> {
         self.page(dest)
     }
 
-    fn shortcode(&self, code: &Shortcode) -> Result<(String, bool), String> {
+    fn shortcode(&self, code: &Shortcode) -> Result<Snippet, String> {
+        let (lang, fallback) = (self.lang, self.default_language);
         match code.name.as_str() {
             "contact" => {
                 let id = code.arg("id").ok_or("`contact` needs an id: {{ contact(id=\"…\") }}")?;
                 let message = || format!("unknown contact `{id}` (see data/contacts.toml)");
                 match self.contacts.get(id) {
-                    Some(c) => Ok((contacts::inline_html(c, self.lang, self.default_language), false)),
+                    Some(c) => Ok(Snippet {
+                        html: contacts::inline_html(c, lang, fallback),
+                        block: false,
+                        text: contacts::inline_text(c, lang, fallback),
+                    }),
                     None if self.contacts.unloaded.is_some() => {
                         self.unchecked.borrow_mut().push((code.span.clone(), message()));
-                        Ok((String::new(), false))
+                        Ok(Snippet { html: String::new(), block: false, text: String::new() })
                     }
                     None => Err(message()),
                 }
@@ -103,10 +109,31 @@ impl Resolver for Links<'_> {
                     Some(k) => Some(parse_kind(k)?),
                 };
                 let list = self.contacts.of_kind(kind);
-                Ok((contacts::list_html(&list, self.lang, self.default_language), true))
+                Ok(Snippet {
+                    html: contacts::list_html(&list, lang, fallback),
+                    block: true,
+                    text: contacts::list_text(&list, lang, fallback),
+                })
             }
             other => Err(format!("unknown shortcode `{other}` (known: contact, contacts)")),
         }
+    }
+
+    /// A phone number typed into the text instead of a contact shortcode.
+    fn prose(&self, text: &str) -> Vec<Problem> {
+        let known = |d: &str| self.contacts.by_digits(d).is_some();
+        phones::typed_numbers(text, &known)
+            .into_iter()
+            .map(|span| {
+                let number = &text[span.clone()];
+                let contact = self.contacts.by_digits(&phones::digits(number));
+                Problem {
+                    message: phones::typed_message(number),
+                    help: Some(phones::typed_help(contact, phones::Where::Page)),
+                    span,
+                }
+            })
+            .collect()
     }
 }
 
