@@ -127,6 +127,7 @@ fn site() -> Site {
         ("uk/forms/initial-screening", render(&adult, "uk", None, &contacts, &i18n)),
         ("en/forms/initial-screening", render(&adult, "en", None, &contacts, &i18n)),
         ("uk/forms/child-screening", render(&child, "uk", None, &contacts, &i18n)),
+        ("en/forms/child-screening", render(&child, "en", None, &contacts, &i18n)),
         ("uk/forms/encrypted", render(&encrypted, "uk", Some(&key), &contacts, &i18n)),
         ("uk/forms/no-key", render(&encrypted, "uk", None, &contacts, &i18n)),
         ("uk/forms/xss", render(&xss, "uk", None, &contacts, &i18n)),
@@ -425,6 +426,7 @@ fn questionnaire_in_a_real_browser() {
     assert_eq!(full["answers"]["jobs"][0]["job_hours"], 14);
     assert_eq!(full["answers"]["long_days"], 1);
     assert!(full["finished"].is_string());
+    assert_eq!(full["unanswered"], serde_json::json!(["/escorted"]), "the one indicator question left blank");
     let csv = text_of(&report, "export_csv");
     assert_eq!(csv, oberih::crypto::record_csv(&full), "the page's CSV and record_csv must agree");
 
@@ -439,6 +441,31 @@ fn questionnaire_in_a_real_browser() {
     assert_eq!(declined["outcome"], "not_done");
     assert_eq!(declined["answers"]["safe_to_talk"], Value::Null);
     assert!(declined["finished"].is_string());
+    assert_eq!(declined["unanswered"], serde_json::json!([]), "questions after the end were not asked");
+
+    // Only the required questions answered: every indicator question that was asked and left
+    // blank is listed, as a JSON Pointer into `answers`, and the outcome is not "none".
+    let blank: Value = serde_json::from_str(&text_of(&report, "export_blank")).unwrap();
+    assert_valid(&site.adult, &blank, "the record with blank answers");
+    let unanswered: Vec<&str> =
+        blank["unanswered"].as_array().expect("an `unanswered` list").iter().filter_map(Value::as_str).collect();
+    for pointer in &unanswered {
+        assert_eq!(blank["answers"].pointer(pointer), Some(&Value::Null), "{pointer} is listed but answered");
+    }
+    let not_asked = ["differences", "debt_grows", "debt_work_off", "job_pay", "job_hours"];
+    let expected: Vec<String> = site
+        .adult
+        .indicator_questions()
+        .into_iter()
+        .filter(|id| !not_asked.contains(&id.as_str()))
+        .map(|id| format!("/{id}"))
+        .collect();
+    assert_eq!(unanswered, expected);
+    assert_eq!(unanswered.len(), 17);
+    assert_eq!(blank["outcome"], "insufficient", "17 blanks count like 17 answers «Не знає»");
+    let blank_csv = text_of(&report, "export_blank_csv");
+    assert_eq!(blank_csv, oberih::crypto::record_csv(&blank), "the page's CSV and record_csv must agree");
+    assert!(blank_csv.lines().next().is_some_and(|h| h.split(',').any(|c| c == "unanswered")), "{blank_csv}");
 
     // Encrypted export: decrypts to the answers typed; one flipped byte fails.
     let private = read(TEST_PRIVATE_KEY);

@@ -180,6 +180,28 @@ impl Form {
         self.dimensions.iter().find(|d| d.id == id)
     }
 
+    /// The indicator questions, in form order: every asked question an indicator's `when` reads,
+    /// directly or through calculations. A screening is complete only when each of them that was
+    /// asked has an answer that is not "doesn't know" or "prefers not to say".
+    pub fn indicator_questions(&self) -> Vec<String> {
+        let mut read = std::collections::BTreeSet::new();
+        let mut todo: Vec<String> =
+            self.indicators.iter().flat_map(|i| i.when.expr.references()).map(|(id, _)| id).collect();
+        while let Some(id) = todo.pop() {
+            if !read.insert(id.clone()) {
+                continue;
+            }
+            if let Some(calc) = self.question(&id).and_then(|q| q.calculation.as_ref()) {
+                todo.extend(calc.expr.references().into_iter().map(|(id, _)| id));
+            }
+        }
+        self.questions()
+            .map(|(_, q)| q)
+            .filter(|q| q.is_asked() && read.contains(&q.id))
+            .map(|q| q.id.clone())
+            .collect()
+    }
+
     /// Every standard the form, its questions and its indicators cite, in form order.
     pub fn citations(&self) -> Vec<Citation> {
         let mut out = Vec::new();

@@ -6,16 +6,18 @@
 pub mod expr;
 pub mod form;
 pub mod interactive;
+pub mod links;
 mod logic;
 pub mod model;
 pub mod packed;
 pub mod print;
 pub mod routing;
 pub mod schema;
-mod source_map;
+pub(crate) mod source_map;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod validate;
+pub mod wording;
 pub mod words;
 
 pub use form::{Choice, Citation, CitationKind, Form, Indicator, LangText, Logic, Outcome, Question, Section};

@@ -8,6 +8,7 @@
 
 use super::expr::{Combination, Expr};
 use super::form::{text, Form, LangText, Question, QuestionType, Section, Strength};
+use super::links;
 use super::routing::{routing, values_when, Routing};
 use super::words::Words;
 use crate::html::escape as esc;
@@ -47,8 +48,9 @@ impl<'a> Printer<'a> {
         esc(&self.tr(key))
     }
 
+    /// A form text, escaped; a link to another form is printed as its words.
     fn txt(&self, t: &LangText) -> String {
-        esc(text(t, self.lang))
+        esc(&links::plain(text(t, self.lang)))
     }
 
     fn header(&self, out: &mut String) {

@@ -392,6 +392,7 @@ impl Validator<'_> {
         let at = q.id.span();
         self.question_fields(q, kind);
         let choices = self.question_choices(q, kind, lists);
+        super::wording::check_yes_no_label(self, q, &choices);
         let label = match &q.label {
             Some(l) => self.text(l, "label", at.clone()),
             None if kind == QuestionType::Calculate => LangText::new(),
