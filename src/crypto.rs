@@ -218,15 +218,15 @@ pub fn encrypt_record(public_pem: &str, record: &Value) -> Result<Vec<u8>, Crypt
 
 /// One record as CSV: a header line and one row, the same columns and cells the page writes.
 ///
-/// Columns: `form, version, language, started, finished, outcome, indicators`, then every answer
-/// in record order. A multiple choice is its codes joined by `;`, a repeated section is its
+/// Columns: `form, version, language, started, finished, outcome, indicators, unanswered`, then
+/// every answer in record order. A multiple choice is its codes joined by `;`, a repeated section is its
 /// entries as compact JSON, a missing value is empty. Text that a spreadsheet would run as a
 /// formula (`= + - @`, tab, CR at the start) gets a leading `'`. UTF-8 with a byte-order mark,
 /// so spreadsheet programs read Cyrillic correctly; lines end in CRLF.
 pub fn record_csv(record: &Value) -> String {
     let mut header: Vec<String> = Vec::new();
     let mut row: Vec<String> = Vec::new();
-    for k in ["form", "version", "language", "started", "finished", "outcome", "indicators"] {
+    for k in ["form", "version", "language", "started", "finished", "outcome", "indicators", "unanswered"] {
         header.push(k.to_string());
         row.push(csv_value(&record[k]));
     }
@@ -339,7 +339,7 @@ mod tests {
             "started": "2026-05-01T10:00:00.000Z", "finished": null,
             "answers": { "consent": "yes", "notes": "Олена, =1+1, \"лапки\"", "help_wanted": ["legal", "medical"],
                          "jobs": [{ "job_work": "кухня" }], "age": 34 },
-            "outcome": "refer", "indicators": ["debt"]
+            "outcome": "refer", "indicators": ["debt"], "unanswered": ["/owes_debt", "/jobs/0/job_pay"]
         })
     }
 
@@ -396,7 +396,9 @@ mod tests {
         let csv = record_csv(&record());
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert_eq!(lines.len(), 3, "{csv}");
-        assert!(lines[0].starts_with("\u{feff}form,version,language,started,finished,outcome,indicators,consent,notes"));
+        assert!(lines[0]
+            .starts_with("\u{feff}form,version,language,started,finished,outcome,indicators,unanswered,consent,notes"));
+        assert!(csv.contains(",debt,/owes_debt;/jobs/0/job_pay,"), "{csv}");
         assert!(csv.contains(r#""Олена, =1+1, ""лапки""""#), "{csv}");
         assert!(csv.contains(",legal;medical,"));
         assert!(csv.contains(r#""[{""job_work"":""кухня""}]""#), "{csv}");

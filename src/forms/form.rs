@@ -16,6 +16,11 @@ pub fn text<'a>(t: &'a LangText, lang: &str) -> &'a str {
     t.get(lang).or_else(|| t.values().next()).map(String::as_str).unwrap_or("")
 }
 
+/// The id of the outcome every questionnaire and scoring sheet has besides the form's own: it
+/// takes the place of the catch-all while an indicator question that was asked is blank or
+/// answered "doesn't know", or when the interview ended early. No form may use the id.
+pub const INCOMPLETE: &str = "incomplete";
+
 /// An expression with the source it was parsed from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Logic {

@@ -116,10 +116,11 @@ async function fullInterview(context) {
   check(await page.getAttribute('input[name="q-consent"][value="yes"]', "aria-invalid") === "true", "aria-invalid on an unanswered required question", failures);
   check(((await page.getAttribute("#w-consent", "aria-describedby")) || "").includes("q-consent-error"), "the error describes its field", failures);
   check(await page.isVisible("#q-consent-error"), "the error is shown next to the field", failures);
-  check(await page.locator("#errors a").count() === 3, "three required questions reported", failures);
+  check(await page.locator("#errors a").count() === 4, "four required questions reported", failures);
 
   await choose(page, "consent", "yes");
   await choose(page, "safe_to_talk", "yes");
+  await choose(page, "monitored", "no");
   await choose(page, "danger_now", "no");
   check(!(await visible(page, "#errors")), "fixed errors leave the summary", failures);
   await page.check('input[name="q-urgent_needs"][value="food"]');
@@ -207,7 +208,7 @@ async function fullInterview(context) {
   check(!(await visible(page, "#form")) && !(await visible(page, "#quick-exit")) && !(await visible(page, "#toolbar")), "print hides the controls", failures);
   const printed = await text(page, "#summary");
   for (const mark of ["⊘", "○", "✕"]) check(printed.includes(mark), `print shows the mark ${mark}`, failures);
-  check(printed.includes("2026.1") || (await text(page, "#form-version")).includes("2026.1"), "print shows the form version", failures);
+  check(printed.includes("2026.2") || (await text(page, "#form-version")).includes("2026.2"), "print shows the form version", failures);
   check(!printed.includes("Did the debt grow"), "print leaves out questions not asked", failures);
   await page.emulateMedia({ media: "screen" });
 
@@ -277,6 +278,7 @@ async function alerts(context) {
   await page.goto(url("uk/forms/initial-screening/index.html"));
   await choose(page, "consent", "yes");
   await choose(page, "safe_to_talk", "yes");
+  await choose(page, "monitored", "no");
   await choose(page, "danger_now", "yes");
   const alert = await text(page, '#w-danger_now [role="alert"]');
   check(alert.includes("102"), "the safety alert shows at once: " + alert, failures);
@@ -472,7 +474,7 @@ async function watchedPhone(context) {
 async function childLink(context) {
   const { page, problems } = await watchedPage(context);
   await page.goto(url(ADULT));
-  await choose(page, "consent", "yes");
+  for (const [key, value] of Object.entries(SAFE)) if (key !== "referral_consent") await choose(page, key, value);
   await fill(page, "age", "16");
   await page.keyboard.press("Tab");
   const link = page.locator("#w-age .end a");
@@ -503,6 +505,7 @@ async function encrypted(context) {
   check(await page.locator('button[data-act="export-json"]').count() === 0, "no plaintext export on an encrypted form", failures);
   await choose(page, "consent", "yes");
   await choose(page, "safe_to_talk", "yes");
+  await choose(page, "monitored", "no");
   await choose(page, "danger_now", "no");
   await act(page, "next");
   await act(page, "next");
