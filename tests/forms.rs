@@ -340,7 +340,7 @@ fn the_scoring_sheet_never_concludes_none_from_blank_answers() {
     let line = doc.select(&sel(".pf-indicator-questions")).next().map(text_of).unwrap();
     assert!(line.contains(&numbers.join(", ")), "{line}");
     let total = doc.select(&sel(".pf-totals")).next().map(text_of).unwrap();
-    assert!(total.contains("питань про ознаки без відповіді"), "{total}");
+    assert!(total.contains("Питань про ознаки без відповіді"), "{total}");
 }
 
 #[test]

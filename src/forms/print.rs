@@ -304,7 +304,7 @@ impl<'a> Printer<'a> {
             out.push_str(&format!("<p class=\"pf-rule\">{}</p>\n", esc(&self.rule_in_words())));
             self.indicator_questions(out);
             out.push_str("<p class=\"pf-totals\">");
-            for key in ["strong", "medium", "weak", "unknown"] {
+            for key in ["strong", "medium", "weak", "unknown", "unanswered"] {
                 out.push_str(&format!(
                     "<span>{}: <span class=\"pf-total-cell\"></span></span> ",
                     self.ui(&format!("forms.scoring.total_{key}"))
