@@ -335,6 +335,7 @@ pub fn load_site(
         .filter_map(|rel| rel.strip_prefix("forms/")?.strip_suffix(".toml").map(str::to_string))
         .chain(forms.iter().map(|f| f.id.clone()))
         .collect();
+    check_form_links(&mut forms, &form_ids, layers, diags);
     let keys: BTreeSet<String> = pages.iter().map(|p| p.key.clone()).collect();
     // A page that failed to load still exists for links, so one mistake is reported once.
     let link_keys: BTreeSet<String> = keys.iter().cloned().chain(loaded.failed_keys).collect();
@@ -432,6 +433,29 @@ fn fill_form_phones(forms: &mut [Form], contacts: &Directory, layers: &Layers, d
     }
 }
 
+/// `[words](form:ID)` in a form text links to form ID, which must exist; an unknown id is an
+/// error at its place in the form (or translation) file.
+fn check_form_links(forms: &mut [Form], form_ids: &BTreeSet<String>, layers: &Layers, diags: &mut Diagnostics) {
+    let mut unknown = BTreeSet::new();
+    for form in forms {
+        crate::form_translations::for_each_text(form, &mut |text: &mut String| {
+            let links = crate::forms::links::links(text);
+            unknown.extend(links.iter().map(|l| l.target.to_string()).filter(|t| !form_ids.contains(t)));
+        });
+    }
+    for id in unknown {
+        let token = format!("](form:{id})");
+        let located = layers.files_under("forms").into_values().find_map(|f| {
+            let text = read_text(&f).ok()?;
+            let at = text.find(&token)? + 2;
+            Some(Diagnostic::at(&f.shown, &text, at..at + token.len() - 3, format!("unknown form `{id}`")))
+        });
+        let d = located.unwrap_or_else(|| {
+            Diagnostic::file_error("forms", format!("a form text links to the unknown form `{id}`"))
+        });
+        diags.push(d.with_help("a link `[words](form:ID)` needs a form forms/ID.toml in this portal"));
+    }
+}
 
 /// Applies `forms/<id>.<lang>.toml` translations for languages beyond the required ones, then
 /// fills what is left with the default language.

@@ -307,15 +307,15 @@ pub fn encrypt_record(public_pem: &str, record: &Value) -> Result<Vec<u8>, Crypt
 
 /// One record as CSV: a header line and one row, the same columns and cells the page writes.
 ///
-/// Columns: `form, version, language, started, finished, outcome, indicators`, then every answer
-/// in record order. A multiple choice is its codes joined by `;`, a repeated section is its
+/// Columns: `form, version, language, started, finished, outcome, indicators, unanswered`, then
+/// every answer in record order. A multiple choice is its codes joined by `;`, a repeated section is its
 /// entries as compact JSON, a missing value is empty. Text that a spreadsheet would run as a
 /// formula (`= + - @`, tab, CR at the start) gets a leading `'`. UTF-8 with a byte-order mark,
 /// so spreadsheet programs read Cyrillic correctly; lines end in CRLF.
 pub fn record_csv(record: &Value) -> String {
     let mut header: Vec<String> = Vec::new();
     let mut row: Vec<String> = Vec::new();
-    for k in ["form", "version", "language", "started", "finished", "outcome", "indicators"] {
+    for k in ["form", "version", "language", "started", "finished", "outcome", "indicators", "unanswered"] {
         header.push(k.to_string());
         row.push(csv_value(&record[k]));
     }

@@ -319,7 +319,11 @@ fn outcome() -> Value {
         "additionalProperties": false,
         "required": ["id", "when", "label"],
         "properties": {
-            "id": { "$ref": "#/$defs/id" },
+            "id": {
+                "$ref": "#/$defs/id",
+                "not": { "const": "incomplete" },
+                "description": "Not `incomplete`: the questionnaire shows that outcome itself, instead of the catch-all, while an indicator question that was asked is blank or unknown."
+            },
             "when": { "$ref": "#/$defs/expression", "description": "E.g. `strong_count >= 1 or dim_positive('exploitation')`; `true` for the catch-all." },
             "label": { "$ref": "#/$defs/text" },
             "action": { "$ref": "#/$defs/text", "description": "What to do next." }

@@ -27,10 +27,12 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::config::{toml_error, LangText};
 use crate::diag::Diagnostic;
-use crate::forms::Form;
+use crate::forms::source_map::SourceMap;
+use crate::forms::{wording, Form};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -52,6 +54,9 @@ pub struct Pack {
     /// Message name → CLDR plural category → text.
     #[serde(default)]
     messages: BTreeMap<String, BTreeMap<String, String>>,
+    /// The file as written, for diagnostics at a line and column.
+    #[serde(skip)]
+    source: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -59,7 +64,7 @@ pub struct Pack {
 struct Texts {
     title: Option<String>,
     description: Option<String>,
-    label: Option<String>,
+    label: Option<Spanned<String>>,
     hint: Option<String>,
     guidance: Option<String>,
     constraint_message: Option<String>,
@@ -76,12 +81,20 @@ pub fn pack_target<'a>(rel: &'a str, languages: &[String]) -> Option<(&'a str, &
 }
 
 pub fn parse(shown: &str, text: &str) -> Result<Pack, Diagnostic> {
-    toml::from_str(text).map_err(|e| toml_error(shown, text, &e))
+    let mut pack: Pack = toml::from_str(text).map_err(|e| toml_error(shown, text, &e))?;
+    pack.source = text.to_string();
+    Ok(pack)
 }
 
 fn set(t: &mut LangText, lang: &str, v: &Option<String>) {
     if let Some(v) = v {
         t.insert(lang.to_string(), v.clone());
+    }
+}
+
+fn set_label(t: &mut LangText, lang: &str, v: &Option<Spanned<String>>) {
+    if let Some(v) = v {
+        t.insert(lang.to_string(), v.get_ref().clone());
     }
 }
 
@@ -95,6 +108,7 @@ fn set_opt(t: &mut Option<LangText>, lang: &str, v: &Option<String>) {
 /// question in the national form shows up in the regional translation at once.
 pub fn apply(form: &mut Form, lang: &str, pack: &Pack, shown: &str) -> Vec<Diagnostic> {
     let mut unknown = Vec::new();
+    let mut problems = Vec::new();
     set(&mut form.title, lang, &pack.form.title);
     set_opt(&mut form.description, lang, &pack.form.description);
     for (id, t) in &pack.sections {
@@ -108,7 +122,10 @@ pub fn apply(form: &mut Form, lang: &str, pack: &Pack, shown: &str) -> Vec<Diagn
             unknown.push(format!("question `{id}`"));
             continue;
         };
-        set(&mut q.label, lang, &t.label);
+        if let Some(d) = double_question(pack, shown, id, &q.choices, &t.label) {
+            problems.push(d);
+        }
+        set_label(&mut q.label, lang, &t.label);
         set_opt(&mut q.hint, lang, &t.hint);
         set_opt(&mut q.guidance, lang, &t.guidance);
         set_opt(&mut q.constraint_message, lang, &t.constraint_message);
@@ -124,14 +141,14 @@ pub fn apply(form: &mut Form, lang: &str, pack: &Pack, shown: &str) -> Vec<Diagn
     }
     for (id, t) in &pack.indicators {
         match form.indicators.iter_mut().find(|i| &i.id == id) {
-            Some(i) => set(&mut i.label, lang, &t.label),
+            Some(i) => set_label(&mut i.label, lang, &t.label),
             None => unknown.push(format!("indicator `{id}`")),
         }
     }
     for (id, t) in &pack.outcomes {
         match form.outcomes.iter_mut().find(|o| &o.id == id) {
             Some(o) => {
-                set(&mut o.label, lang, &t.label);
+                set_label(&mut o.label, lang, &t.label);
                 set_opt(&mut o.action, lang, &t.action);
             }
             None => unknown.push(format!("outcome `{id}`")),
@@ -145,13 +162,29 @@ pub fn apply(form: &mut Form, lang: &str, pack: &Pack, shown: &str) -> Vec<Diagn
             None => unknown.push(format!("dimension `{id}`")),
         }
     }
-    let mut problems = apply_messages(form, lang, pack, shown, &mut unknown);
+    problems.extend(apply_messages(form, lang, pack, shown, &mut unknown));
     problems.extend(
         unknown
             .into_iter()
             .map(|what| Diagnostic::file_error(shown, format!("the form `{}` has no {what}", form.id)).warning()),
     );
     problems
+}
+
+/// The translated label of a yes/no question that asks two things: an error at the second one.
+fn double_question(
+    pack: &Pack,
+    shown: &str,
+    id: &str,
+    choices: &[crate::forms::Choice],
+    label: &Option<Spanned<String>>,
+) -> Option<Diagnostic> {
+    let label = label.as_ref().filter(|_| wording::is_yes_no(choices))?;
+    let second = wording::second_question(label.get_ref())?;
+    let map = SourceMap::new(&pack.source, label.span(), label.get_ref());
+    let at = map.range(crate::forms::expr::Span::new(second.start, second.end));
+    let message = format!("the yes/no question `{id}` asks two things");
+    Some(Diagnostic::at(shown, &pack.source, at, message).with_help(wording::SPLIT_HELP))
 }
 
 /// `[messages.<name>]` of a translation: the plural forms `lang` uses, checked against CLDR;
@@ -377,6 +410,19 @@ mod tests {
         {
             assert!(missing.contains(&key.to_string()), "{key}: {missing:?}");
         }
+    }
+
+    #[test]
+    fn a_translated_yes_no_question_must_ask_one_thing() {
+        let mut form = load_ok(BASE);
+        let text = "[questions.owes_debt]\nlabel = \"Tartozik? Nő az adósság?\"\n\n[questions.age]\nlabel = \"Hány éves? Pontosan?\"\n";
+        let pack = parse("forms/test.hu.toml", text).unwrap();
+        let problems = apply(&mut form, "hu", &pack, "forms/test.hu.toml");
+        assert_eq!(problems.len(), 1, "only the yes/no question: {problems:?}");
+        let d = &problems[0];
+        assert!(d.is_error() && d.message.contains("`owes_debt` asks two things"), "{d:?}");
+        let at = d.location.as_ref().unwrap();
+        assert_eq!((at.line, at.col, at.width), (2, 20, "Nő az adósság?".chars().count()));
     }
 
     #[test]

@@ -229,6 +229,21 @@ fn contact_warnings_name_their_line() {
 }
 
 #[test]
+fn a_link_to_a_form_the_portal_lacks_points_at_the_link() {
+    let report = report_after(|r| {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        std::fs::create_dir_all(r.join("forms")).unwrap();
+        std::fs::copy(repo.join("forms/initial-screening.toml"), r.join("forms/initial-screening.toml")).unwrap();
+        copy_dir(&repo.join("content/standards"), &r.join("content/standards"));
+    });
+    let line = report.lines().position(|l| l.contains("unknown form `child-screening`")).expect(&report);
+    let at = report.lines().nth(line + 1).unwrap();
+    assert!(at.contains("forms/initial-screening.toml:"), "{report}");
+    let marker = report.lines().nth(line + 4).unwrap();
+    assert_eq!(marker.trim().trim_start_matches('|').trim(), "^".repeat("form:child-screening".len()), "{report}");
+}
+
+#[test]
 fn unknown_requirement_of_a_known_standard() {
     insta::assert_snapshot!(report_after(|r| {
         copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content/standards"), &r.join("content/standards"));

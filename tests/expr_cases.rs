@@ -52,6 +52,8 @@ struct Case {
     in_repeat: Option<String>,
     #[serde(default)]
     indicators: Vec<FiredIndicator>,
+    #[serde(default)]
+    unanswered: usize,
     rule: Option<DimensionRule>,
     today: Option<String>,
     #[serde(default)]
@@ -147,6 +149,7 @@ fn setup(file: &File, c: &Case) -> (SimpleScope, MapEnv) {
         env.current_id = Some(cur.clone());
     }
     env.indicators = c.indicators.clone();
+    env.unanswered = c.unanswered;
     env.rule = c.rule.clone();
     env.today = if c.no_today { None } else { c.today.clone().or_else(|| file.today.clone()) };
     env.repeats = c.repeats.iter().map(|(k, v)| (k.clone(), Some(v.clone()))).collect();

@@ -86,7 +86,7 @@ fn default_forms_load_without_diagnostics() {
 fn the_adult_form_starts_with_consent_and_ends_with_a_catch_all() {
     let form = default_form("initial-screening");
     let asked: Vec<_> = form.questions().filter(|(_, q)| q.number.is_some()).map(|(_, q)| q).collect();
-    assert!((25..=35).contains(&asked.len()), "{} questions", asked.len());
+    assert!((25..=36).contains(&asked.len()), "{} questions", asked.len());
     assert_eq!(asked[0].id, "consent");
     assert!(asked[0].end_if.is_some() && asked[0].required);
     assert!(asked.iter().any(|q| q.alert_if.is_some() && q.id == "danger_now"));
@@ -181,6 +181,7 @@ fixtures!(
     indicator_reads_counts,
     repeat_read_outside,
     control_characters,
+    double_question,
 );
 
 #[test]
@@ -316,11 +317,39 @@ fn the_paper_form_says_what_it_is_not_and_ends_with_a_scoring_sheet() {
     let notice = doc.select(&sel(".pf-notice")).next().map(text_of).unwrap();
     assert!(notice.contains("does not replace") && notice.contains("not a validated instrument"), "{notice}");
     assert_eq!(doc.select(&sel(".pf-scoring [id^=pf-i-]")).count(), form.indicators.len());
-    assert_eq!(doc.select(&sel(".pf-outcomes li")).count(), form.outcomes.len());
+    assert_eq!(doc.select(&sel(".pf-outcomes li")).count(), form.outcomes.len() + 1, "and the incomplete screening");
     let last = doc.select(&sel(".pf-outcomes li")).next_back().map(text_of).unwrap();
     assert!(last.starts_with("In all other cases:") && last.contains("does not rule out risk"), "{last}");
     let rule = doc.select(&sel(".pf-rule")).next().map(text_of).unwrap();
     assert!(rule.contains("strong: 2"), "{rule}");
+}
+
+#[test]
+fn the_scoring_sheet_never_concludes_none_from_blank_answers() {
+    let form = default_form("initial-screening");
+    let doc = paper(&form, "uk");
+    let rules: Vec<String> = doc.select(&sel(".pf-outcomes li")).map(text_of).collect();
+    let incomplete = &rules[rules.len() - 2];
+    assert!(incomplete.starts_with("Якщо хоч одне поставлене питання, від якого залежать ознаки,"), "{incomplete}");
+    assert!(incomplete.contains("Скринінг неповний"), "{incomplete}");
+    let numbers: Vec<String> = form
+        .indicator_questions()
+        .iter()
+        .map(|id| form.question(id).and_then(|q| q.number).unwrap().to_string())
+        .collect();
+    assert_eq!(numbers.len(), 22, "{numbers:?}");
+    let line = doc.select(&sel(".pf-indicator-questions")).next().map(text_of).unwrap();
+    assert!(line.contains(&numbers.join(", ")), "{line}");
+    let total = doc.select(&sel(".pf-totals")).next().map(text_of).unwrap();
+    assert!(total.contains("Питань про ознаки без відповіді"), "{total}");
+}
+
+#[test]
+fn a_link_to_another_form_is_printed_as_its_words() {
+    let doc = paper(&default_form("initial-screening"), "uk");
+    let end = in_block(&doc, "age", ".pf-end").unwrap();
+    assert!(end.ends_with("Продовжте за формою скринінгу дитини."), "{end}");
+    assert!(!doc.html().contains("form:child-screening"));
 }
 
 // ------------------------------------------------------------------------------------- schema
@@ -328,7 +357,9 @@ fn the_paper_form_says_what_it_is_not_and_ends_with_a_scoring_sheet() {
 #[test]
 fn the_record_schema_is_valid_json_with_allowed_values() {
     let form = default_form("initial-screening");
-    let text = serde_json::to_string_pretty(&record_schema(&form, "en")).unwrap();
+    let i18n = catalogs();
+    let t = |k: &str| i18n.t("en", k);
+    let text = serde_json::to_string_pretty(&record_schema(&form, "en", &t)).unwrap();
     let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
     let required: Vec<&str> = schema["required"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
@@ -345,7 +376,19 @@ fn the_record_schema_is_valid_json_with_allowed_values() {
     assert!(values(&answers["urgent_needs"]["items"]["oneOf"]).contains(&"medical".to_string()));
     assert_eq!(answers["jobs"]["items"]["properties"]["job_hours"]["type"], serde_json::json!(["integer", "null"]));
     let outcomes = values(&schema["properties"]["outcome"]["oneOf"]);
-    assert_eq!(outcomes.last().map(String::as_str), Some("none"));
+    assert_eq!(outcomes[outcomes.len() - 2..], ["none", "incomplete"], "the form's, then the built-in one");
+    assert_eq!(
+        schema["properties"]["outcome"]["oneOf"][outcomes.len() - 1]["title"],
+        "Screening incomplete: it cannot be concluded that there are no indicators"
+    );
+    let unanswered: Vec<&str> = schema["properties"]["unanswered"]["items"]["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["const"].as_str())
+        .collect();
+    assert!(unanswered.contains(&"/owes_debt") && !unanswered.contains(&"/consent"), "{unanswered:?}");
+    assert!(required.contains(&"unanswered"));
     assert_eq!(schema["properties"]["outcome"]["oneOf"].as_array().unwrap().last().unwrap()["type"], "null");
     let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
     for (_, q) in form.questions() {

@@ -41,8 +41,10 @@ fn load_form(name: &str, text: &str) -> Form {
 fn catalog() -> I18n {
     let mut i = I18n::new("uk");
     for l in LANGUAGES {
-        let rel = format!("themes/default/i18n/form_ui.{l}.toml");
-        i.add_file(&rel, l, &read(&rel)).unwrap();
+        for part in ["form_ui", "forms"] {
+            let rel = format!("themes/default/i18n/{part}.{l}.toml");
+            i.add_file(&rel, l, &read(&rel)).unwrap();
+        }
     }
     i
 }
@@ -93,19 +95,23 @@ struct Site {
     _dir: tempfile::TempDir,
     public: PathBuf,
     adult: Form,
+    i18n: I18n,
 }
 
 fn render(form: &Form, lang: &str, key: Option<&str>, contacts: &[&Contact], i18n: &I18n) -> String {
     let languages: Vec<String> = LANGUAGES.iter().map(|l| l.to_string()).collect();
     let t = |l: &str, k: &str| i18n.t(l, k);
+    let plural = |l: &str, k: &str, category: &str| i18n.plural_form(l, k, category);
     let ctx = PageContext {
         lang,
         languages: &languages,
         t: &t,
+        plural: &plural,
         contacts,
         site_title: "Оберіг",
         back_href: "../index.html",
         neutral_href: "../../../neutral.html",
+        form_href: "../../../{lang}/forms/{id}/index.html",
         public_key_pem: key,
     };
     finish_html(interactive_page(form, &ctx))
@@ -127,6 +133,7 @@ fn site() -> Site {
         ("uk/forms/initial-screening", render(&adult, "uk", None, &contacts, &i18n)),
         ("en/forms/initial-screening", render(&adult, "en", None, &contacts, &i18n)),
         ("uk/forms/child-screening", render(&child, "uk", None, &contacts, &i18n)),
+        ("en/forms/child-screening", render(&child, "en", None, &contacts, &i18n)),
         ("uk/forms/encrypted", render(&encrypted, "uk", Some(&key), &contacts, &i18n)),
         ("uk/forms/no-key", render(&encrypted, "uk", None, &contacts, &i18n)),
         ("uk/forms/xss", render(&xss, "uk", None, &contacts, &i18n)),
@@ -142,7 +149,7 @@ fn site() -> Site {
         let _ = std::fs::remove_dir_all(&keep);
         copy_dir(&public, Path::new(&keep));
     }
-    Site { _dir: dir, public, adult }
+    Site { _dir: dir, public, adult, i18n }
 }
 
 /// A page to come from, so the tests can check where Back goes after a quick exit.
@@ -244,7 +251,7 @@ fn encryption_code_only_where_used() {
     let sealing = runtime_of("uk/forms/encrypted");
     eprintln!("runtime: {} bytes plain, {} bytes with encryption", plain.len(), sealing.len());
     assert!(!plain.contains("sealWith") && sealing.contains("sealWith"));
-    assert!(sealing.len() < 30_000, "runtime with encryption {} bytes", sealing.len());
+    assert!(sealing.len() < 31_000, "runtime with encryption {} bytes", sealing.len());
 }
 
 #[test]
@@ -268,6 +275,12 @@ fn schema_errors(schema: &Value, value: &Value, at: &str, out: &mut Vec<String>)
     for (k, s) in obj {
         match k.as_str() {
             "$schema" | "$id" | "title" | "description" | "format" | "readOnly" | "default" | "examples" => {}
+            "pattern" => {
+                let matched = value.as_str().is_none_or(|v| matches_pattern(s.as_str().unwrap_or(""), v));
+                if !matched {
+                    out.push(format!("{at}: {value} does not match {s}"));
+                }
+            }
             "type" => {
                 let types: Vec<&str> = match s {
                     Value::String(t) => vec![t.as_str()],
@@ -349,6 +362,19 @@ fn schema_errors(schema: &Value, value: &Value, at: &str, out: &mut Vec<String>)
     }
 }
 
+/// The one shape of `pattern` the record schema writes, `^/SECTION/(0|[1-9][0-9]*)/QUESTION$`
+/// (an entry of a repeated section), matched by hand; any other pattern fails loudly.
+fn matches_pattern(pattern: &str, v: &str) -> bool {
+    let inner = pattern.strip_prefix("^/").and_then(|p| p.strip_suffix('$'));
+    let Some((section, question)) = inner.and_then(|p| p.split_once("/(0|[1-9][0-9]*)/")) else {
+        panic!("the test's checker does not know the pattern {pattern}");
+    };
+    let parts: Vec<&str> = v.split('/').collect();
+    let index_ok =
+        |i: &str| i == "0" || (!i.starts_with('0') && !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()));
+    matches!(parts.as_slice(), ["", s, i, q] if *s == section && *q == question && index_ok(i))
+}
+
 fn type_matches(t: &str, v: &Value) -> bool {
     match t {
         "null" => v.is_null(),
@@ -362,23 +388,26 @@ fn type_matches(t: &str, v: &Value) -> bool {
     }
 }
 
-fn assert_valid(form: &Form, record: &Value, what: &str) {
+fn assert_valid(site: &Site, form: &Form, record: &Value, what: &str) {
     let lang = record["language"].as_str().unwrap_or("uk");
+    let t = |k: &str| site.i18n.t(lang, k);
     let mut errors = Vec::new();
-    schema_errors(&record_schema(form, lang), record, "$", &mut errors);
+    schema_errors(&record_schema(form, lang, &t), record, "$", &mut errors);
     assert!(errors.is_empty(), "{what} does not match the record schema:\n{}\n{record:#}", errors.join("\n"));
 }
 
 #[test]
 fn the_schema_checker_rejects_what_it_should() {
     let site = site();
-    let schema = record_schema(&site.adult, "uk");
+    let t = |k: &str| site.i18n.t("uk", k);
+    let schema = record_schema(&site.adult, "uk", &t);
     let mut errors = Vec::new();
     let bad = serde_json::json!({ "form": "other", "version": "2026.1", "language": "uk", "started": "x",
-        "answers": { "consent": "maybe", "nonsense": 1 }, "outcome": "refer", "indicators": ["debt", "debt"] });
+        "answers": { "consent": "maybe", "nonsense": 1 }, "outcome": "refer", "indicators": ["debt", "debt"],
+        "unanswered": ["/consent", "/jobs/01/job_pay", "/jobs/x/job_pay", "/jobs/0/job_pay"] });
     schema_errors(&schema, &bad, "$", &mut errors);
     let all = errors.join("\n");
-    for expected in ["$.form", "$.answers.consent", "nonsense", "not unique"] {
+    for expected in ["$.form", "$.answers.consent", "nonsense", "not unique", "\"/consent\"", "/jobs/01/", "/jobs/x/"] {
         assert!(all.contains(expected), "{expected} not reported in:\n{all}");
     }
 }
@@ -414,7 +443,7 @@ fn questionnaire_in_a_real_browser() {
 
     // The full interview: valid against the schema, hidden answers gone, the CSV matches.
     let full: Value = serde_json::from_str(&text_of(&report, "export_json")).unwrap();
-    assert_valid(&site.adult, &full, "the full interview");
+    assert_valid(&site, &site.adult, &full, "the full interview");
     assert_eq!(full["language"], "en", "exported after switching to English");
     assert_eq!(full["answers"]["owes_debt"], "no");
     assert_eq!(full["answers"]["debt_grows"], Value::Null, "a hidden answer must not be exported");
@@ -425,6 +454,7 @@ fn questionnaire_in_a_real_browser() {
     assert_eq!(full["answers"]["jobs"][0]["job_hours"], 14);
     assert_eq!(full["answers"]["long_days"], 1);
     assert!(full["finished"].is_string());
+    assert_eq!(full["unanswered"], serde_json::json!(["/escorted"]), "the one indicator question left blank");
     let csv = text_of(&report, "export_csv");
     assert_eq!(csv, oberih::crypto::record_csv(&full), "the page's CSV and record_csv must agree");
 
@@ -435,10 +465,35 @@ fn questionnaire_in_a_real_browser() {
 
     // Consent "no": a clean, complete record that asks nothing else.
     let declined: Value = serde_json::from_str(&text_of(&report, "export_declined")).unwrap();
-    assert_valid(&site.adult, &declined, "the declined interview");
+    assert_valid(&site, &site.adult, &declined, "the declined interview");
     assert_eq!(declined["outcome"], "not_done");
     assert_eq!(declined["answers"]["safe_to_talk"], Value::Null);
     assert!(declined["finished"].is_string());
+    assert_eq!(declined["unanswered"], serde_json::json!([]), "questions after the end were not asked");
+
+    // Only the required questions answered: every indicator question that was asked and left
+    // blank is listed, as a JSON Pointer into `answers`, and the outcome is not "none".
+    let blank: Value = serde_json::from_str(&text_of(&report, "export_blank")).unwrap();
+    assert_valid(&site, &site.adult, &blank, "the record with blank answers");
+    let unanswered: Vec<&str> =
+        blank["unanswered"].as_array().expect("an `unanswered` list").iter().filter_map(Value::as_str).collect();
+    for pointer in &unanswered {
+        assert_eq!(blank["answers"].pointer(pointer), Some(&Value::Null), "{pointer} is listed but answered");
+    }
+    let not_asked = ["differences", "debt_grows", "debt_work_off", "job_pay", "job_hours"];
+    let expected: Vec<String> = site
+        .adult
+        .indicator_questions()
+        .into_iter()
+        .filter(|id| !not_asked.contains(&id.as_str()))
+        .map(|id| format!("/{id}"))
+        .collect();
+    assert_eq!(unanswered, expected);
+    assert_eq!(unanswered.len(), 17);
+    assert_eq!(blank["outcome"], "insufficient", "17 blanks count like 17 answers «Не знає»");
+    let blank_csv = text_of(&report, "export_blank_csv");
+    assert_eq!(blank_csv, oberih::crypto::record_csv(&blank), "the page's CSV and record_csv must agree");
+    assert!(blank_csv.lines().next().is_some_and(|h| h.split(',').any(|c| c == "unanswered")), "{blank_csv}");
 
     // Encrypted export: decrypts to the answers typed; one flipped byte fails.
     let private = read(TEST_PRIVATE_KEY);
@@ -449,7 +504,7 @@ fn questionnaire_in_a_real_browser() {
     let record = oberih::crypto::decrypt_file(&private, sealed.as_bytes()).unwrap();
     assert_eq!(record["answers"]["jobs"][0]["job_place"], "Львів");
     assert_eq!(record["answers"]["consent"], "yes");
-    assert_valid(&site.adult, &record, "the decrypted record");
+    assert_valid(&site, &site.adult, &record, "the decrypted record");
     let mut env: Value = serde_json::from_str(&sealed).unwrap();
     let mut ct = oberih_b64(env["ciphertext"].as_str().unwrap());
     ct[0] ^= 0x80;

@@ -12,7 +12,7 @@ fn record() -> Value {
         "started": "2026-05-01T10:00:00.000Z", "finished": null,
         "answers": { "consent": "yes", "notes": "Олена, =1+1, \"лапки\"", "help_wanted": ["legal", "medical"],
                      "jobs": [{ "job_work": "кухня" }], "age": 34 },
-        "outcome": "refer", "indicators": ["debt"]
+        "outcome": "refer", "indicators": ["debt"], "unanswered": ["/owes_debt", "/jobs/0/job_pay"]
     })
 }
 
@@ -69,7 +69,9 @@ fn csv_is_one_row_and_defused() {
     let csv = record_csv(&record());
     let lines: Vec<&str> = csv.split("\r\n").collect();
     assert_eq!(lines.len(), 3, "{csv}");
-    assert!(lines[0].starts_with("\u{feff}form,version,language,started,finished,outcome,indicators,consent,notes"));
+    assert!(lines[0]
+        .starts_with("\u{feff}form,version,language,started,finished,outcome,indicators,unanswered,consent,notes"));
+    assert!(csv.contains(",debt,/owes_debt;/jobs/0/job_pay,"), "{csv}");
     assert!(csv.contains(r#""Олена, =1+1, ""лапки""""#), "{csv}");
     assert!(csv.contains(",legal;medical,"));
     assert!(csv.contains(r#""[{""job_work"":""кухня""}]""#), "{csv}");

@@ -16,6 +16,11 @@ pub fn text<'a>(t: &'a LangText, lang: &str) -> &'a str {
     t.get(lang).or_else(|| t.values().next()).map(String::as_str).unwrap_or("")
 }
 
+/// The id of the outcome every questionnaire and scoring sheet has besides the form's own: it
+/// takes the place of the catch-all while an indicator question that was asked is blank or
+/// answered "doesn't know", or when the interview ended early. No form may use the id.
+pub const INCOMPLETE: &str = "incomplete";
+
 /// An expression with the source it was parsed from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Logic {
@@ -178,6 +183,28 @@ impl Form {
 
     pub fn dimension(&self, id: &str) -> Option<&Dimension> {
         self.dimensions.iter().find(|d| d.id == id)
+    }
+
+    /// The indicator questions, in form order: every asked question an indicator's `when` reads,
+    /// directly or through calculations. A screening is complete only when each of them that was
+    /// asked has an answer that is not "doesn't know" or "prefers not to say".
+    pub fn indicator_questions(&self) -> Vec<String> {
+        let mut read = std::collections::BTreeSet::new();
+        let mut todo: Vec<String> =
+            self.indicators.iter().flat_map(|i| i.when.expr.references()).map(|(id, _)| id).collect();
+        while let Some(id) = todo.pop() {
+            if !read.insert(id.clone()) {
+                continue;
+            }
+            if let Some(calc) = self.question(&id).and_then(|q| q.calculation.as_ref()) {
+                todo.extend(calc.expr.references().into_iter().map(|(id, _)| id));
+            }
+        }
+        self.questions()
+            .map(|(_, q)| q)
+            .filter(|q| q.is_asked() && read.contains(&q.id))
+            .map(|q| q.id.clone())
+            .collect()
     }
 
     /// Every standard the form, its questions and its indicators cite, in form order.

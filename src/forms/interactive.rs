@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use serde_json::{json, Map, Value};
 
 use super::expr::DimensionRule;
-use super::form::{text, Choice, Form, LangText, Logic, Question, Section};
+use super::form::{text, Choice, Form, LangText, Logic, Question, Section, INCOMPLETE};
 use super::model::{Export, Presentation, Storage};
 use crate::contacts::{list_html, Contact};
 use crate::html::escape;
@@ -39,8 +39,11 @@ pub struct PageContext<'a> {
     pub lang: &'a str,
     /// Every portal language, default first.
     pub languages: &'a [String],
-    /// (lang, key) → UI string; the page reads keys under `form_ui.`.
+    /// (lang, key) → UI string; the page reads keys under `form_ui.`, and the built-in
+    /// "screening incomplete" outcome under `forms.incomplete.`.
     pub t: &'a dyn Fn(&str, &str) -> String,
+    /// (lang, key, CLDR plural category) → that plural form of a UI string, `{n}` left in.
+    pub plural: &'a dyn Fn(&str, &str, &str) -> String,
     /// Referral contacts, already ordered.
     pub contacts: &'a [&'a Contact],
     pub site_title: &'a str,
@@ -48,6 +51,9 @@ pub struct PageContext<'a> {
     pub back_href: &'a str,
     /// Relative link to the bundled neutral page that quick exit goes to.
     pub neutral_href: &'a str,
+    /// Relative link to a form's questionnaire, with `{lang}` and `{id}` to fill in: where a
+    /// link `[words](form:ID)` in a form text leads, in the language the reader has chosen.
+    pub form_href: &'a str,
     /// The PEM public key for `export = "encrypted"`.
     pub public_key_pem: Option<&'a str>,
 }
@@ -88,6 +94,7 @@ const RUNTIME_UI_KEYS: &[&str] = &[
     "outcome",
     "why",
     "no_indicators",
+    "incomplete_note",
     "strong",
     "medium",
     "weak",
@@ -249,6 +256,10 @@ fn shell_app(ctx: &PageContext, ui: &dyn Fn(&str) -> String) -> String {
     )
 }
 
+/// Plural keys of `form_ui.*` the runtime shows through its CLDR plural messages: the page
+/// carries every form the language uses, as it does for a form's own `[messages]`.
+const PLURAL_UI_KEYS: &[&str] = &["unanswered"];
+
 /// Keys of `form_ui.*` only the build uses (the language buttons and the notices for a browser
 /// that cannot run the form are written into the page), so the data block leaves them out.
 const BUILD_ONLY_UI_KEYS: &[&str] = &["language_name", "noscript", "old_browser", "fallback_notice"];
@@ -274,7 +285,7 @@ const ENCRYPTION_UI_KEYS: &[&str] = &[
 
 /// Every `form_ui.*` key the questionnaire uses, in the page or in the runtime.
 pub fn ui_keys() -> impl Iterator<Item = &'static str> {
-    RUNTIME_UI_KEYS.iter().chain(ENCRYPTION_UI_KEYS).chain(BUILD_ONLY_UI_KEYS).copied()
+    RUNTIME_UI_KEYS.iter().chain(ENCRYPTION_UI_KEYS).chain(BUILD_ONLY_UI_KEYS).chain(PLURAL_UI_KEYS).copied()
 }
 
 /// The compiled form and the UI strings of every language, as the runtime reads them.
@@ -332,7 +343,10 @@ fn page_data(form: &Form, ctx: &PageContext) -> Value {
             v
         }).collect::<Vec<_>>(),
         "dimensions": form.dimensions.iter().map(|d| json!({ "id": d.id, "label": texts.of(&d.label) })).collect::<Vec<_>>(),
-        "messages": form.messages,
+        "indicator_questions": form.indicator_questions(),
+        "incomplete": incomplete_outcome(ctx),
+        "messages": messages(form, ctx),
+        "form_href": ctx.form_href,
         "ui": ui,
     });
     if let Some(key) = encryption_key(form, ctx) {
@@ -343,6 +357,41 @@ fn page_data(form: &Form, ctx: &PageContext) -> Value {
         data["rule"] = json!(form.rule);
     }
     data
+}
+
+/// The outcome the runtime shows instead of the form's catch-all while an indicator question that
+/// was asked is blank or unknown, or when the interview ended early: "no indicators found" would
+/// then claim what nobody asked. Its texts are the portal's, so no form can leave it out.
+fn incomplete_outcome(ctx: &PageContext) -> Value {
+    let per_lang = |key: &str| json!(ctx.languages.iter().map(|l| (ctx.t)(l, key)).collect::<Vec<_>>());
+    json!({
+        "id": INCOMPLETE,
+        "label": per_lang("forms.incomplete.label"),
+        "action": per_lang("forms.incomplete.action"),
+    })
+}
+
+/// The form's plural messages, and the runtime's own (a form's message of the same name wins).
+fn messages(form: &Form, ctx: &PageContext) -> Value {
+    let mut all = json!(form.messages);
+    for key in PLURAL_UI_KEYS {
+        if form.messages.contains_key(*key) {
+            continue;
+        }
+        let by_lang: Map<String, Value> = ctx
+            .languages
+            .iter()
+            .map(|l| {
+                let forms: Map<String, Value> = super::plural_needed(l)
+                    .into_iter()
+                    .map(|c| (c.to_string(), json!((ctx.plural)(l, &format!("form_ui.{key}"), c))))
+                    .collect();
+                (l.clone(), Value::Object(forms))
+            })
+            .collect();
+        all[*key] = Value::Object(by_lang);
+    }
+    all
 }
 
 /// The public key an encrypted form seals records with; none when the form exports plain

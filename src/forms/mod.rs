@@ -6,6 +6,7 @@
 pub mod expr;
 pub mod form;
 pub mod interactive;
+pub mod links;
 mod logic;
 pub mod model;
 mod one_line;
@@ -17,6 +18,7 @@ pub(crate) mod source_map;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod validate;
+pub mod wording;
 pub mod words;
 
 pub use form::{Choice, Citation, CitationKind, Form, Indicator, LangText, Logic, Outcome, Question, Section};

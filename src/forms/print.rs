@@ -7,7 +7,8 @@
 //! languages. All text is escaped.
 
 use super::expr::{Combination, Expr};
-use super::form::{text, Form, LangText, Question, QuestionType, Section, Strength};
+use super::form::{text, Form, LangText, Question, QuestionType, Section, Strength, INCOMPLETE};
+use super::links;
 use super::routing::{routing, values_when, Routing};
 use super::words::Words;
 use crate::html::escape as esc;
@@ -47,8 +48,9 @@ impl<'a> Printer<'a> {
         esc(&self.tr(key))
     }
 
+    /// A form text, escaped; a link to another form is printed as its words.
     fn txt(&self, t: &LangText) -> String {
-        esc(text(t, self.lang))
+        esc(&links::plain(text(t, self.lang)))
     }
 
     fn header(&self, out: &mut String) {
@@ -300,8 +302,9 @@ impl<'a> Printer<'a> {
         if !f.indicators.is_empty() {
             self.indicator_table(out);
             out.push_str(&format!("<p class=\"pf-rule\">{}</p>\n", esc(&self.rule_in_words())));
+            self.indicator_questions(out);
             out.push_str("<p class=\"pf-totals\">");
-            for key in ["strong", "medium", "weak", "unknown"] {
+            for key in ["strong", "medium", "weak", "unknown", "unanswered"] {
                 out.push_str(&format!(
                     "<span>{}: <span class=\"pf-total-cell\"></span></span> ",
                     self.ui(&format!("forms.scoring.total_{key}"))
@@ -345,6 +348,18 @@ impl<'a> Printer<'a> {
         out.push_str("</table>\n");
     }
 
+    /// The numbers of the indicator questions: one left blank makes the screening incomplete.
+    fn indicator_questions(&self, out: &mut String) {
+        let numbers: Vec<String> = self
+            .form
+            .indicator_questions()
+            .iter()
+            .filter_map(|id| self.form.question(id)?.number.map(|n| n.to_string()))
+            .collect();
+        let line = self.tr("forms.incomplete.questions").replace("{list}", &numbers.join(", "));
+        out.push_str(&format!("<p class=\"pf-indicator-questions\">{}</p>\n", esc(&line)));
+    }
+
     /// "A dimension is positive with at least: strong — 2; or strong — 1 and medium or weak — 1…"
     fn rule_in_words(&self) -> String {
         let alternatives: Vec<String> = self.form.rule.any_of.iter().map(|c| self.combination_in_words(c)).collect();
@@ -371,26 +386,34 @@ impl<'a> Printer<'a> {
         out.push_str(&format!("<h3>{}</h3>\n<ol class=\"pf-outcomes\">\n", self.ui("forms.scoring.outcomes")));
         let last = self.form.outcomes.len().saturating_sub(1);
         for (i, o) in self.form.outcomes.iter().enumerate() {
+            if i == last {
+                // The questionnaire's own rule, just before the catch-all, as it decides there.
+                let label = esc(&self.tr("forms.incomplete.label"));
+                let action = esc(&self.tr("forms.incomplete.action"));
+                outcome_item(out, INCOMPLETE, &self.tr("forms.incomplete.rule"), &label, &action);
+            }
             let when = if i == last {
                 self.tr("forms.scoring.otherwise")
             } else {
                 let cond = self.words.render(&o.when.expr);
                 self.tr("forms.paper.if").replace("{cond}", &cond)
             };
-            let action = o
-                .action
-                .as_ref()
-                .map(|a| format!("<span class=\"pf-outcome-action\">{}</span>", self.txt(a)))
-                .unwrap_or_default();
-            out.push_str(&format!(
-                "<li id=\"pf-o-{}\"><span class=\"pf-outcome-when\">{}:</span> <span class=\"pf-box\" aria-hidden=\"true\">□</span> <strong>{}</strong>{action}</li>\n",
-                esc(&o.id),
-                esc(&when),
-                self.txt(&o.label)
-            ));
+            let action = o.action.as_ref().map(|a| self.txt(a)).unwrap_or_default();
+            outcome_item(out, &o.id, &when, &self.txt(&o.label), &action);
         }
         out.push_str("</ol>\n");
     }
+}
+
+/// One rule of the outcome list; `label` and `action` are escaped already.
+fn outcome_item(out: &mut String, id: &str, when: &str, label: &str, action: &str) {
+    let action =
+        if action.is_empty() { String::new() } else { format!("<span class=\"pf-outcome-action\">{action}</span>") };
+    out.push_str(&format!(
+        "<li id=\"pf-o-{}\"><span class=\"pf-outcome-when\">{}:</span> <span class=\"pf-box\" aria-hidden=\"true\">□</span> <strong>{label}</strong>{action}</li>\n",
+        esc(id),
+        esc(when),
+    ));
 }
 
 fn strength_key(s: Strength) -> &'static str {

@@ -2,22 +2,27 @@
 //!
 //! The record: `form` and `version` (constants), `language`, `started`/`finished` timestamps,
 //! `answers` by question id (a repeated section is an array of entry objects), the `outcome` id
-//! and the ids of the fired `indicators`. An answer is `null` when the question was not asked or
-//! not answered, and `outcome` is `null` while none has been worked out. Titles and descriptions are in the requested language; values are the stable
-//! codes, never labels.
+//! (one of the form's, or `incomplete`, which the questionnaire shows instead of the catch-all
+//! while the screening is incomplete), the ids of the fired `indicators`, and `unanswered`: the
+//! indicator questions that were asked and left blank, each a JSON Pointer (RFC 6901) into
+//! `answers` (`/owes_debt`, `/jobs/0/job_pay`). An answer is `null` when the question was not
+//! asked or not answered, and `outcome` is `null` while none has been worked out. Titles and
+//! descriptions are in the requested language; values are the stable codes, never labels.
 
 use serde_json::{json, Map, Value};
 
 use super::expr::Type;
-use super::form::{text, Choice, Form, Question, QuestionType, Section};
+use super::form::{text, Choice, Form, Question, QuestionType, Section, INCOMPLETE};
 
 pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 
-/// The schema of `form`'s exported record, with titles in `lang`.
-pub fn record_schema(form: &Form, lang: &str) -> Value {
+/// The schema of `form`'s exported record, with titles in `lang`; `t` gives the portal's UI
+/// strings (`forms.*`) in `lang`.
+pub fn record_schema(form: &Form, lang: &str, t: &dyn Fn(&str) -> String) -> Value {
     let languages: Vec<&String> = form.title.keys().collect();
-    // `null` while no outcome has been worked out (an interview stopped before its end).
     let mut outcomes: Vec<Value> = form.outcomes.iter().map(|o| coded(&o.id, text(&o.label, lang))).collect();
+    outcomes.push(coded(INCOMPLETE, &t("forms.incomplete.label")));
+    // `null` while no outcome has been worked out (an interview stopped before its end).
     outcomes.push(json!({ "type": "null" }));
     let indicators: Vec<Value> = form.indicators.iter().map(|i| coded(&i.id, text(&i.label, lang))).collect();
     json!({
@@ -25,7 +30,7 @@ pub fn record_schema(form: &Form, lang: &str) -> Value {
         "$id": format!("urn:oberih:form:{}:{}", form.id, form.version),
         "title": text(&form.title, lang),
         "type": "object",
-        "required": ["form", "version", "language", "started", "answers", "outcome", "indicators"],
+        "required": ["form", "version", "language", "started", "answers", "outcome", "indicators", "unanswered"],
         "additionalProperties": false,
         "properties": {
             "form": { "const": form.id },
@@ -39,8 +44,36 @@ pub fn record_schema(form: &Form, lang: &str) -> Value {
                 "type": "array",
                 "uniqueItems": true,
                 "items": { "oneOf": indicators }
-            }
+            },
+            "unanswered": unanswered(form, lang)
         }
+    })
+}
+
+/// `unanswered`: JSON Pointers into `answers` to the indicator questions left blank; one in a
+/// repeated section names its entry, counted from 0.
+fn unanswered(form: &Form, lang: &str) -> Value {
+    let ids = form.indicator_questions();
+    let pointers: Vec<Value> = form
+        .sections
+        .iter()
+        .flat_map(|s| s.questions.iter().filter(|q| ids.contains(&q.id)).map(move |q| (s, q)))
+        .map(|(s, q)| {
+            let title = text(&q.label, lang);
+            match s.repeat {
+                None => json!({ "const": format!("/{}", q.id), "title": title }),
+                Some(_) => json!({
+                    "type": "string",
+                    "pattern": format!("^/{}/(0|[1-9][0-9]*)/{}$", s.id, q.id),
+                    "title": title
+                }),
+            }
+        })
+        .collect();
+    json!({
+        "type": "array",
+        "uniqueItems": true,
+        "items": { "oneOf": pointers }
     })
 }
 
@@ -139,12 +172,12 @@ fn coded(code: &str, title: &str) -> Value {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{load_ok, BASE};
+    use super::super::testing::{keys, load_ok, BASE};
     use super::*;
 
     #[test]
     fn answers_follow_the_question_types() {
-        let s = record_schema(&load_ok(BASE), "en");
+        let s = record_schema(&load_ok(BASE), "en", &keys);
         let answers = &s["properties"]["answers"]["properties"];
         let consts: Vec<&Value> = answers["consent"]["oneOf"].as_array().unwrap().iter().map(|o| &o["const"]).collect();
         assert_eq!(consts, [&json!("yes"), &json!("no"), &json!("dk"), &Value::Null]);
@@ -159,10 +192,22 @@ mod tests {
 
     #[test]
     fn the_record_is_closed_and_versioned() {
-        let s = record_schema(&load_ok(BASE), "uk");
+        let s = record_schema(&load_ok(BASE), "uk", &keys);
         assert_eq!(s["$schema"], DIALECT);
         assert_eq!(s["additionalProperties"], false);
         assert_eq!(s["properties"]["form"]["const"], "test-form");
         assert_eq!(s["properties"]["outcome"]["oneOf"][0]["title"], "Нічого");
+        assert_eq!(s["properties"]["outcome"]["oneOf"][1]["const"], INCOMPLETE);
+    }
+
+    #[test]
+    fn unanswered_points_into_the_answers() {
+        let text =
+            BASE.replace("when = \"owes_debt = 'yes'\"", "when = \"owes_debt = 'yes' or any(jobs, hours > 60)\"");
+        let s = record_schema(&load_ok(&text), "en", &keys);
+        let items = &s["properties"]["unanswered"]["items"]["oneOf"];
+        assert_eq!(items[0]["const"], "/owes_debt");
+        assert_eq!(items[1]["pattern"], "^/jobs/(0|[1-9][0-9]*)/hours$");
+        assert_eq!(items.as_array().map(Vec::len), Some(2), "only the indicator questions: {items}");
     }
 }

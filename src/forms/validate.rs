@@ -15,7 +15,7 @@ use toml::Spanned;
 
 use super::expr::{self, ExprError};
 use super::form::{
-    Choice, Dimension, Form, Indicator, LangText, Logic, Outcome, Question, QuestionType, Repeat, Section,
+    Choice, Dimension, Form, Indicator, LangText, Logic, Outcome, Question, QuestionType, Repeat, Section, INCOMPLETE,
 };
 use super::logic;
 use super::model::{self, RawChoice, RawChoices, RawFile, RawQuestion, RawSection, RawText};
@@ -395,6 +395,7 @@ impl Validator<'_> {
         let at = q.id.span();
         self.question_fields(q, kind);
         let choices = self.question_choices(q, kind, lists);
+        super::wording::check_yes_no_label(self, q, &choices);
         let label = match &q.label {
             Some(l) => self.text(l, "label", at.clone()),
             None if kind == QuestionType::Calculate => LangText::new(),
@@ -583,6 +584,13 @@ impl Validator<'_> {
         for (i, o) in raw.outcome.iter().enumerate() {
             self.id(&o.id, "outcome");
             self.unique(&mut seen, &o.id, "outcome");
+            if o.id.get_ref() == INCOMPLETE {
+                self.help(
+                    o.id.span(),
+                    format!("the outcome id `{INCOMPLETE}` is reserved"),
+                    "every questionnaire shows that outcome itself while the screening is incomplete: choose another id",
+                );
+            }
             let when = self.logic(&Some(o.when.clone()), Field::OutcomeWhen, None, None);
             if when.as_ref().is_some_and(|w| w.expr.kind == expr::ExprKind::Bool(true)) {
                 catch_all.push(i);
@@ -807,6 +815,12 @@ mod tests {
         let found = errors(&text);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0], "these calculations form a cycle: a → b → a");
+    }
+
+    #[test]
+    fn the_incomplete_outcome_is_the_runtime_s() {
+        let text = BASE.replace("[[outcome]]\nid = \"none\"", "[[outcome]]\nid = \"incomplete\"");
+        assert_eq!(errors(&text), ["the outcome id `incomplete` is reserved"]);
     }
 
     #[test]

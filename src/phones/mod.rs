@@ -73,10 +73,12 @@ pub fn check_form_file(shown: &str, text: &str, contacts: &Directory) -> Vec<Dia
         let refs = phone_refs(&value);
         for (span, id) in &refs {
             if contacts.get(id).is_none() {
-                out.push(contacts.incomplete(
-                    Diagnostic::at(shown, text, at(span.clone()), format!("unknown contact `{id}`"))
-                        .with_help("phone numbers come from data/contacts.toml: use the id of an entry there"),
-                ));
+                out.push(
+                    contacts.incomplete(
+                        Diagnostic::at(shown, text, at(span.clone()), format!("unknown contact `{id}`"))
+                            .with_help("phone numbers come from data/contacts.toml: use the id of an entry there"),
+                    ),
+                );
             }
         }
         // A reference is not typed text: blank it out, keeping every other position.

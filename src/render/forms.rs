@@ -46,7 +46,7 @@ pub fn form_pages(
         paper.page.has_fallback_parts = crate::form_translations::has_fallback_texts(form, lang);
         out.push(render_page_view(tera, &mut paper, &format!("{lang}/forms/{}/print.html", form.id))?);
         out.push(interactive(site, form, lang));
-        let schema = crate::forms::record_schema(form, lang);
+        let schema = crate::forms::record_schema(form, lang, &t);
         let json = serde_json::to_string_pretty(&schema).unwrap_or_default();
         let json = crate::fallback::strip(&json).into_owned();
         out.push(OutFile { path: format!("{lang}/forms/{}/schema.json", form.id), bytes: json.into_bytes() });
@@ -57,15 +57,19 @@ pub fn form_pages(
 /// The self-contained questionnaire page, `<lang>/forms/<id>/index.html`.
 fn interactive(site: &Site, form: &Form, lang: &str) -> OutFile {
     let t = |l: &str, k: &str| site.i18n.t_marked(l, k);
+    let plural = |l: &str, k: &str, category: &str| site.i18n.plural_form(l, k, category);
     let contacts = site.contacts.of_kind(None);
     let ctx = PageContext {
         lang,
         languages: &site.config.languages,
         t: &t,
+        plural: &plural,
         contacts: &contacts,
         site_title: site.config.text(&site.config.title, lang),
         back_href: if site.config.pretty_urls { "../" } else { "../index.html" },
         neutral_href: "../../../neutral.html",
+        // Always to index.html: a folder link does not open its page from file://.
+        form_href: "../../../{lang}/forms/{id}/index.html",
         public_key_pem: site.public_keys.get(&form.id).map(String::as_str),
     };
     let html = crate::forms::interactive::interactive_page(form, &ctx);

@@ -116,10 +116,11 @@ async function fullInterview(context) {
   check(await page.getAttribute('input[name="q-consent"][value="yes"]', "aria-invalid") === "true", "aria-invalid on an unanswered required question", failures);
   check(((await page.getAttribute("#w-consent", "aria-describedby")) || "").includes("q-consent-error"), "the error describes its field", failures);
   check(await page.isVisible("#q-consent-error"), "the error is shown next to the field", failures);
-  check(await page.locator("#errors a").count() === 3, "three required questions reported", failures);
+  check(await page.locator("#errors a").count() === 4, "four required questions reported", failures);
 
   await choose(page, "consent", "yes");
   await choose(page, "safe_to_talk", "yes");
+  await choose(page, "monitored", "no");
   await choose(page, "danger_now", "no");
   check(!(await visible(page, "#errors")), "fixed errors leave the summary", failures);
   await page.check('input[name="q-urgent_needs"][value="food"]');
@@ -207,7 +208,7 @@ async function fullInterview(context) {
   check(!(await visible(page, "#form")) && !(await visible(page, "#quick-exit")) && !(await visible(page, "#toolbar")), "print hides the controls", failures);
   const printed = await text(page, "#summary");
   for (const mark of ["⊘", "○", "✕"]) check(printed.includes(mark), `print shows the mark ${mark}`, failures);
-  check(printed.includes("2026.1") || (await text(page, "#form-version")).includes("2026.1"), "print shows the form version", failures);
+  check(printed.includes("2026.2") || (await text(page, "#form-version")).includes("2026.2"), "print shows the form version", failures);
   check(!printed.includes("Did the debt grow"), "print leaves out questions not asked", failures);
   await page.emulateMedia({ media: "screen" });
 
@@ -265,6 +266,8 @@ async function consentNo(context) {
   await page.click('#w-consent .end button[data-act="finish"]');
   check(await visible(page, "#summary"), "a hidden required question does not block completion", failures);
   check(await page.getAttribute("#outcome", "data-outcome") === "not_done", "outcome: not done", failures);
+  const declined = await result(page);
+  check(!declined.claimsNone && !declined.all.includes("Чому"), "consent «Ні» shows no indicator summary: " + declined.all, failures);
   report.export_declined = (await download(page, () => act(page, "export-json"), "declined.json")).text;
   watch(problems, "consent no")();
   await page.close();
@@ -275,6 +278,7 @@ async function alerts(context) {
   await page.goto(url("uk/forms/initial-screening/index.html"));
   await choose(page, "consent", "yes");
   await choose(page, "safe_to_talk", "yes");
+  await choose(page, "monitored", "no");
   await choose(page, "danger_now", "yes");
   const alert = await text(page, '#w-danger_now [role="alert"]');
   check(alert.includes("102"), "the safety alert shows at once: " + alert, failures);
@@ -282,6 +286,7 @@ async function alerts(context) {
   await choose(page, "danger_now", "no");
   check((await text(page, '#w-danger_now [role="alert"]')) === "", "the alert goes when the answer changes", failures);
   await fill(page, "age", "16");
+  await page.keyboard.press("Tab");
   check((await text(page, '#w-age [role="alert"]')).length > 0, "an under-18 answer shows its alert", failures);
   watch(problems, "alerts")();
   await page.close();
@@ -314,6 +319,183 @@ async function shiftExit(context) {
   await page.close();
 }
 
+// ------------------------------------------------------------------ what the result may claim
+
+const ADULT = "uk/forms/initial-screening/index.html";
+
+/** Goes through the interview step by step, answering each visible question named in `answers`
+ *  that has no answer yet, until the result is shown. */
+async function interview(page, answers) {
+  for (let i = 0; i < 30 && !(await visible(page, "#summary")); i++) {
+    for (const [key, value] of Object.entries(answers)) {
+      const box = "#w-" + key.replace(/\./g, "-");
+      if (!(await page.locator(box).count()) || !(await visible(page, box))) continue;
+      if (!(await page.locator(`${box} input:checked`).count())) await choose(page, key, value);
+    }
+    if (await visible(page, "#summary")) break;
+    if (await visible(page, '#step-nav button[data-act="finish"]')) await act(page, "finish");
+    else await act(page, "next");
+  }
+}
+
+/** Back through the steps until question `key` is on screen. */
+async function backTo(page, key) {
+  if (await visible(page, "#summary")) await act(page, "edit");
+  for (let i = 0; i < 12 && !(await visible(page, "#w-" + key)); i++) await act(page, "prev");
+}
+
+// Safety questions answered so the interview goes on; every indicator question answered with the
+// answer that fires nothing.
+const SAFE = { consent: "yes", safe_to_talk: "yes", monitored: "no", danger_now: "no", referral_consent: "no" };
+const NOTHING_FOUND = Object.assign({}, SAFE, {
+  paid_fee: "no", promise_differs: "no", forced_start: "no", no_choice: "no", harmful_conditions: "no",
+  employer_housing: "no", forced_tasks: "no", free_to_leave: "yes", threats: "no", violence: "no",
+  isolation: "no", escorted: "no", docs_held: "no", owes_debt: "no", travel_arranged: "no",
+  knows_address: "yes", companion_control: "no",
+});
+
+/** The result's text, and whether it claims that nothing was found. */
+async function result(page) {
+  const all = await text(page, "#result");
+  const claimsNone = /Ознак не виявлено|Виявлено 0|No indicators found|0 indicators/.test(all);
+  return { all, claimsNone, outcome: await page.getAttribute("#outcome", "data-outcome") };
+}
+
+async function blankAnswers(context) {
+  const { page, problems } = await watchedPage(context);
+  await page.goto(url(ADULT));
+  // Only the required questions answered, «Далі» through the rest.
+  await interview(page, SAFE);
+  let r = await result(page);
+  check(!r.claimsNone, "blank answers are read as «no»: " + r.all, failures);
+  check(r.outcome !== "none", "outcome «none» with blank indicator questions", failures);
+  check(r.all.includes("Скринінг неповний: 17 питань без відповіді"), "the result counts the 17 unanswered indicator questions: " + r.all, failures);
+  await page.emulateMedia({ media: "print" });
+  const printed = await text(page, "#summary");
+  check(printed.includes("17 питань без відповіді") && !/Ознак не виявлено/.test(printed), "the print says the screening is incomplete", failures);
+  await page.emulateMedia({ media: "screen" });
+  report.export_blank = (await download(page, () => act(page, "export-json"), "blank.json")).text;
+  await page.click('#panel button[data-act="close"]');
+  report.export_blank_csv = (await download(page, () => act(page, "export-csv"), "blank.csv")).text;
+  await page.click('#panel button[data-act="close"]');
+  await page.click('button[data-lang="en"]');
+  r = await result(page);
+  check(r.all.includes("17 questions") && !r.claimsNone, "in English too: " + r.all, failures);
+  await page.click('button[data-lang="uk"]');
+
+  // Two, then one indicator question left blank; then one «Не знає»; then every one answered.
+  await act(page, "clear");
+  await page.click('#panel button[data-act="clear-yes"]');
+  const two = Object.assign({}, NOTHING_FOUND);
+  delete two.travel_arranged;
+  delete two.knows_address;
+  await interview(page, two);
+  r = await result(page);
+  check(r.all.includes("2 питання без відповіді") && !r.claimsNone, "two blank: " + r.all, failures);
+  check(r.outcome === "incomplete", "two blank: outcome " + r.outcome, failures);
+  await backTo(page, "travel_arranged");
+  await choose(page, "travel_arranged", "no");
+  await toResult(page);
+  r = await result(page);
+  check(r.all.includes("1 питання без відповіді") && !r.claimsNone, "one blank: " + r.all, failures);
+  check(r.outcome === "incomplete", "one blank: outcome " + r.outcome, failures);
+  await backTo(page, "knows_address");
+  await choose(page, "knows_address", "dk");
+  await toResult(page);
+  r = await result(page);
+  check(!r.claimsNone && r.outcome === "incomplete", "one «Не знає»: outcome " + r.outcome + ": " + r.all, failures);
+  await backTo(page, "knows_address");
+  await choose(page, "knows_address", "yes");
+  await toResult(page);
+  r = await result(page);
+  check(r.outcome === "none" && r.all.includes("Ознак не виявлено"), "every indicator question answered: " + r.outcome + ": " + r.all, failures);
+  check(!r.all.includes("Скринінг неповний"), "a complete screening is not called incomplete", failures);
+  watch(problems, "blank answers")();
+  await page.close();
+}
+
+async function typedAge(context) {
+  const { page, problems } = await watchedPage(context);
+  await page.goto(url(ADULT));
+  await choose(page, "consent", "yes");
+  await choose(page, "where_now", "home");
+  const before = await page.locator("#w-where_now").boundingBox();
+  await page.click("#q-age");
+  await page.keyboard.type("4");
+  check((await text(page, '#w-age [role="alert"]')) === "", "no alert after the first key of «45»", failures);
+  check(!(await visible(page, "#w-age .end")), "no ending after the first key of «45»", failures);
+  check(await visible(page, "#w-where_now"), "the next question stays while typing", failures);
+  const during = await page.locator("#w-where_now").boundingBox();
+  check(before && during && before.y === during.y, "the layout does not jump while typing", failures);
+  await page.keyboard.type("5");
+  await page.keyboard.press("Tab");
+  check((await text(page, '#w-age [role="alert"]')) === "" && !(await visible(page, "#w-age .end")), "45 raises nothing", failures);
+  check(await page.isChecked('input[name="q-where_now"][value="home"]'), "a later answer survives the typing", failures);
+  await page.fill("#q-age", "");
+  await page.click("#q-age");
+  await page.keyboard.type("16");
+  check((await text(page, '#w-age [role="alert"]')) === "", "no alert before the field is left", failures);
+  await page.keyboard.press("Tab");
+  check((await text(page, '#w-age [role="alert"]')).length > 0, "16 raises the alert once the field is left", failures);
+  check(await visible(page, "#w-age .end"), "16 ends the interview once the field is left", failures);
+  watch(problems, "typed age")();
+  await page.close();
+}
+
+/** Each yes/no question asks one thing: at most one question mark in its label. */
+async function oneQuestionEach(page, where) {
+  const double = await page.evaluate(() => Array.from(document.querySelectorAll("#form fieldset.q")).filter((fs) => {
+    const values = Array.from(fs.querySelectorAll("input[type=radio]")).map((r) => r.value).filter((v) => v !== "dk" && v !== "refused");
+    return values.length === 2 && values.includes("yes") && values.includes("no");
+  }).map((fs) => fs.querySelector("legend").textContent).filter((t) => (t.match(/\?/g) || []).length > 1));
+  check(!double.length, `${where}: a yes/no question asks two things: ${double.join(" | ")}`, failures);
+}
+
+async function watchedPhone(context) {
+  const { page, problems } = await watchedPage(context);
+  for (const rel of [ADULT, "en/forms/initial-screening/index.html", "uk/forms/child-screening/index.html"]) {
+    await page.goto(url(rel));
+    await oneQuestionEach(page, rel);
+  }
+  await page.goto(url("en/forms/initial-screening/index.html"));
+  await choose(page, "consent", "yes");
+  await choose(page, "safe_to_talk", "yes");
+  const label = await text(page, "#w-monitored legend").catch(() => "");
+  check(/checking your phone/.test(label), "a question of its own asks whether someone checks the phone: " + label, failures);
+  await choose(page, "monitored", "yes").catch(() => {});
+  check(await visible(page, "#w-monitored .end"), "someone checking the phone ends the interview", failures);
+  check(!(await visible(page, "#w-danger_now")), "nothing else is asked", failures);
+  await page.click('#w-monitored .end button[data-act="finish"]').catch(() => {});
+  check(await page.getAttribute("#outcome", "data-outcome").catch(() => null) === "not_done", "outcome: not done", failures);
+  watch(problems, "watched phone")();
+  await page.close();
+}
+
+async function childLink(context) {
+  const { page, problems } = await watchedPage(context);
+  await page.goto(url(ADULT));
+  for (const [key, value] of Object.entries(SAFE)) if (key !== "referral_consent") await choose(page, key, value);
+  await fill(page, "age", "16");
+  await page.keyboard.press("Tab");
+  const link = page.locator("#w-age .end a");
+  check(await link.count() === 1, "the age ending links to the child form", failures);
+  if (await link.count()) {
+    check((await link.getAttribute("href")) === "../../../uk/forms/child-screening/index.html", "a relative link in the page language: " + (await link.getAttribute("href")), failures);
+    await page.click('button[data-lang="en"]');
+    check((await link.getAttribute("href")) === "../../../en/forms/child-screening/index.html", "the link follows the language: " + (await link.getAttribute("href")), failures);
+    await page.click('#w-age .end button[data-act="finish"]');
+    const r = await result(page);
+    check(r.outcome === "child" && !r.claimsNone, "an ended interview claims no indicator summary: " + r.all, failures);
+    check(await page.locator("#result a[href$='/en/forms/child-screening/index.html']").count() >= 1, "the result links to the child form", failures);
+    await page.click("#result .end a");
+    await page.waitForURL(/en\/forms\/child-screening\/index\.html$/, { timeout: 5000 }).catch(() => {});
+    check(/en\/forms\/child-screening\/index\.html$/.test(page.url()), "the link opens the child form from file://: " + page.url(), failures);
+    check(await page.locator("#w-agrees").count() === 1, "the child form runs", failures);
+  }
+  watch(problems, "child link")();
+  await page.close();
+}
+
 // ------------------------------------------------------------------ encryption
 
 async function encrypted(context) {
@@ -323,6 +505,7 @@ async function encrypted(context) {
   check(await page.locator('button[data-act="export-json"]').count() === 0, "no plaintext export on an encrypted form", failures);
   await choose(page, "consent", "yes");
   await choose(page, "safe_to_talk", "yes");
+  await choose(page, "monitored", "no");
   await choose(page, "danger_now", "no");
   await act(page, "next");
   await act(page, "next");
@@ -448,7 +631,7 @@ async function childOnOnePage(context) {
 (async () => {
   const { context } = await launch();
   try {
-    for (const run of [fullInterview, consentNo, alerts, shiftExit, encrypted, refusals, xss, childOnOnePage]) {
+    for (const run of [fullInterview, consentNo, alerts, blankAnswers, typedAge, watchedPhone, childLink, shiftExit, encrypted, refusals, xss, childOnOnePage]) {
       try {
         await run(context);
       } catch (e) {

@@ -28,7 +28,8 @@ async function main() {
   } finally {
     await context.close();
   }
-  const text = execFileSync("pdftotext", ["-enc", "UTF-8", pdfOut, "-"]).toString("utf8");
+  // -layout keeps a table's rows in reading order (a tick-box grid is otherwise read column by column).
+  const text = execFileSync("pdftotext", ["-layout", "-enc", "UTF-8", pdfOut, "-"]).toString("utf8");
   const pages = text.split("\f").map(squash);
   check(pages.length > 1, "the PDF has a single page", failures);
   for (const phrase of phrases) {

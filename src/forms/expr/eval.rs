@@ -311,7 +311,8 @@ pub trait Env {
     fn indicators(&self) -> &[FiredIndicator] {
         &[]
     }
-    /// The number of relevant answers that are missing codes (for `unknown_count`).
+    /// For `unknown_count`: the relevant answers that are missing codes, and the indicator
+    /// questions asked but left blank, which count as unknown too.
     fn unknown_count(&self) -> usize {
         0
     }
@@ -341,13 +342,17 @@ pub trait Env {
 ///   "current": 34, "current_id": "age",
 ///   "missing": {"owes_debt": ["dk", "refused"]},
 ///   "indicators": [{"dimension": "exploitation", "strength": "medium"}],
+///   "unanswered": 2,
 ///   "today": "2026-03-15",
 ///   "rule": {"any_of": [{"strong": 2}, {"strong": 1, "medium_or_weak": 1}]},
 ///   "repeats": {"jobs": [{"paid": "no", "hours": 70}], "trips": null} }
 /// ```
 ///
-/// Absent keys mean: no answers, no current value, no missing codes, no indicators, no date
-/// (`today()` is null), the default rule, and repeats that are not relevant (null).
+/// Absent keys mean: no answers, no current value, no missing codes, no indicators, no blank
+/// indicator questions, no date (`today()` is null), the default rule, and repeats that are not
+/// relevant (null). `unanswered` is the number of indicator questions (those an indicator's
+/// `when` reads) that were asked and left blank: only the caller, which knows what was asked,
+/// can count them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MapEnv {
@@ -357,6 +362,7 @@ pub struct MapEnv {
     pub current_id: Option<String>,
     pub missing: BTreeMap<String, Vec<String>>,
     pub indicators: Vec<FiredIndicator>,
+    pub unanswered: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub today: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -391,7 +397,7 @@ impl Env for MapEnv {
         &self.indicators
     }
     /// Counts every answer, top level and in every repeat entry, that is a missing code (or a
-    /// set holding one).
+    /// set holding one), and adds the blank indicator questions.
     fn unknown_count(&self) -> usize {
         let top = self.answers.iter().filter(|(id, v)| self.counts_as_unknown(id, v)).count();
         let rows: usize = self
@@ -401,7 +407,7 @@ impl Env for MapEnv {
             .flatten()
             .map(|row| row.iter().filter(|(id, v)| self.counts_as_unknown(id, v)).count())
             .sum();
-        top + rows
+        top + rows + self.unanswered
     }
     fn today(&self) -> Option<&str> {
         self.today.as_deref()

@@ -102,7 +102,8 @@
 //! * **Indicators.** The environment lists the fired indicators (dimension, strength).
 //!   `strong_count`, `medium_count`, `weak_count` count them by strength; `unknown_count` counts
 //!   the answers (top level and in every repeat entry) that are missing codes, or sets holding
-//!   one. `dim_positive('d')` applies the [`DimensionRule`] (default: the ILO/EC rule — at least
+//!   one, and adds the environment's `unanswered`: the indicator questions asked and left blank,
+//!   which count like "doesn't know" for an outcome. `dim_positive('d')` applies the [`DimensionRule`] (default: the ILO/EC rule — at least
 //!   2 strong; or 1 strong and 1 medium or weak; or 3 medium; or 2 medium and 1 weak) to the
 //!   fired indicators of dimension `d`. A form can supply its own rule.
 //!

@@ -16,6 +16,7 @@
      current:    value of "."     current_id: the id "." stands for (for is_missing(.))
      missing:    {id: [codes]}    option values with missing = true ("dk", "refused")
      indicators: [{dimension, strength}]   fired indicators; strength "strong"|"medium"|"weak"
+     unanswered: n                indicator questions asked and left blank; unknown_count adds them
      today:      'YYYY-MM-DD'     (absent: today() is null)
      rule:       {any_of: [{strong, medium, weak, medium_or_weak}]}  (absent: the ILO/EC rule)
      repeats:    {id: [ {id: value}, ... ] | null}   entries of a repeat section; null or absent
@@ -56,7 +57,7 @@ var OberihExpr = (() => {
   }
 
   function unknownCount(env) {
-    var n = 0, k, r, i, row;
+    var n = isNum(env.unanswered) ? env.unanswered : 0, k, r, i, row;
     for (k in env.answers || {}) if (has(env.answers, k) && isMissingValue(env, k, env.answers[k])) n++;
     for (r in env.repeats || {}) {
       if (!has(env.repeats, r) || !isArr(env.repeats[r])) continue;

@@ -78,12 +78,30 @@
     return e;
   }
   function paint(src) { return typeof src === 'function' ? src() : pick(src); }
-  // Paints text now and again after every language switch. `src`: a text per language, or a function.
-  function tr(e, src) {
-    painted.push([e, src]);
-    e.textContent = paint(src);
+  // Paints text now and again after every language switch. `src`: a text per language, or a
+  // function. With `links`, `[words](form:ID)` in the text becomes a link to that form.
+  function tr(e, src, links) {
+    painted.push([e, src, links]);
+    fillText(e, paint(src), links);
     marks(e, src);
     return e;
+  }
+  function fillText(e, text, links) {
+    if (!links) { e.textContent = text; return; }
+    e.textContent = '';
+    e.append(...linked(text));
+  }
+  // The text as nodes, each `[words](form:ID)` a link to form ID's questionnaire in the language
+  // shown: the syntax of src/forms/links.rs, which checks at build time that the form exists.
+  function linked(text) {
+    var out = [], at = 0, m, re = /\[([^\[\]]+)\]\(form:([a-z][a-z0-9-]*)\)/g;
+    while ((m = re.exec(text))) {
+      if (!m[1].trim()) continue;
+      out.push(text.slice(at, m.index), el('a', { href: F.form_href.replace('{lang}', lang).replace('{id}', m[2]), text: m[1] }));
+      at = re.lastIndex;
+    }
+    out.push(text.slice(at));
+    return out;
   }
   function say(text) { $('status').textContent = text; }
   function pad(n) { return (n < 10 ? '0' : '') + n; }
@@ -111,6 +129,16 @@
     });
   });
 
+  // Indicator questions: those an indicator's `when` reads (src/forms/form.rs). One that was asked
+  // and left blank counts like "doesn't know", and while one is blank or unknown the screening is
+  // incomplete.
+  var indicatorQuestion = {};
+  F.indicator_questions.forEach((id) => { indicatorQuestion[id] = true; });
+  function isMissingAnswer(id, v) {
+    var codes = missing[id] || [];
+    return [].concat(v).some((c) => codes.indexOf(c) >= 0);
+  }
+
   function build() {
     F.sections.forEach((s) => {
       var box = s.box = el('section', { class: 'sec', id: 's-' + s.id, 'aria-labelledby': 'h-' + s.id });
@@ -137,7 +165,7 @@
     var box = slot.box = el(group ? 'fieldset' : 'div', { class: 'q', id: 'w-' + id.slice(2) });
     if (q.type === 'note') {
       box.className = 'q note';
-      box.append(tr(el('p'), q.label));
+      box.append(tr(el('p'), q.label, true));
       return box;
     }
     var head = el(group ? 'legend' : q.type === 'calculate' ? 'p' : 'label', {
@@ -147,10 +175,10 @@
     head.append(tr(el('span'), q.label));
     if (q.required) head.append(tr(el('span', { class: 'req' }), () => ' ' + ui('required')));
     box.append(head);
-    if (q.hint) box.append(describe(slot, tr(el('p', { class: 'hint', id: id + '-hint' }), q.hint)));
+    if (q.hint) box.append(describe(slot, tr(el('p', { class: 'hint', id: id + '-hint' }), q.hint, true)));
     if (q.type === 'multi_choice') box.append(describe(slot, tr(el('p', { class: 'hint', id: id + '-all' }), uiText('tick_all'))));
     if (q.guidance) {
-      box.append(el('div', { class: 'guidance' }, [tr(el('b'), uiText('guidance')), tr(el('span'), q.guidance)]));
+      box.append(el('div', { class: 'guidance' }, [tr(el('b'), uiText('guidance')), tr(el('span'), q.guidance, true)]));
     }
     slot.err = el('p', { class: 'error', id: id + '-error', hidden: true });
     box.append(slot.err);
@@ -169,7 +197,7 @@
     if (q.end_if) {
       slot.end = el('div', { class: 'end', hidden: true }, [
         tr(el('strong'), uiText('ended_title')),
-        tr(el('p'), q.end_message || ''),
+        tr(el('p'), q.end_message || '', true),
         tr(el('button', { type: 'button', class: 'primary', 'data-act': 'finish' }), uiText('end_finish'))
       ]);
       box.append(slot.end);
@@ -319,7 +347,7 @@
   // reach no later condition, no score, no outcome and no export. After an `end_if` fires,
   // nothing later is asked.
   function compute() {
-    var st = { rel: {}, sec: {}, alert: {}, invalid: {}, calc: {}, ended: null, dropped: 0 };
+    var st = { rel: {}, sec: {}, alert: {}, invalid: {}, calc: {}, ended: null, dropped: 0, unanswered: [], unknownIndicators: 0 };
     var top = {}, rep = {}, calcs = [];
 
     function visit(q, key, on, scope, row) {
@@ -338,6 +366,10 @@
       }
       var v = has(vals, key) ? vals[key] : null;
       row[q.id] = v;
+      if (indicatorQuestion[q.id]) {
+        if (v === null) st.unanswered.push(key);
+        else if (isMissingAnswer(q.id, v)) st.unknownIndicators++;
+      }
       var env = envOf(merged(scope, row), rep, { current: v, current_id: q.id });
       st.alert[key] = !!q.alert_if && X.truth(q.alert_if, env);
       if (v !== null && q.constraint && !X.truth(q.constraint, env)) st.invalid[key] = true;
@@ -365,11 +397,16 @@
         c[2][c[0].id] = st.calc[c[1]] = X.evaluate(c[0].calculation, envOf(scope, rep));
       });
     });
-    var env = envOf(top, rep);
+    var env = envOf(top, rep, { unanswered: st.unanswered.length });
     st.fired = F.indicators.filter((i) => X.truth(i.when, env));
     env.indicators = st.fired.map((i) => { return { dimension: i.dimension, strength: i.strength }; });
     st.outcome = F.outcomes.find((o) => X.truth(o.when, env)) || null;
-    st.unknown = X.evaluate(['unknown_count'], env);
+    // Built in, for every form: the catch-all ("no indicators found") never stands for a screening
+    // whose indicator questions were not all answered, nor for one that ended early.
+    st.incomplete = st.unanswered.length > 0 || st.unknownIndicators > 0;
+    if (st.outcome === F.outcomes[F.outcomes.length - 1] && (st.incomplete || st.ended)) st.outcome = F.incomplete;
+    // The answers "doesn't know" and "prefers not to say"; blank questions are counted apart.
+    st.unknown = X.evaluate(['unknown_count'], env) - st.unanswered.length;
     st.top = top;
     st.rep = rep;
     return st;
@@ -398,7 +435,7 @@
     if (!slot.alert) return;
     var on = !!state.alert[k];
     if (on && !slot.alert.firstChild) {
-      slot.alert.append(tr(el('strong'), uiText('alert_title')), tr(el('span'), q.alert || ''));
+      slot.alert.append(tr(el('strong'), uiText('alert_title')), tr(el('span'), q.alert || '', true));
     } else if (!on && slot.alert.firstChild) {
       slot.alert.textContent = '';
     }
@@ -467,11 +504,15 @@
   }
 
   function next() {
+    update();
+    // A typed answer committed just now may have ended the interview: its end box says what next.
+    if (state.ended) return slots[state.ended].end.querySelector('button').focus();
     if (!validate(sectionKeys(F.sections[step]))) return;
     if (neighbour(1) < 0) finish(); else goStep(neighbour(1));
   }
 
   function finish() {
+    update();
     if (!validate(Object.keys(slots))) return;
     finished = new Date().toISOString();
     if (!started) started = finished;
@@ -577,23 +618,33 @@
     var alerts = Object.keys(st.alert).filter((k) => st.alert[k] && st.rel[k]);
     if (alerts.length) {
       res.append(el('div', { class: 'alert' }, [el('strong', { text: ui('alerts_title') })].concat(
-        alerts.map((k) => { return el('p', { text: pick(slots[k].q.alert) }); }))));
+        alerts.map((k) => { return el('p', {}, linked(pick(slots[k].q.alert))); }))));
     }
     if (st.ended) {
       res.append(el('div', { class: 'end' }, [el('strong', { text: ui('ended_title') }),
-        el('p', { text: pick(slots[st.ended].q.end_message) })]));
+        el('p', {}, linked(pick(slots[st.ended].q.end_message)))]));
     }
     if (st.outcome) {
       res.append(el('div', { class: 'outcome', id: 'outcome', 'data-outcome': st.outcome.id }, [
         el('p', { class: 'meta', text: ui('outcome') }),
-        el('h3', { text: pick(st.outcome.label) }),
-        st.outcome.action ? el('p', { text: pick(st.outcome.action) }) : null
+        el('h3', {}, linked(pick(st.outcome.label))),
+        st.outcome.action ? el('p', {}, linked(pick(st.outcome.action))) : null
       ]));
     }
+    // An interview that ended early asked too little to sum up: only indicators it did find show.
+    if (!st.ended || st.fired.length) renderWhy(res, st);
+    renderRecord($('record'));
+  }
+
+  // What led to the outcome: the indicators found, the questions left blank or unknown, and a
+  // "none found" only when every indicator question that was asked has an answer.
+  function renderWhy(res, st) {
     res.append(el('h3', { text: ui('why') }));
-    [message('indicators_found', st.fired.length), st.unknown ? message('unknown_answers', st.unknown) : null]
+    [st.fired.length ? message('indicators_found', st.fired.length) : null,
+      st.unanswered.length ? message('unanswered', st.unanswered.length) : null,
+      st.unknown ? message('unknown_answers', st.unknown) : null]
       .forEach((m) => { if (m) res.append(el('p', { text: m })); });
-    if (!st.fired.length) res.append(el('p', { text: ui('no_indicators') }));
+    if (!st.fired.length) res.append(el('p', { text: ui(st.incomplete ? 'incomplete_note' : 'no_indicators') }));
     F.dimensions.forEach((d) => {
       var list = st.fired.filter((i) => i.dimension === d.id);
       if (!list.length) return;
@@ -601,7 +652,6 @@
         return el('li', { 'data-indicator': i.id, text: pick(i.label) + ' (' + ui(i.strength) + ')' });
       }))]));
     });
-    renderRecord($('record'));
   }
 
   function renderRecord(box) {
@@ -667,13 +717,15 @@
     return {
       form: F.id, version: F.version, language: lang, started: started, finished: finished,
       answers: answers, outcome: state.outcome ? state.outcome.id : null,
-      indicators: state.fired.map((i) => i.id)
+      indicators: state.fired.map((i) => i.id),
+      // JSON Pointers into `answers`: "jobs.0.job_pay" is /jobs/0/job_pay.
+      unanswered: state.unanswered.map((k) => '/' + k.split('.').join('/'))
     };
   }
 
   // One row with stable columns; the same cells as record_csv in src/crypto.rs.
   function csv(r) {
-    var head = ['form', 'version', 'language', 'started', 'finished', 'outcome', 'indicators'];
+    var head = ['form', 'version', 'language', 'started', 'finished', 'outcome', 'indicators', 'unanswered'];
     var row = head.map((k) => cell(r[k]));
     Object.keys(r.answers).forEach((k) => { head.push(k); row.push(cell(r.answers[k])); });
     return '\ufeff' + head.map(quote).join(',') + '\r\n' + row.map(quote).join(',') + '\r\n';
@@ -847,7 +899,7 @@
     marks($('form-title'), F.title);
     $('form-version').textContent = ui('version', { version: F.version });
     painted = painted.filter((p) => p[0].isConnected);
-    painted.forEach((p) => { p[0].textContent = paint(p[1]); marks(p[0], p[1]); });
+    painted.forEach((p) => { fillText(p[0], paint(p[1]), p[2]); marks(p[0], p[1]); });
     document.querySelectorAll('[data-t]').forEach((e) => { var k = e.getAttribute('data-t'); e.textContent = ui(k); marks(e, F.ui[k]); });
     document.querySelectorAll('[data-t-label]').forEach((e) => { e.setAttribute('aria-label', ui(e.getAttribute('data-t-label'))); });
     document.querySelectorAll('button[data-lang]').forEach((b) => {
@@ -885,16 +937,31 @@
 
   // ------------------------------------------------------------------ events
 
+  // A typed answer counts once its field is left (change) or on Next and Finish; a choice counts at
+  // once. So the "4" of "45" raises no alert, ends nothing and hides nothing on a screen the person
+  // interviewed may see.
+  function typed(slot) { return slot.q.type !== 'choice' && slot.q.type !== 'multi_choice'; }
+
   function onEdit(e) {
     var key = e.target.oberihKey;
     if (!key || !slots[key]) return;
     if (!started) started = new Date().toISOString();
     finished = null;
     readSlot(slots[key]);
+    if (e.type === 'input' && typed(slots[key])) return typing(slots[key]);
     update();
     // Format and constraint problems show when the field is left; "required" waits for Next.
     var p = e.type === 'change' && problem(slots[key]);
     if (p && p !== 'err_required') { shown[key] = p; refreshErrors(); }
+  }
+
+  // While typing, an error shown for the field goes as soon as the text is a valid value; any
+  // other check waits for the field to be left.
+  function typing(slot) {
+    if (!shown[slot.key] || bad[slot.key]) return;
+    delete shown[slot.key];
+    paintError(slot);
+    paintErrorSummary();
   }
 
   var actions = {
