@@ -5,6 +5,7 @@
 mod forms;
 pub mod links;
 pub mod nav;
+mod notfound;
 mod print;
 mod search_docs;
 mod standards;
@@ -161,15 +162,7 @@ pub struct Assets {
 
 /// Bundles the theme's stylesheets into one file and its page scripts into another, minified.
 pub fn build_assets(theme: &Theme) -> (Assets, Vec<OutFile>) {
-    let mut css = Vec::new();
-    let site_first = |p: &&str| if p.ends_with("/site.css") { 0 } else { 1 };
-    let mut css_files: Vec<(&str, &crate::theme::ThemeFile)> =
-        theme.under("static/css").filter(|(p, _)| p.ends_with(".css")).collect();
-    css_files.sort_by_key(|(p, _)| (site_first(p), p.to_string()));
-    for (_, f) in css_files {
-        css.extend_from_slice(&f.bytes);
-        css.push(b'\n');
-    }
+    let css = stylesheet(theme);
     let mut js = Vec::new();
     for name in ["runtime/site.js", "runtime/search.js"] {
         if let Some(f) = theme.get(name) {
@@ -193,6 +186,20 @@ pub fn build_assets(theme: &Theme) -> (Assets, Vec<OutFile>) {
         }
     }
     (Assets { css: css_path, js: js_path }, files)
+}
+
+/// The theme's stylesheets as one: `site.css` first, then the others by name.
+fn stylesheet(theme: &Theme) -> Vec<u8> {
+    let mut css = Vec::new();
+    let site_first = |p: &&str| if p.ends_with("/site.css") { 0 } else { 1 };
+    let mut css_files: Vec<(&str, &crate::theme::ThemeFile)> =
+        theme.under("static/css").filter(|(p, _)| p.ends_with(".css")).collect();
+    css_files.sort_by_key(|(p, _)| (site_first(p), p.to_string()));
+    for (_, f) in css_files {
+        css.extend_from_slice(&f.bytes);
+        css.push(b'\n');
+    }
+    css
 }
 
 /// The navigation tree of each language, built once per build. The trees own their data, so
@@ -423,16 +430,7 @@ fn render_template<T: Serialize>(tera: &tera::Tera, view: &T, path: &str) -> Res
 pub fn root_pages(site: &Site, trees: &Trees, tera: &tera::Tera, assets: &Assets) -> Result<Vec<OutFile>, Diagnostic> {
     let chooser = views::chooser_view(site, assets);
     let mut out = vec![render_view(tera, &chooser, "index.html")?];
-    let lang = site.config.default_language.as_str();
-    let mut nf =
-        views::generated_view(site, &trees[lang], lang, "", "404.html", site.i18n.t(lang, "notfound.title"), assets);
-    // Served at any depth by a web server: links go from the site root (absolute with base_url).
-    let prefix = site.config.base_url.as_ref().map(|u| format!("{u}/")).unwrap_or_default();
-    nf.root = format!("{prefix}{lang}/");
-    nf.site_root = prefix;
-    nf.nav_html = String::new();
-    nf.languages.clear();
-    out.push(render_view(tera, &nf, "404.html")?);
+    out.push(notfound::page(site, trees, tera, &stylesheet(&site.theme))?);
     out.push(OutFile { path: "sitemap.xml".into(), bytes: sitemap(site).into_bytes() });
     if !site.forms.is_empty() {
         let neutral = finish_html(crate::forms::interactive::neutral_page());
