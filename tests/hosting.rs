@@ -309,3 +309,50 @@ fn fingerprinted_assets_are_immutable_pages_revalidate_and_text_is_compressed() 
     assert_eq!(missing.header("cache-control"), Some("no-cache"), "the 404 page is cached");
     assert_eq!(get(nginx.port, "/uk/index.html", &[]).header("content-encoding"), None);
 }
+
+/// Runs tests/browser/hosting.js on `cases` and returns its failures. Screenshots go to
+/// `OBERIH_SHOTS` when it names a folder.
+fn browser_failures(cases: &serde_json::Value) -> Vec<String> {
+    assert!(repo().join("node_modules/playwright-core").is_dir(), "browser tests need `npm ci` (see scripts/test)");
+    let mut command = Command::new("node");
+    command.arg(repo().join("tests/browser/hosting.js")).arg(cases.to_string());
+    if let Some(shots) = std::env::var_os("OBERIH_SHOTS") {
+        command.arg(shots);
+    }
+    let out = command.output().expect("browser tests need node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap_or(""))
+        .unwrap_or_else(|_| panic!("no report from hosting.js:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(report["checked"], cases.as_array().unwrap().len(), "{report}");
+    report["failures"].as_array().unwrap().iter().map(|f| f.to_string()).collect()
+}
+
+/// In a browser the 404 page is styled, shows the address's language, and its links and menu
+/// work: at the root of a host, under a sub-path found from the address alone, under the
+/// sub-path `base_url` names, and opened from disk.
+#[test]
+fn the_404_page_in_a_browser_at_any_depth_and_under_a_sub_path() {
+    let root_site = tempfile::tempdir().unwrap();
+    build_fixture(root_site.path(), None);
+    let at_root = start_nginx(root_site.path(), "/404.html");
+    let unnamed = tempfile::tempdir().unwrap();
+    build_fixture(&unnamed.path().join("oblast"), None);
+    let under_unnamed = start_nginx(unnamed.path(), "/oblast/404.html");
+    let named = tempfile::tempdir().unwrap();
+    build_fixture(&named.path().join("oblast"), Some("https://example.org/oblast/"));
+    let under_named = start_nginx(named.path(), "/oblast/404.html");
+    let (uk, en) = ("Сторінку не знайдено", "Page not found");
+    let url = |n: &Nginx, path: &str| format!("http://127.0.0.1:{}{path}", n.port);
+    let cases = serde_json::json!([
+        { "url": url(&at_root, "/uk/a/b/missing.html"), "lang": "uk", "title": uk, "shot": "404-uk-nested" },
+        { "url": url(&at_root, "/en/x/y/"), "lang": "en", "title": en, "shot": "404-en-nested" },
+        { "url": url(&at_root, "/old/address.php"), "lang": "uk", "title": uk },
+        { "url": url(&under_unnamed, "/oblast/en/a/b/missing.html"), "lang": "en", "title": en },
+        { "url": url(&under_unnamed, "/oblast/uk/a/"), "lang": "uk", "title": uk },
+        { "url": url(&under_named, "/oblast/en/a/b/missing.html"), "lang": "en", "title": en },
+        { "url": url(&under_named, "/oblast/uk/x/y/z/"), "lang": "uk", "title": uk },
+        { "url": format!("file://{}", root_site.path().join("404.html").display()), "lang": "uk", "title": uk },
+    ]);
+    let failures = browser_failures(&cases);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
