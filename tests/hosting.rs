@@ -214,8 +214,7 @@ fn check_missing(nginx: &Nginx, path: &str, lang: &str) -> Html {
     {
         for el in doc.select(&sel(selector)) {
             let reference = el.value().attr(attr).unwrap();
-            if reference.starts_with('#') {
-                let id = &reference[1..];
+            if let Some(id) = reference.strip_prefix('#') {
                 assert!(
                     doc.select(&sel(&format!("[id='{id}']"))).next().is_some(),
                     "{path}: {reference} has no target"
