@@ -328,7 +328,7 @@ fn browser_failures(cases: &serde_json::Value) -> Vec<String> {
 
 /// In a browser the 404 page is styled, shows the address's language, and its links and menu
 /// work: at the root of a host, under a sub-path found from the address alone, under the
-/// sub-path `base_url` names, and opened from disk.
+/// sub-path `base_url` names (and outside it), and opened from disk.
 #[test]
 fn the_404_page_in_a_browser_at_any_depth_and_under_a_sub_path() {
     let root_site = tempfile::tempdir().unwrap();
@@ -340,6 +340,8 @@ fn the_404_page_in_a_browser_at_any_depth_and_under_a_sub_path() {
     let named = tempfile::tempdir().unwrap();
     build_fixture(&named.path().join("oblast"), Some("https://example.org/oblast/"));
     let under_named = start_nginx(named.path(), "/oblast/404.html");
+    // A portal built with base_url but served at the root of another host, as `oberih serve` does.
+    let elsewhere = start_nginx(&named.path().join("oblast"), "/404.html");
     let (uk, en) = ("Сторінку не знайдено", "Page not found");
     let url = |n: &Nginx, path: &str| format!("http://127.0.0.1:{}{path}", n.port);
     let cases = serde_json::json!([
@@ -350,6 +352,8 @@ fn the_404_page_in_a_browser_at_any_depth_and_under_a_sub_path() {
         { "url": url(&under_unnamed, "/oblast/uk/a/"), "lang": "uk", "title": uk },
         { "url": url(&under_named, "/oblast/en/a/b/missing.html"), "lang": "en", "title": en },
         { "url": url(&under_named, "/oblast/uk/x/y/z/"), "lang": "uk", "title": uk },
+        { "url": url(&under_named, "/elsewhere/en/missing.html"), "lang": "uk", "title": uk },
+        { "url": url(&elsewhere, "/en/a/missing.html"), "lang": "en", "title": en },
         { "url": format!("file://{}", root_site.path().join("404.html").display()), "lang": "uk", "title": uk },
     ]);
     let failures = browser_failures(&cases);

@@ -2,14 +2,16 @@
 //! address, at any depth, so nothing on it may depend on where it is read from: its stylesheet
 //! is inline, its links are absolute paths from the site's root (the path of `base_url`, else
 //! `/`), and it carries its text in every language of the portal. A small inline script shows
-//! the language the address names and, when `base_url` is not set, finds the site's root in the
-//! address (the folders before the first language folder), so a portal hosted under a sub-path
-//! works too; opened from disk, it makes the links relative to the page's own folder again.
+//! the language the address names and, when `base_url` is not set (or the address is outside its
+//! path, as in a local preview), finds the site's root in the address (the folders before the
+//! first language folder), so a portal hosted under a sub-path works too; opened from disk, it
+//! makes the links relative to the page's own folder again.
 
 use serde::Serialize;
 
 use super::{nav, views, OutFile, Site, Trees};
 use crate::diag::Diagnostic;
+use crate::minify::{minify_css, minify_js};
 
 #[derive(Serialize)]
 struct NotFoundView<'a> {
@@ -21,8 +23,9 @@ struct NotFoundView<'a> {
     base_path: String,
     /// Whether `base_path` comes from `base_url` (the script then keeps it).
     has_base_url: bool,
-    /// The theme's stylesheet, inline.
+    /// The theme's stylesheet and the page's script, inline and minified.
     style: String,
+    script: String,
     variants: Vec<Variant<'a>>,
 }
 
@@ -52,8 +55,14 @@ pub fn page(site: &Site, trees: &Trees, tera: &tera::Tera, style: &[u8]) -> Resu
         languages: site.config.languages.join(" "),
         base_path,
         has_base_url: site.config.base_url.is_some(),
-        // `</` never ends the style element early, whatever the theme's stylesheet holds.
-        style: String::from_utf8_lossy(style).replace("</", "<\\/"),
+        // Minified: besides being smaller, inline code without line breaks is what the HTML
+        // checker matches against the policy's hashes. `</` never ends an element early.
+        style: minify_css(&String::from_utf8_lossy(style)).replace("</", "<\\/"),
+        script: site
+            .theme
+            .get("runtime/notfound.js")
+            .map(|f| minify_js(&String::from_utf8_lossy(&f.bytes)).replace("</", "<\\/"))
+            .unwrap_or_default(),
         variants,
     };
     super::render_view(tera, &view, "404.html")
