@@ -5,6 +5,7 @@
 mod forms;
 pub mod links;
 pub mod nav;
+mod notfound;
 mod print;
 mod search_docs;
 mod standards;
@@ -167,11 +168,7 @@ pub struct Assets {
 /// Bundles the theme's stylesheets into one file and its page scripts into another, each file
 /// minified on its own, so a theme file that does not parse is reported at its own line.
 pub fn build_assets(theme: &Theme) -> Result<(Assets, Vec<OutFile>), Vec<Diagnostic>> {
-    let site_first = |p: &&str| if p.ends_with("/site.css") { 0 } else { 1 };
-    let mut css_files: Vec<(&str, &crate::theme::ThemeFile)> =
-        theme.under("static/css").filter(|(p, _)| p.ends_with(".css")).collect();
-    css_files.sort_by_key(|(p, _)| (site_first(p), p.to_string()));
-    let css_files: Vec<_> = css_files.into_iter().map(|(_, f)| f).collect();
+    let css_files = stylesheet_files(theme);
     let js_files: Vec<_> = ["runtime/site.js", "runtime/search.js"].iter().filter_map(|n| theme.get(n)).collect();
     let mut problems = Vec::new();
     let css = bundle(&css_files, crate::minify::minify_css, &mut problems);
@@ -220,6 +217,25 @@ fn bundle(
         out.push(b'\n');
     }
     out
+}
+
+/// The theme's stylesheets as one: `site.css` first, then the others by name.
+fn stylesheet(theme: &Theme) -> Vec<u8> {
+    let mut css = Vec::new();
+    for f in stylesheet_files(theme) {
+        css.extend_from_slice(&f.bytes);
+        css.push(b'\n');
+    }
+    css
+}
+
+/// The theme's stylesheets in the order they are bundled: `site.css` first, then by path.
+fn stylesheet_files(theme: &Theme) -> Vec<&crate::theme::ThemeFile> {
+    let site_first = |p: &&str| if p.ends_with("/site.css") { 0 } else { 1 };
+    let mut css_files: Vec<(&str, &crate::theme::ThemeFile)> =
+        theme.under("static/css").filter(|(p, _)| p.ends_with(".css")).collect();
+    css_files.sort_by_key(|(p, _)| (site_first(p), p.to_string()));
+    css_files.into_iter().map(|(_, f)| f).collect()
 }
 
 /// The navigation tree of each language, built once per build. The trees own their data, so
@@ -477,23 +493,7 @@ fn render_template<T: Serialize>(tera: &tera::Tera, view: &T, path: &str) -> Res
 pub fn root_pages(site: &Site, trees: &Trees, tera: &tera::Tera, assets: &Assets) -> Result<Vec<OutFile>, Diagnostic> {
     let chooser = views::chooser_view(site, assets);
     let mut out = vec![render_view(tera, &chooser, "index.html")?];
-    let lang = site.config.default_language.as_str();
-    let mut nf = views::generated_view(
-        site,
-        &trees[lang],
-        lang,
-        "",
-        "404.html",
-        site.i18n.t_marked(lang, "notfound.title"),
-        assets,
-    );
-    // Served at any depth by a web server: links go from the site root (absolute with base_url).
-    let prefix = site.config.base_url.as_ref().map(|u| format!("{u}/")).unwrap_or_default();
-    nf.root = format!("{prefix}{lang}/");
-    nf.site_root = prefix;
-    nf.nav_html = String::new();
-    nf.languages.clear();
-    out.push(render_view(tera, &nf, "404.html")?);
+    out.push(notfound::page(site, trees, tera, &stylesheet(&site.theme))?);
     out.push(OutFile { path: "sitemap.xml".into(), bytes: sitemap(site).into_bytes() });
     if !site.forms.is_empty() {
         let neutral = finish_html(crate::forms::interactive::neutral_page());

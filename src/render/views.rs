@@ -107,7 +107,7 @@ pub fn tree(site: &Site, lang: &str) -> Tree {
 }
 
 /// Generated entries appended to the side navigation.
-fn nav_extra(site: &Site, lang: &str) -> Vec<(String, String)> {
+pub(super) fn nav_extra(site: &Site, lang: &str) -> Vec<(String, String)> {
     let mut extra = Vec::new();
     if !site.form_ids.is_empty() {
         extra.push(("forms".to_string(), site.i18n.t_marked(lang, "forms.index_title")));
