@@ -94,7 +94,7 @@
   // The text as nodes, each `[words](form:ID)` a link to form ID's questionnaire in the language
   // shown: the syntax of src/forms/links.rs, which checks at build time that the form exists.
   function linked(text) {
-    var out = [], at = 0, m, re = /\[([^\[\]]+)\]\(form:([a-z][a-z0-9-]*)\)/g;
+    var out = [], at = 0, m, re = /\[([^[\]]+)\]\(form:([a-z][a-z0-9-]*)\)/g;
     while ((m = re.exec(text))) {
       if (!m[1].trim()) continue;
       out.push(text.slice(at, m.index), el('a', { href: F.form_href.replace('{lang}', lang).replace('{id}', m[2]), text: m[1] }));
