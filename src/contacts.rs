@@ -284,6 +284,12 @@ fn text<'a>(t: &'a LangText, lang: &str, fallback: &str) -> std::borrow::Cow<'a,
     }
 }
 
+/// A contact's text in `lang`, or in `fallback` unmarked: for plain text (search), where no
+/// element can carry the language.
+fn plain<'a>(t: &'a LangText, lang: &str, fallback: &str) -> &'a str {
+    t.get(lang).or_else(|| t.get(fallback)).map_or("", String::as_str)
+}
+
 /// The texts of a contact that `lang` lacks (`name`, `address`, `hours`, `note`).
 pub fn missing_texts(c: &Contact, lang: &str) -> Vec<&'static str> {
     let texts = [
@@ -332,7 +338,7 @@ fn number_text(phone: &str) -> String {
 
 /// [`inline_html`] as plain text.
 pub fn inline_text(c: &Contact, lang: &str, fallback: &str) -> String {
-    let name = text(&c.name, lang, fallback);
+    let name = plain(&c.name, lang, fallback);
     match &c.phone {
         Some(p) => format!("{name}: {}", number_text(p)),
         None => name.to_string(),
@@ -343,14 +349,14 @@ pub fn inline_text(c: &Contact, lang: &str, fallback: &str) -> String {
 pub fn list_text(contacts: &[&Contact], lang: &str, fallback: &str) -> String {
     let mut out = String::new();
     for c in contacts {
-        out.push_str(&text(&c.name, lang, fallback));
+        out.push_str(plain(&c.name, lang, fallback));
         if let Some(p) = &c.phone {
             out.push(' ');
             out.push_str(&number_text(p));
         }
         for part in [&c.hours, &c.address, &c.note].into_iter().flatten() {
             out.push_str(". ");
-            out.push_str(&text(part, lang, fallback));
+            out.push_str(plain(part, lang, fallback));
         }
         out.push_str(". ");
     }
