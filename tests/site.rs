@@ -254,3 +254,26 @@ fn check_reports_standards_coverage() {
     assert!(text.contains("requirement(s) b, c, d of `ID-2.1`"), "{text}");
     assert!(text.contains("content/guide/first.en.md") && text.contains("missing here: [\"ID-2.1\"]"), "{text}");
 }
+
+#[test]
+fn the_footer_names_the_portal_by_its_own_title() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("portal");
+    oberih::scaffold::new_portal(&root).unwrap();
+    let config = std::fs::read_to_string(root.join("portal.toml")).unwrap();
+    let config = config.replace(
+        r#"title = { uk = "Мій портал", en = "My portal" }"#,
+        r#"title = { uk = "Довідник Полтавщини", en = "Poltava Handbook" }"#,
+    );
+    std::fs::write(root.join("portal.toml"), config).unwrap();
+    let public = tmp.path().join("public");
+    build_ok(&root, &public);
+    for (path, starts) in [
+        ("uk/index.html", "Довідник Полтавщини — портал методичної інформації"),
+        ("en/basics/first-steps/index.html", "Poltava Handbook is a guidance portal"),
+    ] {
+        let about = text_of(&page(&public, path), ".site-footer p");
+        assert!(about[0].starts_with(starts), "{path}: {about:?}");
+        assert!(!about[0].contains("Оберіг") && !about[0].contains("Oberih"), "{path}: {about:?}");
+    }
+}
