@@ -277,3 +277,23 @@ fn the_footer_names_the_portal_by_its_own_title() {
         assert!(!about[0].contains("Оберіг") && !about[0].contains("Oberih"), "{path}: {about:?}");
     }
 }
+
+#[test]
+fn home_cards_include_the_forms_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("portal");
+    oberih::scaffold::new_portal(&root).unwrap();
+    let public = tmp.path().join("public");
+    build_ok(&root, &public);
+    for (lang, forms) in [("uk", "Форми скринінгу"), ("en", "Screening forms")] {
+        let doc = page(&public, &format!("{lang}/index.html"));
+        let cards: Vec<(String, String)> = doc
+            .select(&sel(".children .cards > li > a"))
+            .map(|a| (a.text().collect::<String>(), a.value().attr("href").unwrap_or("").to_string()))
+            .collect();
+        assert!(cards.contains(&(forms.to_string(), "forms/index.html".to_string())), "{lang}: {cards:?}");
+        assert!(cards.iter().any(|(_, href)| href == "basics/index.html"), "{lang}: {cards:?}");
+        let blurb = text_of(&doc, ".children .cards > li:last-child p");
+        assert_eq!(blurb.len(), 1, "{lang}: the forms card has no description");
+    }
+}

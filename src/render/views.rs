@@ -209,6 +209,13 @@ pub fn page_view<'a>(site: &'a Site, tree: &Tree, lang: &'a str, key: &str, asse
             })
             .collect();
     }
+    if key.is_empty() && !site.form_ids.is_empty() {
+        view.children.push(Card {
+            title: site.i18n.t(lang, "forms.index_title"),
+            href: relative_href(key, "forms", pretty),
+            description: site.i18n.t(lang, "forms.index_intro"),
+        });
+    }
     view.page = PageBody {
         title: page.fm.title.clone(),
         description: page.fm.description.clone().unwrap_or_default(),
