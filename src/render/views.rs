@@ -37,6 +37,7 @@ pub struct Badge {
     pub id: String,
     pub title: String,
     pub href: String,
+    pub example: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -235,6 +236,7 @@ pub fn badges<'a>(site: &Site, from_key: &str, lang: &str, ids: impl Iterator<It
             id: s.id.clone(),
             title: site.page_for(&s.key, lang).map(|(d, _)| d.page.fm.title.clone()).unwrap_or_default(),
             href: relative_href(from_key, &s.key, site.config.pretty_urls),
+            example: s.example,
         })
         .collect()
 }
