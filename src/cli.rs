@@ -154,8 +154,12 @@ pub fn main() -> i32 {
         Command::Serve { root, region, port, open } => {
             report_result(crate::serve::run(crate::serve::ServeOptions { root, region, port, open, ready: None }))
         }
-        Command::New { dir, region: Some(slug) } => report_result(crate::scaffold::new_region(&dir, &slug)),
-        Command::New { dir, region: None } => report_result(crate::scaffold::new_portal(&dir)),
+        Command::New { dir, region: Some(slug) } => {
+            made(crate::scaffold::new_region(&dir, &slug), || crate::scaffold::region_made(&dir, &slug))
+        }
+        Command::New { dir, region: None } => {
+            made(crate::scaffold::new_portal(&dir), || crate::scaffold::portal_made(&dir))
+        }
         Command::Decrypt { key, csv, files } => report_result(crate::crypto::run_decrypt(&key, &files, csv)),
         Command::Schema { what: SchemaKind::Form } => {
             let schema = serde_json::to_string_pretty(&crate::form_schema::form_toml_schema()).unwrap_or_default();
@@ -178,6 +182,16 @@ fn report_result<E: std::fmt::Display>(r: Result<(), E>) -> i32 {
             1
         }
     }
+}
+
+/// Reports a scaffold's result; on success prints what was made (a closed stdout is no error).
+fn made<E: std::fmt::Display>(r: Result<(), E>, text: impl FnOnce() -> String) -> i32 {
+    let ok = r.is_ok();
+    let code = report_result(r);
+    if ok {
+        let _ = stdio::out(&text());
+    }
+    code
 }
 
 fn pack(root: &std::path::Path, region: Option<String>, out: Option<PathBuf>, allow_placeholders: bool) -> i32 {
@@ -210,7 +224,7 @@ fn pack(root: &std::path::Path, region: Option<String>, out: Option<PathBuf>, al
     }
     match crate::pack::pack(&site, &zip_path) {
         Ok(n) => {
-            stdio::err(&format!("{}: {n} files\n", zip_path.display()));
+            stdio::err(&format!("{}: {}\n", zip_path.display(), count(n, "file", "files")));
             0
         }
         Err(e) => {
@@ -295,11 +309,7 @@ fn print_report(report: &BuildReport, quiet: bool) -> i32 {
         stdio::err(&if color { colorize(&text) } else { text });
     }
     if !report.ok() {
-        stdio::err(&format!(
-            "{} error(s), {} warning(s); nothing was written\n",
-            report.diagnostics.error_count(),
-            report.diagnostics.warning_count()
-        ));
+        stdio::err(&format!("{}; nothing was written\n", problem_counts(report)));
         return 1;
     }
     if !quiet {
@@ -314,21 +324,31 @@ pub fn summary(report: &BuildReport) -> String {
         .languages
         .iter()
         .map(|l| {
-            let mut s = format!("{}: {} pages", l.lang, l.translated);
+            let mut s = format!("{}: {}", l.lang, count(l.translated, "page", "pages"));
             if l.translated != l.pages {
                 s.push_str(&format!(" ({} %)", (l.translated * 100).checked_div(l.pages).unwrap_or(0)));
             }
             if l.forms > 0 {
-                s.push_str(&format!(", {} forms", l.forms));
+                s.push_str(&format!(", {}", count(l.forms, "form", "forms")));
             }
             if l.standards > 0 {
-                s.push_str(&format!(", {} standards", l.standards));
+                s.push_str(&format!(", {}", count(l.standards, "standard", "standards")));
             }
             s
         })
         .collect();
     parts.push(format!("{:.2} s", report.seconds));
     parts.join(" · ")
+}
+
+/// `2 errors, 1 warning`
+pub fn problem_counts(report: &BuildReport) -> String {
+    let d = &report.diagnostics;
+    format!("{}, {}", count(d.error_count(), "error", "errors"), count(d.warning_count(), "warning", "warnings"))
+}
+
+fn count(n: usize, one: &str, other: &str) -> String {
+    crate::i18n::english_count(n, one, other)
 }
 
 /// `stages: parse 0.12 s · resolve 0.30 s · render 0.41 s · index 0.20 s · write 0.05 s`

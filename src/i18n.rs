@@ -188,6 +188,15 @@ pub fn plural_categories(lang: &str) -> Vec<&'static str> {
     found
 }
 
+/// A count in the command line's English: `1 form`, `2 forms`, `0 errors`.
+pub fn english_count(n: usize, one: &str, other: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {other}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,5 +263,12 @@ mod tests {
         let mut i = I18n::new("uk");
         i.add_file("uk.toml", "uk", "n = { one = \"a\", other = \"b\" }\n").unwrap();
         assert_eq!(i.missing_plural_forms("uk"), [("n".to_string(), vec!["few", "many"])]);
+    }
+
+    #[test]
+    fn english_counts() {
+        assert_eq!(english_count(1, "form", "forms"), "1 form");
+        assert_eq!(english_count(0, "error", "errors"), "0 errors");
+        assert_eq!(english_count(21, "page", "pages"), "21 pages");
     }
 }

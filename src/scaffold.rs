@@ -56,6 +56,65 @@ pub fn new_region(root: &Path, slug: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What `oberih new DIR` made and the two commands to run next.
+pub fn portal_made(dir: &Path) -> String {
+    let cd = match dir.to_str() {
+        Some(".") | Some("") => String::new(),
+        _ => format!("cd {} && ", shell_word(dir)),
+    };
+    format!(
+        "Created a new portal in {}:\n\
+         \x20 portal.toml         title, languages and settings\n\
+         \x20 content/            guidance pages in Markdown (start with content/_index.md)\n\
+         \x20 forms/sample.toml   a sample screening form\n\
+         \x20 data/contacts.toml  help-line contacts: replace the placeholder\n\
+         \x20 README.md           how to edit, preview and publish\n\
+         \n\
+         Next:\n\
+         \x20 {cd}oberih serve   preview on http://127.0.0.1:1111 while you edit\n\
+         \x20 oberih build{}   write the site into public/\n",
+        shown(dir),
+        if cd.is_empty() { String::new() } else { " ".repeat(cd.len()) },
+    )
+}
+
+/// What `oberih new --region SLUG` made and the two commands to run next.
+pub fn region_made(root: &Path, slug: &str) -> String {
+    let root_arg = match root.to_str() {
+        Some(".") | Some("") => String::new(),
+        _ => format!(" --root {}", shell_word(root)),
+    };
+    format!(
+        "Created the region `{slug}` in {}:\n\
+         \x20 region.toml  the region's name, languages and contacts (commented examples)\n\
+         \x20 content/     pages that replace or add to the portal's\n\
+         \x20 data/        the region's contacts (data/contacts.toml)\n\
+         \n\
+         Next:\n\
+         \x20 oberih serve --region {slug}{root_arg}   preview the region while you edit\n\
+         \x20 oberih build --region {slug}{root_arg}   write the region's site\n",
+        shown(&root.join("regions").join(slug)),
+    )
+}
+
+fn shown(dir: &Path) -> String {
+    let mut s = dir.display().to_string();
+    if !s.ends_with(std::path::MAIN_SEPARATOR) {
+        s.push(std::path::MAIN_SEPARATOR);
+    }
+    s
+}
+
+/// A path as one shell word: quoted when it holds anything a shell would split or expand.
+fn shell_word(path: &Path) -> String {
+    let s = path.display().to_string();
+    if s.chars().all(|c| c.is_alphanumeric() || "/._-+:,@".contains(c)) {
+        s
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
 /// Region slugs become folder names and URL parts: the same rule as page file names.
 fn is_slug(s: &str) -> bool {
     !s.is_empty()

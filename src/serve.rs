@@ -25,6 +25,7 @@ use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::build::{self, BuildOptions, BuildReport};
 use crate::html::escape;
+use crate::i18n::english_count as count;
 use crate::live::{LiveSite, Update};
 
 /// What `oberih serve` needs.
@@ -335,20 +336,16 @@ fn print_result(report: &BuildReport, changed: &[String], had_site: bool, in_pla
     if report.ok() && in_place {
         let stages: Vec<String> =
             report.stages.iter().map(|(name, secs)| format!("{name} {:.0}", secs * 1000.0)).collect();
-        crate::stdio::say(&format!(
-            "{what}: {} files in {:.0} ms ({} ms)",
-            report.files_written,
-            secs * 1000.0,
-            stages.join(" · ")
-        ));
+        let files = count(report.files_written, "file", "files");
+        crate::stdio::say(&format!("{what}: {files} in {:.0} ms ({} ms)", secs * 1000.0, stages.join(" · ")));
         return;
     }
     if report.ok() {
-        crate::stdio::say(&format!("{what}: {} files in {secs:.2} s", report.files_written));
+        crate::stdio::say(&format!("{what}: {} in {secs:.2} s", count(report.files_written, "file", "files")));
         return;
     }
-    let counts =
-        format!("{} error(s), {} warning(s)", report.diagnostics.error_count(), report.diagnostics.warning_count());
+    let (errors, warnings) = (report.diagnostics.error_count(), report.diagnostics.warning_count());
+    let counts = format!("{}, {}", count(errors, "error", "errors"), count(warnings, "warning", "warnings"));
     let shown = if had_site { "still serving the last good version" } else { "pages show the errors" };
     crate::stdio::err(&format!("{what} failed: {counts} in {secs:.2} s; {shown}\n"));
 }
@@ -753,10 +750,11 @@ fn overlay_html(report: &str) -> String {
     let errors = report.lines().filter(|l| l.starts_with("error:")).count();
     format!(
         "<div id=\"oberih-overlay\" class=\"oberih-overlay\" role=\"alert\"><details open>\
-         <summary>Помилка збирання · Build failed: {errors} error(s)</summary>\
+         <summary>Збирання не вдалося, помилок: {errors} · Build failed: {}</summary>\
          <p>Нижче — остання вдала версія. Виправте файл і збережіть: сторінка оновиться сама.<br>\
          Below is the last good version. Fix the file and save: this page reloads by itself.</p>\
          <pre>{}</pre></details></div>",
+        count(errors, "error", "errors"),
         escape(report)
     )
 }

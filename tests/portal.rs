@@ -259,3 +259,40 @@ fn pages_agree_on_calling_the_hotlines_from_abroad() {
         }
     }
 }
+
+/// A section page lists its pages once, as cards with descriptions after the text: its text holds
+/// no list or table whose items start with links to all the same pages (a table of situations or
+/// steps that links to some of them further along its rows is guidance, not a listing).
+#[test]
+fn section_pages_list_their_pages_once() {
+    let mut sections = 0;
+    for lang in ["uk", "en"] {
+        for entry in std::fs::read_dir(public().join(lang)).unwrap().flatten() {
+            if !entry.path().join("index.html").is_file() {
+                continue;
+            }
+            let path = format!("{lang}/{}/index.html", entry.file_name().to_string_lossy());
+            let doc = page(&path);
+            let cards: Vec<&str> =
+                doc.select(&sel(".children .cards > li > a")).filter_map(|a| a.value().attr("href")).collect();
+            if cards.len() < 2 {
+                continue;
+            }
+            sections += 1;
+            let items = sel("article.content li, article.content tr > td:first-child");
+            let listed: std::collections::BTreeSet<&str> = doc.select(&items).filter_map(leading_link).collect();
+            assert!(
+                !cards.iter().all(|c| listed.contains(c)),
+                "{path}: a list of the section's pages before its cards"
+            );
+        }
+    }
+    assert!(sections >= 7, "only {sections} section pages with cards");
+}
+
+/// The link an element starts with, if its first non-blank content is one.
+fn leading_link<'a>(el: scraper::ElementRef<'a>) -> Option<&'a str> {
+    let first = el.children().find(|n| !n.value().as_text().is_some_and(|t| t.trim().is_empty()))?;
+    let a = scraper::ElementRef::wrap(first)?;
+    (a.value().name() == "a").then(|| a.value().attr("href")).flatten()
+}

@@ -185,3 +185,54 @@ title = { uk = "С", en = "S" }
         assert!(!validator.is_valid(&json(&bad)), "{why} was accepted");
     }
 }
+
+fn oberih(args: &[&str], dir: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_oberih")).args(args).current_dir(dir).output().unwrap()
+}
+
+#[test]
+fn new_prints_what_it_made_and_what_to_run_next() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = oberih(&["new", "my-portal"], tmp.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    assert_eq!(lines[0], "Created a new portal in my-portal/:");
+    for f in ["portal.toml", "content/", "forms/sample.toml", "data/contacts.toml", "README.md"] {
+        assert!(lines.iter().any(|l| l.split_whitespace().next() == Some(f)), "{f} not listed:\n{text}");
+        assert!(tmp.path().join("my-portal").join(f).exists(), "{f} listed but not made");
+    }
+    let next: Vec<&str> = lines.iter().skip_while(|l| **l != "Next:").skip(1).copied().collect();
+    assert!(next[0].starts_with("cd my-portal && oberih serve "), "{text}");
+    assert!(next[1].starts_with("oberih build "), "{text}");
+
+    let out = oberih(&["new", "--region", "zakarpattia"], &tmp.path().join("my-portal"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("Created the region `zakarpattia` in ./regions/zakarpattia/:\n"), "{text}");
+    for f in ["region.toml", "content/", "data/"] {
+        assert!(text.lines().any(|l| l.split_whitespace().next() == Some(f)), "{f} not listed:\n{text}");
+    }
+    let next: Vec<&str> = text.lines().map(str::trim).skip_while(|l| *l != "Next:").skip(1).collect();
+    assert!(next[0].starts_with("oberih serve --region zakarpattia "), "{text}");
+    assert!(next[1].starts_with("oberih build --region zakarpattia "), "{text}");
+
+    let out = oberih(&["new", "my-portal"], tmp.path());
+    assert!(!out.status.success() && out.stdout.is_empty(), "a failed `new` printed success");
+}
+
+#[test]
+fn build_counts_use_singular_and_plural() {
+    let tmp = tempfile::tempdir().unwrap();
+    scaffold::new_portal(tmp.path()).unwrap();
+    let out = oberih(&["build"], tmp.path());
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stderr).unwrap();
+    // The new portal has one sample form and three pages per language.
+    assert!(text.starts_with("uk: 3 pages, 1 form · en: 3 pages, 1 form · "), "{text}");
+
+    std::fs::write(tmp.path().join("content/broken.md"), "+++\ntitle = 1\n+++\n").unwrap();
+    let out = oberih(&["check"], tmp.path());
+    let text = String::from_utf8(out.stderr).unwrap();
+    assert!(text.lines().any(|l| l == "1 error, 0 warnings; nothing was written"), "{text}");
+}

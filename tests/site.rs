@@ -254,3 +254,109 @@ fn check_reports_standards_coverage() {
     assert!(text.contains("requirement(s) b, c, d of `ID-2.1`"), "{text}");
     assert!(text.contains("content/guide/first.en.md") && text.contains("missing here: [\"ID-2.1\"]"), "{text}");
 }
+
+#[test]
+fn the_footer_names_the_portal_by_its_own_title() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("portal");
+    oberih::scaffold::new_portal(&root).unwrap();
+    let config = std::fs::read_to_string(root.join("portal.toml")).unwrap();
+    let config = config.replace(
+        r#"title = { uk = "Мій портал", en = "My portal" }"#,
+        r#"title = { uk = "Довідник Полтавщини", en = "Poltava Handbook" }"#,
+    );
+    std::fs::write(root.join("portal.toml"), config).unwrap();
+    let public = tmp.path().join("public");
+    build_ok(&root, &public);
+    for (path, starts) in [
+        ("uk/index.html", "Довідник Полтавщини — портал методичної інформації"),
+        ("en/basics/first-steps/index.html", "Poltava Handbook is a guidance portal"),
+    ] {
+        let about = text_of(&page(&public, path), ".site-footer p");
+        assert!(about[0].starts_with(starts), "{path}: {about:?}");
+        assert!(!about[0].contains("Оберіг") && !about[0].contains("Oberih"), "{path}: {about:?}");
+    }
+}
+
+#[test]
+fn home_cards_include_the_forms_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("portal");
+    oberih::scaffold::new_portal(&root).unwrap();
+    let public = tmp.path().join("public");
+    build_ok(&root, &public);
+    for (lang, forms) in [("uk", "Форми скринінгу"), ("en", "Screening forms")] {
+        let doc = page(&public, &format!("{lang}/index.html"));
+        let cards: Vec<(String, String)> = doc
+            .select(&sel(".children .cards > li > a"))
+            .map(|a| (a.text().collect::<String>(), a.value().attr("href").unwrap_or("").to_string()))
+            .collect();
+        assert!(cards.contains(&(forms.to_string(), "forms/index.html".to_string())), "{lang}: {cards:?}");
+        assert!(cards.iter().any(|(_, href)| href == "basics/index.html"), "{lang}: {cards:?}");
+        let blurb = text_of(&doc, ".children .cards > li:last-child p");
+        assert_eq!(blurb.len(), 1, "{lang}: the forms card has no description");
+    }
+}
+
+/// The basic fixture with two standards, `EX-1.1` an example and `RE-1.2` not, both cited by
+/// the page `guide/cites`.
+fn site_with_standards() -> tempfile::TempDir {
+    let site = copy_fixture("basic");
+    let dir = site.path().join("content/standards");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("_index.md"), "+++\ntitle = \"Стандарти\"\n+++\n").unwrap();
+    for (file, id, example) in [("ex-1-1.md", "EX-1.1", "example = true\n"), ("re-1-2.md", "RE-1.2", "")] {
+        let text = format!(
+            "+++\nid = \"{id}\"\ntitle = \"Стандарт {id}\"\narea = \"prevention\"\n{example}\
+             requirements = [{{ id = \"a\", text = \"Перша вимога.\" }}, {{ id = \"b\", text = \"Друга вимога.\" }}]\n+++\nТекст.\n"
+        );
+        std::fs::write(dir.join(file), text).unwrap();
+    }
+    std::fs::write(
+        site.path().join("content/guide/cites.md"),
+        "+++\ntitle = \"Сторінка зі стандартами\"\nstandards = [\"EX-1.1\", \"RE-1.2\"]\n+++\nДив. [вимогу](std:EX-1.1#b).\n",
+    )
+    .unwrap();
+    site
+}
+
+#[test]
+fn example_standards_are_marked_beside_their_title_and_on_badges() {
+    let site = site_with_standards();
+    let out = tempfile::tempdir().unwrap();
+    build_ok(site.path(), out.path());
+    let example = page(out.path(), "uk/standards/ex-1-1/index.html");
+    assert_eq!(text_of(&example, ".title-line > h1 + .example-mark"), ["Приклад стандарту"]);
+    assert_eq!(text_of(&example, "main h1"), ["Стандарт EX-1.1"], "the mark is not part of the title");
+    let real = page(out.path(), "uk/standards/re-1-2/index.html");
+    assert!(text_of(&real, ".example-mark").is_empty());
+
+    let index = page(out.path(), "uk/standards/index.html");
+    let marked: Vec<String> = index
+        .select(&sel(".area-group .cards > li"))
+        .filter(|li| li.select(&sel(".example-mark")).next().is_some())
+        .map(|li| li.select(&sel(".badge")).map(|b| b.text().collect::<String>()).collect())
+        .collect();
+    assert_eq!(marked, ["EX-1.1"]);
+
+    let guide = page(out.path(), "uk/guide/cites/index.html");
+    assert_eq!(text_of(&guide, ".cites > span"), ["Відповідає стандартам:"]);
+    assert_eq!(text_of(&guide, ".cites a.badge"), ["EX-1.1 · приклад", "RE-1.2"]);
+    let en = page(out.path(), "en/standards/ex-1-1/index.html");
+    assert_eq!(text_of(&en, ".title-line > h1 + .example-mark"), ["Example standard"]);
+}
+
+/// A requirement opened by its link is highlighted: the stylesheet has a `:target` rule for
+/// requirements with an outline and a background.
+#[test]
+fn an_opened_requirement_is_highlighted() {
+    let site = site_with_standards();
+    let out = tempfile::tempdir().unwrap();
+    build_ok(site.path(), out.path());
+    let doc = page(out.path(), "uk/standards/ex-1-1/index.html");
+    assert_eq!(doc.select(&sel(".requirement-list > li#req-b")).count(), 1);
+    let css_href = doc.select(&sel("link[rel=stylesheet]")).next().unwrap().value().attr("href").unwrap().to_string();
+    let css = std::fs::read_to_string(out.path().join("uk/standards/ex-1-1").join(css_href)).unwrap();
+    let rule = css.split('}').find(|r| r.trim_start().starts_with(".requirement-list li:target")).unwrap_or_default();
+    assert!(rule.contains("outline:") && rule.contains("background:"), "no :target highlight in {rule:?}");
+}

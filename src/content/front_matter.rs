@@ -7,7 +7,7 @@ use toml::Spanned;
 use crate::diag::Diagnostic;
 
 /// The keys a page may set. Standards pages (in `content/standards/`) also set `id`, `area`,
-/// `responsible`, `requirements` and `legal_basis`; anywhere else those are errors.
+/// `responsible`, `requirements`, `legal_basis` and `example`; anywhere else those are errors.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
@@ -37,6 +37,9 @@ pub struct FrontMatter {
     pub requirements: Vec<Requirement>,
     #[serde(default)]
     pub legal_basis: Option<String>,
+    /// A made-up standard that shows how the portal works, marked as such wherever it appears.
+    #[serde(default)]
+    pub example: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::source::{read_text, SourceFile};
 
-const STANDARD_KEYS: &str = "`id`, `area`, `responsible`, `requirements` and `legal_basis`";
+const STANDARD_KEYS: &str = "`id`, `area`, `responsible`, `requirements`, `legal_basis` and `example`";
 
 /// A file read and its front matter parsed: the same for every site that uses the file.
 type Parsed = Result<(Arc<str>, front_matter::FrontMatter, usize), Diagnostic>;
@@ -179,7 +179,8 @@ fn check_standard_keys(page: &Page) -> Result<(), Diagnostic> {
         || fm.area.is_some()
         || !fm.responsible.is_empty()
         || !fm.requirements.is_empty()
-        || fm.legal_basis.is_some();
+        || fm.legal_basis.is_some()
+        || fm.example;
     let is_standard_page = page.is_standard() && !page.is_section;
     if has_standard_keys && !is_standard_page {
         let span = fm.id.as_ref().map(|s| s.span()).or_else(|| fm.area.as_ref().map(|s| s.span())).unwrap_or(0..0);

@@ -35,6 +35,7 @@ pub struct StandardView {
     pub area_label: String,
     pub responsible: Vec<String>,
     pub legal_basis: String,
+    pub example: bool,
     pub requirements: Vec<RequirementView>,
     pub backlinks: Backlinks,
     pub html: String,
@@ -108,6 +109,7 @@ pub fn standard_views(site: &Site, lang: &str, from_key: &str, order: &[String])
             area,
             responsible: fm.responsible.clone(),
             legal_basis: fm.legal_basis.clone().unwrap_or_default(),
+            example: site.standards.standards.get(&id).is_some_and(|s| s.example),
             requirements: fm
                 .requirements
                 .iter()

@@ -42,6 +42,7 @@ pub struct Badge {
     pub title: String,
     pub href: String,
     pub lang: String,
+    pub example: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -220,6 +221,14 @@ pub fn page_view<'a>(site: &'a Site, tree: &Tree, lang: &'a str, key: &str, asse
             })
             .collect();
     }
+    if key.is_empty() && !site.form_ids.is_empty() {
+        view.children.push(Card {
+            title: site.i18n.t_marked(lang, "forms.index_title"),
+            href: relative_href(key, "forms", pretty),
+            description: site.i18n.t_marked(lang, "forms.index_intro"),
+            lang: lang.to_string(),
+        });
+    }
     view.page = PageBody {
         title: page.fm.title.clone(),
         description: page.fm.description.clone().unwrap_or_default(),
@@ -244,6 +253,7 @@ pub fn badges<'a>(site: &Site, from_key: &str, lang: &str, ids: impl Iterator<It
                 title: shown.map(|(d, _)| d.page.fm.title.clone()).unwrap_or_default(),
                 href: relative_href(from_key, &s.key, site.config.pretty_urls),
                 lang: shown.map_or(lang, |(d, _)| d.page.lang.as_str()).to_string(),
+                example: s.example,
             }
         })
         .collect()

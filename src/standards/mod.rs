@@ -16,6 +16,8 @@ pub struct Standard {
     pub key: String,
     pub area: String,
     pub requirements: Vec<String>,
+    /// `example = true` in the default-language page: a made-up standard, marked as an example.
+    pub example: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -84,7 +86,13 @@ impl Registry {
                 None => {
                     reg.standards.insert(
                         id.get_ref().clone(),
-                        Standard { id: id.get_ref().clone(), key: page.key.clone(), area, requirements: reqs },
+                        Standard {
+                            id: id.get_ref().clone(),
+                            key: page.key.clone(),
+                            area,
+                            requirements: reqs,
+                            example: page.fm.example,
+                        },
                     );
                 }
             }
