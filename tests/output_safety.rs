@@ -152,16 +152,26 @@ fn next_build_restores_an_output_a_killed_swap_left_hidden() {
     assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
 }
 
-/// Runs `cmd` as the unprivileged user `nobody` when the tests run as root (who may delete
-/// anything, so permissions would not matter), after giving `dir` to that user.
-fn unprivileged(cmd: &mut Command, dir: &Path) {
+/// A build of `root` into `out` that runs as the unprivileged user `nobody` when the tests run as
+/// root (who may delete anything, so permissions would not matter), after giving `dir` to that
+/// user. The binary runs from a copy inside `dir`, so the build does not depend on whether
+/// `nobody` may enter the folder the tests were built in.
+fn unprivileged_build(root: &Path, out: &Path, dir: &Path) -> Command {
     if fs::metadata(dir).unwrap().uid() != 0 {
-        return;
+        return build_cmd(root, out);
+    }
+    let bin = dir.join(".bin/oberih");
+    if !bin.exists() {
+        fs::create_dir_all(bin.parent().unwrap()).unwrap();
+        fs::copy(env!("CARGO_BIN_EXE_oberih"), &bin).unwrap();
     }
     for entry in walkdir::WalkDir::new(dir) {
         std::os::unix::fs::chown(entry.unwrap().path(), Some(65534), Some(65534)).unwrap();
     }
+    let mut cmd = Command::new(&bin);
+    cmd.arg("build").arg("--quiet").arg("--root").arg(root).arg("--out").arg(out);
     cmd.uid(65534).gid(65534);
+    cmd
 }
 
 #[test]
@@ -171,8 +181,7 @@ fn a_read_only_output_folder_is_replaced() {
     assert_success(&build(&root, &out));
     fs::set_permissions(&out, fs::Permissions::from_mode(0o555)).unwrap();
     change_page(&root, "Друга версія сторінки.");
-    let mut cmd = build_cmd(&root, &out);
-    unprivileged(&mut cmd, dir.path());
+    let mut cmd = unprivileged_build(&root, &out, dir.path());
     let run = cmd.output().unwrap();
     assert_success(&run);
     assert!(!stderr(&run).contains("nothing was written"), "{}", stderr(&run));
@@ -190,8 +199,7 @@ fn an_old_output_that_cannot_be_removed_is_reported_and_removed_by_the_next_buil
     let out = dir.path().join("public");
     assert_success(&build(&root, &out));
     change_page(&root, "Друга версія сторінки.");
-    let mut cmd = build_cmd(&root, &out);
-    unprivileged(&mut cmd, dir.path());
+    let mut cmd = unprivileged_build(&root, &out, dir.path());
     // A folder inside the old output that only root may change.
     let locked = out.join("uk/locked");
     fs::create_dir(&locked).unwrap();
@@ -211,8 +219,7 @@ fn an_old_output_that_cannot_be_removed_is_reported_and_removed_by_the_next_buil
 
     // Once the folder may be changed again, the next build removes the old copy.
     std::os::unix::fs::chown(dir.path().join(&left[0]).join("uk/locked"), Some(65534), Some(65534)).unwrap();
-    let mut next = build_cmd(&root, &out);
-    unprivileged(&mut next, dir.path());
+    let mut next = unprivileged_build(&root, &out, dir.path());
     assert_success(&next.output().unwrap());
     assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
 }

@@ -291,6 +291,15 @@ impl<'a> Pass<'a> {
                 ));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => out.push(Event::Html("</div>\n".into())),
+            // Footnote names become ids and fragments: in a document of many pages (print) they
+            // carry the page's prefix like heading ids, so two pages' `[^1]` stay apart. The
+            // writer numbers footnotes by first use, so the shown numbers do not change.
+            Event::FootnoteReference(name) if !self.opts.id_prefix.is_empty() => {
+                out.push(Event::FootnoteReference(format!("{}{name}", self.opts.id_prefix).into()));
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) if !self.opts.id_prefix.is_empty() => {
+                out.push(Event::Start(Tag::FootnoteDefinition(format!("{}{name}", self.opts.id_prefix).into())));
+            }
             Event::Start(Tag::Table(_)) => {
                 out.push(Event::Html("<div class=\"table-wrap\">".into()));
                 out.push(event.clone());
