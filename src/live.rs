@@ -28,7 +28,8 @@ use rayon::prelude::*;
 use crate::build::{BuildReport, Kept};
 use crate::content::Page;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::render::{self, OutFile, PageData};
+use crate::render::{self, OutFile};
+use crate::site::PageData;
 
 /// A built site kept in memory together with the folder it was written to.
 pub struct LiveSite {

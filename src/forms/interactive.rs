@@ -434,7 +434,7 @@ fn languages_with_fallbacks<'a>(form: &Form, ctx: &PageContext<'a>) -> Vec<&'a s
     ctx.languages
         .iter()
         .map(String::as_str)
-        .filter(|l| crate::form_translations::has_fallback_texts(form, l) || ui(l) || contacts(l))
+        .filter(|l| crate::forms::translations::has_fallback_texts(form, l) || ui(l) || contacts(l))
         .collect()
 }
 

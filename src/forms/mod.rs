@@ -17,6 +17,7 @@ pub mod schema;
 pub(crate) mod source_map;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod translations;
 pub mod validate;
 pub mod wording;
 pub mod words;

@@ -5,11 +5,12 @@ use serde::Serialize;
 
 use super::nav::Tree;
 use super::views::generated_view;
-use super::{render_page_view, Assets, OutFile, Site};
+use super::{render_page_view, Assets, OutFile};
 use crate::diag::Diagnostic;
 use crate::forms::interactive::PageContext;
 use crate::forms::Form;
 use crate::output::finish_html;
+use crate::site::Site;
 
 #[derive(Serialize)]
 struct FormCard {
@@ -43,7 +44,7 @@ pub fn form_pages(
         let key = format!("forms/{}", form.id);
         let mut paper = generated_view(site, tree, lang, &key, "form_print.html", form.title(lang).to_string(), assets);
         paper.extra = serde_json::json!({ "paper": crate::forms::paper_form_html(form, lang, &t) });
-        paper.page.has_fallback_parts = crate::form_translations::has_fallback_texts(form, lang);
+        paper.page.has_fallback_parts = crate::forms::translations::has_fallback_texts(form, lang);
         out.push(render_page_view(tera, &mut paper, &format!("{lang}/forms/{}/print.html", form.id))?);
         out.push(interactive(site, form, lang));
         let schema = crate::forms::record_schema(form, lang, &t);

@@ -2,18 +2,18 @@
 //! navigation order, each page starting on a new sheet, with links rewritten to in-document
 //! anchors (so the printout and its PDF are self-contained).
 
-use std::collections::HashMap;
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::links::{print_anchor, print_prefix, Links, Mode};
 use super::nav::Tree;
-use super::{render_view, Assets, OutFile, Site};
+use super::{render_view, Assets, OutFile};
 use crate::diag::Diagnostic;
 use crate::markdown::{self, Options};
+use crate::site::Site;
 
 #[derive(Serialize)]
 struct PrintPage {
@@ -60,32 +60,6 @@ fn render_body(site: &Site, page: &crate::content::Page, from_key: &str, mode: M
     let opts = Options { allow_html: site.config.content.allow_html, id_prefix, admonition_title: &title };
     let html = markdown::render(page.body(), &resolver, &opts).html;
     crate::fallback::resolve(&html).unwrap_or(html)
-}
-
-/// Print-mode bodies by (key, language). The preview server keeps them between rebuilds and
-/// forgets the ones whose page changed; a body depends only on its own page's text, because links
-/// into other pages are written as anchors derived from keys.
-#[derive(Default)]
-pub struct PrintBodies(Mutex<HashMap<(String, String), Arc<str>>>);
-
-impl PrintBodies {
-    pub fn forget(&self, key: &str, lang: &str) {
-        if let Ok(mut m) = self.0.lock() {
-            m.remove(&(key.to_string(), lang.to_string()));
-        }
-    }
-
-    fn get_or_render(&self, key: &str, lang: &str, render: impl FnOnce() -> String) -> Arc<str> {
-        let id = (key.to_string(), lang.to_string());
-        if let Some(hit) = self.0.lock().ok().and_then(|m| m.get(&id).cloned()) {
-            return hit;
-        }
-        let body: Arc<str> = render().into();
-        if let Ok(mut m) = self.0.lock() {
-            m.insert(id, body.clone());
-        }
-        body
-    }
 }
 
 pub fn print_document(

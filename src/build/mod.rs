@@ -17,11 +17,14 @@ use crate::forms::{Form, FormContext};
 use crate::i18n::I18n;
 use crate::markdown::{self, Options};
 use crate::output::Staging;
+use crate::render;
 use crate::render::links::{Links, Mode};
-use crate::render::{self, PageData, Site};
+use crate::site::{PageData, Site};
 use crate::source::{read_text, Layers};
 use crate::standards::Registry;
 use crate::theme::Theme;
+
+mod check;
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -230,7 +233,8 @@ fn site_files(
         return b;
     }
     if checking {
-        b.diagnostics.extend(crate::standards::coverage_warnings(&site));
+        b.diagnostics.extend(check::uncited_standards(&site));
+        b.diagnostics.extend(check::translation_mismatches(&site));
     }
     b.languages = site
         .config
@@ -331,7 +335,7 @@ pub fn load_site(
     // Form files that failed to load still exist for links, so one mistake is reported once.
     let form_ids: BTreeSet<String> = form_files
         .keys()
-        .filter(|rel| crate::form_translations::pack_target(rel, &config.languages).is_none())
+        .filter(|rel| crate::forms::translations::pack_target(rel, &config.languages).is_none())
         .filter_map(|rel| rel.strip_prefix("forms/")?.strip_suffix(".toml").map(str::to_string))
         .chain(forms.iter().map(|f| f.id.clone()))
         .collect();
@@ -381,7 +385,7 @@ fn load_forms(
     standards: &Registry,
     diags: &mut Diagnostics,
 ) -> Vec<Form> {
-    let is_pack = |rel: &str| crate::form_translations::pack_target(rel, &config.languages).is_some();
+    let is_pack = |rel: &str| crate::forms::translations::pack_target(rel, &config.languages).is_some();
     let files: Vec<_> = all_files.values().filter(|f| f.rel.ends_with(".toml") && !is_pack(&f.rel)).collect();
     let known = |id: &str, req: Option<&str>| standards.check(id, req).is_ok();
     let results: Vec<Result<Form, Vec<Diagnostic>>> = files
@@ -424,7 +428,7 @@ fn load_forms(
 /// is a warning there.
 fn fill_form_phones(forms: &mut [Form], contacts: &Directory, layers: &Layers, diags: &mut Diagnostics) {
     for form in forms {
-        crate::form_translations::fill_phones(form, contacts);
+        crate::forms::translations::fill_phones(form, contacts);
     }
     for file in layers.files_under("forms").into_values().filter(|f| f.rel.ends_with(".toml")) {
         if let Ok(text) = read_text(&file) {
@@ -438,7 +442,7 @@ fn fill_form_phones(forms: &mut [Form], contacts: &Directory, layers: &Layers, d
 fn check_form_links(forms: &mut [Form], form_ids: &BTreeSet<String>, layers: &Layers, diags: &mut Diagnostics) {
     let mut unknown = BTreeSet::new();
     for form in forms {
-        crate::form_translations::for_each_text(form, &mut |text: &mut String| {
+        crate::forms::translations::for_each_text(form, &mut |text: &mut String| {
             let links = crate::forms::links::links(text);
             unknown.extend(links.iter().map(|l| l.target.to_string()).filter(|t| !form_ids.contains(t)));
         });
@@ -467,7 +471,7 @@ fn translate_forms(
     diags: &mut Diagnostics,
 ) {
     for (rel, file) in files {
-        let Some((id, lang)) = crate::form_translations::pack_target(rel, &config.languages) else { continue };
+        let Some((id, lang)) = crate::forms::translations::pack_target(rel, &config.languages) else { continue };
         let Some(form) = forms.iter_mut().find(|f| f.id == id) else {
             let d = Diagnostic::file_error(&file.shown, format!("there is no form `{id}` to translate"));
             // A form that exists but did not load has its own errors.
@@ -478,14 +482,14 @@ fn translate_forms(
             continue;
         };
         let text = read_text(file).inspect(|t| diags.extend(crate::control_chars::check(&file.shown, t, 0..t.len())));
-        match text.and_then(|t| crate::form_translations::parse(&file.shown, &t)) {
-            Ok(pack) => diags.extend(crate::form_translations::apply(form, lang, &pack, &file.shown)),
+        match text.and_then(|t| crate::forms::translations::parse(&file.shown, &t)) {
+            Ok(pack) => diags.extend(crate::forms::translations::apply(form, lang, &pack, &file.shown)),
             Err(d) => diags.push(d),
         }
     }
     for lang in config.languages.iter().filter(|l| !required.contains(l)) {
         for form in forms.iter_mut() {
-            crate::form_translations::fill_missing(form, lang, &config.default_language);
+            crate::forms::translations::fill_missing(form, lang, &config.default_language);
         }
     }
 }
