@@ -7,9 +7,7 @@ pub mod expr;
 pub mod form;
 pub mod interactive;
 pub mod links;
-mod logic;
 pub mod model;
-mod one_line;
 pub mod packed;
 pub mod print;
 pub mod routing;
@@ -19,7 +17,6 @@ pub(crate) mod source_map;
 pub(crate) mod testing;
 pub mod translations;
 pub mod validate;
-pub mod wording;
 pub mod words;
 
 pub use form::{Choice, Citation, CitationKind, Form, Indicator, LangText, Logic, Outcome, Question, Section};
