@@ -97,7 +97,7 @@ impl LiveSite {
             .collect();
         let previous = self.swap_in(edited);
         let pages = &self.kept.site.pages;
-        crate::build::check_fragments(pages.values(), &self.kept.site.config.default_language, &mut diags);
+        crate::build::check::check_fragments(pages.values(), &self.kept.site.config.default_language, &mut diags);
         report.stages.push(("parse", started.elapsed().as_secs_f64()));
         if diags.has_errors() {
             self.swap_in(
@@ -141,7 +141,7 @@ impl LiveSite {
                 if new_front_matter {
                     check_front_matter_edit(&old.page, &page).map_err(|what| format!("{what} in {rel}"))?;
                 }
-                let (data, problems) = crate::build::render_page_markdown(site, &site.keys, page);
+                let (data, problems) = crate::build::check::render_page_markdown(site, &site.keys, page);
                 let structural = new_front_matter || data.cites != old.cites;
                 edited.push(Edited { id: id.clone(), data, problems, structural });
             }
