@@ -156,7 +156,7 @@ pub fn main() -> i32 {
         }
         Command::New { dir, region: Some(slug) } => report_result(crate::scaffold::new_region(&dir, &slug)),
         Command::New { dir, region: None } => report_result(crate::scaffold::new_portal(&dir)),
-        Command::Decrypt { key, csv, files } => report_result(crate::crypto::run_decrypt(&key, &files, csv)),
+        Command::Decrypt { key, csv, files } => report_result(crate::records::decrypt::run_decrypt(&key, &files, csv)),
         Command::Schema { what: SchemaKind::Form } => {
             let schema = serde_json::to_string_pretty(&crate::form_schema::form_toml_schema()).unwrap_or_default();
             print_out(&format!("{schema}\n"))

@@ -11,11 +11,9 @@ pub mod contacts;
 pub mod content;
 pub mod control_chars;
 pub mod coverage;
-pub mod crypto;
 pub mod dates;
 pub mod diag;
 pub mod fallback;
-pub mod form_schema;
 pub mod forms;
 pub mod html;
 pub mod i18n;
@@ -26,6 +24,7 @@ pub mod minify;
 pub mod output;
 pub mod pack;
 pub mod phones;
+pub mod records;
 pub mod region;
 pub mod render;
 pub mod scaffold;
@@ -36,3 +35,7 @@ pub mod source;
 pub mod standards;
 pub mod stdio;
 pub mod theme;
+
+/// The JSON Schema of the form file, at the path `oberih::form_schema` it has long had.
+#[doc(hidden)]
+pub use forms::file_schema as form_schema;

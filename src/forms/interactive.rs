@@ -19,8 +19,8 @@ use std::sync::OnceLock;
 use serde_json::{json, Map, Value};
 
 use super::expr::DimensionRule;
+use super::file::{Export, Presentation, Storage};
 use super::form::{text, Choice, Form, LangText, Logic, Question, Section, INCOMPLETE};
-use super::model::{Export, Presentation, Storage};
 use crate::contacts::{list_html, Contact};
 use crate::html::escape;
 use crate::minify::minify_js;
@@ -399,7 +399,7 @@ fn messages(form: &Form, ctx: &PageContext) -> Value {
 /// falls back to plaintext).
 fn encryption_key(form: &Form, ctx: &PageContext) -> Option<Value> {
     match (form.privacy.export, ctx.public_key_pem) {
-        (Some(Export::Encrypted), Some(pem)) => crate::crypto::public_key_info(pem)
+        (Some(Export::Encrypted), Some(pem)) => crate::records::envelope::public_key_info(pem)
             .ok()
             .map(|info| json!({ "spki": base64_of(&info.spki_der), "fingerprint": info.fingerprint })),
         _ => None,

@@ -4,14 +4,15 @@
 //! `validate::load` turns a form file into a [`Form`]; every output reads that one value.
 
 pub mod expr;
+pub mod file;
+pub mod file_schema;
 pub mod form;
 pub mod interactive;
 pub mod links;
-pub mod model;
 pub mod packed;
 pub mod print;
+pub mod record_schema;
 pub mod routing;
-pub mod schema;
 pub(crate) mod source_map;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -21,5 +22,5 @@ pub mod words;
 
 pub use form::{Choice, Citation, CitationKind, Form, Indicator, LangText, Logic, Outcome, Question, Section};
 pub use print::paper_form_html;
-pub use schema::record_schema;
+pub use record_schema::record_schema;
 pub use validate::{load, plural_needed, FormContext};

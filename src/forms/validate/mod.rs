@@ -15,8 +15,8 @@ use toml::Spanned;
 
 use crate::diag::Diagnostic;
 use crate::forms::expr::{self, ExprError};
+use crate::forms::file::{self, RawChoice, RawChoices, RawFile, RawQuestion, RawSection, RawText};
 use crate::forms::form::{Choice, Form, LangText, Logic, Question, QuestionType, Repeat, Section};
-use crate::forms::model::{self, RawChoice, RawChoices, RawFile, RawQuestion, RawSection, RawText};
 use crate::forms::source_map::SourceMap;
 
 mod logic;
@@ -38,7 +38,7 @@ pub struct FormContext<'a> {
 
 /// Parses and validates one form file. `file_rel` is the path shown in diagnostics.
 pub fn load(file_rel: &str, text: &str, ctx: &FormContext) -> Result<Form, Vec<Diagnostic>> {
-    let raw = model::parse(text).map_err(|e| vec![toml_problem(file_rel, text, &e)])?;
+    let raw = file::parse(text).map_err(|e| vec![toml_problem(file_rel, text, &e)])?;
     let mut v = Validator {
         file: file_rel,
         text,

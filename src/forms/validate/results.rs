@@ -8,8 +8,8 @@ use toml::Spanned;
 
 use super::{placeholder, Field, Seen, Validator};
 use crate::forms::expr;
+use crate::forms::file::{self, RawFile};
 use crate::forms::form::{Dimension, Indicator, Outcome, INCOMPLETE};
-use crate::forms::model::{self, RawFile};
 
 impl Validator<'_> {
     pub(super) fn indicators(&mut self, raw: &RawFile) -> (Vec<Dimension>, Vec<Indicator>) {
@@ -108,7 +108,7 @@ impl Validator<'_> {
     /// `[messages.<name>]`: every portal language, with every CLDR plural category it uses.
     pub(super) fn messages(
         &mut self,
-        raw: &BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, model::RawPlural>>,
+        raw: &BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, file::RawPlural>>,
     ) -> BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>> {
         let mut out = BTreeMap::new();
         for (name, by_lang) in raw {
@@ -135,7 +135,7 @@ impl Validator<'_> {
         out
     }
 
-    pub(super) fn plural_forms(&mut self, name: &str, lang: &Spanned<String>, forms: &model::RawPlural) {
+    pub(super) fn plural_forms(&mut self, name: &str, lang: &Spanned<String>, forms: &file::RawPlural) {
         self.one_line(forms, &format!("messages.{name}.{}", lang.get_ref()));
         let needed = plural_needed(lang.get_ref());
         let missing: Vec<&str> = needed.iter().copied().filter(|c| !forms.keys().any(|k| k.get_ref() == c)).collect();

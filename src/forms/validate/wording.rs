@@ -8,8 +8,8 @@
 use std::ops::Range;
 
 use super::Validator;
+use crate::forms::file::RawQuestion;
 use crate::forms::form::Choice;
-use crate::forms::model::RawQuestion;
 use crate::forms::source_map::SourceMap;
 
 /// What a double yes/no question is told to do instead.
