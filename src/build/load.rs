@@ -71,7 +71,9 @@ pub fn load_site(
         }
         crate::region::apply(&mut config, r);
     }
-    let theme = Theme::load(layers, &config.theme).map_err(|p| diags.extend(p)).ok()?;
+    let (theme, ignored) = Theme::load(layers, &config.theme);
+    diags.extend(ignored);
+    let theme = theme.map_err(|p| diags.extend(p)).ok()?;
     let i18n = Arc::new(load_i18n(&theme, layers, &config, diags));
     let contacts = load_contacts(layers, region, &config, diags);
     let loaded = load_pages(&layers.files_under("content"), &config, cache);

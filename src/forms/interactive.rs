@@ -25,13 +25,13 @@ use crate::contacts::{list_html, Contact};
 use crate::html::escape;
 use crate::minify::minify_js;
 
-const EXPR_JS: &str = include_str!("../../themes/default/runtime/expr.js");
-const SEAL_JS: &str = include_str!("../../themes/default/runtime/seal.js");
-const FORM_JS: &str = include_str!("../../themes/default/runtime/form.js");
-const FORM_SEAL_JS: &str = include_str!("../../themes/default/runtime/form_seal.js");
+const EXPR_JS: &str = include_str!("runtime/expr.js");
+const SEAL_JS: &str = include_str!("runtime/seal.js");
+const FORM_JS: &str = include_str!("runtime/form.js");
+const FORM_SEAL_JS: &str = include_str!("runtime/form_seal.js");
 /// Where form.js takes form_seal.js in a form that encrypts.
 const FORM_SEAL_SLOT: &str = "/* form_seal.js */";
-const FORM_CSS: &str = include_str!("../../themes/default/runtime/form.css");
+const FORM_CSS: &str = include_str!("runtime/form.css");
 
 /// Everything about the portal the page needs besides the form itself.
 pub struct PageContext<'a> {

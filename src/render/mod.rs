@@ -94,7 +94,11 @@ pub struct Assets {
 /// minified on its own, so a theme file that does not parse is reported at its own line.
 pub fn build_assets(theme: &Theme) -> Result<(Assets, Vec<OutFile>), Vec<Diagnostic>> {
     let css_files = stylesheet_files(theme);
-    let js_files: Vec<_> = ["runtime/site.js", "runtime/search.js"].iter().filter_map(|n| theme.get(n)).collect();
+    let search_js = crate::theme::ThemeFile {
+        shown: "(built-in) src/search/runtime/search.js".to_string(),
+        bytes: crate::search::CLIENT_JS.as_bytes().to_vec(),
+    };
+    let js_files: Vec<_> = theme.get("runtime/site.js").into_iter().chain([&search_js]).collect();
     let mut problems = Vec::new();
     let css = bundle(&css_files, crate::minify::minify_css, &mut problems);
     let js = bundle(&js_files, crate::minify::minify_js, &mut problems);
