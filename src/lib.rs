@@ -18,7 +18,7 @@ pub mod forms;
 pub mod html;
 pub mod i18n;
 pub mod keys;
-pub mod live;
+
 pub mod markdown;
 pub mod minify;
 pub mod output;

@@ -102,7 +102,7 @@ pub enum Progress<'a> {
 }
 
 /// Builds the national portal, or one region on top of it, and keeps what the preview server
-/// needs to rebuild after an edit without starting over (see [`crate::live`]).
+/// needs to rebuild after an edit without starting over (see [`crate::serve::live`]).
 pub fn run_live(opts: &BuildOptions, region: Option<&str>) -> (BuildReport, Option<Kept>) {
     let scope = region.map_or(Scope::National, |s| Scope::Region(s.to_string()));
     run_sites(opts, &scope, true, &|_| {})
