@@ -216,20 +216,14 @@ pub(super) fn page(status: u16, content_type: &'static str, bytes: Vec<u8>, view
 
 /// `%XX` escapes decoded; `None` for a bad escape or a result that is not UTF-8.
 pub(super) fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    // The crate passes a malformed escape through as it is; a request with one is refused.
+    let well_formed = s
+        .match_indices('%')
+        .all(|(i, _)| s.get(i + 1..i + 3).is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit())));
+    if !well_formed {
+        return None;
     }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(s).decode_utf8().ok().map(|d| d.into_owned())
 }
 
 /// The site-relative path of a decoded request path; `None` if it tries to leave the site.
