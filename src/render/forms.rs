@@ -3,9 +3,8 @@
 
 use serde::Serialize;
 
-use super::nav::Tree;
 use super::views::generated_view;
-use super::{render_page_view, Assets, OutFile};
+use super::{render_page_view, OutFile, RenderContext};
 use crate::diag::Diagnostic;
 use crate::forms::interactive::PageContext;
 use crate::forms::Form;
@@ -22,13 +21,8 @@ struct FormCard {
 }
 
 /// Every file of the forms part of one language.
-pub fn form_pages(
-    site: &Site,
-    tera: &tera::Tera,
-    tree: &Tree,
-    lang: &str,
-    assets: &Assets,
-) -> Result<Vec<OutFile>, Diagnostic> {
+pub fn form_pages(cx: &RenderContext) -> Result<Vec<OutFile>, Diagnostic> {
+    let RenderContext { site, tera, tree, lang, assets } = *cx;
     let mut out = Vec::new();
     if site.forms.is_empty() {
         return Ok(out);

@@ -25,6 +25,17 @@ use crate::theme::Theme;
 
 pub use views::PageView;
 
+/// What every page of one language is rendered with.
+#[derive(Clone, Copy)]
+pub struct RenderContext<'a> {
+    pub site: &'a Site,
+    pub tera: &'a tera::Tera,
+    /// The language's navigation tree.
+    pub tree: &'a nav::Tree,
+    pub lang: &'a str,
+    pub assets: &'a Assets,
+}
+
 /// A finished output file, relative to the output folder.
 pub struct OutFile {
     pub path: String,
@@ -209,7 +220,10 @@ pub fn render_pages(
         site.config.languages.iter().flat_map(|l| site.keys.iter().map(move |k| (l.as_str(), k.as_str()))).collect();
     let results: Vec<Result<(), Diagnostic>> = jobs
         .par_iter()
-        .map(|(lang, key)| sink.emit(&render_page(site, &trees[*lang], tera, assets, lang, key)?))
+        .map(|(lang, key)| {
+            let cx = RenderContext { site, tera, tree: &trees[*lang], lang, assets };
+            sink.emit(&render_page(&cx, key)?)
+        })
         .collect();
     let mut files = Vec::new();
     let mut problems: Vec<Diagnostic> = Vec::new();
@@ -235,12 +249,10 @@ pub fn render_pages(
         }
     }
     for lang in &site.config.languages {
-        let tree = &trees[lang.as_str()];
+        let cx = RenderContext { site, tera, tree: &trees[lang.as_str()], lang, assets };
         // The print document goes straight to its file; the other pages of a language are few.
-        let print = sink.emit_streamed(&print::print_path(lang), |w| {
-            print::write_print_document(site, tera, tree, lang, assets, w)
-        });
-        match print.and_then(|()| other_generated_pages(site, tera, tree, lang, assets)).map_err(|d| vec![d]) {
+        let print = sink.emit_streamed(&print::print_path(lang), |w| print::write_print_document(&cx, w));
+        match print.and_then(|()| other_generated_pages(&cx)).map_err(|d| vec![d]) {
             Ok(more) => problems.extend(sink.emit_all(more).err().into_iter().flatten()),
             Err(d) => problems.extend(d),
         }
@@ -270,14 +282,8 @@ pub fn surroundings(site: &Site, tree: &nav::Tree, assets: &Assets, lang: &str, 
 
 /// One page of one language through its template: its translation, or the default language's
 /// page with the fallback notice.
-pub fn render_page(
-    site: &Site,
-    tree: &nav::Tree,
-    tera: &tera::Tera,
-    assets: &Assets,
-    lang: &str,
-    key: &str,
-) -> Result<OutFile, Diagnostic> {
+pub fn render_page(cx: &RenderContext, key: &str) -> Result<OutFile, Diagnostic> {
+    let RenderContext { site, tera, tree, lang, assets } = *cx;
     let mut view = views::page_view(site, tree, lang, key, assets);
     let (data, _) =
         site.page_for(key, lang).ok_or_else(|| Diagnostic::file_error("content", format!("no page for `{key}`")))?;
@@ -321,18 +327,11 @@ fn put_body(html: String, body: &str) -> String {
 
 /// The single document that collects the bodies of one kind of page in `lang`: the guidance
 /// print version, or (`standards`) the standards compendium.
-pub fn print_file(
-    site: &Site,
-    tera: &tera::Tera,
-    tree: &nav::Tree,
-    lang: &str,
-    assets: &Assets,
-    standards: bool,
-) -> Result<OutFile, Diagnostic> {
+pub fn print_file(cx: &RenderContext, standards: bool) -> Result<OutFile, Diagnostic> {
     if standards {
-        print::standards_compendium(site, tera, tree, lang, assets)
+        print::standards_compendium(cx)
     } else {
-        print::print_document(site, tera, tree, lang, assets)
+        print::print_document(cx)
     }
 }
 
@@ -347,29 +346,18 @@ pub fn template_error(page: &str, e: &tera::Error) -> Diagnostic {
 }
 
 /// The per-language pages that do not come from Markdown: print document and search page.
-pub fn generated_pages(
-    site: &Site,
-    tera: &tera::Tera,
-    tree: &nav::Tree,
-    lang: &str,
-    assets: &Assets,
-) -> Result<Vec<OutFile>, Diagnostic> {
-    let mut out = vec![print::print_document(site, tera, tree, lang, assets)?];
-    out.extend(other_generated_pages(site, tera, tree, lang, assets)?);
+pub fn generated_pages(cx: &RenderContext) -> Result<Vec<OutFile>, Diagnostic> {
+    let mut out = vec![print::print_document(cx)?];
+    out.extend(other_generated_pages(cx)?);
     Ok(out)
 }
 
 /// [`generated_pages`] but the print document.
-fn other_generated_pages(
-    site: &Site,
-    tera: &tera::Tera,
-    tree: &nav::Tree,
-    lang: &str,
-    assets: &Assets,
-) -> Result<Vec<OutFile>, Diagnostic> {
+fn other_generated_pages(cx: &RenderContext) -> Result<Vec<OutFile>, Diagnostic> {
+    let RenderContext { site, tera, tree, lang, assets } = *cx;
     let mut out = aliases(site, tera, lang)?;
-    out.push(print::standards_compendium(site, tera, tree, lang, assets)?);
-    out.extend(forms::form_pages(site, tera, tree, lang, assets)?);
+    out.push(print::standards_compendium(cx)?);
+    out.extend(forms::form_pages(cx)?);
     let title = site.i18n.t_marked(lang, "search.title");
     let mut search = views::generated_view(site, tree, lang, "search", "search.html", title, assets);
     out.push(render_page_view(tera, &mut search, &format!("{lang}/search/index.html"))?);

@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use crate::build::{BuildReport, Kept};
 use crate::content::Page;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::render::{self, OutFile};
+use crate::render::{self, OutFile, RenderContext};
 use crate::site::PageData;
 
 /// A built site kept in memory together with the folder it was written to.
@@ -190,24 +190,28 @@ impl LiveSite {
         }
         let mut files: Vec<Result<OutFile, Diagnostic>> = shown
             .par_iter()
-            .map(|(key, l)| render::render_page(site, &trees[l.as_str()], tera, assets, l, key))
+            .map(|(key, l)| {
+                render::render_page(&RenderContext { site, tera, tree: &trees[l.as_str()], lang: l, assets }, key)
+            })
             .collect();
         if structural {
             let langs = &site.config.languages;
-            files.par_extend(
-                langs
-                    .par_iter()
-                    .flat_map_iter(|l| flatten(render::generated_pages(site, tera, &trees[l.as_str()], l, assets))),
-            );
+            files.par_extend(langs.par_iter().flat_map_iter(|l| {
+                flatten(render::generated_pages(&RenderContext {
+                    site,
+                    tera,
+                    tree: &trees[l.as_str()],
+                    lang: l,
+                    assets,
+                }))
+            }));
             files.extend(flatten(render::root_pages(site, &trees, tera, assets)));
         } else {
             let prints: BTreeSet<(&str, bool)> =
                 shown.iter().map(|(k, l)| (l.as_str(), k.starts_with("standards/"))).collect();
-            files.par_extend(
-                prints
-                    .par_iter()
-                    .map(|(l, standards)| render::print_file(site, tera, &trees[*l], l, assets, *standards)),
-            );
+            files.par_extend(prints.par_iter().map(|(l, standards)| {
+                render::print_file(&RenderContext { site, tera, tree: &trees[*l], lang: l, assets }, *standards)
+            }));
         }
         if let (false, Some(known)) = (structural, self.surroundings.as_mut()) {
             for (key, l) in &shown {
