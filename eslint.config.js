@@ -1,5 +1,5 @@
 // ESLint (the `recommended` rules) over the browser runtimes the build ships
-// (themes/default/runtime/*.js) and the Node scripts the tests run. `npx eslint .` runs it;
+// (themes/default/runtime/*.js, src/forms/runtime/*.js, src/search/runtime/*.js) and the Node scripts the tests run. `npx eslint .` runs it;
 // scripts/test does, and any finding fails the run.
 "use strict";
 const js = require("@eslint/js");
@@ -46,7 +46,7 @@ module.exports = [
   { ignores: ["target/**", "node_modules/**", "tests/lint/**"] },
   {
     // tests/lint holds broken runtimes that show the lint fails (tests/lint.rs lints them).
-    files: ["themes/**/*.js", "tests/lint/**/*.js"],
+    files: ["themes/**/*.js", "src/**/runtime/*.js", "tests/lint/**/*.js"],
     languageOptions: runtime,
     rules: {
       ...recommended,
@@ -56,17 +56,17 @@ module.exports = [
   },
   {
     // The build joins expr.js, seal.js and form.js into one script: form.js uses the other two.
-    files: ["themes/**/form.js", "themes/**/form_seal.js"],
+    files: ["src/forms/runtime/form.js", "src/forms/runtime/form_seal.js"],
     languageOptions: { globals: { OberihExpr: "readonly", OberihSeal: "readonly" } },
   },
   {
-    files: ["themes/**/form_seal.js"],
+    files: ["src/forms/runtime/form_seal.js"],
     processor: formSeal,
   },
   {
     // Word characters are matched with the zero-width joiner and non-joiner among them (IGNORABLE):
     // each is meant as a character of its own, never joined to its neighbour.
-    files: ["themes/**/search.js"],
+    files: ["src/search/runtime/search.js"],
     rules: { "no-misleading-character-class": "off" },
   },
   {

@@ -10,7 +10,7 @@
 //  - index: the files of <LANG>/search/ written by src/search/shard.rs (manifest, shards, docs),
 //    their count and bytes; the shared page script that carries the client (assets/site.*.js,
 //    loaded by every page anyway) is reported apart;
-//  - loads: each query runs through the client (themes/default/runtime/search.js, which the
+//  - loads: each query runs through the client (src/search/runtime/search.js, which the
 //    build bundles into that page script) in a Node vm context whose <script> loader reads the files from disk and
 //    records them, exactly as the search page asks for them: the manifest, the shards of the
 //    query's words (plus prefix shards of the last word, as typed), then the docs files of the
@@ -82,7 +82,7 @@ function pageScript(site) {
 /** The client itself, as the theme ships it (the page script above bundles it with other code
  *  that needs a real DOM). */
 function clientSource() {
-  const file = path.join(__dirname, "..", "themes/default/runtime/search.js");
+  const file = path.join(__dirname, "..", "src/search/runtime/search.js");
   return { name: file, code: fs.readFileSync(file, "utf8"), bytes: fs.statSync(file).size };
 }
 

@@ -160,7 +160,7 @@ pub fn main() -> i32 {
         Command::New { dir, region: None } => {
             made(crate::scaffold::new_portal(&dir), || crate::scaffold::portal_made(&dir))
         }
-        Command::Decrypt { key, csv, files } => report_result(crate::crypto::run_decrypt(&key, &files, csv)),
+        Command::Decrypt { key, csv, files } => report_result(crate::records::decrypt::run_decrypt(&key, &files, csv)),
         Command::Schema { what: SchemaKind::Form } => {
             let schema = serde_json::to_string_pretty(&crate::form_schema::form_toml_schema()).unwrap_or_default();
             print_out(&format!("{schema}\n"))

@@ -148,7 +148,7 @@ impl Contact {
 /// A number nobody can call: no digits, an `x` for a digit, its last six digits all zero
 /// (`000 000 000`, `0 800 000 000`), or one digit five times or more (`11111`).
 pub fn placeholder_number(phone: &str) -> bool {
-    let digits = crate::phones::digits(phone);
+    let digits = digits(phone);
     let zeros = digits.len() >= 6 && digits.bytes().rev().take(6).all(|b| b == b'0');
     let one_digit = digits.len() >= 5 && digits.bytes().all(|b| Some(b) == digits.bytes().next());
     digits.is_empty() || phone.contains(['x', 'X']) || zeros || one_digit
@@ -202,7 +202,7 @@ impl Directory {
 
     /// The contact whose number has these digits (run together).
     pub fn by_digits(&self, digits: &str) -> Option<&Contact> {
-        self.contacts.iter().find(|c| c.phone.as_deref().is_some_and(|p| crate::phones::digits(p) == digits))
+        self.contacts.iter().find(|c| c.phone.as_deref().is_some_and(|p| self::digits(p) == digits))
     }
 
     pub fn of_kind(&self, kind: Option<Kind>) -> Vec<&Contact> {
@@ -383,6 +383,11 @@ pub fn list_html(contacts: &[&Contact], lang: &str, fallback: &str) -> String {
     }
     out.push_str("</ul>");
     out
+}
+
+/// The digits of a phone number, run together: how numbers are compared.
+pub fn digits(number: &str) -> String {
+    number.chars().filter(char::is_ascii_digit).collect()
 }
 
 #[cfg(test)]

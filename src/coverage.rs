@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::render::Site;
+use crate::site::Site;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Part {
@@ -49,7 +49,7 @@ fn language(site: &Site, lang: &str) -> LangCoverage {
     let ui_missing: Vec<String> = ui_keys.iter().filter(|k| !site.i18n.has(lang, k)).map(|k| k.to_string()).collect();
     let mut forms = Part { translated: 0, total: 0, missing: Vec::new() };
     for form in &site.forms {
-        let (have, all, missing) = crate::form_translations::coverage(form, lang);
+        let (have, all, missing) = crate::forms::translations::coverage(form, lang);
         forms.translated += have;
         forms.total += all;
         forms.missing.extend(missing.into_iter().map(|key| format!("forms/{}.{lang}.toml: {key}", form.id)));

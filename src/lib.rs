@@ -11,28 +11,31 @@ pub mod contacts;
 pub mod content;
 pub mod control_chars;
 pub mod coverage;
-pub mod crypto;
 pub mod dates;
 pub mod diag;
 pub mod fallback;
-pub mod form_schema;
-pub mod form_translations;
 pub mod forms;
 pub mod html;
 pub mod i18n;
 pub mod keys;
-pub mod live;
+
 pub mod markdown;
 pub mod minify;
 pub mod output;
 pub mod pack;
 pub mod phones;
+pub mod records;
 pub mod region;
 pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod site;
 pub mod source;
 pub mod standards;
 pub mod stdio;
 pub mod theme;
+
+/// The JSON Schema of the form file, at the path `oberih::form_schema` it has long had.
+#[doc(hidden)]
+pub use forms::file_schema as form_schema;

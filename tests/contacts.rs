@@ -40,7 +40,7 @@ fn search(site: &Path, queries: &[(&str, &str)]) -> Vec<Value> {
     let input: Vec<Value> = queries.iter().map(|(lang, q)| json!({"lang": lang, "q": q})).collect();
     let mut child = Command::new("node")
         .arg(repo().join("tests/search/run_queries.js"))
-        .arg(repo().join("themes/default/runtime/search.js"))
+        .arg(repo().join("src/search/runtime/search.js"))
         .arg(site)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -1,6 +1,6 @@
 //! Runs the expression conformance vectors (`tests/expr/cases.toml`, format documented at its
 //! top) through (a) the Rust pipeline: parse → check → eval, and (b) the browser interpreter
-//! `themes/default/runtime/expr.js` under Node (`tests/expr/run_cases.js`). Both must give the
+//! `src/forms/runtime/expr.js` under Node (`tests/expr/run_cases.js`). Both must give the
 //! expected value for every case. Node is required: without it the JS test fails.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -266,7 +266,7 @@ fn js_evaluator_agrees_on_every_case() {
 fn minified_js_evaluator_agrees_on_every_case() {
     let dir = tempfile::tempdir().unwrap();
     let minified = dir.path().join("expr.min.js");
-    let source = std::fs::read_to_string(root().join("themes/default/runtime/expr.js")).unwrap();
+    let source = std::fs::read_to_string(root().join("src/forms/runtime/expr.js")).unwrap();
     let min = oberih::minify::minify_js(&source).unwrap();
     assert!(min.len() < source.len() / 2, "expr.js was not minified ({} of {} bytes)", min.len(), source.len());
     std::fs::write(&minified, min).unwrap();
@@ -310,9 +310,7 @@ fn run_node(script: &Path, expr_js: Option<&Path>, input: &[u8]) -> String {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| {
-            panic!("cannot run `node` ({e}): Node.js is required to test themes/default/runtime/expr.js")
-        });
+        .unwrap_or_else(|e| panic!("cannot run `node` ({e}): Node.js is required to test src/forms/runtime/expr.js"));
     // If node dies early the write fails; its exit status and stderr below say why.
     let _ = child.stdin.take().unwrap().write_all(input);
     let out = child.wait_with_output().unwrap();

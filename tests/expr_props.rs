@@ -1,4 +1,4 @@
-//! Property test: the Rust evaluator and `themes/default/runtime/expr.js`, minified as pages carry
+//! Property test: the Rust evaluator and `src/forms/runtime/expr.js`, minified as pages carry
 //! it, agree on random well-typed expressions over random answers (unanswered and missing codes
 //! included). The cases of a run are generated in Rust, evaluated there, then sent together to
 //! one Node process (`tests/expr/run_cases.js`), which must give the same value, of the same
@@ -321,7 +321,7 @@ fn shipped_expr_js() -> &'static Path {
     static FILE: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
     let (_, path) = FILE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let source = std::fs::read_to_string(root().join("themes/default/runtime/expr.js")).unwrap();
+        let source = std::fs::read_to_string(root().join("src/forms/runtime/expr.js")).unwrap();
         let path = dir.path().join("expr.min.js");
         std::fs::write(&path, oberih::minify::minify_js(&source).unwrap()).unwrap();
         (dir, path)

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use common::*;
 use oberih::build::{run_live, BuildOptions, Scope};
-use oberih::live::{LiveSite, Update};
+use oberih::serve::live::{LiveSite, Update};
 
 /// The repository's default portal, copied so tests can edit it.
 fn default_portal() -> tempfile::TempDir {

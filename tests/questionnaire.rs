@@ -2,7 +2,7 @@
 //! build finishes them (minified, CSP filled in), checked statically, then driven end to end in
 //! headless Chromium from `file://` (tests/browser/form.js). Exports captured there are checked
 //! here: JSON against the form's record schema, CSV against `record_csv`, encrypted records with
-//! `oberih::crypto::decrypt_file`. The browser tests need `chromium` and `npm ci`; they fail,
+//! `oberih::records::envelope::decrypt_file`. The browser tests need `chromium` and `npm ci`; they fail,
 //! never skip, when the tools are missing.
 
 use std::path::{Path, PathBuf};
@@ -258,7 +258,7 @@ fn encryption_code_only_where_used() {
 fn encrypted_form_carries_the_key_fingerprint_and_never_a_plain_export() {
     let site = site();
     let html = page(&site, "uk/forms/encrypted");
-    let info = oberih::crypto::public_key_info(&read(TEST_PUBLIC_KEY)).unwrap();
+    let info = oberih::records::envelope::public_key_info(&read(TEST_PUBLIC_KEY)).unwrap();
     let data = oberih::forms::packed::unpack(&data_block(&html)).unwrap();
     assert_eq!(data["key"]["fingerprint"], info.fingerprint.as_str());
     let no_key = oberih::forms::packed::unpack(&data_block(&page(&site, "uk/forms/no-key"))).unwrap();
@@ -456,7 +456,7 @@ fn questionnaire_in_a_real_browser() {
     assert!(full["finished"].is_string());
     assert_eq!(full["unanswered"], serde_json::json!(["/escorted"]), "the one indicator question left blank");
     let csv = text_of(&report, "export_csv");
-    assert_eq!(csv, oberih::crypto::record_csv(&full), "the page's CSV and record_csv must agree");
+    assert_eq!(csv, oberih::records::csv::record_csv(&full), "the page's CSV and record_csv must agree");
 
     // Re-opened and exported again: the same answers.
     let again: Value = serde_json::from_str(&text_of(&report, "export_json_reopened")).unwrap();
@@ -492,7 +492,7 @@ fn questionnaire_in_a_real_browser() {
     assert_eq!(unanswered.len(), 17);
     assert_eq!(blank["outcome"], "insufficient", "17 blanks count like 17 answers «Не знає»");
     let blank_csv = text_of(&report, "export_blank_csv");
-    assert_eq!(blank_csv, oberih::crypto::record_csv(&blank), "the page's CSV and record_csv must agree");
+    assert_eq!(blank_csv, oberih::records::csv::record_csv(&blank), "the page's CSV and record_csv must agree");
     assert!(blank_csv.lines().next().is_some_and(|h| h.split(',').any(|c| c == "unanswered")), "{blank_csv}");
 
     // Encrypted export: decrypts to the answers typed; one flipped byte fails.
@@ -501,7 +501,7 @@ fn questionnaire_in_a_real_browser() {
     for typed in ["Львів", "consent"] {
         assert!(!sealed.contains(typed), "the envelope leaks {typed}");
     }
-    let record = oberih::crypto::decrypt_file(&private, sealed.as_bytes()).unwrap();
+    let record = oberih::records::envelope::decrypt_file(&private, sealed.as_bytes()).unwrap();
     assert_eq!(record["answers"]["jobs"][0]["job_place"], "Львів");
     assert_eq!(record["answers"]["consent"], "yes");
     assert_valid(&site, &site.adult, &record, "the decrypted record");
@@ -509,8 +509,8 @@ fn questionnaire_in_a_real_browser() {
     let mut ct = oberih_b64(env["ciphertext"].as_str().unwrap());
     ct[0] ^= 0x80;
     env["ciphertext"] = Value::String(base64_encode(&ct));
-    let err = oberih::crypto::decrypt_file(&private, env.to_string().as_bytes()).unwrap_err();
-    assert!(matches!(err, oberih::crypto::CryptoError::Tampered), "{err}");
+    let err = oberih::records::envelope::decrypt_file(&private, env.to_string().as_bytes()).unwrap_err();
+    assert!(matches!(err, oberih::records::CryptoError::Tampered), "{err}");
 
     // The golden vector: the page's AES-GCM with a fixed key and IV gives the committed bytes.
     let golden: Value = serde_json::from_str(&read("tests/fixtures/crypto/golden-envelope.json")).unwrap();
@@ -522,14 +522,14 @@ fn questionnaire_in_a_real_browser() {
 #[test]
 fn golden_envelope_made_by_the_page_decrypts() {
     let golden = read("tests/fixtures/crypto/golden-envelope.json");
-    let record = oberih::crypto::decrypt_file(&read(TEST_PRIVATE_KEY), golden.as_bytes()).unwrap();
+    let record = oberih::records::envelope::decrypt_file(&read(TEST_PRIVATE_KEY), golden.as_bytes()).unwrap();
     let expected: Value = serde_json::from_str(&read("tests/fixtures/crypto/golden-record.json")).unwrap();
     assert_eq!(record, expected);
     let mut env: Value = serde_json::from_str(&golden).unwrap();
     let mut bytes = oberih_b64(env["ciphertext"].as_str().unwrap());
     bytes[10] ^= 0x01;
     env["ciphertext"] = Value::String(base64_encode(&bytes));
-    assert!(oberih::crypto::decrypt_file(&read(TEST_PRIVATE_KEY), env.to_string().as_bytes()).is_err());
+    assert!(oberih::records::envelope::decrypt_file(&read(TEST_PRIVATE_KEY), env.to_string().as_bytes()).is_err());
 }
 
 fn oberih_b64(s: &str) -> Vec<u8> {

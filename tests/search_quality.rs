@@ -54,7 +54,7 @@ fn run_client(site: &Path, queries: &[Query]) -> Vec<Value> {
     let input: Vec<Value> = queries.iter().map(|q| json!({"lang": q.lang, "q": q.q})).collect();
     let mut child = Command::new("node")
         .arg(repo().join("tests/search/run_queries.js"))
-        .arg(repo().join("themes/default/runtime/search.js"))
+        .arg(repo().join("src/search/runtime/search.js"))
         .arg(site)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

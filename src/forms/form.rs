@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::expr::Expr;
-pub use super::model::{Export, Presentation, Privacy, QuestionType, Storage, Strength};
+pub use super::file::{Export, Presentation, Privacy, QuestionType, Storage, Strength};
 
 /// Text per language code. After validation it holds every language of the portal.
 pub use crate::config::LangText;

@@ -19,19 +19,19 @@ use std::sync::OnceLock;
 use serde_json::{json, Map, Value};
 
 use super::expr::DimensionRule;
+use super::file::{Export, Presentation, Storage};
 use super::form::{text, Choice, Form, LangText, Logic, Question, Section, INCOMPLETE};
-use super::model::{Export, Presentation, Storage};
 use crate::contacts::{list_html, Contact};
 use crate::html::escape;
 use crate::minify::minify_js;
 
-const EXPR_JS: &str = include_str!("../../themes/default/runtime/expr.js");
-const SEAL_JS: &str = include_str!("../../themes/default/runtime/seal.js");
-const FORM_JS: &str = include_str!("../../themes/default/runtime/form.js");
-const FORM_SEAL_JS: &str = include_str!("../../themes/default/runtime/form_seal.js");
+const EXPR_JS: &str = include_str!("runtime/expr.js");
+const SEAL_JS: &str = include_str!("runtime/seal.js");
+const FORM_JS: &str = include_str!("runtime/form.js");
+const FORM_SEAL_JS: &str = include_str!("runtime/form_seal.js");
 /// Where form.js takes form_seal.js in a form that encrypts.
 const FORM_SEAL_SLOT: &str = "/* form_seal.js */";
-const FORM_CSS: &str = include_str!("../../themes/default/runtime/form.css");
+const FORM_CSS: &str = include_str!("runtime/form.css");
 
 /// Everything about the portal the page needs besides the form itself.
 pub struct PageContext<'a> {
@@ -399,7 +399,7 @@ fn messages(form: &Form, ctx: &PageContext) -> Value {
 /// falls back to plaintext).
 fn encryption_key(form: &Form, ctx: &PageContext) -> Option<Value> {
     match (form.privacy.export, ctx.public_key_pem) {
-        (Some(Export::Encrypted), Some(pem)) => crate::crypto::public_key_info(pem)
+        (Some(Export::Encrypted), Some(pem)) => crate::records::envelope::public_key_info(pem)
             .ok()
             .map(|info| json!({ "spki": base64_of(&info.spki_der), "fingerprint": info.fingerprint })),
         _ => None,
@@ -434,7 +434,7 @@ fn languages_with_fallbacks<'a>(form: &Form, ctx: &PageContext<'a>) -> Vec<&'a s
     ctx.languages
         .iter()
         .map(String::as_str)
-        .filter(|l| crate::form_translations::has_fallback_texts(form, l) || ui(l) || contacts(l))
+        .filter(|l| crate::forms::translations::has_fallback_texts(form, l) || ui(l) || contacts(l))
         .collect()
 }
 

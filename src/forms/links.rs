@@ -2,7 +2,7 @@
 //! `Продовжте за [формою скринінгу дитини](form:child-screening).`
 //!
 //! The questionnaire shows the words as a link to that form's page in the language the reader
-//! has chosen (`themes/default/runtime/form.js` reads the same syntax); the paper form and the
+//! has chosen (`src/forms/runtime/form.js` reads the same syntax); the paper form and the
 //! record schema show the words alone. The build refuses a link to a form the portal does not
 //! have. Nothing else in a form text is markup: a bracket that does not make such a link stays
 //! as written.

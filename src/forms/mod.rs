@@ -4,24 +4,23 @@
 //! `validate::load` turns a form file into a [`Form`]; every output reads that one value.
 
 pub mod expr;
+pub mod file;
+pub mod file_schema;
 pub mod form;
 pub mod interactive;
 pub mod links;
-mod logic;
-pub mod model;
-mod one_line;
 pub mod packed;
 pub mod print;
+pub mod record_schema;
 pub mod routing;
-pub mod schema;
 pub(crate) mod source_map;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod translations;
 pub mod validate;
-pub mod wording;
 pub mod words;
 
 pub use form::{Choice, Citation, CitationKind, Form, Indicator, LangText, Logic, Outcome, Question, Section};
 pub use print::paper_form_html;
-pub use schema::record_schema;
+pub use record_schema::record_schema;
 pub use validate::{load, plural_needed, FormContext};

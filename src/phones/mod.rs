@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use toml_edit::{Item, Value};
 
-use crate::contacts::{Contact, Directory};
+use crate::contacts::{digits, Contact, Directory};
 use crate::diag::Diagnostic;
 use crate::forms::source_map::SourceMap;
 
@@ -97,11 +97,6 @@ pub fn check_form_file(shown: &str, text: &str, contacts: &Directory) -> Vec<Dia
         }
     }
     out
-}
-
-/// The digits of a number, run together.
-pub fn digits(number: &str) -> String {
-    number.chars().filter(char::is_ascii_digit).collect()
 }
 
 /// Where a typed number was found: the reference to write there differs.

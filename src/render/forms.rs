@@ -3,13 +3,13 @@
 
 use serde::Serialize;
 
-use super::nav::Tree;
 use super::views::generated_view;
-use super::{render_page_view, Assets, OutFile, Site};
+use super::{render_page_view, OutFile, RenderContext};
 use crate::diag::Diagnostic;
 use crate::forms::interactive::PageContext;
 use crate::forms::Form;
 use crate::output::finish_html;
+use crate::site::Site;
 
 #[derive(Serialize)]
 struct FormCard {
@@ -21,13 +21,8 @@ struct FormCard {
 }
 
 /// Every file of the forms part of one language.
-pub fn form_pages(
-    site: &Site,
-    tera: &tera::Tera,
-    tree: &Tree,
-    lang: &str,
-    assets: &Assets,
-) -> Result<Vec<OutFile>, Diagnostic> {
+pub fn form_pages(cx: &RenderContext) -> Result<Vec<OutFile>, Diagnostic> {
+    let RenderContext { site, tera, tree, lang, assets } = *cx;
     let mut out = Vec::new();
     if site.forms.is_empty() {
         return Ok(out);
@@ -43,7 +38,7 @@ pub fn form_pages(
         let key = format!("forms/{}", form.id);
         let mut paper = generated_view(site, tree, lang, &key, "form_print.html", form.title(lang).to_string(), assets);
         paper.extra = serde_json::json!({ "paper": crate::forms::paper_form_html(form, lang, &t) });
-        paper.page.has_fallback_parts = crate::form_translations::has_fallback_texts(form, lang);
+        paper.page.has_fallback_parts = crate::forms::translations::has_fallback_texts(form, lang);
         out.push(render_page_view(tera, &mut paper, &format!("{lang}/forms/{}/print.html", form.id))?);
         out.push(interactive(site, form, lang));
         let schema = crate::forms::record_schema(form, lang, &t);

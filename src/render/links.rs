@@ -126,7 +126,7 @@ impl Resolver for Links<'_> {
             .into_iter()
             .map(|span| {
                 let number = &text[span.clone()];
-                let contact = self.contacts.by_digits(&phones::digits(number));
+                let contact = self.contacts.by_digits(&contacts::digits(number));
                 Problem {
                     message: phones::typed_message(number),
                     help: Some(phones::typed_help(contact, phones::Where::Page)),

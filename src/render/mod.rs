@@ -12,92 +12,28 @@ mod standards;
 pub mod templates;
 pub mod views;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::Config;
-use crate::contacts::Directory;
-use crate::content::{out_path, Page};
+use crate::content::out_path;
 use crate::diag::Diagnostic;
-use crate::i18n::I18n;
-use crate::markdown::Rendered;
 use crate::output::{fingerprint, finish_html};
-use crate::standards::Registry;
+use crate::site::Site;
 use crate::theme::Theme;
 
-pub use print::PrintBodies;
 pub use views::PageView;
 
-/// A page file with its rendered Markdown.
-#[derive(Debug)]
-pub struct PageData {
-    pub page: Page,
-    pub rendered: Rendered,
-    /// Ids of the standards the page cites, in front matter or with `std:` links.
-    pub cites: BTreeSet<String>,
-    /// The body shows something in the default language (a contact's name, an interface string)
-    /// because the page's language has no translation of it.
-    pub has_fallback_parts: bool,
-}
-
-/// Everything a build has parsed and checked, ready to render.
-pub struct Site {
-    pub config: Config,
-    pub i18n: Arc<I18n>,
-    pub theme: Theme,
-    /// By (key, language).
-    pub pages: BTreeMap<(String, String), PageData>,
-    pub keys: BTreeSet<String>,
-    pub standards: Registry,
-    pub contacts: Directory,
-    pub form_ids: BTreeSet<String>,
-    pub forms: Vec<crate::forms::Form>,
-    /// PEM public keys for encrypted export, by form id.
-    pub public_keys: BTreeMap<String, String>,
-    /// The search UI strings of each language (the same on every page of that language).
-    pub search_strings: BTreeMap<String, String>,
-    /// Pages' bodies as rendered for the print document, kept between rebuilds of the preview
-    /// server (`None` in one-off builds, where keeping them would only cost memory).
-    pub print_bodies: Option<PrintBodies>,
-    /// The analysed text of every search document, kept likewise so that a rebuild analyses
-    /// only what changed.
-    pub search_cache: Option<crate::search::AnalysisCache>,
-}
-
-impl Site {
-    /// The page to show for `key` in `lang`: its translation, or the default language's file.
-    pub fn page_for(&self, key: &str, lang: &str) -> Option<(&PageData, bool)> {
-        if let Some(p) = self.pages.get(&(key.to_string(), lang.to_string())) {
-            return Some((p, false));
-        }
-        self.pages.get(&(key.to_string(), self.config.default_language.clone())).map(|p| (p, true))
-    }
-
-    pub fn index_file(&self) -> &'static str {
-        if self.config.pretty_urls {
-            ""
-        } else {
-            "index.html"
-        }
-    }
-
-    /// Frees every page's source text and rendered HTML: once every page and print document is
-    /// written, only search is left to make, and it reads the section text and front matter.
-    pub fn free_page_text(&mut self) {
-        let empty: Arc<str> = Arc::from("");
-        for data in self.pages.values_mut() {
-            data.rendered.html = String::new();
-            data.page.text = empty.clone();
-        }
-    }
-
-    /// Number of pages that exist in `lang` itself (not by fallback).
-    pub fn translated_count(&self, lang: &str) -> usize {
-        self.keys.iter().filter(|k| self.pages.contains_key(&((*k).clone(), lang.to_string()))).count()
-    }
+/// What every page of one language is rendered with.
+#[derive(Clone, Copy)]
+pub struct RenderContext<'a> {
+    pub site: &'a Site,
+    pub tera: &'a tera::Tera,
+    /// The language's navigation tree.
+    pub tree: &'a nav::Tree,
+    pub lang: &'a str,
+    pub assets: &'a Assets,
 }
 
 /// A finished output file, relative to the output folder.
@@ -169,7 +105,11 @@ pub struct Assets {
 /// minified on its own, so a theme file that does not parse is reported at its own line.
 pub fn build_assets(theme: &Theme) -> Result<(Assets, Vec<OutFile>), Vec<Diagnostic>> {
     let css_files = stylesheet_files(theme);
-    let js_files: Vec<_> = ["runtime/site.js", "runtime/search.js"].iter().filter_map(|n| theme.get(n)).collect();
+    let search_js = crate::theme::ThemeFile {
+        shown: "(built-in) src/search/runtime/search.js".to_string(),
+        bytes: crate::search::CLIENT_JS.as_bytes().to_vec(),
+    };
+    let js_files: Vec<_> = theme.get("runtime/site.js").into_iter().chain([&search_js]).collect();
     let mut problems = Vec::new();
     let css = bundle(&css_files, crate::minify::minify_css, &mut problems);
     let js = bundle(&js_files, crate::minify::minify_js, &mut problems);
@@ -280,7 +220,10 @@ pub fn render_pages(
         site.config.languages.iter().flat_map(|l| site.keys.iter().map(move |k| (l.as_str(), k.as_str()))).collect();
     let results: Vec<Result<(), Diagnostic>> = jobs
         .par_iter()
-        .map(|(lang, key)| sink.emit(&render_page(site, &trees[*lang], tera, assets, lang, key)?))
+        .map(|(lang, key)| {
+            let cx = RenderContext { site, tera, tree: &trees[*lang], lang, assets };
+            sink.emit(&render_page(&cx, key)?)
+        })
         .collect();
     let mut files = Vec::new();
     let mut problems: Vec<Diagnostic> = Vec::new();
@@ -306,12 +249,10 @@ pub fn render_pages(
         }
     }
     for lang in &site.config.languages {
-        let tree = &trees[lang.as_str()];
+        let cx = RenderContext { site, tera, tree: &trees[lang.as_str()], lang, assets };
         // The print document goes straight to its file; the other pages of a language are few.
-        let print = sink.emit_streamed(&print::print_path(lang), |w| {
-            print::write_print_document(site, tera, tree, lang, assets, w)
-        });
-        match print.and_then(|()| other_generated_pages(site, tera, tree, lang, assets)).map_err(|d| vec![d]) {
+        let print = sink.emit_streamed(&print::print_path(lang), |w| print::write_print_document(&cx, w));
+        match print.and_then(|()| other_generated_pages(&cx)).map_err(|d| vec![d]) {
             Ok(more) => problems.extend(sink.emit_all(more).err().into_iter().flatten()),
             Err(d) => problems.extend(d),
         }
@@ -341,14 +282,8 @@ pub fn surroundings(site: &Site, tree: &nav::Tree, assets: &Assets, lang: &str, 
 
 /// One page of one language through its template: its translation, or the default language's
 /// page with the fallback notice.
-pub fn render_page(
-    site: &Site,
-    tree: &nav::Tree,
-    tera: &tera::Tera,
-    assets: &Assets,
-    lang: &str,
-    key: &str,
-) -> Result<OutFile, Diagnostic> {
+pub fn render_page(cx: &RenderContext, key: &str) -> Result<OutFile, Diagnostic> {
+    let RenderContext { site, tera, tree, lang, assets } = *cx;
     let mut view = views::page_view(site, tree, lang, key, assets);
     let (data, _) =
         site.page_for(key, lang).ok_or_else(|| Diagnostic::file_error("content", format!("no page for `{key}`")))?;
@@ -392,18 +327,11 @@ fn put_body(html: String, body: &str) -> String {
 
 /// The single document that collects the bodies of one kind of page in `lang`: the guidance
 /// print version, or (`standards`) the standards compendium.
-pub fn print_file(
-    site: &Site,
-    tera: &tera::Tera,
-    tree: &nav::Tree,
-    lang: &str,
-    assets: &Assets,
-    standards: bool,
-) -> Result<OutFile, Diagnostic> {
+pub fn print_file(cx: &RenderContext, standards: bool) -> Result<OutFile, Diagnostic> {
     if standards {
-        print::standards_compendium(site, tera, tree, lang, assets)
+        print::standards_compendium(cx)
     } else {
-        print::print_document(site, tera, tree, lang, assets)
+        print::print_document(cx)
     }
 }
 
@@ -418,29 +346,18 @@ pub fn template_error(page: &str, e: &tera::Error) -> Diagnostic {
 }
 
 /// The per-language pages that do not come from Markdown: print document and search page.
-pub fn generated_pages(
-    site: &Site,
-    tera: &tera::Tera,
-    tree: &nav::Tree,
-    lang: &str,
-    assets: &Assets,
-) -> Result<Vec<OutFile>, Diagnostic> {
-    let mut out = vec![print::print_document(site, tera, tree, lang, assets)?];
-    out.extend(other_generated_pages(site, tera, tree, lang, assets)?);
+pub fn generated_pages(cx: &RenderContext) -> Result<Vec<OutFile>, Diagnostic> {
+    let mut out = vec![print::print_document(cx)?];
+    out.extend(other_generated_pages(cx)?);
     Ok(out)
 }
 
 /// [`generated_pages`] but the print document.
-fn other_generated_pages(
-    site: &Site,
-    tera: &tera::Tera,
-    tree: &nav::Tree,
-    lang: &str,
-    assets: &Assets,
-) -> Result<Vec<OutFile>, Diagnostic> {
+fn other_generated_pages(cx: &RenderContext) -> Result<Vec<OutFile>, Diagnostic> {
+    let RenderContext { site, tera, tree, lang, assets } = *cx;
     let mut out = aliases(site, tera, lang)?;
-    out.push(print::standards_compendium(site, tera, tree, lang, assets)?);
-    out.extend(forms::form_pages(site, tera, tree, lang, assets)?);
+    out.push(print::standards_compendium(cx)?);
+    out.extend(forms::form_pages(cx)?);
     let title = site.i18n.t_marked(lang, "search.title");
     let mut search = views::generated_view(site, tree, lang, "search", "search.html", title, assets);
     out.push(render_page_view(tera, &mut search, &format!("{lang}/search/index.html"))?);

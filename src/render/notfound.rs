@@ -9,9 +9,10 @@
 
 use serde::Serialize;
 
-use super::{nav, views, OutFile, Site, Trees};
+use super::{nav, views, OutFile, Trees};
 use crate::diag::Diagnostic;
 use crate::minify::{minify_css, minify_js};
+use crate::site::Site;
 
 #[derive(Serialize)]
 struct NotFoundView<'a> {

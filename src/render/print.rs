@@ -2,18 +2,18 @@
 //! navigation order, each page starting on a new sheet, with links rewritten to in-document
 //! anchors (so the printout and its PDF are self-contained).
 
-use std::collections::HashMap;
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::links::{print_anchor, print_prefix, Links, Mode};
-use super::nav::Tree;
-use super::{render_view, Assets, OutFile, Site};
+
+use super::{render_view, Assets, OutFile, RenderContext};
 use crate::diag::Diagnostic;
 use crate::markdown::{self, Options};
+use crate::site::Site;
 
 #[derive(Serialize)]
 struct PrintPage {
@@ -62,41 +62,10 @@ fn render_body(site: &Site, page: &crate::content::Page, from_key: &str, mode: M
     crate::fallback::resolve(&html).unwrap_or(html)
 }
 
-/// Print-mode bodies by (key, language). The preview server keeps them between rebuilds and
-/// forgets the ones whose page changed; a body depends only on its own page's text, because links
-/// into other pages are written as anchors derived from keys.
-#[derive(Default)]
-pub struct PrintBodies(Mutex<HashMap<(String, String), Arc<str>>>);
-
-impl PrintBodies {
-    pub fn forget(&self, key: &str, lang: &str) {
-        if let Ok(mut m) = self.0.lock() {
-            m.remove(&(key.to_string(), lang.to_string()));
-        }
-    }
-
-    fn get_or_render(&self, key: &str, lang: &str, render: impl FnOnce() -> String) -> Arc<str> {
-        let id = (key.to_string(), lang.to_string());
-        if let Some(hit) = self.0.lock().ok().and_then(|m| m.get(&id).cloned()) {
-            return hit;
-        }
-        let body: Arc<str> = render().into();
-        if let Ok(mut m) = self.0.lock() {
-            m.insert(id, body.clone());
-        }
-        body
-    }
-}
-
-pub fn print_document(
-    site: &Site,
-    tera: &tera::Tera,
-    tree: &Tree,
-    lang: &str,
-    assets: &Assets,
-) -> Result<OutFile, Diagnostic> {
+pub fn print_document(cx: &RenderContext) -> Result<OutFile, Diagnostic> {
+    let RenderContext { lang, .. } = *cx;
     let mut bytes = Vec::new();
-    write_print_document(site, tera, tree, lang, assets, &mut bytes)?;
+    write_print_document(cx, &mut bytes)?;
     Ok(OutFile { path: print_path(lang), bytes })
 }
 
@@ -107,14 +76,8 @@ pub fn print_path(lang: &str) -> String {
 
 /// [`print_document`], written to `out` as its bodies are rendered, so that the document (the
 /// largest file of a build) is never held whole.
-pub fn write_print_document(
-    site: &Site,
-    tera: &tera::Tera,
-    tree: &Tree,
-    lang: &str,
-    assets: &Assets,
-    out: &mut dyn Write,
-) -> Result<(), Diagnostic> {
+pub fn write_print_document(cx: &RenderContext, out: &mut dyn Write) -> Result<(), Diagnostic> {
+    let RenderContext { site, tera, tree, lang, assets } = *cx;
     let mut pages = Vec::new();
     let mut sources: Vec<(&str, &crate::content::Page)> = Vec::new();
     for &i in &tree.order {
@@ -232,13 +195,8 @@ struct CompendiumView<'a> {
 }
 
 /// `<lang>/standards/print.html`: every standard with its requirements, one per sheet.
-pub fn standards_compendium(
-    site: &Site,
-    tera: &tera::Tera,
-    tree: &Tree,
-    lang: &str,
-    assets: &Assets,
-) -> Result<OutFile, Diagnostic> {
+pub fn standards_compendium(cx: &RenderContext) -> Result<OutFile, Diagnostic> {
+    let RenderContext { site, tera, tree, lang, assets } = *cx;
     let order = super::views::key_order(tree);
     // The compendium sits in standards/, one level below the language folder, like the
     // standards index: links are written as seen from there.

@@ -4,12 +4,13 @@
 use rayon::prelude::*;
 
 use super::nav::Tree;
-use super::{OutFile, Sink, Site};
+use super::{OutFile, Sink};
 use crate::content::out_path;
 use crate::diag::Diagnostic;
 use crate::fallback::strip;
 use crate::forms::form::text;
 use crate::search::{build_index, build_index_cached, AnalysisCache, Indexer, SearchDoc};
+use crate::site::Site;
 
 /// The index files of every language, under `<lang>/search/`; with a cache, only documents
 /// whose text changed since the cache's last build are analysed.

@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use super::links::relative_href;
 use super::views::Link;
-use super::Site;
 use crate::forms::CitationKind;
+use crate::site::Site;
 use crate::standards::{requirement_anchor, AREAS};
 
 /// What cites one standard, as links seen from `from_key`.

@@ -1,7 +1,7 @@
 //! Full-text search that works offline and from `file://`.
 //!
 //! One index per site language, built here and queried by
-//! `themes/default/runtime/search.js`. Because `fetch`, modules and workers
+//! `src/search/runtime/search.js`. Because `fetch`, modules and workers
 //! all fail on `file://`, every index file is a classic script that hands its
 //! data to the client by calling `OberihSearch.register(kind, n, data)`; the
 //! client inserts `<script src>` elements for the files a query needs.
@@ -78,6 +78,10 @@
 //! (zero, one, two, few, many, other), `loading`, `error`, `empty`, `more`
 //! (`{query}` and `{count}` are replaced). Result links carry
 //! `?highlight=<terms>`, which every page marks inside `<main>`.
+
+/// The search client every page carries. Built in, not a theme file, so that its analysers and
+/// the index format it reads always match the ones here.
+pub const CLIENT_JS: &str = include_str!("runtime/search.js");
 
 pub mod cache;
 mod indexer;

@@ -1,4 +1,4 @@
-// Runs the expression conformance vectors through themes/default/runtime/expr.js, or through the
+// Runs the expression conformance vectors through src/forms/runtime/expr.js, or through the
 // file named as the first argument (the same source as the build minifies it).
 // Input (stdin): {"cases": [{"name", "ast", "env", "expect"}]}, made by tests/expr_cases.rs from
 // tests/expr/cases.toml. Output (stdout): {"checked": N, "mismatches": [{"name", "got", "expect"}]}.
@@ -8,7 +8,7 @@ const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
 
-const file = process.argv[2] || path.join(__dirname, '..', '..', 'themes', 'default', 'runtime', 'expr.js');
+const file = process.argv[2] || path.join(__dirname, '..', '..', 'src', 'forms', 'runtime', 'expr.js');
 const src = fs.readFileSync(file, 'utf8');
 const code = src.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
 if (/\beval\s*\(|new\s+Function|\bFunction\s*\(/.test(code)) {

@@ -1,4 +1,4 @@
-// Runs themes/default/runtime/search.js in Node for tests/search_lang.rs.
+// Runs src/search/runtime/search.js in Node for tests/search_lang.rs.
 //
 //   node run_stems.js stems  SEARCH_JS VECTORS_TOML [ANALYZER]
 //                                                       analyse every vector

@@ -1,6 +1,6 @@
 //! The evaluator: values, the environment an expression reads, the ILO dimension rule, and
 //! [`eval`]. Evaluation is total: it never fails and never panics; anything undefined is `null`.
-//! `themes/default/runtime/expr.js` implements exactly the same rules (see the module docs).
+//! `src/forms/runtime/expr.js` implements exactly the same rules (see the module docs).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -335,7 +335,7 @@ pub trait Env {
 }
 
 /// An [`Env`] held in maps. Its JSON form is exactly the `env` object that
-/// `themes/default/runtime/expr.js` takes, so one value drives both evaluators:
+/// `src/forms/runtime/expr.js` takes, so one value drives both evaluators:
 ///
 /// ```json
 /// { "answers": {"age": 34, "owes_debt": "dk", "docs": ["passport"], "dob": "1990-05-01"},

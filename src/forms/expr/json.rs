@@ -1,4 +1,4 @@
-//! The compact JSON form of the syntax tree that `themes/default/runtime/expr.js` interprets.
+//! The compact JSON form of the syntax tree that `src/forms/runtime/expr.js` interprets.
 //! The format is described in the module docs (`mod.rs`, "JSON form").
 
 use serde_json::{json, Value as Json};

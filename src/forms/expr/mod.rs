@@ -3,7 +3,7 @@
 //! Used in a form's `relevant`, `constraint`, `calculate`, `alert_if`, `end_if`, an indicator's
 //! `when` and an outcome's `when`. Rust parses and checks every expression at build time and
 //! emits its tree as JSON ([`Expr::to_json`]); the page runs it with the small interpreter in
-//! `themes/default/runtime/expr.js`. One set of vectors, `tests/expr/cases.toml`, is run through
+//! `src/forms/runtime/expr.js`. One set of vectors, `tests/expr/cases.toml`, is run through
 //! both evaluators (`tests/expr_cases.rs`), and they must agree on every case.
 //!
 //! # API (what the forms compiler calls)

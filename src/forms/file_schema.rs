@@ -2,7 +2,7 @@
 //! for editors whose TOML language server (Taplo, Even Better TOML) completes keys and flags
 //! mistakes while typing.
 //!
-//! It is written by hand after `src/forms/model.rs` and the rules of `src/forms/validate.rs` that
+//! It is written by hand after `src/forms/file.rs` and the rules of `src/forms/validate/` that
 //! depend only on the shape of the file (which keys a question type takes). What needs the whole
 //! form — expressions, references, translations — stays with `oberih check`. The schema is
 //! deliberately no stricter than the build: a form the build accepts must validate, which the
@@ -360,7 +360,7 @@ mod tests {
         let types = &s["$defs"]["question"]["properties"]["type"]["enum"];
         for t in types.as_array().into_iter().flatten() {
             let name = t.as_str().unwrap_or_default();
-            let parsed: Result<crate::forms::model::QuestionType, _> =
+            let parsed: Result<crate::forms::file::QuestionType, _> =
                 serde_json::from_value(Value::String(name.to_string()));
             assert!(parsed.is_ok(), "`{name}` is not a question type of the model");
         }

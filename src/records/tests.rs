@@ -1,5 +1,17 @@
 //! Unit tests of the envelope, the CSV writer and `oberih decrypt`'s files.
 
+use std::path::Path;
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use rsa::pkcs8::DecodePublicKey;
+use rsa::{Oaep, RsaPublicKey};
+use serde_json::{json, Value};
+use sha2::Sha256;
+
+use super::csv::*;
+use super::decrypt::*;
+use super::envelope::*;
 use super::*;
 
 const PRIVATE: &str = include_str!("../../tests/fixtures/crypto/test-private.pem");

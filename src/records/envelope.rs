@@ -1,5 +1,5 @@
-//! Encrypted records: the envelope a questionnaire page writes when its form says
-//! `export = "encrypted"`, and `oberih decrypt`, which turns such files back into JSON (and CSV).
+//! The envelope a questionnaire page writes when its form says `export = "encrypted"`: sealing,
+//! opening, and the checks of a public key.
 //!
 //! # The envelope (format 1)
 //!
@@ -31,9 +31,6 @@
 //! uses it. (The `rsa` crate's RUSTSEC-2023-0071 timing side channel needs an attacker who can
 //! time many decryptions; an offline command run by the key's owner gives none.)
 
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::engine::general_purpose::STANDARD as B64;
@@ -44,6 +41,8 @@ use rsa::traits::PublicKeyParts;
 use rsa::{Oaep, RsaPrivateKey, RsaPublicKey};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+
+use super::CryptoError;
 
 /// The `oberih` field of an encrypted record.
 pub const RECORD_KIND: &str = "encrypted-record";
@@ -57,44 +56,12 @@ pub const MIN_KEY_BITS: usize = 2048;
 /// times its size in memory.
 pub const MAX_RECORD_BYTES: u64 = 64 * MIB;
 /// The largest file read as a private key (a 16384-bit PEM key is about 13 kB).
-const MAX_KEY_BYTES: u64 = MIB;
-const MIB: u64 = 1024 * 1024;
+pub(super) const MAX_KEY_BYTES: u64 = MIB;
+pub(super) const MIB: u64 = 1024 * 1024;
 /// AES-256-GCM as format 1 uses it.
-const IV_BYTES: usize = 12;
-const TAG_BYTES: usize = 16;
-const AES_KEY_BYTES: usize = 32;
-
-#[derive(Debug, thiserror::Error)]
-pub enum CryptoError {
-    #[error("cannot read `{path}`: {source}")]
-    Read { path: String, source: std::io::Error },
-    #[error("cannot write `{path}`: {source}")]
-    Write { path: String, source: std::io::Error },
-    #[error("`{0}` already exists; move it away first (oberih decrypt never overwrites a file)")]
-    Exists(String),
-    #[error("the private key is not an RSA private key in PEM (PKCS#8 or PKCS#1): {0}")]
-    PrivateKey(String),
-    #[error("the public key is not an RSA public key in PEM (SubjectPublicKeyInfo): {0}")]
-    PublicKey(String),
-    #[error("the key has {0} bits; records need an RSA key of at least 2048 bits")]
-    WeakKey(usize),
-    #[error("`{path}` is {size_mb} MB; an encrypted record is at most {limit_mb} MB (one questionnaire's export is a few kilobytes), so it was not read")]
-    TooLarge { path: String, size_mb: u64, limit_mb: u64 },
-    #[error("not an encrypted Oberih record: {0}")]
-    NotEnvelope(String),
-    #[error("the record is malformed: {0}")]
-    Malformed(String),
-    #[error("the record uses envelope format {0}, which this version of oberih cannot read; update oberih")]
-    UnsupportedFormat(u64),
-    #[error("the record was encrypted for another key ({record}); this private key is {key}")]
-    WrongKey { record: String, key: String },
-    #[error("the record key cannot be unwrapped with this private key: `wrapped_key` was changed or damaged")]
-    Unwrap,
-    #[error("the record failed its integrity check: the file was changed or damaged")]
-    Tampered,
-    #[error("{failed} of {total} files could not be decrypted")]
-    SomeFailed { failed: usize, total: usize },
-}
+pub(super) const IV_BYTES: usize = 12;
+pub(super) const TAG_BYTES: usize = 16;
+pub(super) const AES_KEY_BYTES: usize = 32;
 
 /// A public key checked for record encryption, in the forms the page needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,7 +79,7 @@ pub fn public_key_info(pem: &str) -> Result<PublicKeyInfo, CryptoError> {
     info_of(&key)
 }
 
-fn info_of(key: &RsaPublicKey) -> Result<PublicKeyInfo, CryptoError> {
+pub(super) fn info_of(key: &RsaPublicKey) -> Result<PublicKeyInfo, CryptoError> {
     let bits = key.size() * 8;
     if bits < MIN_KEY_BITS {
         return Err(CryptoError::WeakKey(bits));
@@ -134,27 +101,7 @@ pub fn additional_data(form: &str, version: &str, key_fingerprint: &str) -> Stri
     format!("oberih-record/{FORMAT}\n{form}\n{version}\n{key_fingerprint}")
 }
 
-/// Reads a whole file that must not be larger than `limit` bytes; the size is checked before
-/// anything is read, and reading stops past the limit (a device or a growing file has no size).
-fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, CryptoError> {
-    let shown = || path.display().to_string();
-    let read_error = |source| CryptoError::Read { path: shown(), source };
-    let too_large =
-        |size: u64| CryptoError::TooLarge { path: shown(), size_mb: size.div_ceil(MIB), limit_mb: limit / MIB };
-    let file = std::fs::File::open(path).map_err(read_error)?;
-    let size = file.metadata().map_err(read_error)?.len();
-    if size > limit {
-        return Err(too_large(size));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(read_error)?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large(bytes.len() as u64));
-    }
-    Ok(bytes)
-}
-
-fn private_key(pem: &str) -> Result<RsaPrivateKey, CryptoError> {
+pub(super) fn private_key(pem: &str) -> Result<RsaPrivateKey, CryptoError> {
     let pem = pem.trim();
     RsaPrivateKey::from_pkcs8_pem(pem)
         .or_else(|e| RsaPrivateKey::from_pkcs1_pem(pem).map_err(|_| e))
@@ -162,7 +109,7 @@ fn private_key(pem: &str) -> Result<RsaPrivateKey, CryptoError> {
 }
 
 /// The clear part of an envelope and its three binary fields.
-struct Envelope {
+pub(super) struct Envelope {
     form: String,
     version: String,
     key: String,
@@ -171,7 +118,7 @@ struct Envelope {
     ciphertext: Vec<u8>,
 }
 
-fn parse_envelope(bytes: &[u8]) -> Result<Envelope, CryptoError> {
+pub(super) fn parse_envelope(bytes: &[u8]) -> Result<Envelope, CryptoError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(CryptoError::NotEnvelope("the file is empty".into()));
     }
@@ -224,12 +171,12 @@ fn parse_envelope(bytes: &[u8]) -> Result<Envelope, CryptoError> {
     Ok(env)
 }
 
-fn malformed(message: impl Into<String>) -> CryptoError {
+pub(super) fn malformed(message: impl Into<String>) -> CryptoError {
     CryptoError::Malformed(message.into())
 }
 
 /// What a JSON value is, for messages: "a number", "an array", …
-fn json_kind(v: &Value, prefix: &str) -> String {
+pub(super) fn json_kind(v: &Value, prefix: &str) -> String {
     let (article, name) = match v {
         Value::Null => ("", "null"),
         Value::Bool(_) => ("a ", "boolean"),
@@ -304,143 +251,3 @@ pub fn encrypt_record(public_pem: &str, record: &Value) -> Result<Vec<u8>, Crypt
     });
     Ok(envelope.to_string().into_bytes())
 }
-
-/// One record as CSV: a header line and one row, the same columns and cells the page writes.
-///
-/// Columns: `form, version, language, started, finished, outcome, indicators, unanswered`, then
-/// every answer in record order. A multiple choice is its codes joined by `;`, a repeated section is its
-/// entries as compact JSON, a missing value is empty. Text that a spreadsheet would run as a
-/// formula (`= + - @`, tab, CR at the start) gets a leading `'`. UTF-8 with a byte-order mark,
-/// so spreadsheet programs read Cyrillic correctly; lines end in CRLF.
-pub fn record_csv(record: &Value) -> String {
-    let mut header: Vec<String> = Vec::new();
-    let mut row: Vec<String> = Vec::new();
-    for k in ["form", "version", "language", "started", "finished", "outcome", "indicators", "unanswered"] {
-        header.push(k.to_string());
-        row.push(csv_value(&record[k]));
-    }
-    if let Some(answers) = record["answers"].as_object() {
-        for (k, v) in answers {
-            header.push(k.clone());
-            row.push(csv_value(v));
-        }
-    }
-    let line = |cells: &[String]| cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",");
-    format!("\u{feff}{}\r\n{}\r\n", line(&header), line(&row))
-}
-
-fn csv_value(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::String(s) => defuse_formula(s),
-        Value::Array(items) if items.iter().all(Value::is_string) => {
-            defuse_formula(&items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(";"))
-        }
-        other => other.to_string(),
-    }
-}
-
-fn defuse_formula(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
-}
-
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// Where the decrypted copy of `file` goes: its name with `.json` (or `.csv`) in place of its
-/// extension, or `.decrypted.json` if the file already ends in `.json`.
-pub fn output_path(file: &Path, extension: &str) -> PathBuf {
-    let plain = file.with_extension(extension);
-    if plain == file {
-        file.with_extension(format!("decrypted.{extension}"))
-    } else {
-        plain
-    }
-}
-
-/// `oberih decrypt --key private.pem FILE...`: writes each record beside its file as JSON (and
-/// CSV with `csv`), never overwriting anything. Every file is tried; the error counts failures.
-pub fn run_decrypt(key: &Path, files: &[PathBuf], csv: bool) -> Result<(), CryptoError> {
-    let key_bytes = read_limited(key, MAX_KEY_BYTES).map_err(|e| match e {
-        CryptoError::TooLarge { size_mb, .. } => {
-            CryptoError::PrivateKey(format!("`{}` is {size_mb} MB, far too large to be a key", key.display()))
-        }
-        other => other,
-    })?;
-    let key_pem = String::from_utf8(key_bytes).map_err(|_| CryptoError::PrivateKey("the file is not text".into()))?;
-    private_key(&key_pem)?;
-    let mut failed = 0;
-    for file in files {
-        match decrypt_one(&key_pem, file, csv) {
-            Ok(written) => crate::stdio::say(&format!("{} → {}", file.display(), written.join(", "))),
-            Err(e) => {
-                crate::stdio::err(&format!("{}: {e}\n", file.display()));
-                failed += 1;
-            }
-        }
-    }
-    match failed {
-        0 => Ok(()),
-        _ => Err(CryptoError::SomeFailed { failed, total: files.len() }),
-    }
-}
-
-fn decrypt_one(key_pem: &str, file: &Path, csv: bool) -> Result<Vec<String>, CryptoError> {
-    let bytes = read_limited(file, MAX_RECORD_BYTES)?;
-    let record = decrypt_file(key_pem, &bytes)?;
-    let mut outputs = vec![(output_path(file, "json"), pretty(&record))];
-    if csv {
-        outputs.push((output_path(file, "csv"), record_csv(&record)));
-    }
-    // `symlink_metadata`: a link in the way counts as a file, even one that leads nowhere.
-    if let Some((p, _)) = outputs.iter().find(|(p, _)| p.symlink_metadata().is_ok()) {
-        return Err(CryptoError::Exists(p.display().to_string()));
-    }
-    let mut written: Vec<PathBuf> = Vec::new();
-    for (path, text) in &outputs {
-        if let Err(e) = write_new(path, text) {
-            // Only files this run made are removed: never half a pair.
-            for made in &written {
-                let _ = std::fs::remove_file(made);
-            }
-            return Err(e);
-        }
-        written.push(path.clone());
-    }
-    Ok(written.iter().map(|p| p.display().to_string()).collect())
-}
-
-/// Creates `path` for the decrypted record: only if nothing is there (a file that appeared since
-/// the check is not replaced, and a link is not followed), readable by its owner alone on Unix.
-fn write_new(path: &Path, text: &str) -> Result<(), CryptoError> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::AlreadyExists => CryptoError::Exists(path.display().to_string()),
-        _ => CryptoError::Write { path: path.display().to_string(), source },
-    })?;
-    file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(|source| {
-        let _ = std::fs::remove_file(path);
-        CryptoError::Write { path: path.display().to_string(), source }
-    })
-}
-
-fn pretty(v: &Value) -> String {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string());
-    s.push('\n');
-    s
-}
-
-#[cfg(test)]
-mod tests;

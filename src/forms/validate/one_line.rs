@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use toml::Spanned;
 
-use super::expr::Span;
-use super::source_map::SourceMap;
-use super::validate::Validator;
+use super::Validator;
+use crate::forms::expr::Span;
+use crate::forms::source_map::SourceMap;
 
 impl Validator<'_> {
     /// An error at the first line break or tab of each language's text of `field`.

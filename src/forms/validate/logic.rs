@@ -8,10 +8,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::expr::{self, Denied, Expr, ExprKind, IdInfo, IdKind, Scope, Type};
-use super::form::{Form, QuestionType};
-use super::routing::{choice_test, values_when};
-use super::validate::{Field, Pending, Validator};
+use super::{Field, Pending, Validator};
+use crate::forms::expr::{self, Denied, Expr, ExprKind, IdInfo, IdKind, Scope, Type};
+use crate::forms::form::{Form, QuestionType};
+use crate::forms::routing::{choice_test, values_when};
 
 /// Every name an expression of this form can read.
 struct Names {
@@ -64,7 +64,7 @@ impl Names {
 }
 
 /// What a question's id stands for in an expression; notes stand for nothing.
-fn id_kind(kind: QuestionType, choices: &[super::form::Choice]) -> Option<IdKind> {
+fn id_kind(kind: QuestionType, choices: &[crate::forms::form::Choice]) -> Option<IdKind> {
     let values = || choices.iter().map(|c| c.value.clone()).collect();
     Some(match kind {
         QuestionType::Text | QuestionType::LongText => IdKind::Text,
@@ -340,8 +340,8 @@ fn is_constant(e: &Expr) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{load_ok, BASE};
     use super::*;
+    use crate::forms::testing::{load_ok, BASE};
 
     fn term(src: &str) -> Expr {
         expr::parse(src).unwrap()

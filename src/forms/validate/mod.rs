@@ -13,14 +13,18 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::expr::{self, ExprError};
-use super::form::{
-    Choice, Dimension, Form, Indicator, LangText, Logic, Outcome, Question, QuestionType, Repeat, Section, INCOMPLETE,
-};
-use super::logic;
-use super::model::{self, RawChoice, RawChoices, RawFile, RawQuestion, RawSection, RawText};
-use super::source_map::SourceMap;
 use crate::diag::Diagnostic;
+use crate::forms::expr::{self, ExprError};
+use crate::forms::file::{self, RawChoice, RawChoices, RawFile, RawQuestion, RawSection, RawText};
+use crate::forms::form::{Choice, Form, LangText, Logic, Question, QuestionType, Repeat, Section};
+use crate::forms::source_map::SourceMap;
+
+mod logic;
+mod one_line;
+mod results;
+pub mod wording;
+
+pub use results::plural_needed;
 
 /// What a form is checked against: the portal's languages and its standards.
 pub struct FormContext<'a> {
@@ -34,7 +38,7 @@ pub struct FormContext<'a> {
 
 /// Parses and validates one form file. `file_rel` is the path shown in diagnostics.
 pub fn load(file_rel: &str, text: &str, ctx: &FormContext) -> Result<Form, Vec<Diagnostic>> {
-    let raw = model::parse(text).map_err(|e| vec![toml_problem(file_rel, text, &e)])?;
+    let raw = file::parse(text).map_err(|e| vec![toml_problem(file_rel, text, &e)])?;
     let mut v = Validator {
         file: file_rel,
         text,
@@ -395,7 +399,7 @@ impl Validator<'_> {
         let at = q.id.span();
         self.question_fields(q, kind);
         let choices = self.question_choices(q, kind, lists);
-        super::wording::check_yes_no_label(self, q, &choices);
+        wording::check_yes_no_label(self, q, &choices);
         let label = match &q.label {
             Some(l) => self.text(l, "label", at.clone()),
             None if kind == QuestionType::Calculate => LangText::new(),
@@ -530,153 +534,6 @@ impl Validator<'_> {
         }
     }
 
-    fn indicators(&mut self, raw: &RawFile) -> (Vec<Dimension>, Vec<Indicator>) {
-        let mut seen = Seen::new();
-        let labels = &raw.dimensions.labels;
-        let mut dimensions: Vec<Dimension> = Vec::new();
-        let mut indicators = Vec::new();
-        for i in &raw.indicator {
-            self.id(&i.id, "indicator");
-            self.unique(&mut seen, &i.id, "indicator");
-            let dim = i.dimension.get_ref();
-            if self.id(&i.dimension, "dimension") && !dimensions.iter().any(|d| &d.id == dim) {
-                match labels.iter().find(|(k, _)| k.get_ref() == dim) {
-                    Some((_, label)) => {
-                        self.one_line(&label.0, "label");
-                        let label = self.text(label, "label", i.dimension.span());
-                        dimensions.push(Dimension { id: dim.clone(), label });
-                    }
-                    None => {
-                        let near = expr::suggest(dim, labels.keys().map(|k| k.get_ref().as_str()))
-                            .map(|s| format!("did you mean `{s}`? "))
-                            .unwrap_or_default();
-                        self.help(
-                            i.dimension.span(),
-                            format!("dimension `{dim}` has no label"),
-                            format!("{near}add `{dim} = {{ uk = \"…\", en = \"…\" }}` under [dimensions.labels]"),
-                        );
-                    }
-                }
-            }
-            let when = self.logic(&Some(i.when.clone()), Field::IndicatorWhen, None, None);
-            indicators.push(Indicator {
-                id: i.id.get_ref().clone(),
-                dimension: dim.clone(),
-                strength: i.strength,
-                when: when.unwrap_or_else(|| placeholder(i.when.get_ref())),
-                label: self.text(&i.label, "label", i.id.span()),
-                standards: self.standards(&i.standards),
-            });
-        }
-        for key in labels.keys() {
-            if !raw.indicator.iter().any(|i| i.dimension.get_ref() == key.get_ref()) {
-                self.warn(key.span(), format!("no indicator uses the dimension `{}`", key.get_ref()));
-            }
-        }
-        (dimensions, indicators)
-    }
-
-    fn outcomes(&mut self, raw: &RawFile, form_at: Range<usize>) -> Vec<Outcome> {
-        let mut seen = Seen::new();
-        let mut out = Vec::new();
-        // Outcomes whose `when` is the literal `true`: only the last may be one.
-        let mut catch_all = Vec::new();
-        for (i, o) in raw.outcome.iter().enumerate() {
-            self.id(&o.id, "outcome");
-            self.unique(&mut seen, &o.id, "outcome");
-            if o.id.get_ref() == INCOMPLETE {
-                self.help(
-                    o.id.span(),
-                    format!("the outcome id `{INCOMPLETE}` is reserved"),
-                    "every questionnaire shows that outcome itself while the screening is incomplete: choose another id",
-                );
-            }
-            let when = self.logic(&Some(o.when.clone()), Field::OutcomeWhen, None, None);
-            if when.as_ref().is_some_and(|w| w.expr.kind == expr::ExprKind::Bool(true)) {
-                catch_all.push(i);
-            }
-            out.push(Outcome {
-                id: o.id.get_ref().clone(),
-                when: when.unwrap_or_else(|| placeholder(o.when.get_ref())),
-                label: self.text(&o.label, "label", o.id.span()),
-                action: self.opt_text(&o.action, "action", o.id.span()),
-            });
-        }
-        const CATCH_ALL: &str = "end the list with a catch-all outcome, e.g. [[outcome]] id = \"none\", when = \"true\", label = { … \"no indicators found; this does not rule out risk\" }";
-        let last = raw.outcome.len().checked_sub(1);
-        match last {
-            None => self.help(form_at, "the form has no [[outcome]]", CATCH_ALL),
-            Some(l) if !catch_all.contains(&l) => self.help(
-                raw.outcome[l].when.span(),
-                "the last outcome must be a catch-all (`when = \"true\"`)",
-                CATCH_ALL,
-            ),
-            Some(_) => {}
-        }
-        for i in catch_all.into_iter().filter(|i| Some(*i) != last) {
-            self.help(
-                raw.outcome[i].when.span(),
-                "this outcome always matches, so the outcomes after it can never be reached",
-                "only the last outcome may be `when = \"true\"`",
-            );
-        }
-        out
-    }
-
-    /// `[messages.<name>]`: every portal language, with every CLDR plural category it uses.
-    fn messages(
-        &mut self,
-        raw: &BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, model::RawPlural>>,
-    ) -> BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>> {
-        let mut out = BTreeMap::new();
-        for (name, by_lang) in raw {
-            self.id(name, "message");
-            for lang in self.ctx.languages.clone() {
-                match by_lang.iter().find(|(k, _)| k.get_ref() == &lang) {
-                    None => self.help(
-                        name.span(),
-                        format!("message `{}` has no `{lang}` forms", name.get_ref()),
-                        format!("add `{lang} = {{ {} = \"…\" }}`", plural_needed(&lang).join(" = \"…\", ")),
-                    ),
-                    Some((key, forms)) => self.plural_forms(name.get_ref(), key, forms),
-                }
-            }
-            let entry: BTreeMap<String, BTreeMap<String, String>> = by_lang
-                .iter()
-                .map(|(l, forms)| {
-                    let forms = forms.iter().map(|(c, t)| (c.get_ref().clone(), t.get_ref().clone()));
-                    (l.get_ref().clone(), forms.collect())
-                })
-                .collect();
-            out.insert(name.get_ref().clone(), entry);
-        }
-        out
-    }
-
-    fn plural_forms(&mut self, name: &str, lang: &Spanned<String>, forms: &model::RawPlural) {
-        self.one_line(forms, &format!("messages.{name}.{}", lang.get_ref()));
-        let needed = plural_needed(lang.get_ref());
-        let missing: Vec<&str> = needed.iter().copied().filter(|c| !forms.keys().any(|k| k.get_ref() == c)).collect();
-        if !missing.is_empty() {
-            self.help(
-                lang.span(),
-                format!("message `{name}` in `{}` lacks the plural forms {}", lang.get_ref(), missing.join(", ")),
-                format!("`{}` needs {} (CLDR plural categories)", lang.get_ref(), needed.join(", ")),
-            );
-        }
-        for k in forms.keys() {
-            if !CATEGORIES.contains(&k.get_ref().as_str()) {
-                self.help(
-                    k.span(),
-                    format!("`{}` is not a plural category", k.get_ref()),
-                    format!("the categories are {}", CATEGORIES.join(", ")),
-                );
-            } else if !needed.contains(&k.get_ref().as_str()) {
-                self.warn(k.span(), format!("`{}` does not use the plural form `{}`", lang.get_ref(), k.get_ref()));
-            }
-        }
-    }
-
     /// A required question no interview can show: its condition is always false, or it needs an
     /// answer that ends the interview.
     fn check_reachable(&mut self, form: &Form) {
@@ -686,7 +543,7 @@ impl Validator<'_> {
             };
             let mut terms = Vec::new();
             for l in [&section.relevant, &q.relevant].into_iter().flatten() {
-                super::routing::split_and(&l.expr, &mut terms);
+                crate::forms::routing::split_and(&l.expr, &mut terms);
             }
             for term in terms {
                 if let Some(why) = logic::never_shown(form, term) {
@@ -702,188 +559,10 @@ impl Validator<'_> {
     }
 }
 
-/// CLDR categories a language's messages need: those integers take, and `other` (fractions,
-/// and the fallback every catalog keeps).
-pub fn plural_needed(lang: &str) -> Vec<&'static str> {
-    let mut cats = crate::i18n::plural_categories(lang);
-    if !cats.contains(&"other") {
-        cats.push("other");
-    }
-    cats
-}
-
-const CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
-
 /// Stands in for an expression that failed to parse; the form is rejected anyway.
 fn placeholder(source: &str) -> Logic {
     Logic { source: source.to_string(), expr: expr::Expr::new(expr::ExprKind::Bool(false), expr::Span::default()) }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::testing::{errors, load_ok, try_load, BASE};
-    use super::*;
-
-    /// BASE with `question` added at the end of the first section.
-    fn with_question(question: &str) -> String {
-        BASE.replace("[[section]]\nid = \"jobs\"", &format!("{question}\n[[section]]\nid = \"jobs\""))
-    }
-
-    fn first_problem(text: &str) -> Diagnostic {
-        try_load(text).err().and_then(|p| p.into_iter().next()).expect("a problem")
-    }
-
-    #[test]
-    fn base_form_loads_with_numbers_and_types() {
-        let f = load_ok(BASE);
-        let numbers: Vec<(&str, Option<u32>)> = f.questions().map(|(_, q)| (q.id.as_str(), q.number)).collect();
-        assert_eq!(
-            numbers,
-            [
-                ("consent", Some(1)),
-                ("owes_debt", Some(2)),
-                ("debt_grows", Some(3)),
-                ("age", Some(4)),
-                ("hours", Some(5)),
-                ("long_days", None)
-            ]
-        );
-        assert_eq!(f.question("long_days").and_then(|q| q.value_type), Some(expr::Type::Bool));
-        assert!(f.warnings.is_empty());
-    }
-
-    #[test]
-    fn unknown_key_is_positioned_with_a_suggestion() {
-        let text = BASE.replace("label = { uk = \"Вік\"", "labl = { uk = \"Вік\"");
-        let d = first_problem(&text);
-        let loc = d.location.clone().unwrap();
-        assert_eq!(loc.source_line.trim(), "labl = { uk = \"Вік\", en = \"Age\" }");
-        assert_eq!(loc.col, 3);
-        assert!(d.help.as_deref().unwrap_or("").starts_with("did you mean `label`? the keys here are: id, type,"));
-        assert_eq!(d.message, "unknown key `labl`");
-    }
-
-    #[test]
-    fn expression_errors_point_inside_the_string() {
-        let text = BASE.replace("relevant = \"owes_debt = 'yes'\"", "relevant = \"owes_dbt = 'yes'\"");
-        let d = first_problem(&text);
-        let loc = d.location.unwrap();
-        assert_eq!(loc.col, "  relevant = \"".len() + 1);
-        assert_eq!(loc.width, "owes_dbt".len());
-        assert_eq!(d.help.as_deref(), Some("did you mean `owes_debt`?"));
-    }
-
-    #[test]
-    fn escapes_in_basic_strings_are_mapped() {
-        let text = BASE.replace("relevant = \"owes_debt = 'yes'\"", r#"relevant = "owes_debt = \"yes\" and agee > 1""#);
-        let loc = first_problem(&text).location.unwrap();
-        assert_eq!(&loc.source_line[loc.col - 1..loc.col - 1 + 4], "agee");
-    }
-
-    #[test]
-    fn all_problems_are_reported_together() {
-        let text = BASE
-            .replace("label = { uk = \"Вік\", en = \"Age\" }", "label = { uk = \"Вік\" }")
-            .replace("when = \"owes_debt = 'yes'\"", "when = \"owes_debt = 'yse'\"");
-        let found = errors(&text);
-        assert!(found.iter().any(|m| m == "`label` has no `en` text"), "{found:?}");
-        assert!(found.iter().any(|m| m.contains("'yse' is not a value of owes_debt")), "{found:?}");
-    }
-
-    #[test]
-    fn relevant_may_only_look_back() {
-        let text = BASE.replace("relevant = \"owes_debt = 'yes'\"", "relevant = \"age > 18\"");
-        let found = errors(&text);
-        assert_eq!(found, ["`age` is asked after this question, so this `relevant` cannot depend on it"]);
-    }
-
-    #[test]
-    fn relevant_may_not_look_forward_through_a_calculation() {
-        let text = with_question(
-            "  [[section.question]]\n  id = \"adult\"\n  type = \"calculate\"\n  calculation = \"age >= 18\"\n",
-        )
-        .replace("relevant = \"owes_debt = 'yes'\"", "relevant = \"adult\"");
-        let found = errors(&text);
-        assert_eq!(found, ["`adult` is calculated from `age`, which is asked after this question"]);
-    }
-
-    #[test]
-    fn calculation_cycles_are_found() {
-        let text = with_question(
-            "  [[section.question]]\n  id = \"a\"\n  type = \"calculate\"\n  calculation = \"b + 1\"\n\n  [[section.question]]\n  id = \"b\"\n  type = \"calculate\"\n  calculation = \"a + 1\"\n",
-        );
-        let found = errors(&text);
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0], "these calculations form a cycle: a → b → a");
-    }
-
-    #[test]
-    fn the_incomplete_outcome_is_the_runtime_s() {
-        let text = BASE.replace("[[outcome]]\nid = \"none\"", "[[outcome]]\nid = \"incomplete\"");
-        assert_eq!(errors(&text), ["the outcome id `incomplete` is reserved"]);
-    }
-
-    #[test]
-    fn the_last_outcome_must_be_a_catch_all() {
-        let text = BASE.replace("when = \"true\"", "when = \"strong_count >= 1\"");
-        assert_eq!(errors(&text), ["the last outcome must be a catch-all (`when = \"true\"`)"]);
-    }
-
-    #[test]
-    fn required_questions_must_be_reachable() {
-        let ending = with_question(
-            "  [[section.question]]\n  id = \"why_not\"\n  type = \"text\"\n  required = true\n  relevant = \"consent = 'no'\"\n  label = { uk = \"Чому?\", en = \"Why?\" }\n",
-        );
-        let found = errors(&ending);
-        assert_eq!(found, ["question `why_not` is required, but no interview can show it"]);
-        let never = ending.replace("relevant = \"consent = 'no'\"", "relevant = \"1 > 2\"");
-        let d = first_problem(&never);
-        assert_eq!(d.help.as_deref(), Some("its condition `1 > 2` is always false"));
-    }
-
-    #[test]
-    fn plural_categories_come_from_cldr() {
-        let text = format!(
-            "{BASE}\n[messages.found]\nuk = {{ one = \"{{n}} ознака\", other = \"{{n}} ознаки\" }}\nen = {{ one = \"{{n}} sign\", other = \"{{n}} signs\" }}\n"
-        );
-        assert_eq!(errors(&text), ["message `found` in `uk` lacks the plural forms few, many"]);
-    }
-
-    #[test]
-    fn unknown_standards_and_requirements() {
-        let text = BASE.replace("standards = [\"ID-2.1#a\"]", "standards = [\"ID-2.1#z\", \"XX-1\"]");
-        assert_eq!(errors(&text), ["standard `ID-2.1` has no requirement `z`", "unknown standard `XX-1`"]);
-    }
-
-    #[test]
-    fn a_stray_language_is_only_a_warning() {
-        let text = BASE.replace(
-            "title = { uk = \"Тест\", en = \"Test\" }",
-            "title = { uk = \"Тест\", en = \"Test\", ua = \"Тест\" }",
-        );
-        let f = load_ok(&text);
-        assert_eq!(f.warnings.len(), 1);
-        assert!(f.warnings[0].message.starts_with("`ua` is not a language of this portal"));
-    }
-
-    #[test]
-    fn citations_cover_form_questions_and_indicators() {
-        let text = BASE.replace(
-            "label = { uk = \"Борг\", en = \"Debt\" }",
-            "label = { uk = \"Борг\", en = \"Debt\" }\nstandards = [\"ID-2.1#c\"]",
-        );
-        let shown: Vec<String> = load_ok(&text)
-            .citations()
-            .iter()
-            .map(|c| format!("{:?} {} {:?} {} {:?}", c.kind, c.standard, c.requirement, c.item_id, c.number))
-            .collect();
-        assert_eq!(
-            shown,
-            [
-                "Form ID-2.1 None test-form None",
-                "Question ID-2.1 Some(\"a\") owes_debt Some(2)",
-                "Indicator ID-2.1 Some(\"c\") debt None",
-            ]
-        );
-    }
-}
+mod tests;

@@ -7,10 +7,10 @@
 
 use std::ops::Range;
 
-use super::form::Choice;
-use super::model::RawQuestion;
-use super::source_map::SourceMap;
-use super::validate::Validator;
+use super::Validator;
+use crate::forms::file::RawQuestion;
+use crate::forms::form::Choice;
+use crate::forms::source_map::SourceMap;
 
 /// What a double yes/no question is told to do instead.
 pub const SPLIT_HELP: &str = "a yes/no question must ask one thing: ask each in its own question, \
@@ -47,7 +47,7 @@ pub(super) fn check_yes_no_label(v: &mut Validator, q: &RawQuestion, choices: &[
             continue;
         };
         let map = SourceMap::new(v.text, text.span(), text.get_ref());
-        let at = map.range(super::expr::Span::new(second.start, second.end));
+        let at = map.range(crate::forms::expr::Span::new(second.start, second.end));
         let message = format!("the yes/no question `{}` asks two things in `{}`", q.id.get_ref(), lang.get_ref());
         v.error(at, message).help = Some(SPLIT_HELP.to_string());
     }
@@ -55,8 +55,8 @@ pub(super) fn check_yes_no_label(v: &mut Validator, q: &RawQuestion, choices: &[
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{errors, load_ok, BASE};
     use super::*;
+    use crate::forms::testing::{errors, load_ok, BASE};
 
     #[test]
     fn a_second_question_is_found_in_any_script() {

@@ -723,7 +723,7 @@
     };
   }
 
-  // One row with stable columns; the same cells as record_csv in src/crypto.rs.
+  // One row with stable columns; the same cells as record_csv in src/records/csv.rs.
   function csv(r) {
     var head = ['form', 'version', 'language', 'started', 'finished', 'outcome', 'indicators', 'unanswered'];
     var row = head.map((k) => cell(r[k]));

@@ -32,7 +32,8 @@ use toml::Spanned;
 use crate::config::{toml_error, LangText};
 use crate::diag::Diagnostic;
 use crate::forms::source_map::SourceMap;
-use crate::forms::{wording, Form};
+use crate::forms::validate::wording;
+use crate::forms::Form;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -28,7 +28,8 @@ use rayon::prelude::*;
 use crate::build::{BuildReport, Kept};
 use crate::content::Page;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::render::{self, OutFile, PageData};
+use crate::render::{self, OutFile, RenderContext};
+use crate::site::PageData;
 
 /// A built site kept in memory together with the folder it was written to.
 pub struct LiveSite {
@@ -96,7 +97,7 @@ impl LiveSite {
             .collect();
         let previous = self.swap_in(edited);
         let pages = &self.kept.site.pages;
-        crate::build::check_fragments(pages.values(), &self.kept.site.config.default_language, &mut diags);
+        crate::build::check::check_fragments(pages.values(), &self.kept.site.config.default_language, &mut diags);
         report.stages.push(("parse", started.elapsed().as_secs_f64()));
         if diags.has_errors() {
             self.swap_in(
@@ -140,7 +141,7 @@ impl LiveSite {
                 if new_front_matter {
                     check_front_matter_edit(&old.page, &page).map_err(|what| format!("{what} in {rel}"))?;
                 }
-                let (data, problems) = crate::build::render_page_markdown(site, &site.keys, page);
+                let (data, problems) = crate::build::check::render_page_markdown(site, &site.keys, page);
                 let structural = new_front_matter || data.cites != old.cites;
                 edited.push(Edited { id: id.clone(), data, problems, structural });
             }
@@ -189,24 +190,28 @@ impl LiveSite {
         }
         let mut files: Vec<Result<OutFile, Diagnostic>> = shown
             .par_iter()
-            .map(|(key, l)| render::render_page(site, &trees[l.as_str()], tera, assets, l, key))
+            .map(|(key, l)| {
+                render::render_page(&RenderContext { site, tera, tree: &trees[l.as_str()], lang: l, assets }, key)
+            })
             .collect();
         if structural {
             let langs = &site.config.languages;
-            files.par_extend(
-                langs
-                    .par_iter()
-                    .flat_map_iter(|l| flatten(render::generated_pages(site, tera, &trees[l.as_str()], l, assets))),
-            );
+            files.par_extend(langs.par_iter().flat_map_iter(|l| {
+                flatten(render::generated_pages(&RenderContext {
+                    site,
+                    tera,
+                    tree: &trees[l.as_str()],
+                    lang: l,
+                    assets,
+                }))
+            }));
             files.extend(flatten(render::root_pages(site, &trees, tera, assets)));
         } else {
             let prints: BTreeSet<(&str, bool)> =
                 shown.iter().map(|(k, l)| (l.as_str(), k.starts_with("standards/"))).collect();
-            files.par_extend(
-                prints
-                    .par_iter()
-                    .map(|(l, standards)| render::print_file(site, tera, &trees[*l], l, assets, *standards)),
-            );
+            files.par_extend(prints.par_iter().map(|(l, standards)| {
+                render::print_file(&RenderContext { site, tera, tree: &trees[*l], lang: l, assets }, *standards)
+            }));
         }
         if let (false, Some(known)) = (structural, self.surroundings.as_mut()) {
             for (key, l) in &shown {

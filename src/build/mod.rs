@@ -1,0 +1,313 @@
+//! The build pipeline: config → walk → parse everything (collecting every diagnostic) → resolve
+//! and validate (stop if anything is wrong: nothing is written) → render → write to a staging
+//! folder → swap into place.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::content::ParseCache;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::output::Staging;
+use crate::render;
+use crate::site::Site;
+use crate::source::Layers;
+
+pub(crate) mod check;
+mod load;
+
+use load::open_site_with;
+pub use load::{load_site, open_site};
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub out: PathBuf,
+    /// `false` for `oberih check`: everything but writing.
+    pub write: bool,
+}
+
+/// Per-language figures for the summary line.
+#[derive(Debug, Clone)]
+pub struct LangSummary {
+    pub lang: String,
+    /// Guidance pages (standards not counted), and how many exist in this language itself.
+    pub pages: usize,
+    pub translated: usize,
+    pub forms: usize,
+    pub standards: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub diagnostics: Diagnostics,
+    pub languages: Vec<LangSummary>,
+    pub files_written: usize,
+    pub seconds: f64,
+    /// Wall time of each pipeline stage, in order.
+    pub stages: Vec<(&'static str, f64)>,
+    /// Ids of the placeholder contacts the built site(s) show (each warned about at its line):
+    /// `oberih pack` refuses to pack them unless allowed.
+    pub placeholder_contacts: Vec<String>,
+}
+
+impl BuildReport {
+    pub fn ok(&self) -> bool {
+        !self.diagnostics.has_errors()
+    }
+}
+
+/// Which site(s) a build makes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// The national portal.
+    #[default]
+    National,
+    /// The national portal with one region's overlay on top.
+    Region(String),
+    /// The national portal, plus one site per region under `<slug>/`.
+    AllRegions,
+}
+
+/// Runs a build (or a check) of the national portal and reports everything that was found.
+pub fn run(opts: &BuildOptions) -> BuildReport {
+    run_scoped(opts, &Scope::National)
+}
+
+/// Runs a build (or a check) of the sites `scope` names; all of them are written together into
+/// one staging folder, so either every site is updated or none.
+pub fn run_scoped(opts: &BuildOptions, scope: &Scope) -> BuildReport {
+    run_sites(opts, scope, false, &|_| {}).0
+}
+
+/// [`run_scoped`], calling `progress` with the number of sites to make (before the first one
+/// starts, as `Progress::Sites`) and once as each site is done (`Progress::Done`).
+pub fn run_scoped_with_progress(
+    opts: &BuildOptions,
+    scope: &Scope,
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+) -> BuildReport {
+    run_sites(opts, scope, false, progress).0
+}
+
+/// What a multi-site build reports while it runs.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress<'a> {
+    /// How many sites this build makes.
+    Sites(usize),
+    /// One site is made: `None` for the national portal, or a region's slug.
+    Done(Option<&'a str>),
+}
+
+/// Builds the national portal, or one region on top of it, and keeps what the preview server
+/// needs to rebuild after an edit without starting over (see [`crate::serve::live`]).
+pub fn run_live(opts: &BuildOptions, region: Option<&str>) -> (BuildReport, Option<Kept>) {
+    let scope = region.map_or(Scope::National, |s| Scope::Region(s.to_string()));
+    run_sites(opts, &scope, true, &|_| {})
+}
+
+/// A site that built without errors, with its compiled theme, kept in memory.
+pub struct Kept {
+    pub site: Site,
+    pub layers: Layers,
+    pub tera: tera::Tera,
+    pub assets: render::Assets,
+    /// The search index files written, by output path, with a hash of their bytes.
+    pub search_files: BTreeMap<String, u64>,
+}
+
+fn run_sites(
+    opts: &BuildOptions,
+    scope: &Scope,
+    keep: bool,
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+) -> (BuildReport, Option<Kept>) {
+    let started = Instant::now();
+    let mut report = BuildReport::default();
+    let slugs = match scope {
+        Scope::National => vec![None],
+        Scope::Region(slug) => vec![Some(slug.clone())],
+        Scope::AllRegions => {
+            std::iter::once(None).chain(crate::region::slugs(&opts.root).into_iter().map(Some)).collect()
+        }
+    };
+    // Files go into the staging folder as they are made; it replaces the output only if every
+    // site built without error, and disappears otherwise.
+    let staging = match opts.write.then(|| Staging::new(&opts.out, &opts.root)).transpose() {
+        Ok(s) => s,
+        Err(e) => {
+            report.diagnostics.push(e.diagnostic(&opts.out.display().to_string()));
+            return (finish(report, started), None);
+        }
+    };
+    let prefix_regions = *scope == Scope::AllRegions;
+    let cache = ParseCache::for_sites(slugs.len());
+    progress(Progress::Sites(slugs.len()));
+    let results: Vec<(Option<String>, SiteBuild)> = slugs
+        .into_par_iter()
+        .map(|slug| {
+            let prefix = match (&slug, prefix_regions) {
+                (Some(s), true) => format!("{s}/"),
+                _ => String::new(),
+            };
+            let sink = render::Sink::new(staging.as_ref(), prefix);
+            let built = site_files(&opts.root, slug.as_deref(), !opts.write, &sink, &cache, keep);
+            progress(Progress::Done(slug.as_deref()));
+            (slug, built)
+        })
+        .collect();
+    let mut kept = None;
+    for (slug, built) in results {
+        kept = kept.or(built.kept);
+        report.diagnostics.extend(built.diagnostics);
+        report.files_written += built.written;
+        for id in built.placeholders {
+            if !report.placeholder_contacts.contains(&id) {
+                report.placeholder_contacts.push(id);
+            }
+        }
+        if slug.is_none() || !prefix_regions {
+            report.languages = built.languages;
+            report.stages = built.stages;
+        }
+    }
+    let Some(staging) = staging else { return (finish(report, started), None) };
+    let shown = staging.shown().to_string();
+    report.diagnostics.extend(staging.failures().iter().map(|f| f.diagnostic(&shown)));
+    report.diagnostics.extend(staging.leftovers().iter().map(|l| l.diagnostic(&shown)));
+    if report.diagnostics.has_errors() {
+        report.files_written = 0;
+        return (finish(report, started), None);
+    }
+    let swap_started = Instant::now();
+    match staging.commit() {
+        Ok(previous) => report.diagnostics.extend(previous.map(|l| l.diagnostic(&shown))),
+        Err(e) => report.diagnostics.push(e.diagnostic(&shown)),
+    }
+    report.stages.push(("write", swap_started.elapsed().as_secs_f64()));
+    let kept = kept.filter(|_| report.ok());
+    (finish(report, started), kept)
+}
+
+/// One site's files and what was found while making them.
+#[derive(Default)]
+struct SiteBuild {
+    written: usize,
+    diagnostics: Diagnostics,
+    languages: Vec<LangSummary>,
+    stages: Vec<(&'static str, f64)>,
+    kept: Option<Kept>,
+    placeholders: Vec<String>,
+}
+
+/// Loads, checks and renders one site (the national one, or with a region on top) in memory.
+fn site_files(
+    root: &Path,
+    region_slug: Option<&str>,
+    checking: bool,
+    sink: &render::Sink,
+    cache: &ParseCache,
+    keep: bool,
+) -> SiteBuild {
+    let mut b = SiteBuild::default();
+    // Freeing a site's parsed files early is worth nothing while its pages still hold them, and
+    // freeing many small blocks while pages are rendered makes every allocation slower: the cache
+    // lets go once the pages are written (or on any early return).
+    let cache_use = cache.user();
+    let Some((mut site, layers)) = open_site_with(root, region_slug, cache, &mut b.diagnostics, &mut b.stages) else {
+        return b;
+    };
+    b.placeholders = site.contacts.placeholders().map(|c| c.id.clone()).collect();
+    if keep {
+        site.print_bodies = Some(Default::default());
+        site.search_cache = Some(Default::default());
+    }
+    if b.diagnostics.has_errors() {
+        return b;
+    }
+    if checking {
+        b.diagnostics.extend(check::uncited_standards(&site));
+        b.diagnostics.extend(check::translation_mismatches(&site));
+    }
+    b.languages = site
+        .config
+        .languages
+        .iter()
+        .map(|l| {
+            let guidance = |k: &&String| !k.starts_with("standards/");
+            LangSummary {
+                lang: l.clone(),
+                pages: site.keys.iter().filter(guidance).count(),
+                translated: site
+                    .keys
+                    .iter()
+                    .filter(guidance)
+                    .filter(|k| site.pages.contains_key(&((*k).clone(), l.clone())))
+                    .count(),
+                forms: site.forms.len(),
+                standards: site.standards.standards.len(),
+            }
+        })
+        .collect();
+    match render_site(&mut site, &layers, keep, cache_use, &mut b.stages, sink) {
+        Ok((tera, assets, search_files)) if keep => b.kept = Some(Kept { site, layers, tera, assets, search_files }),
+        Ok(_) => {}
+        Err(problems) => b.diagnostics.extend(problems),
+    }
+    b.written = sink.written.load(std::sync::atomic::Ordering::Relaxed);
+    b
+}
+
+fn finish(mut report: BuildReport, started: Instant) -> BuildReport {
+    report.seconds = started.elapsed().as_secs_f64();
+    report
+}
+
+/// Renders one site through `sink`: pages, assets, static files and the search index. A site
+/// that is not `keep`, to be updated in place later, frees each page's source and HTML once
+/// every page is written, before the search index is made; `cache_use` ends there too.
+fn render_site(
+    site: &mut Site,
+    layers: &Layers,
+    keep: bool,
+    cache_use: crate::content::CacheUse,
+    stages: &mut Vec<(&'static str, f64)>,
+    sink: &render::Sink,
+) -> Result<(tera::Tera, render::Assets, BTreeMap<String, u64>), Vec<Diagnostic>> {
+    let started = Instant::now();
+    let tera = render::templates::build_tera(&site.theme, site.i18n.clone())?;
+    let (assets, files) = render::build_assets(&site.theme)?;
+    sink.emit_all(files)?;
+    let trees = render::trees(site);
+    render::render_pages(site, &trees, &tera, &assets, sink)?;
+    if !keep {
+        site.free_page_text();
+    }
+    drop(cache_use);
+    let site = &*site;
+    sink.emit_all(static_files(layers)?)?;
+    stages.push(("render", started.elapsed().as_secs_f64()));
+    let started = Instant::now();
+    // A site kept for in-place updates remembers what it wrote, to rewrite only what changes.
+    let hashes = render::write_search_index(site, &trees, sink)?;
+    stages.push(("index", started.elapsed().as_secs_f64()));
+    Ok((tera, assets, hashes))
+}
+
+/// The portal's `static/` folder is copied as is.
+fn static_files(layers: &Layers) -> Result<Vec<render::OutFile>, Vec<Diagnostic>> {
+    let mut out = Vec::new();
+    for (rel, file) in layers.files_under("static") {
+        let bytes = std::fs::read(&file.abs)
+            .map_err(|e| vec![Diagnostic::file_error(&file.shown, format!("cannot read: {e}"))])?;
+        out.push(render::OutFile { path: rel.trim_start_matches("static/").to_string(), bytes });
+    }
+    Ok(out)
+}
+
+/// Default output folder for a portal root.
+pub fn default_out(root: &Path) -> PathBuf {
+    root.join("public")
+}
