@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use serde::Serialize;
+
 use super::links::relative_href;
 use crate::html::escape;
 
@@ -243,6 +245,15 @@ fn walk(nodes: &[Node], i: usize, order: &mut Vec<usize>) {
     for &c in &nodes[i].children {
         walk(nodes, c, order);
     }
+}
+
+/// A link to another page. `lang` is the language of its title (the default language's for a
+/// page not translated yet), so templates can mark a title in another language than its place.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub title: String,
+    pub href: String,
+    pub lang: String,
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::links::relative_href;
-use super::views::Link;
+use super::nav::Link;
 use crate::forms::CitationKind;
 use crate::site::Site;
 use crate::standards::{requirement_anchor, AREAS};

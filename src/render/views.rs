@@ -4,20 +4,11 @@
 use serde::Serialize;
 
 use super::links::relative_href;
-use super::nav::{Entry, Node, Tree};
+use super::nav::{Entry, Link, Node, Tree};
 use super::Assets;
 use crate::content::depth;
 use crate::markdown::TocEntry;
 use crate::site::Site;
-
-/// A link to another page. `lang` is the language of its title (the default language's for a
-/// page not translated yet), so templates can mark a title in another language than its place.
-#[derive(Debug, Clone, Serialize)]
-pub struct Link {
-    pub title: String,
-    pub href: String,
-    pub lang: String,
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Card {
