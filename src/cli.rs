@@ -162,7 +162,8 @@ pub fn main() -> i32 {
         }
         Command::Decrypt { key, csv, files } => report_result(crate::records::decrypt::run_decrypt(&key, &files, csv)),
         Command::Schema { what: SchemaKind::Form } => {
-            let schema = serde_json::to_string_pretty(&crate::form_schema::form_toml_schema()).unwrap_or_default();
+            let schema =
+                serde_json::to_string_pretty(&crate::forms::file_schema::form_toml_schema()).unwrap_or_default();
             print_out(&format!("{schema}\n"))
         }
         Command::Check { root, region, translations: true, format } => coverage(&root, region.as_deref(), format),

@@ -35,7 +35,3 @@ pub mod source;
 pub mod standards;
 pub mod stdio;
 pub mod theme;
-
-/// The JSON Schema of the form file, at the path `oberih::form_schema` it has long had.
-#[doc(hidden)]
-pub use forms::file_schema as form_schema;

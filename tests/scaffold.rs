@@ -8,7 +8,8 @@ use std::path::Path;
 
 use common::*;
 use oberih::build::{self, BuildOptions, BuildReport};
-use oberih::{form_schema, scaffold};
+use oberih::forms::file_schema as form_schema;
+use oberih::scaffold;
 
 /// A new portal's one doubt: its example contact is a placeholder, warned about at its number.
 fn only_the_placeholder_is_warned_about(report: &BuildReport) {
