@@ -130,6 +130,8 @@ mod eval;
 mod json;
 mod lexer;
 mod parser;
+mod scope;
+mod value;
 
 pub use ast::{BinOp, Expr, ExprKind, Func, Span, UnOp};
 pub use check::{check, Denied, IdInfo, IdKind, Scope, SimpleScope, Type};
