@@ -19,14 +19,18 @@ pub(super) struct Request {
 
 pub(super) struct Response {
     pub(super) status: u16,
-    pub(super) content_type: &'static str,
+    pub(super) content_type: std::borrow::Cow<'static, str>,
     pub(super) body: Vec<u8>,
     pub(super) location: Option<String>,
 }
 
 impl Response {
-    pub(super) fn new(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Self {
-        Response { status, content_type, body: body.into(), location: None }
+    pub(super) fn new(
+        status: u16,
+        content_type: impl Into<std::borrow::Cow<'static, str>>,
+        body: impl Into<Vec<u8>>,
+    ) -> Self {
+        Response { status, content_type: content_type.into(), body: body.into(), location: None }
     }
 
     pub(super) fn text(status: u16, body: &str) -> Self {
@@ -204,7 +208,13 @@ pub(super) fn read_inside(site: &Path, file: &Path) -> Option<Vec<u8>> {
     std::fs::read(real).ok()
 }
 
-pub(super) fn page(status: u16, content_type: &'static str, bytes: Vec<u8>, view: &View) -> Response {
+pub(super) fn page(
+    status: u16,
+    content_type: impl Into<std::borrow::Cow<'static, str>>,
+    bytes: Vec<u8>,
+    view: &View,
+) -> Response {
+    let content_type = content_type.into();
     if !content_type.starts_with("text/html") {
         return Response::new(status, content_type, bytes);
     }
@@ -242,26 +252,14 @@ pub(super) fn safe_relative(decoded: &str) -> Option<PathBuf> {
     Some(rel)
 }
 
-pub(super) fn content_type(path: &Path) -> &'static str {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" | "map" => "application/json",
-        "webmanifest" => "application/manifest+json",
-        "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "pem" => "application/x-pem-file",
-        _ => "application/octet-stream",
+pub(super) fn content_type(path: &Path) -> String {
+    use mime_guess::mime;
+    let guess = mime_guess::from_path(path).first_or_octet_stream();
+    // Pages, stylesheets, scripts and data are written as UTF-8: say so, so no browser guesses.
+    let textual = guess.type_() == mime::TEXT || [mime::JAVASCRIPT, mime::JSON, mime::XML].contains(&guess.subtype());
+    if textual {
+        format!("{}; charset=utf-8", guess.essence_str())
+    } else {
+        guess.essence_str().to_string()
     }
 }

@@ -59,3 +59,14 @@ fn only_input_changes_count() {
         assert!(relevant(root, Path::new(other)).is_none(), "{other}");
     }
 }
+
+#[test]
+fn content_types_come_from_the_extension_and_text_is_utf8() {
+    let ct = |p: &str| content_type(Path::new(p));
+    assert_eq!(ct("uk/index.html"), "text/html; charset=utf-8");
+    assert_eq!(ct("assets/site.abc.css"), "text/css; charset=utf-8");
+    assert!(ct("uk/search/x.js").ends_with("javascript; charset=utf-8"), "{}", ct("uk/search/x.js"));
+    assert_eq!(ct("uk/forms/a/schema.json"), "application/json; charset=utf-8");
+    assert_eq!(ct("assets/logo.png"), "image/png");
+    assert_eq!(ct("data.unknown-kind"), "application/octet-stream");
+}
