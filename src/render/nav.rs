@@ -11,15 +11,20 @@ use crate::html::escape;
 
 #[derive(Debug, Clone)]
 pub struct Node {
-    pub key: String,
-    pub title: String,
-    pub description: String,
-    pub weight: i64,
-    pub is_section: bool,
-    /// The language of the title when it is not the tree's (a page not translated yet).
-    pub lang: Option<String>,
+    /// What the page is: its key, title, description, weight, whether it is a section, and the
+    /// language of its title when it is not the tree's.
+    pub entry: Entry,
     pub children: Vec<usize>,
     pub parent: Option<usize>,
+}
+
+/// A node reads as its entry: `node.title`, `node.key`.
+impl std::ops::Deref for Node {
+    type Target = Entry;
+
+    fn deref(&self) -> &Entry {
+        &self.entry
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -34,6 +39,7 @@ pub struct Tree {
 
 /// An entry as the tree is built: key, title, description, weight, is_section, and the
 /// language of the title when it is not the tree's.
+#[derive(Debug, Clone)]
 pub struct Entry {
     pub key: String,
     pub title: String,
@@ -47,19 +53,8 @@ impl Tree {
     /// Builds the tree; every entry's parent section must be among the entries (checked when loading).
     pub fn build(mut entries: Vec<Entry>) -> Tree {
         entries.sort_by(|a, b| a.key.cmp(&b.key));
-        let mut nodes: Vec<Node> = entries
-            .into_iter()
-            .map(|e| Node {
-                key: e.key,
-                title: e.title,
-                description: e.description,
-                weight: e.weight,
-                is_section: e.is_section,
-                lang: e.lang,
-                children: vec![],
-                parent: None,
-            })
-            .collect();
+        let mut nodes: Vec<Node> =
+            entries.into_iter().map(|entry| Node { entry, children: vec![], parent: None }).collect();
         let by_key: BTreeMap<String, usize> = nodes.iter().enumerate().map(|(i, n)| (n.key.clone(), i)).collect();
         for i in 0..nodes.len() {
             if nodes[i].key.is_empty() {
