@@ -83,7 +83,7 @@ pub fn load_site(
     diags.extend(problems);
     let form_files = layers.files_under("forms");
     let mut forms = load_forms(&form_files, &config, &base_languages, &standards, diags);
-    fill_form_phones(&mut forms, &contacts, layers, diags);
+    fill_form_phones(&mut forms, &contacts);
     let public_keys = crate::keys::load_public_keys(layers, &forms, diags);
     let search_strings = config.languages.iter().map(|l| (l.clone(), render::views::search_i18n(&i18n, l))).collect();
     // Form files that failed to load still exist for links, so one mistake is reported once.
@@ -93,7 +93,7 @@ pub fn load_site(
         .filter_map(|rel| rel.strip_prefix("forms/")?.strip_suffix(".toml").map(str::to_string))
         .chain(forms.iter().map(|f| f.id.clone()))
         .collect();
-    check_form_links(&mut forms, &form_ids, layers, diags);
+    check_form_texts(&form_files, &contacts, &form_ids, diags);
     let keys: BTreeSet<String> = pages.iter().map(|p| p.key.clone()).collect();
     // A page that failed to load still exists for links, so one mistake is reported once.
     let link_keys: BTreeSet<String> = keys.iter().cloned().chain(loaded.failed_keys).collect();
@@ -177,41 +177,26 @@ fn load_forms(
     forms
 }
 
-/// `{phone:ID}` in form texts becomes the number of contact ID. Each use of an unknown ID is an
-/// error at its own place in the form file or translation, and a number typed into a form text
-/// is a warning there.
-fn fill_form_phones(forms: &mut [Form], contacts: &Directory, layers: &Layers, diags: &mut Diagnostics) {
+/// `{phone:ID}` in form texts becomes the number of contact ID.
+fn fill_form_phones(forms: &mut [Form], contacts: &Directory) {
     for form in forms {
         crate::forms::translations::fill_phones(form, contacts);
     }
-    for file in layers.files_under("forms").into_values().filter(|f| f.rel.ends_with(".toml")) {
-        if let Ok(text) = read_text(&file) {
-            diags.extend(crate::phones::check_form_file(&file.shown, &text, contacts));
-        }
-    }
 }
 
-/// `[words](form:ID)` in a form text links to form ID, which must exist; an unknown id is an
-/// error at its place in the form (or translation) file.
-fn check_form_links(forms: &mut [Form], form_ids: &BTreeSet<String>, layers: &Layers, diags: &mut Diagnostics) {
-    let mut unknown = BTreeSet::new();
-    for form in forms {
-        crate::forms::translations::for_each_text(form, &mut |text: &mut String| {
-            let links = crate::forms::links::links(text);
-            unknown.extend(links.iter().map(|l| l.target.to_string()).filter(|t| !form_ids.contains(t)));
-        });
-    }
-    for id in unknown {
-        let token = format!("](form:{id})");
-        let located = layers.files_under("forms").into_values().find_map(|f| {
-            let text = read_text(&f).ok()?;
-            let at = text.find(&token)? + 2;
-            Some(Diagnostic::at(&f.shown, &text, at..at + token.len() - 3, format!("unknown form `{id}`")))
-        });
-        let d = located.unwrap_or_else(|| {
-            Diagnostic::file_error("forms", format!("a form text links to the unknown form `{id}`"))
-        });
-        diags.push(d.with_help("a link `[words](form:ID)` needs a form forms/ID.toml in this portal"));
+/// Checks the texts of every form file (forms and their translations) at their places: each use
+/// of an unknown contact or form is an error, each number typed into a text a warning.
+fn check_form_texts(
+    form_files: &BTreeMap<String, crate::source::SourceFile>,
+    contacts: &Directory,
+    form_ids: &BTreeSet<String>,
+    diags: &mut Diagnostics,
+) {
+    for file in form_files.values().filter(|f| f.rel.ends_with(".toml")) {
+        if let Ok(text) = read_text(file) {
+            diags.extend(crate::phones::check_form_file(&file.shown, &text, contacts));
+            diags.extend(crate::forms::links::check_form_file(&file.shown, &text, form_ids));
+        }
     }
 }
 

@@ -8,7 +8,12 @@
 //! as written.
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::ops::Range;
+
+use super::expr::Span;
+use super::source_map::{toml_strings, SourceMap};
+use crate::diag::Diagnostic;
 
 /// One link in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +27,30 @@ pub struct FormLink<'a> {
 }
 
 const OPEN: &str = "](form:";
+
+/// Links in the texts of one form file (a form, or a translation of one) to forms not in
+/// `known`: an error at each use, at the `form:ID` of the link.
+pub fn check_form_file(shown: &str, text: &str, known: &BTreeSet<String>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (token, value) in toml_strings(text) {
+        let map = SourceMap::new(text, token, &value);
+        for link in links(&value).into_iter().filter(|l| !known.contains(l.target)) {
+            // `form:ID` ends just before the link's closing `)`.
+            let end = link.range.end - 1;
+            let start = end - link.target.len() - "form:".len();
+            out.push(
+                Diagnostic::at(
+                    shown,
+                    text,
+                    map.range(Span::new(start, end)),
+                    format!("unknown form `{}`", link.target),
+                )
+                .with_help("a link `[words](form:ID)` needs a form forms/ID.toml in this portal"),
+            );
+        }
+    }
+    out
+}
 
 /// Every link in `text`, in order.
 pub fn links(text: &str) -> Vec<FormLink<'_>> {

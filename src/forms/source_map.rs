@@ -8,6 +8,8 @@
 
 use std::ops::Range;
 
+use toml_edit::{Item, Value};
+
 use super::expr::Span;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,6 +126,38 @@ fn unescape(after_backslash: &str) -> Option<(char, usize)> {
     let hex = after_backslash.get(1..1 + digits)?;
     let ch = char::from_u32(u32::from_str_radix(hex, 16).ok()?)?;
     Some((ch, 2 + digits))
+}
+
+/// Every string value of a TOML file, with the span of its token (quotes included), in file
+/// order. Nothing for a file that does not parse: its loader reports that.
+pub fn toml_strings(text: &str) -> Vec<(Range<usize>, String)> {
+    let Ok(doc) = toml_edit::ImDocument::parse(text) else { return Vec::new() };
+    let mut out = Vec::new();
+    strings_of_item(doc.as_item(), &mut out);
+    out.sort_by_key(|(span, _)| span.start);
+    out
+}
+
+fn strings_of_item(item: &Item, out: &mut Vec<(Range<usize>, String)>) {
+    match item {
+        Item::None => {}
+        Item::Value(v) => strings_of_value(v, out),
+        Item::Table(t) => t.iter().for_each(|(_, i)| strings_of_item(i, out)),
+        Item::ArrayOfTables(a) => a.iter().for_each(|t| t.iter().for_each(|(_, i)| strings_of_item(i, out))),
+    }
+}
+
+fn strings_of_value(value: &Value, out: &mut Vec<(Range<usize>, String)>) {
+    match value {
+        Value::String(s) => {
+            if let Some(span) = s.span() {
+                out.push((span, s.value().clone()));
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|v| strings_of_value(v, out)),
+        Value::InlineTable(t) => t.iter().for_each(|(_, v)| strings_of_value(v, out)),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
