@@ -271,9 +271,12 @@ fn the_footer_names_the_portal_by_its_own_title() {
     for (path, starts) in [
         ("uk/index.html", "Довідник Полтавщини — портал методичної інформації"),
         ("en/basics/first-steps/index.html", "Poltava Handbook is a guidance portal"),
+        // The 404 page has its own template, with a footer per language.
+        ("404.html", "Довідник Полтавщини — портал методичної інформації"),
     ] {
         let about = text_of(&page(&public, path), ".site-footer p");
         assert!(about[0].starts_with(starts), "{path}: {about:?}");
+        assert!(about.iter().all(|a| !a.contains("{title}")), "{path}: {about:?}");
         assert!(!about[0].contains("Оберіг") && !about[0].contains("Oberih"), "{path}: {about:?}");
     }
 }
