@@ -14,7 +14,8 @@
 //    build bundles into that page script) in a Node vm context whose <script> loader reads the files from disk and
 //    records them, exactly as the search page asks for them: the manifest, the shards of the
 //    query's words (plus prefix shards of the last word, as typed), then the docs files of the
-//    first 20 results (one results page) or of the first 8 (header suggestions);
+//    first screen of results (6 pages, up to 3 sections each) or of the header suggestions (the best
+//    section of 5 pages);
 //  - latency (Node): median of --runs (default 20) runs of search + docs for the first results
 //    page. "cold" = a fresh context each run, so every index file is read and evaluated again
 //    (the operating system's file cache stays warm); "warm" = the same query again in a context
@@ -30,8 +31,8 @@ const vm = require("vm");
 const { loadClient } = require("../tests/search/vm_client");
 
 const DEFAULT_QUERIES = ["первинний скринінг", "захист даних", "оцінка ризику", "психічне здоров'я"];
-const PAGE_RESULTS = 20; // search.js PAGE_SIZE
-const SUGGEST_RESULTS = 8; // search.js SUGGEST_LIMIT
+const PAGE_RESULTS = [6, 3]; // search.js PAGE_SIZE pages, SECTIONS_PER_PAGE sections each
+const SUGGEST_RESULTS = [5, 1]; // search.js SUGGEST_LIMIT pages, their best section
 
 function parseArgs(argv) {
   const opts = { site: null, lang: "uk", queries: [], runs: 20, chromium: false };
@@ -93,7 +94,7 @@ function nodeClient(client, dir) {
 
 async function runQuery(api, q, results) {
   const found = await api.search(q);
-  await api.docs(found.hits.slice(0, results).map((h) => h.doc));
+  await api.docs(await api.screenDocs(found, results[0], results[1]));
   return found.hits.length;
 }
 
@@ -154,7 +155,7 @@ async function chromiumFigures(opts, dir, sizes, out) {
         const S = window.OberihSearch;
         const t0 = performance.now();
         const found = await S.search(q);
-        await S.docs(found.hits.slice(0, n).map((h) => h.doc));
+        await S.docs(await S.screenDocs(found, n[0], n[1]));
         return performance.now() - t0;
       },
       [q, n]

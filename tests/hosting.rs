@@ -359,3 +359,36 @@ fn the_404_page_in_a_browser_at_any_depth_and_under_a_sub_path() {
     let failures = browser_failures(&cases);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The default portal's search page over a throttled connection (400 kbit/s each way, 400 ms
+/// round trip), served by nginx with compression, cold cache: a two-word Ukrainian query shows
+/// results after at most ten requests (stylesheet, page script, manifest, the words' shards, the
+/// records of the first screen of results, the browser's icon), and the index files come in at
+/// most three sequential round trips (manifest, then the shards, then the records).
+#[test]
+fn search_on_a_weak_network_needs_few_requests_in_three_round_trips() {
+    assert!(repo().join("node_modules/playwright-core").is_dir(), "browser tests need `npm ci` (see scripts/test)");
+    let site = tempfile::tempdir().unwrap();
+    common::build_ok(repo(), site.path());
+    let nginx = start_nginx(site.path(), "/404.html");
+    let base = format!("http://127.0.0.1:{}/", nginx.port);
+    for query in ["боргова кабала", "примусова праця"] {
+        let out = Command::new("node")
+            .arg(repo().join("tests/browser/search_network.js"))
+            .args([base.as_str(), query])
+            .output()
+            .expect("browser tests need node");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let report: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap_or(""))
+            .unwrap_or_else(|_| panic!("no report:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+        assert_eq!(report["failures"], serde_json::json!([]), "{query}: {report}");
+        let requests = report["requests"].as_array().unwrap();
+        let paths: Vec<&str> = requests.iter().map(|r| r["path"].as_str().unwrap()).collect();
+        assert!(requests.len() <= 10, "{query}: {} requests after the page: {paths:?}", requests.len());
+        assert!(
+            report["depth"].as_u64().unwrap() <= 3,
+            "{query}: index files in {} round trips: {paths:?}",
+            report["depth"]
+        );
+    }
+}

@@ -40,21 +40,24 @@
 //! [`build_index_cached`] instead: same files, but only documents whose text changed since the
 //! previous build are analysed again.
 //!
-//! # Files (format 2)
+//! # Files (format 3)
 //!
 //! All are UTF-8 JavaScript, one statement each, with JSON arguments. Paths
 //! are relative to `<lang>/search/`.
 //!
 //! * `manifest.js`: `OberihSearch.register("manifest", 0, {format, lang,
 //!   analyzer, version, docCount, weightScale, fields: [[name, boost]…],
-//!   shards: [start…], docsPerFile})`. Shard `i` holds the terms from
+//!   shards: [start…], docs: [first…], pages})`. Shard `i` holds the terms from
 //!   `shards[i]` up to, not including, `shards[i + 1]`; `shards[0]` is `""`
 //!   and each later start is the shortest prefix of the shard's first term
-//!   that sorts after the previous shard's last term. `version` is a hash of
-//!   all other files; the client appends `?v=version` to their URLs.
+//!   that sorts after the previous shard's last term. Docs file `i` holds the
+//!   documents from `docs[i]` up to `docs[i + 1]`. `pages` has one bit a
+//!   document, set where a new page starts, six to a character of the posting
+//!   code below, least significant first. `version` is a hash of all other
+//!   files; the client appends `?v=version` to their URLs.
 //! * `shard-NN.js` (NN = shard number, at least two digits):
 //!   `register("shard", n, {terms: [[term, title, breadcrumbs, body]…]})`,
-//!   terms sorted by UTF-16 code units, each shard about 32 KB (a frequent
+//!   terms sorted by UTF-16 code units, each shard about 16 KB (a frequent
 //!   term may make a bigger one alone). A field's postings are groups joined
 //!   by commas, heaviest first: a weight, then the documents with that weight
 //!   in ascending order, the first as its number and the next as differences.
@@ -62,10 +65,10 @@
 //!   end a number, 32–63 carry five more bits of it, most significant first.
 //!   Weight/`weightScale` is elasticlunr's `√count / √fieldLength`.
 //! * `docs/G/F.js` (G = F / 1000): docs file F, `register("docs", F, {first,
-//!   docs: [[id, title, breadcrumbs, text]…]})` for documents `first =
-//!   F × docsPerFile` onwards. Files average about 3 KB, so usually one
-//!   document each: a page of results needs one file per result. `text` is
-//!   the body with whitespace collapsed, cut near 1,200 characters, for
+//!   docs: [[id, title, breadcrumbs, text]…]})`: whole pages in site order,
+//!   about 16 KB a file, so a page's sections come in one request and the
+//!   whole index is a small fraction of a file per page. `text` is the body
+//!   with whitespace collapsed, cut near [`shard::SNIPPET_CHARS`] characters, for
 //!   snippets.
 //!
 //! # Page contract (used by search.js)

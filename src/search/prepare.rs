@@ -22,7 +22,7 @@ use super::SearchDoc;
 pub const WEIGHT_SCALE: u32 = 1000;
 /// Longest body text, in characters, kept for snippets: enough for a snippet around the query
 /// words in a heading section, small enough that a results page stays light.
-pub const SNIPPET_CHARS: usize = 1200;
+pub const SNIPPET_CHARS: usize = 480;
 
 /// Terms of one field: (term, stored weight), each term once.
 type FieldTerms<T> = Vec<(T, u32)>;
@@ -35,6 +35,7 @@ pub(crate) struct Analysed {
     analyser: usize,
     fields: [FieldTerms<u32>; 3],
     record: String,
+    page: u64,
 }
 
 /// A document ready to be indexed.
@@ -43,6 +44,9 @@ pub(crate) struct Prepared {
     pub terms: DocTerms,
     /// `[id, title, breadcrumbs, snippet text]` as a JSON array, for the docs files.
     pub record: String,
+    /// Which page the document is part of (a hash of its id without the `#anchor`): the docs
+    /// files never split a page, and the client groups results by page.
+    pub page: u64,
 }
 
 /// The stored weight of a term seen `count` times in a field of `len` terms.
@@ -113,7 +117,7 @@ impl Analysers {
                     Some(a) => doc.fields.map(|field| field.into_iter().map(|(t, w)| (a.term(vocab, t), w)).collect()),
                     None => Default::default(),
                 };
-                Prepared { terms, record: doc.record }
+                Prepared { terms, record: doc.record, page: doc.page }
             })
             .collect();
         vocab.place_new_terms(known);
@@ -131,9 +135,10 @@ struct Lease<'a> {
 impl Lease<'_> {
     fn analyse(&mut self, doc: &SearchDoc) -> Analysed {
         let record = record(doc);
+        let page = page_of(&doc.id);
         match self.analyser.as_mut() {
-            Some(a) => Analysed { analyser: a.id, fields: a.fields(&self.pipeline, doc), record },
-            None => Analysed { analyser: usize::MAX, fields: Default::default(), record },
+            Some(a) => Analysed { analyser: a.id, fields: a.fields(&self.pipeline, doc), record, page },
+            None => Analysed { analyser: usize::MAX, fields: Default::default(), record, page },
         }
     }
 }
@@ -322,6 +327,16 @@ fn record(doc: &SearchDoc) -> String {
     record
 }
 
+/// The page a document id belongs to: a hash of the id without its `#anchor`. Only compared
+/// between neighbouring documents, never written out.
+pub(crate) fn page_of(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let path = id.split_once('#').map_or(id, |(path, _)| path);
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    path.hash(&mut h);
+    h.finish()
+}
+
 fn utf16_order(a: &str, b: &str) -> Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
@@ -387,6 +402,7 @@ impl Vocabulary {
                     .each_ref()
                     .map(|field| field.iter().map(|&(n, w)| (fresh.number(self.term(n)), w)).collect()),
                 record: p.record.clone(),
+                page: p.page,
             })
             .collect();
         fresh.place_new_terms(0);

@@ -29,17 +29,19 @@ use std::sync::{Mutex, PoisonError};
 
 pub use super::prepare::{SNIPPET_CHARS, WEIGHT_SCALE};
 
-/// Raw size, in bytes, at which a shard is closed.
-pub const SHARD_TARGET: usize = 32 * 1024;
-/// Average raw size of a docs file. Results are scattered over the site, so a page of results
-/// loads one docs file per result: a file holds one document, or a few when documents are short.
-pub const DOCS_TARGET: usize = 3 * 1024;
+/// Raw size, in bytes, at which a shard is closed: a two-word query loads at most two.
+pub const SHARD_TARGET: usize = 16 * 1024;
+/// Raw size, in bytes, at which a docs file is closed once its last page is complete. A file
+/// holds whole pages in site order, so the sections of a result page come in one request and
+/// neighbouring pages, which are often found together, share files; a screen of results loads
+/// a few such files, and the whole index stays a small fraction of a file per page.
+pub const DOCS_TARGET: usize = 16 * 1024;
 /// Docs files per folder under `docs/`, so that no folder outgrows what FAT32 sticks allow.
 pub const DOCS_PER_FOLDER: usize = 1000;
 /// Indexed fields and their boosts, in posting order.
 pub const FIELDS: [(&str, f64); 3] = [("title", 3.0), ("breadcrumbs", 1.5), ("body", 1.0)];
 /// Version of the file format, checked by the client.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 /// Digits of the posting code, as in `search.js`: 0–31 end a number, 32–63
 /// carry five more bits of it, most significant first.
 const CODE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -60,8 +62,11 @@ struct Manifest<'a> {
     /// Where each shard starts: `""`, then the shortest prefix of each next shard's first term
     /// that sorts after the previous shard's last term.
     shards: Vec<String>,
-    /// Documents in each docs file: file `n` holds documents `n × docsPerFile…`.
-    docs_per_file: usize,
+    /// The first document of each docs file.
+    docs: Vec<usize>,
+    /// One bit a document, set where a page starts, six to a character of the posting code,
+    /// least significant first: the client groups results by page before loading any record.
+    pages: String,
 }
 
 /// Inverts documents' terms into (term, postings) pairs in index order. Owned terms are freed
@@ -230,30 +235,58 @@ fn write_shards<E: Send>(terms: Vec<(&str, Postings)>, emit: &Emit<'_, E>) -> Re
     Ok((starts, made))
 }
 
-/// How many documents go in one docs file for files of about [`DOCS_TARGET`] bytes.
-fn docs_per_file(records: &[&str]) -> usize {
-    let total: usize = records.iter().map(|r| r.len() + 1).sum();
-    match total {
-        0 => 1,
-        _ => (DOCS_TARGET * records.len() / total).max(1),
+/// Where each docs file starts: files of whole pages, closed once they reach [`DOCS_TARGET`].
+fn docs_files(records: &[&str], pages: &[u64]) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    let mut size = 0;
+    for (i, record) in records.iter().enumerate() {
+        let new_page = i > 0 && pages.get(i) != pages.get(i - 1);
+        if new_page && size >= DOCS_TARGET {
+            ranges.push(start..i);
+            start = i;
+            size = 0;
+        }
+        size += record.len() + 1;
     }
+    if start < records.len() {
+        ranges.push(start..records.len());
+    }
+    ranges
 }
 
-/// The docs files written: documents per file, and the files made.
-type DocsWritten = (usize, Vec<Made>);
-
-/// Writes the docs files of the documents' `records`.
-fn write_docs<E: Send>(records: &[&str], emit: &Emit<'_, E>) -> Result<DocsWritten, E> {
-    let per_file = docs_per_file(records);
-    let made = records
-        .par_chunks(per_file)
+/// The page starts as a bit string in the posting code (see [`Manifest::pages`]).
+fn page_starts(pages: &[u64]) -> String {
+    pages
+        .chunks(6)
         .enumerate()
-        .map(|(n, chunk)| {
-            let payload = format!("{{\"first\":{},\"docs\":[{}]}}", n * per_file, chunk.join(","));
+        .map(|(c, chunk)| {
+            let bits = chunk.iter().enumerate().fold(0usize, |acc, (k, page)| {
+                let i = c * 6 + k;
+                let starts = i == 0 || pages.get(i - 1) != Some(page);
+                acc | (usize::from(starts) << k)
+            });
+            char::from(CODE[bits])
+        })
+        .collect()
+}
+
+/// The docs files written: where each starts, the page starts, and the files made.
+type DocsWritten = (Vec<usize>, String, Vec<Made>);
+
+/// Writes the docs files of the documents' `records`, each document's `pages` entry naming its
+/// page.
+fn write_docs<E: Send>(records: &[&str], pages: &[u64], emit: &Emit<'_, E>) -> Result<DocsWritten, E> {
+    let ranges = docs_files(records, pages);
+    let made = ranges
+        .par_iter()
+        .enumerate()
+        .map(|(n, r)| {
+            let payload = format!("{{\"first\":{},\"docs\":[{}]}}", r.start, records[r.clone()].join(","));
             hand_over(Place::Docs(n), SearchFile { path: docs_name(n), bytes: register("docs", n, &payload) }, emit)
         })
         .collect::<Result<Vec<Made>, E>>()?;
-    Ok((per_file, made))
+    Ok((ranges.iter().map(|r| r.start).collect(), page_starts(pages), made))
 }
 
 /// Short content hash of all data files, used by the client to bust caches: their paths and
@@ -284,7 +317,8 @@ pub(crate) fn write(lang: &str, analysis: Analysis, vocab: &Vocabulary, docs: &[
         Ok(())
     };
     let records: Vec<&str> = docs.iter().map(|d| d.record.as_str()).collect();
-    let Ok(docs_written) = write_docs(&records, &collect);
+    let pages: Vec<u64> = docs.iter().map(|d| d.page).collect();
+    let Ok(docs_written) = write_docs(&records, &pages, &collect);
     let terms = invert(vocab, docs.iter().map(|d| &d.terms));
     let Ok(()) = finish(lang, analysis, docs.len(), terms, docs_written, &collect);
     let mut files = files.into_inner().unwrap_or_else(PoisonError::into_inner);
@@ -304,7 +338,8 @@ pub(crate) fn write_each<E: Send>(
     emit: &Emit<'_, E>,
 ) -> Result<(), E> {
     let records: Vec<&str> = docs.iter().map(|d| d.record.as_str()).collect();
-    let docs_written = write_docs(&records, emit)?;
+    let pages: Vec<u64> = docs.iter().map(|d| d.page).collect();
+    let docs_written = write_docs(&records, &pages, emit)?;
     for doc in &mut docs {
         doc.record = String::new();
     }
@@ -319,7 +354,7 @@ fn finish<E: Send>(
     analysis: Analysis,
     doc_count: usize,
     terms: Vec<(&str, Postings)>,
-    (docs_per_file, docs_made): DocsWritten,
+    (docs_starts, pages, docs_made): DocsWritten,
     emit: &Emit<'_, E>,
 ) -> Result<(), E> {
     let (shards, mut made) = write_shards(terms, emit)?;
@@ -333,7 +368,8 @@ fn finish<E: Send>(
         weight_scale: WEIGHT_SCALE,
         fields: FIELDS.to_vec(),
         shards,
-        docs_per_file,
+        docs: docs_starts,
+        pages,
     };
     let bytes = register("manifest", 0, &js_json(&manifest));
     emit(Place::Manifest, SearchFile { path: "manifest.js".into(), bytes })

@@ -348,7 +348,7 @@
 
   /* ---------- Index loading ---------- */
 
-  var FORMAT = 2;
+  var FORMAT = 3;
   var DOCS_PER_FOLDER = 1000;
   var store = Object.create(null);
   var loading = Object.create(null);
@@ -719,19 +719,75 @@
     return { hits: hits, terms: terms };
   }
 
+  /* The docs file holding document `d`: the last whose first document is
+   * not after it. */
+  function docsFile(man, d) {
+    var lo = 0;
+    var hi = man.docs.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (man.docs[mid] <= d) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
   /* Document records [id, title, breadcrumbs, text] for document numbers. */
   function docs(nums) {
     return manifest().then(function (man) {
-      var per = man.docsPerFile;
       var files = Object.create(null);
-      nums.forEach(function (d) { files[Math.floor(d / per)] = true; });
+      nums.forEach(function (d) { files[docsFile(man, d)] = true; });
       return Promise.all(Object.keys(files).map(function (f) { return load("docs", Number(f)); }))
         .then(function () {
           return nums.map(function (d) {
-            var data = store["docs:" + Math.floor(d / per)];
+            var data = store["docs:" + docsFile(man, d)];
             return data.docs[d - data.first];
           });
         });
+    });
+  }
+
+  /* The page number of every document, from the manifest's page starts. */
+  var pageCache = { man: null, of: null };
+  function pageNumbers(man) {
+    if (pageCache.man === man) return pageCache.of;
+    var of = new Int32Array(man.docCount);
+    var page = -1;
+    for (var d = 0; d < man.docCount; d++) {
+      if ((DIGIT[man.pages.charCodeAt((d / 6) | 0)] >> d % 6) & 1) page++;
+      of[d] = page < 0 ? 0 : page;
+    }
+    pageCache = { man: man, of: of };
+    return of;
+  }
+
+  /* Hits grouped by page, best page first: [{page, hits: [hit…]}], each
+   * page's hits best first, at most `perPage` of them. */
+  function groupByPage(man, hits, perPage) {
+    var of = pageNumbers(man);
+    var groups = [];
+    var at = Object.create(null);
+    hits.forEach(function (h) {
+      var p = of[h.doc];
+      var g = at[p];
+      if (g === undefined) {
+        g = at[p] = { page: p, hits: [] };
+        groups.push(g);
+      }
+      if (g.hits.length < perPage) g.hits.push(h);
+    });
+    return groups;
+  }
+
+  /* Document numbers of the first `pages` pages of results, at most
+   * `perPage` sections each: what a screen of results loads. */
+  function screenDocs(found, pages, perPage) {
+    return manifest().then(function (man) {
+      var nums = [];
+      groupByPage(man, found.hits, perPage).slice(0, pages).forEach(function (g) {
+        g.hits.forEach(function (h) { nums.push(h.doc); });
+      });
+      return nums;
     });
   }
 
@@ -833,8 +889,12 @@
     empty: "Type a word to search.",
     more: "Show more results"
   };
-  var SUGGEST_LIMIT = 8;
-  var PAGE_SIZE = 20;
+  /* Pages in the suggestions, and per screen of results: a screen's
+   * records come in a few docs files, so a weak connection shows it fast. */
+  var SUGGEST_LIMIT = 5;
+  var PAGE_SIZE = 6;
+  /* Sections shown under a page of results. */
+  var SECTIONS_PER_PAGE = 3;
   var strings = DEFAULT_STRINGS;
   var langRoot = "";
   var lang = "";
@@ -921,10 +981,57 @@
     link.appendChild(title);
     parent.appendChild(link);
     if (rec[2]) parent.appendChild(el("span", "search-result-trail", rec[2]));
-    var snip = el("span", "search-result-snippet");
-    appendParts(snip, snippetParts(rec[3], termSet, analyzer));
-    parent.appendChild(snip);
+    if (rec[3]) {
+      var snip = el("span", "search-result-snippet");
+      appendParts(snip, snippetParts(rec[3], termSet, analyzer));
+      parent.appendChild(snip);
+    }
     return link;
+  }
+
+  var TRAIL_SEPARATOR = " › ";
+
+  /* One page of results inside `parent`: the page's title, trail and
+   * link, then its best sections, each with its snippet. A page whose own
+   * text matched best shows that text's snippet under its title. */
+  function fillGroup(parent, group, byDoc, found, analyzer) {
+    var recs = group.hits.map(function (h) { return byDoc[h.doc]; });
+    var head = recs[0];
+    if (head[0].indexOf("#") >= 0) {
+      var trail = head[2].split(TRAIL_SEPARATOR);
+      var title = trail.pop();
+      head = [head[0].slice(0, head[0].indexOf("#")), title, trail.join(TRAIL_SEPARATOR), ""];
+    } else {
+      recs = recs.slice(1);
+    }
+    var link = fillResult(parent, head, found, analyzer);
+    if (!recs.length) return link;
+    var termSet = toSet(found.terms);
+    var list = el("ul", "search-result-sections");
+    recs.forEach(function (rec) {
+      var li = el("li", "search-result-section");
+      var a = el("a", "search-result-section-link");
+      a.setAttribute("href", resultHref(rec[0], found.terms));
+      appendParts(a, snippetParts(rec[1], termSet, analyzer));
+      li.appendChild(a);
+      var snip = el("span", "search-result-snippet");
+      appendParts(snip, snippetParts(rec[3], termSet, analyzer));
+      li.appendChild(snip);
+      list.appendChild(li);
+    });
+    parent.appendChild(list);
+    return link;
+  }
+
+  /* Records of every hit of `groups`, by document number. */
+  function groupRecords(groups) {
+    var nums = [];
+    groups.forEach(function (g) { g.hits.forEach(function (h) { nums.push(h.doc); }); });
+    return docs(nums).then(function (records) {
+      var byDoc = Object.create(null);
+      nums.forEach(function (d, i) { byDoc[d] = records[i]; });
+      return byDoc;
+    });
   }
 
   function searchPageHref(form, query) {
@@ -1015,7 +1122,8 @@
         })
         .then(function (man) {
           analyzer = man.analyzer;
-          var nums = found.hits.slice(0, SUGGEST_LIMIT).map(function (h) { return h.doc; });
+          // The best section of each of the best pages.
+          var nums = groupByPage(man, found.hits, 1).slice(0, SUGGEST_LIMIT).map(function (g) { return g.hits[0].doc; });
           return docs(nums);
         })
         .then(function (records) {
@@ -1083,20 +1191,21 @@
     status.appendChild(document.createTextNode(strings.loading));
     var found;
     var analyzer;
+    var groups = [];
     var shown = 0;
     var moreButton = null;
     function more() {
-      var nums = found.hits.slice(shown, shown + PAGE_SIZE).map(function (h) { return h.doc; });
-      shown += nums.length;
-      return docs(nums).then(function (records) {
-        records.forEach(function (rec) {
+      var screen = groups.slice(shown, shown + PAGE_SIZE);
+      shown += screen.length;
+      return groupRecords(screen).then(function (byDoc) {
+        screen.forEach(function (group) {
           var li = el("li", "search-result");
-          fillResult(li, rec, found, analyzer);
+          fillGroup(li, group, byDoc, found, analyzer);
           list.appendChild(li);
         });
         if (moreButton) box.removeChild(moreButton);
         moreButton = null;
-        if (shown < found.hits.length) {
+        if (shown < groups.length) {
           var button = el("button", "search-more", strings.more);
           button.setAttribute("type", "button");
           button.addEventListener("click", function () {
@@ -1115,13 +1224,14 @@
       })
       .then(function (man) {
         analyzer = man.analyzer;
+        groups = groupByPage(man, found.hits, SECTIONS_PER_PAGE);
         clear(status);
         if (!found.hits.length) {
           done("none", say("no_results", { query: query }));
           return null;
         }
         return more().then(function () {
-          done("done", countMessage(found.hits.length, query));
+          done("done", countMessage(groups.length, query));
         });
       })
       .catch(function () {
@@ -1165,6 +1275,8 @@
     analyze: analyze,
     search: search,
     docs: docs,
+    groupByPage: groupByPage,
+    screenDocs: screenDocs,
     snippetParts: snippetParts
   };
 

@@ -99,40 +99,77 @@ fn shards_respect_size_bound_and_cover_every_term_once() {
     assert_eq!(got, expected);
 }
 
+/// Sections of pages: `n` documents, `per_page` to a page, anchors after the first.
+fn sections(n: usize, per_page: usize, body: &str) -> Vec<SearchDoc> {
+    (0..n)
+        .map(|i| {
+            let anchor = if i % per_page == 0 { String::new() } else { format!("#s{i}") };
+            SearchDoc {
+                id: format!("p{}/index.html{anchor}", i / per_page),
+                title: format!("Розділ {i}"),
+                breadcrumbs: "Розділ".into(),
+                body: format!("{body} слово{i}"),
+            }
+        })
+        .collect()
+}
+
+/// The page of each document as the client reads it from the manifest's `pages` bits.
+fn page_numbers(manifest: &serde_json::Value) -> Vec<usize> {
+    let bits = manifest["pages"].as_str().expect("pages");
+    let count = manifest["docCount"].as_u64().expect("docCount") as usize;
+    let mut page = 0;
+    (0..count)
+        .map(|d| {
+            let digit = bits.as_bytes()[d / 6];
+            let value = CODE.iter().position(|&c| c == digit).expect("code digit");
+            if d > 0 && (value >> (d % 6)) & 1 == 1 {
+                page += 1;
+            }
+            page
+        })
+        .collect()
+}
+
 #[test]
-fn docs_files_hold_every_doc_in_order() {
-    let docs = corpus(400);
+fn docs_files_hold_whole_pages_in_order() {
+    let docs = sections(700, 7, &"слово ".repeat(30));
     let files = build("uk", &docs);
     let (_, _, manifest) = parse(&files[0]);
-    let per_file = manifest["docsPerFile"].as_u64().expect("docsPerFile") as usize;
-    assert!(per_file > 1, "short documents share files");
+    let starts: Vec<usize> =
+        manifest["docs"].as_array().expect("docs").iter().map(|v| v.as_u64().expect("n") as usize).collect();
     let docs_files: Vec<&SearchFile> = files.iter().filter(|f| f.path.starts_with("docs/")).collect();
-    assert_eq!(docs_files.len(), docs.len().div_ceil(per_file));
+    assert_eq!(docs_files.len(), starts.len());
+    assert!(docs_files.len() > 1 && docs_files.len() < 100, "{} files for 100 pages", docs_files.len());
     let mut ids = Vec::new();
-    let mut bytes = 0;
     for (n, file) in docs_files.iter().enumerate() {
         assert_eq!(file.path, docs_name(n));
         let (kind, num, data) = parse(file);
         assert_eq!((kind.as_str(), num), ("docs", n));
-        assert_eq!(data["first"].as_u64(), Some((n * per_file) as u64));
-        assert_eq!(data["first"].as_u64(), Some(ids.len() as u64));
+        assert_eq!(data["first"].as_u64(), Some(starts[n] as u64));
+        assert_eq!(starts[n], ids.len());
+        assert_eq!(starts[n] % 7, 0, "file {n} starts mid-page");
         for d in data["docs"].as_array().expect("docs") {
             ids.push(d[0].as_str().expect("id").to_string());
         }
-        bytes += file.bytes.len();
+        let before_last_page = file.bytes.len().saturating_sub(7 * 400);
+        assert!(before_last_page <= DOCS_TARGET, "file {n} has {} bytes", file.bytes.len());
     }
-    assert!(bytes / docs_files.len() <= DOCS_TARGET + 64, "files average {} bytes", bytes / docs_files.len());
     let expected: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
     assert_eq!(ids, expected);
-    assert_eq!(manifest["docCount"].as_u64(), Some(400));
+    let pages: Vec<usize> = (0..700).map(|i| i / 7).collect();
+    assert_eq!(page_numbers(&manifest), pages);
 }
 
 #[test]
-fn long_documents_get_a_file_each_in_folders_of_a_thousand() {
-    let docs: Vec<SearchDoc> = (0..1001).map(|i| doc(i, "Заголовок", &"слово ".repeat(600))).collect();
+fn pages_bigger_than_a_file_get_one_each_in_folders_of_a_thousand() {
+    // Twenty sections of about 1 KB each make a page of more than a file's target.
+    let docs = sections(20 * 1001, 20, &"слово ".repeat(200));
     let files = build("uk", &docs);
     let (_, _, manifest) = parse(&files[0]);
-    assert_eq!(manifest["docsPerFile"], 1);
+    let starts = manifest["docs"].as_array().expect("docs");
+    assert_eq!(starts.len(), 1001);
+    assert_eq!(starts[1000], 20 * 1000);
     assert!(files.iter().any(|f| f.path == "docs/0/999.js"));
     assert!(files.iter().any(|f| f.path == "docs/1/1000.js"));
 }
