@@ -5,6 +5,7 @@
 //! inline scripts and styles.
 
 mod folder;
+mod reuse;
 mod staging;
 mod swap;
 

@@ -114,6 +114,30 @@ fn replaces_an_empty_folder_and_then_its_own_output() {
     assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
 }
 
+/// A rebuild links the previous output's unchanged files instead of writing them again (the
+/// same inode carries on), writes changed ones anew, and never writes through a link: a file
+/// edited by hand in the old output is not reused.
+#[test]
+fn a_rebuild_reuses_unchanged_files_and_writes_changed_ones_anew() {
+    let (dir, root) = portal();
+    let out = dir.path().join("site");
+    assert_success(&build(&root, &out));
+    let inode = |rel: &str| fs::metadata(out.join(rel)).unwrap().ino();
+    let (home, second, about) = (inode("uk/index.html"), inode("uk/guide/second/index.html"), inode("en/index.html"));
+    let before = common::tree(&out);
+    assert_success(&build(&root, &out));
+    assert_eq!(common::tree(&out), before, "a rebuild of the same input is byte-identical");
+    assert_eq!((inode("uk/index.html"), inode("uk/guide/second/index.html")), (home, second));
+    change_page(&root, "Друга версія сторінки.");
+    fs::write(out.join("en/index.html"), "edited by hand").unwrap();
+    assert_success(&build(&root, &out));
+    assert!(second_page(&out).contains("Друга версія"));
+    assert_ne!(inode("uk/guide/second/index.html"), second, "a changed page is a new file");
+    assert_ne!(inode("en/index.html"), about, "a file edited by hand is written anew");
+    assert_eq!(fs::read(out.join("en/index.html")).unwrap(), before["en/index.html"]);
+    assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
+}
+
 #[test]
 fn adopts_an_output_built_before_the_marker_but_nothing_more() {
     let (dir, root) = portal();

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::folder::{self, Existing};
+use super::reuse::{self, Previous};
 use super::{io, swap, Leftover, OutputError, WriteFailure};
 
 /// A staging folder that becomes the target on `commit` and disappears otherwise.
@@ -24,6 +25,8 @@ pub struct Staging {
     failures: Mutex<Vec<WriteFailure>>,
     /// What earlier builds left beside the output and could not be removed now either.
     leftovers: Vec<Leftover>,
+    /// The previous output, whose unchanged files are linked rather than written again.
+    previous: Previous,
 }
 
 impl Staging {
@@ -48,6 +51,8 @@ impl Staging {
         }
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
         let marker = dir.join(folder::MARKER);
+        // Only an output this tool made is reused: its files are all of a build's making.
+        let previous = Previous::new((existing == Existing::Replaceable).then(|| target.clone()));
         let staging = Staging {
             target,
             shown,
@@ -57,6 +62,7 @@ impl Staging {
             made: Mutex::default(),
             failures: Mutex::default(),
             leftovers,
+            previous,
         };
         std::fs::write(&marker, folder::MARKER_TEXT).map_err(io(&marker))?;
         Ok(staging)
@@ -66,11 +72,15 @@ impl Staging {
         &self.dir
     }
 
-    /// Writes one file (safe to call from several threads). A failure is also kept, to be
-    /// reported once with all others of its kind (see [`Staging::failures`]).
+    /// Writes one file (safe to call from several threads), or links the previous output's
+    /// copy when its bytes are the same. A failure is also kept, to be reported once with all
+    /// others of its kind (see [`Staging::failures`]).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let path = self.dir.join(rel);
-        let result = self.make_parent(&path).and_then(|()| std::fs::write(&path, bytes));
+        let result = self.make_parent(&path).and_then(|()| match self.previous.link_if_same(rel, bytes, &path) {
+            true => Ok(()),
+            false => reuse::write_new(&path, bytes),
+        });
         result.map_err(|e| self.failed(rel, e))
     }
 
@@ -78,7 +88,7 @@ impl Staging {
     /// threads); the caller flushes it. Failures are kept as by [`Staging::write`].
     pub fn create(&self, rel: &str) -> Result<StagedFile<'_>, OutputError> {
         let path = self.dir.join(rel);
-        let file = self.make_parent(&path).and_then(|()| std::fs::File::create(&path));
+        let file = self.make_parent(&path).and_then(|()| reuse::create_new(&path));
         match file {
             Ok(file) => Ok(StagedFile {
                 staging: self,
