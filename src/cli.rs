@@ -53,6 +53,10 @@ pub enum Command {
         /// Build the national portal and one site per region under <out>/<slug>/.
         #[arg(long)]
         all_regions: bool,
+        /// Also write .gz and .br copies beside text files, for hosts that serve them as they
+        /// are (nginx gzip_static/brotli_static, Caddy precompressed).
+        #[arg(long)]
+        precompress: bool,
     },
     /// Build the portal and zip it for offline distribution (USB stick, shared folder).
     Pack {
@@ -136,14 +140,14 @@ pub fn main() -> i32 {
         }
     };
     match cli.command {
-        Command::Build { root, out, quiet, verbose, region, all_regions } => {
+        Command::Build { root, out, quiet, verbose, region, all_regions, precompress } => {
             let out = out.unwrap_or_else(|| build::default_out(&root));
             let scope = scope(region, all_regions);
             let opts = BuildOptions { root, out, write: true };
             let report = if scope == Scope::AllRegions && !quiet {
-                build_with_progress_bar(&opts, &scope)
+                build_with_progress_bar(&opts, &scope, precompress)
             } else {
-                build::run_scoped(&opts, &scope)
+                build::run_build(&opts, &scope, precompress, &|_| {})
             };
             if verbose {
                 stdio::err(&format!("{}\n", stages(&report)));
@@ -277,14 +281,14 @@ fn print_out(text: &str) -> i32 {
 
 /// A multi-site build with a progress bar on the terminal (indicatif draws nothing when standard
 /// error is not a terminal, so logs stay clean).
-fn build_with_progress_bar(opts: &BuildOptions, scope: &Scope) -> BuildReport {
+fn build_with_progress_bar(opts: &BuildOptions, scope: &Scope, precompress: bool) -> BuildReport {
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} building sites {bar:30} {pos}/{len} · {msg} · {elapsed}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    let report = build::run_scoped_with_progress(opts, scope, &|p| match p {
+    let report = build::run_build(opts, scope, precompress, &|p| match p {
         build::Progress::Sites(n) => bar.set_length(n as u64),
         build::Progress::Done(slug) => {
             bar.set_message(slug.unwrap_or("national").to_string());

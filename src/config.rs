@@ -31,7 +31,17 @@ struct RawConfig {
     #[serde(default)]
     contacts: ContactsConfig,
     #[serde(default)]
+    output: OutputConfig,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputConfig {
+    /// Write `.gz` and `.br` copies beside text files, for hosts that serve them as they are.
+    #[serde(default)]
+    pub precompress: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -73,6 +83,7 @@ pub struct Config {
     pub theme: String,
     pub content: ContentConfig,
     pub contacts: ContactsConfig,
+    pub output: OutputConfig,
     pub extra: toml::Table,
 }
 
@@ -126,6 +137,7 @@ impl Config {
             theme: raw.theme.unwrap_or_else(|| "default".into()),
             content: raw.content,
             contacts: raw.contacts,
+            output: raw.output,
             extra: raw.extra,
         })
     }

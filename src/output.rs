@@ -5,6 +5,7 @@
 //! inline scripts and styles.
 
 mod folder;
+mod precompress;
 mod reuse;
 mod staging;
 mod swap;
@@ -17,6 +18,7 @@ use sha2::{Digest, Sha256};
 use crate::diag::Diagnostic;
 
 pub use folder::{check_target, INPUT_FOLDERS, MARKER};
+pub use precompress::is_copy as is_precompressed_copy;
 pub use staging::{StagedFile, Staging};
 
 #[derive(Debug, thiserror::Error)]

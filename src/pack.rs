@@ -51,6 +51,10 @@ pub fn pack(site: &Path, zip_path: &Path) -> Result<usize, PackError> {
             if rel == crate::output::MARKER {
                 continue;
             }
+            // A stick or a shared folder has no web server to send compressed copies.
+            if crate::output::is_precompressed_copy(site, &rel) {
+                continue;
+            }
             files.push((rel, std::fs::read(entry.path()).map_err(PackError::Read)?));
         }
     }

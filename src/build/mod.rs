@@ -79,7 +79,27 @@ pub fn run(opts: &BuildOptions) -> BuildReport {
 /// Runs a build (or a check) of the sites `scope` names; all of them are written together into
 /// one staging folder, so either every site is updated or none.
 pub fn run_scoped(opts: &BuildOptions, scope: &Scope) -> BuildReport {
-    run_sites(opts, scope, false, &|_| {}).0
+    run_sites(opts, scope, Extras::default(), &|_| {}).0
+}
+
+/// [`run_scoped_with_progress`] with `.gz` and `.br` copies beside text files when `precompress`
+/// is set (they are also made when a site's `portal.toml` asks for them in `[output]`).
+pub fn run_build(
+    opts: &BuildOptions,
+    scope: &Scope,
+    precompress: bool,
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+) -> BuildReport {
+    run_sites(opts, scope, Extras { keep: false, precompress }, progress).0
+}
+
+/// What a build does beyond writing the sites.
+#[derive(Debug, Clone, Copy, Default)]
+struct Extras {
+    /// Keep the site in memory for in-place rebuilds.
+    keep: bool,
+    /// Write precompressed copies whatever `portal.toml` says.
+    precompress: bool,
 }
 
 /// [`run_scoped`], calling `progress` with the number of sites to make (before the first one
@@ -89,7 +109,7 @@ pub fn run_scoped_with_progress(
     scope: &Scope,
     progress: &(dyn Fn(Progress<'_>) + Sync),
 ) -> BuildReport {
-    run_sites(opts, scope, false, progress).0
+    run_sites(opts, scope, Extras::default(), progress).0
 }
 
 /// What a multi-site build reports while it runs.
@@ -105,7 +125,7 @@ pub enum Progress<'a> {
 /// needs to rebuild after an edit without starting over (see [`crate::serve::live`]).
 pub fn run_live(opts: &BuildOptions, region: Option<&str>) -> (BuildReport, Option<Kept>) {
     let scope = region.map_or(Scope::National, |s| Scope::Region(s.to_string()));
-    run_sites(opts, &scope, true, &|_| {})
+    run_sites(opts, &scope, Extras { keep: true, precompress: false }, &|_| {})
 }
 
 /// A site that built without errors, with its compiled theme, kept in memory.
@@ -121,9 +141,10 @@ pub struct Kept {
 fn run_sites(
     opts: &BuildOptions,
     scope: &Scope,
-    keep: bool,
+    extras: Extras,
     progress: &(dyn Fn(Progress<'_>) + Sync),
 ) -> (BuildReport, Option<Kept>) {
+    let keep = extras.keep;
     let started = Instant::now();
     let mut report = BuildReport::default();
     let slugs = match scope {
@@ -159,8 +180,10 @@ fn run_sites(
         })
         .collect();
     let mut kept = None;
+    let mut precompress = extras.precompress;
     for (slug, built) in results {
         kept = kept.or(built.kept);
+        precompress |= built.precompress;
         report.diagnostics.extend(built.diagnostics);
         report.files_written += built.written;
         for id in built.placeholders {
@@ -182,6 +205,14 @@ fn run_sites(
         return (finish(report, started), None);
     }
     let swap_started = Instant::now();
+    if precompress {
+        staging.precompress();
+        report.diagnostics.extend(staging.failures().iter().map(|f| f.diagnostic(&shown)));
+        if report.diagnostics.has_errors() {
+            report.files_written = 0;
+            return (finish(report, started), None);
+        }
+    }
     match staging.commit() {
         Ok(previous) => report.diagnostics.extend(previous.map(|l| l.diagnostic(&shown))),
         Err(e) => report.diagnostics.push(e.diagnostic(&shown)),
@@ -200,6 +231,8 @@ struct SiteBuild {
     stages: Vec<(&'static str, f64)>,
     kept: Option<Kept>,
     placeholders: Vec<String>,
+    /// The site's `portal.toml` asks for precompressed copies.
+    precompress: bool,
 }
 
 /// Loads, checks and renders one site (the national one, or with a region on top) in memory.
@@ -220,6 +253,7 @@ fn site_files(
         return b;
     };
     b.placeholders = site.contacts.placeholders().map(|c| c.id.clone()).collect();
+    b.precompress = site.config.output.precompress;
     if keep {
         site.print_bodies = Some(Default::default());
         site.search_cache = Some(Default::default());

@@ -42,6 +42,38 @@ impl Previous {
     }
 }
 
+impl Previous {
+    /// Links the previous output's copies of `rel` (`rel.gz`, …, one per suffix) beside
+    /// `staged` when `staged` is the previous output's own file, linked unchanged; tells whether
+    /// all were linked. A copy missing or failing to link leaves the caller to make them all.
+    pub(super) fn linked_copies(&self, rel: &Path, staged: &Path, suffixes: &[&str]) -> bool {
+        let Some(dir) = &self.dir else { return false };
+        let old = dir.join(rel);
+        if !same_inode(&old, staged) {
+            return false;
+        }
+        suffixes.iter().all(|s| {
+            let from = super::precompress::with_suffix(&old, s);
+            let to = super::precompress::with_suffix(staged, s);
+            std::fs::symlink_metadata(&from).is_ok_and(|m| m.is_file()) && std::fs::hard_link(&from, &to).is_ok()
+        })
+    }
+}
+
+#[cfg(unix)]
+fn same_inode(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::symlink_metadata(a), std::fs::symlink_metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_inode(_: &Path, _: &Path) -> bool {
+    false
+}
+
 /// Whether `path` is a regular file (not a link to one) holding exactly `bytes`.
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     let Ok(meta) = std::fs::symlink_metadata(path) else { return false };

@@ -130,6 +130,19 @@ impl Staging {
         OutputError::Io { path: self.dir.join(rel).display().to_string(), source: error }
     }
 
+    /// Writes `.gz` and `.br` copies beside the text files (see [`super::precompress`]);
+    /// returns how many files got them. A failure is kept as by [`Staging::write`].
+    pub fn precompress(&self) -> usize {
+        match super::precompress::write_copies(&self.dir, &self.previous) {
+            Ok(n) => n,
+            Err((path, e)) => {
+                let rel = path.strip_prefix(&self.dir).map(|p| p.display().to_string()).unwrap_or_default();
+                self.failed(&rel, e);
+                0
+            }
+        }
+    }
+
     /// The files that could not be written, one entry per kind of failure.
     pub fn failures(&self) -> Vec<WriteFailure> {
         self.failures.lock().map(|f| f.clone()).unwrap_or_default()
