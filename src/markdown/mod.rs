@@ -189,6 +189,8 @@ struct Pass<'a> {
     link_stack: Vec<bool>,
     /// Inside a fenced or indented code block: its text is not prose.
     in_code_block: bool,
+    /// Inside the heading that opens a section: its words are the section's title, not its text.
+    in_section_heading: bool,
     /// Block nesting (quotes, lists, items) at this point, and whether it went too deep already.
     depth: usize,
     too_deep: bool,
@@ -213,6 +215,7 @@ impl<'a> Pass<'a> {
             source,
             plain,
             in_code_block: false,
+            in_section_heading: false,
             section: TextSection::default(),
             link_stack: Vec::new(),
             depth: 0,
@@ -309,8 +312,10 @@ impl<'a> Pass<'a> {
                 out.push(Event::Html("</div>\n".into()));
             }
             Event::Text(t) | Event::Code(t) => {
-                let plain = self.plain_text(t);
-                self.section.text.push_str(&plain);
+                if !self.in_section_heading {
+                    let plain = self.plain_text(t);
+                    self.section.text.push_str(&plain);
+                }
                 out.push(event.clone());
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -435,10 +440,17 @@ impl<'a> Pass<'a> {
             attrs: attrs.to_vec(),
         }));
         let mut j = start + 1;
+        self.in_section_heading = lvl <= 3;
         while j < end {
             j = self.step(events, j, out, r);
         }
+        self.in_section_heading = false;
         out.push(Event::End(TagEnd::Heading(level)));
+        // A minor heading stays in the section's text, ended like a sentence so that a snippet
+        // does not run it into the paragraph after it.
+        if lvl > 3 && !title.trim_end().ends_with(['.', '!', '?', ':', '…']) {
+            self.section.text.push('.');
+        }
         self.section.text.push(' ');
         end + 1
     }
