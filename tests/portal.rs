@@ -106,6 +106,32 @@ fn standards_matrix_counts_match_the_content() {
     }
 }
 
+/// Each form heads one column of the matrix, named there once; its cells give a question's number
+/// and the first words of its label, never the form's title again. Every cell says which column
+/// it belongs to, for the layout per standard on a phone.
+#[test]
+fn standards_matrix_names_each_form_once_in_its_head() {
+    let index = page("uk/standards/index.html");
+    let heads: Vec<String> = index.select(&sel("table.matrix thead th")).map(|h| h.text().collect()).collect();
+    let titles = ["Первинний скринінг дорослої особи", "Скринінг дитини"];
+    for t in titles {
+        assert_eq!(heads.iter().filter(|h| h.contains(t)).count(), 1, "{t} in {heads:?}");
+    }
+    let mut questions = 0;
+    for cell in index.select(&sel("table.matrix tbody td")) {
+        assert!(cell.value().attr("data-label").is_some_and(|l| !l.is_empty()), "{}", cell.html());
+        for item in cell.select(&sel("li a")) {
+            let text: String = item.text().collect();
+            assert!(titles.iter().all(|t| !text.contains(t)), "{text}");
+            assert!(text.chars().count() <= 60, "{text}");
+            if item.select(&sel(".item-number")).next().is_some() {
+                questions += 1;
+            }
+        }
+    }
+    assert!(questions >= 10, "{questions} numbered questions in the matrix");
+}
+
 #[test]
 fn standard_pages_have_requirement_anchors_and_backlinks() {
     let doc = page("uk/standards/id-2-1/index.html");
