@@ -176,10 +176,10 @@ fn contact_cards_give_the_number_its_own_line_and_the_day_it_was_checked() {
         assert!(cards.len() >= 4, "{page}");
         let date = regex_lite_date(word);
         for card in cards {
-            let number = card.select(&common::sel(":scope > .contact-phone > a.phone")).count();
+            let number = card.select(&common::sel(":scope > a.phone")).count();
             assert_eq!(number, 1, "{page}: {}", card.html());
             let checked: Vec<String> =
-                card.select(&common::sel(":scope > .contact-verified")).map(|e| e.text().collect()).collect();
+                card.select(&common::sel(":scope > small")).map(|e| e.text().collect()).collect();
             assert!(checked.len() == 1 && date(&checked[0]), "{page}: {checked:?}");
         }
     }
@@ -220,7 +220,7 @@ fn a_contact_name_never_follows_a_preposition() {
             .filter(|a| {
                 a.parent()
                     .and_then(scraper::ElementRef::wrap)
-                    .is_none_or(|p| !p.value().classes().any(|c| c == "contact" || c == "contact-phone"))
+                    .is_none_or(|p| !p.value().classes().any(|c| c == "contact" || c == "contact-card"))
             })
             .count();
     }

@@ -169,13 +169,14 @@ fn form_page_size(path: &str) -> FormPageSize {
 
 /// The offline questionnaires are sent around and opened on slow phones; these bounds keep them
 /// from silently growing back. The adult form's page must stay under 60 KB and the runtime
-/// under 26.5 KB (uk: 57,415 bytes, runtime 26,015, packed form data 15,972).
+/// under 26.8 KB (uk: 59,891 bytes, runtime 26,562, packed form data 16,176, style 6,945, with the
+/// contact cards' check dates in every language and the quick exit's touch hint).
 #[test]
 fn form_pages_stay_small() {
     for (path, page_bound, data_bound) in [
         ("uk/forms/initial-screening/index.html", 60_000, 16_500),
         ("en/forms/initial-screening/index.html", 60_000, 16_500),
-        ("uk/forms/child-screening/index.html", 53_000, 11_500),
+        ("uk/forms/child-screening/index.html", 55_500, 11_500),
     ] {
         let size = form_page_size(path);
         eprintln!(
@@ -183,9 +184,9 @@ fn form_pages_stay_small() {
             size.page, size.runtime, size.data, size.style
         );
         assert!(size.page < page_bound, "{path}: {} bytes, bound {page_bound}", size.page);
-        assert!(size.runtime < 26_500, "{path}: runtime {} bytes", size.runtime);
+        assert!(size.runtime < 26_800, "{path}: runtime {} bytes", size.runtime);
         assert!(size.data < data_bound, "{path}: form data {} bytes, bound {data_bound}", size.data);
-        assert!(size.style < 6_500, "{path}: style {} bytes", size.style);
+        assert!(size.style < 7_200, "{path}: style {} bytes", size.style);
     }
     let site_js: Vec<_> = std::fs::read_dir(public().join("assets"))
         .unwrap()

@@ -322,6 +322,15 @@ impl<'a> Pass<'a> {
                 self.section.text.push(' ');
                 out.push(event.clone());
             }
+            // A table reads as sentences in a snippet: cells of a row joined by dashes, rows ended.
+            Event::End(TagEnd::TableCell) => {
+                self.section.text.push_str(" — ");
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
+                end_sentence(&mut self.section.text);
+                out.push(event.clone());
+            }
             // Block ends separate words in the plain text (inline ends do not).
             Event::End(end)
                 if !matches!(end, TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link) =>
@@ -448,8 +457,8 @@ impl<'a> Pass<'a> {
         out.push(Event::End(TagEnd::Heading(level)));
         // A minor heading stays in the section's text, ended like a sentence so that a snippet
         // does not run it into the paragraph after it.
-        if lvl > 3 && !title.trim_end().ends_with(['.', '!', '?', ':', '…']) {
-            self.section.text.push('.');
+        if lvl > 3 {
+            end_sentence(&mut self.section.text);
         }
         self.section.text.push(' ');
         end + 1
@@ -521,6 +530,17 @@ fn admonition(kind: BlockQuoteKind) -> (&'static str, &'static str) {
         BlockQuoteKind::Warning => ("warning", "admonition.warning"),
         BlockQuoteKind::Caution => ("caution", "admonition.caution"),
     }
+}
+
+/// Ends the plain text so far like a sentence: a dangling separator goes, a full stop comes
+/// unless the text already ends with a mark that closes a sentence or introduces what follows.
+fn end_sentence(text: &mut String) {
+    let kept = text.trim_end().trim_end_matches('—').trim_end().len();
+    text.truncate(kept);
+    if !text.is_empty() && !text.ends_with(['.', '!', '?', ':', '…']) {
+        text.push('.');
+    }
+    text.push(' ');
 }
 
 #[cfg(test)]

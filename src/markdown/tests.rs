@@ -143,6 +143,15 @@ fn section_text_keeps_headings_apart_from_paragraphs() {
     );
 }
 
+/// A table's cells and rows do not run together either.
+#[test]
+fn section_text_reads_a_table_row_by_row() {
+    let r =
+        md("| Sign | What it looks like |\n| --- | --- |\n| Deception | a job that was not |\n| Debt | it grows |\n");
+    let text = r.sections[0].text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(text, "Sign — What it looks like. Deception — a job that was not. Debt — it grows.");
+}
+
 #[test]
 fn footnotes_strikethrough_tasks() {
     let r = md("Text[^1] ~~old~~\n\n- [x] done\n\n[^1]: Note.\n");

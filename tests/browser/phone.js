@@ -82,7 +82,7 @@ async function matrix(phone, desktop, pub, failures) {
 }
 
 /** The suggestion box's trails start where their titles start. */
-async function suggestions(page, pub, failures) {
+async function suggestions(page, pub, failures, touch) {
   await page.goto(fileUrl(path.join(pub, "uk/index.html")));
   await page.fill("#search-q", "гаряча лінія");
   await page.waitForSelector("#search-suggest .search-suggest-item .search-result-trail", { timeout: 5000 });
@@ -93,6 +93,9 @@ async function suggestions(page, pub, failures) {
   }).filter(Boolean));
   check(rows.length > 0, "no suggestion with a trail", failures);
   for (const [t, b] of rows) check(Math.abs(t - b) <= 1, `a suggestion's trail starts at ${b} px, its title at ${t} px`, failures);
+  if (touch) {
+    for (const s of await smallTargets(page)) failures.push(`open suggestions: tap target under ${MIN} px: ${s}`);
+  }
 }
 
 const choose = (page, key, value) => page.check(`input[name="q-${key}"][value="${value}"]`);
@@ -146,7 +149,7 @@ async function resultScreen(page, url, failures) {
   await choose(page, "consent", "no");
   const ended = await primaries();
   check(ended.length === 1, `an ended interview shows ${ended.length} primary buttons: ${ended.join(" | ")}`, failures);
-  const lines = await page.$$eval(".end .phone", (ps) => ps.filter((p) => p.checkVisibility()).map((p) => {
+  const lines = await page.$$eval(".end .nowrap", (ps) => ps.filter((p) => p.checkVisibility()).map((p) => {
     const lh = parseFloat(getComputedStyle(p).lineHeight) || 27;
     return [p.textContent, p.getClientRects().length, p.getBoundingClientRect().height <= lh * 1.5];
   }));
@@ -180,8 +183,8 @@ async function main() {
     await tapTargets(phone, pub, failures);
     await wideTables(phone, pub, failures);
     await matrix(phone, desktop, pub, failures);
-    await suggestions(phone, pub, failures);
-    await suggestions(desktop, pub, failures);
+    await suggestions(phone, pub, failures, true);
+    await suggestions(desktop, pub, failures, false);
     const form = fileUrl(path.join(pub, "uk/forms/initial-screening/index.html"));
     await quickExit(phone, true, form, failures);
     await quickExit(desktop, false, form, failures);

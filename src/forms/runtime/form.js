@@ -96,7 +96,7 @@
   function unbroken(text) {
     var out = [], at = 0, m, re = new RegExp(NUMBER.source, 'g');
     while ((m = re.exec(text))) {
-      out.push(text.slice(at, m.index), el('span', { class: 'phone', text: m[0] }));
+      out.push(text.slice(at, m.index), el('span', { class: 'nowrap', text: m[0] }));
       at = re.lastIndex;
     }
     out.push(text.slice(at));
