@@ -164,6 +164,11 @@ async function resultScreen(page, url, failures) {
     else await page.click('#step-nav button[data-act="next"]:visible');
   }
   check(await page.isVisible("#summary"), "the result was not reached", failures);
+  // What takes focus or is scrolled to (a heading, an error's field) stops below the bar.
+  const seen = await page.evaluate(() => [document.getElementById("result-title").getBoundingClientRect().top,
+    document.getElementById("quick-exit").parentElement.getBoundingClientRect().height,
+    parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop) || 0]);
+  check(seen[0] >= seen[1] - 0.5 && seen[2] >= seen[1], `focus and scrolling can stop under the quick exit bar: ${seen}`, failures);
   const skipped = await page.$$eval("#record dt.not-asked", (dts) => dts.map((d) => d.textContent.trim()));
   check(skipped.length > 0, "no question skipped by the form's logic on the result screen", failures);
   for (const s of skipped) check(/^\d+\.\s+\S.{5,}/.test(s), `a skipped question shows only «${s}»`, failures);
