@@ -363,8 +363,11 @@ pub fn list_text(contacts: &[&Contact], lang: &str, fallback: &str) -> String {
     out
 }
 
-/// A list of contacts with number, hours, address and note.
-pub fn list_html(contacts: &[&Contact], lang: &str, fallback: &str) -> String {
+/// A list of contacts: each card gives the name, the number on a line of its own (a large
+/// `tel:` link), hours, address, note, and `verified`, with `{date}` replaced by the day the
+/// number was last checked (DD.MM.YYYY), when the contact has one. The markup is lean: it is
+/// repeated for every language in each questionnaire page.
+pub fn list_html(contacts: &[&Contact], lang: &str, fallback: &str, verified: &str) -> String {
     let mut out = String::from("<ul class=\"contacts\">");
     for c in contacts {
         out.push_str(&format!(
@@ -373,16 +376,29 @@ pub fn list_html(contacts: &[&Contact], lang: &str, fallback: &str) -> String {
             escape(&text(&c.name, lang, fallback))
         ));
         if let Some(p) = &c.phone {
-            out.push(' ');
             out.push_str(&phone_html(c, p));
         }
         for part in [&c.hours, &c.address, &c.note].into_iter().flatten() {
-            out.push_str(&format!("<br><span>{}</span>", escape(&text(part, lang, fallback))));
+            out.push_str(&format!("<span>{}</span>", escape(&text(part, lang, fallback))));
+        }
+        if let Some(date) = c.verified_on.as_ref().and_then(|d| d.date) {
+            let day = format!("{:02}.{:02}.{}", date.day, date.month, date.year);
+            out.push_str(&format!("<small>{}</small>", escape(&verified.replace("{date}", &day))));
         }
         out.push_str("</li>");
     }
     out.push_str("</ul>");
     out
+}
+
+/// A contact's number alone, as a `tel:` link: for a sentence that names the service itself.
+pub fn number_html(c: &Contact) -> String {
+    c.phone.as_deref().map(|p| phone_html(c, p)).unwrap_or_default()
+}
+
+/// [`number_html`] as plain text.
+pub fn number_only_text(c: &Contact) -> String {
+    c.phone.as_deref().map(number_text).unwrap_or_default()
 }
 
 /// The digits of a phone number, run together: how numbers are compared.
@@ -411,6 +427,22 @@ verified_on = 2026-03-01
         let html = inline_html(d.get("hotline-527").unwrap(), "en", "uk");
         assert!(html.contains("href=\"tel:0800505501\""), "{html}");
         assert!(html.contains("Hotline"));
+    }
+
+    #[test]
+    fn a_card_gives_the_number_a_line_of_its_own_and_the_day_it_was_checked() {
+        let mut d = Directory::default();
+        d.add_file("data/contacts.toml", SAMPLE).unwrap();
+        let c = d.get("hotline-527").unwrap();
+        let html = list_html(&[c], "uk", "uk", "перевірено {date}");
+        let doc = scraper::Html::parse_fragment(&html);
+        let one = |css: &str| {
+            let sel = scraper::Selector::parse(css).unwrap();
+            doc.select(&sel).map(|e| e.text().collect::<String>()).collect::<Vec<_>>()
+        };
+        assert_eq!(one("li > a.phone"), ["0 800 505 501"], "{html}");
+        assert_eq!(one("li > small"), ["перевірено 01.03.2026"], "{html}");
+        assert_eq!(number_html(c), "<a class=\"phone\" href=\"tel:0800505501\">0 800 505 501</a>");
     }
 
     #[test]

@@ -122,3 +122,16 @@ fn adult_form_can_be_completed_with_the_keyboard_only() {
         assert!(report["steps"].as_u64().unwrap() >= 5, "{report}");
     }
 }
+
+/// The portal on a phone and a desktop: tap targets of 44 px in the chrome, wide tables that show
+/// they scroll, the matrix per standard, contact numbers to tap, suggestion trails under their
+/// titles, a quick exit that covers nothing, and the questionnaire's result screen.
+#[test]
+fn portal_on_a_phone_and_a_desktop() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    common::build_ok(repo(), &public);
+    let report = run_browser_script("phone.js", &[&public]);
+    let f = failures(&report);
+    assert!(f.is_empty(), "{}", f.join("\n"));
+}

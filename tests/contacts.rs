@@ -164,3 +164,66 @@ fn only_the_example_regions_have_placeholder_contacts() {
     assert_eq!(lines.len(), placeholders.len(), "one warning per entry, each at its own line");
     assert_eq!(report.placeholder_contacts.len(), 7, "{:?}", report.placeholder_contacts);
 }
+
+/// A contact card gives its number a line of its own, large enough to tap, and says when the
+/// number was checked («перевірено DD.MM.YYYY», from `verified_on`).
+#[test]
+fn contact_cards_give_the_number_its_own_line_and_the_day_it_was_checked() {
+    for (page, word) in [("uk/help/hotlines/index.html", "перевірено"), ("en/help/hotlines/index.html", "checked")]
+    {
+        let doc = scraper::Html::parse_document(&std::fs::read_to_string(site().join(page)).unwrap());
+        let cards: Vec<_> = doc.select(&common::sel(".contact-card")).collect();
+        assert!(cards.len() >= 4, "{page}");
+        let date = regex_lite_date(word);
+        for card in cards {
+            let number = card.select(&common::sel(":scope > a.phone")).count();
+            assert_eq!(number, 1, "{page}: {}", card.html());
+            let checked: Vec<String> =
+                card.select(&common::sel(":scope > small")).map(|e| e.text().collect()).collect();
+            assert!(checked.len() == 1 && date(&checked[0]), "{page}: {checked:?}");
+        }
+    }
+}
+
+/// `word DD.MM.YYYY`.
+fn regex_lite_date(word: &str) -> impl Fn(&str) -> bool + '_ {
+    move |s: &str| {
+        let Some(rest) = s.strip_prefix(word).and_then(|r| r.strip_prefix(' ')) else { return false };
+        let b = rest.as_bytes();
+        b.len() == 10 && b[2] == b'.' && b[5] == b'.' && rest.chars().filter(char::is_ascii_digit).count() == 8
+    }
+}
+
+/// A contact's name is in the nominative: it never follows a preposition that would need another
+/// case («зателефонувати на Національна…»). A sentence that goes on after a preposition uses
+/// `{{ phone(id="…") }}`, the number alone, and names the service in its own words.
+#[test]
+fn a_contact_name_never_follows_a_preposition() {
+    const PREPOSITIONS: &[&str] = &["на", "в", "у", "до", "за", "від", "з", "із", "по", "on", "to", "call", "dial"];
+    let mut bad = Vec::new();
+    let mut numbers_alone = 0;
+    for (path, bytes) in common::tree(&site()) {
+        if !path.ends_with(".html") || path.contains("/forms/") {
+            continue;
+        }
+        let doc = scraper::Html::parse_document(&String::from_utf8_lossy(&bytes));
+        for contact in doc.select(&common::sel("main span.contact")) {
+            let before: String =
+                contact.prev_sibling().and_then(|n| n.value().as_text().map(|t| t.to_string())).unwrap_or_default();
+            let last = before.split_whitespace().last().unwrap_or("").to_lowercase();
+            if PREPOSITIONS.contains(&last.as_str()) {
+                bad.push(format!("{path}: «…{before}{}»", contact.text().collect::<String>()));
+            }
+        }
+        numbers_alone += doc
+            .select(&common::sel("main .content a.phone"))
+            .filter(|a| {
+                a.parent()
+                    .and_then(scraper::ElementRef::wrap)
+                    .is_none_or(|p| !p.value().classes().any(|c| c == "contact" || c == "contact-card"))
+            })
+            .count();
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    assert!(numbers_alone > 0, "no page uses a number alone ({{{{ phone(id=…) }}}})");
+}

@@ -106,6 +106,32 @@ fn standards_matrix_counts_match_the_content() {
     }
 }
 
+/// Each form heads one column of the matrix, named there once; its cells give a question's number
+/// and the first words of its label, never the form's title again. Every cell says which column
+/// it belongs to, for the layout per standard on a phone.
+#[test]
+fn standards_matrix_names_each_form_once_in_its_head() {
+    let index = page("uk/standards/index.html");
+    let heads: Vec<String> = index.select(&sel("table.matrix thead th")).map(|h| h.text().collect()).collect();
+    let titles = ["Первинний скринінг дорослої особи", "Скринінг дитини"];
+    for t in titles {
+        assert_eq!(heads.iter().filter(|h| h.contains(t)).count(), 1, "{t} in {heads:?}");
+    }
+    let mut questions = 0;
+    for cell in index.select(&sel("table.matrix tbody td")) {
+        assert!(cell.value().attr("data-label").is_some_and(|l| !l.is_empty()), "{}", cell.html());
+        for item in cell.select(&sel("li a")) {
+            let text: String = item.text().collect();
+            assert!(titles.iter().all(|t| !text.contains(t)), "{text}");
+            assert!(text.chars().count() <= 60, "{text}");
+            if item.select(&sel(".item-number")).next().is_some() {
+                questions += 1;
+            }
+        }
+    }
+    assert!(questions >= 10, "{questions} numbered questions in the matrix");
+}
+
 #[test]
 fn standard_pages_have_requirement_anchors_and_backlinks() {
     let doc = page("uk/standards/id-2-1/index.html");
@@ -143,13 +169,14 @@ fn form_page_size(path: &str) -> FormPageSize {
 
 /// The offline questionnaires are sent around and opened on slow phones; these bounds keep them
 /// from silently growing back. The adult form's page must stay under 60 KB and the runtime
-/// under 26.5 KB (uk: 57,415 bytes, runtime 26,015, packed form data 15,972).
+/// under 26.8 KB (uk: 59,891 bytes, runtime 26,562, packed form data 16,176, style 6,945, with the
+/// contact cards' check dates in every language and the quick exit's touch hint).
 #[test]
 fn form_pages_stay_small() {
     for (path, page_bound, data_bound) in [
         ("uk/forms/initial-screening/index.html", 60_000, 16_500),
         ("en/forms/initial-screening/index.html", 60_000, 16_500),
-        ("uk/forms/child-screening/index.html", 53_000, 11_500),
+        ("uk/forms/child-screening/index.html", 55_500, 11_500),
     ] {
         let size = form_page_size(path);
         eprintln!(
@@ -157,9 +184,9 @@ fn form_pages_stay_small() {
             size.page, size.runtime, size.data, size.style
         );
         assert!(size.page < page_bound, "{path}: {} bytes, bound {page_bound}", size.page);
-        assert!(size.runtime < 26_500, "{path}: runtime {} bytes", size.runtime);
+        assert!(size.runtime < 26_800, "{path}: runtime {} bytes", size.runtime);
         assert!(size.data < data_bound, "{path}: form data {} bytes, bound {data_bound}", size.data);
-        assert!(size.style < 6_500, "{path}: style {} bytes", size.style);
+        assert!(size.style < 7_200, "{path}: style {} bytes", size.style);
     }
     let site_js: Vec<_> = std::fs::read_dir(public().join("assets"))
         .unwrap()

@@ -225,6 +225,7 @@ proptest! {
             mode: oberih::render::links::Mode::Pages { pretty_urls: false },
             cited: Default::default(),
             unchecked: Default::default(),
+            verified: "перевірено {date}".into(),
         };
         let r = render(&body, false, &links);
         if !r.problems.is_empty() {

@@ -50,6 +50,7 @@ pub(crate) fn render_page_markdown(
         mode: Mode::Pages { pretty_urls: site.config.pretty_urls },
         cited: Default::default(),
         unchecked: Default::default(),
+        verified: site.i18n.t_marked(&page.lang, "contacts.verified"),
     };
     let title = |k: &str| site.i18n.t_marked(&page.lang, k);
     let opts = Options { allow_html: site.config.content.allow_html, id_prefix: "", admonition_title: &title };

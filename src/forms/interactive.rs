@@ -63,6 +63,7 @@ const RUNTIME_UI_KEYS: &[&str] = &[
     "languages",
     "quick_exit",
     "quick_exit_help",
+    "quick_exit_help_touch",
     "shift_more",
     "back_to_forms",
     "version",
@@ -105,6 +106,7 @@ const RUNTIME_UI_KEYS: &[&str] = &[
     "mark_not_answered",
     "marks_legend",
     "started",
+    "tools",
     "export_json",
     "export_csv",
     "open_file",
@@ -183,7 +185,7 @@ fn shell_head(form: &Form, ctx: &PageContext, ui: &dyn Fn(&str) -> String, title
     let mut out = String::new();
     if quick_exit {
         out.push_str(&format!(
-            "<a id=\"quick-exit\" class=\"quick-exit\" href=\"{}\" rel=\"nofollow noreferrer\" data-t=\"quick_exit\">{}</a>\n\
+            "<div class=\"exit-bar\"><a id=\"quick-exit\" class=\"quick-exit\" href=\"{}\" rel=\"nofollow noreferrer\" data-t=\"quick_exit\">{}</a></div>\n\
              <div id=\"exit-cover\" class=\"exit-cover\" hidden></div>\n",
             escape(ctx.neutral_href),
             ui("quick_exit")
@@ -212,7 +214,13 @@ fn shell_head(form: &Form, ctx: &PageContext, ui: &dyn Fn(&str) -> String, title
         ui("version").replace("{version}", &escape(&form.version))
     ));
     if quick_exit {
-        out.push_str(&format!("<p class=\"meta\" data-t=\"quick_exit_help\">{}</p>\n", ui("quick_exit_help")));
+        // The keyboard's way out where there is a keyboard, the button's on a touch screen.
+        out.push_str(&format!(
+            "<p class=\"meta quick-exit-help\"><span class=\"by-keys\" data-t=\"quick_exit_help\">{}</span>\
+             <span class=\"by-touch\" data-t=\"quick_exit_help_touch\">{}</span></p>\n",
+            ui("quick_exit_help"),
+            ui("quick_exit_help_touch")
+        ));
     }
     out.push_str(&fallback_notices(form, ctx));
     out.push_str("</header>\n");
@@ -228,7 +236,7 @@ fn shell_app(ctx: &PageContext, ui: &dyn Fn(&str) -> String) -> String {
         let hidden = if l == ctx.lang { "" } else { " hidden" };
         contacts.push_str(&format!(
             "<div class=\"contacts-lang\" data-lang=\"{l}\" lang=\"{l}\"{hidden}>{}</div>",
-            list_html(ctx.contacts, l, fallback),
+            list_html(ctx.contacts, l, fallback, &(ctx.t)(l, "contacts.verified")),
             l = escape(l)
         ));
     }
@@ -246,13 +254,14 @@ fn shell_app(ctx: &PageContext, ui: &dyn Fn(&str) -> String) -> String {
          <div id=\"record\" class=\"record\"></div>\n</section>\n\
          <div id=\"step-nav\" class=\"step-nav\"></div>\n\
          <div id=\"panel\" class=\"panel\" hidden></div>\n\
-         <div id=\"toolbar\" class=\"toolbar\"></div>\n\
+         <details id=\"tools\" class=\"tools\"><summary data-t=\"tools\">{tools}</summary><div id=\"toolbar\" class=\"toolbar\"></div></details>\n\
          <input type=\"file\" id=\"file-input\" class=\"visually-hidden\" tabindex=\"-1\" aria-hidden=\"true\">\n\
          <div id=\"live\" class=\"visually-hidden\" aria-live=\"polite\"></div>\n\
          </div>\n</main>\n",
         noscript = ui("noscript"),
         old_browser = ui("old_browser"),
         contacts_title = ui("contacts_title"),
+        tools = ui("tools"),
     )
 }
 

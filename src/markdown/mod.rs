@@ -189,6 +189,8 @@ struct Pass<'a> {
     link_stack: Vec<bool>,
     /// Inside a fenced or indented code block: its text is not prose.
     in_code_block: bool,
+    /// Inside the heading that opens a section: its words are the section's title, not its text.
+    in_section_heading: bool,
     /// Block nesting (quotes, lists, items) at this point, and whether it went too deep already.
     depth: usize,
     too_deep: bool,
@@ -213,6 +215,7 @@ impl<'a> Pass<'a> {
             source,
             plain,
             in_code_block: false,
+            in_section_heading: false,
             section: TextSection::default(),
             link_stack: Vec::new(),
             depth: 0,
@@ -309,12 +312,23 @@ impl<'a> Pass<'a> {
                 out.push(Event::Html("</div>\n".into()));
             }
             Event::Text(t) | Event::Code(t) => {
-                let plain = self.plain_text(t);
-                self.section.text.push_str(&plain);
+                if !self.in_section_heading {
+                    let plain = self.plain_text(t);
+                    self.section.text.push_str(&plain);
+                }
                 out.push(event.clone());
             }
             Event::SoftBreak | Event::HardBreak => {
                 self.section.text.push(' ');
+                out.push(event.clone());
+            }
+            // A table reads as sentences in a snippet: cells of a row joined by dashes, rows ended.
+            Event::End(TagEnd::TableCell) => {
+                self.section.text.push_str(" — ");
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
+                end_sentence(&mut self.section.text);
                 out.push(event.clone());
             }
             // Block ends separate words in the plain text (inline ends do not).
@@ -435,10 +449,17 @@ impl<'a> Pass<'a> {
             attrs: attrs.to_vec(),
         }));
         let mut j = start + 1;
+        self.in_section_heading = lvl <= 3;
         while j < end {
             j = self.step(events, j, out, r);
         }
+        self.in_section_heading = false;
         out.push(Event::End(TagEnd::Heading(level)));
+        // A minor heading stays in the section's text, ended like a sentence so that a snippet
+        // does not run it into the paragraph after it.
+        if lvl > 3 {
+            end_sentence(&mut self.section.text);
+        }
         self.section.text.push(' ');
         end + 1
     }
@@ -509,6 +530,17 @@ fn admonition(kind: BlockQuoteKind) -> (&'static str, &'static str) {
         BlockQuoteKind::Warning => ("warning", "admonition.warning"),
         BlockQuoteKind::Caution => ("caution", "admonition.caution"),
     }
+}
+
+/// Ends the plain text so far like a sentence: a dangling separator goes, a full stop comes
+/// unless the text already ends with a mark that closes a sentence or introduces what follows.
+fn end_sentence(text: &mut String) {
+    let kept = text.trim_end().trim_end_matches('—').trim_end().len();
+    text.truncate(kept);
+    if !text.is_empty() && !text.ends_with(['.', '!', '?', ':', '…']) {
+        text.push('.');
+    }
+    text.push(' ');
 }
 
 #[cfg(test)]

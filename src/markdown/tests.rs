@@ -119,7 +119,7 @@ fn search_text_and_headings_have_the_shortcode_text_not_its_placeholder() {
     assert_eq!(r.sections[1].heading, "Lines Hotline: 527");
     assert_eq!(r.toc[0].title, "Lines Hotline: 527");
     assert_eq!(r.ids[0], "lines-hotline-527");
-    assert_eq!(r.sections[1].text.trim(), "Lines Hotline: 527 Police 102. Hotline 527.");
+    assert_eq!(r.sections[1].text.trim(), "Police 102. Hotline 527.");
     assert!(!r.html.contains(shortcodes::PLACEHOLDER_START), "{}", r.html);
 }
 
@@ -129,6 +129,27 @@ fn text_is_split_by_sections() {
     let ids: Vec<_> = r.sections.iter().map(|s| s.id.clone()).collect();
     assert_eq!(ids, [None, Some("a".into()), Some("b".into())]);
     assert!(r.sections[1].text.contains("Alpha text."));
+}
+
+/// A snippet never runs a heading into the paragraph after it: a section's heading is its title
+/// (not its text), and a minor heading inside it ends like a sentence.
+#[test]
+fn section_text_keeps_headings_apart_from_paragraphs() {
+    let r = md("## Signs of exploitation {#signs}\n\nThe same signs.\n\n#### Money\n\nNo pay.\n\n#### Why?\n\nFear.\n");
+    assert_eq!(r.sections[0].heading, "Signs of exploitation");
+    assert_eq!(
+        r.sections[0].text.split_whitespace().collect::<Vec<_>>().join(" "),
+        "The same signs. Money. No pay. Why? Fear."
+    );
+}
+
+/// A table's cells and rows do not run together either.
+#[test]
+fn section_text_reads_a_table_row_by_row() {
+    let r =
+        md("| Sign | What it looks like |\n| --- | --- |\n| Deception | a job that was not |\n| Debt | it grows |\n");
+    let text = r.sections[0].text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(text, "Sign — What it looks like. Deception — a job that was not. Debt — it grows.");
 }
 
 #[test]

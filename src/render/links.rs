@@ -35,6 +35,8 @@ pub struct Links<'a> {
     /// Contacts this page uses that could not be checked, as (span, message), because a contacts
     /// file did not load: reported as following from that file, not as errors of their own.
     pub unchecked: RefCell<Vec<(std::ops::Range<usize>, String)>>,
+    /// How a contact card says when its number was checked, in `lang`, `{date}` to fill in.
+    pub verified: String,
 }
 
 const DANGEROUS: [&str; 4] = ["javascript:", "data:", "vbscript:", "file:"];
@@ -87,10 +89,16 @@ impl Resolver for Links<'_> {
     fn shortcode(&self, code: &Shortcode) -> Result<Snippet, String> {
         let (lang, fallback) = (self.lang, self.default_language);
         match code.name.as_str() {
-            "contact" => {
-                let id = code.arg("id").ok_or("`contact` needs an id: {{ contact(id=\"…\") }}")?;
+            // `phone`: the number alone, for a sentence that names the service in its own words.
+            name @ ("contact" | "phone") => {
+                let id = code.arg("id").ok_or_else(|| format!("`{name}` needs an id: {{{{ {name}(id=\"…\") }}}}"))?;
                 let message = || format!("unknown contact `{id}` (see data/contacts.toml)");
                 match self.contacts.get(id) {
+                    Some(c) if name == "phone" => Ok(Snippet {
+                        html: contacts::number_html(c),
+                        block: false,
+                        text: contacts::number_only_text(c),
+                    }),
                     Some(c) => Ok(Snippet {
                         html: contacts::inline_html(c, lang, fallback),
                         block: false,
@@ -110,12 +118,12 @@ impl Resolver for Links<'_> {
                 };
                 let list = self.contacts.of_kind(kind);
                 Ok(Snippet {
-                    html: contacts::list_html(&list, lang, fallback),
+                    html: contacts::list_html(&list, lang, fallback, &self.verified),
                     block: true,
                     text: contacts::list_text(&list, lang, fallback),
                 })
             }
-            other => Err(format!("unknown shortcode `{other}` (known: contact, contacts)")),
+            other => Err(format!("unknown shortcode `{other}` (known: contact, phone, contacts)")),
         }
     }
 

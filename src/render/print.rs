@@ -55,6 +55,7 @@ fn render_body(site: &Site, page: &crate::content::Page, from_key: &str, mode: M
         mode,
         cited: Default::default(),
         unchecked: Default::default(),
+        verified: site.i18n.t_marked(&page.lang, "contacts.verified"),
     };
     let title = |k: &str| site.i18n.t_marked(&page.lang, k);
     let opts = Options { allow_html: site.config.content.allow_html, id_prefix, admonition_title: &title };

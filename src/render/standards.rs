@@ -38,7 +38,30 @@ pub struct StandardView {
     pub example: bool,
     pub requirements: Vec<RequirementView>,
     pub backlinks: Backlinks,
+    /// What each form cites of this standard, in the order of [`matrix_forms`]: the matrix's
+    /// cells, short enough for a table.
+    pub by_form: Vec<Vec<MatrixItem>>,
     pub html: String,
+}
+
+/// One question or indicator in a matrix cell: the form is named once, in the column head.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixItem {
+    /// The question's number, none for an indicator.
+    pub number: Option<u32>,
+    pub indicator: bool,
+    /// The first words of the label.
+    pub short: String,
+    /// The whole label.
+    pub label: String,
+    pub href: String,
+}
+
+/// A form that heads a column of the matrix.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixForm {
+    pub id: String,
+    pub title: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -92,6 +115,61 @@ fn citing_form_items(site: &Site, lang: &str, id: &str, from_key: &str) -> (Vec<
     (questions, indicators)
 }
 
+/// Labels longer than this many characters are cut at a word in the matrix.
+const SHORT_LABEL: usize = 48;
+
+/// The first words of `label`, at most [`SHORT_LABEL`] characters, with "…" when cut.
+pub fn short_label(label: &str) -> String {
+    if label.chars().count() <= SHORT_LABEL {
+        return label.to_string();
+    }
+    let mut out = String::new();
+    for word in label.split_whitespace() {
+        if out.chars().count() + word.chars().count() + 1 > SHORT_LABEL && !out.is_empty() {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    let trimmed = out.trim_end_matches([',', ';', ':', '.', '—', '–', ' ']);
+    format!("{trimmed}…")
+}
+
+/// The forms as columns of the matrix, in the site's order.
+pub fn matrix_forms(site: &Site, lang: &str) -> Vec<MatrixForm> {
+    site.forms.iter().map(|f| MatrixForm { id: f.id.clone(), title: f.title(lang).to_string() }).collect()
+}
+
+/// The questions and indicators of each form that cite `id`, one list per form.
+fn matrix_cells(site: &Site, lang: &str, id: &str, from_key: &str) -> Vec<Vec<MatrixItem>> {
+    let up = "../".repeat(crate::content::depth(from_key));
+    site.forms
+        .iter()
+        .map(|form| {
+            let cites = form.citations().into_iter().filter(|c| c.standard == id);
+            cites
+                .filter_map(|c| {
+                    let label = crate::fallback::strip(crate::forms::form::text(&c.label, lang)).into_owned();
+                    let (indicator, anchor) = match c.kind {
+                        CitationKind::Question => (false, "q"),
+                        CitationKind::Indicator => (true, "i"),
+                        CitationKind::Form => return None,
+                    };
+                    Some(MatrixItem {
+                        number: c.number,
+                        indicator,
+                        short: short_label(&label),
+                        href: format!("{up}forms/{}/print.html#pf-{anchor}-{}", form.id, c.item_id),
+                        label,
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// Every standard as seen from the page `from_key` in `lang`, in the order of `order`.
 pub fn standard_views(site: &Site, lang: &str, from_key: &str, order: &[String]) -> Vec<StandardView> {
     let mut out = Vec::new();
@@ -120,6 +198,7 @@ pub fn standard_views(site: &Site, lang: &str, from_key: &str, order: &[String])
                 })
                 .collect(),
             backlinks: Backlinks { guidance: citing_pages(site, lang, &id, from_key, order), questions, indicators },
+            by_form: matrix_cells(site, lang, &id, from_key),
             html: data.rendered.html.clone(),
             id,
         });

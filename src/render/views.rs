@@ -319,7 +319,8 @@ fn standards_extra(site: &Site, tree: &Tree, lang: &str, key: &str, kind: &str) 
         "standards-index" => {
             let all = super::standards::standard_views(site, lang, key, &order);
             let count = all.len();
-            serde_json::json!({ "areas": super::standards::by_area(site, lang, all), "count": count })
+            let forms = super::standards::matrix_forms(site, lang);
+            serde_json::json!({ "areas": super::standards::by_area(site, lang, all), "count": count, "forms": forms })
         }
         _ => serde_json::Value::Null,
     }

@@ -94,7 +94,8 @@ async function showErrors(page) {
 }
 
 /** Answers every visible, unanswered question of the current step with its first choice or a
- *  plain value, presses Next or Finish, and repeats until the outcome screen shows. */
+ *  plain value, presses Next or Finish (or an ended interview's button), and repeats until the
+ *  outcome screen shows. */
 async function reachOutcome(page) {
   const log = [];
   for (let round = 0; round < 60; round++) {
@@ -127,7 +128,8 @@ async function reachOutcome(page) {
       return done;
     });
     log.push("answered " + filled.join(","));
-    const button = await page.$("#step-nav button.primary:not([hidden])");
+    // The one button that goes on: an ended interview's (in its box), else the step's.
+    const button = await page.$(".end:not([hidden]) button.primary, #step-nav button.primary:not([hidden])");
     if (!button) break;
     await button.click();
     await page.waitForTimeout(50);
@@ -147,7 +149,8 @@ async function keyboardWalk(page) {
       const s = getComputedStyle(e);
       return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.borderColor, s.backgroundColor, s.textDecorationLine].join("|");
     };
-    const shown = (e) => !e.closest("[hidden]") && e.getBoundingClientRect().width > 0 && getComputedStyle(e).visibility !== "hidden";
+    // checkVisibility: the content of a closed <details> has a box but is not shown.
+    const shown = (e) => !e.closest("[hidden]") && e.getBoundingClientRect().width > 0 && getComputedStyle(e).visibility !== "hidden" && e.checkVisibility();
     const sel = "a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]";
     const out = [];
     let n = 0;

@@ -8,9 +8,11 @@ const fs = require("fs");
 
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
-async function launch() {
+/** `options`: more context options, e.g. a phone's `viewport`, `hasTouch` and `isMobile`. */
+async function launch(options = {}) {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "oberih-chromium-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
+    ...options,
     executablePath: CHROMIUM,
     headless: true,
     args: [

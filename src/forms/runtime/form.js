@@ -87,9 +87,20 @@
     return e;
   }
   function fillText(e, text, links) {
-    if (!links) { e.textContent = text; return; }
+    if (!links && !NUMBER.test(text)) { e.textContent = text; return; }
     e.textContent = '';
-    e.append(...linked(text));
+    e.append(...(links ? linked(text) : unbroken(text)));
+  }
+  // A phone number written in groups («116 123») is kept on one line.
+  var NUMBER = /\d+(?: \d+)+/;
+  function unbroken(text) {
+    var out = [], at = 0, m, re = new RegExp(NUMBER.source, 'g');
+    while ((m = re.exec(text))) {
+      out.push(text.slice(at, m.index), el('span', { class: 'nowrap', text: m[0] }));
+      at = re.lastIndex;
+    }
+    out.push(text.slice(at));
+    return out;
   }
   // The text as nodes, each `[words](form:ID)` a link to form ID's questionnaire in the language
   // shown: the syntax of src/forms/links.rs, which checks at build time that the form exists.
@@ -97,10 +108,10 @@
     var out = [], at = 0, m, re = /\[([^[\]]+)\]\(form:([a-z][a-z0-9-]*)\)/g;
     while ((m = re.exec(text))) {
       if (!m[1].trim()) continue;
-      out.push(text.slice(at, m.index), el('a', { href: F.form_href.replace('{lang}', lang).replace('{id}', m[2]), text: m[1] }));
+      out.push(...unbroken(text.slice(at, m.index)), el('a', { href: F.form_href.replace('{lang}', lang).replace('{id}', m[2]), text: m[1] }));
       at = re.lastIndex;
     }
-    out.push(text.slice(at));
+    out.push(...unbroken(text.slice(at)));
     return out;
   }
   function say(text) { $('status').textContent = text; }
@@ -459,10 +470,12 @@
     // The buttons stay the same elements: a field's change event can run between mousedown and
     // mouseup on a button, and a replaced button would lose the click.
     var b = navButtons(), more = steps && neighbour(1) >= 0 && !state.ended;
+    // An ended interview's box carries the one button that goes on, where it is shown.
+    var endShown = state.ended && (!steps || slots[state.ended].s === F.sections[step]);
     b.edit.hidden = !inSummary;
     b.prev.hidden = inSummary || !steps || neighbour(-1) < 0;
     b.next.hidden = inSummary || !more;
-    b.finish.hidden = inSummary || more;
+    b.finish.hidden = inSummary || more || !!endShown;
     progress();
   }
 
@@ -519,6 +532,8 @@
     inSummary = true;
     update();
     renderSummary();
+    // Saving, printing and clearing are what the result is for: their group opens here.
+    $('tools').open = true;
     $('result-title').focus();
   }
 
@@ -670,15 +685,15 @@
   }
   function keyIn(s, i) { return (q) => s.id + '.' + i + '.' + q.id; }
 
-  // Asked questions with their answers; a question not asked shows only its number and a mark.
+  // Asked questions with their answers; a numbered question the logic skipped shows its text, dimmed,
+  // with a mark.
   function answerList(questions, keyOf) {
     var dl = el('dl');
     questions.forEach((q) => {
       var key = keyOf(q), num = q.number ? q.number + '. ' : '';
       if (q.type === 'note' || (!state.rel[key] && !q.number)) return;
       if (!state.rel[key]) {
-        // Not asked: the number only (the question did not apply), and the mark as its value.
-        dl.append(el('dt', { class: 'not-asked', text: num.trim() }), el('dd', { class: 'not-asked' }, [el('span', { class: 'mark', text: '⊘' }), ui('mark_not_asked')]));
+        dl.append(el('dt', { class: 'not-asked', text: num + pick(q.label) }), el('dd', { class: 'not-asked' }, [el('span', { class: 'mark', text: '⊘' }), ui('mark_not_asked')]));
         return;
       }
       dl.append(el('dt', { text: num + pick(q.label) }), el('dd', {}, answerNodes(q, key)));

@@ -7,4 +7,17 @@
   if (skip && main) {
     skip.addEventListener("click", function () { main.focus(); });
   }
+
+  // A table wider than its box says which edges it continues past, for the fade there.
+  function edges(wrap) {
+    var more = wrap.scrollWidth - wrap.clientWidth > 1;
+    wrap.classList.toggle("more-left", more && wrap.scrollLeft > 1);
+    wrap.classList.toggle("more-right", more && wrap.scrollLeft + wrap.clientWidth < wrap.scrollWidth - 1);
+  }
+  var wraps = document.querySelectorAll(".table-wrap");
+  Array.prototype.forEach.call(wraps, function (wrap) {
+    edges(wrap);
+    wrap.addEventListener("scroll", function () { edges(wrap); }, { passive: true });
+  });
+  window.addEventListener("resize", function () { Array.prototype.forEach.call(wraps, edges); });
 })();
