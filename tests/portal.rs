@@ -195,7 +195,8 @@ fn form_pages_stay_small() {
         .collect();
     assert_eq!(site_js.len(), 1, "{site_js:?}");
     let bytes = std::fs::metadata(&site_js[0]).unwrap().len();
-    assert!(bytes < 20_500, "the site script is {bytes} bytes (minified 19,506)");
+    // Search with results grouped by page and the manifest read from the search page: 21,381.
+    assert!(bytes < 22_000, "the site script is {bytes} bytes (minified 21,381)");
 }
 
 fn text_of(doc: &scraper::Html, css: &str) -> String {

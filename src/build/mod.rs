@@ -325,7 +325,7 @@ fn render_site(
     stages.push(("render", started.elapsed().as_secs_f64()));
     let started = Instant::now();
     // A site kept for in-place updates remembers what it wrote, to rewrite only what changes.
-    let hashes = render::write_search_index(site, &trees, sink)?;
+    let hashes = render::write_search_index(site, &trees, &tera, &assets, sink)?;
     stages.push(("index", started.elapsed().as_secs_f64()));
     Ok((tera, assets, hashes))
 }

@@ -186,21 +186,44 @@ pub fn trees(site: &Site) -> Trees {
     site.config.languages.iter().map(|l| (l.clone(), views::tree(site, l))).collect()
 }
 
-/// Writes the search index of every language through `sink`. A site kept for in-place updates
-/// (with a search cache) gets back the hash of each file, by output path, to rewrite only what
-/// changes later; other builds hand each file over as soon as it is made and get an empty map.
-pub fn write_search_index(site: &Site, trees: &Trees, sink: &Sink) -> Result<BTreeMap<String, u64>, Vec<Diagnostic>> {
+/// Writes the search index of every language through `sink`, and each language's search page
+/// with its manifest. A site kept for in-place updates (with a search cache) gets back the hash
+/// of each index file, by output path, to rewrite only what changes later; other builds hand
+/// each file over as soon as it is made and get an empty map.
+pub fn write_search_index(
+    site: &Site,
+    trees: &Trees,
+    tera: &tera::Tera,
+    assets: &Assets,
+    sink: &Sink,
+) -> Result<BTreeMap<String, u64>, Vec<Diagnostic>> {
+    let page = |lang: &String, manifest: Option<&str>| {
+        let cx = RenderContext { site, tera, tree: &trees[lang.as_str()], lang, assets };
+        search_page(&cx, manifest).and_then(|f| sink.emit(&f))
+    };
     if let Some(cache) = site.search_cache.as_ref() {
         let files = search_docs::search_files(site, trees, Some(cache));
         let hashes = files.iter().map(|f| (f.path.clone(), crate::output::content_hash(&f.bytes))).collect();
+        for lang in trees.keys() {
+            page(lang, manifest_of(&files, lang)).map_err(|d| vec![d])?;
+        }
         sink.emit_all(files)?;
         return Ok(hashes);
     }
     trees
         .par_iter()
-        .try_for_each(|(lang, tree)| search_docs::emit_language(site, tree, lang, sink))
+        .try_for_each(|(lang, tree)| {
+            let manifest = search_docs::emit_language(site, tree, lang, sink)?;
+            page(lang, manifest.as_deref())
+        })
         .map_err(|d| vec![d])?;
     Ok(BTreeMap::new())
+}
+
+/// The manifest JSON of `lang`'s index among index files (by output path).
+pub fn manifest_of<'a>(files: &'a [OutFile], lang: &str) -> Option<&'a str> {
+    let path = format!("{lang}/search/manifest.js");
+    files.iter().find(|f| f.path == path).and_then(|f| crate::search::manifest_json(&f.bytes))
 }
 
 /// What search indexes in one language, in index order.
@@ -354,14 +377,24 @@ pub fn generated_pages(cx: &RenderContext) -> Result<Vec<OutFile>, Diagnostic> {
 
 /// [`generated_pages`] but the print document.
 fn other_generated_pages(cx: &RenderContext) -> Result<Vec<OutFile>, Diagnostic> {
-    let RenderContext { site, tera, tree, lang, assets } = *cx;
+    let RenderContext { site, tera, lang, .. } = *cx;
     let mut out = aliases(site, tera, lang)?;
     out.push(print::standards_compendium(cx)?);
     out.extend(forms::form_pages(cx)?);
+    Ok(out)
+}
+
+/// The search page of one language. It carries its index's manifest (`manifest`, the JSON
+/// `manifest.js` registers), so a query from it loads no file for that: it is rendered wherever
+/// the language's index is made.
+pub fn search_page(cx: &RenderContext, manifest: Option<&str>) -> Result<OutFile, Diagnostic> {
+    let RenderContext { site, tera, tree, lang, assets } = *cx;
     let title = site.i18n.t_marked(lang, "search.title");
     let mut search = views::generated_view(site, tree, lang, "search", "search.html", title, assets);
-    out.push(render_page_view(tera, &mut search, &format!("{lang}/search/index.html"))?);
-    Ok(out)
+    // Inside a <script> element only `</` could end it early.
+    let json = manifest.map(|m| m.replace("</", "<\\/")).unwrap_or_default();
+    search.extra = serde_json::json!({ "search_manifest": json });
+    render_page_view(tera, &mut search, &format!("{lang}/search/index.html"))
 }
 
 /// Pages that moved keep their old addresses (`aliases` in front matter): a small page there

@@ -40,8 +40,9 @@ pub fn documents(site: &Site, tree: &Tree, lang: &str) -> Vec<SearchDoc> {
 const BATCH_PAGES: usize = 256;
 
 /// Writes the index of one language through `sink`, a batch of pages at a time, handing each
-/// file over as soon as it is made. The files are those of [`language_files`] without a cache.
-pub fn emit_language(site: &Site, tree: &Tree, lang: &str, sink: &Sink) -> Result<(), Diagnostic> {
+/// file over as soon as it is made; returns the manifest's JSON. The files are those of
+/// [`language_files`] without a cache.
+pub fn emit_language(site: &Site, tree: &Tree, lang: &str, sink: &Sink) -> Result<Option<String>, Diagnostic> {
     let mut indexer = Indexer::new(lang);
     for batch in tree.order.chunks(BATCH_PAGES) {
         let docs: Vec<SearchDoc> =
@@ -49,7 +50,14 @@ pub fn emit_language(site: &Site, tree: &Tree, lang: &str, sink: &Sink) -> Resul
         indexer.add(&docs);
     }
     indexer.add(&form_documents(site, lang));
-    indexer.finish_each(&|f| sink.emit(&OutFile { path: format!("{lang}/search/{}", f.path), bytes: f.bytes }))
+    let manifest = std::sync::Mutex::new(None);
+    indexer.finish_each(&|f| {
+        if let Some(json) = crate::search::manifest_json(&f.bytes).filter(|_| f.path == "manifest.js") {
+            *manifest.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(json.to_string());
+        }
+        sink.emit(&OutFile { path: format!("{lang}/search/{}", f.path), bytes: f.bytes })
+    })?;
+    Ok(manifest.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
 }
 
 /// The documents of the page `key` shows in `lang`: one per heading section, the part before

@@ -123,6 +123,12 @@ pub struct SearchFile {
     pub bytes: Vec<u8>,
 }
 
+/// The JSON data of a `manifest.js` file: what it registers.
+pub fn manifest_json(bytes: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    text.strip_prefix("OberihSearch.register(\"manifest\",0,")?.trim_end().strip_suffix(");")
+}
+
 /// Builds the search index of one language (`"uk"`, `"en"`, or any other
 /// code, which gets plain word matching). The first file is `manifest.js`.
 /// Work is linear in the total text; output depends only on the input.

@@ -231,6 +231,11 @@ impl LiveSite {
         };
         let search: Vec<OutFile> =
             langs.par_iter().flat_map_iter(|l| render::search_index_of(site, &trees[l.as_str()], l)).collect();
+        // A language's search page carries its manifest: made again with its index.
+        for l in &langs {
+            let cx = RenderContext { site, tera, tree: &trees[l.as_str()], lang: l, assets };
+            files.push(render::search_page(&cx, render::manifest_of(&search, l)).map_err(|d| vec![d])?);
+        }
         let stale = self.changed_search_files(&langs, search, &mut files);
         report.stages.push(("index", started.elapsed().as_secs_f64()));
         let started = Instant::now();
