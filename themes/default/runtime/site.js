@@ -7,4 +7,10 @@
   if (skip && main) {
     skip.addEventListener("click", function () { main.focus(); });
   }
+  // Print buttons (the paper forms): shown only where a script can print; hidden in print.
+  var printButtons = document.querySelectorAll("[data-print]");
+  for (var i = 0; i < printButtons.length; i++) {
+    printButtons[i].addEventListener("click", function () { window.print(); });
+    printButtons[i].parentNode.hidden = false;
+  }
 })();
