@@ -124,7 +124,7 @@ impl<'a> Words<'a> {
             return s;
         }
         if op == BinOp::Or {
-            if let Some(s) = self.one_of(a, b) {
+            if let Some(s) = self.one_of(a, b).or_else(|| self.any_ticked(a, b)) {
                 return s;
             }
         }
@@ -181,6 +181,21 @@ impl<'a> Words<'a> {
         let q = self.choice_question(target);
         let labels: Vec<String> = values.iter().map(|v| self.choice_label(q, v)).collect();
         Some(format!("{} = {}", self.node(target, PREC_CMP + 1), join_or(&labels, &self.tr("forms.words.or"))))
+    }
+
+    /// `selected(q, 'a') or selected(q, 'b')` reads «у питанні 6 позначено «A» або «B»».
+    fn any_ticked(&self, a: &Expr, b: &Expr) -> Option<String> {
+        let mut target = None;
+        let mut values = Vec::new();
+        for side in [a, b] {
+            collect_ticked(side, &mut target, &mut values)?;
+        }
+        let target = target?;
+        let q = self.choice_question(target);
+        let labels: Vec<String> = values.iter().map(|v| self.choice_label(q, v)).collect();
+        let phrase = self.tr("forms.words.selected");
+        let name = self.name_of(Some(target), Case::Locative);
+        Some(phrase.replace("{q}", &name).replace("{v}", &join_or(&labels, &self.tr("forms.words.or"))))
     }
 
     /// The choice question an expression names, if it names one.
@@ -288,6 +303,30 @@ fn collect_equalities<'e>(e: &'e Expr, target: &mut Option<&'e Expr>, values: &m
     }
 }
 
+/// Gathers `selected(x, 'v')` terms of an `or` chain on one and the same `x`; `None` if anything
+/// else.
+fn collect_ticked<'e>(e: &'e Expr, target: &mut Option<&'e Expr>, values: &mut Vec<&'e str>) -> Option<()> {
+    match &e.kind {
+        ExprKind::Binary(BinOp::Or, a, b) => {
+            collect_ticked(a, target, values)?;
+            collect_ticked(b, target, values)
+        }
+        ExprKind::Call { func: Func::Selected, args, .. } => {
+            let [subject, value] = args.as_slice() else { return None };
+            let (ExprKind::Ref(_) | ExprKind::Current, ExprKind::Text(v)) = (&subject.kind, &value.kind) else {
+                return None;
+            };
+            match target {
+                Some(t) if t.kind != subject.kind => return None,
+                _ => *target = Some(subject),
+            }
+            values.push(v.as_str());
+            Some(())
+        }
+        _ => None,
+    }
+}
+
 /// «A», «B» або «C».
 pub fn join_or(items: &[String], or: &str) -> String {
     match items {
@@ -374,6 +413,14 @@ mod tests {
     #[test]
     fn a_question_ticked_in_is_named_in_the_locative() {
         assert_eq!(say("selected(owes_debt, 'yes')"), "у питанні 2 позначено «Так»");
+        assert_eq!(
+            say("selected(owes_debt, 'yes') or selected(owes_debt, 'dk') or selected(owes_debt, 'no')"),
+            "у питанні 2 позначено «Так», «Не знає» або «Ні»"
+        );
+        assert_eq!(
+            say("selected(owes_debt, 'yes') or selected(consent, 'yes')"),
+            "у питанні 2 позначено «Так» або у питанні 1 позначено «Так»"
+        );
     }
 
     #[test]
