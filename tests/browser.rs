@@ -97,6 +97,55 @@ fn paper_forms_print_to_pdf_without_split_questions() {
     print_check(&public, "en/forms/child-screening/print.html", ".pf-q", &[]);
 }
 
+/// The blank paper form: a print button on screen only, tick boxes a pen can mark (≥ 5 mm), and
+/// the form, its version and «с. N з M» at the foot of every printed sheet, in each language.
+#[test]
+fn paper_forms_number_their_sheets_and_draw_their_boxes() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    common::build_ok(repo(), &public);
+    let pdf = public.join("paper-test.pdf");
+    let cases = [
+        (
+            "uk",
+            "initial-screening",
+            "Первинний скринінг дорослої особи на ознаки торгівлі людьми · v2026.2 · с. ",
+            "з",
+            "Друкувати",
+        ),
+        (
+            "en",
+            "child-screening",
+            "Screening a child for signs of trafficking and exploitation · v2026.1 · page ",
+            "of",
+            "Print",
+        ),
+    ];
+    for (lang, form, footer, of, button) in cases {
+        let page = public.join(lang).join("forms").join(form).join("print.html");
+        let report = run_browser_script_args("paper.js", &[page.to_str().unwrap(), pdf.to_str().unwrap(), footer, of]);
+        let f = failures(&report);
+        assert!(f.is_empty(), "{lang}/{form}: {}", f.join("\n"));
+        assert_eq!(report["button"], button, "{report}");
+        assert!(report["sheets"].as_u64().unwrap() >= 3, "{report}");
+    }
+}
+
+/// The questionnaire's printed record keeps a heading with what follows it: «Куди перенаправити»
+/// pushed to the foot of a sheet moves to the next sheet with its first contact.
+#[test]
+fn the_printed_record_never_strands_a_heading() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    common::build_ok(repo(), &public);
+    let page = public.join("uk/forms/initial-screening/index.html");
+    let pdf = public.join("record-test.pdf");
+    let report = run_browser_script_args("filled_print.js", &[page.to_str().unwrap(), pdf.to_str().unwrap()]);
+    let f = failures(&report);
+    assert!(f.is_empty(), "{}", f.join("\n"));
+    assert_eq!(report["heading"], "Куди перенаправити", "{report}");
+}
+
 /// The standards compendium prints one standard per sheet, requirements kept together.
 #[test]
 fn standards_compendium_prints_cleanly() {

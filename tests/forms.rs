@@ -111,14 +111,21 @@ fn the_child_form_needs_no_means_and_reports() {
     assert!(form.outcomes.iter().any(|o| o.when.source.contains("dim_positive('exploitation')")));
 }
 
+/// What a form is not is said once on paper, in the notice every form carries: a form's own
+/// description says what it is for and does not repeat it.
 #[test]
-fn both_forms_state_what_they_are_not() {
+fn both_forms_state_what_they_are_not_once() {
     for id in ["initial-screening", "child-screening"] {
         let form = default_form(id);
-        let d = form.description.as_ref().unwrap();
-        assert!(d["en"].contains("does not replace") || d["en"].contains("not replace"), "{id}");
-        assert!(d["en"].contains("not a validated instrument"), "{id}");
-        assert!(d["uk"].contains("не замінює") && d["uk"].contains("не є валідованим"), "{id}");
+        for (lang, replaces, validated) in
+            [("uk", "не замінює", "не є валідованим"), ("en", "not replace", "not a validated instrument")]
+        {
+            let text: String = paper(&form, lang).root_element().text().collect();
+            assert_eq!(text.matches(replaces).count(), 1, "{id} {lang}: {text}");
+            assert_eq!(text.matches(validated).count(), 1, "{id} {lang}");
+            let notice = paper(&form, lang).select(&sel(".pf-notice")).next().map(text_of).unwrap();
+            assert!(notice.contains(replaces) && notice.contains(validated), "{id} {lang}: {notice}");
+        }
     }
 }
 
@@ -264,7 +271,7 @@ fn other_conditions_are_written_in_words() {
     let line = in_block(&en, "debt_work_off", ".pf-condition").unwrap();
     let owes = form.question("owes_debt").and_then(|q| q.number).unwrap();
     let fee = form.question("paid_fee").and_then(|q| q.number).unwrap();
-    assert_eq!(line, format!("Ask only if: «Question {owes}» = «Yes» or «Question {fee}» = «Yes»"));
+    assert_eq!(line, format!("Ask only if: question {owes} = «Yes» or question {fee} = «Yes»"));
     for doc in [paper(&form, "uk"), en] {
         for e in doc.select(&sel(".pf-condition, .pf-only-if, .pf-routing, .pf-end, .pf-indicators td")) {
             let t = text_of(e);
@@ -285,10 +292,15 @@ fn guidance_alerts_and_tick_boxes_are_printed() {
             assert!(in_block(&doc, &q.id, ".pf-alert").is_some(), "{} lacks its alert", q.id);
         }
     }
-    let consent = in_block(&doc, "consent", ".pf-choices").unwrap();
-    assert!(consent.contains('○'));
+    let boxes = |id: &str, class: &str| {
+        let block = doc.select(&sel(&format!("#pf-q-{id}"))).next().unwrap();
+        let all: Vec<ElementRef> = block.select(&sel(".pf-choices .pf-box")).collect();
+        assert!(all.iter().all(|b| text_of(*b).is_empty()), "{id}: tick boxes are drawn, not glyphs");
+        all.iter().filter(|b| b.value().classes().any(|c| c == class)).count()
+    };
+    assert_eq!(boxes("consent", "pf-box-one"), 2);
     assert_eq!(in_block(&doc, "consent", ".pf-instruction").unwrap(), "Позначте одне");
-    assert!(in_block(&doc, "urgent_needs", ".pf-choices").unwrap().contains('□'));
+    assert_eq!(boxes("urgent_needs", "pf-box-many"), form.question("urgent_needs").unwrap().choices.len());
     assert_eq!(in_block(&doc, "urgent_needs", ".pf-instruction").unwrap(), "Позначте все, що підходить");
     assert!(in_block(&doc, "consent", ".pf-required").is_some());
     assert!(in_block(&doc, "danger_now", ".pf-alert").unwrap().contains("102"));
@@ -341,7 +353,75 @@ fn the_scoring_sheet_never_concludes_none_from_blank_answers() {
     let line = doc.select(&sel(".pf-indicator-questions")).next().map(text_of).unwrap();
     assert!(line.contains(&numbers.join(", ")), "{line}");
     let total = doc.select(&sel(".pf-totals")).next().map(text_of).unwrap();
-    assert!(total.contains("Питань про ознаки без відповіді"), "{total}");
+    assert!(total.contains("і питань про ознаки без відповіді, разом"), "{total}");
+}
+
+/// Numbered questions are named like words of the sentence, in the case it needs, never as a
+/// quoted title: «у питанні 5 позначено …», «питання 4 = «Так»».
+#[test]
+fn questions_are_named_in_the_case_the_sentence_needs() {
+    let form = default_form("initial-screening");
+    let uk = paper(&form, "uk");
+    let n = |id: &str| form.question(id).and_then(|q| q.number).unwrap();
+    let alert = in_block(&uk, "urgent_needs", ".pf-alert").unwrap();
+    assert!(alert.contains(&format!("Якщо у питанні {} позначено «Медична допомога»", n("urgent_needs"))), "{alert}");
+    let first = uk.select(&sel(".pf-outcomes li .pf-outcome-when")).next().map(text_of).unwrap();
+    assert!(
+        first.starts_with(&format!(
+            "Якщо питання {} = «Так» або у питанні {} позначено",
+            n("danger_now"),
+            n("urgent_needs")
+        )),
+        "{first}"
+    );
+    let cells: Vec<String> = uk.select(&sel(".pf-indicators td:last-child")).map(text_of).collect();
+    assert!(cells.iter().any(|c| c.starts_with("У питанні ")), "{cells:?}");
+    for doc in [uk, paper(&form, "en")] {
+        let html = doc.html();
+        assert!(!html.contains("«Питання") && !html.contains("«Question"), "a question named as a quoted title");
+    }
+}
+
+/// The scoring sheet asks for nothing the paper does not: a calculation is read out down to the
+/// questions it counts, and every total an outcome rule compares has its own cell.
+#[test]
+fn the_scoring_sheet_uses_only_what_the_paper_asks() {
+    let form = default_form("initial-screening");
+    let hours = form.question("job_hours").and_then(|q| q.number).unwrap();
+    for (lang, expected) in [
+        ("uk", format!("Хоча б в одному записі «Місця роботи»: питання {hours} ≥ 12")),
+        ("en", format!("In at least one entry of «Places of work»: question {hours} ≥ 12")),
+    ] {
+        let doc = paper(&form, lang);
+        let row = doc.select(&sel("#pf-i-excessive_hours td:last-child")).next().map(text_of).unwrap();
+        assert_eq!(row, expected);
+        for (_, q) in form.questions().filter(|(_, q)| q.calculation.is_some()) {
+            let label = &q.label[lang];
+            assert!(!doc.html().contains(label.as_str()), "{lang}: the sheet names the calculation «{label}»");
+        }
+        let totals: Vec<String> = doc.select(&sel(".pf-totals > span")).map(text_of).collect();
+        let rules = doc.select(&sel(".pf-outcomes")).next().map(text_of).unwrap();
+        assert_eq!(totals.len(), 4, "{totals:?}");
+        let unknown = totals[3].trim_end_matches(':').to_lowercase();
+        let unknown = unknown.trim_end_matches(", разом").trim_end_matches(", together");
+        assert!(rules.to_lowercase().contains(unknown), "{lang}: the rules compare «{unknown}», which has no cell");
+    }
+}
+
+/// A repeated section says how its entries are laid out: text and numbers in a row per entry,
+/// choices in a column per entry.
+#[test]
+fn repeated_sections_say_how_entries_are_laid_out() {
+    let form = default_form("initial-screening");
+    let doc = paper(&form, "uk");
+    let line = doc.select(&sel("#pf-s-jobs .pf-repeat")).next().map(text_of).unwrap();
+    assert_eq!(
+        line,
+        "Ставте ці питання про кожен запис окремо (щонайбільше 4). Відповіді записуйте в рядку, а позначайте в стовпчику з номером запису, починаючи з «Запис 1»."
+    );
+    assert!(
+        doc.select(&sel("#pf-s-jobs .pf-entry")).count() > 0 && doc.select(&sel("#pf-s-jobs .pf-grid")).count() > 0
+    );
 }
 
 #[test]

@@ -324,3 +324,83 @@ fn leading_link<'a>(el: scraper::ElementRef<'a>) -> Option<&'a str> {
     let a = scraper::ElementRef::wrap(first)?;
     (a.value().name() == "a").then(|| a.value().attr("href")).flatten()
 }
+
+/// The paper form page: a «Друкувати» button that only a script shows (it needs one to print),
+/// and the page's own `@page` rule, allowed by its security policy, that puts the form, its
+/// version and the sheet numbers at the foot of every sheet.
+#[test]
+fn paper_forms_have_a_print_button_and_a_running_footer() {
+    for (lang, words) in [
+        ("uk", "· v2026.2 · с. \" counter(page) \" з \" counter(pages)"),
+        ("en", "· v2026.2 · page \" counter(page) \" of \" counter(pages)"),
+    ] {
+        let path = format!("{lang}/forms/initial-screening/print.html");
+        let doc = page(&path);
+        let button = doc.select(&sel("p.pf-print[hidden] > button[type=button][data-print]")).next();
+        let label = if lang == "uk" { "Друкувати" } else { "Print" };
+        assert_eq!(button.map(|b| b.text().collect::<String>()), Some(label.to_string()), "{path}");
+        let style: String = doc.select(&sel("head style")).next().map(|s| s.text().collect()).unwrap_or_default();
+        assert!(style.starts_with("@page{@bottom-left{content:") && style.contains(words), "{path}: {style}");
+        let csp = doc.select(&sel("meta[http-equiv=Content-Security-Policy]")).next().unwrap();
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(style.as_bytes());
+        let hash = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, digest);
+        assert!(csp.value().attr("content").unwrap().contains(&format!("'sha256-{hash}'")), "{path}");
+    }
+}
+
+/// What the forms are not is said on the forms index, since the forms' descriptions no longer
+/// repeat it.
+#[test]
+fn the_forms_index_says_what_the_forms_are_not() {
+    let doc = page("uk/forms/index.html");
+    let notice = text_of(&doc, ".forms-disclaimer");
+    assert!(notice.contains("не замінюють") && notice.contains("не є валідованим"), "{notice}");
+}
+
+/// The compendium links the standards it holds inside itself, down to the requirement, as the
+/// guidance print does for its pages.
+#[test]
+fn the_compendium_links_its_standards_inside_itself() {
+    let doc = page("uk/standards/print.html");
+    let links: Vec<&str> =
+        doc.select(&sel("section.print-page a[href]")).filter_map(|a| a.value().attr("href")).collect();
+    assert!(!links.iter().any(|h| h.contains("standards/")), "{links:?}");
+    let inside: Vec<&&str> = links.iter().filter(|h| h.starts_with("#std-")).collect();
+    assert!(inside.len() >= 30, "{} in-document links", inside.len());
+    for href in inside {
+        assert!(doc.select(&sel(href)).next().is_some(), "{href} has no target");
+    }
+    assert!(doc.select(&sel("#std-id-2-1-req-a")).next().is_some(), "requirements have their own anchors");
+}
+
+fn build_with_epoch(out: &Path, epoch: Option<&str>) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_oberih"));
+    cmd.args(["build", "--root"]).arg(repo()).arg("--out").arg(out);
+    match epoch {
+        Some(e) => cmd.env("SOURCE_DATE_EPOCH", e),
+        None => cmd.env_remove("SOURCE_DATE_EPOCH"),
+    };
+    let status = cmd.output().unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+}
+
+/// The print documents say what date they are current as of, taken from the input so that the
+/// same input prints the same bytes: `SOURCE_DATE_EPOCH`, else the newest contact check.
+#[test]
+fn print_documents_carry_the_date_of_their_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let read = |out: &str, path: &str| std::fs::read_to_string(dir.path().join(out).join(path)).unwrap();
+    let date = |out: &str, path: &str| {
+        let doc = scraper::Html::parse_document(&read(out, path));
+        text_of(&doc, ".print-cover .print-date")
+    };
+    build_with_epoch(&dir.path().join("checked"), None);
+    assert_eq!(date("checked", "uk/print.html"), "Стан на 1 березня 2026 р.");
+    assert_eq!(date("checked", "en/standards/print.html"), "Current as of 1 March 2026");
+    build_with_epoch(&dir.path().join("epoch"), Some("1780000000"));
+    build_with_epoch(&dir.path().join("again"), Some("1780000000"));
+    assert_eq!(date("epoch", "uk/standards/print.html"), "Стан на 28 травня 2026 р.");
+    for path in ["uk/print.html", "uk/standards/print.html"] {
+        assert_eq!(read("epoch", path), read("again", path), "{path} is not reproducible");
+    }
+}

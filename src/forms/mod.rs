@@ -11,6 +11,7 @@ pub mod interactive;
 pub mod links;
 pub mod packed;
 pub mod print;
+pub mod print_footer;
 pub mod record_schema;
 pub mod routing;
 pub(crate) mod source_map;
@@ -22,5 +23,6 @@ pub mod words;
 
 pub use form::{Choice, Citation, CitationKind, Form, Indicator, LangText, Logic, Outcome, Question, Section};
 pub use print::paper_form_html;
+pub use print_footer::paper_page_style;
 pub use record_schema::record_schema;
 pub use validate::{load, plural_needed, FormContext};

@@ -98,8 +98,7 @@ impl<'a> Printer<'a> {
         }
         let columns = s.repeat.map(|r| repeat_columns(r.min, r.max));
         if let Some(n) = columns {
-            let line = self.tr("forms.paper.repeat_columns").replace("{n}", &n.to_string());
-            out.push_str(&format!("<p class=\"pf-instruction\">{}</p>\n", esc(&line)));
+            self.repeat_instruction(out, &printed, n);
         }
         for q in printed {
             if q.kind == QuestionType::Note {
@@ -109,6 +108,20 @@ impl<'a> Printer<'a> {
             }
         }
         out.push_str("</section>\n");
+    }
+
+    /// How the entries of a repeated section are laid out: text and numbers get a row per
+    /// entry, choices a column per entry (see [`Printer::answer_area`]).
+    fn repeat_instruction(&self, out: &mut String, printed: &[&Question], n: u32) {
+        let kinds = || printed.iter().map(|q| q.kind).filter(|k| *k != QuestionType::Note);
+        let is_choice = |k: QuestionType| matches!(k, QuestionType::Choice | QuestionType::MultiChoice);
+        let key = match (kinds().any(|k| !is_choice(k)), kinds().any(is_choice)) {
+            (true, true) => "forms.paper.repeat_both",
+            (false, true) => "forms.paper.repeat_columns",
+            _ => "forms.paper.repeat_rows",
+        };
+        let line = self.tr(key).replace("{n}", &n.to_string()).replace("{first}", &self.entry_label(1));
+        out.push_str(&format!("<p class=\"pf-instruction pf-repeat\">{}</p>\n", esc(&line)));
     }
 
     fn note(&self, out: &mut String, q: &Question) {
@@ -252,10 +265,12 @@ impl<'a> Printer<'a> {
         self.tr("forms.paper.entry").replace("{n}", &entry.to_string())
     }
 
+    /// The box to tick (drawn by the stylesheet: a square for "all that apply", a circle for
+    /// "one"), the list's class and the instruction.
     fn tick(&self, q: &Question) -> (&'static str, &'static str, String) {
         match q.kind {
-            QuestionType::MultiChoice => ("□", "pf-many", self.ui("forms.tick_all")),
-            _ => ("○", "pf-one", self.ui("forms.tick_one")),
+            QuestionType::MultiChoice => (BOX_MANY, "pf-many", self.ui("forms.tick_all")),
+            _ => (BOX_ONE, "pf-one", self.ui("forms.tick_one")),
         }
     }
 
@@ -265,10 +280,7 @@ impl<'a> Printer<'a> {
         out.push_str(&format!("<ul class=\"pf-choices {class}\">\n"));
         for c in &q.choices {
             let missing = if c.missing { " class=\"pf-missing\"" } else { "" };
-            out.push_str(&format!(
-                "<li{missing}><span class=\"pf-box\" aria-hidden=\"true\">{mark}</span> {}</li>\n",
-                self.txt(&c.label)
-            ));
+            out.push_str(&format!("<li{missing}>{mark} {}</li>\n", self.txt(&c.label)));
         }
         out.push_str("</ul>\n");
     }
@@ -285,7 +297,7 @@ impl<'a> Printer<'a> {
         for c in &q.choices {
             out.push_str(&format!("<tr><th scope=\"row\">{}</th>", self.txt(&c.label)));
             for _ in 0..columns {
-                out.push_str(&format!("<td><span class=\"pf-box\" aria-hidden=\"true\">{mark}</span></td>"));
+                out.push_str(&format!("<td>{mark}</td>"));
             }
             out.push_str("</tr>\n");
         }
@@ -304,7 +316,8 @@ impl<'a> Printer<'a> {
             out.push_str(&format!("<p class=\"pf-rule\">{}</p>\n", esc(&self.rule_in_words())));
             self.indicator_questions(out);
             out.push_str("<p class=\"pf-totals\">");
-            for key in ["strong", "medium", "weak", "unknown", "unanswered"] {
+            // What the outcome rules count, each in one cell: the rules never need a sum of cells.
+            for key in ["strong", "medium", "weak", "unknown"] {
                 out.push_str(&format!(
                     "<span>{}: <span class=\"pf-total-cell\"></span></span> ",
                     self.ui(&format!("forms.scoring.total_{key}"))
@@ -333,15 +346,15 @@ impl<'a> Printer<'a> {
             ));
             for ind in self.form.indicators.iter().filter(|i| i.dimension == dim.id) {
                 out.push_str(&format!(
-                    "<tr id=\"pf-i-{}\"><td class=\"pf-tick-col\">□</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                    "<tr id=\"pf-i-{}\"><td class=\"pf-tick-col\">{BOX_MANY}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                     esc(&ind.id),
                     self.txt(&ind.label),
                     self.ui(strength_key(ind.strength)),
-                    esc(&self.words.render(&ind.when.expr))
+                    esc(&capitalized(&self.words.render(&ind.when.expr)))
                 ));
             }
             out.push_str(&format!(
-                "<tr class=\"pf-dimension-total\"><td class=\"pf-tick-col\">□</td><td colspan=\"3\">{}</td></tr>\n</tbody>\n",
+                "<tr class=\"pf-dimension-total\"><td class=\"pf-tick-col\">{BOX_MANY}</td><td colspan=\"3\">{}</td></tr>\n</tbody>\n",
                 self.ui("forms.scoring.dimension_positive")
             ));
         }
@@ -410,10 +423,24 @@ fn outcome_item(out: &mut String, id: &str, when: &str, label: &str, action: &st
     let action =
         if action.is_empty() { String::new() } else { format!("<span class=\"pf-outcome-action\">{action}</span>") };
     out.push_str(&format!(
-        "<li id=\"pf-o-{}\"><span class=\"pf-outcome-when\">{}:</span> <span class=\"pf-box\" aria-hidden=\"true\">□</span> <strong>{label}</strong>{action}</li>\n",
+        "<li id=\"pf-o-{}\"><span class=\"pf-outcome-when\">{}:</span> {BOX_MANY} <strong>{label}</strong>{action}</li>\n",
         esc(id),
         esc(when),
     ));
+}
+
+/// Boxes to tick, drawn by the stylesheet at a size a pen can mark (no glyph: a font's ○ and □
+/// print at the size of a letter).
+const BOX_ONE: &str = "<span class=\"pf-box pf-box-one\" aria-hidden=\"true\"></span>";
+const BOX_MANY: &str = "<span class=\"pf-box pf-box-many\" aria-hidden=\"true\"></span>";
+
+/// `s` with its first letter in capitals, for a condition that starts a table cell.
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn strength_key(s: Strength) -> &'static str {

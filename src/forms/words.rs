@@ -1,8 +1,11 @@
-//! Expressions read aloud: `owes_debt = 'yes'` becomes «Питання 27» = «Так» on a Ukrainian paper
-//! form and «Question 27» = «Yes» on an English one. Interviewers never see the raw syntax.
+//! Expressions read aloud: `owes_debt = 'yes'` becomes «питання 27 = «Так»» on a Ukrainian paper
+//! form and «question 27 = «Yes»» on an English one. Interviewers never see the raw syntax.
 //!
 //! Question ids become their printed numbers, choice values their labels, functions short phrases
-//! from the UI strings (`forms.words.*`). The result is plain text; the caller escapes it.
+//! from the UI strings (`forms.words.*`). A numbered question is named in the case its phrase
+//! needs: «у питанні 5 позначено …» takes `forms.words.question_in`. A calculation is never named:
+//! paper has no place for its value, so its own expression is read out instead, down to the
+//! questions the paper asks. The result is plain text; the caller escapes it.
 
 use super::expr::{format_number, BinOp, Expr, ExprKind, Func, UnOp};
 use super::form::{text, Form, Question, QuestionType};
@@ -31,10 +34,19 @@ impl<'a> Words<'a> {
         self.node(e, 0)
     }
 
-    /// How a question is named in words: «Питання 5», or «its label» when it has no number.
+    /// How a question is named in words: «питання 5», or «its label» when it has no number.
     pub fn question_name(&self, q: &Question) -> String {
+        self.name_in(q, Case::Nominative)
+    }
+
+    /// The name of a question in the case a phrase needs.
+    fn name_in(&self, q: &Question, case: Case) -> String {
+        let key = match case {
+            Case::Nominative => "forms.words.question",
+            Case::Locative => "forms.words.question_in",
+        };
         match q.number {
-            Some(n) => format!("«{}»", self.tr("forms.words.question").replace("{n}", &n.to_string())),
+            Some(n) => self.tr(key).replace("{n}", &n.to_string()),
             None => format!("«{}»", text(&q.label, self.lang)),
         }
     }
@@ -50,6 +62,7 @@ impl<'a> Words<'a> {
     }
 
     fn node(&self, e: &Expr, parent: u8) -> String {
+        let e = self.resolved(e);
         let own = precedence(e);
         let s = self.bare(e);
         if own < parent {
@@ -90,9 +103,28 @@ impl<'a> Words<'a> {
         }
     }
 
+    /// `e`, or the expression of the calculation it names (followed through calculations that
+    /// name calculations; the checker has refused cycles, the bound only guards against them).
+    fn resolved<'e>(&self, mut e: &'e Expr) -> &'e Expr
+    where
+        'a: 'e,
+    {
+        for _ in 0..MAX_CALCULATION_DEPTH {
+            let ExprKind::Ref(id) = &e.kind else { break };
+            match self.form.question(id).and_then(|q| q.calculation.as_ref()) {
+                Some(calc) => e = &calc.expr,
+                None => break,
+            }
+        }
+        e
+    }
+
     fn binary(&self, op: BinOp, a: &Expr, b: &Expr, own: u8) -> String {
+        if let Some(s) = self.at_least_one(op, a, b) {
+            return s;
+        }
         if op == BinOp::Or {
-            if let Some(s) = self.one_of(a, b) {
+            if let Some(s) = self.one_of(a, b).or_else(|| self.any_ticked(a, b)) {
                 return s;
             }
         }
@@ -128,6 +160,16 @@ impl<'a> Words<'a> {
         }
     }
 
+    /// `count(r, e) >= 1` (and `> 0`) reads as «in at least one entry of r: e».
+    fn at_least_one(&self, op: BinOp, a: &Expr, b: &Expr) -> Option<String> {
+        let ExprKind::Call { func: Func::Count, args, .. } = &self.resolved(a).kind else { return None };
+        let ExprKind::Number(n) = self.resolved(b).kind else { return None };
+        if !matches!((op, n), (BinOp::Ge, 1.0) | (BinOp::Gt, 0.0)) {
+            return None;
+        }
+        Some(self.call(Func::Any, args))
+    }
+
     /// `q = 'a' or q = 'b'` reads as «Питання 5» = «A» або «B».
     fn one_of(&self, a: &Expr, b: &Expr) -> Option<String> {
         let mut target = None;
@@ -139,6 +181,21 @@ impl<'a> Words<'a> {
         let q = self.choice_question(target);
         let labels: Vec<String> = values.iter().map(|v| self.choice_label(q, v)).collect();
         Some(format!("{} = {}", self.node(target, PREC_CMP + 1), join_or(&labels, &self.tr("forms.words.or"))))
+    }
+
+    /// `selected(q, 'a') or selected(q, 'b')` reads «у питанні 6 позначено «A» або «B»».
+    fn any_ticked(&self, a: &Expr, b: &Expr) -> Option<String> {
+        let mut target = None;
+        let mut values = Vec::new();
+        for side in [a, b] {
+            collect_ticked(side, &mut target, &mut values)?;
+        }
+        let target = target?;
+        let q = self.choice_question(target);
+        let labels: Vec<String> = values.iter().map(|v| self.choice_label(q, v)).collect();
+        let phrase = self.tr("forms.words.selected");
+        let name = self.name_of(Some(target), Case::Locative);
+        Some(phrase.replace("{q}", &name).replace("{v}", &join_or(&labels, &self.tr("forms.words.or"))))
     }
 
     /// The choice question an expression names, if it names one.
@@ -158,6 +215,20 @@ impl<'a> Words<'a> {
         }
     }
 
+    /// A question argument named in `case`; any other argument in words.
+    fn name_of(&self, arg: Option<&Expr>, case: Case) -> String {
+        let Some(arg) = arg else { return String::new() };
+        let q = match &arg.kind {
+            ExprKind::Ref(id) => self.form.question(id).filter(|q| q.calculation.is_none()),
+            ExprKind::Current => self.current.filter(|q| q.number.is_some()),
+            _ => None,
+        };
+        match q {
+            Some(q) => self.name_in(q, case),
+            None => self.node(arg, 0),
+        }
+    }
+
     fn call(&self, func: Func, args: &[Expr]) -> String {
         let arg = |i: usize| args.get(i).map(|a| self.node(a, 0)).unwrap_or_default();
         let key = format!("forms.words.{}", func.name());
@@ -169,9 +240,10 @@ impl<'a> Words<'a> {
                     Some(ExprKind::Text(v)) => self.choice_label(q, v),
                     _ => arg(1),
                 };
-                phrase.replace("{q}", &arg(0)).replace("{v}", &value)
+                phrase.replace("{q}", &self.name_of(args.first(), Case::Locative)).replace("{v}", &value)
             }
-            Func::CountSelected | Func::Answered | Func::IsMissing => phrase.replace("{q}", &arg(0)),
+            Func::CountSelected => phrase.replace("{q}", &self.name_of(args.first(), Case::Locative)),
+            Func::Answered | Func::IsMissing => phrase.replace("{q}", &arg(0)),
             Func::Coalesce => phrase.replace("{a}", &arg(0)).replace("{b}", &arg(1)),
             Func::If => phrase.replace("{c}", &arg(0)).replace("{a}", &arg(1)).replace("{b}", &arg(2)),
             Func::AgeYears => phrase.replace("{d}", &arg(0)),
@@ -191,6 +263,18 @@ impl<'a> Words<'a> {
         }
     }
 }
+
+/// The grammatical case a question's name takes in a phrase.
+#[derive(Clone, Copy)]
+enum Case {
+    /// «питання 5 = …», «на питання 5 є відповідь» (the accusative is the same word).
+    Nominative,
+    /// «у питанні 5 позначено …».
+    Locative,
+}
+
+/// How deep calculations that name calculations are followed.
+const MAX_CALCULATION_DEPTH: usize = 16;
 
 /// Gathers `x = 'v'` terms of an `or` chain on one and the same `x`; `None` if anything else.
 fn collect_equalities<'e>(e: &'e Expr, target: &mut Option<&'e Expr>, values: &mut Vec<&'e str>) -> Option<()> {
@@ -213,6 +297,30 @@ fn collect_equalities<'e>(e: &'e Expr, target: &mut Option<&'e Expr>, values: &m
                 _ => *target = Some(subject),
             }
             values.push(value.as_str());
+            Some(())
+        }
+        _ => None,
+    }
+}
+
+/// Gathers `selected(x, 'v')` terms of an `or` chain on one and the same `x`; `None` if anything
+/// else.
+fn collect_ticked<'e>(e: &'e Expr, target: &mut Option<&'e Expr>, values: &mut Vec<&'e str>) -> Option<()> {
+    match &e.kind {
+        ExprKind::Binary(BinOp::Or, a, b) => {
+            collect_ticked(a, target, values)?;
+            collect_ticked(b, target, values)
+        }
+        ExprKind::Call { func: Func::Selected, args, .. } => {
+            let [subject, value] = args.as_slice() else { return None };
+            let (ExprKind::Ref(_) | ExprKind::Current, ExprKind::Text(v)) = (&subject.kind, &value.kind) else {
+                return None;
+            };
+            match target {
+                Some(t) if t.kind != subject.kind => return None,
+                _ => *target = Some(subject),
+            }
+            values.push(v.as_str());
             Some(())
         }
         _ => None,
@@ -260,7 +368,10 @@ mod tests {
 
     fn uk(key: &str) -> String {
         match key {
-            "forms.words.question" => "Питання {n}",
+            "forms.words.question" => "питання {n}",
+            "forms.words.question_in" => "питанні {n}",
+            "forms.words.selected" => "у {q} позначено {v}",
+            "forms.words.count" => "кількість записів {r}, у яких {e}",
             "forms.words.or" => "або",
             "forms.words.and" => "і",
             "forms.words.not" => "не",
@@ -280,22 +391,45 @@ mod tests {
 
     #[test]
     fn choice_values_read_as_labels() {
-        assert_eq!(say("owes_debt = 'yes'"), "«Питання 2» = «Так»");
-        assert_eq!(say("owes_debt = 'yes' or owes_debt = 'dk'"), "«Питання 2» = «Так» або «Не знає»");
+        assert_eq!(say("owes_debt = 'yes'"), "питання 2 = «Так»");
+        assert_eq!(say("owes_debt = 'yes' or owes_debt = 'dk'"), "питання 2 = «Так» або «Не знає»");
     }
 
     #[test]
     fn logic_keeps_its_grouping() {
         assert_eq!(
             say("(age > 17 or consent = 'no') and not answered(owes_debt)"),
-            "(«Питання 4» > 17 або «Питання 1» = «Ні») і не на «Питання 2» є відповідь"
+            "(питання 4 > 17 або питання 1 = «Ні») і не на питання 2 є відповідь"
         );
-        assert_eq!(say("age - (1 - 2) >= 3"), "«Питання 4» − (1 − 2) ≥ 3");
+        assert_eq!(say("age - (1 - 2) >= 3"), "питання 4 − (1 − 2) ≥ 3");
     }
 
     #[test]
     fn repeats_counts_and_calculations_read_as_words() {
-        assert_eq!(say("any(jobs, hours > 12)"), "хоча б в одному записі «Роботи»: «Питання 5» > 12");
+        assert_eq!(say("any(jobs, hours > 12)"), "хоча б в одному записі «Роботи»: питання 5 > 12");
         assert_eq!(say("strong_count >= 1"), "кількість сильних ознак ≥ 1");
+    }
+
+    #[test]
+    fn a_question_ticked_in_is_named_in_the_locative() {
+        assert_eq!(say("selected(owes_debt, 'yes')"), "у питанні 2 позначено «Так»");
+        assert_eq!(
+            say("selected(owes_debt, 'yes') or selected(owes_debt, 'dk') or selected(owes_debt, 'no')"),
+            "у питанні 2 позначено «Так», «Не знає» або «Ні»"
+        );
+        assert_eq!(
+            say("selected(owes_debt, 'yes') or selected(consent, 'yes')"),
+            "у питанні 2 позначено «Так» або у питанні 1 позначено «Так»"
+        );
+    }
+
+    #[test]
+    fn calculations_are_read_out_down_to_the_questions_they_use() {
+        // `long_days` is `hours > 12`: paper has no place for its value.
+        assert_eq!(say("long_days"), "питання 5 > 12");
+        assert_eq!(say("long_days and consent = 'yes'"), "питання 5 > 12 і питання 1 = «Так»");
+        assert_eq!(say("count(jobs, hours > 12) >= 1"), "хоча б в одному записі «Роботи»: питання 5 > 12");
+        assert_eq!(say("count(jobs, hours > 12) > 0"), "хоча б в одному записі «Роботи»: питання 5 > 12");
+        assert_eq!(say("count(jobs, hours > 12) >= 2"), "кількість записів «Роботи», у яких питання 5 > 12 ≥ 2");
     }
 }

@@ -37,7 +37,10 @@ pub fn form_pages(cx: &RenderContext) -> Result<Vec<OutFile>, Diagnostic> {
         let t = |k: &str| site.i18n.t_marked(lang, k);
         let key = format!("forms/{}", form.id);
         let mut paper = generated_view(site, tree, lang, &key, "form_print.html", form.title(lang).to_string(), assets);
-        paper.extra = serde_json::json!({ "paper": crate::forms::paper_form_html(form, lang, &t) });
+        paper.extra = serde_json::json!({
+            "paper": crate::forms::paper_form_html(form, lang, &t),
+            "page_style": crate::forms::paper_page_style(form, lang, &t),
+        });
         paper.page.has_fallback_parts = crate::forms::translations::has_fallback_texts(form, lang);
         out.push(render_page_view(tera, &mut paper, &format!("{lang}/forms/{}/print.html", form.id))?);
         out.push(interactive(site, form, lang));

@@ -11,11 +11,13 @@ use crate::markdown::{Problem, Resolved, Resolver, Snippet};
 use crate::phones;
 use crate::standards::{self, Registry};
 
-/// How hrefs are written: normal pages link files; the single-document print links anchors.
+/// How hrefs are written: normal pages link files; the single-document print links anchors;
+/// the standards compendium links the standards it holds as anchors and the rest as files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Pages { pretty_urls: bool },
     Print,
+    Compendium { pretty_urls: bool },
 }
 
 pub struct Links<'a> {
@@ -191,7 +193,7 @@ impl Links<'_> {
         let href = match self.mode {
             // Standards are not part of the guidance print document: link their pages.
             Mode::Print => format!("{}/index.html{}", s.key, anchor.map(|a| format!("#{a}")).unwrap_or_default()),
-            Mode::Pages { .. } => self.anchor(&s.key, anchor.as_deref()),
+            Mode::Pages { .. } | Mode::Compendium { .. } => self.anchor(&s.key, anchor.as_deref()),
         };
         Ok(Resolved { href, external: false, check: None })
     }
@@ -203,7 +205,7 @@ impl Links<'_> {
         }
         let href = match self.mode {
             Mode::Print => format!("{}forms/{id}/index.html", self.lang_root_from(self.from_key, true)),
-            Mode::Pages { pretty_urls } => format!(
+            Mode::Pages { pretty_urls } | Mode::Compendium { pretty_urls } => format!(
                 "{}forms/{id}/{}",
                 self.lang_root_from(self.from_key, false),
                 if pretty_urls { "" } else { "index.html" }
@@ -214,6 +216,9 @@ impl Links<'_> {
 
     /// The href of a page (and fragment) as seen from the linking page.
     pub fn anchor(&self, key: &str, frag: Option<&str>) -> String {
+        if let (Mode::Compendium { .. }, Some(id)) = (self.mode, self.standard_at(key)) {
+            return compendium_anchor(id, frag);
+        }
         match self.mode {
             // Standards are not in the guidance print document: link their pages.
             Mode::Print if key == "standards" || key.starts_with("standards/") => {
@@ -223,7 +228,7 @@ impl Links<'_> {
                 Some(f) => format!("#{}{f}", print_prefix(key)),
                 None => format!("#{}", print_anchor(key)),
             },
-            Mode::Pages { pretty_urls } => {
+            Mode::Pages { pretty_urls } | Mode::Compendium { pretty_urls } => {
                 let mut href = relative_href(self.from_key, key, pretty_urls);
                 if let Some(f) = frag {
                     href.push('#');
@@ -232,6 +237,11 @@ impl Links<'_> {
                 href
             }
         }
+    }
+
+    /// The id of the standard whose page is `key`.
+    fn standard_at(&self, key: &str) -> Option<&str> {
+        self.standards.standards.values().find(|s| s.key == key).map(|s| s.id.as_str())
     }
 
     /// In print mode every page lives in `<lang>/print.html`, one level below the site root.
@@ -251,6 +261,20 @@ pub fn print_anchor(key: &str) -> String {
     } else {
         format!("page-{}", key.replace('/', "--"))
     }
+}
+
+/// Where a standard (and a heading or requirement of it: `frag`) starts in the compendium.
+pub fn compendium_anchor(id: &str, frag: Option<&str>) -> String {
+    let start = format!("#{}", compendium_prefix(id));
+    match frag {
+        Some(f) => format!("{start}{f}"),
+        None => start.trim_end_matches('-').to_string(),
+    }
+}
+
+/// The prefix of the ids inside one standard of the compendium: `std-id-2-1-`.
+pub fn compendium_prefix(id: &str) -> String {
+    format!("std-{}-", crate::markdown::slugify(id))
 }
 
 /// The prefix for heading ids of a page inside the print document.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::links::{print_anchor, print_prefix, Links, Mode};
+use super::links::{compendium_prefix, print_anchor, print_prefix, Links, Mode};
 
 use super::{render_view, Assets, OutFile, RenderContext};
 use crate::diag::Diagnostic;
@@ -36,6 +36,8 @@ struct PrintView<'a> {
     root: &'static str,
     site_root: &'static str,
     assets: &'a Assets,
+    /// «Стан на 1 березня 2026 р.» (see [`as_of`]).
+    as_of: Option<String>,
     pages: Vec<PrintPage>,
 }
 
@@ -106,6 +108,7 @@ pub fn write_print_document(cx: &RenderContext, out: &mut dyn Write) -> Result<(
         root: "",
         site_root: "../",
         assets,
+        as_of: as_of(site, lang)?,
         pages,
     };
     let skeleton = render_view(tera, &view, &print_path(lang))?;
@@ -192,6 +195,7 @@ struct CompendiumView<'a> {
     title: String,
     site_root: &'static str,
     assets: &'a Assets,
+    as_of: Option<String>,
     areas: Vec<super::standards::AreaView>,
 }
 
@@ -205,9 +209,8 @@ pub fn standards_compendium(cx: &RenderContext) -> Result<OutFile, Diagnostic> {
     for view in &mut all {
         let key = site.standards.standards.get(&view.id).map(|s| s.key.clone()).unwrap_or_default();
         if let Some((data, _)) = site.page_for(&key, lang) {
-            let pretty = site.config.pretty_urls;
-            let prefix = format!("std-{}-", crate::markdown::slugify(&view.id));
-            view.html = render_body(site, &data.page, "standards", Mode::Pages { pretty_urls: pretty }, &prefix);
+            let mode = Mode::Compendium { pretty_urls: site.config.pretty_urls };
+            view.html = render_body(site, &data.page, "standards", mode, &compendium_prefix(&view.id));
         }
     }
     let view = CompendiumView {
@@ -217,14 +220,55 @@ pub fn standards_compendium(cx: &RenderContext) -> Result<OutFile, Diagnostic> {
         title: site.i18n.t_marked(lang, "standards.title"),
         site_root: "../../",
         assets,
+        as_of: as_of(site, lang)?,
         areas: super::standards::by_area(site, lang, all),
     };
     render_view(tera, &view, &format!("{lang}/standards/print.html"))
 }
 
+/// The date a print document is current as of, in words of `lang`. It comes from the input, so
+/// that the same input prints the same document: `SOURCE_DATE_EPOCH` when it is set (the
+/// reproducible-builds convention), else the newest `verified_on` of the contacts; without
+/// either the document carries no date.
+fn as_of(site: &Site, lang: &str) -> Result<Option<String>, Diagnostic> {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    let verified = site.contacts.contacts.iter().filter_map(|c| c.verified_on.as_ref()?.date);
+    let newest = verified.map(|d| (i64::from(d.year), i64::from(d.month), i64::from(d.day))).max();
+    let Some((y, m, d)) = content_date(epoch.as_deref(), newest)? else { return Ok(None) };
+    let month = site.i18n.t_marked(lang, &format!("print.months.m{m}"));
+    let line = site.i18n.t_marked(lang, "print.as_of");
+    let line = line
+        .replace("{d}", &d.to_string())
+        .replace("{dd}", &format!("{d:02}"))
+        .replace("{mm}", &format!("{m:02}"))
+        .replace("{month}", &month)
+        .replace("{yyyy}", &y.to_string());
+    Ok(Some(line))
+}
+
+/// (year, month, day) of `SOURCE_DATE_EPOCH` (UTC) if given, else `newest`.
+fn content_date(epoch: Option<&str>, newest: Option<(i64, i64, i64)>) -> Result<Option<(i64, i64, i64)>, Diagnostic> {
+    let Some(epoch) = epoch.map(str::trim).filter(|e| !e.is_empty()) else { return Ok(newest) };
+    let secs: i64 = epoch.parse().map_err(|_| {
+        Diagnostic::file_error(
+            "SOURCE_DATE_EPOCH",
+            format!("`{epoch}` is not a whole number of seconds since 1970-01-01 (UTC)"),
+        )
+    })?;
+    Ok(Some(crate::dates::civil(secs.div_euclid(86_400))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_date_is_the_source_date_epoch_else_the_newest_check() {
+        assert_eq!(content_date(None, Some((2026, 3, 1))).ok().flatten(), Some((2026, 3, 1)));
+        assert_eq!(content_date(Some("1772323200"), Some((2025, 1, 1))).ok().flatten(), Some((2026, 3, 1)));
+        assert_eq!(content_date(Some(" "), None).ok().flatten(), None);
+        assert!(content_date(Some("yesterday"), None).is_err());
+    }
 
     #[test]
     fn markers_become_bodies_and_unknown_ones_stay() {

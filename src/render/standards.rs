@@ -27,6 +27,8 @@ pub struct RequirementView {
 #[derive(Debug, Clone, Serialize)]
 pub struct StandardView {
     pub id: String,
+    /// Its id inside the compendium (`std-id-2-1`); its requirements' ids follow it with `-req-a`.
+    pub compendium_id: String,
     pub title: String,
     /// The language of the standard's text (the default language's when not translated yet).
     pub lang: String,
@@ -180,6 +182,7 @@ pub fn standard_views(site: &Site, lang: &str, from_key: &str, order: &[String])
         let area = fm.area.as_ref().map(|a| a.get_ref().clone()).unwrap_or_default();
         let (questions, indicators) = citing_form_items(site, lang, &id, from_key);
         out.push(StandardView {
+            compendium_id: super::links::compendium_anchor(&id, None).trim_start_matches('#').to_string(),
             title: fm.title.clone(),
             lang: data.page.lang.clone(),
             href: relative_href(from_key, key, site.config.pretty_urls),

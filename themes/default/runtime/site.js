@@ -20,4 +20,11 @@
     wrap.addEventListener("scroll", function () { edges(wrap); }, { passive: true });
   });
   window.addEventListener("resize", function () { Array.prototype.forEach.call(wraps, edges); });
+
+  // Print buttons (the paper forms): shown only where a script can print; hidden in print.
+  var printButtons = document.querySelectorAll("[data-print]");
+  for (var i = 0; i < printButtons.length; i++) {
+    printButtons[i].addEventListener("click", function () { window.print(); });
+    printButtons[i].parentNode.hidden = false;
+  }
 })();
