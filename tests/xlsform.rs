@@ -85,6 +85,7 @@ fn default_forms_behave_the_same_in_enketo_and_in_the_questionnaire() {
     let report: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap_or("")).unwrap_or_else(|_| {
         panic!("no report from xlsform_diff.js:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr))
     });
+    eprintln!("{}", report["forms"]);
     let failures: Vec<String> =
         report["failures"].as_array().unwrap().iter().map(|f| f.as_str().unwrap_or("").to_string()).collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -506,6 +506,9 @@ pub fn quote(s: &str) -> String {
 
 /// `a op b op c`, each part in parentheses unless it is plain.
 fn join(op: &str, parts: &[String]) -> String {
+    if let [one] = parts {
+        return one.clone();
+    }
     let wrapped: Vec<String> = parts.iter().map(|p| paren(p)).collect();
     wrapped.join(&format!(" {op} "))
 }
