@@ -98,3 +98,51 @@ fn default_forms_behave_the_same_in_enketo_and_in_the_questionnaire() {
         assert!(stats["invalid"].as_u64().unwrap() > 0, "{id}: no set broke a constraint: {stats}");
     }
 }
+
+fn export(form: &Path, out: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_oberih"))
+        .args(["form", "export", "--xlsform"])
+        .arg(form)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+/// The sheets of a workbook, from its `xl/workbook.xml`.
+fn sheet_names(xlsx: &Path) -> Vec<String> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(xlsx).unwrap()).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/workbook.xml").unwrap(), &mut xml).unwrap();
+    xml.split("<sheet ")
+        .skip(1)
+        .filter_map(|s| s.split("name=\"").nth(1)?.split('"').next())
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn a_new_portals_form_exports_and_what_cannot_be_exported_is_reported_at_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let portal = dir.path().join("portal");
+    assert!(Command::new(env!("CARGO_BIN_EXE_oberih")).arg("new").arg(&portal).status().unwrap().success());
+    let form = portal.join("forms/sample.toml");
+    let out = dir.path().join("sample.xlsx");
+    let done = export(&form, &out);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert_eq!(sheet_names(&out), ["survey", "choices", "settings"]);
+
+    // The page counts unknown answers only once the interview is over: a question cannot use them.
+    let text = std::fs::read_to_string(&form).unwrap();
+    let bad = text.replacen("  id = \"can_leave\"\n", "  id = \"can_leave\"\n  relevant = \"unknown_count > 0\"\n", 1);
+    assert_ne!(bad, text);
+    std::fs::write(&form, &bad).unwrap();
+    let line = bad.lines().position(|l| l.contains("unknown_count > 0")).unwrap() + 1;
+    std::fs::write(&out, "the previous workbook").unwrap();
+    let done = export(&form, &out);
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("forms/sample.toml:{line}:15")), "{stderr}");
+    assert!(stderr.contains("unknown_count"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "the previous workbook");
+}
