@@ -96,7 +96,7 @@ pub(super) struct Exporter<'a> {
     pub(super) form: &'a Form,
     pub(super) portal: &'a Portal,
     pub(super) places: &'a Places<'a>,
-    pub(super) model: Model<'a>,
+    pub(super) model: Model,
     pub(super) survey: Sheet,
     pub(super) problems: Vec<Diagnostic>,
     /// The `end_<id>` flags so far, in form order, with the question they belong to.

@@ -10,6 +10,7 @@ mod export_place;
 pub mod export_run;
 pub mod export_write;
 pub mod xpath_out;
+mod xpath_out_model;
 
 pub use export_meta::version_number;
 pub use export_run::export_file;

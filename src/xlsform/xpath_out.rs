@@ -8,29 +8,11 @@
 //! A value that is null in the language is blank (`''`) in XPath; [`Xpath::defined`] says when it
 //! is not. Whatever has no XPath counterpart is an [`ExprError`] at its span.
 
-use std::collections::HashMap;
-
+pub use super::xpath_out_model::{Kind, Model};
 use crate::forms::expr::{format_number, BinOp, Expr, ExprError, ExprKind, Func, UnOp};
-use crate::forms::form::{QuestionType, Strength};
-use crate::forms::Form;
+use crate::forms::form::Strength;
 
 type R = Result<String, ExprError>;
-
-/// What an id holds, as the translation needs to know it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Kind {
-    Number,
-    Text,
-    Date,
-    /// A choice or multi_choice question, with its «missing» codes.
-    Choice {
-        multi: bool,
-        missing: Vec<String>,
-    },
-    /// A calculation whose value is true/false: stored as `'true'`/`'false'`.
-    Bool,
-    Repeat,
-}
 
 /// Where an expression is used: what it may read besides the answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,53 +23,6 @@ pub enum Context {
     Indicator,
     /// An outcome's `when`: the fired indicators are known too.
     Outcome,
-}
-
-/// Every id of a form with its kind and repeat section, and the names of the computed fields.
-pub struct Model<'a> {
-    pub form: &'a Form,
-    ids: HashMap<String, (Kind, Option<String>)>,
-    /// The full relevance of each repeat section (`None`: always asked).
-    pub repeat_relevance: HashMap<String, Option<String>>,
-}
-
-impl<'a> Model<'a> {
-    pub fn new(form: &'a Form) -> Self {
-        let mut ids = HashMap::new();
-        for s in &form.sections {
-            let repeat = s.repeat.map(|_| s.id.clone());
-            if repeat.is_some() {
-                ids.insert(s.id.clone(), (Kind::Repeat, None));
-            }
-            for q in &s.questions {
-                let missing = || q.choices.iter().filter(|c| c.missing).map(|c| c.value.clone()).collect();
-                let kind = match q.kind {
-                    QuestionType::Integer | QuestionType::Decimal => Kind::Number,
-                    QuestionType::Date => Kind::Date,
-                    QuestionType::Choice => Kind::Choice { multi: false, missing: missing() },
-                    QuestionType::MultiChoice => Kind::Choice { multi: true, missing: missing() },
-                    QuestionType::Calculate => match q.value_type {
-                        Some(crate::forms::expr::Type::Bool) => Kind::Bool,
-                        Some(crate::forms::expr::Type::Number) => Kind::Number,
-                        Some(crate::forms::expr::Type::Date) => Kind::Date,
-                        _ => Kind::Text,
-                    },
-                    QuestionType::Text | QuestionType::LongText | QuestionType::Note => Kind::Text,
-                };
-                ids.insert(q.id.clone(), (kind, repeat.clone()));
-            }
-        }
-        Model { form, ids, repeat_relevance: HashMap::new() }
-    }
-
-    pub fn kind(&self, id: &str) -> Option<&Kind> {
-        self.ids.get(id).map(|(k, _)| k)
-    }
-
-    /// The XLSForm name of an indicator's calculate field.
-    pub fn indicator_field(id: &str) -> String {
-        format!("ind_{id}")
-    }
 }
 
 /// The value types the translation tells apart.
@@ -102,8 +37,8 @@ enum Ty {
 }
 
 /// One expression's surroundings: what `.` is and which repeat entry a predicate stands in.
-pub struct Xpath<'m, 'a> {
-    model: &'m Model<'a>,
+pub struct Xpath<'m> {
+    model: &'m Model,
     context: Context,
     /// The question `.` stands for: its id (for its kind) and how XPath names it.
     current: Option<(String, String)>,
@@ -111,8 +46,8 @@ pub struct Xpath<'m, 'a> {
     entry: Option<String>,
 }
 
-impl<'m, 'a> Xpath<'m, 'a> {
-    pub fn new(model: &'m Model<'a>, context: Context) -> Self {
+impl<'m> Xpath<'m> {
+    pub fn new(model: &'m Model, context: Context) -> Self {
         Xpath { model, context, current: None, entry: None }
     }
 
@@ -128,7 +63,7 @@ impl<'m, 'a> Xpath<'m, 'a> {
         self
     }
 
-    fn inner(&self, entry: &str) -> Xpath<'m, 'a> {
+    fn inner(&self, entry: &str) -> Xpath<'m> {
         Xpath { model: self.model, context: self.context, current: self.current.clone(), entry: Some(entry.into()) }
     }
 
@@ -173,7 +108,8 @@ impl<'m, 'a> Xpath<'m, 'a> {
             ExprKind::Text(s) => quote(s),
             ExprKind::Null => "''".into(),
             ExprKind::Ref(_) | ExprKind::Current => self.path(e)?,
-            ExprKind::Unary(UnOp::Neg, a) => format!("(-{})", self.value(a)?),
+            // Written as a subtraction: openrosa-xpath-evaluator does not read a minus before `(`.
+            ExprKind::Unary(UnOp::Neg, a) => format!("(0 - {})", self.value(a)?),
             ExprKind::Binary(op, a, b) if op.is_arithmetic() => {
                 let sym = match op {
                     BinOp::Div => "div",
@@ -392,11 +328,10 @@ impl<'m, 'a> Xpath<'m, 'a> {
         let sum = |strength: Strength| {
             let fields: Vec<String> = self
                 .model
-                .form
                 .indicators
                 .iter()
-                .filter(|i| &i.dimension == dim && i.strength == strength)
-                .map(|i| format!("${{{}}}", Model::indicator_field(&i.id)))
+                .filter(|(_, d, s)| d == dim && *s == strength)
+                .map(|(id, ..)| format!("${{{}}}", Model::indicator_field(id)))
                 .collect();
             if fields.is_empty() {
                 "0".to_string()
@@ -407,7 +342,6 @@ impl<'m, 'a> Xpath<'m, 'a> {
         let (s, m, w) = (sum(Strength::Strong), sum(Strength::Medium), sum(Strength::Weak));
         let combos: Vec<String> = self
             .model
-            .form
             .rule
             .any_of
             .iter()

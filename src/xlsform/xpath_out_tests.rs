@@ -1,6 +1,7 @@
 use super::*;
 use crate::forms::expr::parse;
 use crate::forms::testing::{load_ok, try_load, BASE};
+use crate::forms::Form;
 use crate::xlsform::export::{export, Exported, Language, Portal};
 use crate::xlsform::export_place::Places;
 

@@ -11,38 +11,14 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const esbuild = require("esbuild");
 const { launch, fileUrl } = require("./lib.js");
 const { planFor } = require("./xlsform_plan.js");
+const { bundle } = require("./enketo_bundle.js");
 
 const [pub, xformDir, work, countArg, ...formIds] = process.argv.slice(2);
 const COUNT = Number(countArg);
 const failures = [];
 const report = { failures, forms: {} };
-
-/** enketo-transformer (its browser build: the browser's own XSLT) and enketo-core as one script. */
-async function bundle() {
-  const file = path.join(work, "enketo.js");
-  await esbuild.build({
-    stdin: {
-      contents: "import { transform } from 'enketo-transformer/web'; import { Form } from 'enketo-core';" +
-        " window.Enketo = { transform, Form };",
-      resolveDir: path.join(__dirname, "..", ".."),
-      loader: "js",
-    },
-    bundle: true,
-    format: "iife",
-    platform: "browser",
-    // Only the Node build of the transformer reaches for libxslt; the browser build never loads it.
-    external: ["libxslt"],
-    loader: { ".css": "empty", ".png": "empty", ".svg": "empty", ".gif": "empty" },
-    outfile: file,
-    logLevel: "error",
-  });
-  const html = path.join(work, "enketo.html");
-  fs.writeFileSync(html, '<!doctype html><meta charset="utf-8"><div id="host"></div><script src="enketo.js"></script>');
-  return html;
-}
 
 // ------------------------------------------------------------------ in-page drivers
 // Both engines get the same plan and the same walk (runPlan): each question, in form order, is
@@ -246,7 +222,7 @@ async function diffForm(context, enketoHtml, id) {
 (async () => {
   const { context } = await launch();
   try {
-    const html = await bundle();
+    const html = await bundle(work);
     for (const id of formIds) report.forms[id] = await diffForm(context, html, id);
   } catch (e) {
     failures.push("exception: " + (e.stack || e));
