@@ -8,17 +8,17 @@ use super::export_place::Places;
 use crate::diag::{Diagnostic, Diagnostics};
 
 /// What an export reports: the problems found, and whether the workbook was written.
-pub struct Outcome {
+pub struct ExportReport {
     pub diagnostics: Diagnostics,
     pub written: bool,
 }
 
 /// Exports `form_file` (a `forms/ID.toml` of a portal) to `out`. The portal is the folder above
 /// `forms/` unless `root` is given.
-pub fn export_file(form_file: &Path, root: Option<&Path>, out: &Path) -> Outcome {
+pub fn export_file(form_file: &Path, root: Option<&Path>, out: &Path) -> ExportReport {
     let mut diagnostics = Diagnostics::default();
     let written = run(form_file, root, out, &mut diagnostics);
-    Outcome { diagnostics, written }
+    ExportReport { diagnostics, written }
 }
 
 fn run(form_file: &Path, root: Option<&Path>, out: &Path, diags: &mut Diagnostics) -> bool {
