@@ -1,4 +1,4 @@
-//! The command line: `oberih build`, `oberih check`.
+//! The command line: `oberih build`, `oberih check`, `oberih form export`.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -113,6 +113,11 @@ pub enum Command {
         #[arg(value_enum)]
         what: SchemaKind,
     },
+    /// Convert a form to or from another format.
+    Form {
+        #[command(subcommand)]
+        action: FormAction,
+    },
     /// Check everything a build checks, without writing anything.
     Check {
         #[arg(long, default_value = ".")]
@@ -126,6 +131,22 @@ pub enum Command {
         /// Format of the coverage report.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FormAction {
+    /// Write a form as an XLSForm workbook for ODK Collect, Enketo and KoboToolbox.
+    Export {
+        /// The form file (forms/ID.toml in a portal).
+        #[arg(long, value_name = "FORM")]
+        xlsform: PathBuf,
+        /// The workbook to write (ID.xlsx).
+        #[arg(long, short)]
+        out: PathBuf,
+        /// The portal folder (default: the folder above the form's forms/).
+        #[arg(long)]
+        root: Option<PathBuf>,
     },
 }
 
@@ -169,6 +190,18 @@ pub fn main() -> i32 {
             let schema =
                 serde_json::to_string_pretty(&crate::forms::file_schema::form_toml_schema()).unwrap_or_default();
             print_out(&format!("{schema}\n"))
+        }
+        Command::Form { action: FormAction::Export { xlsform, out, root } } => {
+            let done = crate::xlsform::export_file(&xlsform, root.as_deref(), &out);
+            let text = done.diagnostics.report();
+            if !text.is_empty() {
+                let color = std::io::stderr().is_terminal();
+                stdio::err(&if color { colorize(&text) } else { text });
+            }
+            if done.written {
+                stdio::err(&format!("{}\n", out.display()));
+            }
+            i32::from(!done.written)
         }
         Command::Check { root, region, translations: true, format } => coverage(&root, region.as_deref(), format),
         Command::Check { root, region, .. } => {
