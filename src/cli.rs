@@ -109,6 +109,11 @@ pub enum Command {
         #[arg(value_enum)]
         what: SchemaKind,
     },
+    /// Work with forms in other tools' formats.
+    Form {
+        #[command(subcommand)]
+        command: FormCommand,
+    },
     /// Check everything a build checks, without writing anything.
     Check {
         #[arg(long, default_value = ".")]
@@ -122,6 +127,18 @@ pub enum Command {
         /// Format of the coverage report.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FormCommand {
+    /// Make an XLSForm (ODK, KoboToolbox) into a form file; never replaces an existing file.
+    Import {
+        /// The XLSForm workbook (.xlsx).
+        xlsx: PathBuf,
+        /// The form file to write: forms/ID.toml (its name is the form's id).
+        #[arg(long, short)]
+        out: PathBuf,
     },
 }
 
@@ -166,6 +183,7 @@ pub fn main() -> i32 {
                 serde_json::to_string_pretty(&crate::forms::file_schema::form_toml_schema()).unwrap_or_default();
             print_out(&format!("{schema}\n"))
         }
+        Command::Form { command: FormCommand::Import { xlsx, out } } => crate::xlsform::import::run(&xlsx, &out),
         Command::Check { root, region, translations: true, format } => coverage(&root, region.as_deref(), format),
         Command::Check { root, region, .. } => {
             let out = build::default_out(&root);

@@ -35,3 +35,4 @@ pub mod source;
 pub mod standards;
 pub mod stdio;
 pub mod theme;
+pub mod xlsform;
