@@ -91,7 +91,7 @@ fn tokenize(src: &str) -> Result<Vec<(Tok, usize)>, XPathError> {
                     (b'(', _) => ("(", 1),
                     (b')', _) => (")", 1),
                     (b',', _) => (",", 1),
-                    (b'.', _) if two == ".." => return Err(path_error(start)),
+                    (b'.', _) if two == ".." => ("..", 2),
                     (b'.', _) => (".", 1),
                     (b'/' | b'[' | b']' | b'@' | b'|', _) => return Err(path_error(start)),
                     _ => {
@@ -141,6 +141,11 @@ fn path_error(at: usize) -> XPathError {
 /// Parses a cell's XPath. `resolve` turns a question name of the sheet into its id here, or
 /// `None` for a name the form does not have.
 pub fn parse(src: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Result<Expr, XPathError> {
+    parse_raw(src, resolve).map(odk_truth)
+}
+
+/// [`parse`] without [`odk_truth`]: the tree as written.
+pub fn parse_raw(src: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Result<Expr, XPathError> {
     let tokens = tokenize(src)?;
     let mut p = Parser { tokens, pos: 0, resolve, depth: 0 };
     if p.peek() == &Tok::Eof {
@@ -148,7 +153,7 @@ pub fn parse(src: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Result<Expr
     }
     let e = p.or()?;
     match p.peek() {
-        Tok::Eof => Ok(odk_truth(e)),
+        Tok::Eof => Ok(e),
         t => Err(XPathError::new(
             p.at(),
             format!("unexpected {} here", describe(t)),
@@ -324,6 +329,7 @@ impl Parser<'_> {
                 return Ok(Expr::new(inner.kind, Span::new(at, close_at + 1)));
             }
             Tok::Name(name) if self.peek() == &Tok::LParen => return self.call(&name, at),
+            Tok::Op("..") => return Err(path_error(at)),
             Tok::Name(name) => {
                 return Err(XPathError::new(
                     at,
@@ -343,6 +349,16 @@ impl Parser<'_> {
     }
 
     fn call(&mut self, name: &str, at: usize) -> Result<Expr, XPathError> {
+        let func = match name {
+            "true" | "false" | "not" => None,
+            "selected" => Some(Func::Selected),
+            "count-selected" => Some(Func::CountSelected),
+            "if" => Some(Func::If),
+            "coalesce" => Some(Func::Coalesce),
+            "string-length" => Some(Func::Length),
+            "today" => Some(Func::Today),
+            other => return Err(unsupported_function(other, at)),
+        };
         self.next();
         let mut args = Vec::new();
         if self.peek() == &Tok::RParen {
@@ -365,19 +381,14 @@ impl Parser<'_> {
         }
         let end = self.tokens[self.pos.saturating_sub(1)].1 + 1;
         let span = Span::new(at, end);
-        let func = match name {
-            "true" | "false" if args.is_empty() => return Ok(Expr::new(ExprKind::Bool(name == "true"), span)),
-            "not" if args.len() == 1 => {
+        let func = match (func, name) {
+            (Some(f), _) => f,
+            (None, "not") if args.len() == 1 => {
                 let inner = args.remove(0);
                 return Ok(Expr::new(ExprKind::Unary(UnOp::Not, Box::new(inner)), span));
             }
-            "selected" => Func::Selected,
-            "count-selected" => Func::CountSelected,
-            "if" => Func::If,
-            "coalesce" => Func::Coalesce,
-            "string-length" => Func::Length,
-            "today" => Func::Today,
-            other => return Err(unsupported_function(other, at)),
+            (None, "true" | "false") if args.is_empty() => return Ok(Expr::new(ExprKind::Bool(name == "true"), span)),
+            (None, other) => return Err(unsupported_function(other, at)),
         };
         if args.len() != func.arity() {
             return Err(XPathError::new(
