@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use oberih::forms::{load, Form, FormContext};
-use xlsform::{row, SheetData, SURVEY_HEADER};
+use xlsform::{SheetData, SURVEY_HEADER};
 
 fn oberih(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_oberih")).current_dir(dir).args(args).output().unwrap()
@@ -91,4 +91,99 @@ fn a_kobo_form_becomes_a_form_file_that_passes_the_checks() {
     let err = stderr(&out);
     assert!(err.contains("`start` is metadata"), "{err}");
     assert!(err.contains("Age → age"), "{err}");
+}
+
+#[test]
+fn the_form_file_is_never_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(import_kobo(dir.path()).status.success());
+    let path = dir.path().join("forms/community-screening.toml");
+    std::fs::write(&path, "# edited by hand\n").unwrap();
+    let again = oberih(dir.path(), &["form", "import", "kobo.xlsx", "-o", "forms/community-screening.toml"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("already exists"), "{}", stderr(&again));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "# edited by hand\n");
+    // Nothing else is left beside it (no temporary file).
+    assert_eq!(std::fs::read_dir(dir.path().join("forms")).unwrap().count(), 1);
+}
+
+/// A form with one row of each kind that cannot be imported, and the words each report needs.
+#[test]
+fn every_unsupported_row_is_reported_by_sheet_and_row_at_once() {
+    let header: Vec<&str> = SURVEY_HEADER.iter().copied().chain(["choice_filter", "default", "media::image"]).collect();
+    let cell = |cells: &[(&'static str, &'static str)]| -> Vec<&'static str> {
+        header.iter().map(|h| cells.iter().find(|(k, _)| k == h).map_or("", |(_, v)| *v)).collect()
+    };
+    let label = |name: &'static str| {
+        [("name", name), ("label::Українська (uk)", "Питання"), ("label::English (en)", "Question")]
+    };
+    let with = |ty: &'static str, name: &'static str, more: &[(&'static str, &'static str)]| {
+        let mut cells = vec![("type", ty)];
+        cells.extend(label(name));
+        cells.extend_from_slice(more);
+        cell(&cells)
+    };
+    let survey = vec![
+        header.clone(),
+        with("select_one yes_no", "ok", &[]),                                  // 2
+        with("begin_repeat", "jobs", &[]),                                     // 3
+        with("text", "job", &[]),                                              // 4: inside the repeat
+        cell(&[("type", "end_repeat")]),                                       // 5
+        with("geopoint", "where", &[]),                                        // 6
+        with("image", "photo", &[]),                                           // 7
+        with("select_one yes_no or_other", "other", &[]),                      // 8
+        with("select_one yes_no", "filtered", &[("choice_filter", "x = 1")]),  // 9
+        with("calculate", "joined", &[("calculation", "concat(${ok}, 'x')")]), // 10
+        with("text", "phone", &[("constraint", "regex(., '^[0-9]+$')")]),      // 11
+        with("text", "maybe", &[("required", "${ok} = 'yes'")]),               // 12
+        with("time", "when", &[]),                                             // 13
+        cell(&[
+            ("type", "note"),
+            ("name", "piped"),
+            ("label::Українська (uk)", "Вам ${ok}"),
+            ("label::English (en)", "You ${ok}"),
+        ]), // 14
+        with("integer", "count", &[("default", "3")]),                         // 15
+        with("note", "picture", &[("media::image", "a.png")]),                 // 16
+        with("text", "path", &[("relevant", "/data/ok = 'yes'")]),             // 17
+    ];
+    let choices = vec![
+        vec!["list_name", "name", "label::Українська (uk)", "label::English (en)"],
+        vec!["yes_no", "yes", "Так", "Yes"],
+        vec!["yes_no", "no", "Ні", "No"],
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    xlsform::write(
+        dir.path(),
+        "bad.xlsx",
+        &[SheetData { name: "survey", rows: survey }, SheetData { name: "choices", rows: choices }],
+    );
+    let out = oberih(dir.path(), &["form", "import", "bad.xlsx", "-o", "bad.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!dir.path().join("bad.toml").exists());
+    let err = stderr(&out);
+    let expect = [
+        (3, "repeats are not imported"),
+        (6, "locations are not recorded"),
+        (7, "never files or media"),
+        (8, "`or_other` is not supported"),
+        (9, "cascading choices"),
+        (10, "`concat()`"),
+        (11, "`regex()`"),
+        (12, "a condition in `required`"),
+        (13, "there is no time question"),
+        (14, "shows an answer"),
+        (15, "questions start empty"),
+        (16, "media are not supported"),
+        (17, "XPath paths"),
+    ];
+    for (row, words) in expect {
+        let report =
+            err.split("error: ").find(|e| e.contains(&format!("sheet survey, row {row},")) && e.contains(words));
+        assert!(report.is_some(), "row {row} ({words}) not reported:\n{err}");
+    }
+    assert!(!err.contains("row 2,") && !err.contains("row 4,"), "{err}");
+    assert!(err.contains("help:"), "{err}");
+    // In the sheet's order, as a person works through it.
+    assert!(err.find("row 3,").unwrap() < err.find("row 17,").unwrap(), "{err}");
 }

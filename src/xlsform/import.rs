@@ -60,7 +60,7 @@ pub fn from_workbook(shown: &str, book: &sheet::Workbook, form_id: &str) -> Resu
     let sections = survey::sections(&mut r, &book.survey, &title);
     r.settings_columns(&book.settings);
     r.report_renames(&book.survey, &book.choices);
-    if sections.is_empty() && r.problems.iter().all(|d| !d.is_error()) {
+    if sections.is_empty() && r.problems.iter().all(|(_, d)| !d.is_error()) {
         r.error_at(
             &book.survey,
             1,
@@ -75,11 +75,12 @@ pub fn from_workbook(shown: &str, book: &sheet::Workbook, form_id: &str) -> Resu
     };
     let form =
         ImportedForm { id: form_id.to_string(), version, title, languages: r.langs.codes.clone(), lists, sections };
-    if r.problems.iter().any(Diagnostic::is_error) {
-        return Err(r.problems);
+    let problems = r.sorted_problems();
+    if problems.iter().any(Diagnostic::is_error) {
+        return Err(problems);
     }
     let toml = toml_out::write(&form);
-    Ok(Imported { form, toml, warnings: r.problems })
+    Ok(Imported { form, toml, warnings: problems })
 }
 
 /// What reading a workbook has learnt so far, and the problems it met.
@@ -95,7 +96,13 @@ pub struct Reader {
     list_ids: Renames,
     /// Choice list id → choice name → value.
     values: BTreeMap<String, Renames>,
-    pub problems: Vec<Diagnostic>,
+    /// Each problem with where it is: (sheet, row, column), to report them in the sheets' order.
+    pub problems: Vec<((usize, usize, usize), Diagnostic)>,
+}
+
+/// The order sheets are reported in.
+fn sheet_rank(name: &str) -> usize {
+    ["settings", "survey", "choices"].iter().position(|s| *s == name).unwrap_or(3)
 }
 
 impl Reader {
@@ -118,7 +125,19 @@ impl Reader {
         help: &str,
     ) {
         let d = Diagnostic::file_error(&self.place(sheet, row, header), message).with_help(help);
-        self.problems.push(d);
+        self.push(sheet, row, header, d);
+    }
+
+    fn push(&mut self, sheet: &Sheet, row: usize, header: Option<&str>, d: Diagnostic) {
+        let column = header.and_then(|h| sheet.headers.iter().position(|x| x == h)).map_or(0, |c| c + 1);
+        self.problems.push(((sheet_rank(&sheet.name), row, column), d));
+    }
+
+    /// Errors first, then warnings; each in the order of sheets, rows and columns.
+    fn sorted_problems(&mut self) -> Vec<Diagnostic> {
+        let mut all = std::mem::take(&mut self.problems);
+        all.sort_by_key(|(place, d)| (!d.is_error(), *place));
+        all.into_iter().map(|(_, d)| d).collect()
     }
 
     pub fn error(&mut self, sheet: &Sheet, row: &Row, header: Option<&str>, message: impl Into<String>, help: &str) {
@@ -127,13 +146,13 @@ impl Reader {
 
     pub fn warn(&mut self, sheet: &Sheet, row: &Row, header: Option<&str>, message: impl Into<String>, help: &str) {
         let d = Diagnostic::file_error(&self.place(sheet, row.number, header), message).with_help(help).warning();
-        self.problems.push(d);
+        self.push(sheet, row.number, header, d);
     }
 
     pub fn warn_sheet(&mut self, sheet: &Sheet, message: impl Into<String>, help: &str) {
         let d =
             Diagnostic::file_error(&format!("{}, sheet {}", self.file, sheet.name), message).with_help(help).warning();
-        self.problems.push(d);
+        self.push(sheet, 0, None, d);
     }
 
     /// Every language must be known, and columns without one need `default_language`.
@@ -146,7 +165,7 @@ impl Reader {
             .with_help(
                 "write the code in brackets after the name, e.g. `label::Українська (uk)` or `label::English (en)`",
             );
-            self.problems.push(d);
+            self.problems.push(((sheet_rank(&sheet_name), 1, 0), d));
         }
         if self.langs.default.is_none() && !self.langs.plain_columns.is_empty() {
             let columns: Vec<String> = self.langs.plain_columns.iter().map(|(h, s)| format!("`{h}` ({s})")).collect();
@@ -254,7 +273,7 @@ impl Reader {
                 let d = Diagnostic::file_error(&place, x.message)
                     .with_help(x.help)
                     .with_note(format!("in `{src}`, at character {col}"));
-                self.problems.push(d);
+                self.push(sheet, row.number, Some(header), d);
                 None
             }
         }
@@ -434,10 +453,9 @@ fn letters(index: usize) -> String {
 /// `oberih form import`: 0 when the form file was written, 1 otherwise.
 pub fn run(xlsx: &Path, out: &Path) -> i32 {
     let fail = |ds: Vec<Diagnostic>| {
-        let mut all = crate::diag::Diagnostics::default();
-        all.extend(ds);
-        stdio::err(&all.report());
-        stdio::err(&format!("{} error(s); nothing was written\n", all.error_count()));
+        report(&ds);
+        let errors = ds.iter().filter(|d| d.is_error()).count();
+        stdio::err(&format!("{errors} error(s); nothing was written\n"));
         1
     };
     let shown = out.display().to_string();
@@ -465,9 +483,7 @@ pub fn run(xlsx: &Path, out: &Path) -> i32 {
     if let Err(e) = write_new(out, &imported.toml) {
         return fail(vec![Diagnostic::file_error(&shown, format!("cannot write the form file: {e}"))]);
     }
-    let mut warnings = crate::diag::Diagnostics::default();
-    warnings.extend(imported.warnings);
-    stdio::err(&warnings.report());
+    report(&imported.warnings);
     let questions: usize = imported.form.sections.iter().map(|s| s.questions.len()).sum();
     stdio::err(&format!(
         "{shown}: {questions} question(s) in {} section(s), languages {}\n",
@@ -475,6 +491,13 @@ pub fn run(xlsx: &Path, out: &Path) -> i32 {
         imported.form.languages.join(", ")
     ));
     0
+}
+
+/// Prints problems in the order given (the sheets' order, not the file names').
+fn report(ds: &[Diagnostic]) {
+    for d in ds {
+        stdio::err(&format!("{d}\n"));
+    }
 }
 
 /// The checks every form file passes, in the form's own languages: a problem here is one the
