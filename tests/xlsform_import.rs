@@ -187,3 +187,35 @@ fn every_unsupported_row_is_reported_by_sheet_and_row_at_once() {
     // In the sheet's order, as a person works through it.
     assert!(err.find("row 3,").unwrap() < err.find("row 17,").unwrap(), "{err}");
 }
+
+/// The imported form in a portal: the build accepts it and writes its questionnaire, whose page
+/// parses and carries every imported question, and its paper form.
+#[test]
+fn an_imported_form_builds_into_a_questionnaire() {
+    let site = common::copy_fixture("basic");
+    let out = import_kobo(site.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let check = oberih(site.path(), &["check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    let public = tempfile::tempdir().unwrap();
+    common::build_ok(site.path(), public.path());
+    let page = public.path().join("uk/forms/community-screening/index.html");
+    let html = std::fs::read_to_string(&page).unwrap_or_else(|e| panic!("{}: {e}", page.display()));
+    let doc = scraper::Html::parse_document(&html);
+    assert_eq!(doc.select(&common::sel("form#form")).count(), 1);
+    let title: String = doc.select(&common::sel("title")).next().unwrap().text().collect();
+    assert_eq!(title, "Скринінг громади");
+    let block: String = doc.select(&common::sel("script#form-data")).next().expect("data block").text().collect();
+    let data = oberih::forms::packed::unpack(&block).unwrap();
+    let ids: Vec<&str> = data["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["questions"].as_array().unwrap())
+        .map(|q| q["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 10, "{ids:?}");
+    assert!(ids.contains(&"age") && ids.contains(&"n_problems"), "{ids:?}");
+    assert!(public.path().join("en/forms/community-screening/print.html").is_file());
+    assert!(common::check_output(public.path()).is_empty(), "{:?}", common::check_output(public.path()));
+}
