@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::Workbook;
 
+pub mod compare;
+
 /// A sheet: its header, then its rows (cells by position; "" leaves a cell empty).
 pub struct SheetData<'a> {
     pub name: &'a str,
