@@ -183,7 +183,7 @@ pub fn main() -> i32 {
                 serde_json::to_string_pretty(&crate::forms::file_schema::form_toml_schema()).unwrap_or_default();
             print_out(&format!("{schema}\n"))
         }
-        Command::Form { command: FormCommand::Import { xlsx, out } } => crate::xlsform::import::run(&xlsx, &out),
+        Command::Form { command: FormCommand::Import { xlsx, out } } => crate::xlsform::run::run(&xlsx, &out),
         Command::Check { root, region, translations: true, format } => coverage(&root, region.as_deref(), format),
         Command::Check { root, region, .. } => {
             let out = build::default_out(&root);

@@ -219,3 +219,59 @@ fn an_imported_form_builds_into_a_questionnaire() {
     assert!(public.path().join("en/forms/community-screening/print.html").is_file());
     assert!(common::check_output(public.path()).is_empty(), "{:?}", common::check_output(public.path()));
 }
+
+/// Plain `label` columns are in `default_language`; a portal needs its own languages in every
+/// text, and a row without one of the form's languages is reported at that row.
+#[test]
+fn languages_come_from_the_columns_and_a_portal_needs_all_of_its_own() {
+    let survey = |label_en: &'static str| SheetData {
+        name: "survey",
+        rows: vec![
+            vec!["type", "name", "label", "hint"],
+            vec!["integer", "age", "How old are you?", "Years"],
+            vec!["text", "town", label_en, ""],
+        ],
+    };
+    let settings = |lang: &'static str| SheetData {
+        name: "settings",
+        rows: vec![vec!["form_title", "default_language"], vec!["Check", lang]],
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // English only, outside a portal: imported in English.
+    xlsform::write(dir.path(), "en.xlsx", &[survey("Which town?"), settings("English (en)")]);
+    let out = oberih(dir.path(), &["form", "import", "en.xlsx", "-o", "english-only.toml"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(dir.path().join("english-only.toml")).unwrap();
+    assert!(text.contains("label.en = \"How old are you?\"") && !text.contains(".uk"), "{text}");
+    // Into a Ukrainian and English portal: refused, with the columns to add.
+    let site = common::copy_fixture("basic");
+    std::fs::create_dir_all(site.path().join("forms")).unwrap();
+    xlsform::write(site.path(), "en.xlsx", &[survey("Which town?"), settings("English (en)")]);
+    let out = oberih(site.path(), &["form", "import", "en.xlsx", "-o", "forms/english-only.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("no texts in `uk`") && err.contains("label::Українська (uk)"), "{err}");
+    assert!(!site.path().join("forms/english-only.toml").exists());
+    // No default language for plain columns: said on the settings sheet.
+    xlsform::write(dir.path(), "plain.xlsx", &[survey("Which town?")]);
+    let err = stderr(&oberih(dir.path(), &["form", "import", "plain.xlsx", "-o", "plain.toml"]));
+    assert!(
+        err.contains("sheet settings") && err.contains("`label` (survey)") && err.contains("default_language"),
+        "{err}"
+    );
+    // One language left out of a row.
+    let two = SheetData {
+        name: "survey",
+        rows: vec![
+            vec!["type", "name", "label::Українська (uk)", "label::English (en)"],
+            vec!["text", "town", "Яке місто?", "Which town?"],
+            vec!["text", "street", "Яка вулиця?", ""],
+        ],
+    };
+    xlsform::write(dir.path(), "two.xlsx", &[two]);
+    let err = stderr(&oberih(dir.path(), &["form", "import", "two.xlsx", "-o", "two.toml"]));
+    assert!(
+        err.contains("sheet survey, row 3, column D (label::English (en))") && err.contains("no `en` text"),
+        "{err}"
+    );
+}

@@ -1,10 +1,7 @@
-//! `oberih form import FILE.xlsx -o forms/ID.toml`: an XLSForm (ODK, KoboToolbox) made into a
-//! form file. Every problem is reported at once with its sheet, row and column; the form file is
-//! written only when there is none, only when the result passes the form checks, and in one step
-//! (a temporary file beside it, renamed into place without replacing anything).
+//! An XLSForm (ODK, KoboToolbox) made into a form file's text. Every problem is collected with
+//! its sheet, row and column, and all are reported together, in the sheets' order.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::Path;
 
 use super::model::{ChoiceList, ImportedChoice, ImportedForm, Texts};
@@ -13,7 +10,6 @@ use super::sheet::{self, split_header, Row, Sheet};
 use super::{survey, toml_out, xpath_in};
 use crate::diag::Diagnostic;
 use crate::forms::expr::{Expr, ExprKind, Func};
-use crate::stdio;
 
 /// Choice names that mean "doesn't know" or "refused" in common XLSForms: imported as
 /// `missing = true`, so they count as unknown answers and never as "No".
@@ -246,6 +242,19 @@ impl Reader {
             }
             out.insert(lang, value.clone());
         }
+        if !out.is_empty() {
+            for lang in self.langs.codes.clone().iter().filter(|l| !out.contains_key(*l)) {
+                let header = sheet
+                    .headers
+                    .iter()
+                    .find(|h| split_header(h).0 == base && self.langs.of_header(h).as_ref() == Some(lang));
+                let help = match header {
+                    Some(h) => format!("fill in the column `{h}`: every text needs every language of the form"),
+                    None => format!("add a column `{base}::… ({lang})`: every text needs every language of the form"),
+                };
+                self.error(sheet, row, header.map(String::as_str), format!("`{base}` has no `{lang}` text"), &help);
+            }
+        }
         out
     }
 
@@ -448,82 +457,6 @@ fn letters(index: usize) -> String {
     }
     out.reverse();
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// `oberih form import`: 0 when the form file was written, 1 otherwise.
-pub fn run(xlsx: &Path, out: &Path) -> i32 {
-    let fail = |ds: Vec<Diagnostic>| {
-        report(&ds);
-        let errors = ds.iter().filter(|d| d.is_error()).count();
-        stdio::err(&format!("{errors} error(s); nothing was written\n"));
-        1
-    };
-    let shown = out.display().to_string();
-    if out.exists() {
-        return fail(vec![Diagnostic::file_error(&shown, "this file already exists; import never replaces a file")
-            .with_help("choose another output name, or move the existing file away first")]);
-    }
-    let id = out.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
-    let id_ok = id.starts_with(|c: char| c.is_ascii_lowercase())
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !id_ok || out.extension().and_then(|e| e.to_str()) != Some("toml") {
-        return fail(vec![Diagnostic::file_error(
-            &shown,
-            "the form file must be named ID.toml, ID of [a-z][a-z0-9-]*",
-        )
-        .with_help("the file name is the form's id and part of its address, e.g. forms/initial-screening.toml")]);
-    }
-    let imported = match import(xlsx, &id) {
-        Ok(i) => i,
-        Err(ds) => return fail(ds),
-    };
-    if let Err(ds) = check(&shown, &imported) {
-        return fail(ds);
-    }
-    if let Err(e) = write_new(out, &imported.toml) {
-        return fail(vec![Diagnostic::file_error(&shown, format!("cannot write the form file: {e}"))]);
-    }
-    report(&imported.warnings);
-    let questions: usize = imported.form.sections.iter().map(|s| s.questions.len()).sum();
-    stdio::err(&format!(
-        "{shown}: {questions} question(s) in {} section(s), languages {}\n",
-        imported.form.sections.len(),
-        imported.form.languages.join(", ")
-    ));
-    0
-}
-
-/// Prints problems in the order given (the sheets' order, not the file names').
-fn report(ds: &[Diagnostic]) {
-    for d in ds {
-        stdio::err(&format!("{d}\n"));
-    }
-}
-
-/// The checks every form file passes, in the form's own languages: a problem here is one the
-/// translation could not see (a type mismatch, a question read before it is asked…).
-pub fn check(shown: &str, imported: &Imported) -> Result<(), Vec<Diagnostic>> {
-    let known = |_: &str, _: Option<&str>| true;
-    let languages = imported.form.languages.clone();
-    let ctx = crate::forms::FormContext {
-        default_language: languages.first().cloned().unwrap_or_default(),
-        languages,
-        known_standard: &known,
-    };
-    crate::forms::load(shown, &imported.toml, &ctx).map(|_| ())
-}
-
-/// Writes `text` to `path` in one step, never replacing a file that is there.
-fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new().prefix(".oberih-import-").tempfile_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist_noclobber(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 #[cfg(test)]

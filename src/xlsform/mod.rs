@@ -4,6 +4,7 @@
 pub mod import;
 pub mod model;
 pub mod names;
+pub mod run;
 pub mod sheet;
 pub mod survey;
 pub mod toml_out;
