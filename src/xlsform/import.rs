@@ -9,7 +9,7 @@ use super::names::{id_for, Languages, Renames};
 use super::sheet::{self, split_header, Row, Sheet};
 use super::{survey, toml_out, xpath_in};
 use crate::diag::Diagnostic;
-use crate::forms::expr::{Expr, ExprKind, Func};
+use crate::forms::expr::{BinOp, Expr, ExprKind, Func};
 
 /// Choice names that mean "doesn't know" or "refused" in common XLSForms: imported as
 /// `missing = true`, so they count as unknown answers and never as "No".
@@ -309,9 +309,7 @@ impl Reader {
             lit.kind = ExprKind::Text(value);
         };
         match &mut e.kind {
-            ExprKind::Binary(op, a, b)
-                if matches!(op, crate::forms::expr::BinOp::Eq | crate::forms::expr::BinOp::Ne) =>
-            {
+            ExprKind::Binary(BinOp::Eq | BinOp::Ne, a, b) => {
                 if let Some(v) = list_of(a) {
                     fix(b, v);
                 } else if let Some(v) = list_of(b) {

@@ -56,9 +56,7 @@ pub fn read(path: &Path) -> Result<Workbook, SheetError> {
     let find = |want: &str| names.iter().find(|n| n.trim().eq_ignore_ascii_case(want)).cloned();
     let mut sheet = |want: &'static str| -> Result<Option<Sheet>, SheetError> {
         let Some(name) = find(want) else { return Ok(None) };
-        let range = book
-            .worksheet_range(&name)
-            .map_err(|e| SheetError::Open { path: shown.clone(), source: calamine::Error::from(e) })?;
+        let range = book.worksheet_range(&name).map_err(|e| SheetError::Open { path: shown.clone(), source: e })?;
         Ok(Some(table(want, &range)))
     };
     let survey = sheet("survey")?;
