@@ -77,7 +77,10 @@ fn a_kobo_form_becomes_a_form_file_that_passes_the_checks() {
     assert!(q("age").required);
     assert_eq!(src(&q("minor_note").relevant), "age < 18");
     // Numeric choice codes become ids, and the expressions that compare with them follow.
-    assert_eq!(src(&q("problems").relevant), "(worked_abroad = 'v2') or (worked_abroad = 'v3')");
+    assert_eq!(
+        src(&q("problems").relevant),
+        "((worked_abroad = 'v2') or (worked_abroad = 'v3')) or (worked_abroad = 'minus_99')"
+    );
     assert_eq!(src(&q("problem_other").relevant), "selected(problems, 'other')");
     // ODK's not() is true for an empty answer; so is the import.
     assert_eq!(src(&q("debt").relevant), "(not answered(problems)) or (not selected(problems, 'pay'))");
@@ -86,7 +89,7 @@ fn a_kobo_form_becomes_a_form_file_that_passes_the_checks() {
     assert_eq!(src(&q("n_problems").calculation), "if(count_selected(problems) > 2, 1, 0)");
     let work = q("worked_abroad").choices.clone();
     let values: Vec<(&str, bool)> = work.iter().map(|c| (c.value.as_str(), c.missing)).collect();
-    assert_eq!(values, vec![("v1", false), ("v2", false), ("v3", false), ("dk", true)]);
+    assert_eq!(values, vec![("v1", false), ("v2", false), ("v3", false), ("dk", true), ("minus_99", false)]);
     assert_eq!(work[3].label["en"], "Doesn’t know");
     let err = stderr(&out);
     assert!(err.contains("`start` is metadata"), "{err}");
@@ -274,4 +277,25 @@ fn languages_come_from_the_columns_and_a_portal_needs_all_of_its_own() {
         err.contains("sheet survey, row 3, column D (label::English (en))") && err.contains("no `en` text"),
         "{err}"
     );
+}
+
+/// What only the form checks can see (here a number compared with a text) is reported, and
+/// nothing is written.
+#[test]
+fn what_only_the_form_checks_see_stops_the_import() {
+    let survey = SheetData {
+        name: "survey",
+        rows: vec![
+            vec!["type", "name", "label::English (en)", "relevant"],
+            vec!["integer", "age", "Age", ""],
+            vec!["text", "school", "School", "${age} = 'young'"],
+        ],
+    };
+    let dir = tempfile::tempdir().unwrap();
+    xlsform::write(dir.path(), "typed.xlsx", &[survey]);
+    let out = oberih(dir.path(), &["form", "import", "typed.xlsx", "-o", "typed.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("typed.toml:") && err.contains("nothing was written"), "{err}");
+    assert!(!dir.path().join("typed.toml").exists());
 }

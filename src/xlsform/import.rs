@@ -9,7 +9,7 @@ use super::names::{id_for, Languages, Renames};
 use super::sheet::{self, split_header, Row, Sheet};
 use super::{survey, toml_out, xpath_in};
 use crate::diag::Diagnostic;
-use crate::forms::expr::{BinOp, Expr, ExprKind, Func};
+use crate::forms::expr::{BinOp, Expr, ExprKind, Func, UnOp};
 
 /// Choice names that mean "doesn't know" or "refused" in common XLSForms: imported as
 /// `missing = true`, so they count as unknown answers and never as "No".
@@ -303,6 +303,10 @@ impl Reader {
             let name = match &lit.kind {
                 ExprKind::Text(t) => t.clone(),
                 ExprKind::Number(n) => crate::forms::expr::format_number(*n),
+                ExprKind::Unary(UnOp::Neg, inner) => match inner.kind {
+                    ExprKind::Number(n) => crate::forms::expr::format_number(-n),
+                    _ => return,
+                },
                 _ => return,
             };
             let value = values.ids.get(&name).cloned().unwrap_or(name);

@@ -96,7 +96,10 @@ pub fn check(shown: &str, imported: &Imported, languages: &[String]) -> Result<(
         languages,
         known_standard: &known,
     };
-    crate::forms::load(shown, &imported.toml, &ctx).map(|_| ())
+    crate::forms::load(shown, &imported.toml, &ctx).map(|_| ()).map_err(|ds| {
+        let note = "nothing was written: the lines shown are of the form file the import made from the workbook";
+        ds.into_iter().map(|d| d.with_note(note)).collect()
+    })
 }
 
 /// Writes `text` to `path` in one step, never replacing a file that is there.

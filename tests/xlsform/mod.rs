@@ -113,7 +113,7 @@ pub fn kobo_form() -> Vec<SheetData<'static>> {
             ("name", "problems"),
             ("label::Українська (uk)", "Що було не так?"),
             ("label::English (en)", "What went wrong?"),
-            ("relevant", "${worked_abroad} = 2 or ${worked_abroad} = '3'"),
+            ("relevant", "${worked_abroad} = 2 or ${worked_abroad} = '3' or ${worked_abroad} = -99"),
         ]),
         row(&[
             ("type", "text"),
@@ -159,6 +159,7 @@ pub fn kobo_form() -> Vec<SheetData<'static>> {
         vec!["work", "2", "За кордоном", "Abroad"],
         vec!["work", "3", "І там, і там", "Both"],
         vec!["work", "dk", "Не знає", "Doesn’t know"],
+        vec!["work", "-99", "Не хоче відповідати", "Prefers not to say"],
         vec!["problems", "pay", "Не платили", "Not paid"],
         vec!["problems", "papers", "Забрали документи", "Papers taken"],
         vec!["problems", "other", "Інше", "Other"],
