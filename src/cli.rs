@@ -109,10 +109,10 @@ pub enum Command {
         #[arg(value_enum)]
         what: SchemaKind,
     },
-    /// Work with forms in other tools' formats.
+    /// Convert a form to or from another format.
     Form {
         #[command(subcommand)]
-        command: FormCommand,
+        action: FormAction,
     },
     /// Check everything a build checks, without writing anything.
     Check {
@@ -131,7 +131,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum FormCommand {
+pub enum FormAction {
     /// Make an XLSForm (ODK, KoboToolbox) into a form file; never replaces an existing file.
     Import {
         /// The XLSForm workbook (.xlsx).
@@ -183,7 +183,7 @@ pub fn main() -> i32 {
                 serde_json::to_string_pretty(&crate::forms::file_schema::form_toml_schema()).unwrap_or_default();
             print_out(&format!("{schema}\n"))
         }
-        Command::Form { command: FormCommand::Import { xlsx, out } } => crate::xlsform::run::run(&xlsx, &out),
+        Command::Form { action: FormAction::Import { xlsx, out } } => crate::xlsform::run::run(&xlsx, &out),
         Command::Check { root, region, translations: true, format } => coverage(&root, region.as_deref(), format),
         Command::Check { root, region, .. } => {
             let out = build::default_out(&root);
