@@ -189,6 +189,7 @@ fn every_unsupported_row_is_reported_by_sheet_and_row_at_once() {
     assert!(err.contains("help:"), "{err}");
     // In the sheet's order, as a person works through it.
     assert!(err.find("row 3,").unwrap() < err.find("row 17,").unwrap(), "{err}");
+    insta::assert_snapshot!(err);
 }
 
 /// The imported form in a portal: the build accepts it and writes its questionnaire, whose page
@@ -298,4 +299,55 @@ fn what_only_the_form_checks_see_stops_the_import() {
     let err = stderr(&out);
     assert!(err.contains("typed.toml:") && err.contains("nothing was written"), "{err}");
     assert!(!dir.path().join("typed.toml").exists());
+}
+
+/// A nested group is a section of its own, shown only when every enclosing group is; the rows
+/// of the outer group after it go on in a section of their own.
+#[test]
+fn nested_groups_become_sections_whose_relevant_joins_the_enclosing_groups() {
+    let survey = SheetData {
+        name: "survey",
+        rows: vec![
+            vec!["type", "name", "label::English (en)", "relevant"],
+            vec!["select_one yn", "consent", "Consent?", ""],
+            vec!["begin_group", "outer", "Outer", "${consent} = 'yes'"],
+            vec!["select_one yn", "ask", "Ask more?", ""],
+            vec!["begin_group", "inner", "Inner", "${ask} = 'yes'"],
+            vec!["text", "more", "More", ""],
+            vec!["end_group", "", "", ""],
+            vec!["text", "after", "After", ""],
+            vec!["end_group", "", "", ""],
+            vec!["text", "last", "Last", ""],
+        ],
+    };
+    let choices = SheetData {
+        name: "choices",
+        rows: vec![vec!["list_name", "name", "label::English (en)"], vec!["yn", "yes", "Yes"], vec!["yn", "no", "No"]],
+    };
+    let dir = tempfile::tempdir().unwrap();
+    xlsform::write(dir.path(), "nested.xlsx", &[survey, choices]);
+    let out = oberih(dir.path(), &["form", "import", "nested.xlsx", "-o", "nested.toml"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(dir.path().join("nested.toml")).unwrap();
+    let known = |_: &str, _: Option<&str>| true;
+    let ctx = FormContext { languages: vec!["en".into()], default_language: "en".into(), known_standard: &known };
+    let form = load("nested.toml", &text, &ctx).unwrap_or_else(|ds| panic!("{ds:?}"));
+    let sections: Vec<(&str, Option<&str>, Vec<&str>)> = form
+        .sections
+        .iter()
+        .map(|s| {
+            let relevant = s.relevant.as_ref().map(|l| l.source.as_str());
+            (s.id.as_str(), relevant, s.questions.iter().map(|q| q.id.as_str()).collect())
+        })
+        .collect();
+    assert_eq!(
+        sections,
+        vec![
+            ("main", None, vec!["consent"]),
+            ("outer", Some("consent = 'yes'"), vec!["ask"]),
+            ("inner", Some("(consent = 'yes') and (ask = 'yes')"), vec!["more"]),
+            ("outer_2", Some("consent = 'yes'"), vec!["after"]),
+            ("more_2", None, vec!["last"]),
+        ]
+    );
 }
