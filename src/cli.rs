@@ -148,6 +148,14 @@ pub enum FormAction {
         #[arg(long)]
         root: Option<PathBuf>,
     },
+    /// Make an XLSForm (ODK, KoboToolbox) into a form file; never replaces an existing file.
+    Import {
+        /// The XLSForm workbook (.xlsx).
+        xlsx: PathBuf,
+        /// The form file to write: forms/ID.toml (its name is the form's id).
+        #[arg(long, short)]
+        out: PathBuf,
+    },
 }
 
 /// Runs the CLI and returns the process exit code: 0 ok, 1 content errors, 2 usage errors.
@@ -203,6 +211,7 @@ pub fn main() -> i32 {
             }
             i32::from(!done.written)
         }
+        Command::Form { action: FormAction::Import { xlsx, out } } => crate::xlsform::run::run(&xlsx, &out),
         Command::Check { root, region, translations: true, format } => coverage(&root, region.as_deref(), format),
         Command::Check { root, region, .. } => {
             let out = build::default_out(&root);

@@ -1,14 +1,24 @@
-//! XLSForm, the spreadsheet form format of ODK Collect, Enketo and KoboToolbox.
+//! XLSForm, the spreadsheet form format of ODK Collect, Enketo and KoboToolbox: a workbook with
+//! `survey`, `choices` and `settings` sheets.
 //!
-//! `export` writes a validated form as an XLSForm workbook (`survey`, `choices`, `settings`):
-//! texts in every portal language, the expression language as ODK XPath (`xpath_out`), alerts and
-//! endings as notes, indicators and the outcome as calculated fields.
+//! `export` writes a validated form as an XLSForm workbook: texts in every portal language, the
+//! expression language as ODK XPath (`xpath_out`), alerts and endings as notes, indicators and
+//! the outcome as calculated fields. [`import`] makes a workbook into a form file, ODK XPath back
+//! into the expression language (`xpath_in`).
 
 pub mod export;
 mod export_meta;
 mod export_place;
 pub mod export_run;
 pub mod export_write;
+pub mod import;
+pub mod model;
+pub mod names;
+pub mod run;
+pub mod sheet;
+pub mod survey;
+pub mod toml_out;
+pub mod xpath_in;
 pub mod xpath_out;
 mod xpath_out_model;
 

@@ -1,0 +1,58 @@
+//! An XLSForm as read, in the form file's terms: sections, questions, choice lists and texts by
+//! language, with every expression already in the expression language. [`super::toml_out`]
+//! writes it as a form file.
+
+use std::collections::BTreeMap;
+
+use crate::forms::file::QuestionType;
+
+/// Language code → text.
+pub type Texts = BTreeMap<String, String>;
+
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ImportedForm {
+    pub id: String,
+    pub version: String,
+    pub title: Texts,
+    /// Every language the form's texts use, Ukrainian first, English second.
+    pub languages: Vec<String>,
+    pub lists: Vec<ChoiceList>,
+    pub sections: Vec<ImportedSection>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ChoiceList {
+    pub name: String,
+    pub choices: Vec<ImportedChoice>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ImportedChoice {
+    pub value: String,
+    pub label: Texts,
+    /// "Doesn't know", "Refused": counted as unknown, never as "No".
+    pub missing: bool,
+}
+
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ImportedSection {
+    pub id: String,
+    pub title: Texts,
+    pub relevant: Option<String>,
+    pub questions: Vec<ImportedQuestion>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedQuestion {
+    pub id: String,
+    pub kind: QuestionType,
+    pub list: Option<String>,
+    pub label: Texts,
+    pub hint: Texts,
+    pub guidance: Texts,
+    pub required: bool,
+    pub relevant: Option<String>,
+    pub constraint: Option<String>,
+    pub constraint_message: Texts,
+    pub calculation: Option<String>,
+}

@@ -1,0 +1,140 @@
+//! Whether two forms are the same for someone who fills them in: the same questions (ids, types,
+//! required), the same choices, the same texts in every language, and logic that gives the same
+//! result on the same answers. Logic is compared by evaluating both expressions on many answer
+//! sets, since the same rule can be written in more than one way (`not (a = 'x')` against
+//! `a != 'x' and answered(a)`).
+
+use oberih::forms::expr::{eval, eval_condition, MapEnv, Value};
+use oberih::forms::form::QuestionType;
+use oberih::forms::{Form, LangText, Logic, Question};
+
+/// The differences between `want` and `got`, each as one line; empty when they are the same.
+/// Only the sections in `sections` (all when empty) are compared.
+pub fn differences(want: &Form, got: &Form, sections: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    let pick = |f: &Form| -> Vec<Question> {
+        f.sections
+            .iter()
+            .filter(|s| sections.is_empty() || sections.contains(&s.id.as_str()))
+            .flat_map(|s| s.questions.clone())
+            .collect()
+    };
+    let (a, b) = (pick(want), pick(got));
+    let ids = |qs: &[Question]| qs.iter().map(|q| q.id.clone()).collect::<Vec<_>>();
+    if ids(&a) != ids(&b) {
+        out.push(format!("question ids differ:\n  want {:?}\n  got  {:?}", ids(&a), ids(&b)));
+        return out;
+    }
+    for (qa, qb) in a.iter().zip(&b) {
+        question(&mut out, want, qa, qb);
+    }
+    out
+}
+
+fn question(out: &mut Vec<String>, form: &Form, a: &Question, b: &Question) {
+    let id = &a.id;
+    if a.kind != b.kind {
+        out.push(format!("{id}: type {:?} ≠ {:?}", a.kind, b.kind));
+    }
+    if a.required != b.required {
+        out.push(format!("{id}: required {} ≠ {}", a.required, b.required));
+    }
+    texts(out, &format!("{id}.label"), Some(&a.label), Some(&b.label));
+    texts(out, &format!("{id}.hint"), a.hint.as_ref(), b.hint.as_ref());
+    texts(out, &format!("{id}.guidance"), a.guidance.as_ref(), b.guidance.as_ref());
+    texts(out, &format!("{id}.constraint_message"), a.constraint_message.as_ref(), b.constraint_message.as_ref());
+    let choices =
+        |q: &Question| q.choices.iter().map(|c| (c.value.clone(), c.label.clone(), c.missing)).collect::<Vec<_>>();
+    if choices(a) != choices(b) {
+        out.push(format!("{id}: choices differ:\n  want {:?}\n  got  {:?}", choices(a), choices(b)));
+    }
+    for (field, la, lb, condition) in [
+        ("relevant", &a.relevant, &b.relevant, true),
+        ("constraint", &a.constraint, &b.constraint, true),
+        ("calculation", &a.calculation, &b.calculation, false),
+    ] {
+        if let Some(why) = logic(form, a, la, lb, condition) {
+            out.push(format!("{id}.{field}: {why}"));
+        }
+    }
+}
+
+fn texts(out: &mut Vec<String>, what: &str, a: Option<&LangText>, b: Option<&LangText>) {
+    let empty = LangText::new();
+    let (a, b) = (a.unwrap_or(&empty), b.unwrap_or(&empty));
+    if a != b {
+        out.push(format!("{what} differs:\n  want {a:?}\n  got  {b:?}"));
+    }
+}
+
+/// Why two expressions are not equivalent, or `None` when they agree on every answer set tried.
+fn logic(form: &Form, q: &Question, a: &Option<Logic>, b: &Option<Logic>, condition: bool) -> Option<String> {
+    let (a, b) = match (a, b) {
+        (None, None) => return None,
+        (Some(a), Some(b)) => (a, b),
+        (a, b) => return Some(format!("{:?} ≠ {:?}", a.as_ref().map(|l| &l.source), b.as_ref().map(|l| &l.source))),
+    };
+    let mut ids: Vec<String> = a.expr.references().into_iter().chain(b.expr.references()).map(|(id, _)| id).collect();
+    ids.sort();
+    ids.dedup();
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    for _ in 0..400 {
+        let env = answers(form, q, &ids, &mut seed);
+        let (va, vb) = if condition {
+            (Value::Bool(eval_condition(&a.expr, &env)), Value::Bool(eval_condition(&b.expr, &env)))
+        } else {
+            (eval(&a.expr, &env), eval(&b.expr, &env))
+        };
+        if va != vb {
+            return Some(format!("`{}` gives {va:?} but `{}` gives {vb:?} for {env:?}", a.source, b.source));
+        }
+    }
+    None
+}
+
+fn next(seed: &mut u64, n: usize) -> usize {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    (*seed % n as u64) as usize
+}
+
+/// One answer set: each id, and `.`, given a value its question could hold, or none.
+fn answers(form: &Form, current: &Question, ids: &[String], seed: &mut u64) -> MapEnv {
+    let mut env = MapEnv { today: Some("2026-01-15".into()), ..MapEnv::default() };
+    for (_, q) in form.questions() {
+        env.missing.insert(q.id.clone(), q.choices.iter().filter(|c| c.missing).map(|c| c.value.clone()).collect());
+    }
+    for id in ids {
+        if let Some((_, q)) = form.questions().find(|(_, q)| &q.id == id) {
+            env.answers.insert(id.clone(), value(q, seed));
+        }
+    }
+    env.current = value(current, seed);
+    env.current_id = Some(current.id.clone());
+    env
+}
+
+fn value(q: &Question, seed: &mut u64) -> Value {
+    if next(seed, 5) == 0 {
+        return Value::Null;
+    }
+    let values: Vec<String> = q.choices.iter().map(|c| c.value.clone()).collect();
+    match q.kind {
+        QuestionType::Choice => Value::Text(values[next(seed, values.len())].clone()),
+        QuestionType::MultiChoice => {
+            let set: Vec<String> = values.iter().filter(|_| next(seed, 2) == 0).cloned().collect();
+            if set.is_empty() {
+                Value::Null
+            } else {
+                Value::Set(set)
+            }
+        }
+        QuestionType::Integer | QuestionType::Decimal | QuestionType::Calculate => {
+            let n = [-1.0, 0.0, 1.0, 2.0, 3.0, 12.0, 17.0, 18.0, 24.0, 25.0, 120.0, 121.0];
+            Value::Number(n[next(seed, n.len())])
+        }
+        QuestionType::Date => Value::Date(["2000-02-29", "2010-06-01", "2030-01-01"][next(seed, 3)].into()),
+        _ => Value::Text(["a", "тест"][next(seed, 2)].into()),
+    }
+}
