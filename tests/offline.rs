@@ -109,6 +109,7 @@ fn every_language_has_a_manifest_with_icons_and_pages_name_it() {
 
 /// The portal's sources, to change one page and build again.
 fn copy_portal(to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
     std::fs::copy(repo().join("portal.toml"), to.join("portal.toml")).unwrap();
     for folder in oberih::output::INPUT_FOLDERS {
         if repo().join(folder).is_dir() {

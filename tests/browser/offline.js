@@ -26,6 +26,10 @@ function serve(state) {
   const requests = [];
   const server = http.createServer((req, res) => {
     if (state.down) return req.socket.destroy();
+    if (state.delay) return setTimeout(() => answer(req, res), state.delay);
+    answer(req, res);
+  });
+  function answer(req, res) {
     let p = decodeURIComponent(new URL(req.url, "http://x").pathname);
     requests.push(p);
     if (p.endsWith("/")) p += "index.html";
@@ -36,7 +40,7 @@ function serve(state) {
     }
     res.writeHead(200, { "Content-Type": TYPES[path.extname(file)] || "application/octet-stream", "Cache-Control": "no-cache" });
     res.end(fs.readFileSync(file));
-  });
+  }
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, requests })));
 }
 
@@ -50,7 +54,7 @@ async function shot(page, name, width) {
 }
 
 /** Slow line: the offer states the size, and nothing else of the copy is fetched. */
-async function slowOffer(context, origin, served) {
+async function slowOffer(context, origin, served, state) {
   const page = await context.newPage();
   page.on("console", (m) => { if (m.type() === "error") report.console.push(m.text()); });
   page.on("pageerror", (e) => report.console.push(e.message));
@@ -77,12 +81,15 @@ async function slowOffer(context, origin, served) {
   await shot(page, "offer", 360);
   await shot(page, "offer", 1280);
   // The download on the same slow line: progress shows.
+  // The worker's own requests are not slowed by the page's emulation: the server answers slowly.
+  state.delay = 250;
   await page.setViewportSize({ width: 360, height: 740 });
   await page.click(".offline-save");
   await page.waitForSelector("#offline progress", { timeout: 20000 });
   await page.waitForTimeout(2500);
   await shot(page, "progress", 360);
   await shot(page, "progress", 1280);
+  state.delay = 0;
   await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   return page;
 }
@@ -161,7 +168,7 @@ async function main() {
   const origin = "http://127.0.0.1:" + served.server.address().port;
   const { context, userDataDir } = await launch();
   try {
-    const page = await slowOffer(context, origin, served);
+    const page = await slowOffer(context, origin, served, state);
     await page.waitForSelector(".offline-delete", { timeout: 120000 });
     const names = await cacheNames(page);
     report.caches = names;

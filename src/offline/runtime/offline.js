@@ -117,8 +117,11 @@
     if (!meter) {
       box.textContent = "";
       box.appendChild(el("h2", "offline-title", t.title));
-      box.appendChild(el("p", "offline-status"));
+      var status = el("p", "offline-status");
+      status.id = "offline-progress";
+      box.appendChild(status);
       meter = el("progress");
+      meter.setAttribute("aria-labelledby", "offline-progress");
       box.appendChild(meter);
     }
     meter.max = total || 1;
@@ -174,6 +177,10 @@
       readState().then(render);
     },
   };
+  if (navigator.onLine === false) {
+    readState().then(render);
+    return;
+  }
   var script = document.createElement("script");
   script.src = root + "offline-copy.js?" + Date.now();
   script.onerror = function () { readState().then(render); };
