@@ -67,6 +67,8 @@ async function slowOffer(context, origin, served, state) {
   await page.goto(origin + "/uk/index.html");
   await page.waitForSelector(".offline-save", { timeout: 60000 });
   const size = await page.textContent(".offline-size");
+  const manifest = await page.evaluate(() => (document.querySelector("link[rel=manifest]") || {}).href);
+  check(manifest === origin + "/uk/manifest.webmanifest", "over http the page names its manifest: " + manifest, failures);
   report.offer = size;
   check(/^Українська: \d+(,\d)?\u00a0(МБ|КБ) · \d+ сторін/.test(size), "the offer states the size: " + size, failures);
   await page.waitForTimeout(1500);
@@ -225,7 +227,8 @@ async function main() {
     check(await local.isHidden("#offline"), "from file:// the offer stays hidden", failures);
     const fileWorkers = context.serviceWorkers().filter((w) => w.url().startsWith("file:"));
     check(fileWorkers.length === 0, "from file:// no worker is registered", failures);
-    check(await local.evaluate(() => !window.OberihOffline), "from file:// the offline script does nothing", failures);
+    check(await local.evaluate(() => !window.OberihOffline && !document.querySelector("link[rel=manifest]")),
+      "from file:// the offline script does nothing", failures);
   } catch (e) {
     failures.push("crashed: " + (e.stack || e.message).split("\n").slice(0, 4).join(" "));
   } finally {

@@ -9,6 +9,12 @@
   var island = document.getElementById("offline-i18n");
   var secure = window.isSecureContext && location.protocol !== "file:";
   if (!box || !island || !secure || !("serviceWorker" in navigator) || !window.caches) return;
+  // The web app manifest is named here, not in the page: from a folder the browser refuses to
+  // read it and says so in the console.
+  var manifest = document.createElement("link");
+  manifest.rel = "manifest";
+  manifest.href = box.getAttribute("data-manifest");
+  document.head.appendChild(manifest);
   var t = JSON.parse(island.textContent);
   var bar = document.getElementById("offline-update");
   var lang = document.body.getAttribute("data-lang") || document.documentElement.lang;
