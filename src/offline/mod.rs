@@ -19,8 +19,10 @@ use crate::site::Site;
 
 /// The service worker: saves, updates and answers from the copy (plain JavaScript, ES2018).
 pub const WORKER_JS: &str = include_str!("runtime/sw.js");
-/// The page script that offers, shows and removes the copy.
+/// The page script that offers, shows and removes the copy, loaded only over http(s).
 pub const PAGE_JS: &str = include_str!("runtime/offline.js");
+/// What every page's bundled script holds of the copy: the few lines that load [`PAGE_JS`].
+pub const LOADER_JS: &str = include_str!("runtime/loader.js");
 /// The worker's address in a site, beside the language folders.
 pub const WORKER_PATH: &str = "sw.js";
 /// What each language's copy would take, as a script the pages load: a plain script, so the
@@ -39,6 +41,16 @@ pub fn worker_file() -> Result<OutFile, Vec<Diagnostic>> {
         e.problems().iter().map(|p| Diagnostic::at(shown, WORKER_JS, p.span.clone(), &p.message)).collect::<Vec<_>>()
     })?;
     Ok(OutFile { path: WORKER_PATH.to_string(), bytes: min.into_bytes() })
+}
+
+/// The page script, minified, under `assets/` with its content's hash in the name.
+pub fn page_script() -> Result<OutFile, Vec<Diagnostic>> {
+    let shown = "(built-in) src/offline/runtime/offline.js";
+    let min = crate::minify::minify_js(PAGE_JS).map_err(|e| {
+        e.problems().iter().map(|p| Diagnostic::at(shown, PAGE_JS, p.span.clone(), &p.message)).collect::<Vec<_>>()
+    })?;
+    let path = format!("assets/offline.{}.js", crate::output::fingerprint(min.as_bytes()));
+    Ok(OutFile { path, bytes: min.into_bytes() })
 }
 
 /// The web app manifest of one language: "Add to home screen" opens the portal in that language.

@@ -99,6 +99,8 @@ impl<'a> Sink<'a> {
 pub struct Assets {
     pub css: String,
     pub js: String,
+    /// The offline copy's page script, which the bundled one loads over http(s) only.
+    pub offline: String,
     /// The portal's icons (tab, home screen), drawn at build.
     pub icons: crate::offline::Icons,
 }
@@ -112,8 +114,8 @@ pub fn build_assets(theme: &Theme) -> Result<(Assets, Vec<OutFile>), Vec<Diagnos
         bytes: crate::search::CLIENT_JS.as_bytes().to_vec(),
     };
     let offline_js = crate::theme::ThemeFile {
-        shown: "(built-in) src/offline/runtime/offline.js".to_string(),
-        bytes: crate::offline::PAGE_JS.as_bytes().to_vec(),
+        shown: "(built-in) src/offline/runtime/loader.js".to_string(),
+        bytes: crate::offline::LOADER_JS.as_bytes().to_vec(),
     };
     let js_files: Vec<_> = theme.get("runtime/site.js").into_iter().chain([&search_js, &offline_js]).collect();
     let mut problems = Vec::new();
@@ -128,6 +130,9 @@ pub fn build_assets(theme: &Theme) -> Result<(Assets, Vec<OutFile>), Vec<Diagnos
     let mut files = vec![OutFile { path: css_path.clone(), bytes: css }, OutFile { path: js_path.clone(), bytes: js }];
     files.extend(icon_files);
     files.push(crate::offline::worker_file()?);
+    let offline = crate::offline::page_script()?;
+    let offline_path = offline.path.clone();
+    files.push(offline);
     for (path, f) in theme.under("static") {
         if !path.starts_with("static/css/") {
             files.push(OutFile {
@@ -136,7 +141,7 @@ pub fn build_assets(theme: &Theme) -> Result<(Assets, Vec<OutFile>), Vec<Diagnos
             });
         }
     }
-    Ok((Assets { css: css_path, js: js_path, icons }, files))
+    Ok((Assets { css: css_path, js: js_path, offline: offline_path, icons }, files))
 }
 
 /// The theme files minified one by one and joined, a line after each; what does not decode or
