@@ -70,6 +70,11 @@ module.exports = [
     rules: { "no-misleading-character-class": "off" },
   },
   {
+    // The offline copy's service worker runs in a worker, not a page.
+    files: ["src/offline/runtime/sw.js"],
+    languageOptions: { globals: { ...globals.serviceworker } },
+  },
+  {
     // Node scripts; tests/browser also hands functions to the page (page.evaluate).
     files: ["tests/**/*.js", "eslint.config.js"],
     ignores: ["tests/lint/**"],

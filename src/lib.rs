@@ -21,6 +21,7 @@ pub mod keys;
 
 pub mod markdown;
 pub mod minify;
+pub mod offline;
 pub mod output;
 pub mod pack;
 pub mod phones;

@@ -159,7 +159,7 @@ pub fn csp_for(html: &str) -> String {
         }
     }
     format!(
-        "default-src 'none'; script-src 'self'{scripts}; style-src 'self'{styles}; img-src 'self' data:; font-src 'self'; form-action 'self'; base-uri 'none'"
+        "default-src 'none'; script-src 'self'{scripts}; style-src 'self'{styles}; img-src 'self' data:; font-src 'self'; manifest-src 'self'; worker-src 'self'; form-action 'self'; base-uri 'none'"
     )
 }
 

@@ -82,9 +82,13 @@ fn changed_files<'a>(before: &BTreeMap<String, Vec<u8>>, after: &'a BTreeMap<Str
     after.keys().filter(|p| before.get(*p) != after.get(*p)).collect()
 }
 
-/// The files that differ between two built sites.
+/// The files that differ between two built sites. The offline copy's lists and summary are left
+/// out: full builds make them, and a preview updated in place keeps its last full build's (a copy
+/// saved from the preview after an edit is refused as changed during the download).
 fn differences(a: &Path, b: &Path) -> Vec<String> {
-    let (a, b): (BTreeMap<_, _>, BTreeMap<_, _>) = (tree(a), tree(b));
+    let made_by_full_builds = |p: &String| p.ends_with("/offline.json") || p.ends_with("offline-copy.js");
+    let without = |t: BTreeMap<String, Vec<u8>>| t.into_iter().filter(|(p, _)| !made_by_full_builds(p)).collect();
+    let (a, b): (BTreeMap<_, _>, BTreeMap<_, _>) = (without(tree(a)), without(tree(b)));
     let mut out: Vec<String> =
         a.iter().filter(|(p, bytes)| b.get(*p) != Some(*bytes)).map(|(p, _)| p.clone()).collect();
     out.extend(b.keys().filter(|p| !a.contains_key(*p)).cloned());

@@ -181,7 +181,13 @@ fn run_sites(
         .collect();
     let mut kept = None;
     let mut precompress = extras.precompress;
+    let mut copy_sites = Vec::new();
     for (slug, built) in results {
+        let prefix = slug.as_ref().filter(|_| prefix_regions).map(|s| format!("{s}/")).unwrap_or_default();
+        copy_sites.push(crate::offline::CopySite {
+            prefix,
+            languages: built.languages.iter().map(|l| l.lang.clone()).collect(),
+        });
         kept = kept.or(built.kept);
         precompress |= built.precompress;
         report.diagnostics.extend(built.diagnostics);
@@ -197,6 +203,9 @@ fn run_sites(
         }
     }
     let Some(staging) = staging else { return (finish(report, started), None) };
+    if !report.diagnostics.has_errors() {
+        report.diagnostics.extend(crate::offline::write_copy_lists(&staging, &copy_sites));
+    }
     let shown = staging.shown().to_string();
     report.diagnostics.extend(staging.failures().iter().map(|f| f.diagnostic(&shown)));
     report.diagnostics.extend(staging.leftovers().iter().map(|l| l.diagnostic(&shown)));

@@ -99,6 +99,10 @@ impl<'a> Sink<'a> {
 pub struct Assets {
     pub css: String,
     pub js: String,
+    /// The offline copy's page script, which the bundled one loads over http(s) only.
+    pub offline: String,
+    /// The portal's icons (tab, home screen), drawn at build.
+    pub icons: crate::offline::Icons,
 }
 
 /// Bundles the theme's stylesheets into one file and its page scripts into another, each file
@@ -109,7 +113,11 @@ pub fn build_assets(theme: &Theme) -> Result<(Assets, Vec<OutFile>), Vec<Diagnos
         shown: "(built-in) src/search/runtime/search.js".to_string(),
         bytes: crate::search::CLIENT_JS.as_bytes().to_vec(),
     };
-    let js_files: Vec<_> = theme.get("runtime/site.js").into_iter().chain([&search_js]).collect();
+    let offline_js = crate::theme::ThemeFile {
+        shown: "(built-in) src/offline/runtime/loader.js".to_string(),
+        bytes: crate::offline::LOADER_JS.as_bytes().to_vec(),
+    };
+    let js_files: Vec<_> = theme.get("runtime/site.js").into_iter().chain([&search_js, &offline_js]).collect();
     let mut problems = Vec::new();
     let css = bundle(&css_files, crate::minify::minify_css, &mut problems);
     let js = bundle(&js_files, crate::minify::minify_js, &mut problems);
@@ -118,7 +126,13 @@ pub fn build_assets(theme: &Theme) -> Result<(Assets, Vec<OutFile>), Vec<Diagnos
     }
     let css_path = format!("assets/site.{}.css", fingerprint(&css));
     let js_path = format!("assets/site.{}.js", fingerprint(&js));
+    let (icons, icon_files) = crate::offline::Icons::make();
     let mut files = vec![OutFile { path: css_path.clone(), bytes: css }, OutFile { path: js_path.clone(), bytes: js }];
+    files.extend(icon_files);
+    files.push(crate::offline::worker_file()?);
+    let offline = crate::offline::page_script()?;
+    let offline_path = offline.path.clone();
+    files.push(offline);
     for (path, f) in theme.under("static") {
         if !path.starts_with("static/css/") {
             files.push(OutFile {
@@ -127,7 +141,7 @@ pub fn build_assets(theme: &Theme) -> Result<(Assets, Vec<OutFile>), Vec<Diagnos
             });
         }
     }
-    Ok((Assets { css: css_path, js: js_path }, files))
+    Ok((Assets { css: css_path, js: js_path, offline: offline_path, icons }, files))
 }
 
 /// The theme files minified one by one and joined, a line after each; what does not decode or
@@ -380,6 +394,7 @@ fn other_generated_pages(cx: &RenderContext) -> Result<Vec<OutFile>, Diagnostic>
     let RenderContext { site, tera, lang, .. } = *cx;
     let mut out = aliases(site, tera, lang)?;
     out.push(print::standards_compendium(cx)?);
+    out.push(crate::offline::manifest(site, lang, &assets.icons));
     out.extend(forms::form_pages(cx)?);
     Ok(out)
 }

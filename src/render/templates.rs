@@ -42,6 +42,10 @@ pub fn build_tera(theme: &Theme, i18n: Arc<I18n>) -> Result<Tera, Vec<Diagnostic
         let (k, l) = (str_arg(args, "k")?, str_arg(args, "l")?);
         Ok(Value::String(t_i18n.t_marked(l, k)))
     });
+    let offline_i18n = i18n.clone();
+    tera.register_function("offline_i18n", move |args: &HashMap<String, Value>| {
+        Ok(Value::String(crate::offline::i18n_json(&offline_i18n, str_arg(args, "l")?)))
+    });
     tera.register_function("tn", move |args: &HashMap<String, Value>| {
         let (k, l) = (str_arg(args, "k")?, str_arg(args, "l")?);
         let n =

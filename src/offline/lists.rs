@@ -1,0 +1,211 @@
+//! The list of files each language's offline copy holds, made at the end of a build from the
+//! files actually written to the staging folder, and a summary of every language's copy for
+//! the pages to offer.
+//!
+//! A copy holds its language's folder, the shared assets and the pages at the site's root
+//! (language chooser, 404). Left out: other languages, region sites under the national one,
+//! precompressed twins (`.gz`, `.br`, made by a host or a later build step), the sitemap, the
+//! output marker and the offline files themselves.
+//!
+//! The worker keeps every file gzipped, so the size offered is the sum of the files' gzip sizes,
+//! computed here at a fast level (2): at 10,000 pages the default level would add a third of the
+//! build's time, and level 1 (a quicker method) would state half as much again as is kept. That
+//! is about what a compressing server sends (nginx compresses at level 1 by default) and a little
+//! more than the browser keeps (it compresses harder). A file's own
+//! `.gz` twin, where the build wrote one, gives its size without compressing again.
+
+use std::io::Write;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::{LIST_NAME, SUMMARY_PATH, WORKER_PATH};
+use crate::diag::Diagnostic;
+use crate::output::{fingerprint, Staging};
+
+/// One site of a build: its folder in the output (`""`, or `<slug>/` in an all-regions build)
+/// and its languages.
+#[derive(Debug, Clone)]
+pub struct CopySite {
+    pub prefix: String,
+    pub languages: Vec<String>,
+}
+
+/// A file of a copy: path from the site's root, size, size as kept (gzip), content hash.
+#[derive(Debug, Clone, Serialize)]
+struct Entry(String, u64, u64, String);
+
+/// What the worker reads to save one language.
+#[derive(Serialize)]
+struct List<'a> {
+    lang: &'a str,
+    build: String,
+    bytes: u64,
+    pages: usize,
+    files: Vec<Entry>,
+}
+
+/// Writes each site's lists (`<lang>/offline.json`) and summary (`offline-copy.js`) into the
+/// staging folder. A file that cannot be read back is reported; one that cannot be written is
+/// the staging's to report, as for every other file.
+pub fn write_copy_lists(staging: &Staging, sites: &[CopySite]) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for site in sites {
+        let root = staging.dir().join(&site.prefix);
+        let mut summary = serde_json::Map::new();
+        for lang in &site.languages {
+            let list = match language_list(&root, lang) {
+                Ok(list) => list,
+                Err(d) => {
+                    problems.push(d);
+                    continue;
+                }
+            };
+            summary.insert(
+                lang.clone(),
+                serde_json::json!({ "build": list.build, "bytes": list.bytes, "pages": list.pages }),
+            );
+            let json = serde_json::to_vec(&list).unwrap_or_default();
+            let _ = staging.write(&format!("{}{lang}/{LIST_NAME}", site.prefix), &json);
+        }
+        let script = format!("OberihOffline.copy({});\n", serde_json::Value::Object(summary));
+        let _ = staging.write(&format!("{}{SUMMARY_PATH}", site.prefix), script.as_bytes());
+    }
+    problems
+}
+
+/// The list of `lang`'s copy of the site at `root`.
+fn language_list<'a>(root: &Path, lang: &'a str) -> Result<List<'a>, Diagnostic> {
+    let paths = copy_paths(root, lang);
+    let entries: Vec<Entry> = paths.par_iter().map(|rel| entry(root, rel)).collect::<Result<_, _>>()?;
+    let mut lines = String::new();
+    for e in &entries {
+        lines.push_str(&format!("{} {}\n", e.0, e.3));
+    }
+    let pages = entries.iter().filter(|e| e.0.starts_with(&format!("{lang}/")) && e.0.ends_with(".html")).count();
+    Ok(List {
+        lang,
+        build: fingerprint(lines.as_bytes()),
+        bytes: entries.iter().map(|e| e.2).sum(),
+        pages,
+        files: entries,
+    })
+}
+
+/// The files of `lang`'s copy, as paths from the site's root, sorted.
+fn copy_paths(root: &Path, lang: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let Ok(top) = std::fs::read_dir(root) else { return out };
+    for item in top.flatten() {
+        let name = item.file_name().to_string_lossy().into_owned();
+        let is_dir = item.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && (name == lang || name == "assets") {
+            for f in walkdir::WalkDir::new(item.path()).into_iter().flatten().filter(|f| f.file_type().is_file()) {
+                if let Ok(rel) = f.path().strip_prefix(root) {
+                    out.push(crate::source::slash_path(rel));
+                }
+            }
+        } else if !is_dir && name.ends_with(".html") {
+            out.push(name);
+        }
+    }
+    let own = [format!("{lang}/{LIST_NAME}"), WORKER_PATH.to_string(), SUMMARY_PATH.to_string()];
+    out.retain(|p| !p.ends_with(".gz") && !p.ends_with(".br") && !own.contains(p));
+    out.sort();
+    out
+}
+
+fn entry(root: &Path, rel: &str) -> Result<Entry, Diagnostic> {
+    let path = root.join(rel);
+    let read = |p: &Path| {
+        std::fs::read(p).map_err(|e| {
+            Diagnostic::file_error(&p.display().to_string(), format!("cannot read back for the offline copy: {e}"))
+        })
+    };
+    let bytes = read(&path)?;
+    let twin = path.with_file_name(format!("{}.gz", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
+    let kept = match std::fs::metadata(&twin) {
+        Ok(m) => m.len(),
+        Err(_) => gzip_len(&bytes),
+    };
+    Ok(Entry(rel.to_string(), bytes.len() as u64, kept, fingerprint(&bytes)))
+}
+
+/// How many bytes `bytes` take gzipped at level 2.
+fn gzip_len(bytes: &[u8]) -> u64 {
+    struct Count(u64);
+    impl Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len() as u64;
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut gz = flate2::write::GzEncoder::new(Count(0), flate2::Compression::new(2));
+    let _ = gz.write_all(bytes);
+    gz.finish().map_or(bytes.len() as u64, |c| c.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_copy_holds_its_language_assets_and_root_pages_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "index.html",
+            "404.html",
+            "sitemap.xml",
+            ".oberih-output",
+            "sw.js",
+            "offline-copy.js",
+            "assets/site.1.css",
+            "uk/index.html",
+            "uk/index.html.gz",
+            "uk/index.html.br",
+            "uk/offline.json",
+            "uk/search/a.js",
+            "uk/manifest.webmanifest",
+            "en/index.html",
+            "en/manifest.webmanifest",
+            "zak/uk/index.html",
+        ] {
+            std::fs::create_dir_all(root.join(f).parent().unwrap()).unwrap();
+            std::fs::write(root.join(f), "x".repeat(200)).unwrap();
+        }
+        let paths = copy_paths(root, "uk");
+        assert_eq!(
+            paths,
+            [
+                "404.html",
+                "assets/site.1.css",
+                "index.html",
+                "uk/index.html",
+                "uk/manifest.webmanifest",
+                "uk/search/a.js"
+            ]
+        );
+        let list = language_list(root, "uk").unwrap();
+        assert_eq!(list.pages, 1);
+        // The `.gz` twin gives the kept size of uk/index.html; the others are compressed here.
+        assert_eq!(list.files[3].2, 200);
+        assert!(list.files[0].2 < 100, "{:?}", list.files[0]);
+        assert_eq!(list.bytes, list.files.iter().map(|e| e.2).sum::<u64>());
+    }
+
+    #[test]
+    fn the_build_id_changes_with_any_file_of_the_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("uk")).unwrap();
+        std::fs::write(dir.path().join("uk/index.html"), "a").unwrap();
+        let before = language_list(dir.path(), "uk").unwrap().build;
+        assert_eq!(before, language_list(dir.path(), "uk").unwrap().build);
+        std::fs::write(dir.path().join("uk/index.html"), "b").unwrap();
+        assert_ne!(before, language_list(dir.path(), "uk").unwrap().build);
+    }
+}
