@@ -151,20 +151,24 @@ fn by_bounds(
     min_count: u64,
     at: &BTreeMap<&Figure, usize>,
 ) -> Vec<usize> {
-    let total: u64 = counts.get(&Vec::new()).copied().unwrap_or(0);
+    // A reader knows no upper bound but the published number of screenings.
+    let total = match shown.get(&Vec::new()) {
+        Some(Shown::Count(n)) => *n as i64,
+        _ => counts.values().copied().max().unwrap_or(0) as i64 * 1000 + 1000,
+    };
     let mut bounds: BTreeMap<&Figure, (i64, i64)> = at
         .keys()
         .map(|f| {
             let b = match shown.get(*f) {
                 Some(Shown::Small) => (0, min_count as i64 - 1),
-                _ => (min_count as i64, total as i64),
+                _ => (min_count as i64, total),
             };
             (*f, b)
         })
         .collect();
     let value = |f: &Figure, b: &BTreeMap<&Figure, (i64, i64)>| match shown.get(f) {
         Some(Shown::Count(n)) => (*n as i64, *n as i64),
-        _ => b.get(f).copied().unwrap_or((0, total as i64)),
+        _ => b.get(f).copied().unwrap_or((0, total)),
     };
     for _ in 0..50 {
         let mut narrowed = false;
