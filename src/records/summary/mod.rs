@@ -135,13 +135,20 @@ impl TableSpec {
 pub struct SummaryOptions {
     pub tables: Vec<TableSpec>,
     pub min_count: u64,
-    /// The language of the HTML report: `uk` or `en`.
+    /// The language of the HTML report and the CSV headers: `uk` or `en`.
     pub lang: String,
+    /// Region names by slug, from the portal's regions; a region without one shows its slug.
+    pub region_labels: BTreeMap<String, crate::forms::LangText>,
 }
 
 impl Default for SummaryOptions {
     fn default() -> Self {
-        SummaryOptions { tables: Vec::new(), min_count: DEFAULT_MIN_COUNT, lang: "uk".into() }
+        SummaryOptions {
+            tables: Vec::new(),
+            min_count: DEFAULT_MIN_COUNT,
+            lang: "uk".into(),
+            region_labels: BTreeMap::new(),
+        }
     }
 }
 
@@ -218,7 +225,7 @@ pub fn summarise(form: &Form, records: &[Value], options: &SummaryOptions) -> Re
     }
     let mut specs = options.tables.clone();
     specs.dedup_by_key(|s| s.id());
-    let classified = tables::classify(form, records, &specs);
+    let classified = tables::classify(form, records, &specs, &options.region_labels);
     let counts = tables::count(&classified, &specs);
     let relations = suppress::relations(&classified, &specs);
     let shown = suppress::suppress(&counts, &relations, options.min_count);

@@ -56,13 +56,18 @@ fn unknown() -> Category {
 }
 
 /// Sorts every record into the categories of the keys the tables use.
-pub fn classify(form: &Form, records: &[Value], specs: &[TableSpec]) -> Classified {
+pub fn classify(
+    form: &Form,
+    records: &[Value],
+    specs: &[TableSpec],
+    region_labels: &BTreeMap<String, LangText>,
+) -> Classified {
     let mut keys: Vec<Key> = specs.iter().flat_map(|s| s.keys()).collect();
     keys.sort();
     keys.dedup();
     let mut categories = BTreeMap::new();
     for &k in &keys {
-        categories.insert(k, fixed_categories(form, k, records));
+        categories.insert(k, fixed_categories(form, k, records, region_labels));
     }
     let records =
         records.iter().map(|r| keys.iter().map(|&k| (k, place(form, k, r, &categories[&k]))).collect()).collect();
@@ -71,8 +76,14 @@ pub fn classify(form: &Form, records: &[Value], specs: &[TableSpec]) -> Classifi
 
 /// The categories of `key`: the form's own for outcomes, indicators, dimensions and sex; the age
 /// bands; every month from the first to the last (so an empty month shows as small, not as
-/// missing); the regions the records come from.
-fn fixed_categories(form: &Form, key: Key, records: &[Value]) -> Vec<Category> {
+/// missing); the regions the records come from. Undated records and records of the national
+/// portal have a category only when there are some.
+fn fixed_categories(
+    form: &Form,
+    key: Key,
+    records: &[Value],
+    region_labels: &BTreeMap<String, LangText>,
+) -> Vec<Category> {
     match key {
         Key::Outcome => {
             let mut out: Vec<Category> =
@@ -113,15 +124,25 @@ fn fixed_categories(form: &Form, key: Key, records: &[Value]) -> Vec<Category> {
                     (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
                 }
             }
-            out.push(unknown());
+            if months.len() < records.len() {
+                out.push(unknown());
+            }
             out
         }
         Key::Region => {
             let mut ids: Vec<&str> = records.iter().filter_map(|r| r.get("region").and_then(Value::as_str)).collect();
             ids.sort_unstable();
             ids.dedup();
-            let mut out: Vec<Category> = ids.into_iter().map(|id| cat(id, id, id)).collect();
-            out.push(cat(UNKNOWN, "Національний портал", "National portal"));
+            let mut out: Vec<Category> = ids
+                .into_iter()
+                .map(|id| match region_labels.get(id) {
+                    Some(label) => Category { id: id.to_string(), label: label.clone() },
+                    None => cat(id, id, id),
+                })
+                .collect();
+            if records.iter().any(|r| r.get("region").and_then(Value::as_str).is_none()) {
+                out.push(cat(UNKNOWN, "Національний портал", "National portal"));
+            }
             out
         }
     }

@@ -12,6 +12,8 @@ use crate::forms::form::text;
 use crate::records::csv::{csv_cell, defuse_formula};
 
 mod html;
+#[cfg(test)]
+mod tests;
 
 /// The `format` of a statistics JSON file.
 pub const FORMAT: &str = "oberih-statistics/1";

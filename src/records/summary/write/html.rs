@@ -28,10 +28,11 @@ th,td{border-bottom:1px solid var(--line);padding:.35rem .5rem;vertical-align:to
 th{text-align:left;font-weight:600}
 td.n,th.n{text-align:right;white-space:nowrap}
 tr.total th,tr.total td{border-top:2px solid var(--ink);font-weight:600}
-td.bar{width:30%;min-width:5rem;vertical-align:middle}
-td.bar svg{display:block;width:100%;height:.8rem}
+td.bar{width:30%;min-width:3rem}
+@media (max-width:30rem){main{padding:.75rem}th,td{padding:.3rem .25rem}td.bar{width:20%}}
+td.bar svg{display:block;width:100%;height:.8rem;margin-top:.35rem}
 @media print{@page{size:A4;margin:15mm}body{font-size:10pt}main{max-width:none;padding:0}
-.scroll{overflow:visible}section{break-inside:avoid}tr{break-inside:avoid}
+.scroll{overflow:visible}h2,caption{break-after:avoid}thead{display:table-header-group}tr{break-inside:avoid}
 td.bar svg{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
 ";
 
@@ -125,8 +126,15 @@ fn section(table: &Table, lang: &str, m: u64) -> String {
     for c in &table.columns {
         out += &format!("<th scope=\"col\" class=\"n\">{}</th>", escape(text(&c.label, lang)));
     }
-    let bar_head = t(lang, "Частка", "Share");
-    out += &format!("<th scope=\"col\" class=\"n\">{}</th><th scope=\"col\"><span class=\"note\">{bar_head}</span></th></tr></thead><tbody>", total_title(lang));
+    // Bars only where one number stands per row; a cross table is read by its numbers.
+    let bars = table.columns.is_empty();
+    let count_head =
+        if bars { t(lang, "Скринінгів", "Screenings") } else { t(lang, "Усього", "Total") };
+    out += &format!("<th scope=\"col\" class=\"n\">{count_head}</th>");
+    if bars {
+        out += &format!("<th scope=\"col\"><span class=\"note\">{}</span></th>", t(lang, "Частка", "Share"));
+    }
+    out += "</tr></thead><tbody>";
     let max = table
         .row_totals
         .iter()
@@ -138,11 +146,11 @@ fn section(table: &Table, lang: &str, m: u64) -> String {
         for s in table.cells.get(i).into_iter().flatten() {
             out += &format!("<td class=\"n\">{}</td>", shown_text(*s, m));
         }
-        out += &format!(
-            "<td class=\"n\">{}</td><td class=\"bar\">{}</td></tr>",
-            shown_text(table.row_totals[i], m),
-            bar(table.row_totals[i], max)
-        );
+        out += &format!("<td class=\"n\">{}</td>", shown_text(table.row_totals[i], m));
+        if bars {
+            out += &format!("<td class=\"bar\">{}</td>", bar(table.row_totals[i], max));
+        }
+        out += "</tr>";
     }
     out += &format!("</tbody><tfoot><tr class=\"total\"><th scope=\"row\">{}</th>", total_title(lang));
     for s in &table.column_totals {
