@@ -49,6 +49,7 @@ use crate::forms::form::Measure;
 use crate::forms::Form;
 
 mod linear;
+pub mod portal;
 pub mod suppress;
 pub mod tables;
 pub mod write;

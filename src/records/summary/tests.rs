@@ -179,13 +179,13 @@ fn recoverable(s: &Summary) -> Vec<String> {
             equations.push(eq);
         }
         let cell = |i: usize, j: usize| name(&[(r, &t.rows[i].id), (c, &t.columns[j].id)]);
-        for i in 0..t.rows.len() {
-            for j in 0..t.columns.len() {
-                shown.insert(cell(i, j), t.cells[i][j]);
+        for (i, row) in rows.iter().enumerate() {
+            for (j, v) in t.cells[i].iter().enumerate() {
+                shown.insert(cell(i, j), *v);
             }
             if c.is_partition() {
                 let mut eq: Vec<(String, i128)> = (0..t.columns.len()).map(|j| (cell(i, j), 1)).collect();
-                eq.push((rows[i].clone(), -1));
+                eq.push((row.clone(), -1));
                 equations.push(eq);
             }
         }
