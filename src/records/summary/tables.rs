@@ -124,7 +124,8 @@ fn fixed_categories(
                     (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
                 }
             }
-            if months.len() < records.len() {
+            // Never no category at all: an empty partition would tell that its total is zero.
+            if months.len() < records.len() || out.is_empty() {
                 out.push(unknown());
             }
             out
@@ -140,7 +141,7 @@ fn fixed_categories(
                     None => cat(id, id, id),
                 })
                 .collect();
-            if records.iter().any(|r| r.get("region").and_then(Value::as_str).is_none()) {
+            if out.is_empty() || records.iter().any(|r| r.get("region").and_then(Value::as_str).is_none()) {
                 out.push(cat(UNKNOWN, "Національний портал", "National portal"));
             }
             out
