@@ -57,7 +57,7 @@ fn a_published_table_is_shown_as_an_accessible_table() {
     let shown: Vec<&str> = pages.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(shown, ["en/guide/third/index.html", "en/print.html", "uk/guide/third/index.html", "uk/print.html"]);
     let doc = &pages[2].1;
-    let caption: String = doc.select(&sel("figure.statistics caption")).next().unwrap().text().collect();
+    let caption: String = doc.select(&sel("figure.statistics table caption")).next().unwrap().text().collect();
     assert!(caption.ends_with(": Регіон"), "{caption}");
     let rows: Vec<String> =
         doc.select(&sel("figure.statistics tbody th[scope=row]")).map(|h| h.text().collect()).collect();

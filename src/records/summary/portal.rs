@@ -126,9 +126,12 @@ fn table_html(t: &Value, lang: &str) -> String {
     let row_totals = list(&t["row_totals"]);
     let bars = columns.is_empty();
     let max = row_totals.iter().filter_map(Value::as_u64).max().unwrap_or(0);
+    // The title is shown above the scrolling table (a caption would scroll away with a wide
+    // one); the caption says the same to screen readers.
+    let title = escape(&caption(t, lang));
     let mut h = format!(
-        "<figure class=\"statistics\"><div class=\"table-wrap\"><table><caption>{}</caption><thead><tr><th scope=\"col\">{}</th>",
-        escape(&caption(t, lang)),
+        "<figure class=\"statistics\"><p class=\"statistics-title\" aria-hidden=\"true\">{title}</p>\
+<div class=\"table-wrap\"><table><caption class=\"visually-hidden\">{title}</caption><thead><tr><th scope=\"col\">{}</th>",
         escape(label(&t["rows"]["title"], lang)),
     );
     for c in &columns {
