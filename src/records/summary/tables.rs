@@ -216,7 +216,8 @@ fn place(form: &Form, key: Key, r: &Value, cats: &[Category]) -> Vec<usize> {
     }
 }
 
-/// The count of every figure the tables publish.
+/// The count of every figure the tables publish: each record adds one to every figure it falls
+/// in, found from its own categories (a figure shared by two tables is counted once).
 pub fn count(c: &Classified, specs: &[TableSpec]) -> BTreeMap<Figure, u64> {
     let mut counts: BTreeMap<Figure, u64> = BTreeMap::new();
     for spec in specs {
@@ -224,13 +225,29 @@ pub fn count(c: &Classified, specs: &[TableSpec]) -> BTreeMap<Figure, u64> {
             counts.entry(f).or_insert(0);
         }
     }
-    let wanted: Vec<Figure> = counts.keys().cloned().collect();
+    let mut mine: std::collections::BTreeSet<Figure> = std::collections::BTreeSet::new();
     for r in &c.records {
-        for f in &wanted {
-            if f.iter().all(|(k, i)| r.get(k).is_some_and(|v| v.contains(i))) {
-                if let Some(n) = counts.get_mut(f) {
-                    *n += 1;
+        mine.clear();
+        mine.insert(Vec::new());
+        let of = |k: Key| r.get(&k).map(Vec::as_slice).unwrap_or_default();
+        for spec in specs {
+            for &i in of(spec.rows) {
+                mine.insert(vec![(spec.rows, i)]);
+                let Some(col) = spec.columns else { continue };
+                for &j in of(col) {
+                    mine.insert(vec![(col, j)]);
+                    mine.insert(figure(&[(spec.rows, i), (col, j)]));
                 }
+            }
+            if let Some(col) = spec.columns {
+                for &j in of(col) {
+                    mine.insert(vec![(col, j)]);
+                }
+            }
+        }
+        for f in &mine {
+            if let Some(n) = counts.get_mut(f) {
+                *n += 1;
             }
         }
     }
