@@ -172,8 +172,10 @@ fn place(form: &Form, key: Key, r: &Value, cats: &[Category]) -> Vec<usize> {
         answers?.get(&q.id).filter(|v| !v.is_null()).map(|v| (q, v))
     };
     match key {
-        Key::Outcome => match r.get("outcome").and_then(Value::as_str) {
-            Some(id) => index(cats, id).into_iter().collect(),
+        // An outcome the form no longer has counts as not worked out, so the categories still
+        // add up to the total.
+        Key::Outcome => match r.get("outcome").and_then(Value::as_str).and_then(|id| index(cats, id)) {
+            Some(i) => vec![i],
             None => unknown(),
         },
         Key::Indicator => {
