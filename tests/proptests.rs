@@ -213,11 +213,13 @@ proptest! {
         let (standards, _) = oberih::standards::Registry::build(&[], "uk");
         let forms = BTreeSet::new();
         let contacts = oberih::contacts::Directory::default();
+        let statistics = oberih::records::summary::portal::Statistics::default();
         let links = oberih::render::links::Links {
             keys: &keys,
             standards: &standards,
             forms: &forms,
             contacts: &contacts,
+            statistics: &statistics,
             from_key: "guide/page",
             from_dir: "guide",
             lang: "uk",

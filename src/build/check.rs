@@ -43,6 +43,7 @@ pub(crate) fn render_page_markdown(
         standards: &site.standards,
         forms: &site.form_ids,
         contacts: &site.contacts,
+        statistics: &site.statistics,
         from_key: &page.key,
         from_dir: &from_dir,
         lang: &page.lang,

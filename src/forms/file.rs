@@ -112,6 +112,9 @@ pub struct RawChoice {
     /// "Doesn't know" / "Prefers not to say": counted as unknown, never as "No".
     #[serde(default)]
     pub missing: bool,
+    /// The value of the question's HTCDS field this choice stands for, e.g. `"DebtBondage"`.
+    #[serde(default)]
+    pub htcds: Option<Spanned<String>>,
 }
 
 /// `choices = "list_name"` or `choices = [ { value = …, label = … }, … ]`.
@@ -235,6 +238,22 @@ pub struct RawQuestion {
     pub core: bool,
     #[serde(default)]
     pub standards: Vec<Spanned<String>>,
+    /// The HTCDS field the answer corresponds to, e.g. `"vic_MethodsOfControl"`.
+    #[serde(default)]
+    pub htcds: Option<Spanned<String>>,
+    /// What the answer measures for monitoring statistics (age bands, sex).
+    #[serde(default)]
+    pub measure: Option<Spanned<Measure>>,
+}
+
+/// A question whose answer the monitoring summary reads as a person's age or sex.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// An `integer` question: age in full years.
+    Age,
+    /// A `choice` question: its options are the categories.
+    Sex,
 }
 
 /// `[[indicator]]`.
@@ -248,6 +267,9 @@ pub struct RawIndicator {
     pub label: RawText,
     #[serde(default)]
     pub standards: Vec<Spanned<String>>,
+    /// The HTCDS field and value the indicator stands for, e.g. `"vic_MethodsOfControl:DebtBondage"`.
+    #[serde(default)]
+    pub htcds: Option<Spanned<String>>,
 }
 
 /// `[[outcome]]`: evaluated top to bottom, the first match wins.

@@ -206,6 +206,10 @@ fn choice() -> Value {
             "missing": {
                 "description": "\"Doesn't know\" or \"Prefers not to say\": counted as unknown, never as \"No\".",
                 "type": "boolean"
+            },
+            "htcds": {
+                "description": "The value of the question's HTCDS field this choice stands for, e.g. `DebtBondage`.",
+                "type": "string"
             }
         }
     })
@@ -265,7 +269,15 @@ fn question() -> Value {
             "end_message": { "$ref": "#/$defs/text", "description": "Shown when `end_if` ends the interview." },
             "calculation": { "$ref": "#/$defs/expression", "description": "For `calculate`: the value, computed from other answers." },
             "core": { "description": "Part of the short form: asked first, or alone when time is short.", "type": "boolean" },
-            "standards": { "$ref": "#/$defs/standards" }
+            "standards": { "$ref": "#/$defs/standards" },
+            "htcds": {
+                "description": "The field of the Human Trafficking Case Data Standard (HTCDS) the answer corresponds to, e.g. `vic_MethodsOfControl`.",
+                "type": "string"
+            },
+            "measure": {
+                "description": "What monitoring statistics read the answer as: `age` (an integer question, in years) or `sex` (a choice question).",
+                "enum": ["age", "sex"]
+            }
         }
     });
     q["allOf"] = question_rules();
@@ -307,7 +319,12 @@ fn indicator() -> Value {
             "strength": { "description": "How strong a sign it is.", "enum": ["strong", "medium", "weak"] },
             "when": { "$ref": "#/$defs/expression", "description": "Fires when this holds." },
             "label": { "$ref": "#/$defs/text" },
-            "standards": { "$ref": "#/$defs/standards" }
+            "standards": { "$ref": "#/$defs/standards" },
+            "htcds": {
+                "description": "The HTCDS field and value the indicator stands for, as `field:value`, e.g. `vic_MethodsOfControl:DebtBondage`.",
+                "type": "string",
+                "pattern": "^[a-z]{3}_[A-Za-z]+:.+$"
+            }
         }
     })
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::expr::Expr;
-pub use super::file::{Export, Presentation, Privacy, QuestionType, Storage, Strength};
+pub use super::file::{Export, Measure, Presentation, Privacy, QuestionType, Storage, Strength};
 
 /// Text per language code. After validation it holds every language of the portal.
 pub use crate::config::LangText;
@@ -88,6 +88,10 @@ pub struct Question {
     pub value_type: Option<super::expr::Type>,
     pub core: bool,
     pub standards: Vec<String>,
+    /// The HTCDS field the answer corresponds to (checked against the standard's field list).
+    pub htcds: Option<String>,
+    /// What the monitoring summary reads the answer as.
+    pub measure: Option<Measure>,
 }
 
 impl Question {
@@ -108,6 +112,8 @@ pub struct Choice {
     pub label: LangText,
     /// "Doesn't know" / "Prefers not to say".
     pub missing: bool,
+    /// The value of the question's HTCDS field this choice stands for.
+    pub htcds: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -118,6 +124,15 @@ pub struct Indicator {
     pub when: Logic,
     pub label: LangText,
     pub standards: Vec<String>,
+    /// The HTCDS field and value the indicator stands for.
+    pub htcds: Option<HtcdsValue>,
+}
+
+/// One value of one HTCDS field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HtcdsValue {
+    pub field: String,
+    pub value: String,
 }
 
 #[derive(Debug, Clone)]

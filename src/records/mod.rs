@@ -4,6 +4,8 @@
 pub mod csv;
 pub mod decrypt;
 pub mod envelope;
+pub mod htcds;
+pub mod summary;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CryptoError {

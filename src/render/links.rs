@@ -26,6 +26,7 @@ pub struct Links<'a> {
     pub standards: &'a Registry,
     pub forms: &'a BTreeSet<String>,
     pub contacts: &'a Directory,
+    pub statistics: &'a crate::records::summary::portal::Statistics,
     /// The linking page's key and its source folder inside `content/`.
     pub from_key: &'a str,
     pub from_dir: &'a str,
@@ -125,7 +126,18 @@ impl Resolver for Links<'_> {
                     text: contacts::list_text(&list, lang, fallback),
                 })
             }
-            other => Err(format!("unknown shortcode `{other}` (known: contact, phone, contacts)")),
+            "statistics" => {
+                let id = code.arg("table").ok_or("`statistics` needs a table: {{ statistics(table=\"…\") }}")?;
+                match self.statistics.render(id, lang) {
+                    Ok((html, text)) => Ok(Snippet { html, block: true, text }),
+                    // The file that failed to load is reported; this use follows from it.
+                    Err(_) if self.statistics.unloaded.is_some() => {
+                        Ok(Snippet { html: String::new(), block: true, text: String::new() })
+                    }
+                    Err(message) => Err(message),
+                }
+            }
+            other => Err(format!("unknown shortcode `{other}` (known: contact, phone, contacts, statistics)")),
         }
     }
 

@@ -391,7 +391,7 @@ pub fn generated_pages(cx: &RenderContext) -> Result<Vec<OutFile>, Diagnostic> {
 
 /// [`generated_pages`] but the print document.
 fn other_generated_pages(cx: &RenderContext) -> Result<Vec<OutFile>, Diagnostic> {
-    let RenderContext { site, tera, lang, .. } = *cx;
+    let RenderContext { site, tera, lang, assets, .. } = *cx;
     let mut out = aliases(site, tera, lang)?;
     out.push(print::standards_compendium(cx)?);
     out.push(crate::offline::manifest(site, lang, &assets.icons));

@@ -50,6 +50,7 @@ fn render_body(site: &Site, page: &crate::content::Page, from_key: &str, mode: M
         standards: &site.standards,
         forms: &site.form_ids,
         contacts: &site.contacts,
+        statistics: &site.statistics,
         from_key,
         from_dir,
         lang: &page.lang,

@@ -20,6 +20,7 @@ use crate::forms::form::{Choice, Form, LangText, Logic, Question, QuestionType, 
 use crate::forms::source_map::SourceMap;
 
 mod logic;
+mod mapping;
 mod one_line;
 mod results;
 pub mod wording;
@@ -48,6 +49,7 @@ pub fn load(file_rel: &str, text: &str, ctx: &FormContext) -> Result<Form, Vec<D
         required_at: BTreeMap::new(),
     };
     let mut form = v.form(&raw);
+    v.check_mappings(&raw);
     let types = logic::check_all(&mut v, &form);
     for q in form.sections.iter_mut().flat_map(|s| s.questions.iter_mut()) {
         q.value_type = types.get(&q.id).copied();
@@ -304,7 +306,12 @@ impl Validator<'_> {
             self.unique(&mut seen, &c.value, "choice value");
             let label = self.text(&c.label, "label", c.value.span());
             self.one_line(&c.label.0, "label");
-            out.push(Choice { value: c.value.get_ref().clone(), label, missing: c.missing });
+            out.push(Choice {
+                value: c.value.get_ref().clone(),
+                label,
+                missing: c.missing,
+                htcds: c.htcds.as_ref().map(|h| h.get_ref().clone()),
+            });
         }
         out
     }
@@ -435,6 +442,8 @@ impl Validator<'_> {
             value_type: None,
             core: q.core,
             standards: self.standards(&q.standards),
+            htcds: q.htcds.as_ref().map(|h| h.get_ref().clone()),
+            measure: q.measure.as_ref().map(|m| *m.get_ref()),
             label,
             id,
         }

@@ -48,6 +48,10 @@ impl Validator<'_> {
                 when: when.unwrap_or_else(|| placeholder(i.when.get_ref())),
                 label: self.text(&i.label, "label", i.id.span()),
                 standards: self.standards(&i.standards),
+                htcds: i.htcds.as_ref().and_then(|h| {
+                    let (field, value) = h.get_ref().split_once(':')?;
+                    Some(crate::forms::form::HtcdsValue { field: field.to_string(), value: value.to_string() })
+                }),
             });
         }
         for key in labels.keys() {

@@ -71,7 +71,8 @@ mod tests {
 
     #[test]
     fn only_yes_no_questions_must_ask_one_thing() {
-        let choice = |value: &str, missing| Choice { value: value.into(), label: Default::default(), missing };
+        let choice =
+            |value: &str, missing| Choice { value: value.into(), label: Default::default(), missing, htcds: None };
         assert!(is_yes_no(&[choice("yes", false), choice("no", false)]));
         assert!(is_yes_no(&[choice("no", false), choice("yes", false), choice("dk", true)]));
         assert!(!is_yes_no(&[choice("yes", false), choice("no", false), choice("sometimes", false)]));
