@@ -1,15 +1,15 @@
 //! A form written once should come back the same from XLSForm: ids, types, texts in every
 //! language, choices, and logic that decides the same on the same answers.
 
-mod xlsform;
+mod xlsform_workbooks;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
 use oberih::forms::file::RawText;
 use oberih::forms::{load, Form, FormContext};
-use xlsform::compare::differences;
-use xlsform::SheetData;
+use xlsform_workbooks::compare::differences;
+use xlsform_workbooks::SheetData;
 
 fn oberih(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_oberih")).current_dir(dir).args(args).output().unwrap()
@@ -136,7 +136,7 @@ fn a_hand_written_xlsform_of_the_adult_form_imports_as_the_same_form() {
         vec![source.title["uk"].clone(), source.version.clone()],
     ];
     let dir = tempfile::tempdir().unwrap();
-    xlsform::write(
+    xlsform_workbooks::write(
         dir.path(),
         "adult.xlsx",
         &[
