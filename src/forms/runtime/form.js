@@ -26,6 +26,7 @@
   var bad = {};      // key -> error code for input that is not a valid value (e.g. "3x" for a number)
   var counts = {};   // repeated section id -> number of entries
   var started = null, finished = null;
+  var recordId = null;  // the exported record's id, made at its first export
 
   // The page.
   var slots = {};    // key -> a rendered question
@@ -700,27 +701,48 @@
 
   function clean(v) { return v === undefined ? null : v; }
 
-  // The record the form's JSON Schema describes: every answer by id, null when not asked.
+  // The record the form's JSON Schema describes: every answer by id, null when not asked or left
+  // blank; `not_asked` tells the two apart (JSON Pointers to what was not asked).
   function record() {
     state = compute();
     if (!started) started = new Date().toISOString();
-    var answers = {};
+    if (!recordId) recordId = newRecordId();
+    var answers = {}, notAsked = [];
     F.sections.forEach((s) => {
       var asked = s.questions.filter((q) => q.type !== 'note');
-      if (!s.repeat) { asked.forEach((q) => { answers[q.id] = clean(state.top[q.id]); }); return; }
-      answers[s.id] = state.rep[s.id] && state.rep[s.id].map((row) => {
+      if (!s.repeat) {
+        asked.forEach((q) => { answers[q.id] = clean(state.top[q.id]); if (!state.rel[q.id]) notAsked.push('/' + q.id); });
+        return;
+      }
+      if (!state.rep[s.id]) notAsked.push('/' + s.id);
+      answers[s.id] = state.rep[s.id] && state.rep[s.id].map((row, i) => {
         var o = {};
-        asked.forEach((q) => { o[q.id] = clean(row[q.id]); });
+        asked.forEach((q) => {
+          o[q.id] = clean(row[q.id]);
+          if (!state.rel[s.id + '.' + i + '.' + q.id]) notAsked.push('/' + s.id + '/' + i + '/' + q.id);
+        });
         return o;
       });
     });
     return {
-      form: F.id, version: F.version, language: lang, started: started, finished: finished,
+      id: recordId, form: F.id, version: F.version, region: F.region || null, language: lang,
+      started: started, finished: finished,
       answers: answers, outcome: state.outcome ? state.outcome.id : null,
       indicators: state.fired.map((i) => i.id),
       // JSON Pointers into `answers`: "jobs.0.job_pay" is /jobs/0/job_pay.
-      unanswered: state.unanswered.map((k) => '/' + k.split('.').join('/'))
+      unanswered: state.unanswered.map((k) => '/' + k.split('.').join('/')),
+      not_asked: notAsked
     };
+  }
+
+  // A random UUID (version 4) for the interview, kept until the form is cleared, so exporting the
+  // same interview again is recognised as the same record. getRandomValues works from file://.
+  function newRecordId() {
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, (x) => (x + 0x100).toString(16).slice(1)).join('');
+    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
   }
 
   // One row with stable columns; the same cells as record_csv in src/records/csv.rs.
@@ -780,7 +802,7 @@
   }
 
   function resetModel() {
-    vals = {}; bad = {}; shown = {}; started = null; finished = null;
+    vals = {}; bad = {}; shown = {}; started = null; finished = null; recordId = null;
     F.sections.forEach((s) => { if (s.repeat) counts[s.id] = s.repeat.min; });
   }
 
@@ -849,6 +871,7 @@
     });
     Object.keys(a).forEach((k) => { if (!known[k]) skipped++; });
     started = typeof r.started === 'string' ? r.started : null;
+    recordId = typeof r.id === 'string' ? r.id : null;
     eachSlot((slot, k) => { writeSlot(slot, vals[k]); });
     inSummary = false;
     step = 0;

@@ -20,6 +20,7 @@ use crate::forms::form::{Choice, Form, LangText, Logic, Question, QuestionType, 
 use crate::forms::source_map::SourceMap;
 
 mod logic;
+mod migration;
 mod one_line;
 mod results;
 pub mod wording;
@@ -160,6 +161,7 @@ impl Validator<'_> {
         let (dimensions, indicators) = self.indicators(raw);
         let outcomes = self.outcomes(raw, h.id.span());
         let messages = self.messages(&raw.messages);
+        let migrations = migration::check(self, &raw.migration, h.version.get_ref(), &sections);
         Form {
             id: h.id.get_ref().clone(),
             version: h.version.get_ref().clone(),
@@ -174,6 +176,7 @@ impl Validator<'_> {
             rule: raw.dimensions.rule.clone().unwrap_or_default(),
             messages,
             warnings: Vec::new(),
+            migrations,
         }
     }
 
