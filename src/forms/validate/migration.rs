@@ -160,3 +160,7 @@ fn unknown<'a>(v: &mut Validator, name: &Spanned<String>, what: &str, known: imp
         format!("{near}a migration maps older records onto the current form's names"),
     );
 }
+
+#[cfg(test)]
+#[path = "migration_tests.rs"]
+mod tests;
