@@ -17,6 +17,8 @@ pub mod place;
 mod portal;
 pub use error::RecordsError;
 pub use portal::{portal_forms, read_office_key};
+#[cfg(test)]
+pub(crate) mod fixture;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CryptoError {
