@@ -137,7 +137,7 @@ pub enum RecordsCommand {
     Add {
         /// The dataset file (SQLite); never inside a portal or a build output.
         dataset: PathBuf,
-        /// Exported record files (.json or .oberih).
+        /// Exported record files (.json or .oberih), or folders of them.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// The office's private key (PEM), for encrypted exports.

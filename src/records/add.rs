@@ -118,13 +118,48 @@ impl AddReport {
 /// Files read and checked at once; bounds the memory a large run takes.
 const CHUNK: usize = 2048;
 
-/// Adds `files` to the dataset at `path` (created if missing), checking them against `forms`.
-pub fn add_files(path: &Path, files: &[PathBuf], key: Option<&OfficeKey>, forms: &[Form]) -> Result<AddReport, RecordsError> {
+/// The files to read: each file named, and every entry directly in each folder named (in name
+/// order). A folder within a folder is not entered; it is rejected, so nothing goes unmentioned.
+fn expand(named: &[PathBuf]) -> (Vec<PathBuf>, Vec<Rejection>) {
+    let mut files = Vec::new();
+    let mut rejected = Vec::new();
+    for path in named {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+            Ok(list) => list.filter_map(Result::ok).map(|e| e.path()).collect(),
+            Err(e) => {
+                let reason = Reason::Unreadable(format!("the folder cannot be listed: {e}"));
+                rejected.push(Rejection { file: path.display().to_string(), record: None, reason });
+                continue;
+            }
+        };
+        entries.sort();
+        for entry in entries {
+            if entry.is_dir() {
+                let reason = Reason::Unreadable("a folder inside the folder named; name it to add its files".into());
+                rejected.push(Rejection { file: entry.display().to_string(), record: None, reason });
+            } else {
+                files.push(entry);
+            }
+        }
+    }
+    (files, rejected)
+}
+
+/// Adds `named` files (and the files directly in named folders) to the dataset at `path`
+/// (created if missing), checking them against `forms`.
+pub fn add_files(path: &Path, named: &[PathBuf], key: Option<&OfficeKey>, forms: &[Form]) -> Result<AddReport, RecordsError> {
     super::place::check_place(path)?;
+    let (files, rejected) = expand(named);
     let checker = Checker::new(forms);
     let mut dataset = Dataset::open_or_create(path)?;
-    let mut report = AddReport { counts: RunCounts { files: files.len(), ..RunCounts::default() }, ..AddReport::default() };
+    let counts = RunCounts { files: files.len(), ..RunCounts::default() };
+    let mut report = AddReport { counts, rejected, ..AddReport::default() };
     let tx = dataset.transaction()?;
+    let files = &files;
     let db = |source| RecordsError::Database { path: path.display().to_string(), source };
     let run = begin_run(&tx, &now()).map_err(db)?;
     for chunk in files.chunks(CHUNK) {
@@ -150,7 +185,7 @@ pub fn add_files(path: &Path, files: &[PathBuf], key: Option<&OfficeKey>, forms:
         finish_run(&tx, run, report.counts).map_err(db)?;
         tx.commit().map_err(db)?;
     } else {
-        report.counts = RunCounts { files: files.len(), ..RunCounts::default() };
+        report.counts = counts;
         report.conflicts.clear();
         tx.rollback().map_err(db)?;
     }

@@ -194,3 +194,18 @@ fn another_database_is_not_taken_for_a_dataset() {
     rusqlite::Connection::open(&path).unwrap().execute_batch("CREATE TABLE t (x);").unwrap();
     assert!(matches!(Dataset::open(&path), Err(RecordsError::NotDataset(_))));
 }
+
+#[test]
+fn a_folder_adds_the_files_in_it_and_names_a_folder_within() {
+    let inbox = Inbox::new();
+    let folder = inbox.dir.path().join("may");
+    std::fs::create_dir_all(folder.join("old")).unwrap();
+    std::fs::write(folder.join("a.oberih"), encrypt_record(PUBLIC, &current("a")).unwrap()).unwrap();
+    std::fs::write(folder.join("b.json"), older("b").to_string()).unwrap();
+    let report = inbox.add(std::slice::from_ref(&folder));
+    assert_eq!(report.counts.files, 2);
+    assert_eq!(report.rejected.len(), 1, "{}", report.text());
+    assert!(report.rejected[0].file.ends_with("old"));
+    std::fs::remove_dir(folder.join("old")).unwrap();
+    assert_eq!(inbox.add(&[folder]).counts.added, 2);
+}
