@@ -17,7 +17,9 @@ pub fn write<W: Write + std::io::Seek + Send>(w: W, form: &Form, lang: &str, rec
     let columns = columns(form, lang);
     let bold = Format::new().set_bold();
     let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
+    // Row by row into an unnamed temporary file (gone even if the process dies), so a large
+    // dataset does not have to fit in memory as cells.
+    let sheet = book.add_worksheet_with_constant_memory().map_err(fail)?;
     sheet.set_name(if uk { "Записи" } else { "Records" }).map_err(fail)?;
     records_sheet(sheet, &columns, records, &bold).map_err(fail)?;
     let about = book.add_worksheet();
