@@ -31,7 +31,8 @@ struct Args {
 }
 
 fn args() -> Result<Args, String> {
-    let mut a = Args { records: 100_000, seed: 42, work: std::env::temp_dir().join("oberih-records-bench"), keep: false };
+    let mut a =
+        Args { records: 100_000, seed: 42, work: std::env::temp_dir().join("oberih-records-bench"), keep: false };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         let mut value = || it.next().ok_or(format!("{arg} needs a value"));
@@ -56,7 +57,10 @@ fn portal(work: &Path) -> Result<PathBuf, String> {
     fs::copy(Path::new(MANIFEST_DIR).join("portal.toml"), root.join("portal.toml")).map_err(|e| e.to_string())?;
     let form = root.join("forms/initial-screening.toml");
     let mut text = fs::read_to_string(&form).map_err(|e| e.to_string())?;
-    text.push_str(&format!("\n[[migration]]\nfrom = \"{OLD_VERSION}\"\nrenamed = {{ {} = \"{}\" }}\n", RENAMED.0, RENAMED.1));
+    text.push_str(&format!(
+        "\n[[migration]]\nfrom = \"{OLD_VERSION}\"\nrenamed = {{ {} = \"{}\" }}\n",
+        RENAMED.0, RENAMED.1
+    ));
     fs::write(&form, text).map_err(|e| e.to_string())?;
     Ok(root)
 }
@@ -135,7 +139,8 @@ fn run(a: &Args) -> Result<String, String> {
     let damaged = gen::damaged(&form, public, &other_public, &a.work.join("damaged"));
 
     let dataset = a.work.join("office.sqlite");
-    let (d, k, i) = (dataset.to_str().unwrap_or_default(), key.to_str().unwrap_or_default(), inbox.to_str().unwrap_or_default());
+    let (d, k, i) =
+        (dataset.to_str().unwrap_or_default(), key.to_str().unwrap_or_default(), inbox.to_str().unwrap_or_default());
     let mut rows = Vec::new();
     let mut step = |name: &str, args: Vec<&str>, expect: i32| -> Result<(), String> {
         let log = a.work.join(format!("{}.log", name.replace(' ', "-")));
@@ -157,7 +162,11 @@ fn run(a: &Args) -> Result<String, String> {
     for (format, ext) in [("csv", "csv"), ("xlsx", "xlsx"), ("jsonl", "jsonl")] {
         let out = a.work.join(format!("export.{ext}"));
         let o = out.to_str().unwrap_or_default().to_string();
-        step(&format!("export {format}"), vec!["export", d, "--form", "initial-screening", "--format", format, "-o", &o], 0)?;
+        step(
+            &format!("export {format}"),
+            vec!["export", d, "--form", "initial-screening", "--format", format, "-o", &o],
+            0,
+        )?;
     }
     if !a.keep {
         let _ = fs::remove_dir_all(&inbox);

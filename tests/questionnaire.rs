@@ -458,10 +458,14 @@ fn questionnaire_in_a_real_browser() {
     assert_eq!(full["unanswered"], serde_json::json!(["/escorted"]), "the one indicator question left blank");
     // Its id is a random UUID made on export; the national portal's record names no region.
     let id = full["id"].as_str().expect("an id");
-    assert!(id.len() == 36 && id.as_bytes()[14] == b'4' && id.chars().all(|c| c == '-' || c.is_ascii_hexdigit()), "{id}");
+    assert!(
+        id.len() == 36 && id.as_bytes()[14] == b'4' && id.chars().all(|c| c == '-' || c.is_ascii_hexdigit()),
+        "{id}"
+    );
     assert_eq!(full["region"], Value::Null);
     // Not asked and left blank are told apart: a hidden question is named, a blank one is not.
-    let not_asked: Vec<&str> = full["not_asked"].as_array().expect("not_asked").iter().filter_map(Value::as_str).collect();
+    let not_asked: Vec<&str> =
+        full["not_asked"].as_array().expect("not_asked").iter().filter_map(Value::as_str).collect();
     assert!(not_asked.contains(&"/debt_grows") && !not_asked.contains(&"/escorted"), "{not_asked:?}");
     let csv = text_of(&report, "export_csv");
     assert_eq!(csv, oberih::records::csv::record_csv(&full), "the page's CSV and record_csv must agree");

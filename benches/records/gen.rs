@@ -136,7 +136,15 @@ pub fn as_older(mut r: Value, old: &str, renamed: (&str, &str)) -> Value {
 
 /// Writes `n` encrypted exports of `form` into `dir`: 10 % of version `old` (with the question
 /// `renamed.1` under the name `renamed.0`), 2 % duplicates and 1 % conflicts.
-pub fn generate(form: &Form, public_pem: &str, dir: &Path, n: usize, seed: u64, old: &str, renamed: (&str, &str)) -> Made {
+pub fn generate(
+    form: &Form,
+    public_pem: &str,
+    dir: &Path,
+    n: usize,
+    seed: u64,
+    old: &str,
+    renamed: (&str, &str),
+) -> Made {
     std::fs::create_dir_all(dir).expect("the output folder");
     let made: Vec<(bool, u8)> = (0..n)
         .into_par_iter()

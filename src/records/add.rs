@@ -48,7 +48,9 @@ impl fmt::Display for Reason {
         match self {
             Reason::Unreadable(m) => write!(f, "unreadable: {m}"),
             Reason::NotExport(m) => write!(f, "not a questionnaire export: {m}"),
-            Reason::Draft => f.write_str("a draft (an interview in progress), not an export: open it in the questionnaire and export the record"),
+            Reason::Draft => f.write_str(
+                "a draft (an interview in progress), not an export: open it in the questionnaire and export the record",
+            ),
             Reason::NoKey => f.write_str("encrypted, and no key was given: add --key with the office's private key"),
             Reason::WrongKey(m) => write!(f, "wrong key: {m}"),
             Reason::Tampered => f.write_str("tampered or damaged: the file failed its integrity check"),
@@ -98,7 +100,10 @@ impl AddReport {
             out.push_str(&format!("rejected: {}{record}: {}\n", r.file, r.reason));
         }
         for k in &self.conflicts {
-            out.push_str(&format!("conflict: record {} from {} differs from the one stored with the same id; both are kept\n", k.id, k.file));
+            out.push_str(&format!(
+                "conflict: record {} from {} differs from the one stored with the same id; both are kept\n",
+                k.id, k.file
+            ));
         }
         out.push_str(&format!(
             "{} file(s): {} added, {} duplicate(s), {} conflict(s), {} rejected\n",
@@ -151,7 +156,12 @@ fn expand(named: &[PathBuf]) -> (Vec<PathBuf>, Vec<Rejection>) {
 
 /// Adds `named` files (and the files directly in named folders) to the dataset at `path`
 /// (created if missing), checking them against `forms`.
-pub fn add_files(path: &Path, named: &[PathBuf], key: Option<&OfficeKey>, forms: &[Form]) -> Result<AddReport, RecordsError> {
+pub fn add_files(
+    path: &Path,
+    named: &[PathBuf],
+    key: Option<&OfficeKey>,
+    forms: &[Form],
+) -> Result<AddReport, RecordsError> {
     super::place::check_place(path)?;
     let (files, rejected) = expand(named);
     let checker = Checker::new(forms);
@@ -195,7 +205,8 @@ pub fn add_files(path: &Path, named: &[PathBuf], key: Option<&OfficeKey>, forms:
 /// One file as a record ready to store, or why not.
 fn prepare(file: &Path, key: Option<&OfficeKey>, forms: &[Form], checker: &Checker) -> Result<NewRecord, Rejection> {
     let shown = file.display().to_string();
-    let reject = |record: Option<&str>, reason| Rejection { file: shown.clone(), record: record.map(str::to_string), reason };
+    let reject =
+        |record: Option<&str>, reason| Rejection { file: shown.clone(), record: record.map(str::to_string), reason };
     let bytes = read_limited(file, MAX_RECORD_BYTES).map_err(|e| reject(None, Reason::Unreadable(e.to_string())))?;
     let mut record = read_record(&bytes, key).map_err(|reason| reject(None, reason))?;
     let id = match record.get("id") {
@@ -213,7 +224,8 @@ fn prepare(file: &Path, key: Option<&OfficeKey>, forms: &[Form], checker: &Check
     let Some(form) = forms.iter().find(|f| f.id == form_id) else {
         return Err(reject(Some(&id), Reason::UnknownForm(form_id.to_string())));
     };
-    let current = read_as_current(form, &record).map_err(|e| reject(Some(&id), Reason::UnknownVersion(e.to_string())))?;
+    let current =
+        read_as_current(form, &record).map_err(|e| reject(Some(&id), Reason::UnknownVersion(e.to_string())))?;
     let violations = checker.violations(&form.id, &current);
     if !violations.is_empty() {
         return Err(reject(Some(&id), Reason::Schema(violations)));

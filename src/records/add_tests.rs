@@ -49,7 +49,11 @@ fn records_are_added_and_counted() {
     assert!(report.stored(), "{}", report.text());
     assert_eq!((report.counts.added, report.counts.duplicates, report.counts.conflicts), (2, 0, 0));
     assert_eq!(inbox.stored(), 2);
-    assert!(report.text().contains("2 file(s): 2 added, 0 duplicate(s), 0 conflict(s), 0 rejected"), "{}", report.text());
+    assert!(
+        report.text().contains("2 file(s): 2 added, 0 duplicate(s), 0 conflict(s), 0 rejected"),
+        "{}",
+        report.text()
+    );
 }
 
 #[test]
@@ -68,7 +72,12 @@ fn the_same_record_twice_is_a_duplicate_and_other_content_a_conflict() {
         inbox.plain("a.json", &Value::Object(reordered)),
         inbox.plain("a-changed.json", &changed),
     ]);
-    assert_eq!((report.counts.added, report.counts.duplicates, report.counts.conflicts), (0, 2, 1), "{}", report.text());
+    assert_eq!(
+        (report.counts.added, report.counts.duplicates, report.counts.conflicts),
+        (0, 2, 1),
+        "{}",
+        report.text()
+    );
     assert_eq!(report.conflicts, [Conflict { id: "a".into(), file: "a-changed.json".into() }]);
     assert_eq!(inbox.stored(), 2, "both sides of a conflict are kept, a duplicate is not stored twice");
     let read = Dataset::open(&inbox.dataset()).unwrap().read(&form()).unwrap();
@@ -136,7 +145,10 @@ fn every_rejection_names_its_reason() {
     assert!(text.contains("at /answers: `shoe_size` not in the current form"), "{text}");
     assert!(!text.contains("сорок"), "a report never repeats an answer: {text}");
 
-    assert_eq!(reason_of(&inbox, inbox.plain("draft.oberih-draft", &json!({"oberih": "encrypted-draft"}))), Reason::Draft);
+    assert_eq!(
+        reason_of(&inbox, inbox.plain("draft.oberih-draft", &json!({"oberih": "encrypted-draft"}))),
+        Reason::Draft
+    );
     assert!(matches!(reason_of(&inbox, inbox.bytes("notes.txt", b"hello")), Reason::NotExport(_)));
     assert!(matches!(reason_of(&inbox, inbox.plain("other.json", &json!({"a": 1}))), Reason::NotExport(_)));
     assert!(matches!(reason_of(&inbox, inbox.dir.path().join("absent.oberih")), Reason::Unreadable(_)));
@@ -177,7 +189,8 @@ fn a_dataset_inside_a_portal_or_an_output_is_refused() {
     let portal = inbox.dir.path().join("portal");
     std::fs::create_dir_all(portal.join("data")).unwrap();
     std::fs::write(portal.join("portal.toml"), "").unwrap();
-    let e = add_files(&portal.join("data/office.sqlite"), std::slice::from_ref(&file), Some(&key), &[form()]).unwrap_err();
+    let e =
+        add_files(&portal.join("data/office.sqlite"), std::slice::from_ref(&file), Some(&key), &[form()]).unwrap_err();
     assert!(matches!(e, RecordsError::InsidePortal { .. }), "{e}");
     let out = inbox.dir.path().join("public");
     std::fs::create_dir_all(out.join("uk")).unwrap();

@@ -42,9 +42,14 @@ fn describe(e: &jsonschema::ValidationError) -> String {
     let keyword = schema_path.rsplit('/').next().unwrap_or("");
     let what = match &e.kind {
         jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
-            format!("{} not in the current form", unexpected.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", "))
+            format!(
+                "{} not in the current form",
+                unexpected.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", ")
+            )
         }
-        jsonschema::error::ValidationErrorKind::Required { property } => format!("`{}` is missing", property.as_str().unwrap_or("?")),
+        jsonschema::error::ValidationErrorKind::Required { property } => {
+            format!("`{}` is missing", property.as_str().unwrap_or("?"))
+        }
         _ => match keyword {
             "oneOf" | "enum" | "const" => "not one of the values the form allows".to_string(),
             "type" => "a value of the wrong type".to_string(),

@@ -37,7 +37,8 @@ pub fn read_as_current(form: &Form, record: &Value) -> Result<Value, MigrateErro
         });
     };
     let mut out = record.clone();
-    let mut not_asked: Vec<String> = pointers(record, "not_asked").iter().filter_map(|p| rename_pointer(m, p)).collect();
+    let mut not_asked: Vec<String> =
+        pointers(record, "not_asked").iter().filter_map(|p| rename_pointer(m, p)).collect();
     if let Some(answers) = record["answers"].as_object() {
         out["answers"] = Value::Object(current_answers(form, m, answers, &mut not_asked));
     }
@@ -53,7 +54,10 @@ pub fn read_as_current(form: &Form, record: &Value) -> Result<Value, MigrateErro
 }
 
 fn pointers(record: &Value, key: &str) -> Vec<String> {
-    record[key].as_array().map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_string)).collect()).unwrap_or_default()
+    record[key]
+        .as_array()
+        .map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
 }
 
 /// The current id of an old one; `None` for a removed question.
@@ -67,17 +71,19 @@ fn current_id<'a>(m: &'a Migration, old: &'a str) -> Option<&'a str> {
 /// `/old` → `/new`, `/section/0/old` → `/section/0/new`; a pointer to a removed question is gone.
 fn rename_pointer(m: &Migration, pointer: &str) -> Option<String> {
     let parts: Vec<&str> = pointer.split('/').skip(1).collect();
-    let renamed: Option<Vec<&str>> = parts
-        .iter()
-        .enumerate()
-        .map(|(i, p)| if i % 2 == 0 { current_id(m, p) } else { Some(*p) })
-        .collect();
+    let renamed: Option<Vec<&str>> =
+        parts.iter().enumerate().map(|(i, p)| if i % 2 == 0 { current_id(m, p) } else { Some(*p) }).collect();
     renamed.map(|p| format!("/{}", p.join("/")))
 }
 
 /// The answers under their current ids, in the current form's order; what the older version did
 /// not ask reads as not asked.
-fn current_answers(form: &Form, m: &Migration, old: &Map<String, Value>, not_asked: &mut Vec<String>) -> Map<String, Value> {
+fn current_answers(
+    form: &Form,
+    m: &Migration,
+    old: &Map<String, Value>,
+    not_asked: &mut Vec<String>,
+) -> Map<String, Value> {
     let renamed = rename_keys(m, old);
     let mut out = Map::new();
     for s in &form.sections {

@@ -30,7 +30,10 @@ fn a_removed_multi_choice_option_shifts_nothing() {
 
 #[test]
 fn a_removed_single_choice_value_reads_as_not_asked() {
-    let text = crate::records::fixture::FORM.replace("removed = [\"housing\"]", "removed = [\"housing\"]\n[migration.choices.consent]\nremoved = [\"maybe\"]");
+    let text = crate::records::fixture::FORM.replace(
+        "removed = [\"housing\"]",
+        "removed = [\"housing\"]\n[migration.choices.consent]\nremoved = [\"maybe\"]",
+    );
     let form = crate::forms::testing::load_ok(&text);
     let mut old = older("d");
     old["answers"]["consent"] = json!("maybe");

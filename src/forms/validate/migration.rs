@@ -66,7 +66,11 @@ pub(super) fn check(v: &mut Validator, raw: &[RawMigration], version: &str, sect
             from: from.clone(),
             renamed: renamed_questions(v, m, &current),
             removed: removed_questions(v, m, &current),
-            choices: m.choices.iter().filter_map(|(q, c)| choices(v, q, c, &current).map(|c| (q.get_ref().clone(), c))).collect(),
+            choices: m
+                .choices
+                .iter()
+                .filter_map(|(q, c)| choices(v, q, c, &current).map(|c| (q.get_ref().clone(), c)))
+                .collect(),
         });
     }
     out
@@ -126,7 +130,11 @@ fn choices(
         if values.contains(old.get_ref().as_str()) {
             v.help(
                 old.span(),
-                format!("`{}` is still a choice of `{}`, so it cannot be renamed away", old.get_ref(), question.get_ref()),
+                format!(
+                    "`{}` is still a choice of `{}`, so it cannot be renamed away",
+                    old.get_ref(),
+                    question.get_ref()
+                ),
                 "a renamed value's old name must be one the question no longer offers",
             );
         }
@@ -151,9 +159,8 @@ fn choices(
 
 /// A name the current form does not have, with the nearest one it does.
 fn unknown<'a>(v: &mut Validator, name: &Spanned<String>, what: &str, known: impl Iterator<Item = &'a str>) {
-    let near = crate::forms::expr::suggest(name.get_ref(), known)
-        .map(|s| format!("did you mean `{s}`? "))
-        .unwrap_or_default();
+    let near =
+        crate::forms::expr::suggest(name.get_ref(), known).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
     v.help(
         name.span(),
         format!("`{}` is not a {what} of the current form", name.get_ref()),

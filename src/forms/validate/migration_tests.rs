@@ -69,7 +69,8 @@ fn versions_must_be_older_and_mapped_once() {
 
 #[test]
 fn a_question_still_asked_cannot_be_renamed_away() {
-    let text = with("[[migration]]\nfrom = \"0\"\nrenamed = { age = \"owes_debt\", a = \"consent\", b = \"consent\" }\n");
+    let text =
+        with("[[migration]]\nfrom = \"0\"\nrenamed = { age = \"owes_debt\", a = \"consent\", b = \"consent\" }\n");
     let found: Vec<String> = problems(&text).into_iter().map(|p| p.2).collect();
     assert!(found.iter().any(|m| m.starts_with("`age` is still a question")), "{found:?}");
     assert!(found.contains(&"two old questions are renamed to `consent`".to_string()), "{found:?}");

@@ -83,7 +83,8 @@ impl Dataset {
             return Dataset::open(path);
         }
         drop(super::place::create_new(path)?);
-        let conn = Connection::open(path).map_err(|source| RecordsError::Database { path: path.display().to_string(), source })?;
+        let conn = Connection::open(path)
+            .map_err(|source| RecordsError::Database { path: path.display().to_string(), source })?;
         let dataset = Dataset { conn, path: path.to_path_buf() };
         let setup = format!("PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {LAYOUT}; {SCHEMA}");
         dataset.conn.execute_batch(&setup).map_err(|e| dataset.db(e))?;
@@ -129,7 +130,10 @@ impl Dataset {
 
     /// How many records the dataset holds.
     pub fn count(&self) -> Result<u64, RecordsError> {
-        self.conn.query_row("SELECT count(*) FROM record", [], |r| r.get::<_, i64>(0)).map(|n| n.max(0) as u64).map_err(|e| self.db(e))
+        self.conn
+            .query_row("SELECT count(*) FROM record", [], |r| r.get::<_, i64>(0))
+            .map(|n| n.max(0) as u64)
+            .map_err(|e| self.db(e))
     }
 }
 

@@ -100,7 +100,9 @@ impl Dataset {
                    FROM record r WHERE r.form = ?1 ORDER BY r.seq";
         let mut statement = self.conn.prepare(sql).map_err(|e| self.db(e))?;
         let rows = statement
-            .query_map([form], |r| Ok(Stored { id: r.get(0)?, version: r.get(1)?, content: r.get(2)?, conflict: r.get(3)? }))
+            .query_map([form], |r| {
+                Ok(Stored { id: r.get(0)?, version: r.get(1)?, content: r.get(2)?, conflict: r.get(3)? })
+            })
             .map_err(|e| self.db(e))?;
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.db(e))
     }
@@ -129,8 +131,10 @@ pub fn place(tx: &Transaction, r: &NewRecord, run: i64) -> rusqlite::Result<Plac
     if same.is_some() {
         return Ok(Placed::Duplicate);
     }
-    let other: Option<i64> =
-        tx.prepare_cached("SELECT 1 FROM record WHERE id = ?1 LIMIT 1")?.query_row([&r.id], |row| row.get(0)).optional()?;
+    let other: Option<i64> = tx
+        .prepare_cached("SELECT 1 FROM record WHERE id = ?1 LIMIT 1")?
+        .query_row([&r.id], |row| row.get(0))
+        .optional()?;
     tx.prepare_cached(
         "INSERT INTO record (id, form, version, digest, content, source, run) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?

@@ -24,7 +24,8 @@ fn records_are_read_as_the_current_version_in_the_order_added() {
     assert_eq!(records.len(), 2, "a duplicate is read once");
     assert_eq!(records[0], current("a"));
     assert_eq!((&records[1]["id"], &records[1]["version"]), (&json!("b"), &json!("2026.2")));
-    let stored: Value = serde_json::from_str(&Dataset::open(&path).unwrap().stored("test-form").unwrap()[1].content).unwrap();
+    let stored: Value =
+        serde_json::from_str(&Dataset::open(&path).unwrap().stored("test-form").unwrap()[1].content).unwrap();
     assert_eq!(stored, older("b"), "stored as exported");
 }
 

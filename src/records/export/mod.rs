@@ -27,7 +27,13 @@ pub enum ExportFormat {
 }
 
 /// Writes `form`'s records from `dataset` to the new file `out`; returns how many were written.
-pub fn export(dataset: &Dataset, form: &Form, format: ExportFormat, lang: &str, out: &Path) -> Result<usize, RecordsError> {
+pub fn export(
+    dataset: &Dataset,
+    form: &Form,
+    format: ExportFormat,
+    lang: &str,
+    out: &Path,
+) -> Result<usize, RecordsError> {
     check_place(out)?;
     let records = dataset.read(form)?;
     let file = create_new(out)?;
@@ -39,7 +45,14 @@ pub fn export(dataset: &Dataset, form: &Form, format: ExportFormat, lang: &str, 
     written.map(|()| records.len())
 }
 
-fn write(records: &[ReadRecord], form: &Form, format: ExportFormat, lang: &str, file: std::fs::File, out: &Path) -> Result<(), RecordsError> {
+fn write(
+    records: &[ReadRecord],
+    form: &Form,
+    format: ExportFormat,
+    lang: &str,
+    file: std::fs::File,
+    out: &Path,
+) -> Result<(), RecordsError> {
     let io = |source| RecordsError::Write { path: out.display().to_string(), source };
     let mut w = BufWriter::new(file);
     match format {
@@ -57,7 +70,14 @@ fn write(records: &[ReadRecord], form: &Form, format: ExportFormat, lang: &str, 
 }
 
 /// `oberih records export`: opens the dataset, finds the form in the portal at `root`, exports.
-pub fn run(root: &Path, dataset: &Path, form_id: &str, format: ExportFormat, lang: &str, out: &Path) -> Result<usize, RecordsError> {
+pub fn run(
+    root: &Path,
+    dataset: &Path,
+    form_id: &str,
+    format: ExportFormat,
+    lang: &str,
+    out: &Path,
+) -> Result<usize, RecordsError> {
     check_place(out)?;
     let dataset = Dataset::open(dataset)?;
     let forms = super::portal_forms(root)?;

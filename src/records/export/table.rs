@@ -50,18 +50,66 @@ enum What {
 
 /// The fixed columns: key, Ukrainian label, English label, what it holds (English and Ukrainian).
 const FIXED: &[(&str, &str, &str, &str, &str)] = &[
-    ("id", "Ідентифікатор запису", "Record id", "the id the questionnaire gave the record", "ідентифікатор, який дав запису опитувальник"),
+    (
+        "id",
+        "Ідентифікатор запису",
+        "Record id",
+        "the id the questionnaire gave the record",
+        "ідентифікатор, який дав запису опитувальник",
+    ),
     ("form", "Форма", "Form", "the form's id", "ідентифікатор форми"),
-    ("version", "Версія форми", "Form version", "the version the record is read as (the current one)", "версія, у якій прочитано запис (поточна)"),
-    ("source_version", "Версія при експорті", "Exported version", "the version the record was exported with", "версія, з якою запис експортовано"),
-    ("region", "Регіон", "Region", "the region's slug; empty for the national portal", "код регіону; порожньо для національного порталу"),
+    (
+        "version",
+        "Версія форми",
+        "Form version",
+        "the version the record is read as (the current one)",
+        "версія, у якій прочитано запис (поточна)",
+    ),
+    (
+        "source_version",
+        "Версія при експорті",
+        "Exported version",
+        "the version the record was exported with",
+        "версія, з якою запис експортовано",
+    ),
+    (
+        "region",
+        "Регіон",
+        "Region",
+        "the region's slug; empty for the national portal",
+        "код регіону; порожньо для національного порталу",
+    ),
     ("language", "Мова", "Language", "the interview's language", "мова опитування"),
     ("started", "Початок", "Started", "when the interview started (UTC)", "коли почалося опитування (UTC)"),
-    ("finished", "Завершення", "Finished", "when it finished (UTC); empty if it was not finished", "коли завершилося (UTC); порожньо, якщо не завершено"),
+    (
+        "finished",
+        "Завершення",
+        "Finished",
+        "when it finished (UTC); empty if it was not finished",
+        "коли завершилося (UTC); порожньо, якщо не завершено",
+    ),
     ("outcome", "Результат", "Outcome", "the outcome's code", "код результату"),
-    ("indicators", "Індикатори", "Indicators", "the codes of the indicators found, joined by ;", "коди виявлених індикаторів через ;"),
-    ("unanswered", "Без відповіді", "Unanswered", "indicator questions asked and left blank (JSON Pointers, joined by ;)", "питання-індикатори без відповіді (JSON Pointer через ;)"),
-    ("conflict", "Конфлікт", "Conflict", "1 if another record has the same id and other content", "1, якщо інший запис має той самий ідентифікатор і інший зміст"),
+    (
+        "indicators",
+        "Індикатори",
+        "Indicators",
+        "the codes of the indicators found, joined by ;",
+        "коди виявлених індикаторів через ;",
+    ),
+    (
+        "unanswered",
+        "Без відповіді",
+        "Unanswered",
+        "indicator questions asked and left blank (JSON Pointers, joined by ;)",
+        "питання-індикатори без відповіді (JSON Pointer через ;)",
+    ),
+    (
+        "conflict",
+        "Конфлікт",
+        "Conflict",
+        "1 if another record has the same id and other content",
+        "1, якщо інший запис має той самий ідентифікатор і інший зміст",
+    ),
 ];
 
 fn uk_en<'a>(lang: &str, uk: &'a str, en: &'a str) -> &'a str {
@@ -110,10 +158,13 @@ fn question_label(q: &Question, lang: &str) -> String {
 
 fn question_columns(q: &Question, lang: &str) -> Vec<Column> {
     let label = question_label(q, lang);
-    let codes = || q.choices.iter().map(|c| format!("{} = {}", c.value, text(&c.label, lang))).collect::<Vec<_>>().join("; ");
+    let codes =
+        || q.choices.iter().map(|c| format!("{} = {}", c.value, text(&c.label, lang))).collect::<Vec<_>>().join("; ");
     let holds = match q.kind {
         QuestionType::Choice => format!("{}: {}", uk_en(lang, "код відповіді", "the answer's code"), codes()),
-        QuestionType::MultiChoice => format!("{}: {}", uk_en(lang, "коди відповідей через ;", "the answers' codes joined by ;"), codes()),
+        QuestionType::MultiChoice => {
+            format!("{}: {}", uk_en(lang, "коди відповідей через ;", "the answers' codes joined by ;"), codes())
+        }
         QuestionType::Integer | QuestionType::Decimal => uk_en(lang, "число", "a number").to_string(),
         QuestionType::Date => uk_en(lang, "дата (РРРР-ММ-ДД)", "a date (YYYY-MM-DD)").to_string(),
         QuestionType::Calculate => uk_en(lang, "обчислене значення", "a calculated value").to_string(),
@@ -125,7 +176,11 @@ fn question_columns(q: &Question, lang: &str) -> Vec<Column> {
             out.push(Column {
                 key: format!("{}.{}", q.id, c.value),
                 label: format!("{label}: {}", text(&c.label, lang)),
-                holds: format!("1 = {}, 0 = {}", uk_en(lang, "обрано", "chosen"), uk_en(lang, "не обрано", "not chosen")),
+                holds: format!(
+                    "1 = {}, 0 = {}",
+                    uk_en(lang, "обрано", "chosen"),
+                    uk_en(lang, "не обрано", "not chosen")
+                ),
                 what: What::Option(q.id.clone(), c.value.clone()),
             });
         }
@@ -199,7 +254,13 @@ fn scalar(v: &Value) -> Cell {
 
 fn joined(v: &Value) -> Cell {
     match v {
-        Value::Array(items) => Cell::Text(items.iter().map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string)).collect::<Vec<_>>().join(";")),
+        Value::Array(items) => Cell::Text(
+            items
+                .iter()
+                .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                .collect::<Vec<_>>()
+                .join(";"),
+        ),
         other => scalar(other),
     }
 }

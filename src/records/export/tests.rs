@@ -33,7 +33,11 @@ fn dataset(dir: &std::path::Path) -> Dataset {
 
 fn csv_rows(text: &str) -> Vec<Vec<String>> {
     // The cells of this test hold no quoted commas or line breaks.
-    text.trim_start_matches('\u{feff}').split("\r\n").filter(|l| !l.is_empty()).map(|l| l.split(',').map(str::to_string).collect()).collect()
+    text.trim_start_matches('\u{feff}')
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
 }
 
 #[test]
@@ -44,11 +48,19 @@ fn csv_keeps_every_state_apart_and_defuses_formulas() {
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with('\u{feff}'), "a byte-order mark for spreadsheets");
     let rows = csv_rows(&text);
-    let col = |key: &str| rows[0].iter().position(|h| h == key).unwrap_or_else(|| panic!("no column {key}: {:?}", rows[0]));
+    let col =
+        |key: &str| rows[0].iter().position(|h| h == key).unwrap_or_else(|| panic!("no column {key}: {:?}", rows[0]));
     let cell = |row: usize, key: &str| rows[row][col(key)].as_str();
     // a: answered; b: 2026.1 read as 2026.2; c: "doesn't know", not asked, blank.
-    assert_eq!((cell(1, "help"), cell(1, "help.legal"), cell(1, "help.medical"), cell(1, "help.money")), ("legal;medical", "1", "1", "0"));
-    assert_eq!((cell(2, "help"), cell(2, "help.legal"), cell(2, "help.money")), ("legal", "1", "0"), "a removed option shifts nothing");
+    assert_eq!(
+        (cell(1, "help"), cell(1, "help.legal"), cell(1, "help.medical"), cell(1, "help.money")),
+        ("legal;medical", "1", "1", "0")
+    );
+    assert_eq!(
+        (cell(2, "help"), cell(2, "help.legal"), cell(2, "help.money")),
+        ("legal", "1", "0"),
+        "a removed option shifts nothing"
+    );
     assert_eq!((cell(2, "work_kind"), cell(2, "source_version"), cell(2, "version")), ("поле", "2026.1", "2026.2"));
     assert_eq!((cell(2, "owes_debt"), cell(2, "jobs.count")), ("NOT_ASKED", "NOT_ASKED"));
     assert_eq!(cell(3, "consent"), "dk", "«Не знає» is its own code");
@@ -65,7 +77,8 @@ fn jsonl_is_one_current_record_per_line() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.jsonl");
     export(&dataset(dir.path()), &form(), ExportFormat::Jsonl, "en", &out).unwrap();
-    let lines: Vec<Value> = std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> =
+        std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[1]["version"], "2026.2");
     assert_eq!(lines[1]["answers"]["help"], json!(["legal"]));
@@ -86,7 +99,14 @@ fn xlsx_has_labelled_records_and_a_sheet_of_columns() {
     assert!(book.contains("name=\"Записи\"") && book.contains("name=\"Стовпці\""), "{book}");
     // Records are written inline (constant memory); the description sheet's text is shared.
     let strings = read("xl/worksheets/sheet1.xml") + &read("xl/sharedStrings.xml");
-    for label in ["3. Допомога: Медична", "Версія при експорті", "dk = Не знає", "refused = Не хоче відповідати", "NOT_ASKED", "help.money"] {
+    for label in [
+        "3. Допомога: Медична",
+        "Версія при експорті",
+        "dk = Не знає",
+        "refused = Не хоче відповідати",
+        "NOT_ASKED",
+        "help.money",
+    ] {
         assert!(strings.contains(label), "{label} missing");
     }
     let sheet = read("xl/worksheets/sheet1.xml");

@@ -11,7 +11,12 @@ use crate::forms::Form;
 use crate::records::dataset::ReadRecord;
 use crate::records::RecordsError;
 
-pub fn write<W: Write + std::io::Seek + Send>(w: W, form: &Form, lang: &str, records: &[ReadRecord]) -> Result<(), RecordsError> {
+pub fn write<W: Write + std::io::Seek + Send>(
+    w: W,
+    form: &Form,
+    lang: &str,
+    records: &[ReadRecord],
+) -> Result<(), RecordsError> {
     let fail = |e: XlsxError| RecordsError::Spreadsheet(e.to_string());
     let uk = lang == "uk";
     let columns = columns(form, lang);
@@ -28,7 +33,12 @@ pub fn write<W: Write + std::io::Seek + Send>(w: W, form: &Form, lang: &str, rec
     book.save_to_writer(w).map_err(fail)
 }
 
-fn records_sheet(sheet: &mut Worksheet, columns: &[Column], records: &[ReadRecord], bold: &Format) -> Result<(), XlsxError> {
+fn records_sheet(
+    sheet: &mut Worksheet,
+    columns: &[Column],
+    records: &[ReadRecord],
+    bold: &Format,
+) -> Result<(), XlsxError> {
     for (c, column) in columns.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, &column.label, bold)?;
     }
@@ -55,7 +65,11 @@ fn records_sheet(sheet: &mut Worksheet, columns: &[Column], records: &[ReadRecor
 }
 
 fn columns_sheet(sheet: &mut Worksheet, columns: &[Column], uk: bool, bold: &Format) -> Result<(), XlsxError> {
-    let head: [&str; 3] = if uk { ["Стовпець", "Назва", "Що містить"] } else { ["Column", "Label", "What it holds"] };
+    let head: [&str; 3] = if uk {
+        ["Стовпець", "Назва", "Що містить"]
+    } else {
+        ["Column", "Label", "What it holds"]
+    };
     for (c, h) in head.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *h, bold)?;
     }
