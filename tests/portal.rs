@@ -143,13 +143,14 @@ fn form_page_size(path: &str) -> FormPageSize {
 
 /// The offline questionnaires are sent around and opened on slow phones; these bounds keep them
 /// from silently growing back. The adult form's page must stay under 60 KB and the runtime
-/// under 26.5 KB (uk: 57,415 bytes, runtime 26,015, packed form data 15,972).
+/// under 27 KB (uk: 58,208 bytes, runtime 26,700 with the record's id and `not_asked`, packed
+/// form data 16,080).
 #[test]
 fn form_pages_stay_small() {
     for (path, page_bound, data_bound) in [
         ("uk/forms/initial-screening/index.html", 60_000, 16_500),
         ("en/forms/initial-screening/index.html", 60_000, 16_500),
-        ("uk/forms/child-screening/index.html", 53_000, 11_500),
+        ("uk/forms/child-screening/index.html", 53_500, 11_500),
     ] {
         let size = form_page_size(path);
         eprintln!(
@@ -157,7 +158,7 @@ fn form_pages_stay_small() {
             size.page, size.runtime, size.data, size.style
         );
         assert!(size.page < page_bound, "{path}: {} bytes, bound {page_bound}", size.page);
-        assert!(size.runtime < 26_500, "{path}: runtime {} bytes", size.runtime);
+        assert!(size.runtime < 27_000, "{path}: runtime {} bytes", size.runtime);
         assert!(size.data < data_bound, "{path}: form data {} bytes, bound {data_bound}", size.data);
         assert!(size.style < 6_500, "{path}: style {} bytes", size.style);
     }

@@ -252,7 +252,7 @@ fn encryption_code_only_where_used() {
     let sealing = runtime_of("uk/forms/encrypted");
     eprintln!("runtime: {} bytes plain, {} bytes with encryption", plain.len(), sealing.len());
     assert!(!plain.contains("sealWith") && sealing.contains("sealWith"));
-    assert!(sealing.len() < 31_000, "runtime with encryption {} bytes", sealing.len());
+    assert!(sealing.len() < 31_500, "runtime with encryption {} bytes", sealing.len());
 }
 
 #[test]
@@ -326,6 +326,14 @@ fn schema_errors(schema: &Value, value: &Value, at: &str, out: &mut Vec<String>)
             "items" => {
                 for (i, x) in value.as_array().into_iter().flatten().enumerate() {
                     schema_errors(s, x, &format!("{at}[{i}]"), out);
+                }
+            }
+            "minLength" | "maxLength" => {
+                if let (Some(v), Some(n)) = (value.as_str(), s.as_u64()) {
+                    let len = v.chars().count() as u64;
+                    if (k == "minLength" && len < n) || (k == "maxLength" && len > n) {
+                        out.push(format!("{at}: {k} {n} broken by {len} characters"));
+                    }
                 }
             }
             "minItems" | "maxItems" => {

@@ -46,7 +46,7 @@ pub fn record_schema(form: &Form, lang: &str, t: &dyn Fn(&str) -> String) -> Val
             "id": { "type": "string", "minLength": 1, "maxLength": 100 },
             "form": { "const": form.id },
             "version": { "const": form.version },
-            "region": { "type": ["string", "null"], "pattern": "^[a-z0-9-]+$" },
+            "region": { "type": ["string", "null"] },
             "language": { "enum": languages },
             "started": { "type": "string", "format": "date-time" },
             "finished": { "type": ["string", "null"], "format": "date-time" },
@@ -61,7 +61,7 @@ pub fn record_schema(form: &Form, lang: &str, t: &dyn Fn(&str) -> String) -> Val
             "not_asked": {
                 "type": "array",
                 "uniqueItems": true,
-                "items": { "type": "string", "pattern": "^/[a-z][a-z0-9_]*(/(0|[1-9][0-9]*)/[a-z][a-z0-9_]*)?$" }
+                "items": { "type": "string" }
             }
         }
     })

@@ -708,19 +708,14 @@
     if (!started) started = new Date().toISOString();
     if (!recordId) recordId = newRecordId();
     var answers = {}, notAsked = [];
+    function keep(o, q, v, key, at) { o[q.id] = clean(v); if (!state.rel[key]) notAsked.push(at); }
     F.sections.forEach((s) => {
       var asked = s.questions.filter((q) => q.type !== 'note');
-      if (!s.repeat) {
-        asked.forEach((q) => { answers[q.id] = clean(state.top[q.id]); if (!state.rel[q.id]) notAsked.push('/' + q.id); });
-        return;
-      }
+      if (!s.repeat) { asked.forEach((q) => { keep(answers, q, state.top[q.id], q.id, '/' + q.id); }); return; }
       if (!state.rep[s.id]) notAsked.push('/' + s.id);
       answers[s.id] = state.rep[s.id] && state.rep[s.id].map((row, i) => {
         var o = {};
-        asked.forEach((q) => {
-          o[q.id] = clean(row[q.id]);
-          if (!state.rel[s.id + '.' + i + '.' + q.id]) notAsked.push('/' + s.id + '/' + i + '/' + q.id);
-        });
+        asked.forEach((q) => { keep(o, q, row[q.id], s.id + '.' + i + '.' + q.id, '/' + s.id + '/' + i + '/' + q.id); });
         return o;
       });
     });
@@ -738,11 +733,9 @@
   // A random UUID (version 4) for the interview, kept until the form is cleared, so exporting the
   // same interview again is recognised as the same record. getRandomValues works from file://.
   function newRecordId() {
-    var b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    var h = Array.prototype.map.call(b, (x) => (x + 0x100).toString(16).slice(1)).join('');
-    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
+    var h = Array.from(crypto.getRandomValues(new Uint8Array(16)),
+      (x, i) => ((i === 6 ? x & 15 | 64 : i === 8 ? x & 63 | 128 : x) + 256).toString(16).slice(1)).join('');
+    return h.replace(/(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
   }
 
   // One row with stable columns; the same cells as record_csv in src/records/csv.rs.
