@@ -243,7 +243,14 @@ fn prepare(file: &Path, key: Option<&OfficeKey>, forms: &[Form], checker: &Check
 
 /// The record in a file: an encrypted record opened with the key, or a plain export.
 fn read_record(bytes: &[u8], key: Option<&OfficeKey>) -> Result<Value, Reason> {
-    let v: Value = serde_json::from_slice(bytes).map_err(|e| Reason::NotExport(format!("not JSON ({e})")))?;
+    let v: Value = serde_json::from_slice(bytes).map_err(|e| {
+        // An envelope's opening survives when the file was cut short or changed.
+        if memchr::memmem::find(bytes, b"\"encrypted-record\"").is_some() {
+            Reason::Damaged(format!("an encrypted record that is not complete JSON ({e}): cut short or changed"))
+        } else {
+            Reason::NotExport(format!("not JSON ({e})"))
+        }
+    })?;
     match v.get("oberih").and_then(Value::as_str) {
         Some(super::envelope::RECORD_KIND) => {
             let key = key.ok_or(Reason::NoKey)?;
@@ -262,19 +269,9 @@ fn read_record(bytes: &[u8], key: Option<&OfficeKey>) -> Result<Value, Reason> {
 
 /// The current time in UTC, RFC 3339, to the second.
 fn now() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let rest = secs.rem_euclid(86_400);
+    format!("{}T{:02}:{:02}:{:02}Z", crate::dates::ymd(secs), rest / 3600, rest % 3600 / 60, rest % 60)
 }
 
 /// `oberih records add`: loads the portal's forms and the key, adds, and returns the report.

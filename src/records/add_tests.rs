@@ -149,6 +149,9 @@ fn every_rejection_names_its_reason() {
         reason_of(&inbox, inbox.plain("draft.oberih-draft", &json!({"oberih": "encrypted-draft"}))),
         Reason::Draft
     );
+    let sealed = encrypt_record(PUBLIC, &current("h")).unwrap();
+    let cut = inbox.bytes("cut.oberih", &sealed[..sealed.len() / 2]);
+    assert!(matches!(reason_of(&inbox, cut), Reason::Damaged(m) if m.contains("cut short")));
     assert!(matches!(reason_of(&inbox, inbox.bytes("notes.txt", b"hello")), Reason::NotExport(_)));
     assert!(matches!(reason_of(&inbox, inbox.plain("other.json", &json!({"a": 1}))), Reason::NotExport(_)));
     assert!(matches!(reason_of(&inbox, inbox.dir.path().join("absent.oberih")), Reason::Unreadable(_)));

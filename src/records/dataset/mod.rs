@@ -118,14 +118,29 @@ impl Dataset {
     /// [`Dataset::records`] with each record's version as exported and whether it is in conflict.
     pub fn read(&self, form: &Form) -> Result<Vec<ReadRecord>, RecordsError> {
         let mut out = Vec::new();
-        for stored in self.stored(&form.id)? {
-            let original: Value = serde_json::from_str(&stored.content)
-                .map_err(|e| RecordsError::Stored { form: form.id.clone(), reason: e.to_string() })?;
-            let record = read_as_current(form, &original)
-                .map_err(|e| RecordsError::Stored { form: form.id.clone(), reason: e.to_string() })?;
-            out.push(ReadRecord { record, source_version: stored.version, conflict: stored.conflict });
-        }
+        self.each(form, |r| {
+            out.push(r);
+            Ok(())
+        })?;
         Ok(out)
+    }
+
+    /// Hands every record of [`Dataset::read`] to `f` in turn, holding one at a time in memory;
+    /// returns how many there were.
+    pub fn each(
+        &self,
+        form: &Form,
+        mut f: impl FnMut(ReadRecord) -> Result<(), RecordsError>,
+    ) -> Result<usize, RecordsError> {
+        let mut n = 0;
+        self.each_stored(&form.id, |stored| {
+            let failed = |reason: String| RecordsError::Stored { form: form.id.clone(), reason };
+            let original: Value = serde_json::from_str(&stored.content).map_err(|e| failed(e.to_string()))?;
+            let record = read_as_current(form, &original).map_err(|e| failed(e.to_string()))?;
+            n += 1;
+            f(ReadRecord { record, source_version: stored.version, conflict: stored.conflict })
+        })?;
+        Ok(n)
     }
 
     /// How many records the dataset holds.

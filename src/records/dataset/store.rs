@@ -95,17 +95,34 @@ impl Dataset {
 
     /// Every stored record of `form` in the order they were added.
     pub fn stored(&self, form: &str) -> Result<Vec<Stored>, RecordsError> {
+        let mut out = Vec::new();
+        self.each_stored(form, |s| {
+            out.push(s);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Hands every stored record of `form` to `f`, one at a time, in the order they were added.
+    pub fn each_stored(
+        &self,
+        form: &str,
+        mut f: impl FnMut(Stored) -> Result<(), RecordsError>,
+    ) -> Result<(), RecordsError> {
         let sql = "SELECT r.id, r.version, r.content, \
                    EXISTS (SELECT 1 FROM record o WHERE o.id = r.id AND o.digest <> r.digest) \
                    FROM record r WHERE r.form = ?1 ORDER BY r.seq";
         let mut statement = self.conn.prepare(sql).map_err(|e| self.db(e))?;
-        let rows = statement
-            .query_map([form], |r| {
-                Ok(Stored { id: r.get(0)?, version: r.get(1)?, content: r.get(2)?, conflict: r.get(3)? })
-            })
-            .map_err(|e| self.db(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.db(e))
+        let mut rows = statement.query([form]).map_err(|e| self.db(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.db(e))? {
+            f(stored_of(r).map_err(|e| self.db(e))?)?;
+        }
+        Ok(())
     }
+}
+
+fn stored_of(r: &rusqlite::Row) -> rusqlite::Result<Stored> {
+    Ok(Stored { id: r.get(0)?, version: r.get(1)?, content: r.get(2)?, conflict: r.get(3)? })
 }
 
 /// Records the run and returns its number.

@@ -4,30 +4,23 @@
 
 use std::io::Write;
 
-use super::table::{columns, row, Cell, NOT_ASKED};
-use crate::forms::Form;
+use super::table::{self, Cell, Column, NOT_ASKED};
 use crate::records::csv::{csv_cell, defuse_formula};
 use crate::records::dataset::ReadRecord;
 
-pub fn write(w: &mut impl Write, form: &Form, lang: &str, records: &[ReadRecord]) -> std::io::Result<()> {
-    let columns = columns(form, lang);
+/// The byte-order mark and the header of column keys.
+pub fn header(w: &mut impl Write, columns: &[Column]) -> std::io::Result<()> {
     w.write_all("\u{feff}".as_bytes())?;
     let header: Vec<String> = columns.iter().map(|c| csv_cell(&defuse_formula(&c.key))).collect();
     w.write_all(header.join(",").as_bytes())?;
-    w.write_all(b"\r\n")?;
-    let mut line = String::new();
-    for r in records {
-        line.clear();
-        for (i, cell) in row(&columns, r).iter().enumerate() {
-            if i > 0 {
-                line.push(',');
-            }
-            line.push_str(&cell_text(cell));
-        }
-        line.push_str("\r\n");
-        w.write_all(line.as_bytes())?;
-    }
-    Ok(())
+    w.write_all(b"\r\n")
+}
+
+/// One record's line.
+pub fn row(w: &mut impl Write, columns: &[Column], r: &ReadRecord) -> std::io::Result<()> {
+    let cells: Vec<String> = table::row(columns, r).iter().map(cell_text).collect();
+    w.write_all(cells.join(",").as_bytes())?;
+    w.write_all(b"\r\n")
 }
 
 pub(super) fn cell_text(cell: &Cell) -> String {

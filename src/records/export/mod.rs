@@ -7,7 +7,7 @@
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use super::dataset::{Dataset, ReadRecord};
+use super::dataset::Dataset;
 use super::place::{check_place, create_new};
 use super::RecordsError;
 use crate::forms::Form;
@@ -35,38 +35,41 @@ pub fn export(
     out: &Path,
 ) -> Result<usize, RecordsError> {
     check_place(out)?;
-    let records = dataset.read(form)?;
     let file = create_new(out)?;
-    let written = write(&records, form, format, lang, file, out);
+    let written = write(dataset, form, format, lang, file, out);
     if written.is_err() {
         // Only the file this run made, and never half of it.
         let _ = std::fs::remove_file(out);
     }
-    written.map(|()| records.len())
+    written
 }
 
+/// Writes the records one at a time, so an export never holds the whole dataset in memory.
 fn write(
-    records: &[ReadRecord],
+    dataset: &Dataset,
     form: &Form,
     format: ExportFormat,
     lang: &str,
     file: std::fs::File,
     out: &Path,
-) -> Result<(), RecordsError> {
+) -> Result<usize, RecordsError> {
     let io = |source| RecordsError::Write { path: out.display().to_string(), source };
     let mut w = BufWriter::new(file);
-    match format {
-        ExportFormat::Csv => csv::write(&mut w, form, lang, records).map_err(io)?,
-        ExportFormat::Jsonl => {
-            for r in records {
-                serde_json::to_writer(&mut w, &r.record).map_err(|e| io(e.into()))?;
-                w.write_all(b"\n").map_err(io)?;
-            }
+    let n = match format {
+        ExportFormat::Csv => {
+            let columns = table::columns(form, lang);
+            csv::header(&mut w, &columns).map_err(io)?;
+            dataset.each(form, |r| csv::row(&mut w, &columns, &r).map_err(io))?
         }
-        ExportFormat::Xlsx => xlsx::write(&mut w, form, lang, records)?,
-    }
+        ExportFormat::Jsonl => dataset.each(form, |r| {
+            serde_json::to_writer(&mut w, &r.record).map_err(|e| io(e.into()))?;
+            w.write_all(b"\n").map_err(io)
+        })?,
+        ExportFormat::Xlsx => xlsx::write(&mut w, form, lang, dataset)?,
+    };
     let file = w.into_inner().map_err(|e| io(e.into_error()))?;
-    file.sync_all().map_err(io)
+    file.sync_all().map_err(io)?;
+    Ok(n)
 }
 
 /// `oberih records export`: opens the dataset, finds the form in the portal at `root`, exports.

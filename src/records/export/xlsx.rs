@@ -8,15 +8,15 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::table::{columns, row, Cell, Column, NOT_ASKED};
 use crate::forms::Form;
-use crate::records::dataset::ReadRecord;
+use crate::records::dataset::Dataset;
 use crate::records::RecordsError;
 
 pub fn write<W: Write + std::io::Seek + Send>(
     w: W,
     form: &Form,
     lang: &str,
-    records: &[ReadRecord],
-) -> Result<(), RecordsError> {
+    dataset: &Dataset,
+) -> Result<usize, RecordsError> {
     let fail = |e: XlsxError| RecordsError::Spreadsheet(e.to_string());
     let uk = lang == "uk";
     let columns = columns(form, lang);
@@ -26,42 +26,41 @@ pub fn write<W: Write + std::io::Seek + Send>(
     // dataset does not have to fit in memory as cells.
     let sheet = book.add_worksheet_with_constant_memory().map_err(fail)?;
     sheet.set_name(if uk { "Записи" } else { "Records" }).map_err(fail)?;
-    records_sheet(sheet, &columns, records, &bold).map_err(fail)?;
+    let n = records_sheet(sheet, &columns, dataset, form, &bold)?;
     let about = book.add_worksheet();
     about.set_name(if uk { "Стовпці" } else { "Columns" }).map_err(fail)?;
     columns_sheet(about, &columns, uk, &bold).map_err(fail)?;
-    book.save_to_writer(w).map_err(fail)
+    book.save_to_writer(w).map_err(fail)?;
+    Ok(n)
 }
 
 fn records_sheet(
     sheet: &mut Worksheet,
     columns: &[Column],
-    records: &[ReadRecord],
+    dataset: &Dataset,
+    form: &Form,
     bold: &Format,
-) -> Result<(), XlsxError> {
+) -> Result<usize, RecordsError> {
+    let fail = |e: XlsxError| RecordsError::Spreadsheet(e.to_string());
     for (c, column) in columns.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, &column.label, bold)?;
+        sheet.write_string_with_format(0, c as u16, &column.label, bold).map_err(fail)?;
     }
-    sheet.set_freeze_panes(1, 0)?;
-    for (i, r) in records.iter().enumerate() {
-        let at = i as u32 + 1;
-        for (c, cell) in row(columns, r).iter().enumerate() {
+    sheet.set_freeze_panes(1, 0).map_err(fail)?;
+    let mut at = 0u32;
+    dataset.each(form, |r| {
+        at += 1;
+        for (c, cell) in row(columns, &r).iter().enumerate() {
             let c = c as u16;
-            match cell {
-                Cell::Empty => {}
-                Cell::NotAsked => {
-                    sheet.write_string(at, c, NOT_ASKED)?;
-                }
-                Cell::Text(s) => {
-                    sheet.write_string(at, c, s)?;
-                }
-                Cell::Number(n) => {
-                    sheet.write_number(at, c, *n)?;
-                }
-            }
+            let written = match cell {
+                Cell::Empty => continue,
+                Cell::NotAsked => sheet.write_string(at, c, NOT_ASKED),
+                Cell::Text(s) => sheet.write_string(at, c, s),
+                Cell::Number(n) => sheet.write_number(at, c, *n),
+            };
+            written.map_err(fail)?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 fn columns_sheet(sheet: &mut Worksheet, columns: &[Column], uk: bool, bold: &Format) -> Result<(), XlsxError> {
