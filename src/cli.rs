@@ -108,6 +108,11 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Keep exported records in a dataset and export them for analysis.
+    Records {
+        #[command(subcommand)]
+        command: RecordsCommand,
+    },
     /// Print a JSON Schema for editor support (`oberih schema form > form.schema.json`).
     Schema {
         #[arg(value_enum)]
@@ -158,6 +163,68 @@ pub enum FormAction {
     },
 }
 
+/// `oberih records …`.
+#[derive(Debug, Subcommand)]
+pub enum RecordsCommand {
+    /// Add questionnaire exports (plain or encrypted) to a dataset, creating it if needed.
+    Add {
+        /// The dataset file (SQLite); never inside a portal or a build output.
+        dataset: PathBuf,
+        /// Exported record files (.json or .oberih), or folders of them.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The office's private key (PEM), for encrypted exports.
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// The portal whose forms the records belong to.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Export one form's records as CSV, XLSX or JSON Lines, to a new file.
+    Export {
+        /// The dataset file.
+        dataset: PathBuf,
+        /// The form's id.
+        #[arg(long)]
+        form: String,
+        #[arg(long, value_enum)]
+        format: crate::records::export::ExportFormat,
+        /// The language of labels and descriptions.
+        #[arg(long, default_value = "uk", value_parser = ["uk", "en"])]
+        lang: String,
+        /// The file to write; it must not exist.
+        #[arg(long, short)]
+        out: PathBuf,
+        /// The portal whose forms the records belong to.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+/// Runs `oberih records …` and returns the exit code.
+fn records(command: RecordsCommand) -> i32 {
+    match command {
+        RecordsCommand::Add { dataset, files, key, root } => {
+            match crate::records::add::run(&root, &dataset, &files, key.as_deref()) {
+                Ok(report) => {
+                    stdio::err(&report.text());
+                    i32::from(!report.stored())
+                }
+                Err(e) => report_result::<crate::records::RecordsError>(Err(e)),
+            }
+        }
+        RecordsCommand::Export { dataset, form, format, lang, out, root } => {
+            match crate::records::export::run(&root, &dataset, &form, format, &lang, &out) {
+                Ok(n) => {
+                    stdio::err(&format!("{}: {} record(s)\n", out.display(), n));
+                    0
+                }
+                Err(e) => report_result::<crate::records::RecordsError>(Err(e)),
+            }
+        }
+    }
+}
+
 /// Runs the CLI and returns the process exit code: 0 ok, 1 content errors, 2 usage errors.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -194,6 +261,7 @@ pub fn main() -> i32 {
             made(crate::scaffold::new_portal(&dir), || crate::scaffold::portal_made(&dir))
         }
         Command::Decrypt { key, csv, files } => report_result(crate::records::decrypt::run_decrypt(&key, &files, csv)),
+        Command::Records { command } => records(command),
         Command::Schema { what: SchemaKind::Form } => {
             let schema =
                 serde_json::to_string_pretty(&crate::forms::file_schema::form_toml_schema()).unwrap_or_default();

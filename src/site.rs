@@ -28,6 +28,8 @@ pub struct PageData {
 /// Everything a build has parsed and checked, ready to render.
 pub struct Site {
     pub config: Config,
+    /// The slug of the region this site is built for; `None` for the national portal.
+    pub region: Option<String>,
     pub i18n: Arc<I18n>,
     pub theme: Theme,
     /// By (key, language).

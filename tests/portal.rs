@@ -169,14 +169,15 @@ fn form_page_size(path: &str) -> FormPageSize {
 
 /// The offline questionnaires are sent around and opened on slow phones; these bounds keep them
 /// from silently growing back. The adult form's page must stay under 60 KB and the runtime
-/// under 26.8 KB (uk: 59,891 bytes, runtime 26,562, packed form data 16,176, style 6,945, with the
-/// contact cards' check dates in every language and the quick exit's touch hint).
+/// under 27.2 KB (uk: 59,891 bytes, runtime 26,562, packed form data 16,176, style 6,945, with the
+/// contact cards' check dates in every language and the quick exit's touch hint; then the record's
+/// id, region and `not_asked`).
 #[test]
 fn form_pages_stay_small() {
     for (path, page_bound, data_bound) in [
         ("uk/forms/initial-screening/index.html", 60_000, 16_500),
         ("en/forms/initial-screening/index.html", 60_000, 16_500),
-        ("uk/forms/child-screening/index.html", 55_500, 11_500),
+        ("uk/forms/child-screening/index.html", 56_000, 11_500),
     ] {
         let size = form_page_size(path);
         eprintln!(
@@ -184,7 +185,7 @@ fn form_pages_stay_small() {
             size.page, size.runtime, size.data, size.style
         );
         assert!(size.page < page_bound, "{path}: {} bytes, bound {page_bound}", size.page);
-        assert!(size.runtime < 26_800, "{path}: runtime {} bytes", size.runtime);
+        assert!(size.runtime < 27_200, "{path}: runtime {} bytes", size.runtime);
         assert!(size.data < data_bound, "{path}: form data {} bytes, bound {data_bound}", size.data);
         assert!(size.style < 7_200, "{path}: style {} bytes", size.style);
     }

@@ -113,6 +113,7 @@ fn render(form: &Form, lang: &str, key: Option<&str>, contacts: &[&Contact], i18
         neutral_href: "../../../neutral.html",
         form_href: "../../../{lang}/forms/{id}/index.html",
         public_key_pem: key,
+        region: None,
     };
     finish_html(interactive_page(form, &ctx))
 }
@@ -327,6 +328,14 @@ fn schema_errors(schema: &Value, value: &Value, at: &str, out: &mut Vec<String>)
                     schema_errors(s, x, &format!("{at}[{i}]"), out);
                 }
             }
+            "minLength" | "maxLength" => {
+                if let (Some(v), Some(n)) = (value.as_str(), s.as_u64()) {
+                    let len = v.chars().count() as u64;
+                    if (k == "minLength" && len < n) || (k == "maxLength" && len > n) {
+                        out.push(format!("{at}: {k} {n} broken by {len} characters"));
+                    }
+                }
+            }
             "minItems" | "maxItems" => {
                 if let (Some(a), Some(n)) = (value.as_array(), s.as_u64()) {
                     let ok = if k == "minItems" { a.len() as u64 >= n } else { a.len() as u64 <= n };
@@ -455,6 +464,17 @@ fn questionnaire_in_a_real_browser() {
     assert_eq!(full["answers"]["long_days"], 1);
     assert!(full["finished"].is_string());
     assert_eq!(full["unanswered"], serde_json::json!(["/escorted"]), "the one indicator question left blank");
+    // Its id is a random UUID made on export; the national portal's record names no region.
+    let id = full["id"].as_str().expect("an id");
+    assert!(
+        id.len() == 36 && id.as_bytes()[14] == b'4' && id.chars().all(|c| c == '-' || c.is_ascii_hexdigit()),
+        "{id}"
+    );
+    assert_eq!(full["region"], Value::Null);
+    // Not asked and left blank are told apart: a hidden question is named, a blank one is not.
+    let not_asked: Vec<&str> =
+        full["not_asked"].as_array().expect("not_asked").iter().filter_map(Value::as_str).collect();
+    assert!(not_asked.contains(&"/debt_grows") && !not_asked.contains(&"/escorted"), "{not_asked:?}");
     let csv = text_of(&report, "export_csv");
     assert_eq!(csv, oberih::records::csv::record_csv(&full), "the page's CSV and record_csv must agree");
 
@@ -462,6 +482,7 @@ fn questionnaire_in_a_real_browser() {
     let again: Value = serde_json::from_str(&text_of(&report, "export_json_reopened")).unwrap();
     assert_eq!(again["answers"], full["answers"]);
     assert_eq!(again["started"], full["started"]);
+    assert_eq!(again["id"], full["id"], "a re-opened interview keeps its id");
 
     // Consent "no": a clean, complete record that asks nothing else.
     let declined: Value = serde_json::from_str(&text_of(&report, "export_declined")).unwrap();

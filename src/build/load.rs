@@ -111,6 +111,7 @@ pub fn load_site(
     }
     let mut site = Site {
         config,
+        region: region.map(|r| r.slug.clone()),
         i18n,
         theme,
         pages: BTreeMap::new(),

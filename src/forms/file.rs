@@ -48,6 +48,39 @@ pub struct RawFile {
     /// `[messages.<name>]` → language → CLDR plural category → text.
     #[serde(default)]
     pub messages: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, RawPlural>>,
+    /// `[[migration]]`: how records of an older version read as this one.
+    #[serde(default)]
+    pub migration: Vec<RawMigration>,
+}
+
+/// `[[migration]]`: how a record of the older version `from` reads as the current version.
+/// Every name on the right of `renamed` is the current form's; every removed name is one the
+/// current form no longer has.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMigration {
+    pub from: Spanned<String>,
+    /// Old question (or repeated section) id → current id.
+    #[serde(default)]
+    pub renamed: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// Questions the older version asked that the current one no longer has.
+    #[serde(default)]
+    pub removed: Vec<Spanned<String>>,
+    /// `[migration.choices.<current question id>]`: its changed choice values.
+    #[serde(default)]
+    pub choices: BTreeMap<Spanned<String>, RawChoiceMigration>,
+}
+
+/// The choice values of one question that changed since the older version.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChoiceMigration {
+    /// Old value → current value.
+    #[serde(default)]
+    pub renamed: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// Values the current question no longer offers.
+    #[serde(default)]
+    pub removed: Vec<Spanned<String>>,
 }
 
 /// One language of a plural message: CLDR category → text.
@@ -363,6 +396,22 @@ title = { uk = "С", en = "S" }
                 panic!("{e}");
             }
         }
+    }
+
+    #[test]
+    fn migrations_keep_their_names_and_places() {
+        let text = format!(
+            "{MINIMAL}\n[[migration]]\nfrom = \"0\"\nrenamed = {{ old_q = \"q\" }}\nremoved = [\"gone\"]\n\
+             [migration.choices.q]\nrenamed = {{ si = \"yes\" }}\nremoved = [\"maybe\"]\n"
+        );
+        let f = parse(&text).unwrap();
+        let m = &f.migration[0];
+        assert_eq!(m.from.get_ref(), "0");
+        let (old, new) = m.renamed.iter().next().unwrap();
+        assert_eq!((&text[old.span()], &text[new.span()]), ("old_q", "\"q\""));
+        assert_eq!(m.removed[0].get_ref(), "gone");
+        let q = m.choices.iter().next().unwrap();
+        assert_eq!((q.0.get_ref().as_str(), q.1.removed[0].get_ref().as_str()), ("q", "maybe"));
     }
 
     #[test]

@@ -47,6 +47,11 @@ pub fn form_toml_schema() -> Value {
                 "items": { "$ref": "#/$defs/outcome" }
             },
             "dimensions": dimensions(),
+            "migration": {
+                "description": "How records of older versions of the form read as the current version: one entry per older version.",
+                "type": "array",
+                "items": { "$ref": "#/$defs/migration" }
+            },
             "messages": {
                 "description": "Messages with plural forms: message name → language → CLDR plural category → text. `{n}` stands for the number.",
                 "type": "object",
@@ -185,11 +190,47 @@ fn defs() -> Value {
         "indicator": indicator(),
         "outcome": outcome(),
         "combination": combination(),
+        "migration": migration(),
+        "renames": {
+            "description": "Old id → current id.",
+            "type": "object",
+            "propertyNames": { "$ref": "#/$defs/id" },
+            "additionalProperties": { "$ref": "#/$defs/id" }
+        },
         "plural": {
             "description": "Text per CLDR plural category used by the language.",
             "type": "object",
             "propertyNames": { "enum": ["zero", "one", "two", "few", "many", "other"] },
             "additionalProperties": { "type": "string" }
+        }
+    })
+}
+
+/// `[[migration]]`.
+fn migration() -> Value {
+    let ids = |d: &str| json!({ "description": d, "type": "array", "items": { "$ref": "#/$defs/id" } });
+    json!({
+        "description": "How a record of the older version `from` reads as the current version ([[migration]]). Names on the right are the current form's.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["from"],
+        "properties": {
+            "from": { "description": "The older version.", "type": "string", "minLength": 1 },
+            "renamed": { "$ref": "#/$defs/renames", "description": "Old question (or repeated section) id → current id." },
+            "removed": ids("Questions the older version asked that the current one no longer has."),
+            "choices": {
+                "description": "Changed choice values, by current question id ([migration.choices.<id>]).",
+                "type": "object",
+                "propertyNames": { "$ref": "#/$defs/id" },
+                "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "properties": {
+                        "renamed": { "$ref": "#/$defs/renames", "description": "Old value → current value." },
+                        "removed": ids("Values the question no longer offers; left out of a multiple choice, a single choice reads as not asked.")
+                    }
+                }
+            }
         }
     })
 }

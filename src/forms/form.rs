@@ -47,6 +47,29 @@ pub struct Form {
     pub messages: BTreeMap<String, BTreeMap<String, BTreeMap<String, String>>>,
     /// Problems that do not stop the build (a text in a language the portal lacks, …).
     pub warnings: Vec<crate::diag::Diagnostic>,
+    /// How records of older versions read as this one, one per older version.
+    pub migrations: Vec<Migration>,
+}
+
+/// How a record of the older version `from` reads as the current version: its names checked
+/// against the current form (see `validate::migration`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Migration {
+    pub from: String,
+    /// Old question or repeated-section id → current id.
+    pub renamed: BTreeMap<String, String>,
+    /// Questions of the older version the current one no longer has.
+    pub removed: Vec<String>,
+    /// Current question id → its changed choice values.
+    pub choices: BTreeMap<String, ChoiceMigration>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChoiceMigration {
+    /// Old value → current value.
+    pub renamed: BTreeMap<String, String>,
+    /// Values the question no longer offers.
+    pub removed: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -194,6 +217,11 @@ impl Form {
 
     pub fn section(&self, id: &str) -> Option<&Section> {
         self.sections.iter().find(|s| s.id == id)
+    }
+
+    /// The migration that reads records of `version` as this one.
+    pub fn migration_from(&self, version: &str) -> Option<&Migration> {
+        self.migrations.iter().find(|m| m.from == version)
     }
 
     pub fn dimension(&self, id: &str) -> Option<&Dimension> {

@@ -56,6 +56,9 @@ pub struct PageContext<'a> {
     pub form_href: &'a str,
     /// The PEM public key for `export = "encrypted"`.
     pub public_key_pem: Option<&'a str>,
+    /// The region slug of a regional build, which every exported record carries; `None` for the
+    /// national portal.
+    pub region: Option<&'a str>,
 }
 
 /// Keys of `form_ui.*` the runtime shows in every form; sent in every language.
@@ -356,6 +359,7 @@ fn page_data(form: &Form, ctx: &PageContext) -> Value {
         "incomplete": incomplete_outcome(ctx),
         "messages": messages(form, ctx),
         "form_href": ctx.form_href,
+        "region": ctx.region,
         "ui": ui,
     });
     if let Some(key) = encryption_key(form, ctx) {

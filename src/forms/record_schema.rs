@@ -1,12 +1,22 @@
 //! JSON Schema (2020-12) of the record a form exports, for systems that import screening records.
 //!
-//! The record: `form` and `version` (constants), `language`, `started`/`finished` timestamps,
+//! The record: `id` (a random UUID the questionnaire makes when it first exports an interview and
+//! keeps until the form is cleared, so the same interview exported twice is the same record),
+//! `form` and `version` (constants), `region` (the slug of the regional portal the questionnaire
+//! came from, `null` for the national one), `language`, `started`/`finished` timestamps,
 //! `answers` by question id (a repeated section is an array of entry objects), the `outcome` id
 //! (one of the form's, or `incomplete`, which the questionnaire shows instead of the catch-all
 //! while the screening is incomplete), the ids of the fired `indicators`, and `unanswered`: the
 //! indicator questions that were asked and left blank, each a JSON Pointer (RFC 6901) into
 //! `answers` (`/owes_debt`, `/jobs/0/job_pay`). An answer is `null` when the question was not
-//! asked or not answered, and `outcome` is `null` while none has been worked out. Titles and
+//! asked or not answered, and `outcome` is `null` while none has been worked out.
+//!
+//! Not asked and left blank: both are `null` in `answers`; `not_asked` lists, as JSON Pointers
+//! into `answers`, every question that was not asked (its condition was false, its section was
+//! off, or the interview had ended before it). A whole repeated section that was not asked is
+//! one pointer (`/jobs`). A `null` answer that `not_asked` does not name was asked and left
+//! blank. "Doesn't know" and "prefers not to say" are choice values, never `null`. Exports made
+//! before `not_asked` existed lack it (and `region`); they cannot tell the two apart. Titles and
 //! descriptions are in the requested language; values are the stable codes, never labels.
 
 use serde_json::{json, Map, Value};
@@ -30,11 +40,13 @@ pub fn record_schema(form: &Form, lang: &str, t: &dyn Fn(&str) -> String) -> Val
         "$id": format!("urn:oberih:form:{}:{}", form.id, form.version),
         "title": text(&form.title, lang),
         "type": "object",
-        "required": ["form", "version", "language", "started", "answers", "outcome", "indicators", "unanswered"],
+        "required": ["id", "form", "version", "language", "started", "answers", "outcome", "indicators", "unanswered"],
         "additionalProperties": false,
         "properties": {
+            "id": { "type": "string", "minLength": 1, "maxLength": 100 },
             "form": { "const": form.id },
             "version": { "const": form.version },
+            "region": { "type": ["string", "null"] },
             "language": { "enum": languages },
             "started": { "type": "string", "format": "date-time" },
             "finished": { "type": ["string", "null"], "format": "date-time" },
@@ -45,7 +57,12 @@ pub fn record_schema(form: &Form, lang: &str, t: &dyn Fn(&str) -> String) -> Val
                 "uniqueItems": true,
                 "items": { "oneOf": indicators }
             },
-            "unanswered": unanswered(form, lang)
+            "unanswered": unanswered(form, lang),
+            "not_asked": {
+                "type": "array",
+                "uniqueItems": true,
+                "items": { "type": "string" }
+            }
         }
     })
 }

@@ -195,10 +195,32 @@ pub(super) fn json_kind(v: &Value, prefix: &str) -> String {
 /// Decrypts one encrypted record file with the office's private key (PEM) and returns the record.
 pub fn decrypt_file(key_pem: &str, bytes: &[u8]) -> Result<Value, CryptoError> {
     let env = parse_envelope(bytes)?;
-    let key = private_key(key_pem)?;
-    let own = info_of(&key.to_public_key())?.fingerprint;
-    if own != env.key {
-        return Err(CryptoError::WrongKey { record: env.key, key: own });
+    decrypt_envelope(&OfficeKey::from_pem(key_pem)?, env)
+}
+
+/// The office's private key, read once for many records, with its public key's fingerprint.
+pub struct OfficeKey {
+    key: RsaPrivateKey,
+    fingerprint: String,
+}
+
+impl OfficeKey {
+    pub fn from_pem(pem: &str) -> Result<OfficeKey, CryptoError> {
+        let key = private_key(pem)?;
+        let fingerprint = info_of(&key.to_public_key())?.fingerprint;
+        Ok(OfficeKey { key, fingerprint })
+    }
+
+    /// Decrypts one encrypted record file.
+    pub fn decrypt(&self, bytes: &[u8]) -> Result<Value, CryptoError> {
+        decrypt_envelope(self, parse_envelope(bytes)?)
+    }
+}
+
+fn decrypt_envelope(office: &OfficeKey, env: Envelope) -> Result<Value, CryptoError> {
+    let key = &office.key;
+    if office.fingerprint != env.key {
+        return Err(CryptoError::WrongKey { record: env.key, key: office.fingerprint.clone() });
     }
     if env.wrapped_key.len() != key.size() {
         let (n, size) = (env.wrapped_key.len(), key.size());

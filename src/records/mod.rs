@@ -1,11 +1,26 @@
 //! Records a questionnaire exports: the encrypted envelope ([`envelope`]), `oberih decrypt`,
-//! which turns such files back into JSON ([`decrypt`]), and the record as one CSV row ([`csv`]).
+//! which turns such files back into JSON ([`decrypt`]), the record as one CSV row ([`csv`]), and
+//! datasets of many records ([`dataset`], filled by [`add`], read out by [`export`]).
 
 pub mod csv;
 pub mod decrypt;
 pub mod envelope;
 pub mod htcds;
 pub mod summary;
+
+// Datasets: `oberih records add` and `oberih records export`.
+pub mod add;
+pub mod check;
+pub mod dataset;
+mod error;
+pub mod export;
+pub mod migrate;
+pub mod place;
+mod portal;
+pub use error::RecordsError;
+pub use portal::{portal_forms, read_office_key};
+#[cfg(test)]
+pub(crate) mod fixture;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CryptoError {

@@ -69,6 +69,7 @@ fn interactive(site: &Site, form: &Form, lang: &str) -> OutFile {
         // Always to index.html: a folder link does not open its page from file://.
         form_href: "../../../{lang}/forms/{id}/index.html",
         public_key_pem: site.public_keys.get(&form.id).map(String::as_str),
+        region: site.region.as_deref(),
     };
     let html = crate::forms::interactive::interactive_page(form, &ctx);
     let html = crate::fallback::resolve(&html).unwrap_or(html);

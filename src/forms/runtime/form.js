@@ -26,6 +26,7 @@
   var bad = {};      // key -> error code for input that is not a valid value (e.g. "3x" for a number)
   var counts = {};   // repeated section id -> number of entries
   var started = null, finished = null;
+  var recordId = null;  // the exported record's id, made at its first export
 
   // The page.
   var slots = {};    // key -> a rendered question
@@ -715,27 +716,41 @@
 
   function clean(v) { return v === undefined ? null : v; }
 
-  // The record the form's JSON Schema describes: every answer by id, null when not asked.
+  // The record the form's JSON Schema describes: every answer by id, null when not asked or left
+  // blank; `not_asked` tells the two apart (JSON Pointers to what was not asked).
   function record() {
     state = compute();
     if (!started) started = new Date().toISOString();
-    var answers = {};
+    if (!recordId) recordId = newRecordId();
+    var answers = {}, notAsked = [];
+    function keep(o, q, v, key, at) { o[q.id] = clean(v); if (!state.rel[key]) notAsked.push(at); }
     F.sections.forEach((s) => {
       var asked = s.questions.filter((q) => q.type !== 'note');
-      if (!s.repeat) { asked.forEach((q) => { answers[q.id] = clean(state.top[q.id]); }); return; }
-      answers[s.id] = state.rep[s.id] && state.rep[s.id].map((row) => {
+      if (!s.repeat) { asked.forEach((q) => { keep(answers, q, state.top[q.id], q.id, '/' + q.id); }); return; }
+      if (!state.rep[s.id]) notAsked.push('/' + s.id);
+      answers[s.id] = state.rep[s.id] && state.rep[s.id].map((row, i) => {
         var o = {};
-        asked.forEach((q) => { o[q.id] = clean(row[q.id]); });
+        asked.forEach((q) => { keep(o, q, row[q.id], s.id + '.' + i + '.' + q.id, '/' + s.id + '/' + i + '/' + q.id); });
         return o;
       });
     });
     return {
-      form: F.id, version: F.version, language: lang, started: started, finished: finished,
+      id: recordId, form: F.id, version: F.version, region: F.region || null, language: lang,
+      started: started, finished: finished,
       answers: answers, outcome: state.outcome ? state.outcome.id : null,
       indicators: state.fired.map((i) => i.id),
       // JSON Pointers into `answers`: "jobs.0.job_pay" is /jobs/0/job_pay.
-      unanswered: state.unanswered.map((k) => '/' + k.split('.').join('/'))
+      unanswered: state.unanswered.map((k) => '/' + k.split('.').join('/')),
+      not_asked: notAsked
     };
+  }
+
+  // A random UUID (version 4) for the interview, kept until the form is cleared, so exporting the
+  // same interview again is recognised as the same record. getRandomValues works from file://.
+  function newRecordId() {
+    var h = Array.from(crypto.getRandomValues(new Uint8Array(16)),
+      (x, i) => ((i === 6 ? x & 15 | 64 : i === 8 ? x & 63 | 128 : x) + 256).toString(16).slice(1)).join('');
+    return h.replace(/(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
   }
 
   // One row with stable columns; the same cells as record_csv in src/records/csv.rs.
@@ -795,7 +810,7 @@
   }
 
   function resetModel() {
-    vals = {}; bad = {}; shown = {}; started = null; finished = null;
+    vals = {}; bad = {}; shown = {}; started = null; finished = null; recordId = null;
     F.sections.forEach((s) => { if (s.repeat) counts[s.id] = s.repeat.min; });
   }
 
@@ -864,6 +879,7 @@
     });
     Object.keys(a).forEach((k) => { if (!known[k]) skipped++; });
     started = typeof r.started === 'string' ? r.started : null;
+    recordId = typeof r.id === 'string' ? r.id : null;
     eachSlot((slot, k) => { writeSlot(slot, vals[k]); });
     inSummary = false;
     step = 0;

@@ -21,6 +21,7 @@ use crate::forms::source_map::SourceMap;
 
 mod logic;
 mod mapping;
+mod migration;
 mod one_line;
 mod results;
 pub mod wording;
@@ -162,6 +163,7 @@ impl Validator<'_> {
         let (dimensions, indicators) = self.indicators(raw);
         let outcomes = self.outcomes(raw, h.id.span());
         let messages = self.messages(&raw.messages);
+        let migrations = migration::check(self, &raw.migration, h.version.get_ref(), &sections);
         Form {
             id: h.id.get_ref().clone(),
             version: h.version.get_ref().clone(),
@@ -176,6 +178,7 @@ impl Validator<'_> {
             rule: raw.dimensions.rule.clone().unwrap_or_default(),
             messages,
             warnings: Vec::new(),
+            migrations,
         }
     }
 

@@ -1,0 +1,207 @@
+//! Records benchmark: generates N synthetic encrypted exports (see `records/gen.rs`) and times
+//! whole `oberih records add` and `oberih records export` runs on them.
+//!
+//! ```text
+//! cargo bench --bench records_bench -- [--records 100000] [--seed 42] [--work DIR] [--keep]
+//! ```
+//!
+//! Every figure is a whole-process one: wall time, CPU time (user + sys) and peak RSS of the
+//! child, read with `wait4`. The work folder is outside the repository (a dataset is refused
+//! inside a portal), in the system's temporary folder unless `--work` says otherwise.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+#[path = "records/gen.rs"]
+mod gen;
+
+const OBERIH: &str = env!("CARGO_BIN_EXE_oberih");
+const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
+/// The older version the generated records partly use, and the question it named differently.
+const OLD_VERSION: &str = "2026.1";
+const RENAMED: (&str, &str) = ("safe_now", "safe_to_talk");
+
+struct Args {
+    records: usize,
+    seed: u64,
+    work: PathBuf,
+    keep: bool,
+}
+
+fn args() -> Result<Args, String> {
+    let mut a =
+        Args { records: 100_000, seed: 42, work: std::env::temp_dir().join("oberih-records-bench"), keep: false };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--records" => a.records = value()?.parse().map_err(|e| format!("--records: {e}"))?,
+            "--seed" => a.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--work" => a.work = PathBuf::from(value()?),
+            "--keep" => a.keep = true,
+            "--bench" => {}
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(a)
+}
+
+/// A copy of the repository's portal whose screening form also reads version 2026.1.
+fn portal(work: &Path) -> Result<PathBuf, String> {
+    let root = work.join("portal");
+    for dir in ["content", "forms", "data", "themes"] {
+        copy_dir(&Path::new(MANIFEST_DIR).join(dir), &root.join(dir)).map_err(|e| format!("{dir}: {e}"))?;
+    }
+    fs::copy(Path::new(MANIFEST_DIR).join("portal.toml"), root.join("portal.toml")).map_err(|e| e.to_string())?;
+    let form = root.join("forms/initial-screening.toml");
+    let mut text = fs::read_to_string(&form).map_err(|e| e.to_string())?;
+    text.push_str(&format!(
+        "\n[[migration]]\nfrom = \"{OLD_VERSION}\"\nrenamed = {{ {} = \"{}\" }}\n",
+        RENAMED.0, RENAMED.1
+    ));
+    fs::write(&form, text).map_err(|e| e.to_string())?;
+    Ok(root)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+fn load_form(root: &Path) -> Result<oberih::forms::Form, String> {
+    let forms = oberih::records::portal_forms(root).map_err(|e| e.to_string())?;
+    forms.into_iter().find(|f| f.id == "initial-screening").ok_or("no initial-screening form".into())
+}
+
+/// Spawns `cmd`, waits with `wait4`: (exit code, wall s, cpu s, peak RSS MiB).
+fn timed(mut cmd: Command, log: &Path) -> Result<(i32, f64, f64, f64), String> {
+    let out = fs::File::create(log).map_err(|e| e.to_string())?;
+    cmd.stdin(Stdio::null()).stdout(out.try_clone().map_err(|e| e.to_string())?).stderr(out);
+    let started = Instant::now();
+    let child = cmd.spawn().map_err(|e| e.to_string())?;
+    let pid = child.id() as libc::pid_t;
+    let mut status: libc::c_int = 0;
+    // SAFETY: an all-zero rusage is a valid value; wait4 only writes into the two out-pointers.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let got = loop {
+        // SAFETY: `pid` is our own child, not yet reaped (std's Child never waited on it).
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if r == -1 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+            continue;
+        }
+        break r;
+    };
+    let wall = started.elapsed().as_secs_f64();
+    drop(child);
+    if got != pid {
+        return Err(format!("wait4: {}", std::io::Error::last_os_error()));
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
+    Ok((code, wall, secs(usage.ru_utime) + secs(usage.ru_stime), usage.ru_maxrss as f64 / 1024.0))
+}
+
+fn oberih(root: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(OBERIH);
+    cmd.arg("records").args(args).arg("--root").arg(root);
+    cmd
+}
+
+fn run(a: &Args) -> Result<String, String> {
+    if a.work.exists() {
+        fs::remove_dir_all(&a.work).map_err(|e| e.to_string())?;
+    }
+    let root = portal(&a.work)?;
+    let form = load_form(&root)?;
+    let public = include_str!("../tests/fixtures/crypto/test-public.pem");
+    let key = Path::new(MANIFEST_DIR).join("tests/fixtures/crypto/test-private.pem");
+    let inbox = a.work.join("inbox");
+    let started = Instant::now();
+    let made = gen::generate(&form, public, &inbox, a.records, a.seed, OLD_VERSION, RENAMED);
+    eprintln!("generated {} files in {:.1} s: {made:?}", made.files, started.elapsed().as_secs_f64());
+    let other_public = {
+        use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
+        let pem = include_str!("../tests/fixtures/crypto/other-private.pem");
+        let k = rsa::RsaPrivateKey::from_pkcs8_pem(pem.trim()).map_err(|e| e.to_string())?;
+        k.to_public_key().to_public_key_pem(Default::default()).map_err(|e| e.to_string())?
+    };
+    let damaged = gen::damaged(&form, public, &other_public, &a.work.join("damaged"));
+
+    let dataset = a.work.join("office.sqlite");
+    let (d, k, i) =
+        (dataset.to_str().unwrap_or_default(), key.to_str().unwrap_or_default(), inbox.to_str().unwrap_or_default());
+    let mut rows = Vec::new();
+    let mut step = |name: &str, args: Vec<&str>, expect: i32| -> Result<(), String> {
+        let log = a.work.join(format!("{}.log", name.replace(' ', "-")));
+        let (code, wall, cpu, rss) = timed(oberih(&root, &args), &log)?;
+        let tail = fs::read_to_string(&log).unwrap_or_default();
+        let last = tail.lines().last().unwrap_or_default().to_string();
+        if code != expect {
+            return Err(format!("{name}: exit {code}, expected {expect}:\n{tail}"));
+        }
+        eprintln!("{name}: {wall:.2} s wall, {cpu:.2} s cpu, {rss:.0} MiB — {last}");
+        rows.push(format!("| {name} | {wall:.2} | {cpu:.2} | {rss:.0} | {last} |"));
+        Ok(())
+    };
+    step("add (new dataset)", vec!["add", d, i, "--key", k], 0)?;
+    step("add again (all duplicates)", vec!["add", d, i, "--key", k], 0)?;
+    let damaged_dir = a.work.join("damaged");
+    let dd = damaged_dir.to_str().unwrap_or_default();
+    step("add damaged files (all rejected)", vec!["add", d, dd, "--key", k], 1)?;
+    for (format, ext) in [("csv", "csv"), ("xlsx", "xlsx"), ("jsonl", "jsonl")] {
+        let out = a.work.join(format!("export.{ext}"));
+        let o = out.to_str().unwrap_or_default().to_string();
+        step(
+            &format!("export {format}"),
+            vec!["export", d, "--form", "initial-screening", "--format", format, "-o", &o],
+            0,
+        )?;
+    }
+    if !a.keep {
+        let _ = fs::remove_dir_all(&inbox);
+    }
+    let mut report = format!(
+        "records: {} files ({} of version {OLD_VERSION}, {} duplicates, {} conflicts) + {} damaged; cores: {}\n\n\
+         | step | wall s | cpu s | peak RSS MiB | last line |\n|---|---|---|---|---|\n",
+        made.files,
+        made.older,
+        made.duplicates,
+        made.conflicts,
+        damaged.len(),
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    report.push_str(&rows.join("\n"));
+    report.push('\n');
+    Ok(report)
+}
+
+fn main() -> ExitCode {
+    let a = match args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&a) {
+        Ok(report) => {
+            println!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

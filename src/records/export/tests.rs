@@ -1,0 +1,132 @@
+//! Exports: the cells of each state, the multiple choice both ways, the files' safety.
+
+use std::path::PathBuf;
+
+use serde_json::{json, Value};
+
+use super::*;
+use crate::records::add::add_files;
+use crate::records::envelope::OfficeKey;
+use crate::records::fixture::{current, form, older, PRIVATE};
+
+/// A dataset with a current record, an older one, and one with "doesn't know" and blanks.
+fn dataset(dir: &std::path::Path) -> Dataset {
+    let mut unknown = current("c");
+    unknown["answers"]["consent"] = json!("dk");
+    unknown["answers"]["owes_debt"] = Value::Null;
+    unknown["answers"]["help"] = Value::Null;
+    unknown["answers"]["work_kind"] = json!("@SUM(A1)");
+    unknown["not_asked"] = json!(["/owes_debt"]);
+    let files: Vec<PathBuf> = [("a.json", current("a")), ("b.json", older("b")), ("c.json", unknown)]
+        .into_iter()
+        .map(|(name, r)| {
+            let p = dir.join(name);
+            std::fs::write(&p, r.to_string()).unwrap();
+            p
+        })
+        .collect();
+    let path = dir.join("office.sqlite");
+    let report = add_files(&path, &files, Some(&OfficeKey::from_pem(PRIVATE).unwrap()), &[form()]).unwrap();
+    assert!(report.stored(), "{}", report.text());
+    Dataset::open(&path).unwrap()
+}
+
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    // The cells of this test hold no quoted commas or line breaks.
+    text.trim_start_matches('\u{feff}')
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn csv_keeps_every_state_apart_and_defuses_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.csv");
+    assert_eq!(export(&dataset(dir.path()), &form(), ExportFormat::Csv, "uk", &out).unwrap(), 3);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with('\u{feff}'), "a byte-order mark for spreadsheets");
+    let rows = csv_rows(&text);
+    let col =
+        |key: &str| rows[0].iter().position(|h| h == key).unwrap_or_else(|| panic!("no column {key}: {:?}", rows[0]));
+    let cell = |row: usize, key: &str| rows[row][col(key)].as_str();
+    // a: answered; b: 2026.1 read as 2026.2; c: "doesn't know", not asked, blank.
+    assert_eq!(
+        (cell(1, "help"), cell(1, "help.legal"), cell(1, "help.medical"), cell(1, "help.money")),
+        ("legal;medical", "1", "1", "0")
+    );
+    assert_eq!(
+        (cell(2, "help"), cell(2, "help.legal"), cell(2, "help.money")),
+        ("legal", "1", "0"),
+        "a removed option shifts nothing"
+    );
+    assert_eq!((cell(2, "work_kind"), cell(2, "source_version"), cell(2, "version")), ("поле", "2026.1", "2026.2"));
+    assert_eq!((cell(2, "owes_debt"), cell(2, "jobs.count")), ("NOT_ASKED", "NOT_ASKED"));
+    assert_eq!(cell(3, "consent"), "dk", "«Не знає» is its own code");
+    assert_eq!(cell(3, "owes_debt"), "NOT_ASKED");
+    assert_eq!((cell(3, "help"), cell(3, "help.legal")), ("", ""), "asked and left blank");
+    assert_eq!(cell(1, "age"), "", "blank, not «not asked»");
+    assert_eq!(cell(3, "work_kind"), "'@SUM(A1)");
+    assert_eq!(cell(1, "work_kind"), "'=кухня");
+    assert_eq!((cell(1, "jobs.count"), cell(1, "conflict")), ("1", "0"));
+}
+
+#[test]
+fn jsonl_is_one_current_record_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.jsonl");
+    export(&dataset(dir.path()), &form(), ExportFormat::Jsonl, "en", &out).unwrap();
+    let lines: Vec<Value> =
+        std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[1]["version"], "2026.2");
+    assert_eq!(lines[1]["answers"]["help"], json!(["legal"]));
+}
+
+#[test]
+fn xlsx_has_labelled_records_and_a_sheet_of_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.xlsx");
+    export(&dataset(dir.path()), &form(), ExportFormat::Xlsx, "uk", &out).unwrap();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut read = |name: &str| {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut s).unwrap();
+        s
+    };
+    let book = read("xl/workbook.xml");
+    assert!(book.contains("name=\"Записи\"") && book.contains("name=\"Стовпці\""), "{book}");
+    // Records are written inline (constant memory); the description sheet's text is shared.
+    let strings = read("xl/worksheets/sheet1.xml") + &read("xl/sharedStrings.xml");
+    for label in [
+        "3. Допомога: Медична",
+        "Версія при експорті",
+        "dk = Не знає",
+        "refused = Не хоче відповідати",
+        "NOT_ASKED",
+        "help.money",
+    ] {
+        assert!(strings.contains(label), "{label} missing");
+    }
+    let sheet = read("xl/worksheets/sheet1.xml");
+    assert!(!sheet.contains("<f>"), "no cell is a formula");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_export_is_new_and_its_owners_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dataset(dir.path());
+    let out = dir.path().join("out.csv");
+    export(&data, &form(), ExportFormat::Csv, "uk", &out).unwrap();
+    assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o600);
+    std::fs::write(&out, "mine").unwrap();
+    let e = export(&data, &form(), ExportFormat::Xlsx, "uk", &out).unwrap_err();
+    assert!(matches!(e, RecordsError::Exists(_)), "{e}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "mine");
+    std::fs::write(dir.path().join(crate::output::MARKER), "").unwrap();
+    let e = export(&data, &form(), ExportFormat::Csv, "uk", &dir.path().join("new.csv")).unwrap_err();
+    assert!(matches!(e, RecordsError::InsideOutput { .. }), "{e}");
+}
