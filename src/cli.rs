@@ -199,6 +199,31 @@ pub enum RecordsCommand {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Count one form's records for monitoring, with small counts suppressed: CSV, JSON and an
+    /// HTML report in a new folder.
+    Summary {
+        /// The dataset file.
+        dataset: PathBuf,
+        /// The form's id.
+        #[arg(long)]
+        form: String,
+        /// Tables, comma-separated: outcome, dimension, indicator, region, month, age_band, sex,
+        /// or two joined by `*` (region*month).
+        #[arg(long, value_delimiter = ',', default_value = "outcome")]
+        by: Vec<String>,
+        /// Counts below this show as «<N».
+        #[arg(long, default_value_t = crate::records::summary::DEFAULT_MIN_COUNT)]
+        min_count: u64,
+        /// The language of the report and the CSV headers.
+        #[arg(long, default_value = "uk", value_parser = ["uk", "en"])]
+        lang: String,
+        /// The folder to write; it must be new or empty.
+        #[arg(long, short)]
+        out: PathBuf,
+        /// The portal whose forms the records belong to.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 /// Runs `oberih records …` and returns the exit code.
@@ -220,6 +245,22 @@ fn records(command: RecordsCommand) -> i32 {
                     0
                 }
                 Err(e) => report_result::<crate::records::RecordsError>(Err(e)),
+            }
+        }
+        RecordsCommand::Summary { dataset, form, by, min_count, lang, out, root } => {
+            match crate::records::summary::command::run(&root, &dataset, &form, &by, min_count, &lang, &out) {
+                Ok(report) => {
+                    let s = &report;
+                    stdio::err(&format!(
+                        "{}: {} table(s); {} small count(s) shown as below {min_count}, {} more hidden so none can be worked out\n",
+                        out.display(),
+                        s.tables,
+                        s.small,
+                        s.hidden
+                    ));
+                    0
+                }
+                Err(e) => report_result::<crate::records::summary::command::CommandError>(Err(e)),
             }
         }
     }

@@ -24,6 +24,9 @@ pub enum ExportFormat {
     Xlsx,
     /// One JSON record per line, in the shape of the current version's export.
     Jsonl,
+    /// One JSON object per line with only the fields mapped to the Human Trafficking Case Data
+    /// Standard (HTCDS v2), for case systems.
+    Htcds,
 }
 
 /// Writes `form`'s records from `dataset` to the new file `out`; returns how many were written.
@@ -63,6 +66,10 @@ fn write(
         }
         ExportFormat::Jsonl => dataset.each(form, |r| {
             serde_json::to_writer(&mut w, &r.record).map_err(|e| io(e.into()))?;
+            w.write_all(b"\n").map_err(io)
+        })?,
+        ExportFormat::Htcds => dataset.each(form, |r| {
+            serde_json::to_writer(&mut w, &crate::records::htcds::record(form, &r.record)).map_err(|e| io(e.into()))?;
             w.write_all(b"\n").map_err(io)
         })?,
         ExportFormat::Xlsx => xlsx::write(&mut w, form, lang, dataset)?,

@@ -130,3 +130,17 @@ fn an_export_is_new_and_its_owners_alone() {
     let e = export(&data, &form(), ExportFormat::Csv, "uk", &dir.path().join("new.csv")).unwrap_err();
     assert!(matches!(e, RecordsError::InsideOutput { .. }), "{e}");
 }
+
+#[test]
+fn htcds_is_one_mapped_record_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.htcds.jsonl");
+    let dataset = dataset(dir.path());
+    export(&dataset, &form(), ExportFormat::Htcds, "en", &out).unwrap();
+    let lines: Vec<Value> =
+        std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let expected: Vec<Value> =
+        dataset.records(&form()).unwrap().iter().map(|r| crate::records::htcds::record(&form(), r)).collect();
+    assert_eq!(lines, expected);
+    assert!(lines.iter().all(Value::is_object));
+}

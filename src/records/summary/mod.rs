@@ -48,6 +48,7 @@ use serde_json::Value;
 use crate::forms::form::Measure;
 use crate::forms::Form;
 
+pub mod command;
 mod linear;
 pub mod portal;
 pub mod suppress;
