@@ -364,8 +364,8 @@ fn the_404_page_in_a_browser_at_any_depth_and_under_a_sub_path() {
 /// round trip), served by nginx with compression, cold cache: a two-word Ukrainian query shows
 /// results after at most six requests besides the browser's own for the site icon (stylesheet,
 /// page script, the words' shards, the records of the first screen of results: the page carries
-/// the manifest), and the index files come in at most two sequential round trips (the shards,
-/// then the records).
+/// the manifest, and the offline copy's offer waits for the page to load), and the index files
+/// come in at most two sequential round trips (the shards, then the records).
 #[test]
 fn search_on_a_weak_network_needs_few_requests_in_three_round_trips() {
     assert!(repo().join("node_modules/playwright-core").is_dir(), "browser tests need `npm ci` (see scripts/test)");

@@ -4,7 +4,8 @@
 //
 // Usage: node search_network.js BASE_URL QUERY. Prints one JSON line:
 //   {failures, requests: [{path, start, end, bytes}], searchData: [...], depth, ms}
-// where `requests` are those made after the page itself, `searchData` the index files among them,
+// where `requests` are those made after the page itself until the results were shown,
+// `searchData` the index files among them,
 // and `depth` the longest chain of index files each requested only after the one before it had
 // arrived (sequential round trips).
 "use strict";
@@ -34,7 +35,8 @@ async function main() {
   await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
   await cdp.send("Network.emulateNetworkConditions", THROTTLE);
   const seen = new Map();
-  cdp.on("Network.requestWillBeSent", (e) => seen.set(e.requestId, { url: e.request.url, start: e.timestamp }));
+  cdp.on("Network.requestWillBeSent", (e) =>
+    seen.set(e.requestId, { url: e.request.url, start: e.timestamp, wall: e.wallTime * 1000 }));
   cdp.on("Network.loadingFinished", (e) => {
     const r = seen.get(e.requestId);
     if (r) Object.assign(r, { end: e.timestamp, bytes: e.encodedDataLength });
@@ -43,12 +45,14 @@ async function main() {
   const started = Date.now();
   await page.goto(url);
   await page.waitForSelector("#search-results[data-state]", { timeout: 60000 });
+  const shownAt = Date.now();
   const state = await page.getAttribute("#search-results", "data-state");
   const ms = Date.now() - started;
   if (state !== "done") failures.push("the search page ended in state " + state);
   const results = await page.$$eval(".search-result", (els) => els.length);
   if (!results) failures.push("no results shown");
-  const all = [...seen.values()].map((r) => ({
+  // What was asked for until the results were shown.
+  const all = [...seen.values()].filter((r) => r.wall <= shownAt).map((r) => ({
     path: new URL(r.url).pathname, start: r.start, end: r.end === undefined ? Infinity : r.end, bytes: r.bytes || 0,
   }));
   const requests = all.filter((r) => !r.path.endsWith("/search/index.html"));

@@ -993,16 +993,16 @@
 
   /* One page of results inside `parent`: the page's title, trail and
    * link, then its best sections, each with its snippet. A page whose own
-   * text matched best shows that text's snippet under its title. */
+   * text matched shows that text's snippet under its title. */
   function fillGroup(parent, group, byDoc, found, analyzer) {
-    var recs = group.hits.map(function (h) { return byDoc[h.doc]; });
-    var head = recs[0];
-    if (head[0].indexOf("#") >= 0) {
-      var trail = head[2].split(TRAIL_SEPARATOR);
+    var all = group.hits.map(function (h) { return byDoc[h.doc]; });
+    // The page's own text (its id has no #anchor) goes under its title, wherever it ranked.
+    var recs = all.filter(function (rec) { return rec[0].indexOf("#") >= 0; });
+    var head = all.filter(function (rec) { return rec[0].indexOf("#") < 0; })[0];
+    if (!head) {
+      var trail = recs[0][2].split(TRAIL_SEPARATOR);
       var title = trail.pop();
-      head = [head[0].slice(0, head[0].indexOf("#")), title, trail.join(TRAIL_SEPARATOR), ""];
-    } else {
-      recs = recs.slice(1);
+      head = [recs[0][0].slice(0, recs[0][0].indexOf("#")), title, trail.join(TRAIL_SEPARATOR), ""];
     }
     var link = fillResult(parent, head, found, analyzer);
     if (!recs.length) return link;
