@@ -1,15 +1,17 @@
 //! A form written once should come back the same from XLSForm: ids, types, texts in every
 //! language, choices, and logic that decides the same on the same answers.
 
-mod xlsform;
+mod workbooks;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
+use oberih::contacts::Directory;
 use oberih::forms::file::RawText;
+use oberih::forms::translations::fill_phones;
 use oberih::forms::{load, Form, FormContext};
-use xlsform::compare::differences;
-use xlsform::SheetData;
+use workbooks::compare::differences;
+use workbooks::SheetData;
 
 fn oberih(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_oberih")).current_dir(dir).args(args).output().unwrap()
@@ -28,6 +30,13 @@ fn load_uk_en(name: &str, text: &str) -> Form {
     };
     load(name, text, &ctx)
         .unwrap_or_else(|ds| panic!("{name}:\n{}", ds.iter().map(|d| d.to_string()).collect::<String>()))
+}
+
+fn contacts() -> Directory {
+    let mut d = Directory::default();
+    let path = repo().join("data/contacts.toml");
+    d.add_file("data/contacts.toml", &std::fs::read_to_string(path).unwrap()).unwrap();
+    d
 }
 
 fn load_file(path: &Path) -> Form {
@@ -136,7 +145,7 @@ fn a_hand_written_xlsform_of_the_adult_form_imports_as_the_same_form() {
         vec![source.title["uk"].clone(), source.version.clone()],
     ];
     let dir = tempfile::tempdir().unwrap();
-    xlsform::write(
+    workbooks::write(
         dir.path(),
         "adult.xlsx",
         &[
@@ -177,10 +186,8 @@ fn the_comparison_sees_a_changed_rule_text_or_choice() {
     assert!(diffs.is_empty(), "{}", diffs.join("\n"));
 }
 
-/// Export, then import, both default forms: the same form comes back. It needs
-/// `oberih form export --xlsform`.
+/// Export, then import, both default forms: the same form comes back.
 #[test]
-#[ignore = "needs `oberih form export --xlsform`"]
 fn export_then_import_gives_back_both_default_forms() {
     for id in ["initial-screening", "child-screening"] {
         let dir = tempfile::tempdir().unwrap();
@@ -192,7 +199,11 @@ fn export_then_import_gives_back_both_default_forms() {
         let back = dir.path().join(format!("{id}.toml"));
         let import = oberih(dir.path(), &["form", "import", xlsx.to_str().unwrap(), "-o", back.to_str().unwrap()]);
         assert!(import.status.success(), "{id}: {}", String::from_utf8_lossy(&import.stderr));
-        let diffs = differences(&load_file(&source), &load_file(&back), &[]);
+        // The export writes a contact's number where a text says `{phone:id}`; the number comes
+        // back, not the placeholder.
+        let mut want = load_file(&source);
+        fill_phones(&mut want, &contacts());
+        let diffs = differences(&want, &load_file(&back), &[]);
         assert!(diffs.is_empty(), "{id}:\n{}", diffs.join("\n"));
     }
 }

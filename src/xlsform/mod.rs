@@ -12,6 +12,7 @@ mod export_place;
 pub mod export_run;
 pub mod export_write;
 pub mod import;
+mod import_oberih;
 pub mod model;
 pub mod names;
 pub mod run;
