@@ -136,7 +136,7 @@ impl Exported {
         let by_id = |r: &Reader, name: &str| r.id_of(name);
         for (name, note) in &self.alerts {
             let Some(id) = by_id(r, name) else { continue };
-            let when = self.condition(r, sheet, note, self.relevance.get(name).map(String::as_str), &id);
+            let when = self.condition(r, sheet, note, self.relevance.get(name).map(String::as_str), name);
             let text = r.texts(sheet, note, "label");
             if let Some(q) = question(sections, &id) {
                 (q.alert_if, q.alert) = (when, text);
@@ -147,14 +147,14 @@ impl Exported {
             let (when, text) = match self.end_notes.get(name) {
                 Some(note) => {
                     let before = self.relevance.get(name).map(String::as_str);
-                    (self.condition(r, sheet, note, before, &id), r.texts(sheet, note, "label"))
+                    (self.condition(r, sheet, note, before, name), r.texts(sheet, note, "label"))
                 }
                 None => {
                     let fires = flag.get("calculation").strip_prefix("if(").and_then(|c| c.strip_suffix(", 1, 0)"));
                     let mut row = flag.clone();
                     set(&mut row, "relevant", fires);
                     let before = self.asked.get(name).cloned().flatten();
-                    (self.condition(r, sheet, &row, before.as_deref(), &id), Default::default())
+                    (self.condition(r, sheet, &row, before.as_deref(), name), Default::default())
                 }
             };
             if let Some(q) = question(sections, &id) {
@@ -172,14 +172,18 @@ impl Exported {
     }
 
     /// The condition a note or flag adds to `before`, the relevance it was joined to.
-    fn condition(&self, r: &mut Reader, sheet: &Sheet, row: &Row, before: Option<&str>, id: &str) -> Option<String> {
+    fn condition(&self, r: &mut Reader, sheet: &Sheet, row: &Row, before: Option<&str>, name: &str) -> Option<String> {
+        let id = r.id_of(name).unwrap_or_else(|| name.to_string());
+        let id = id.as_str();
         let whole = row.get("relevant");
         let own = match before.filter(|b| !b.is_empty()) {
             None => whole,
             Some(b) => whole.strip_prefix(&format!("({b}) and (")).and_then(|c| c.strip_suffix(')')).unwrap_or(whole),
         };
+        // The export names the question itself where the form file says `.`.
+        let own = own.replace(&format!("${{{name}}}"), ".");
         let mut row = row.clone();
-        set(&mut row, "relevant", Some(own));
+        set(&mut row, "relevant", Some(&own));
         r.logic(sheet, &row, "relevant", Some(id))
     }
 }

@@ -23,5 +23,5 @@ pub mod xpath_in;
 pub mod xpath_out;
 mod xpath_out_model;
 
-pub use export_meta::version_number;
+pub use export_meta::{plain_text, version_number};
 pub use export_run::export_file;
