@@ -259,6 +259,41 @@ fn and(parts: &[Option<String>]) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn sheet(rows: &[(&str, &str)]) -> Sheet {
+        let rows = rows
+            .iter()
+            .enumerate()
+            .map(|(i, (ty, name))| Row {
+                number: i + 2,
+                cells: [("type", *ty), ("name", *name)].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            })
+            .collect();
+        Sheet { name: "survey".into(), headers: vec!["type".into(), "name".into()], rows }
+    }
+
+    #[test]
+    fn only_a_workbook_with_every_added_count_is_taken_for_an_export() {
+        let mut rows = vec![("begin_repeat", "jobs"), ("integer", "hours"), ("end_repeat", "")];
+        rows.extend(COMPUTED.iter().take(8).map(|c| ("calculate", *c)));
+        assert!(recognise(&sheet(&rows)).is_none());
+        rows.push(("calculate", "outcome"));
+        rows.push(("note", "hours_alert"));
+        let x = recognise(&sheet(&rows)).expect("an export");
+        let kept: Vec<(&str, &str)> = x.survey.rows.iter().map(|r| (r.get("type"), r.get("name"))).collect();
+        assert_eq!(kept, [("begin_group", "jobs"), ("integer", "hours"), ("end_group", "")]);
+        assert!(x.repeats.contains("jobs") && x.alerts.contains_key("hours"));
+    }
+
+    #[test]
+    fn a_count_over_the_entries_of_a_repeat_reads_as_count() {
+        let resolve = |n: &str| Some(n.to_string());
+        let e = super::super::xpath_in::parse("count(${jobs}[./job_hours >= 12])", &resolve).unwrap();
+        assert_eq!(e.to_string(), "count(jobs, job_hours >= 12)");
+        // Paths anywhere else stay unsupported.
+        assert!(super::super::xpath_in::parse("${jobs}[./job_hours >= 12]", &resolve).is_err());
+        assert!(super::super::xpath_in::parse("./job_hours >= 12", &resolve).is_err());
+    }
+
     #[test]
     fn end_flags_come_out_of_relevance() {
         assert_eq!(strip_end_flags("not(${end_a} = 1 or ${end_b} = 1)"), None);
