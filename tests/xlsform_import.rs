@@ -3,13 +3,13 @@
 //! is reported by sheet and row, all at once, and nothing is written.
 
 mod common;
-mod xlsform_workbooks;
+mod workbooks;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
 use oberih::forms::{load, Form, FormContext};
-use xlsform_workbooks::{SheetData, SURVEY_HEADER};
+use workbooks::{SheetData, SURVEY_HEADER};
 
 fn oberih(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_oberih")).current_dir(dir).args(args).output().unwrap()
@@ -32,7 +32,7 @@ fn load_uk_en(path: &Path) -> Form {
 }
 
 fn import_kobo(dir: &Path) -> Output {
-    xlsform_workbooks::write(dir, "kobo.xlsx", &xlsform_workbooks::kobo_form());
+    workbooks::write(dir, "kobo.xlsx", &workbooks::kobo_form());
     std::fs::create_dir_all(dir.join("forms")).unwrap();
     oberih(dir, &["form", "import", "kobo.xlsx", "-o", "forms/community-screening.toml"])
 }
@@ -156,7 +156,7 @@ fn every_unsupported_row_is_reported_by_sheet_and_row_at_once() {
         vec!["yes_no", "no", "Ні", "No"],
     ];
     let dir = tempfile::tempdir().unwrap();
-    xlsform_workbooks::write(
+    workbooks::write(
         dir.path(),
         "bad.xlsx",
         &[SheetData { name: "survey", rows: survey }, SheetData { name: "choices", rows: choices }],
@@ -242,7 +242,7 @@ fn languages_come_from_the_columns_and_a_portal_needs_all_of_its_own() {
     };
     let dir = tempfile::tempdir().unwrap();
     // English only, outside a portal: imported in English.
-    xlsform_workbooks::write(dir.path(), "en.xlsx", &[survey("Which town?"), settings("English (en)")]);
+    workbooks::write(dir.path(), "en.xlsx", &[survey("Which town?"), settings("English (en)")]);
     let out = oberih(dir.path(), &["form", "import", "en.xlsx", "-o", "english-only.toml"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = std::fs::read_to_string(dir.path().join("english-only.toml")).unwrap();
@@ -250,14 +250,14 @@ fn languages_come_from_the_columns_and_a_portal_needs_all_of_its_own() {
     // Into a Ukrainian and English portal: refused, with the columns to add.
     let site = common::copy_fixture("basic");
     std::fs::create_dir_all(site.path().join("forms")).unwrap();
-    xlsform_workbooks::write(site.path(), "en.xlsx", &[survey("Which town?"), settings("English (en)")]);
+    workbooks::write(site.path(), "en.xlsx", &[survey("Which town?"), settings("English (en)")]);
     let out = oberih(site.path(), &["form", "import", "en.xlsx", "-o", "forms/english-only.toml"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("no texts in `uk`") && err.contains("label::Українська (uk)"), "{err}");
     assert!(!site.path().join("forms/english-only.toml").exists());
     // No default language for plain columns: said on the settings sheet.
-    xlsform_workbooks::write(dir.path(), "plain.xlsx", &[survey("Which town?")]);
+    workbooks::write(dir.path(), "plain.xlsx", &[survey("Which town?")]);
     let err = stderr(&oberih(dir.path(), &["form", "import", "plain.xlsx", "-o", "plain.toml"]));
     assert!(
         err.contains("sheet settings") && err.contains("`label` (survey)") && err.contains("default_language"),
@@ -272,7 +272,7 @@ fn languages_come_from_the_columns_and_a_portal_needs_all_of_its_own() {
             vec!["text", "street", "Яка вулиця?", ""],
         ],
     };
-    xlsform_workbooks::write(dir.path(), "two.xlsx", &[two]);
+    workbooks::write(dir.path(), "two.xlsx", &[two]);
     let err = stderr(&oberih(dir.path(), &["form", "import", "two.xlsx", "-o", "two.toml"]));
     assert!(
         err.contains("sheet survey, row 3, column D (label::English (en))") && err.contains("no `en` text"),
@@ -293,7 +293,7 @@ fn what_only_the_form_checks_see_stops_the_import() {
         ],
     };
     let dir = tempfile::tempdir().unwrap();
-    xlsform_workbooks::write(dir.path(), "typed.xlsx", &[survey]);
+    workbooks::write(dir.path(), "typed.xlsx", &[survey]);
     let out = oberih(dir.path(), &["form", "import", "typed.xlsx", "-o", "typed.toml"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
@@ -325,7 +325,7 @@ fn nested_groups_become_sections_whose_relevant_joins_the_enclosing_groups() {
         rows: vec![vec!["list_name", "name", "label::English (en)"], vec!["yn", "yes", "Yes"], vec!["yn", "no", "No"]],
     };
     let dir = tempfile::tempdir().unwrap();
-    xlsform_workbooks::write(dir.path(), "nested.xlsx", &[survey, choices]);
+    workbooks::write(dir.path(), "nested.xlsx", &[survey, choices]);
     let out = oberih(dir.path(), &["form", "import", "nested.xlsx", "-o", "nested.toml"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = std::fs::read_to_string(dir.path().join("nested.toml")).unwrap();

@@ -191,9 +191,8 @@ impl<'a> Exporter<'a> {
             QuestionType::Calculate => "calculate".into(),
         };
         let mut row = vec![cell("type", &kind), cell("name", &q.id)];
-        if q.kind != QuestionType::Calculate {
-            row.extend(self.texts("label", &q.label));
-        }
+        // A calculate's label is not shown by ODK; it is kept for the way back into a form file.
+        row.extend(self.texts("label", &q.label));
         for (prefix, text) in [("hint", &q.hint), ("guidance_hint", &q.guidance)] {
             if let Some(t) = text {
                 row.extend(self.texts(prefix, t));

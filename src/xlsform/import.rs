@@ -7,7 +7,7 @@ use std::path::Path;
 use super::model::{ChoiceList, ImportedChoice, ImportedForm, Texts};
 use super::names::{id_for, Languages, Renames};
 use super::sheet::{self, split_header, Row, Sheet};
-use super::{survey, toml_out, xpath_in};
+use super::{import_oberih, survey, toml_out, xpath_in};
 use crate::diag::Diagnostic;
 use crate::forms::expr::{BinOp, Expr, ExprKind, Func, UnOp};
 
@@ -44,18 +44,23 @@ pub fn import(xlsx: &Path, form_id: &str) -> Result<Imported, Vec<Diagnostic>> {
 /// [`import`] on a workbook already read.
 pub fn from_workbook(shown: &str, book: &sheet::Workbook, form_id: &str) -> Result<Imported, Vec<Diagnostic>> {
     let settings = book.settings.rows.first().cloned().unwrap_or_default();
-    let langs = Languages::of(&[&book.survey, &book.choices], settings.get("default_language"));
+    let exported = import_oberih::recognise(&book.survey);
+    let survey = exported.as_ref().map_or(&book.survey, |x| &x.survey);
+    let langs = Languages::of(&[survey, &book.choices], settings.get("default_language"));
     let mut r = Reader { file: shown.to_string(), langs, ..Reader::default() };
     r.check_languages(&book.settings, &settings);
-    r.names(&book.survey);
-    let lists = r.choice_lists(&book.choices, &survey::lists(&book.survey));
+    r.names(survey);
+    let lists = r.choice_lists(&book.choices, &survey::lists(survey));
     let title = match settings.get("form_title") {
         "" => r.every_language(form_id),
         t => r.every_language(t),
     };
-    let sections = survey::sections(&mut r, &book.survey, &title);
+    let mut sections = survey::sections(&mut r, survey, &title);
+    if let Some(x) = &exported {
+        x.restore(&mut r, &book.survey, &mut sections);
+    }
     r.settings_columns(&book.settings);
-    r.report_renames(&book.survey, &book.choices);
+    r.report_renames(survey, &book.choices);
     if sections.is_empty() && r.problems.iter().all(|(_, d)| !d.is_error()) {
         r.error_at(
             &book.survey,

@@ -12,6 +12,7 @@ mod export_place;
 pub mod export_run;
 pub mod export_write;
 pub mod import;
+mod import_oberih;
 pub mod model;
 pub mod names;
 pub mod run;
@@ -22,5 +23,5 @@ pub mod xpath_in;
 pub mod xpath_out;
 mod xpath_out_model;
 
-pub use export_meta::version_number;
+pub use export_meta::{plain_text, version_number};
 pub use export_run::export_file;

@@ -40,6 +40,8 @@ pub struct ImportedSection {
     pub title: Texts,
     pub relevant: Option<String>,
     pub questions: Vec<ImportedQuestion>,
+    /// Entered as many times as needed (only from a workbook Oberih exported).
+    pub repeat: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -55,4 +57,10 @@ pub struct ImportedQuestion {
     pub constraint: Option<String>,
     pub constraint_message: Texts,
     pub calculation: Option<String>,
+    /// The alert shown while `alert_if` holds (only from a workbook Oberih exported).
+    pub alert_if: Option<String>,
+    pub alert: Texts,
+    /// The interview ends when `end_if` holds, with `end_message`.
+    pub end_if: Option<String>,
+    pub end_message: Texts,
 }

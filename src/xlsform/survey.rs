@@ -234,12 +234,18 @@ fn new_section(
         Some(g) => {
             g.parts += 1;
             let id = if g.parts == 1 { g.id.clone() } else { unique(used, &format!("{}_{}", g.id, g.parts)) };
-            ImportedSection { id, title: g.title.clone(), relevant: g.relevant.clone(), questions: Vec::new() }
+            ImportedSection {
+                id,
+                title: g.title.clone(),
+                relevant: g.relevant.clone(),
+                questions: Vec::new(),
+                repeat: false,
+            }
         }
         None => {
             *top_parts += 1;
             let id = unique(used, if *top_parts == 1 { "main" } else { "more" });
-            ImportedSection { id, title: form_title.clone(), relevant: None, questions: Vec::new() }
+            ImportedSection { id, title: form_title.clone(), relevant: None, questions: Vec::new(), repeat: false }
         }
     }
 }
@@ -349,6 +355,10 @@ fn question(
         label,
         required,
         calculation,
+        alert_if: None,
+        alert: Texts::new(),
+        end_if: None,
+        end_message: Texts::new(),
     })
 }
 

@@ -71,6 +71,9 @@ fn section(out: &mut String, s: &ImportedSection, languages: &[String]) {
     if let Some(r) = &s.relevant {
         let _ = writeln!(out, "relevant = {}", quote(r));
     }
+    if s.repeat {
+        let _ = writeln!(out, "repeat = true");
+    }
     for q in &s.questions {
         question(out, q, languages);
     }
@@ -86,7 +89,13 @@ fn question(out: &mut String, q: &ImportedQuestion, languages: &[String]) {
     if q.required {
         let _ = writeln!(out, "  required = true");
     }
-    for (key, value) in [("relevant", &q.relevant), ("constraint", &q.constraint), ("calculation", &q.calculation)] {
+    for (key, value) in [
+        ("relevant", &q.relevant),
+        ("constraint", &q.constraint),
+        ("calculation", &q.calculation),
+        ("alert_if", &q.alert_if),
+        ("end_if", &q.end_if),
+    ] {
         if let Some(v) = value {
             let _ = writeln!(out, "  {key} = {}", quote(v));
         }
@@ -96,6 +105,8 @@ fn question(out: &mut String, q: &ImportedQuestion, languages: &[String]) {
         ("hint", &q.hint),
         ("guidance", &q.guidance),
         ("constraint_message", &q.constraint_message),
+        ("alert", &q.alert),
+        ("end_message", &q.end_message),
     ] {
         for lang in languages {
             if let Some(v) = texts.get(lang) {

@@ -33,6 +33,8 @@ enum Tok {
     /// A bare name: a function, an operator word (`and`, `div`…) or a path step.
     Name(String),
     Dot,
+    /// `./name`: a question of the entry inside a predicate.
+    Child(String),
     LParen,
     RParen,
     Comma,
@@ -45,6 +47,7 @@ fn tokenize(src: &str) -> Result<Vec<(Tok, usize)>, XPathError> {
     let bytes = src.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
+    let mut brackets = 0usize;
     while i < bytes.len() {
         let start = i;
         let c = bytes[i];
@@ -56,6 +59,24 @@ fn tokenize(src: &str) -> Result<Vec<(Tok, usize)>, XPathError> {
             }
             b'0'..=b'9' => number(src, &mut i)?,
             b'.' if next.is_some_and(|b| b.is_ascii_digit()) => number(src, &mut i)?,
+            b'.' if next == Some(b'/') && brackets > 0 => {
+                i += 2;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+                Tok::Child(src[start + 2..i].to_string())
+            }
+            // `${repeat}[…]`: the entries where a condition holds, as `count()` takes them.
+            b'[' if matches!(out.last(), Some((Tok::Var(_), _))) => {
+                i += 1;
+                brackets += 1;
+                Tok::Op("[")
+            }
+            b']' if brackets > 0 => {
+                i += 1;
+                brackets -= 1;
+                Tok::Op("]")
+            }
             b'\'' | b'"' => {
                 let len = bytes[i + 1..].iter().position(|&b| b == c).ok_or_else(|| {
                     XPathError::new(start, "this text has no closing quote", "close the text with the same quote")
@@ -176,6 +197,7 @@ fn describe(t: &Tok) -> String {
         Tok::Var(v) => format!("${{{v}}}"),
         Tok::Name(n) => format!("`{n}`"),
         Tok::Dot => "`.`".into(),
+        Tok::Child(n) => format!("`./{n}`"),
         Tok::LParen => "`(`".into(),
         Tok::RParen => "`)`".into(),
         Tok::Comma => "`,`".into(),
@@ -306,6 +328,8 @@ impl Parser<'_> {
             Tok::Number(n) => ExprKind::Number(n),
             Tok::Str(s) => ExprKind::Text(s),
             Tok::Dot => ExprKind::Current,
+            Tok::Child(name) => ExprKind::Ref((self.resolve)(&name).unwrap_or(name)),
+            Tok::Var(_) if self.peek() == &Tok::Op("[") => return Err(path_error(at)),
             Tok::Var(name) => match (self.resolve)(&name) {
                 Some(id) => ExprKind::Ref(id),
                 None => {
@@ -328,6 +352,7 @@ impl Parser<'_> {
                 }
                 return Ok(Expr::new(inner.kind, Span::new(at, close_at + 1)));
             }
+            Tok::Name(name) if name == "count" && self.peek() == &Tok::LParen => return self.count(at),
             Tok::Name(name) if self.peek() == &Tok::LParen => return self.call(&name, at),
             Tok::Op("..") => return Err(path_error(at)),
             Tok::Name(name) => {
@@ -346,6 +371,29 @@ impl Parser<'_> {
             }
         };
         Ok(node(kind, at, end))
+    }
+
+    /// `count(${repeat}[condition])`: how many entries of a repeat meet the condition.
+    fn count(&mut self, at: usize) -> Result<Expr, XPathError> {
+        self.next();
+        let (repeat, repeat_at) = match self.next() {
+            (Tok::Var(name), pos) if self.peek() == &Tok::Op("[") => ((self.resolve)(&name).unwrap_or(name), pos),
+            _ => return Err(unsupported_function("count", at)),
+        };
+        self.next();
+        let condition = self.or()?;
+        for want in [Tok::Op("]"), Tok::RParen] {
+            let (t, pos) = self.next();
+            if t != want {
+                let message = format!("expected {} but found {}", describe(&want), describe(&t));
+                return Err(XPathError::new(pos, message, "write count(${repeat}[condition])"));
+            }
+        }
+        let end = self.tokens[self.pos.saturating_sub(1)].1 + 1;
+        let repeat = node(ExprKind::Ref(repeat), repeat_at, repeat_at);
+        let kind =
+            ExprKind::Call { func: Func::Count, args: vec![repeat, condition], name_span: Span::new(at, at + 5) };
+        Ok(Expr::new(kind, Span::new(at, end)))
     }
 
     fn call(&mut self, name: &str, at: usize) -> Result<Expr, XPathError> {

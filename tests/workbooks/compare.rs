@@ -31,6 +31,24 @@ pub fn differences(want: &Form, got: &Form, sections: &[&str]) -> Vec<String> {
     out
 }
 
+/// The differences in alerts and endings between the questions of `want` and `got` with the
+/// same ids: their texts, and conditions that hold on the same answers.
+pub fn alert_and_end_differences(want: &Form, got: &Form) -> Vec<String> {
+    let mut out = Vec::new();
+    for (_, a) in want.questions() {
+        let Some((_, b)) = got.questions().find(|(_, b)| b.id == a.id) else { continue };
+        let id = &a.id;
+        texts(&mut out, &format!("{id}.alert"), a.alert.as_ref(), b.alert.as_ref());
+        texts(&mut out, &format!("{id}.end_message"), a.end_message.as_ref(), b.end_message.as_ref());
+        for (field, la, lb) in [("alert_if", &a.alert_if, &b.alert_if), ("end_if", &a.end_if, &b.end_if)] {
+            if let Some(why) = logic(want, a, la, lb, true) {
+                out.push(format!("{id}.{field}: {why}"));
+            }
+        }
+    }
+    out
+}
+
 fn question(out: &mut Vec<String>, form: &Form, a: &Question, b: &Question) {
     let id = &a.id;
     if a.kind != b.kind {

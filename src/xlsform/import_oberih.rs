@@ -1,0 +1,314 @@
+//! Workbooks written by `oberih form export --xlsform`, read back as the form they came from.
+//!
+//! The export adds fields of its own to say what the questionnaire page does: the notes
+//! `<id>_alert` and `<id>_end`, the end flags `end_<id>` joined into every later relevance as
+//! `not(${end_a} = 1 or …)`, the indicator flags `ind_<id>`, the counts, `ended`, `incomplete`,
+//! `outcome` and the notes `outcome_<id>`; repeated sections are repeats. A workbook with every
+//! one of the added counts is taken for one the export wrote: the added rows become alerts,
+//! endings and repeated sections again, and the end flags are taken back out of relevance.
+//!
+//! Indicators and outcomes do not come back: the workbook holds their conditions but not the
+//! dimensions and labels of the indicators, nor the limits of a repeated section. Both are
+//! reported as warnings, so nobody takes the imported form for the whole one.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::import::Reader;
+use super::model::ImportedSection;
+use super::sheet::{Row, Sheet};
+
+/// The calculates every export writes after the last section.
+const COMPUTED: [&str; 9] = [
+    "strong_count",
+    "medium_count",
+    "weak_count",
+    "missing_count",
+    "unanswered_count",
+    "unknown_count",
+    "ended",
+    "incomplete",
+    "outcome",
+];
+
+/// What the export added, found in its survey sheet.
+#[derive(Debug, Default)]
+pub struct Exported {
+    /// The survey sheet as a plain XLSForm: the added rows left out, the end flags taken out of
+    /// relevance, repeats written as groups.
+    pub survey: Sheet,
+    /// The names of the repeats.
+    repeats: BTreeSet<String>,
+    /// Question name → the `<name>_alert` note.
+    alerts: BTreeMap<String, Row>,
+    /// Question name → the `<name>_end` note.
+    end_notes: BTreeMap<String, Row>,
+    /// Question name → its relevance as exported, end flags included.
+    relevance: BTreeMap<String, String>,
+    /// Question name → the relevance of its group and its own, end flags left out.
+    asked: BTreeMap<String, Option<String>>,
+    /// Question name → the `end_<name>` calculate.
+    end_flags: BTreeMap<String, Row>,
+    /// Whether indicators or outcomes were in the workbook.
+    had_results: bool,
+}
+
+/// The export's conventions in `survey`, or `None` when another tool wrote it.
+pub fn recognise(survey: &Sheet) -> Option<Exported> {
+    let calculates: BTreeSet<&str> =
+        survey.rows.iter().filter(|r| r.get("type") == "calculate").map(|r| r.get("name")).collect();
+    if !COMPUTED.iter().all(|c| calculates.contains(c)) {
+        return None;
+    }
+    let names: BTreeSet<&str> = survey.rows.iter().map(|r| r.get("name")).collect();
+    let mut x = Exported { survey: Sheet { rows: Vec::new(), ..survey.clone() }, ..Exported::default() };
+    let mut groups: Vec<Option<String>> = Vec::new();
+    for row in &survey.rows {
+        let (ty, name) = (row.get("type"), row.get("name"));
+        let added_to = |suffix: &str| name.strip_suffix(suffix).filter(|q| names.contains(q)).map(String::from);
+        let mut row = row.clone();
+        match ty {
+            "calculate" if COMPUTED.contains(&name) || name.starts_with("ind_") => {
+                x.had_results = true;
+                continue;
+            }
+            "calculate" if name.strip_prefix("end_").is_some_and(|q| names.contains(q)) => {
+                x.end_flags.insert(name["end_".len()..].to_string(), row);
+                continue;
+            }
+            "note" if name.starts_with("outcome_") => continue,
+            "note" if added_to("_alert").is_some() => {
+                x.alerts.insert(added_to("_alert").unwrap_or_default(), row);
+                continue;
+            }
+            "note" if added_to("_end").is_some() => {
+                x.end_notes.insert(added_to("_end").unwrap_or_default(), row);
+                continue;
+            }
+            "begin_repeat" | "begin_group" => {
+                if ty == "begin_repeat" {
+                    x.repeats.insert(name.to_string());
+                    row.cells.insert("type".into(), "begin_group".into());
+                }
+                let own = strip_end_flags(row.get("relevant"));
+                set(&mut row, "relevant", own.as_deref());
+                groups.push(own);
+            }
+            "end_repeat" | "end_group" => {
+                row.cells.insert("type".into(), "end_group".into());
+                groups.pop();
+            }
+            _ => {
+                x.relevance.insert(name.to_string(), row.get("relevant").to_string());
+                let own = strip_end_flags(row.get("relevant"));
+                set(&mut row, "relevant", own.as_deref());
+                if let Some(calc) = strip_calculation_flags(row.get("calculation")) {
+                    set(&mut row, "calculation", Some(&calc));
+                }
+                x.asked.insert(name.to_string(), and(&[groups.last().cloned().flatten(), own]));
+            }
+        }
+        x.survey.rows.push(row);
+    }
+    Some(x)
+}
+
+fn set(row: &mut Row, header: &str, value: Option<&str>) {
+    match value {
+        Some(v) => row.cells.insert(header.to_string(), v.to_string()),
+        None => row.cells.remove(header),
+    };
+}
+
+impl Exported {
+    /// Gives the imported sections their repeats, alerts and endings back, and warns about
+    /// what does not come back.
+    pub fn restore(&self, r: &mut Reader, sheet: &Sheet, sections: &mut [ImportedSection]) {
+        for s in sections.iter_mut() {
+            s.repeat = self.repeats.iter().any(|name| r.id_of(name).as_deref() == Some(s.id.as_str()));
+            if s.repeat {
+                r.warn_sheet(
+                    sheet,
+                    format!("the repeated section `{}` comes back without a `min` or `max`", s.id),
+                    "the export does not write them: set them again in the form file",
+                );
+            }
+        }
+        let by_id = |r: &Reader, name: &str| r.id_of(name);
+        for (name, note) in &self.alerts {
+            let Some(id) = by_id(r, name) else { continue };
+            let when = self.condition(r, sheet, note, self.relevance.get(name).map(String::as_str), name);
+            let text = r.texts(sheet, note, "label");
+            if let Some(q) = question(sections, &id) {
+                (q.alert_if, q.alert) = (when, text);
+            }
+        }
+        for (name, flag) in &self.end_flags {
+            let Some(id) = by_id(r, name) else { continue };
+            let (when, text) = match self.end_notes.get(name) {
+                Some(note) => {
+                    let before = self.relevance.get(name).map(String::as_str);
+                    (self.condition(r, sheet, note, before, name), r.texts(sheet, note, "label"))
+                }
+                None => {
+                    let fires = flag.get("calculation").strip_prefix("if(").and_then(|c| c.strip_suffix(", 1, 0)"));
+                    let mut row = flag.clone();
+                    set(&mut row, "relevant", fires);
+                    let before = self.asked.get(name).cloned().flatten();
+                    (self.condition(r, sheet, &row, before.as_deref(), name), Default::default())
+                }
+            };
+            if let Some(q) = question(sections, &id) {
+                (q.end_if, q.end_message) = (when, text);
+            }
+        }
+        if self.had_results {
+            r.warn_sheet(
+                sheet,
+                "the indicators and outcomes this workbook was exported with are not imported",
+                "the workbook holds their conditions but not the indicators' dimensions and labels: copy the \
+                 [[indicator]] and [[outcome]] tables from the form file it was exported from",
+            );
+        }
+    }
+
+    /// The condition a note or flag adds to `before`, the relevance it was joined to.
+    fn condition(&self, r: &mut Reader, sheet: &Sheet, row: &Row, before: Option<&str>, name: &str) -> Option<String> {
+        let id = r.id_of(name).unwrap_or_else(|| name.to_string());
+        let id = id.as_str();
+        let whole = row.get("relevant");
+        let own = match before.filter(|b| !b.is_empty()) {
+            None => whole,
+            Some(b) => whole.strip_prefix(&format!("({b}) and (")).and_then(|c| c.strip_suffix(')')).unwrap_or(whole),
+        };
+        // The export names the question itself where the form file says `.`.
+        let own = own.replace(&format!("${{{name}}}"), ".");
+        let mut row = row.clone();
+        set(&mut row, "relevant", Some(&own));
+        r.logic(sheet, &row, "relevant", Some(id))
+    }
+}
+
+fn question<'a>(sections: &'a mut [ImportedSection], id: &str) -> Option<&'a mut super::model::ImportedQuestion> {
+    sections.iter_mut().flat_map(|s| s.questions.iter_mut()).find(|q| q.id == id)
+}
+
+/// A relevance as the export wrote it, without the `not(${end_a} = 1 or …)` it ends with.
+fn strip_end_flags(relevant: &str) -> Option<String> {
+    if relevant.is_empty() || is_not_ended(relevant) {
+        return None;
+    }
+    const JOIN: &str = " and (not(${end_";
+    if let Some(at) = relevant.rfind(JOIN) {
+        let tail = &relevant[at + " and (".len()..];
+        if tail.strip_suffix(')').is_some_and(is_not_ended) {
+            let own = &relevant[..at];
+            return Some(own.strip_prefix('(').and_then(|o| o.strip_suffix(')')).unwrap_or(own).to_string());
+        }
+    }
+    Some(relevant.to_string())
+}
+
+/// A calculation the export guarded with the relevance of a repeat, `if(relevance, value, '')`,
+/// without the end flags in that relevance; `None` when it has none.
+fn strip_calculation_flags(calc: &str) -> Option<String> {
+    let args = calc.strip_prefix("if(")?.strip_suffix(", '')")?;
+    let (mut depth, mut comma) = (0i32, None);
+    for (i, c) in args.char_indices() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            ',' if depth == 0 => {
+                comma = Some(i);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let (guard, value) = args.split_at(comma?);
+    if !guard.contains("${end_") {
+        return None;
+    }
+    let value = value[1..].trim();
+    Some(match strip_end_flags(guard) {
+        None => value.to_string(),
+        Some(g) => format!("if({g}, {value}, '')"),
+    })
+}
+
+/// Whether `s` is exactly `not(${end_a} = 1 or ${end_b} = 1 …)`.
+fn is_not_ended(s: &str) -> bool {
+    let Some(inner) = s.strip_prefix("not(").and_then(|x| x.strip_suffix(')')) else { return false };
+    inner.split(" or ").all(|flag| {
+        flag.strip_prefix("${end_")
+            .and_then(|f| f.strip_suffix("} = 1"))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+    })
+}
+
+/// `(a) and (b)` over the parts there are, as the export joins them.
+fn and(parts: &[Option<String>]) -> Option<String> {
+    let present: Vec<&String> = parts.iter().flatten().filter(|p| p.as_str() != "true()").collect();
+    match present.len() {
+        0 => None,
+        1 => Some(present[0].clone()),
+        _ => Some(present.iter().map(|p| format!("({p})")).collect::<Vec<_>>().join(" and ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sheet(rows: &[(&str, &str)]) -> Sheet {
+        let rows = rows
+            .iter()
+            .enumerate()
+            .map(|(i, (ty, name))| Row {
+                number: i + 2,
+                cells: [("type", *ty), ("name", *name)].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            })
+            .collect();
+        Sheet { name: "survey".into(), headers: vec!["type".into(), "name".into()], rows }
+    }
+
+    #[test]
+    fn only_a_workbook_with_every_added_count_is_taken_for_an_export() {
+        let mut rows = vec![("begin_repeat", "jobs"), ("integer", "hours"), ("end_repeat", "")];
+        rows.extend(COMPUTED.iter().take(8).map(|c| ("calculate", *c)));
+        assert!(recognise(&sheet(&rows)).is_none());
+        rows.push(("calculate", "outcome"));
+        rows.push(("note", "hours_alert"));
+        let x = recognise(&sheet(&rows)).expect("an export");
+        let kept: Vec<(&str, &str)> = x.survey.rows.iter().map(|r| (r.get("type"), r.get("name"))).collect();
+        assert_eq!(kept, [("begin_group", "jobs"), ("integer", "hours"), ("end_group", "")]);
+        assert!(x.repeats.contains("jobs") && x.alerts.contains_key("hours"));
+    }
+
+    #[test]
+    fn a_count_over_the_entries_of_a_repeat_reads_as_count() {
+        let resolve = |n: &str| Some(n.to_string());
+        let e = super::super::xpath_in::parse("count(${jobs}[./job_hours >= 12])", &resolve).unwrap();
+        assert_eq!(e.to_string(), "count(jobs, job_hours >= 12)");
+        // Paths anywhere else stay unsupported.
+        assert!(super::super::xpath_in::parse("${jobs}[./job_hours >= 12]", &resolve).is_err());
+        assert!(super::super::xpath_in::parse("./job_hours >= 12", &resolve).is_err());
+    }
+
+    #[test]
+    fn end_flags_come_out_of_relevance() {
+        assert_eq!(strip_end_flags("not(${end_a} = 1 or ${end_b} = 1)"), None);
+        assert_eq!(strip_end_flags("(${x} = 'yes') and (not(${end_a} = 1))").as_deref(), Some("${x} = 'yes'"));
+        assert_eq!(
+            strip_end_flags("((${x} = 'yes') or (${y} = 1)) and (not(${end_a} = 1))").as_deref(),
+            Some("(${x} = 'yes') or (${y} = 1)")
+        );
+        // A condition of the form's own that only looks alike stays.
+        assert_eq!(strip_end_flags("not(${end_a} = 2)").as_deref(), Some("not(${end_a} = 2)"));
+        assert_eq!(strip_end_flags("${x} = 1").as_deref(), Some("${x} = 1"));
+        assert_eq!(
+            strip_calculation_flags("if(not(${end_a} = 1), count(${r}[./x >= 12]), '')").as_deref(),
+            Some("count(${r}[./x >= 12])")
+        );
+        assert_eq!(strip_calculation_flags("if(${x} = 1, ${y}, '')"), None);
+    }
+}
