@@ -168,15 +168,16 @@ fn form_page_size(path: &str) -> FormPageSize {
 }
 
 /// The offline questionnaires are sent around and opened on slow phones; these bounds keep them
-/// from silently growing back. The adult form's page must stay under 60 KB and the runtime
+/// from silently growing back. The adult form's page must stay under 61 KB (60,592 bytes with the
+/// record's id, region and `not_asked`, the contacts' check dates and the touch hint) and the runtime
 /// under 27.2 KB (uk: 59,891 bytes, runtime 26,562, packed form data 16,176, style 6,945, with the
 /// contact cards' check dates in every language and the quick exit's touch hint; then the record's
 /// id, region and `not_asked`).
 #[test]
 fn form_pages_stay_small() {
     for (path, page_bound, data_bound) in [
-        ("uk/forms/initial-screening/index.html", 60_000, 16_500),
-        ("en/forms/initial-screening/index.html", 60_000, 16_500),
+        ("uk/forms/initial-screening/index.html", 61_000, 16_500),
+        ("en/forms/initial-screening/index.html", 61_000, 16_500),
         ("uk/forms/child-screening/index.html", 56_000, 11_500),
     ] {
         let size = form_page_size(path);
@@ -198,8 +199,9 @@ fn form_pages_stay_small() {
         .collect();
     assert_eq!(site_js.len(), 1, "{site_js:?}");
     let bytes = std::fs::metadata(&site_js[0]).unwrap().len();
-    // Search with results grouped by page and the manifest read from the search page: 21,381.
-    assert!(bytes < 22_000, "the site script is {bytes} bytes (minified 21,381)");
+    // Search with results grouped by page and the manifest read from the search page, the wide
+    // tables' edges, the print button and the offline copy's loader: 22,156.
+    assert!(bytes < 22_500, "the site script is {bytes} bytes (minified 22,156)");
 }
 
 fn text_of(doc: &scraper::Html, css: &str) -> String {
