@@ -252,7 +252,7 @@ fn encryption_code_only_where_used() {
     let sealing = runtime_of("uk/forms/encrypted");
     eprintln!("runtime: {} bytes plain, {} bytes with encryption", plain.len(), sealing.len());
     assert!(!plain.contains("sealWith") && sealing.contains("sealWith"));
-    assert!(sealing.len() < 31_500, "runtime with encryption {} bytes", sealing.len());
+    assert!(sealing.len() < 32_000, "runtime with encryption {} bytes", sealing.len());
 }
 
 #[test]
