@@ -367,7 +367,7 @@ fn the_404_page_in_a_browser_at_any_depth_and_under_a_sub_path() {
 /// the manifest, and the offline copy's offer waits for the page to load), and the index files
 /// come in at most two sequential round trips (the shards, then the records).
 #[test]
-fn search_on_a_weak_network_needs_few_requests_in_three_round_trips() {
+fn search_on_a_weak_network_needs_few_requests_in_two_round_trips() {
     assert!(repo().join("node_modules/playwright-core").is_dir(), "browser tests need `npm ci` (see scripts/test)");
     let site = tempfile::tempdir().unwrap();
     common::build_ok(repo(), site.path());
@@ -383,13 +383,21 @@ fn search_on_a_weak_network_needs_few_requests_in_three_round_trips() {
         let report: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap_or(""))
             .unwrap_or_else(|_| panic!("no report:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
         assert_eq!(report["failures"], serde_json::json!([]), "{query}: {report}");
-        let requests = report["requests"].as_array().unwrap();
-        let paths: Vec<&str> = requests.iter().map(|r| r["path"].as_str().unwrap()).collect();
-        assert!(requests.len() <= 10, "{query}: {} requests after the page: {paths:?}", requests.len());
-        assert!(
-            report["depth"].as_u64().unwrap() <= 3,
-            "{query}: index files in {} round trips: {paths:?}",
-            report["depth"]
+        let paths: Vec<&str> = report["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["path"].as_str().unwrap())
+            // The browser's own requests for the site's icon, not the page's.
+            .filter(|p| *p != "/favicon.ico" && !(p.starts_with("/assets/icon.") && p.ends_with(".svg")))
+            .collect();
+        let depth = report["depth"].as_u64().unwrap();
+        eprintln!(
+            "{query}: {} requests, index files in {depth} round trips, results after {} ms",
+            paths.len(),
+            report["ms"]
         );
+        assert!(paths.len() <= 6, "{query}: {} requests after the page: {paths:?}", paths.len());
+        assert!(depth <= 2, "{query}: index files in {depth} round trips: {paths:?}");
     }
 }

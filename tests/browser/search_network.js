@@ -41,18 +41,25 @@ async function main() {
     const r = seen.get(e.requestId);
     if (r) Object.assign(r, { end: e.timestamp, bytes: e.encodedDataLength });
   });
+  // The moment the page shows its results, by the page's own clock.
+  await page.addInitScript(() => {
+    new MutationObserver(() => {
+      const box = document.getElementById("search-results");
+      if (box && box.hasAttribute("data-state") && !window.shownAt) window.shownAt = Date.now();
+    }).observe(document, { attributes: true, subtree: true });
+  });
   const url = base + "uk/search/index.html?q=" + encodeURIComponent(query);
   const started = Date.now();
   await page.goto(url);
   await page.waitForSelector("#search-results[data-state]", { timeout: 60000 });
-  const shownAt = Date.now();
+  const shownAt = await page.evaluate(() => window.shownAt || Date.now());
   const state = await page.getAttribute("#search-results", "data-state");
   const ms = Date.now() - started;
   if (state !== "done") failures.push("the search page ended in state " + state);
   const results = await page.$$eval(".search-result", (els) => els.length);
   if (!results) failures.push("no results shown");
   // What was asked for until the results were shown.
-  const all = [...seen.values()].filter((r) => r.wall <= shownAt).map((r) => ({
+  const all = [...seen.values()].filter((r) => r.wall < shownAt).map((r) => ({
     path: new URL(r.url).pathname, start: r.start, end: r.end === undefined ? Infinity : r.end, bytes: r.bytes || 0,
   }));
   const requests = all.filter((r) => !r.path.endsWith("/search/index.html"));
