@@ -11,9 +11,11 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+#[path = "child/mod.rs"]
+mod child;
 #[path = "records/gen.rs"]
 mod gen;
 
@@ -84,32 +86,10 @@ fn load_form(root: &Path) -> Result<oberih::forms::Form, String> {
     forms.into_iter().find(|f| f.id == "initial-screening").ok_or("no initial-screening form".into())
 }
 
-/// Spawns `cmd`, waits with `wait4`: (exit code, wall s, cpu s, peak RSS MiB).
-fn timed(mut cmd: Command, log: &Path) -> Result<(i32, f64, f64, f64), String> {
-    let out = fs::File::create(log).map_err(|e| e.to_string())?;
-    cmd.stdin(Stdio::null()).stdout(out.try_clone().map_err(|e| e.to_string())?).stderr(out);
-    let started = Instant::now();
-    let child = cmd.spawn().map_err(|e| e.to_string())?;
-    let pid = child.id() as libc::pid_t;
-    let mut status: libc::c_int = 0;
-    // SAFETY: an all-zero rusage is a valid value; wait4 only writes into the two out-pointers.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let got = loop {
-        // SAFETY: `pid` is our own child, not yet reaped (std's Child never waited on it).
-        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        if r == -1 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
-            continue;
-        }
-        break r;
-    };
-    let wall = started.elapsed().as_secs_f64();
-    drop(child);
-    if got != pid {
-        return Err(format!("wait4: {}", std::io::Error::last_os_error()));
-    }
-    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
-    Ok((code, wall, secs(usage.ru_utime) + secs(usage.ru_stime), usage.ru_maxrss as f64 / 1024.0))
+/// Runs `cmd` (see [`child::run`]): (exit code, wall s, cpu s, peak RSS MiB).
+fn timed(cmd: Command, log: &Path) -> Result<(i32, f64, f64, f64), String> {
+    let w = child::run(cmd, log)?;
+    Ok((w.code(), w.wall, w.user + w.sys, w.rss_kib as f64 / 1024.0))
 }
 
 fn oberih(root: &Path, args: &[&str]) -> Command {

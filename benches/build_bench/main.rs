@@ -10,6 +10,8 @@
 //! Every figure is a whole-process one: wall time, user and system CPU time and peak RSS of the
 //! child, read with `wait4`; then the files and bytes the build left. See `benches/README.md`.
 
+#[path = "../child/mod.rs"]
+mod child;
 mod measure;
 mod report;
 

@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Instant;
 
 use crate::MANIFEST_DIR;
@@ -245,40 +245,18 @@ pub fn build_once(tool: &Tool, src: &Path, out: &Path, log: &Path, mode: Mode) -
     Ok(Run { wall, user, sys, rss_kib, stages })
 }
 
-/// Spawns `cmd`, waits for it with `wait4` and returns its wall time, user time, system time and
-/// peak RSS.
-fn timed(mut cmd: Command, log: &Path) -> Result<(f64, f64, f64, u64), String> {
-    let stderr = fs::File::create(log).map_err(|e| e.to_string())?;
-    let stdout = stderr.try_clone().map_err(|e| e.to_string())?;
-    cmd.stdin(Stdio::null()).stdout(stdout).stderr(stderr);
-    let started = Instant::now();
-    let child = cmd.spawn().map_err(|e| format!("{:?}: {e}", cmd.get_program()))?;
-    let pid = child.id() as libc::pid_t;
-    let mut status: libc::c_int = 0;
-    // SAFETY: an all-zero rusage is a valid value; wait4 only writes into the two out-pointers.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let got = loop {
-        // SAFETY: `pid` is our own child, not yet reaped (std's Child never waited on it).
-        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        if r == -1 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
-            continue;
-        }
-        break r;
-    };
-    let wall = started.elapsed().as_secs_f64();
-    drop(child);
-    if got != pid {
-        return Err(format!("wait4: {}", std::io::Error::last_os_error()));
-    }
-    if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+/// Runs `cmd` (see [`crate::child::run`]); a failure shows the end of its output. Returns its
+/// wall time, user time, system time and peak RSS in KiB.
+fn timed(cmd: Command, log: &Path) -> Result<(f64, f64, f64, u64), String> {
+    let program = format!("{:?}", cmd.get_program());
+    let w = crate::child::run(cmd, log)?;
+    if w.code() != 0 {
         let text = fs::read_to_string(log).unwrap_or_default();
         let tail: Vec<&str> = text.lines().rev().take(20).collect();
         let tail: Vec<&str> = tail.into_iter().rev().collect();
-        return Err(format!("{:?} failed (status {status:#x}); last output:\n{}", cmd.get_program(), tail.join("\n")));
+        return Err(format!("{program} failed (status {:#x}); last output:\n{}", w.status, tail.join("\n")));
     }
-    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    // Linux reports ru_maxrss in KiB.
-    Ok((wall, secs(usage.ru_utime), secs(usage.ru_stime), usage.ru_maxrss as u64))
+    Ok((w.wall, w.user, w.sys, w.rss_kib))
 }
 
 /// Reads `stages: parse 0.12 s · resolve 0.03 s · …` from the build's stderr.

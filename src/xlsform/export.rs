@@ -53,8 +53,8 @@ pub struct Exported {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// The fields the export adds besides the form's own.
-const COMPUTED: [&str; 9] = [
+/// The fields the export adds besides the form's own (import recognises its own workbooks by them).
+pub(super) const COMPUTED: [&str; 9] = [
     "strong_count",
     "medium_count",
     "weak_count",

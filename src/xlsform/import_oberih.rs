@@ -13,22 +13,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+// The calculates every export writes after the last section.
+use super::export::COMPUTED;
 use super::import::Reader;
 use super::model::ImportedSection;
 use super::sheet::{Row, Sheet};
-
-/// The calculates every export writes after the last section.
-const COMPUTED: [&str; 9] = [
-    "strong_count",
-    "medium_count",
-    "weak_count",
-    "missing_count",
-    "unanswered_count",
-    "unknown_count",
-    "ended",
-    "incomplete",
-    "outcome",
-];
 
 /// What the export added, found in its survey sheet.
 #[derive(Debug, Default)]
