@@ -228,7 +228,7 @@ pub fn write_search_index(
         .par_iter()
         .try_for_each(|(lang, tree)| {
             let manifest = search_docs::emit_language(site, tree, lang, sink)?;
-            page(lang, manifest.as_deref())
+            page(lang, Some(&manifest))
         })
         .map_err(|d| vec![d])?;
     Ok(BTreeMap::new())

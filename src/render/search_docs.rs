@@ -42,7 +42,7 @@ const BATCH_PAGES: usize = 256;
 /// Writes the index of one language through `sink`, a batch of pages at a time, handing each
 /// file over as soon as it is made; returns the manifest's JSON. The files are those of
 /// [`language_files`] without a cache.
-pub fn emit_language(site: &Site, tree: &Tree, lang: &str, sink: &Sink) -> Result<Option<String>, Diagnostic> {
+pub fn emit_language(site: &Site, tree: &Tree, lang: &str, sink: &Sink) -> Result<String, Diagnostic> {
     let mut indexer = Indexer::new(lang);
     for batch in tree.order.chunks(BATCH_PAGES) {
         let docs: Vec<SearchDoc> =
@@ -50,14 +50,7 @@ pub fn emit_language(site: &Site, tree: &Tree, lang: &str, sink: &Sink) -> Resul
         indexer.add(&docs);
     }
     indexer.add(&form_documents(site, lang));
-    let manifest = std::sync::Mutex::new(None);
-    indexer.finish_each(&|f| {
-        if let Some(json) = crate::search::manifest_json(&f.bytes).filter(|_| f.path == "manifest.js") {
-            *manifest.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(json.to_string());
-        }
-        sink.emit(&OutFile { path: format!("{lang}/search/{}", f.path), bytes: f.bytes })
-    })?;
-    Ok(manifest.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
+    indexer.finish_each(&|f| sink.emit(&OutFile { path: format!("{lang}/search/{}", f.path), bytes: f.bytes }))
 }
 
 /// The documents of the page `key` shows in `lang`: one per heading section, the part before

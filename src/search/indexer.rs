@@ -50,7 +50,8 @@ impl Indexer {
     /// Hands each index file to `emit` as soon as it is made, from several threads, so that the
     /// files of the whole index are never held at once, and frees each document's record and
     /// terms once written; the manifest comes last. The files are those of [`Indexer::finish`].
-    pub fn finish_each<E: Send>(self, emit: &(dyn Fn(SearchFile) -> Result<(), E> + Sync)) -> Result<(), E> {
+    /// Returns the manifest's JSON (what `manifest.js` registers).
+    pub fn finish_each<E: Send>(self, emit: &(dyn Fn(SearchFile) -> Result<(), E> + Sync)) -> Result<String, E> {
         let (lang, analysis) = (self.analysers.lang(), self.analysers.analysis());
         shard::write_each(lang, analysis, &self.vocab, self.prepared, &|_, f| emit(f))
     }
@@ -89,10 +90,11 @@ mod tests {
             got.lock().map_err(|_| ())?.push(f);
             Ok(())
         };
-        indexer.finish_each(&collect).expect("no error");
+        let manifest = indexer.finish_each(&collect).expect("no error");
         let mut got = got.into_inner().expect("not poisoned");
         let mut expected = super::super::build_index("uk", &all);
         assert_eq!(got.last().map(|f| f.path.as_str()), Some("manifest.js"));
+        assert_eq!(got.last().and_then(|f| super::super::manifest_json(&f.bytes)), Some(manifest.as_str()));
         got.sort_by(|a, b| a.path.cmp(&b.path));
         expected.sort_by(|a, b| a.path.cmp(&b.path));
         assert_eq!(got, expected);
@@ -102,6 +104,6 @@ mod tests {
     fn an_error_stops_the_writing() {
         let mut indexer = Indexer::new("uk");
         indexer.add(&docs(50));
-        assert_eq!(indexer.finish_each(&|_| Err("full")), Err("full"));
+        assert_eq!(indexer.finish_each(&|_| Err("full")).err(), Some("full"));
     }
 }

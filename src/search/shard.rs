@@ -320,7 +320,7 @@ pub(crate) fn write(lang: &str, analysis: Analysis, vocab: &Vocabulary, docs: &[
     let pages: Vec<u64> = docs.iter().map(|d| d.page).collect();
     let Ok(docs_written) = write_docs(&records, &pages, &collect);
     let terms = invert(vocab, docs.iter().map(|d| &d.terms));
-    let Ok(()) = finish(lang, analysis, docs.len(), terms, docs_written, &collect);
+    let Ok(_) = finish(lang, analysis, docs.len(), terms, docs_written, &collect);
     let mut files = files.into_inner().unwrap_or_else(PoisonError::into_inner);
     files.sort_unstable_by_key(|(place, _)| *place);
     files.into_iter().map(|(_, f)| f).collect()
@@ -329,14 +329,14 @@ pub(crate) fn write(lang: &str, analysis: Analysis, vocab: &Vocabulary, docs: &[
 /// [`write`], handing each file to `emit` as soon as it is made (from several threads), with
 /// its place in `write`'s order, so that the files of a whole index are never held at once. The
 /// docs files come first, so that the records are freed before the postings are made; the
-/// manifest comes last: it holds a hash of all the others.
+/// manifest comes last: it holds a hash of all the others. Returns the manifest's JSON.
 pub(crate) fn write_each<E: Send>(
     lang: &str,
     analysis: Analysis,
     vocab: &Vocabulary,
     mut docs: Vec<Prepared>,
     emit: &Emit<'_, E>,
-) -> Result<(), E> {
+) -> Result<String, E> {
     let records: Vec<&str> = docs.iter().map(|d| d.record.as_str()).collect();
     let pages: Vec<u64> = docs.iter().map(|d| d.page).collect();
     let docs_written = write_docs(&records, &pages, emit)?;
@@ -348,7 +348,8 @@ pub(crate) fn write_each<E: Send>(
     finish(lang, analysis, count, terms, docs_written, emit)
 }
 
-/// Writes the shards, then the manifest.
+/// Writes the shards, then the manifest; returns the manifest's JSON (what `manifest.js`
+/// registers), which the search page carries.
 fn finish<E: Send>(
     lang: &str,
     analysis: Analysis,
@@ -356,7 +357,7 @@ fn finish<E: Send>(
     terms: Vec<(&str, Postings)>,
     (docs_starts, pages, docs_made): DocsWritten,
     emit: &Emit<'_, E>,
-) -> Result<(), E> {
+) -> Result<String, E> {
     let (shards, mut made) = write_shards(terms, emit)?;
     made.extend(docs_made);
     let manifest = Manifest {
@@ -371,8 +372,10 @@ fn finish<E: Send>(
         docs: docs_starts,
         pages,
     };
-    let bytes = register("manifest", 0, &js_json(&manifest));
-    emit(Place::Manifest, SearchFile { path: "manifest.js".into(), bytes })
+    let json = js_json(&manifest);
+    let bytes = register("manifest", 0, &json);
+    emit(Place::Manifest, SearchFile { path: "manifest.js".into(), bytes })?;
+    Ok(json)
 }
 
 #[cfg(test)]
