@@ -21,6 +21,12 @@ pub use folder::{check_target, INPUT_FOLDERS, MARKER};
 pub use precompress::is_copy as is_precompressed_copy;
 pub use staging::{StagedFile, Staging};
 
+/// A finished output file, relative to the output folder.
+pub struct OutFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     #[error("refusing to write output to `{0}`: it is the portal folder or contains it")]

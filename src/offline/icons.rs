@@ -2,7 +2,7 @@
 //! disc in a red ring) on the header's blue, as SVG and as the PNG sizes phones ask for.
 
 use crate::output::fingerprint;
-use crate::render::OutFile;
+use crate::output::OutFile;
 
 /// Where the icons are written, under `assets/` with their content's hash in the name.
 #[derive(Debug, Clone, Default, serde::Serialize)]

@@ -14,7 +14,7 @@ pub use icons::Icons;
 pub use lists::{write_copy_lists, CopySite};
 
 use crate::diag::Diagnostic;
-use crate::render::OutFile;
+use crate::output::OutFile;
 use crate::site::Site;
 
 /// The service worker: saves, updates and answers from the copy (plain JavaScript, ES2018).

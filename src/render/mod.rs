@@ -36,11 +36,7 @@ pub struct RenderContext<'a> {
     pub assets: &'a Assets,
 }
 
-/// A finished output file, relative to the output folder.
-pub struct OutFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
+pub use crate::output::OutFile;
 
 /// Where finished files go: straight into the staging folder (so pages are written while others
 /// are still rendering, and never all held in memory), or nowhere when only checking.
