@@ -40,21 +40,21 @@
 //! [`build_index_cached`] instead: same files, but only documents whose text changed since the
 //! previous build are analysed again.
 //!
-//! # Files (format 3)
+//! # Files (format 4)
 //!
 //! All are UTF-8 JavaScript, one statement each, with JSON arguments. Paths
 //! are relative to `<lang>/search/`.
 //!
 //! * `manifest.js`: `OberihSearch.register("manifest", 0, {format, lang,
 //!   analyzer, version, docCount, weightScale, fields: [[name, boost]…],
-//!   shards: [start…], docs: [first…], pages})`. Shard `i` holds the terms from
+//!   shards: [start…], docs, pages})`. Shard `i` holds the terms from
 //!   `shards[i]` up to, not including, `shards[i + 1]`; `shards[0]` is `""`
 //!   and each later start is the shortest prefix of the shard's first term
-//!   that sorts after the previous shard's last term. Docs file `i` holds the
-//!   documents from `docs[i]` up to `docs[i + 1]`. `pages` has one bit a
-//!   document, set where a new page starts, six to a character of the posting
-//!   code below, least significant first. `version` is a hash of all other
-//!   files; the client appends `?v=version` to their URLs.
+//!   that sorts after the previous shard's last term. `pages` has one bit a
+//!   document, set where a new page starts, and `docs` one bit a page, set
+//!   where a new docs file starts, six to a character of the posting code
+//!   below, least significant first. `version` is a hash of all other files;
+//!   the client appends `?v=version` to their URLs.
 //! * `shard-NN.js` (NN = shard number, at least two digits):
 //!   `register("shard", n, {terms: [[term, title, breadcrumbs, body]…]})`,
 //!   terms sorted by UTF-16 code units, each shard about 16 KB (a frequent
@@ -66,10 +66,13 @@
 //!   Weight/`weightScale` is elasticlunr's `√count / √fieldLength`.
 //! * `docs/G/F.js` (G = F / 1000): docs file F, `register("docs", F, {first,
 //!   docs: [[id, title, breadcrumbs, text]…]})`: whole pages in site order,
-//!   about 16 KB a file, so a page's sections come in one request and the
-//!   whole index is a small fraction of a file per page. `text` is the body
-//!   with whitespace collapsed, cut near [`shard::SNIPPET_CHARS`] characters, for
-//!   snippets.
+//!   at most [`shard::DOCS_TARGET`] bytes a file unless one page is larger, so
+//!   a page's sections come in one request and the whole index is a small
+//!   fraction of a file per page. `first` is the file's first document. `text`
+//!   is the body with whitespace collapsed, cut near [`shard::SNIPPET_CHARS`]
+//!   characters, for snippets. A record after the first of its page gives its
+//!   `id` as `#anchor` (after the page's path) and its breadcrumbs as `1` (the
+//!   record before's breadcrumbs, ` › `, its title) or `0` (the record before's).
 //!
 //! # Page contract (used by search.js)
 //!

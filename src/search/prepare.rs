@@ -34,16 +34,27 @@ pub(crate) type DocTerms = [FieldTerms<u32>; 3];
 pub(crate) struct Analysed {
     analyser: usize,
     fields: [FieldTerms<u32>; 3],
-    record: String,
+    record: DocRecord,
     page: u64,
+}
+
+/// What a docs file keeps of a document to show it as a result. Kept until the whole index is
+/// written, so boxed: no spare capacity.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct DocRecord {
+    pub id: Box<str>,
+    pub title: Box<str>,
+    pub crumbs: Box<str>,
+    /// The body for snippets (see [`snippet_text`]).
+    pub text: Box<str>,
 }
 
 /// A document ready to be indexed.
 #[derive(Debug, Default)]
 pub(crate) struct Prepared {
     pub terms: DocTerms,
-    /// `[id, title, breadcrumbs, snippet text]` as a JSON array, for the docs files.
-    pub record: String,
+    /// What the docs files keep of it.
+    pub record: DocRecord,
     /// Which page the document is part of (a hash of its id without the `#anchor`): the docs
     /// files never split a page, and the client groups results by page.
     pub page: u64,
@@ -320,11 +331,13 @@ pub(crate) fn snippet_text(body: &str) -> String {
     out
 }
 
-fn record(doc: &SearchDoc) -> String {
-    let mut record = js_json(&(&doc.id, &doc.title, &doc.breadcrumbs, snippet_text(&doc.body)));
-    // Kept until the whole index is written: no spare capacity.
-    record.shrink_to_fit();
-    record
+fn record(doc: &SearchDoc) -> DocRecord {
+    DocRecord {
+        id: doc.id.as_str().into(),
+        title: doc.title.as_str().into(),
+        crumbs: doc.breadcrumbs.as_str().into(),
+        text: snippet_text(&doc.body).into_boxed_str(),
+    }
 }
 
 /// The page a document id belongs to: a hash of the id without its `#anchor`. Only compared

@@ -17,8 +17,9 @@
 //! The file formats are described in the parent module.
 
 use super::language::Analysis;
-use super::prepare::{js_json, DocTerms, Prepared, Vocabulary};
+use super::prepare::{js_json, DocRecord, DocTerms, Prepared, Vocabulary};
 use super::{SearchDoc, SearchFile};
+use docs::{write_docs, DocsWritten};
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -28,6 +29,9 @@ use std::ops::Range;
 use std::sync::{Mutex, PoisonError};
 
 pub use super::prepare::{SNIPPET_CHARS, WEIGHT_SCALE};
+pub use docs::docs_name;
+
+mod docs;
 
 /// Raw size, in bytes, at which a shard is closed: a two-word query loads at most two.
 pub const SHARD_TARGET: usize = 16 * 1024;
@@ -41,7 +45,7 @@ pub const DOCS_PER_FOLDER: usize = 1000;
 /// Indexed fields and their boosts, in posting order.
 pub const FIELDS: [(&str, f64); 3] = [("title", 3.0), ("breadcrumbs", 1.5), ("body", 1.0)];
 /// Version of the file format, checked by the client.
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 /// Digits of the posting code, as in `search.js`: 0–31 end a number, 32–63
 /// carry five more bits of it, most significant first.
 const CODE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -62,10 +66,11 @@ struct Manifest<'a> {
     /// Where each shard starts: `""`, then the shortest prefix of each next shard's first term
     /// that sorts after the previous shard's last term.
     shards: Vec<String>,
-    /// The first document of each docs file.
-    docs: Vec<usize>,
-    /// One bit a document, set where a page starts, six to a character of the posting code,
-    /// least significant first: the client groups results by page before loading any record.
+    /// One bit a page, set where a docs file starts, six to a character of the posting code,
+    /// least significant first.
+    docs: String,
+    /// One bit a document, set where a page starts, in the same code: the client groups
+    /// results by page before loading any record.
     pages: String,
 }
 
@@ -164,11 +169,6 @@ pub fn shard_name(n: usize) -> String {
     format!("shard-{n:02}.js")
 }
 
-/// Path of docs file `n`: `docs/<n / DOCS_PER_FOLDER>/<n>.js`.
-pub fn docs_name(n: usize) -> String {
-    format!("docs/{}/{n}.js", n / DOCS_PER_FOLDER)
-}
-
 /// Where a shard starts: the shortest prefix of its first term that sorts after `prev_last`,
 /// the last term of the shard before. Whole characters, so it also holds in UTF-16 order.
 fn separator(prev_last: &str, first: &str) -> String {
@@ -235,60 +235,6 @@ fn write_shards<E: Send>(terms: Vec<(&str, Postings)>, emit: &Emit<'_, E>) -> Re
     Ok((starts, made))
 }
 
-/// Where each docs file starts: files of whole pages, closed once they reach [`DOCS_TARGET`].
-fn docs_files(records: &[&str], pages: &[u64]) -> Vec<Range<usize>> {
-    let mut ranges = Vec::new();
-    let mut start = 0;
-    let mut size = 0;
-    for (i, record) in records.iter().enumerate() {
-        let new_page = i > 0 && pages.get(i) != pages.get(i - 1);
-        if new_page && size >= DOCS_TARGET {
-            ranges.push(start..i);
-            start = i;
-            size = 0;
-        }
-        size += record.len() + 1;
-    }
-    if start < records.len() {
-        ranges.push(start..records.len());
-    }
-    ranges
-}
-
-/// The page starts as a bit string in the posting code (see [`Manifest::pages`]).
-fn page_starts(pages: &[u64]) -> String {
-    pages
-        .chunks(6)
-        .enumerate()
-        .map(|(c, chunk)| {
-            let bits = chunk.iter().enumerate().fold(0usize, |acc, (k, page)| {
-                let i = c * 6 + k;
-                let starts = i == 0 || pages.get(i - 1) != Some(page);
-                acc | (usize::from(starts) << k)
-            });
-            char::from(CODE[bits])
-        })
-        .collect()
-}
-
-/// The docs files written: where each starts, the page starts, and the files made.
-type DocsWritten = (Vec<usize>, String, Vec<Made>);
-
-/// Writes the docs files of the documents' `records`, each document's `pages` entry naming its
-/// page.
-fn write_docs<E: Send>(records: &[&str], pages: &[u64], emit: &Emit<'_, E>) -> Result<DocsWritten, E> {
-    let ranges = docs_files(records, pages);
-    let made = ranges
-        .par_iter()
-        .enumerate()
-        .map(|(n, r)| {
-            let payload = format!("{{\"first\":{},\"docs\":[{}]}}", r.start, records[r.clone()].join(","));
-            hand_over(Place::Docs(n), SearchFile { path: docs_name(n), bytes: register("docs", n, &payload) }, emit)
-        })
-        .collect::<Result<Vec<Made>, E>>()?;
-    Ok((ranges.iter().map(|r| r.start).collect(), page_starts(pages), made))
-}
-
 /// Short content hash of all data files, used by the client to bust caches: their paths and
 /// hashes, in order.
 fn version(files: &[Made]) -> String {
@@ -316,7 +262,7 @@ pub(crate) fn write(lang: &str, analysis: Analysis, vocab: &Vocabulary, docs: &[
         files.lock().unwrap_or_else(PoisonError::into_inner).push((place, f));
         Ok(())
     };
-    let records: Vec<&str> = docs.iter().map(|d| d.record.as_str()).collect();
+    let records: Vec<&DocRecord> = docs.iter().map(|d| &d.record).collect();
     let pages: Vec<u64> = docs.iter().map(|d| d.page).collect();
     let Ok(docs_written) = write_docs(&records, &pages, &collect);
     let terms = invert(vocab, docs.iter().map(|d| &d.terms));
@@ -337,11 +283,11 @@ pub(crate) fn write_each<E: Send>(
     mut docs: Vec<Prepared>,
     emit: &Emit<'_, E>,
 ) -> Result<String, E> {
-    let records: Vec<&str> = docs.iter().map(|d| d.record.as_str()).collect();
+    let records: Vec<&DocRecord> = docs.iter().map(|d| &d.record).collect();
     let pages: Vec<u64> = docs.iter().map(|d| d.page).collect();
     let docs_written = write_docs(&records, &pages, emit)?;
     for doc in &mut docs {
-        doc.record = String::new();
+        doc.record = DocRecord::default();
     }
     let count = docs.len();
     let terms = invert(vocab, docs.into_iter().map(|d| d.terms));

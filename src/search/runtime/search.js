@@ -348,7 +348,7 @@
 
   /* ---------- Index loading ---------- */
 
-  var FORMAT = 3;
+  var FORMAT = 4;
   var DOCS_PER_FOLDER = 1000;
   var store = Object.create(null);
   var loading = Object.create(null);
@@ -365,9 +365,44 @@
     };
   }
 
+  /* A bit of a bit string in the posting code: six to a character, least
+   * significant first. */
+  function bit(bits, i) {
+    return (DIGIT[bits.charCodeAt((i / 6) | 0)] >> i % 6) & 1;
+  }
+
+  /* The first document of each docs file, from the manifest's bits: one a
+   * document where a page starts, one a page where a file starts. */
+  function prepareManifest(data) {
+    if (data.format !== FORMAT || typeof data.docs !== "string") return data;
+    var starts = [];
+    var page = -1;
+    for (var d = 0; d < data.docCount; d++) {
+      if (bit(data.pages, d) && bit(data.docs, ++page)) starts.push(d);
+    }
+    data.docs = starts;
+    return data;
+  }
+
+  /* Records as [id, title, breadcrumbs, text]: a section's record names
+   * only its #anchor, and its breadcrumbs as 1 (the page record's, then its
+   * title) or 0 (the record before's). */
+  function prepareDocs(data) {
+    var before = null;
+    data.docs.forEach(function (rec) {
+      if (rec[0].charAt(0) === "#") rec[0] = before[0].split("#")[0] + rec[0];
+      if (rec[2] === 0) rec[2] = before[2];
+      else if (rec[2] === 1) rec[2] = before[2] ? before[2] + TRAIL_SEPARATOR + before[1] : before[1];
+      before = rec;
+    });
+    return data;
+  }
+
   function register(kind, n, data) {
     var key = kind + ":" + n;
     if (kind === "shard") data = prepareShard(data);
+    if (kind === "manifest") data = prepareManifest(data);
+    if (kind === "docs") data = prepareDocs(data);
     store[key] = data;
     if (waiting[key]) {
       waiting[key](data);
@@ -754,7 +789,7 @@
     var of = new Int32Array(man.docCount);
     var page = -1;
     for (var d = 0; d < man.docCount; d++) {
-      if ((DIGIT[man.pages.charCodeAt((d / 6) | 0)] >> d % 6) & 1) page++;
+      if (bit(man.pages, d)) page++;
       of[d] = page < 0 ? 0 : page;
     }
     pageCache = { man: man, of: of };

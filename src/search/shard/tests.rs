@@ -103,15 +103,71 @@ fn shards_respect_size_bound_and_cover_every_term_once() {
 fn sections(n: usize, per_page: usize, body: &str) -> Vec<SearchDoc> {
     (0..n)
         .map(|i| {
-            let anchor = if i % per_page == 0 { String::new() } else { format!("#s{i}") };
+            let page = i / per_page;
+            let (anchor, title, breadcrumbs) = match i % per_page {
+                0 => (String::new(), format!("Сторінка {page}"), "Розділ".to_string()),
+                _ => (format!("#s{i}"), format!("Підрозділ {i}"), format!("Розділ › Сторінка {page}")),
+            };
             SearchDoc {
-                id: format!("p{}/index.html{anchor}", i / per_page),
-                title: format!("Розділ {i}"),
-                breadcrumbs: "Розділ".into(),
+                id: format!("p{page}/index.html{anchor}"),
+                title,
+                breadcrumbs,
                 body: format!("{body} слово{i}"),
             }
         })
         .collect()
+}
+
+/// Bit `i` of a bit string in the posting code.
+fn bit(bits: &str, i: usize) -> bool {
+    let digit = bits.as_bytes()[i / 6];
+    let value = CODE.iter().position(|&c| c == digit).expect("code digit");
+    (value >> (i % 6)) & 1 == 1
+}
+
+/// The first document of each docs file, as the client reads it from the manifest.
+fn file_starts(manifest: &Value) -> Vec<usize> {
+    let (pages, files) = (manifest["pages"].as_str().expect("pages"), manifest["docs"].as_str().expect("docs"));
+    let count = manifest["docCount"].as_u64().expect("docCount") as usize;
+    let mut page = 0;
+    let mut starts = Vec::new();
+    for d in 0..count {
+        if bit(pages, d) {
+            if bit(files, page) {
+                starts.push(d);
+            }
+            page += 1;
+        }
+    }
+    starts
+}
+
+/// A docs file's records in full, as the client reads them: `[id, title, breadcrumbs, text]`.
+fn records(data: &Value) -> Vec<[String; 4]> {
+    let mut out: Vec<[String; 4]> = Vec::new();
+    for r in data["docs"].as_array().expect("docs") {
+        let text = |i: usize| r[i].as_str().expect("text").to_string();
+        let before = out.last();
+        let mut id = text(0);
+        if id.starts_with('#') {
+            let page = before.expect("a section after its page")[0].split('#').next().expect("path").to_string();
+            id = page + &id;
+        }
+        let crumbs = match &r[2] {
+            Value::Number(n) if n.as_u64() == Some(0) => before.expect("record before")[2].clone(),
+            Value::Number(n) if n.as_u64() == Some(1) => {
+                let b = before.expect("page record");
+                if b[2].is_empty() {
+                    b[1].clone()
+                } else {
+                    format!("{} › {}", b[2], b[1])
+                }
+            }
+            _ => text(2),
+        };
+        out.push([id, text(1), crumbs, text(3)]);
+    }
+    out
 }
 
 /// The page of each document as the client reads it from the manifest's `pages` bits.
@@ -136,8 +192,7 @@ fn docs_files_hold_whole_pages_in_order() {
     let docs = sections(700, 7, &"слово ".repeat(30));
     let files = build("uk", &docs);
     let (_, _, manifest) = parse(&files[0]);
-    let starts: Vec<usize> =
-        manifest["docs"].as_array().expect("docs").iter().map(|v| v.as_u64().expect("n") as usize).collect();
+    let starts = file_starts(&manifest);
     let docs_files: Vec<&SearchFile> = files.iter().filter(|f| f.path.starts_with("docs/")).collect();
     assert_eq!(docs_files.len(), starts.len());
     assert!(docs_files.len() > 1 && docs_files.len() < 100, "{} files for 100 pages", docs_files.len());
@@ -149,16 +204,42 @@ fn docs_files_hold_whole_pages_in_order() {
         assert_eq!(data["first"].as_u64(), Some(starts[n] as u64));
         assert_eq!(starts[n], ids.len());
         assert_eq!(starts[n] % 7, 0, "file {n} starts mid-page");
-        for d in data["docs"].as_array().expect("docs") {
-            ids.push(d[0].as_str().expect("id").to_string());
+        for [id, title, crumbs, _] in records(&data) {
+            ids.push((id, title, crumbs));
         }
-        let before_last_page = file.bytes.len().saturating_sub(7 * 400);
-        assert!(before_last_page <= DOCS_TARGET, "file {n} has {} bytes", file.bytes.len());
+        assert!(file.bytes.len() <= DOCS_TARGET + 100, "file {n} has {} bytes", file.bytes.len());
     }
-    let expected: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
+    let expected: Vec<_> = docs.iter().map(|d| (d.id.clone(), d.title.clone(), d.breadcrumbs.clone())).collect();
     assert_eq!(ids, expected);
     let pages: Vec<usize> = (0..700).map(|i| i / 7).collect();
     assert_eq!(page_numbers(&manifest), pages);
+}
+
+#[test]
+fn sections_name_only_what_differs_from_the_record_before() {
+    let mut docs = sections(6, 3, "слово");
+    // A page whose record's title is not what its sections' breadcrumbs end with (a standard's
+    // code before its title) keeps their breadcrumbs in full.
+    docs[3].title = "ID-2.1 Сторінка 1".into();
+    let files = build("uk", &docs);
+    let docs_file = files.iter().find(|f| f.path.starts_with("docs/")).expect("a docs file");
+    let (_, _, data) = parse(docs_file);
+    let written: Vec<(Value, Value)> =
+        data["docs"].as_array().expect("docs").iter().map(|r| (r[0].clone(), r[2].clone())).collect();
+    let expected = [
+        ("p0/index.html", Value::from("Розділ")),
+        ("#s1", Value::from(1)),
+        ("#s2", Value::from(0)),
+        ("p1/index.html", Value::from("Розділ")),
+        ("#s4", Value::from("Розділ › Сторінка 1")),
+        ("#s5", Value::from(0)),
+    ];
+    let expected: Vec<(Value, Value)> = expected.into_iter().map(|(id, c)| (Value::from(id), c)).collect();
+    assert_eq!(written, expected);
+    let full: Vec<[String; 4]> = records(&data);
+    for (rec, doc) in full.iter().zip(&docs) {
+        assert_eq!((&rec[0], &rec[1], &rec[2]), (&doc.id, &doc.title, &doc.breadcrumbs));
+    }
 }
 
 #[test]
@@ -167,7 +248,7 @@ fn pages_bigger_than_a_file_get_one_each_in_folders_of_a_thousand() {
     let docs = sections(20 * 1001, 20, &"слово ".repeat(200));
     let files = build("uk", &docs);
     let (_, _, manifest) = parse(&files[0]);
-    let starts = manifest["docs"].as_array().expect("docs");
+    let starts = file_starts(&manifest);
     assert_eq!(starts.len(), 1001);
     assert_eq!(starts[1000], 20 * 1000);
     assert!(files.iter().any(|f| f.path == "docs/0/999.js"));

@@ -1,0 +1,110 @@
+//! The docs files: the records of whole pages in site order, each record shortened against the
+//! one before it in the same page, and where each file starts as one bit a page.
+//!
+//! A page's sections share its path and its breadcrumbs, which are most of a record apart from
+//! the snippet text: a section's id is written as its `#anchor` alone, and its breadcrumbs as
+//! `1` ("the page record's breadcrumbs, then its title") or `0` ("the same as the record
+//! before"). Records never refer across pages, so a file, which starts where a page starts,
+//! is read on its own.
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use super::{hand_over, register, Emit, Made, Place, CODE, DOCS_TARGET};
+use crate::search::prepare::{js_json, DocRecord};
+use crate::search::SearchFile;
+
+/// Path of docs file `n`: `docs/<n / DOCS_PER_FOLDER>/<n>.js`.
+pub fn docs_name(n: usize) -> String {
+    format!("docs/{}/{n}.js", n / super::DOCS_PER_FOLDER)
+}
+
+/// Breadcrumbs of a page's section: the page's breadcrumbs, then the page's title.
+const TRAIL_SEPARATOR: &str = " › ";
+
+/// The record as its docs file writes it, given the record before it when that is of the same
+/// page.
+fn record_json(rec: &DocRecord, before: Option<&DocRecord>) -> String {
+    let path = |id: &str| id.split_once('#').map_or(id.len(), |(p, _)| p.len());
+    let id = match before {
+        Some(b) if rec.id.len() > path(&rec.id) && rec.id[..path(&rec.id)] == b.id[..path(&b.id)] => {
+            js_json(&rec.id[path(&rec.id)..])
+        }
+        _ => js_json(&*rec.id),
+    };
+    let crumbs = match before {
+        Some(b) if rec.crumbs == b.crumbs => "0".to_string(),
+        Some(b) if *rec.crumbs == *under(b) => "1".to_string(),
+        _ => js_json(&*rec.crumbs),
+    };
+    format!("[{id},{},{crumbs},{}]", js_json(&*rec.title), js_json(&*rec.text))
+}
+
+/// The breadcrumbs of the sections under `page`'s record.
+fn under(page: &DocRecord) -> String {
+    if page.crumbs.is_empty() {
+        page.title.to_string()
+    } else {
+        format!("{}{TRAIL_SEPARATOR}{}", page.crumbs, page.title)
+    }
+}
+
+/// Where each docs file starts: files of whole pages, closed before a page that would take the
+/// file past [`DOCS_TARGET`] (a page larger than that has a file of its own).
+fn docs_files(records: &[String], pages: &[u64]) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    let mut i = 0;
+    while i < records.len() {
+        let end = (i + 1..records.len()).find(|&j| pages[j] != pages[i]).unwrap_or(records.len());
+        let page_size: usize = records[i..end].iter().map(|r| r.len() + 1).sum();
+        if size > 0 && size + page_size > DOCS_TARGET {
+            ranges.push(start..i);
+            (start, size) = (i, 0);
+        }
+        size += page_size;
+        i = end;
+    }
+    if start < records.len() {
+        ranges.push(start..records.len());
+    }
+    ranges
+}
+
+/// One bit per item in the posting code, six to a character, least significant first.
+fn bits(set: impl Iterator<Item = bool>) -> String {
+    let set: Vec<bool> = set.collect();
+    set.chunks(6)
+        .map(|chunk| {
+            let n = chunk.iter().enumerate().fold(0usize, |acc, (k, &b)| acc | (usize::from(b) << k));
+            char::from(CODE[n])
+        })
+        .collect()
+}
+
+/// The docs files written: which pages start a file and which documents start a page (both
+/// bit strings, see the manifest), and the files made.
+pub(super) type DocsWritten = (String, String, Vec<Made>);
+
+/// Writes the docs files of the documents' `records`, each document's `pages` entry naming its
+/// page.
+pub(super) fn write_docs<E: Send>(records: &[&DocRecord], pages: &[u64], emit: &Emit<'_, E>) -> Result<DocsWritten, E> {
+    let page_start: Vec<bool> = (0..pages.len()).map(|i| i == 0 || pages[i - 1] != pages[i]).collect();
+    let json: Vec<String> = (0..records.len())
+        .into_par_iter()
+        .map(|i| record_json(records[i], (!page_start[i]).then(|| records[i - 1])))
+        .collect();
+    let ranges = docs_files(&json, pages);
+    let made = ranges
+        .par_iter()
+        .enumerate()
+        .map(|(n, r)| {
+            let payload = format!("{{\"first\":{},\"docs\":[{}]}}", r.start, json[r.clone()].join(","));
+            hand_over(Place::Docs(n), SearchFile { path: docs_name(n), bytes: register("docs", n, &payload) }, emit)
+        })
+        .collect::<Result<Vec<Made>, E>>()?;
+    let file_starts: std::collections::HashSet<usize> = ranges.iter().map(|r| r.start).collect();
+    let first_docs = (0..pages.len()).filter(|&i| page_start[i]).map(|i| file_starts.contains(&i));
+    Ok((bits(first_docs), bits(page_start.iter().copied()), made))
+}
