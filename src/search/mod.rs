@@ -47,14 +47,14 @@
 //!
 //! * `manifest.js`: `OberihSearch.register("manifest", 0, {format, lang,
 //!   analyzer, version, docCount, weightScale, fields: [[name, boost]…],
-//!   shards: [start…], docs, pages})`. Shard `i` holds the terms from
-//!   `shards[i]` up to, not including, `shards[i + 1]`; `shards[0]` is `""`
-//!   and each later start is the shortest prefix of the shard's first term
-//!   that sorts after the previous shard's last term. `pages` has one bit a
-//!   document, set where a new page starts, and `docs` one bit a page, set
-//!   where a new docs file starts, six to a character of the posting code
-//!   below, least significant first. `version` is a hash of all other files;
-//!   the client appends `?v=version` to their URLs.
+//!   shards: [start…], pages})`. Shard `i` holds the terms from `shards[i]`
+//!   up to, not including, `shards[i + 1]`; `shards[0]` is `""` and each
+//!   later start is the shortest prefix of the shard's first term that sorts
+//!   after the previous shard's last term. `pages` lists the pages in document
+//!   order, each as one number in the posting code below: its number of
+//!   documents times two, plus one where a docs file starts with it (the
+//!   first page always does). `version` is a hash of all other files; the
+//!   client appends `?v=version` to their URLs.
 //! * `shard-NN.js` (NN = shard number, at least two digits):
 //!   `register("shard", n, {terms: [[term, title, breadcrumbs, body]…]})`,
 //!   terms sorted by UTF-16 code units, each shard about 16 KB (a frequent

@@ -20,9 +20,10 @@ use super::SearchDoc;
 
 /// Stored weights are `round(weight × WEIGHT_SCALE)`, at least 1.
 pub const WEIGHT_SCALE: u32 = 1000;
-/// Longest body text, in characters, kept for snippets: enough for a snippet around the query
-/// words in a heading section, small enough that a results page stays light.
-pub const SNIPPET_CHARS: usize = 480;
+/// Longest body text, in characters, kept for snippets: about thirty words, so the client's
+/// 24-word snippet can move onto the query words near a section's start, and small enough that
+/// the records of a screen of results stay light (the docs files hold them by page).
+pub const SNIPPET_CHARS: usize = 260;
 
 /// Terms of one field: (term, stored weight), each term once.
 type FieldTerms<T> = Vec<(T, u32)>;

@@ -365,22 +365,29 @@
     };
   }
 
-  /* A bit of a bit string in the posting code: six to a character, least
-   * significant first. */
-  function bit(bits, i) {
-    return (DIGIT[bits.charCodeAt((i / 6) | 0)] >> i % 6) & 1;
-  }
-
-  /* The first document of each docs file, from the manifest's bits: one a
-   * document where a page starts, one a page where a file starts. */
+  /* The manifest's pages, each one number in the posting code (documents
+   * times two, plus one where a docs file starts with the page), as the
+   * first document of each page and of each docs file. */
   function prepareManifest(data) {
-    if (data.format !== FORMAT || typeof data.docs !== "string") return data;
-    var starts = [];
-    var page = -1;
-    for (var d = 0; d < data.docCount; d++) {
-      if (bit(data.pages, d) && bit(data.docs, ++page)) starts.push(d);
+    if (data.format !== FORMAT || typeof data.pages !== "string") return data;
+    var pageStarts = [];
+    var fileStarts = [];
+    var s = data.pages;
+    var doc = 0;
+    for (var i = 0; i < s.length; ) {
+      var n = 0;
+      var d = DIGIT[s.charCodeAt(i++)];
+      while (d >= 32) {
+        n = n * 32 + d - 32;
+        d = DIGIT[s.charCodeAt(i++)];
+      }
+      n = n * 32 + d;
+      pageStarts.push(doc);
+      if (n & 1) fileStarts.push(doc);
+      doc += n >> 1;
     }
-    data.docs = starts;
+    data.pageStarts = pageStarts;
+    data.docs = fileStarts;
     return data;
   }
 
@@ -787,10 +794,10 @@
   function pageNumbers(man) {
     if (pageCache.man === man) return pageCache.of;
     var of = new Int32Array(man.docCount);
-    var page = -1;
-    for (var d = 0; d < man.docCount; d++) {
-      if (bit(man.pages, d)) page++;
-      of[d] = page < 0 ? 0 : page;
+    var starts = man.pageStarts;
+    for (var p = 0; p < starts.length; p++) {
+      var end = p + 1 < starts.length ? starts[p + 1] : man.docCount;
+      for (var d = starts[p]; d < end; d++) of[d] = p;
     }
     pageCache = { man: man, of: of };
     return of;

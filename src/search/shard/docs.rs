@@ -5,13 +5,15 @@
 //! the snippet text: a section's id is written as its `#anchor` alone, and its breadcrumbs as
 //! `1` ("the page record's breadcrumbs, then its title") or `0` ("the same as the record
 //! before"). Records never refer across pages, so a file, which starts where a page starts,
-//! is read on its own.
+//! is read on its own. The manifest lists the pages, each as its number of documents and
+//! whether a docs file starts with it: the client groups results by page and knows which file
+//! holds a record before loading any.
 
 use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::{hand_over, register, Emit, Made, Place, CODE, DOCS_TARGET};
+use super::{hand_over, push_number, register, Emit, Made, Place, DOCS_TARGET};
 use crate::search::prepare::{js_json, DocRecord};
 use crate::search::SearchFile;
 
@@ -72,20 +74,23 @@ fn docs_files(records: &[String], pages: &[u64]) -> Vec<Range<usize>> {
     ranges
 }
 
-/// One bit per item in the posting code, six to a character, least significant first.
-fn bits(set: impl Iterator<Item = bool>) -> String {
-    let set: Vec<bool> = set.collect();
-    set.chunks(6)
-        .map(|chunk| {
-            let n = chunk.iter().enumerate().fold(0usize, |acc, (k, &b)| acc | (usize::from(b) << k));
-            char::from(CODE[n])
-        })
-        .collect()
+/// The pages in document order, one number each in the posting code: the page's number of
+/// documents times two, plus one where the page starts a docs file (see the manifest's `pages`).
+fn page_code(page_start: &[bool], file_starts: &std::collections::HashSet<usize>) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < page_start.len() {
+        let end = (i + 1..page_start.len()).find(|&j| page_start[j]).unwrap_or(page_start.len());
+        let count = u32::try_from(end - i).unwrap_or(u32::MAX / 2);
+        push_number(&mut out, count * 2 + u32::from(file_starts.contains(&i)));
+        i = end;
+    }
+    out
 }
 
-/// The docs files written: which pages start a file and which documents start a page (both
-/// bit strings, see the manifest), and the files made.
-pub(super) type DocsWritten = (String, String, Vec<Made>);
+/// The docs files written: the pages and where files start (see [`page_code`]), and the files
+/// made.
+pub(super) type DocsWritten = (String, Vec<Made>);
 
 /// Writes the docs files of the documents' `records`, each document's `pages` entry naming its
 /// page.
@@ -104,7 +109,6 @@ pub(super) fn write_docs<E: Send>(records: &[&DocRecord], pages: &[u64], emit: &
             hand_over(Place::Docs(n), SearchFile { path: docs_name(n), bytes: register("docs", n, &payload) }, emit)
         })
         .collect::<Result<Vec<Made>, E>>()?;
-    let file_starts: std::collections::HashSet<usize> = ranges.iter().map(|r| r.start).collect();
-    let first_docs = (0..pages.len()).filter(|&i| page_start[i]).map(|i| file_starts.contains(&i));
-    Ok((bits(first_docs), bits(page_start.iter().copied()), made))
+    let file_starts = ranges.iter().map(|r| r.start).collect();
+    Ok((page_code(&page_start, &file_starts), made))
 }

@@ -118,28 +118,26 @@ fn sections(n: usize, per_page: usize, body: &str) -> Vec<SearchDoc> {
         .collect()
 }
 
-/// Bit `i` of a bit string in the posting code.
-fn bit(bits: &str, i: usize) -> bool {
-    let digit = bits.as_bytes()[i / 6];
-    let value = CODE.iter().position(|&c| c == digit).expect("code digit");
-    (value >> (i % 6)) & 1 == 1
-}
-
-/// The first document of each docs file, as the client reads it from the manifest.
-fn file_starts(manifest: &Value) -> Vec<usize> {
-    let (pages, files) = (manifest["pages"].as_str().expect("pages"), manifest["docs"].as_str().expect("docs"));
-    let count = manifest["docCount"].as_u64().expect("docCount") as usize;
-    let mut page = 0;
-    let mut starts = Vec::new();
-    for d in 0..count {
-        if bit(pages, d) {
-            if bit(files, page) {
-                starts.push(d);
-            }
-            page += 1;
+/// The manifest's pages as the client reads them: (first document, starts a docs file) each.
+fn manifest_pages(manifest: &Value) -> Vec<(usize, bool)> {
+    let code = manifest["pages"].as_str().expect("pages");
+    let digits: Vec<usize> = code.bytes().map(|c| CODE.iter().position(|&d| d == c).expect("code digit")).collect();
+    let (mut out, mut doc, mut n) = (Vec::new(), 0, 0);
+    for d in digits {
+        n = n * 32 + d % 32;
+        if d < 32 {
+            out.push((doc, n % 2 == 1));
+            doc += n / 2;
+            n = 0;
         }
     }
-    starts
+    assert_eq!(doc as u64, manifest["docCount"].as_u64().expect("docCount"));
+    out
+}
+
+/// The first document of each docs file.
+fn file_starts(manifest: &Value) -> Vec<usize> {
+    manifest_pages(manifest).into_iter().filter(|&(_, file)| file).map(|(doc, _)| doc).collect()
 }
 
 /// A docs file's records in full, as the client reads them: `[id, title, breadcrumbs, text]`.
@@ -170,21 +168,11 @@ fn records(data: &Value) -> Vec<[String; 4]> {
     out
 }
 
-/// The page of each document as the client reads it from the manifest's `pages` bits.
-fn page_numbers(manifest: &serde_json::Value) -> Vec<usize> {
-    let bits = manifest["pages"].as_str().expect("pages");
+/// The page of each document.
+fn page_numbers(manifest: &Value) -> Vec<usize> {
+    let pages = manifest_pages(manifest);
     let count = manifest["docCount"].as_u64().expect("docCount") as usize;
-    let mut page = 0;
-    (0..count)
-        .map(|d| {
-            let digit = bits.as_bytes()[d / 6];
-            let value = CODE.iter().position(|&c| c == digit).expect("code digit");
-            if d > 0 && (value >> (d % 6)) & 1 == 1 {
-                page += 1;
-            }
-            page
-        })
-        .collect()
+    (0..count).map(|d| pages.iter().rposition(|&(first, _)| first <= d).expect("a page")).collect()
 }
 
 #[test]
