@@ -57,8 +57,9 @@
 //!   client appends `?v=version` to their URLs.
 //! * `shard-NN.js` (NN = shard number, at least two digits):
 //!   `register("shard", n, {terms: [[term, title, breadcrumbs, body]…]})`,
-//!   terms sorted by UTF-16 code units, each shard about 16 KB (a frequent
-//!   term may make a bigger one alone). A field's postings are groups joined
+//!   terms sorted by UTF-16 code units, each shard at most 16 KB (a frequent
+//!   term may make a bigger one alone; a small index has smaller shards, at
+//!   least sixteen of them). A field's postings are groups joined
 //!   by commas, heaviest first: a weight, then the documents with that weight
 //!   in ascending order, the first as its number and the next as differences.
 //!   Numbers are written in a base-64 code (`A–Z a–z 0–9 - _`): digits 0–31

@@ -35,6 +35,11 @@ mod docs;
 
 /// Raw size, in bytes, at which a shard is closed: a two-word query loads at most two.
 pub const SHARD_TARGET: usize = 16 * 1024;
+/// A small index is still cut into at least this many shards (of at least [`SHARD_FLOOR`]
+/// bytes): on a portal of a few dozen pages a word's shard is then a few kilobytes, which a
+/// weak connection brings in a fraction of the time, and the few files more cost nothing.
+pub const MIN_SHARDS: usize = 16;
+pub const SHARD_FLOOR: usize = 4 * 1024;
 /// Largest raw size, in bytes, of a docs file, unless one page is larger. A file holds whole
 /// pages in site order, so the sections of a result page come in one request and neighbouring
 /// pages, which are often found together, share files. A screen of results loads up to six
@@ -158,6 +163,13 @@ fn cut<S: AsRef<str>>(entries: &[S], target: usize) -> Vec<Range<usize>> {
     ranges
 }
 
+/// The size at which this index's shards are closed: [`SHARD_TARGET`], or less for a small
+/// index (see [`MIN_SHARDS`]).
+fn shard_target(entries: &[String]) -> usize {
+    let total: usize = entries.iter().map(|e| e.len() + 1).sum();
+    (total / MIN_SHARDS).clamp(SHARD_FLOOR, SHARD_TARGET)
+}
+
 fn register(kind: &str, n: usize, payload: &str) -> Vec<u8> {
     format!("OberihSearch.register(\"{kind}\",{n},{payload});\n").into_bytes()
 }
@@ -214,7 +226,7 @@ fn write_shards<E: Send>(terms: Vec<(&str, Postings)>, emit: &Emit<'_, E>) -> Re
             format!("[{},\"{title}\",\"{crumbs}\",\"{body}\"]", js_json(t))
         })
         .collect();
-    let ranges = cut(&entries, SHARD_TARGET);
+    let ranges = cut(&entries, shard_target(&entries));
     let made = ranges
         .par_iter()
         .enumerate()

@@ -63,6 +63,18 @@ fn output_is_deterministic() {
 }
 
 #[test]
+fn a_small_index_has_small_shards() {
+    let files = build("uk", &corpus(60));
+    let shards: Vec<&SearchFile> = files.iter().filter(|f| f.path.starts_with("shard-")).collect();
+    let total: usize = shards.iter().map(|f| f.bytes.len()).sum();
+    assert!(total < MIN_SHARDS * SHARD_TARGET, "the corpus is small: {total} bytes of shards");
+    assert!(shards.len() >= MIN_SHARDS || total < MIN_SHARDS * SHARD_FLOOR, "{} shards", shards.len());
+    for f in &shards {
+        assert!(f.bytes.len() <= (total / MIN_SHARDS).max(SHARD_FLOOR) + 200, "{} has {} bytes", f.path, f.bytes.len());
+    }
+}
+
+#[test]
 fn shards_respect_size_bound_and_cover_every_term_once() {
     let docs = corpus(600);
     let files = build("uk", &docs);
