@@ -20,10 +20,10 @@ use super::SearchDoc;
 
 /// Stored weights are `round(weight × WEIGHT_SCALE)`, at least 1.
 pub const WEIGHT_SCALE: u32 = 1000;
-/// Longest body text, in characters, kept for snippets: about thirty words, so the client's
+/// Longest body text, in characters, kept for snippets: twenty-eight words or so, so the client's
 /// 24-word snippet can move onto the query words near a section's start, and small enough that
 /// the records of a screen of results stay light (the docs files hold them by page).
-pub const SNIPPET_CHARS: usize = 260;
+pub const SNIPPET_CHARS: usize = 240;
 
 /// Terms of one field: (term, stored weight), each term once.
 type FieldTerms<T> = Vec<(T, u32)>;
