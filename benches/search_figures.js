@@ -92,10 +92,17 @@ function nodeClient(client, dir) {
   return loadClient(client.code, client.name, dir);
 }
 
-async function runQuery(api, q, results) {
+/** Runs a query as the page does, the first screen's records in waves; `loaded` (the client's
+ *  list of requested files) is read after the first wave, when the first results are shown. */
+async function runQuery(api, q, results, loaded) {
   const found = await api.search(q);
-  await api.docs(await api.screenDocs(found, results[0], results[1]));
-  return found.hits.length;
+  const waves = await api.screenWaves(found, results[0], results[1]);
+  let first = null;
+  for (const wave of waves) {
+    await api.docs(wave);
+    if (first === null && loaded) first = loaded.length;
+  }
+  return { hits: found.hits.length, firstFiles: first };
 }
 
 function median(xs) {
@@ -118,9 +125,9 @@ async function nodeFigures(opts, client, dir, sizes) {
   const out = {};
   for (const q of opts.queries) {
     const page = nodeClient(client, dir);
-    const hits = await runQuery(page.api, q, PAGE_RESULTS);
+    const { hits, firstFiles } = await runQuery(page.api, q, PAGE_RESULTS, page.loaded);
     const suggest = nodeClient(client, dir);
-    await runQuery(suggest.api, q, SUGGEST_RESULTS);
+    const suggestFirst = (await runQuery(suggest.api, q, SUGGEST_RESULTS, suggest.loaded)).firstFiles;
     const cold = [];
     const warm = [];
     for (let i = 0; i < opts.runs; i++) {
@@ -136,8 +143,8 @@ async function nodeFigures(opts, client, dir, sizes) {
     }
     out[q] = {
       hits,
-      page: { ...bytesOf(page.loaded, sizes), list: page.loaded },
-      suggest: bytesOf(suggest.loaded, sizes),
+      page: { ...bytesOf(page.loaded, sizes), list: page.loaded, firstFiles },
+      suggest: { ...bytesOf(suggest.loaded, sizes), firstFiles: suggestFirst },
       nodeColdMs: median(cold),
       nodeWarmMs: median(warm),
     };
@@ -232,7 +239,8 @@ async function main() {
     const p = r.page;
     let line =
       `«${q}»: ${r.hits} results; results page loads ${p.files} files ${kb(p.total)} (manifest ${kb(p.manifest)}, ` +
-      `shards ${kb(p.shards)}, docs ${kb(p.docs)}); suggestions ${kb(r.suggest.total)}; ` +
+      `shards ${kb(p.shards)}, docs ${kb(p.docs)}), the first results after ${p.firstFiles}; ` +
+      `suggestions ${r.suggest.files} files ${kb(r.suggest.total)}, the first after ${r.suggest.firstFiles}; ` +
       `node ${ms(r.nodeColdMs)} cold, ${ms(r.nodeWarmMs)} warm`;
     if (r.chromium) {
       const c = r.chromium;

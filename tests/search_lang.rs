@@ -259,6 +259,36 @@ fn javascript_client_finds_the_expected_documents() {
     assert!(ids(&out[1]).is_empty(), "{:?}", ids(&out[1]));
 }
 
+/// Pages of thirty sections each, so that every page fills a docs file of its own, all about
+/// «кабала», each page a little less so than the one before.
+fn long_pages(n: usize) -> Vec<SearchDoc> {
+    let text = "слово текст розділ ".repeat(20);
+    let mut docs = Vec::new();
+    for i in 0..n {
+        let page = format!("p{i:02}/index.html");
+        docs.push(doc(&page, &format!("Сторінка {i}"), "Розділ", &format!("{} {text}", "кабала ".repeat(n - i))));
+        for k in 1..30 {
+            let crumbs = format!("Розділ › Сторінка {i}");
+            docs.push(doc(&format!("{page}#s{k}"), &format!("Підрозділ {k}"), &crumbs, &text));
+        }
+    }
+    docs
+}
+
+#[test]
+fn first_results_need_two_docs_files_and_the_rest_of_the_screen_follows() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let lang_root = write_index(dir.path(), "uk", &long_pages(12));
+    let out = node(&["waves", &lang_root, "кабала"]);
+    let waves = out["waves"].as_array().expect("waves");
+    assert_eq!(waves.len(), 2, "{out}");
+    assert_eq!(waves[0]["docsFiles"], 2, "the first results come with two docs files: {out}");
+    assert_eq!(waves[1]["docsFiles"], 6, "the screen of six pages needs six: {out}");
+    let shown: Vec<Value> = waves.iter().flat_map(|w| w["ids"].as_array().expect("ids").clone()).collect();
+    assert_eq!(Value::from(shown), out["all"], "the waves show the screen in its order");
+    assert_eq!(waves[0]["ids"], serde_json::json!(["p00/index.html", "p01/index.html"]));
+}
+
 #[test]
 fn javascript_client_searches_english_pages() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -44,8 +44,11 @@ async function main() {
   // The moment the page shows its results, by the page's own clock.
   await page.addInitScript(() => {
     new MutationObserver(() => {
+      // The first results in the list (the rest of the screen may still be on its way), or the
+      // page's last word when there are none.
       const box = document.getElementById("search-results");
-      if (box && box.hasAttribute("data-state") && !window.shownAt) window.shownAt = Date.now();
+      const shown = box && (box.querySelector(".search-result") || box.hasAttribute("data-state"));
+      if (shown && !window.shownAt) window.shownAt = Date.now();
     }).observe(document, { attributes: true, subtree: true });
   });
   const url = base + "uk/search/index.html?q=" + encodeURIComponent(query);

@@ -143,6 +143,7 @@ class FakeDocument {
   constructor(ctx) {
     this.ctx = ctx;
     this.created = [];
+    this.loaded = [];
     this.documentElement = new FakeNode(this, 1, "HTML");
     this.head = this.element("head");
     this.body = this.element("body");
@@ -190,6 +191,7 @@ class FakeDocument {
   inserted(node) {
     if (node.tagName !== "SCRIPT" || !this.documentElement.contains(node)) return;
     const src = String(node.src || "").split("?")[0];
+    this.loaded.push(src);
     setImmediate(() => {
       let code;
       try {
@@ -267,6 +269,22 @@ async function main() {
       out.push({ query: q, ids: recs.map((r) => r[0]), terms: found.terms });
     }
     return out;
+  }
+  if (mode === "waves") {
+    // The first screen of results as the page loads it: each wave's records and the docs files
+    // asked for until that wave was in.
+    const [root, query] = args;
+    const { ctx, doc } = makePage(root, "");
+    const S = ctx.OberihSearch;
+    const found = await S.search(query);
+    const waves = [];
+    for (const wave of await S.screenWaves(found, 6, 3)) {
+      const recs = await S.docs(wave);
+      const docsFiles = doc.loaded.filter((f) => /\/docs\/\d+\/\d+\.js$/.test(f)).length;
+      waves.push({ ids: recs.map((r) => r[0]), docsFiles });
+    }
+    const all = await S.docs(await S.screenDocs(found, 6, 3));
+    return { all: all.map((r) => r[0]), waves };
   }
   if (mode === "page") {
     const [root, query] = args;

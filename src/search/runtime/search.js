@@ -823,6 +823,18 @@
 
   /* Document numbers of the first `pages` pages of results, at most
    * `perPage` sections each: what a screen of results loads. */
+  /* The document numbers of the first screen as the page loads them: one
+   * list per wave (see `waves`). */
+  function screenWaves(found, pages, perPage) {
+    return manifest().then(function (man) {
+      return waves(man, groupByPage(man, found.hits, perPage).slice(0, pages)).map(function (wave) {
+        var nums = [];
+        wave.forEach(function (g) { g.hits.forEach(function (h) { nums.push(h.doc); }); });
+        return nums;
+      });
+    });
+  }
+
   function screenDocs(found, pages, perPage) {
     return manifest().then(function (man) {
       var nums = [];
@@ -937,6 +949,10 @@
   var PAGE_SIZE = 6;
   /* Sections shown under a page of results. */
   var SECTIONS_PER_PAGE = 3;
+  /* Docs files asked for before the first results are shown: the best
+   * pages come first and alone, so a weak connection shows them without
+   * sharing its bandwidth with the rest of the screen, which follows. */
+  var FIRST_FILES = 2;
   var strings = DEFAULT_STRINGS;
   var langRoot = "";
   var lang = "";
@@ -1065,6 +1081,35 @@
     return link;
   }
 
+  /* `groups` as two waves: the leading groups whose records are in the
+   * first FIRST_FILES docs files (at least one group), then the rest. */
+  function waves(man, groups) {
+    var files = Object.create(null);
+    var count = 0;
+    var cut = 0;
+    while (cut < groups.length) {
+      var mine = groups[cut].hits.map(function (h) { return docsFile(man, h.doc); });
+      var fresh = mine.filter(function (f, i) { return !files[f] && mine.indexOf(f) === i; });
+      if (cut > 0 && count + fresh.length > FIRST_FILES) break;
+      fresh.forEach(function (f) { files[f] = true; });
+      count += fresh.length;
+      cut++;
+    }
+    return cut < groups.length ? [groups.slice(0, cut), groups.slice(cut)] : [groups];
+  }
+
+  /* Calls `show(groups, byDoc)` for each wave of `groups` in turn, as soon as
+   * its records are in. */
+  function inWaves(groups, show) {
+    return manifest().then(function (man) {
+      return waves(man, groups).reduce(function (before, wave) {
+        return before.then(function () {
+          return groupRecords(wave).then(function (byDoc) { show(wave, byDoc); });
+        });
+      }, Promise.resolve());
+    });
+  }
+
   /* Records of every hit of `groups`, by document number. */
   function groupRecords(groups) {
     var nums = [];
@@ -1123,7 +1168,10 @@
       input.setAttribute("aria-activedescendant", options[i].li.id);
       if (options[i].li.scrollIntoView) options[i].li.scrollIntoView({ block: "nearest" });
     }
-    function render(query, found, records, analyzer) {
+    /* `more`: the list grows with a later wave of the same query, so a
+     * suggestion chosen with the arrow keys stays chosen. */
+    function render(query, found, records, analyzer, more) {
+      var was = more && active >= 0 && active < options.length - 1 ? active : -1;
       var list = el("ul", "search-suggest-list");
       list.setAttribute("role", "listbox");
       list.setAttribute("aria-label", strings.suggestions);
@@ -1146,7 +1194,7 @@
         o.li.firstChild.setAttribute("tabindex", "-1");
       });
       show(list);
-      setActive(-1);
+      setActive(was);
     }
     function update() {
       var query = input.value;
@@ -1164,14 +1212,19 @@
         })
         .then(function (man) {
           analyzer = man.analyzer;
-          // The best section of each of the best pages.
-          var nums = groupByPage(man, found.hits, 1).slice(0, SUGGEST_LIMIT).map(function (g) { return g.hits[0].doc; });
-          return docs(nums);
-        })
-        .then(function (records) {
-          if (mine !== seq) return;
-          if (!records.length) message(say("no_results", { query: query }));
-          else render(query, found, records, analyzer);
+          // The best section of each of the best pages, the best pages first.
+          var groups = groupByPage(man, found.hits, 1).slice(0, SUGGEST_LIMIT);
+          if (!groups.length) {
+            if (mine === seq) message(say("no_results", { query: query }));
+            return null;
+          }
+          var records = [];
+          return inWaves(groups, function (wave, byDoc) {
+            if (mine !== seq) return;
+            var more = records.length > 0;
+            wave.forEach(function (g) { records.push(byDoc[g.hits[0].doc]); });
+            render(query, found, records, analyzer, more);
+          });
         })
         .catch(function () {
           if (mine === seq) message(strings.error);
@@ -1239,12 +1292,13 @@
     function more() {
       var screen = groups.slice(shown, shown + PAGE_SIZE);
       shown += screen.length;
-      return groupRecords(screen).then(function (byDoc) {
-        screen.forEach(function (group) {
+      return inWaves(screen, function (wave, byDoc) {
+        wave.forEach(function (group) {
           var li = el("li", "search-result");
           fillGroup(li, group, byDoc, found, analyzer);
           list.appendChild(li);
         });
+      }).then(function () {
         if (moreButton) box.removeChild(moreButton);
         moreButton = null;
         if (shown < groups.length) {
@@ -1328,6 +1382,7 @@
     docs: docs,
     groupByPage: groupByPage,
     screenDocs: screenDocs,
+    screenWaves: screenWaves,
     snippetParts: snippetParts
   };
 
