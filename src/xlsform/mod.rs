@@ -11,6 +11,7 @@ mod export_meta;
 mod export_place;
 pub mod export_run;
 pub mod export_write;
+pub mod extra;
 pub mod import;
 mod import_oberih;
 pub mod model;

@@ -3,7 +3,9 @@
 
 use std::fmt::Write;
 
-use super::model::{ChoiceList, ImportedForm, ImportedQuestion, ImportedSection, Texts};
+use super::model::{
+    ChoiceList, ImportedForm, ImportedIndicator, ImportedOutcome, ImportedQuestion, ImportedSection, Texts,
+};
 
 /// The form file's text.
 pub fn write(form: &ImportedForm) -> String {
@@ -11,8 +13,7 @@ pub fn write(form: &ImportedForm) -> String {
     let _ = writeln!(out, "# Imported from an XLSForm by `oberih form import`.\n");
     let _ = writeln!(out, "[form]");
     let _ = writeln!(out, "id = {}", quote(&form.id));
-    let _ = writeln!(out, "version = {}", quote(&form.version));
-    let _ = writeln!(out, "title = {}", inline(&form.title, &form.languages));
+    form_table(&mut out, form);
     if !form.lists.is_empty() {
         let _ = writeln!(out, "\n[choices]");
         for list in &form.lists {
@@ -22,8 +23,103 @@ pub fn write(form: &ImportedForm) -> String {
     for s in &form.sections {
         section(&mut out, s, &form.languages);
     }
-    done(&mut out, &form.languages);
+    for i in &form.indicators {
+        indicator(&mut out, i, &form.languages);
+    }
+    if form.outcomes.is_empty() {
+        done(&mut out, &form.languages);
+    }
+    for o in &form.outcomes {
+        outcome(&mut out, o, &form.languages);
+    }
+    other_tables(&mut out, form);
     out
+}
+
+/// The rest of `[form]`: from the workbook's `oberih` setting when it has one, else the
+/// version and title of the settings sheet.
+fn form_table(out: &mut String, form: &ImportedForm) {
+    let own = form.tables.as_ref().and_then(|t| t.get("form")).and_then(|f| f.as_table());
+    let Some(own) = own else {
+        let _ = writeln!(out, "version = {}", quote(&form.version));
+        let _ = writeln!(out, "title = {}", inline(&form.title, &form.languages));
+        if form.steps {
+            let _ = writeln!(out, "\n[form.privacy]\npresentation = \"steps\"");
+        }
+        return;
+    };
+    for (key, value) in own.iter().filter(|(k, _)| !matches!(k.as_str(), "id" | "privacy")) {
+        let _ = writeln!(out, "{key} = {value}");
+    }
+    if let Some(privacy) = own.get("privacy").and_then(|p| p.as_table()) {
+        let _ = writeln!(out, "\n[form.privacy]");
+        for (key, value) in privacy {
+            let _ = writeln!(out, "{key} = {value}");
+        }
+    }
+}
+
+/// `[dimensions]`, `[messages]`, `[[migration]]` and any other table of the `oberih` setting.
+fn other_tables(out: &mut String, form: &ImportedForm) {
+    let Some(tables) = &form.tables else { return };
+    let mut rest = tables.clone();
+    for sheet_made in ["form", "choices", "section", "indicator", "outcome"] {
+        rest.remove(sheet_made);
+    }
+    // Written as form files write them: `[dimensions.labels]` with one inline table a line.
+    let mut arrays = toml::Table::new();
+    for (name, value) in rest {
+        let Some(table) = value.as_table() else {
+            arrays.insert(name, value);
+            continue;
+        };
+        let leaves: Vec<_> = table.iter().filter(|(_, v)| !v.is_table()).collect();
+        if !leaves.is_empty() {
+            let _ = writeln!(out, "\n[{name}]");
+            for (k, v) in leaves {
+                let _ = writeln!(out, "{k} = {v}");
+            }
+        }
+        for (sub, inner) in table.iter().filter_map(|(k, v)| v.as_table().map(|t| (k, t))) {
+            let _ = writeln!(out, "\n[{name}.{sub}]");
+            for (k, v) in inner {
+                let _ = writeln!(out, "{k} = {v}");
+            }
+        }
+    }
+    if !arrays.is_empty() {
+        let _ = write!(out, "\n{}", toml::to_string(&arrays).unwrap_or_default());
+    }
+}
+
+fn indicator(out: &mut String, i: &ImportedIndicator, languages: &[String]) {
+    let _ = writeln!(out, "\n[[indicator]]");
+    let _ = writeln!(out, "id = {}", quote(&i.id));
+    let _ = writeln!(out, "dimension = {}", quote(&i.dimension));
+    let _ = writeln!(out, "strength = {}", quote(&i.strength));
+    let _ = writeln!(out, "when = {}", quote(&i.when));
+    let _ = writeln!(out, "label = {}", inline(&i.label, languages));
+    if !i.standards.is_empty() {
+        let _ = writeln!(out, "standards = {}", list(&i.standards));
+    }
+    if let Some(h) = &i.htcds {
+        let _ = writeln!(out, "htcds = {}", quote(h));
+    }
+}
+
+fn outcome(out: &mut String, o: &ImportedOutcome, languages: &[String]) {
+    let _ = writeln!(out, "\n[[outcome]]");
+    let _ = writeln!(out, "id = {}", quote(&o.id));
+    let _ = writeln!(out, "when = {}", quote(&o.when));
+    let _ = writeln!(out, "label = {}", inline(&o.label, languages));
+    if !o.action.is_empty() {
+        let _ = writeln!(out, "action = {}", inline(&o.action, languages));
+    }
+}
+
+/// `["a", "b"]`.
+fn list(items: &[String]) -> String {
+    format!("[{}]", items.iter().map(|s| quote(s)).collect::<Vec<_>>().join(", "))
 }
 
 /// XLSForm has no outcomes; a form file ends with a catch-all one, so the questionnaire says
@@ -59,7 +155,9 @@ fn choice_list(out: &mut String, list: &ChoiceList, languages: &[String]) {
     let _ = writeln!(out, "{} = [", list.name);
     for c in &list.choices {
         let missing = if c.missing { ", missing = true" } else { "" };
-        let _ = writeln!(out, "  {{ value = {}, label = {}{missing} }},", quote(&c.value), inline(&c.label, languages));
+        let htcds = c.htcds.as_ref().map(|h| format!(", htcds = {}", quote(h))).unwrap_or_default();
+        let (value, label) = (quote(&c.value), inline(&c.label, languages));
+        let _ = writeln!(out, "  {{ value = {value}, label = {label}{missing}{htcds} }},");
     }
     let _ = writeln!(out, "]");
 }
@@ -73,6 +171,11 @@ fn section(out: &mut String, s: &ImportedSection, languages: &[String]) {
     }
     if s.repeat {
         let _ = writeln!(out, "repeat = true");
+        for (key, n) in [("min", s.min), ("max", s.max)] {
+            if let Some(n) = n {
+                let _ = writeln!(out, "{key} = {n}");
+            }
+        }
     }
     for q in &s.questions {
         question(out, q, languages);
@@ -88,6 +191,17 @@ fn question(out: &mut String, q: &ImportedQuestion, languages: &[String]) {
     }
     if q.required {
         let _ = writeln!(out, "  required = true");
+    }
+    if q.core {
+        let _ = writeln!(out, "  core = true");
+    }
+    if !q.standards.is_empty() {
+        let _ = writeln!(out, "  standards = {}", list(&q.standards));
+    }
+    for (key, value) in [("measure", &q.measure), ("htcds", &q.htcds)] {
+        if let Some(v) = value {
+            let _ = writeln!(out, "  {key} = {}", quote(v));
+        }
     }
     for (key, value) in [
         ("relevant", &q.relevant),
