@@ -323,7 +323,7 @@ impl Exporter<'_> {
             let d = self.places.problem(
                 At::RepeatLimits(si),
                 format!(
-                    "ODK Collect and Enketo do not limit how many entries of `{}` are added: its `min` and `max` are not exported",
+                    "ODK Collect and Enketo do not limit how many entries of `{}` are added: its `min` and `max` are kept in the workbook, not enforced",
                     s.id
                 ),
             );

@@ -85,7 +85,7 @@ pub fn from_workbook(shown: &str, book: &sheet::Workbook, form_id: &str) -> Resu
         sections,
         indicators: results.indicators,
         outcomes: results.outcomes,
-        steps: tables.is_none() && settings.get("style").trim() == "pages",
+        steps: settings.get("style").trim() == "pages",
         tables,
     };
     let problems = r.sorted_problems();

@@ -361,6 +361,54 @@ mod tests {
         assert!(x.repeats.contains("jobs") && x.alerts.contains_key("hours"));
     }
 
+    fn exported(extra: &[(&str, &str, &str)]) -> (Sheet, Exported) {
+        let mut rows = vec![("begin_repeat", "jobs"), ("integer", "hours"), ("end_repeat", "")];
+        rows.extend(COMPUTED.iter().map(|c| ("calculate", *c)));
+        rows.extend([("calculate", "ind_long_hours"), ("note", "outcome_none"), ("note", "outcome_incomplete")]);
+        let mut s = sheet(&rows);
+        for (name, header, value) in extra {
+            let row = s.rows.iter_mut().find(|r| r.get("name") == *name).expect(name);
+            row.cells.insert(header.to_string(), value.to_string());
+            s.headers.push(header.to_string());
+        }
+        let x = recognise(&s).expect("an export");
+        (s, x)
+    }
+
+    fn restored(x: &Exported, s: &Sheet) -> (Results, Vec<ImportedSection>, Vec<String>) {
+        let mut r = Reader::default();
+        let mut sections = vec![ImportedSection { id: "jobs".into(), ..ImportedSection::default() }];
+        let results = x.restore(&mut r, s, &mut sections);
+        let said = r.problems.iter().map(|(_, d)| d.to_string()).collect();
+        (results, sections, said)
+    }
+
+    #[test]
+    fn a_workbook_exported_without_the_added_columns_says_what_does_not_come_back() {
+        let (s, x) = exported(&[]);
+        let (results, sections, said) = restored(&x, &s);
+        assert!(results.indicators.is_empty() && results.outcomes.is_empty());
+        assert!(sections[0].repeat && sections[0].max.is_none());
+        let said = said.join("\n");
+        assert!(
+            said.contains("the indicators and outcomes this workbook was exported with are not imported"),
+            "{said}"
+        );
+        assert!(said.contains("the repeated section `jobs` comes back without a `min` or `max`"), "{said}");
+    }
+
+    #[test]
+    fn repeat_limits_come_back_and_must_be_numbers() {
+        let (s, x) = exported(&[("jobs", "bind::oberih:min", "1"), ("jobs", "bind::oberih:max", "4")]);
+        let (_, sections, said) = restored(&x, &s);
+        assert_eq!((sections[0].min, sections[0].max), (Some(1), Some(4)));
+        assert!(!said.iter().any(|d| d.contains("min")), "{said:?}");
+        let (s, x) = exported(&[("jobs", "bind::oberih:max", "four")]);
+        let (_, sections, said) = restored(&x, &s);
+        assert_eq!(sections[0].max, None);
+        assert!(said.iter().any(|d| d.contains("`four` is not a number of entries")), "{said:?}");
+    }
+
     #[test]
     fn a_count_over_the_entries_of_a_repeat_reads_as_count() {
         let resolve = |n: &str| Some(n.to_string());

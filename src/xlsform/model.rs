@@ -24,7 +24,7 @@ pub struct ImportedForm {
     /// The form file's own tables the workbook keeps in its `oberih` setting: `[form]` (without
     /// its id), `[form.privacy]`, `[dimensions]`, `[messages]`, `[[migration]]`.
     pub tables: Option<toml::Table>,
-    /// `style = pages` in a workbook without those tables: one section per screen.
+    /// `style = pages`: one section per screen, unless the tables say otherwise.
     pub steps: bool,
 }
 

@@ -36,18 +36,20 @@ pub fn write(form: &ImportedForm) -> String {
     out
 }
 
-/// The rest of `[form]`: from the workbook's `oberih` setting when it has one, else the
-/// version and title of the settings sheet.
+/// The rest of `[form]`: what the workbook's `oberih` setting holds, the settings sheet's
+/// version and title where it says none, and `style = pages` as `presentation = "steps"` where
+/// it has no `[form.privacy]`.
 fn form_table(out: &mut String, form: &ImportedForm) {
     let own = form.tables.as_ref().and_then(|t| t.get("form")).and_then(|f| f.as_table());
-    let Some(own) = own else {
+    let empty = toml::Table::new();
+    let own = own.unwrap_or(&empty);
+    // The settings sheet's version and title stand in for what the setting leaves out.
+    if !own.contains_key("version") {
         let _ = writeln!(out, "version = {}", quote(&form.version));
+    }
+    if !own.contains_key("title") {
         let _ = writeln!(out, "title = {}", inline(&form.title, &form.languages));
-        if form.steps {
-            let _ = writeln!(out, "\n[form.privacy]\npresentation = \"steps\"");
-        }
-        return;
-    };
+    }
     for (key, value) in own.iter().filter(|(k, _)| !matches!(k.as_str(), "id" | "privacy")) {
         let _ = writeln!(out, "{key} = {value}");
     }
@@ -56,6 +58,8 @@ fn form_table(out: &mut String, form: &ImportedForm) {
         for (key, value) in privacy {
             let _ = writeln!(out, "{key} = {value}");
         }
+    } else if form.steps {
+        let _ = writeln!(out, "\n[form.privacy]\npresentation = \"steps\"");
     }
 }
 
