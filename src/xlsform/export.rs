@@ -12,6 +12,8 @@
 //!   the interview; `outcome` is the id of the first outcome that holds, with the built-in
 //!   `incomplete` in place of the catch-all as on the page. Each outcome has a note
 //!   `outcome_<id>` shown when it is the result.
+//! * What ODK has no use for but the form file needs back (dimensions, HTCDS names, citations,
+//!   repeat limits, the outcomes' rules as written) rides along in [`super::extra`]'s columns.
 
 use std::collections::HashMap;
 
