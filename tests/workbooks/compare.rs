@@ -67,15 +67,22 @@ fn question(out: &mut Vec<String>, form: &Form, a: &Question, b: &Question) {
     if choices(a) != choices(b) {
         out.push(format!("{id}: choices differ:\n  want {:?}\n  got  {:?}", choices(a), choices(b)));
     }
+    // No `relevant` or `constraint` is the same as `"true"`.
+    let (ra, rb, ca, cb) = (or_true(&a.relevant), or_true(&b.relevant), or_true(&a.constraint), or_true(&b.constraint));
     for (field, la, lb, condition) in [
-        ("relevant", &a.relevant, &b.relevant, true),
-        ("constraint", &a.constraint, &b.constraint, true),
+        ("relevant", &ra, &rb, true),
+        ("constraint", &ca, &cb, true),
         ("calculation", &a.calculation, &b.calculation, false),
     ] {
         if let Some(why) = logic(form, a, la, lb, condition) {
             out.push(format!("{id}.{field}: {why}"));
         }
     }
+}
+
+fn or_true(l: &Option<Logic>) -> Option<Logic> {
+    let truth = || Logic { source: "true".into(), expr: oberih::forms::expr::parse("true").unwrap() };
+    Some(l.clone().unwrap_or_else(truth))
 }
 
 fn texts(out: &mut Vec<String>, what: &str, a: Option<&LangText>, b: Option<&LangText>) {
@@ -129,7 +136,8 @@ fn answers(form: &Form, current: &Question, ids: &[String], seed: &mut u64) -> M
             env.answers.insert(id.clone(), value(q, seed));
         }
     }
-    env.current = value(current, seed);
+    // `.` and the question's own id are the same answer.
+    env.current = env.answers.get(&current.id).cloned().unwrap_or_else(|| value(current, seed));
     env.current_id = Some(current.id.clone());
     env
 }
@@ -235,7 +243,7 @@ fn section(out: &mut Vec<String>, form: &Form, a: &Section, b: &Section) {
     texts(out, &format!("section {id}.title"), Some(title), Some(&b.title));
     same(out, &format!("section {id}.repeat"), repeat, &b.repeat);
     if let Some(first) = questions.first() {
-        if let Some(why) = logic(form, first, relevant, &b.relevant, true) {
+        if let Some(why) = logic(form, first, &or_true(relevant), &or_true(&b.relevant), true) {
             out.push(format!("section {id}.relevant: {why}"));
         }
     }
