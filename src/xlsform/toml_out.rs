@@ -51,12 +51,12 @@ fn form_table(out: &mut String, form: &ImportedForm) {
         let _ = writeln!(out, "title = {}", inline(&form.title, &form.languages));
     }
     for (key, value) in own.iter().filter(|(k, _)| !matches!(k.as_str(), "id" | "privacy")) {
-        let _ = writeln!(out, "{key} = {value}");
+        let _ = writeln!(out, "{} = {value}", key_of(key));
     }
     if let Some(privacy) = own.get("privacy").and_then(|p| p.as_table()) {
         let _ = writeln!(out, "\n[form.privacy]");
         for (key, value) in privacy {
-            let _ = writeln!(out, "{key} = {value}");
+            let _ = writeln!(out, "{} = {value}", key_of(key));
         }
     } else if form.steps {
         let _ = writeln!(out, "\n[form.privacy]\npresentation = \"steps\"");
@@ -79,15 +79,15 @@ fn other_tables(out: &mut String, form: &ImportedForm) {
         };
         let leaves: Vec<_> = table.iter().filter(|(_, v)| !v.is_table()).collect();
         if !leaves.is_empty() {
-            let _ = writeln!(out, "\n[{name}]");
+            let _ = writeln!(out, "\n[{}]", key_of(&name));
             for (k, v) in leaves {
-                let _ = writeln!(out, "{k} = {v}");
+                let _ = writeln!(out, "{} = {v}", key_of(k));
             }
         }
         for (sub, inner) in table.iter().filter_map(|(k, v)| v.as_table().map(|t| (k, t))) {
-            let _ = writeln!(out, "\n[{name}.{sub}]");
+            let _ = writeln!(out, "\n[{}.{}]", key_of(&name), key_of(sub));
             for (k, v) in inner {
-                let _ = writeln!(out, "{k} = {v}");
+                let _ = writeln!(out, "{} = {v}", key_of(k));
             }
         }
     }
@@ -142,6 +142,16 @@ fn done(out: &mut String, languages: &[String]) {
     let _ = writeln!(out, "id = \"done\"");
     let _ = writeln!(out, "when = \"true\"");
     let _ = writeln!(out, "label = {}", inline(&label, languages));
+}
+
+/// A key as TOML needs it: bare when it can be, quoted otherwise.
+fn key_of(k: &str) -> String {
+    let bare = !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if bare {
+        k.to_string()
+    } else {
+        quote(k)
+    }
 }
 
 /// A TOML basic string.
@@ -231,5 +241,35 @@ fn question(out: &mut String, q: &ImportedQuestion, languages: &[String]) {
                 let _ = writeln!(out, "  {key}.{lang} = {}", quote(v));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_oberih_setting_comes_back_as_toml_whatever_its_keys() {
+        let tables: toml::Table =
+            "[form]\nversion = \"2\"\n\"odd key\" = 1\n[dimensions.labels]\n\"a.b\" = { uk = \"А\" }\n[[migration]]\nfrom = \"1\"\n"
+                .parse()
+                .unwrap();
+        let form = ImportedForm {
+            id: "f".into(),
+            version: "1".into(),
+            title: [("uk".to_string(), "Ф".to_string())].into(),
+            languages: vec!["uk".into()],
+            tables: Some(tables),
+            steps: true,
+            ..ImportedForm::default()
+        };
+        let text = write(&form);
+        let back: toml::Table = text.parse().unwrap_or_else(|e| panic!("{text}\n{e}"));
+        assert_eq!(back["form"]["version"].as_str(), Some("2"));
+        assert_eq!(back["form"]["odd key"].as_integer(), Some(1));
+        assert_eq!(back["form"]["privacy"]["presentation"].as_str(), Some("steps"));
+        assert_eq!(back["dimensions"]["labels"]["a.b"]["uk"].as_str(), Some("А"));
+        assert_eq!(back["migration"][0]["from"].as_str(), Some("1"));
+        assert_eq!(back["outcome"][0]["id"].as_str(), Some("done"));
     }
 }
