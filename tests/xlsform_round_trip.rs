@@ -289,7 +289,13 @@ fn a_form_with_every_key_comes_back_whole() {
         .replace("  end_message = { uk = \"Кінець\", en = \"The end\" }\n", "")
         // The schema fixture need not pass the form checks; these two would not.
         .replace("any(paid = 'dk')", "any(jobs, paid = 'dk')")
-        .replace("nope = \"no\"", "nope = \"yes\"");
+        .replace("nope = \"no\"", "nope = \"yes\"")
+        // An indicator whose XPath reads a count only the workbook has comes back as written.
+        .replace(
+            "[[outcome]]",
+            "[[indicator]]\nid = \"unsure\"\ndimension = \"exploitation\"\nstrength = \"weak\"\n\
+             when = \"unknown_count >= 2\"\nlabel = { uk = \"Багато невідомого\", en = \"Much unknown\" }\n\n[[outcome]]",
+        );
     let portal = portal_with("every-key", &text);
     std::fs::create_dir_all(portal.path().join("keys")).unwrap();
     std::fs::copy(repo().join("tests/fixtures/crypto/test-public.pem"), portal.path().join("keys/office.pem")).unwrap();

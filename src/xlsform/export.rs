@@ -350,6 +350,7 @@ impl Exporter<'_> {
             row.extend(self.texts("label", &ind.label));
             row.push(cell(&extra::column("dimension"), &ind.dimension));
             row.push(cell(&extra::column("strength"), extra::strength_name(ind.strength)));
+            row.push(cell(&extra::column("when"), &ind.when.source));
             row.push(cell(&extra::column("standards"), &ind.standards.join(" ")));
             let htcds = ind.htcds.as_ref().map(|h| format!("{}:{}", h.field, h.value));
             row.push(cell(&extra::column("htcds"), htcds.as_deref().unwrap_or("")));

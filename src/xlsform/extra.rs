@@ -4,8 +4,8 @@
 //! * Per row, custom bind attributes in the `oberih` namespace (`bind::oberih:core`…): pyxform
 //!   writes them on the XForm's `<bind>`, where ODK Collect and Enketo pass them by. Questions
 //!   carry `core`, `standards`, `measure` and `htcds`; the indicator calculates `dimension`,
-//!   `strength`, `standards` and `htcds`; the outcome notes the outcome's rule as written in the
-//!   form file (`when`); repeats their `min` and `max`.
+//!   `strength`, `standards`, `htcds` and their rule as the form file writes it (`when`); the
+//!   outcome notes the outcome's rule (`when`); repeats their `min` and `max`.
 //! * Per choice, the columns `missing` and `htcds` (pyxform keeps them in the choice list's
 //!   secondary instance).
 //! * Per form, the setting `oberih`: the form file's own TOML for its version, title in every

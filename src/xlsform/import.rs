@@ -286,13 +286,8 @@ impl Reader {
         if src.is_empty() {
             return None;
         }
-        let ids = &self.questions.ids;
-        let parsed = xpath_in::parse(src, &|name: &str| ids.get(name).cloned());
-        match parsed {
-            Ok(mut e) => {
-                self.fix_values(&mut e, current);
-                Some(e.to_string())
-            }
+        match self.read_xpath(src, current) {
+            Ok(e) => Some(e),
             Err(x) => {
                 let place = self.place(sheet, row.number, Some(header));
                 let col = src[..x.at.min(src.len())].chars().count() + 1;
@@ -303,6 +298,14 @@ impl Reader {
                 None
             }
         }
+    }
+
+    /// An XPath in the expression language, or why it cannot be read (not reported).
+    pub fn read_xpath(&self, src: &str, current: Option<&str>) -> Result<String, xpath_in::XPathError> {
+        let ids = &self.questions.ids;
+        let mut e = xpath_in::parse(src, &|name: &str| ids.get(name).cloned())?;
+        self.fix_values(&mut e, current);
+        Ok(e.to_string())
     }
 
     /// Choice literals in comparisons and `selected()` follow their choices' new values:

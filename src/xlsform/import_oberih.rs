@@ -202,11 +202,19 @@ impl Exported {
         for row in &self.indicators {
             let Some(dimension) = attribute(row, "dimension") else { return Results::default() };
             let id = row.get("name").strip_prefix("ind_").unwrap_or_default().to_string();
+            // The calculate, so an edit made in ODK or Kobo comes in; the rule as the form
+            // file wrote it where the XPath reads what only the workbook has (`unknown_count`).
             let calc = row.get("calculation");
             let fires = calc.strip_prefix("if(").and_then(|c| c.strip_suffix(", 1, 0)")).unwrap_or(calc);
-            let mut plain = row.clone();
-            set(&mut plain, "calculation", Some(fires));
-            let when = r.logic(sheet, &plain, "calculation", None).unwrap_or_default();
+            let when = match (r.read_xpath(fires, None), attribute(row, "when")) {
+                (Ok(when), _) => when,
+                (Err(_), Some(written)) => written.to_string(),
+                (Err(_), None) => {
+                    let mut plain = row.clone();
+                    set(&mut plain, "calculation", Some(fires));
+                    r.logic(sheet, &plain, "calculation", None).unwrap_or_default()
+                }
+            };
             out.indicators.push(ImportedIndicator {
                 id,
                 dimension: dimension.to_string(),
