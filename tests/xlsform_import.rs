@@ -351,3 +351,48 @@ fn nested_groups_become_sections_whose_relevant_joins_the_enclosing_groups() {
         ]
     );
 }
+
+/// The columns the export adds are read from any workbook: `style = pages` asks for one section
+/// per screen, a `missing` column says which choices are «missing» (a `dk` it leaves unmarked is
+/// an ordinary choice), and the `oberih` setting holds the form file's own tables, checked as
+/// TOML.
+#[test]
+fn the_columns_oberih_adds_are_read_from_any_workbook() {
+    let with = |style: &'static str, tables: &'static str| {
+        let mut sheets = workbooks::kobo_form();
+        for row in &mut sheets[1].rows {
+            row.push(if row[0] == "list_name" {
+                "missing"
+            } else if row[1] == "-99" {
+                "yes"
+            } else {
+                ""
+            });
+        }
+        sheets[2].rows[0].extend(["style", "oberih"]);
+        sheets[2].rows[1].extend([style, tables]);
+        sheets
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let description = "[form]\ndescription = { uk = \"Опис\", en = \"About\" }\n";
+    workbooks::write(dir.path(), "pages.xlsx", &with("pages", ""));
+    workbooks::write(dir.path(), "tables.xlsx", &with("", description));
+    workbooks::write(dir.path(), "broken.xlsx", &with("", "[form\n"));
+    let out = oberih(dir.path(), &["form", "import", "pages.xlsx", "-o", "pages.toml"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let form = load_uk_en(&dir.path().join("pages.toml"));
+    assert_eq!(form.privacy.presentation, Some(oberih::forms::form::Presentation::Steps));
+    let work = form.question("worked_abroad").unwrap();
+    let missing: Vec<&str> = work.choices.iter().filter(|c| c.missing).map(|c| c.value.as_str()).collect();
+    assert_eq!(missing, ["minus_99"]);
+    let out = oberih(dir.path(), &["form", "import", "tables.xlsx", "-o", "tables.toml"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let form = load_uk_en(&dir.path().join("tables.toml"));
+    assert_eq!(form.description.as_ref().map(|d| d["en"].as_str()), Some("About"));
+    assert_eq!(form.privacy.presentation, None);
+    let out = oberih(dir.path(), &["form", "import", "broken.xlsx", "-o", "broken.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("sheet settings, row 2, column F (oberih)") && err.contains("is not TOML"), "{err}");
+    assert!(!dir.path().join("broken.toml").exists());
+}

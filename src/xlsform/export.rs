@@ -12,12 +12,15 @@
 //!   the interview; `outcome` is the id of the first outcome that holds, with the built-in
 //!   `incomplete` in place of the catch-all as on the page. Each outcome has a note
 //!   `outcome_<id>` shown when it is the result.
+//! * What ODK has no use for but the form file needs back (dimensions, HTCDS names, citations,
+//!   repeat limits, the outcomes' rules as written) rides along in [`super::extra`]'s columns.
 
 use std::collections::HashMap;
 
 use super::export_meta::{and, cell, plain_text};
 use super::export_place::{At, Places, QuestionField};
 use super::export_write::{Sheet, Sheets};
+use super::extra;
 use super::xpath_out::{quote, Context, Model, Xpath};
 use crate::diag::Diagnostic;
 use crate::forms::expr::Expr;
@@ -107,6 +110,16 @@ pub(super) struct Exporter<'a> {
     pub(super) full: HashMap<String, Option<String>>,
 }
 
+/// The bind columns of what a question is besides its XLSForm row (see [`extra`]).
+fn own_attributes(q: &Question) -> Vec<(String, String)> {
+    vec![
+        cell(&extra::column("core"), if q.core { "yes" } else { "" }),
+        cell(&extra::column("standards"), &q.standards.join(" ")),
+        cell(&extra::column("measure"), q.measure.map(extra::measure_name).unwrap_or("")),
+        cell(&extra::column("htcds"), q.htcds.as_deref().unwrap_or("")),
+    ]
+}
+
 fn survey_columns(portal: &Portal) -> Vec<String> {
     let mut cols = vec!["type".to_string(), "name".to_string()];
     for prefix in ["label", "hint", "guidance_hint"] {
@@ -159,6 +172,10 @@ impl<'a> Exporter<'a> {
         row.push(cell("relevant", group_rel.as_deref().unwrap_or("")));
         if self.form.privacy.presentation == Some(Presentation::Steps) {
             row.push(cell("appearance", "field-list"));
+        }
+        if let Some(r) = s.repeat {
+            row.push(cell(&extra::column("min"), &r.min.to_string()));
+            row.push(cell(&extra::column("max"), &r.max.map(|m| m.to_string()).unwrap_or_default()));
         }
         self.survey.push(row);
         let flags_before_section = self.end_flags.len();
@@ -221,6 +238,7 @@ impl<'a> Exporter<'a> {
         if q.kind == QuestionType::LongText {
             row.push(cell("appearance", "multiline"));
         }
+        row.extend(own_attributes(q));
         self.survey.push(row);
     }
 
@@ -307,7 +325,7 @@ impl Exporter<'_> {
             let d = self.places.problem(
                 At::RepeatLimits(si),
                 format!(
-                    "ODK Collect and Enketo do not limit how many entries of `{}` are added: its `min` and `max` are not exported",
+                    "ODK Collect and Enketo do not limit how many entries of `{}` are added: its `min` and `max` are kept in the workbook, not enforced",
                     s.id
                 ),
             );
@@ -322,11 +340,21 @@ impl Exporter<'_> {
         let mut fired = Vec::new();
         for (i, ind) in self.form.indicators.iter().enumerate() {
             if let Some(t) = self.truth(&ind.when, At::Indicator(i), Context::Indicator, None) {
-                fired.push((Model::indicator_field(&ind.id), format!("if({t}, 1, 0)")));
+                fired.push((i, (Model::indicator_field(&ind.id), format!("if({t}, 1, 0)"))));
             }
         }
-        for (name, calc) in fired {
-            self.calculate(&name, &calc);
+        for (i, (name, calc)) in fired {
+            let ind = &self.form.indicators[i];
+            let mut row = vec![cell("type", "calculate"), cell("name", &name), cell("calculation", &calc)];
+            // The label is not shown by ODK; it is kept for the way back into a form file.
+            row.extend(self.texts("label", &ind.label));
+            row.push(cell(&extra::column("dimension"), &ind.dimension));
+            row.push(cell(&extra::column("strength"), extra::strength_name(ind.strength)));
+            row.push(cell(&extra::column("when"), &ind.when.source));
+            row.push(cell(&extra::column("standards"), &ind.standards.join(" ")));
+            let htcds = ind.htcds.as_ref().map(|h| format!("{}:{}", h.field, h.value));
+            row.push(cell(&extra::column("htcds"), htcds.as_deref().unwrap_or("")));
+            self.survey.push(row);
         }
         for (name, strength) in
             [("strong_count", Strength::Strong), ("medium_count", Strength::Medium), ("weak_count", Strength::Weak)]
@@ -404,7 +432,14 @@ impl Exporter<'_> {
                     (lang.clone(), joined)
                 })
                 .collect();
-            self.note(&format!("outcome_{}", o.id), &text, &Some(format!("${{outcome}} = {}", quote(&o.id))));
+            let mut row = vec![cell("type", "note"), cell("name", &format!("outcome_{}", o.id))];
+            row.extend(self.texts("label", &text));
+            row.push(cell("relevant", &format!("${{outcome}} = {}", quote(&o.id))));
+            if o.id != crate::forms::form::INCOMPLETE {
+                // The rule as the form file writes it: its XPath reads counts only ODK has.
+                row.push(cell(&extra::column("when"), &o.when.source));
+            }
+            self.survey.push(row);
         }
     }
 }

@@ -112,6 +112,8 @@ impl Exporter<'_> {
                 for c in &q.choices {
                     let mut row = vec![cell("list_name", &list), cell("name", &c.value)];
                     row.extend(self.texts_of("label", &c.label));
+                    row.push(cell("missing", if c.missing { "yes" } else { "" }));
+                    row.push(cell("htcds", c.htcds.as_deref().unwrap_or("")));
                     sheet.push(row);
                 }
             }
@@ -145,6 +147,8 @@ impl Exporter<'_> {
         if self.form.privacy.presentation == Some(Presentation::Steps) {
             row.push(cell("style", "pages"));
         }
+        row.push(cell("namespaces", super::extra::NAMESPACES));
+        row.push(cell(super::extra::SETTING, &super::extra::form_tables(self.form)));
         sheet.push(row);
         sheet
     }

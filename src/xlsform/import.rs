@@ -7,7 +7,7 @@ use std::path::Path;
 use super::model::{ChoiceList, ImportedChoice, ImportedForm, Texts};
 use super::names::{id_for, Languages, Renames};
 use super::sheet::{self, split_header, Row, Sheet};
-use super::{import_oberih, survey, toml_out, xpath_in};
+use super::{extra, import_oberih, survey, toml_out, xpath_in};
 use crate::diag::Diagnostic;
 use crate::forms::expr::{BinOp, Expr, ExprKind, Func, UnOp};
 
@@ -56,9 +56,11 @@ pub fn from_workbook(shown: &str, book: &sheet::Workbook, form_id: &str) -> Resu
         t => r.every_language(t),
     };
     let mut sections = survey::sections(&mut r, survey, &title);
-    if let Some(x) = &exported {
-        x.restore(&mut r, &book.survey, &mut sections);
-    }
+    let results = match &exported {
+        Some(x) => x.restore(&mut r, &book.survey, &mut sections),
+        None => Default::default(),
+    };
+    let tables = r.form_tables(&book.settings, &settings);
     r.settings_columns(&book.settings);
     r.report_renames(survey, &book.choices);
     if sections.is_empty() && r.problems.iter().all(|(_, d)| !d.is_error()) {
@@ -74,8 +76,18 @@ pub fn from_workbook(shown: &str, book: &sheet::Workbook, form_id: &str) -> Resu
         "" => "1".to_string(),
         v => v.to_string(),
     };
-    let form =
-        ImportedForm { id: form_id.to_string(), version, title, languages: r.langs.codes.clone(), lists, sections };
+    let form = ImportedForm {
+        id: form_id.to_string(),
+        version,
+        title,
+        languages: r.langs.codes.clone(),
+        lists,
+        sections,
+        indicators: results.indicators,
+        outcomes: results.outcomes,
+        steps: settings.get("style").trim() == "pages",
+        tables,
+    };
     let problems = r.sorted_problems();
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);
@@ -274,13 +286,8 @@ impl Reader {
         if src.is_empty() {
             return None;
         }
-        let ids = &self.questions.ids;
-        let parsed = xpath_in::parse(src, &|name: &str| ids.get(name).cloned());
-        match parsed {
-            Ok(mut e) => {
-                self.fix_values(&mut e, current);
-                Some(e.to_string())
-            }
+        match self.read_xpath(src, current) {
+            Ok(e) => Some(e),
             Err(x) => {
                 let place = self.place(sheet, row.number, Some(header));
                 let col = src[..x.at.min(src.len())].chars().count() + 1;
@@ -291,6 +298,14 @@ impl Reader {
                 None
             }
         }
+    }
+
+    /// An XPath in the expression language, or why it cannot be read (not reported).
+    pub fn read_xpath(&self, src: &str, current: Option<&str>) -> Result<String, xpath_in::XPathError> {
+        let ids = &self.questions.ids;
+        let mut e = xpath_in::parse(src, &|name: &str| ids.get(name).cloned())?;
+        self.fix_values(&mut e, current);
+        Ok(e.to_string())
     }
 
     /// Choice literals in comparisons and `selected()` follow their choices' new values:
@@ -346,6 +361,7 @@ impl Reader {
     /// The `choices` sheet, list by list in the order they first appear.
     fn choice_lists(&mut self, sheet: &Sheet, used: &BTreeMap<String, String>) -> Vec<ChoiceList> {
         let mut lists: Vec<ChoiceList> = Vec::new();
+        let has_missing_column = sheet.headers.iter().any(|h| h.trim().eq_ignore_ascii_case("missing"));
         for row in &sheet.rows {
             let list = row.get("list_name");
             let name = row.get("name");
@@ -383,10 +399,13 @@ impl Reader {
             }
             values.ids.insert(name.to_string(), value.clone());
             let label = self.texts(sheet, row, "label");
+            // With a `missing` column the workbook says which choices are «missing»; without
+            // one, the common names of "doesn't know" and "refused" are taken for them.
             let flag = row.get("missing").to_ascii_lowercase();
             let missing = matches!(flag.as_str(), "yes" | "true" | "1")
-                || (flag.is_empty() && MISSING_NAMES.contains(&value.as_str()));
-            let choice = ImportedChoice { value, label, missing };
+                || (!has_missing_column && MISSING_NAMES.contains(&value.as_str()));
+            let htcds = Some(row.get("htcds").trim().to_string()).filter(|h| !h.is_empty());
+            let choice = ImportedChoice { value, label, missing, htcds };
             match lists.iter_mut().find(|l| l.name == list_id) {
                 Some(l) => l.choices.push(choice),
                 None => lists.push(ChoiceList { name: list_id, choices: vec![choice] }),
@@ -414,9 +433,35 @@ impl Reader {
         lists
     }
 
+    /// The form file's own tables in the `oberih` setting, or `None` (an error if unreadable).
+    fn form_tables(&mut self, sheet: &Sheet, row: &Row) -> Option<toml::Table> {
+        let text = row.get(extra::SETTING);
+        if text.trim().is_empty() {
+            return None;
+        }
+        match text.parse::<toml::Table>() {
+            Ok(t) => Some(t),
+            Err(e) => {
+                let help = "it holds the form file's [form], [dimensions] and [messages] tables as TOML: \
+                            fix the TOML, or empty the cell";
+                self.error(sheet, row, Some(extra::SETTING), format!("the setting is not TOML: {}", e.message()), help);
+                None
+            }
+        }
+    }
+
     /// Settings columns that are not read are named, so nobody expects them to take effect.
     fn settings_columns(&mut self, sheet: &Sheet) {
-        const READ: [&str; 6] = ["form_title", "form_id", "version", "default_language", "instance_name", "style"];
+        const READ: [&str; 8] = [
+            "form_title",
+            "form_id",
+            "version",
+            "default_language",
+            "instance_name",
+            "style",
+            "namespaces",
+            extra::SETTING,
+        ];
         for header in &sheet.headers {
             if !header.is_empty()
                 && !READ.contains(&header.as_str())

@@ -7,17 +7,19 @@
 //! one of the added counts is taken for one the export wrote: the added rows become alerts,
 //! endings and repeated sections again, and the end flags are taken back out of relevance.
 //!
-//! Indicators and outcomes do not come back: the workbook holds their conditions but not the
-//! dimensions and labels of the indicators, nor the limits of a repeated section. Both are
-//! reported as warnings, so nobody takes the imported form for the whole one.
+//! What XLSForm has no column for comes back from the export's own columns (see
+//! [`super::extra`]): indicators from their calculates and bind attributes, outcomes from their
+//! notes, the limits of a repeated section from its row. A workbook written before those columns
+//! existed still imports, without indicators and outcomes, and says so in a warning.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 // The calculates every export writes after the last section.
 use super::export::COMPUTED;
 use super::import::Reader;
-use super::model::ImportedSection;
+use super::model::{ImportedIndicator, ImportedOutcome, ImportedSection, Texts};
 use super::sheet::{Row, Sheet};
+use super::survey::attribute;
 
 /// What the export added, found in its survey sheet.
 #[derive(Debug, Default)]
@@ -39,6 +41,18 @@ pub struct Exported {
     end_flags: BTreeMap<String, Row>,
     /// Whether indicators or outcomes were in the workbook.
     had_results: bool,
+    /// The `ind_<id>` calculates and the `outcome_<id>` notes.
+    indicators: Vec<Row>,
+    outcomes: Vec<Row>,
+    /// Repeat name → its row.
+    repeat_rows: BTreeMap<String, Row>,
+}
+
+/// The indicators and outcomes rebuilt from the workbook.
+#[derive(Debug, Default)]
+pub struct Results {
+    pub indicators: Vec<ImportedIndicator>,
+    pub outcomes: Vec<ImportedOutcome>,
 }
 
 /// The export's conventions in `survey`, or `None` when another tool wrote it.
@@ -58,13 +72,19 @@ pub fn recognise(survey: &Sheet) -> Option<Exported> {
         match ty {
             "calculate" if COMPUTED.contains(&name) || name.starts_with("ind_") => {
                 x.had_results = true;
+                if !COMPUTED.contains(&name) {
+                    x.indicators.push(row);
+                }
                 continue;
             }
             "calculate" if name.strip_prefix("end_").is_some_and(|q| names.contains(q)) => {
                 x.end_flags.insert(name["end_".len()..].to_string(), row);
                 continue;
             }
-            "note" if name.starts_with("outcome_") => continue,
+            "note" if name.starts_with("outcome_") => {
+                x.outcomes.push(row);
+                continue;
+            }
             "note" if added_to("_alert").is_some() => {
                 x.alerts.insert(added_to("_alert").unwrap_or_default(), row);
                 continue;
@@ -76,6 +96,7 @@ pub fn recognise(survey: &Sheet) -> Option<Exported> {
             "begin_repeat" | "begin_group" => {
                 if ty == "begin_repeat" {
                     x.repeats.insert(name.to_string());
+                    x.repeat_rows.insert(name.to_string(), row.clone());
                     row.cells.insert("type".into(), "begin_group".into());
                 }
                 let own = strip_end_flags(row.get("relevant"));
@@ -111,15 +132,19 @@ fn set(row: &mut Row, header: &str, value: Option<&str>) {
 impl Exported {
     /// Gives the imported sections their repeats, alerts and endings back, and warns about
     /// what does not come back.
-    pub fn restore(&self, r: &mut Reader, sheet: &Sheet, sections: &mut [ImportedSection]) {
+    pub fn restore(&self, r: &mut Reader, sheet: &Sheet, sections: &mut [ImportedSection]) -> Results {
         for s in sections.iter_mut() {
-            s.repeat = self.repeats.iter().any(|name| r.id_of(name).as_deref() == Some(s.id.as_str()));
-            if s.repeat {
-                r.warn_sheet(
-                    sheet,
-                    format!("the repeated section `{}` comes back without a `min` or `max`", s.id),
-                    "the export does not write them: set them again in the form file",
-                );
+            let name = self.repeats.iter().find(|name| r.id_of(name).as_deref() == Some(s.id.as_str()));
+            s.repeat = name.is_some();
+            if let Some(row) = name.and_then(|n| self.repeat_rows.get(n)) {
+                (s.min, s.max) = (limit(r, sheet, row, "min"), limit(r, sheet, row, "max"));
+                if !self.has_limits(row) {
+                    r.warn_sheet(
+                        sheet,
+                        format!("the repeated section `{}` comes back without a `min` or `max`", s.id),
+                        "the workbook does not say them: set them again in the form file",
+                    );
+                }
             }
         }
         let by_id = |r: &Reader, name: &str| r.id_of(name);
@@ -150,14 +175,68 @@ impl Exported {
                 (q.end_if, q.end_message) = (when, text);
             }
         }
-        if self.had_results {
+        if !self.had_results {
+            return Results::default();
+        }
+        let results = self.results(r, sheet);
+        if results.outcomes.is_empty() {
             r.warn_sheet(
                 sheet,
                 "the indicators and outcomes this workbook was exported with are not imported",
                 "the workbook holds their conditions but not the indicators' dimensions and labels: copy the \
                  [[indicator]] and [[outcome]] tables from the form file it was exported from",
             );
+            return Results::default();
         }
+        results
+    }
+
+    /// Whether the repeat's row says its limits (the export writes `min` always).
+    fn has_limits(&self, row: &Row) -> bool {
+        attribute(row, "min").is_some() || attribute(row, "max").is_some()
+    }
+
+    /// The indicators and outcomes, or none when a row lacks what rebuilding it needs.
+    fn results(&self, r: &mut Reader, sheet: &Sheet) -> Results {
+        let mut out = Results::default();
+        for row in &self.indicators {
+            let Some(dimension) = attribute(row, "dimension") else { return Results::default() };
+            let id = row.get("name").strip_prefix("ind_").unwrap_or_default().to_string();
+            // The calculate, so an edit made in ODK or Kobo comes in; the rule as the form
+            // file wrote it where the XPath reads what only the workbook has (`unknown_count`).
+            let calc = row.get("calculation");
+            let fires = calc.strip_prefix("if(").and_then(|c| c.strip_suffix(", 1, 0)")).unwrap_or(calc);
+            let when = match (r.read_xpath(fires, None), attribute(row, "when")) {
+                (Ok(when), _) => when,
+                (Err(_), Some(written)) => written.to_string(),
+                (Err(_), None) => {
+                    let mut plain = row.clone();
+                    set(&mut plain, "calculation", Some(fires));
+                    r.logic(sheet, &plain, "calculation", None).unwrap_or_default()
+                }
+            };
+            out.indicators.push(ImportedIndicator {
+                id,
+                dimension: dimension.to_string(),
+                strength: attribute(row, "strength").unwrap_or_default().to_string(),
+                when,
+                label: r.texts(sheet, row, "label"),
+                standards: attribute(row, "standards").map(super::extra::words).unwrap_or_default(),
+                htcds: attribute(row, "htcds").map(String::from),
+            });
+        }
+        for row in &self.outcomes {
+            let Some(when) = attribute(row, "when") else { continue };
+            let (mut label, mut action) = (Texts::new(), Texts::new());
+            for (lang, text) in r.texts(sheet, row, "label") {
+                let (l, a) = super::extra::split_outcome_text(&text);
+                label.insert(lang.clone(), l);
+                action.extend(a.map(|a| (lang, a)));
+            }
+            let id = row.get("name").strip_prefix("outcome_").unwrap_or_default().to_string();
+            out.outcomes.push(ImportedOutcome { id, when: when.to_string(), label, action });
+        }
+        out
     }
 
     /// The condition a note or flag adds to `before`, the relevance it was joined to.
@@ -175,6 +254,23 @@ impl Exported {
         set(&mut row, "relevant", Some(&own));
         r.logic(sheet, &row, "relevant", Some(id))
     }
+}
+
+/// A repeat's `min` or `max`: a whole number, or `None` (an error when it is not one).
+fn limit(r: &mut Reader, sheet: &Sheet, row: &Row, name: &str) -> Option<u32> {
+    let cell = attribute(row, name)?;
+    let n = cell.parse().ok();
+    if n.is_none() {
+        let header = super::extra::column(name);
+        r.error(
+            sheet,
+            row,
+            Some(&header),
+            format!("`{cell}` is not a number of entries"),
+            "write a whole number, or empty the cell",
+        );
+    }
+    n
 }
 
 fn question<'a>(sections: &'a mut [ImportedSection], id: &str) -> Option<&'a mut super::model::ImportedQuestion> {
@@ -271,6 +367,54 @@ mod tests {
         let kept: Vec<(&str, &str)> = x.survey.rows.iter().map(|r| (r.get("type"), r.get("name"))).collect();
         assert_eq!(kept, [("begin_group", "jobs"), ("integer", "hours"), ("end_group", "")]);
         assert!(x.repeats.contains("jobs") && x.alerts.contains_key("hours"));
+    }
+
+    fn exported(extra: &[(&str, &str, &str)]) -> (Sheet, Exported) {
+        let mut rows = vec![("begin_repeat", "jobs"), ("integer", "hours"), ("end_repeat", "")];
+        rows.extend(COMPUTED.iter().map(|c| ("calculate", *c)));
+        rows.extend([("calculate", "ind_long_hours"), ("note", "outcome_none"), ("note", "outcome_incomplete")]);
+        let mut s = sheet(&rows);
+        for (name, header, value) in extra {
+            let row = s.rows.iter_mut().find(|r| r.get("name") == *name).expect(name);
+            row.cells.insert(header.to_string(), value.to_string());
+            s.headers.push(header.to_string());
+        }
+        let x = recognise(&s).expect("an export");
+        (s, x)
+    }
+
+    fn restored(x: &Exported, s: &Sheet) -> (Results, Vec<ImportedSection>, Vec<String>) {
+        let mut r = Reader::default();
+        let mut sections = vec![ImportedSection { id: "jobs".into(), ..ImportedSection::default() }];
+        let results = x.restore(&mut r, s, &mut sections);
+        let said = r.problems.iter().map(|(_, d)| d.to_string()).collect();
+        (results, sections, said)
+    }
+
+    #[test]
+    fn a_workbook_exported_without_the_added_columns_says_what_does_not_come_back() {
+        let (s, x) = exported(&[]);
+        let (results, sections, said) = restored(&x, &s);
+        assert!(results.indicators.is_empty() && results.outcomes.is_empty());
+        assert!(sections[0].repeat && sections[0].max.is_none());
+        let said = said.join("\n");
+        assert!(
+            said.contains("the indicators and outcomes this workbook was exported with are not imported"),
+            "{said}"
+        );
+        assert!(said.contains("the repeated section `jobs` comes back without a `min` or `max`"), "{said}");
+    }
+
+    #[test]
+    fn repeat_limits_come_back_and_must_be_numbers() {
+        let (s, x) = exported(&[("jobs", "bind::oberih:min", "1"), ("jobs", "bind::oberih:max", "4")]);
+        let (_, sections, said) = restored(&x, &s);
+        assert_eq!((sections[0].min, sections[0].max), (Some(1), Some(4)));
+        assert!(!said.iter().any(|d| d.contains("min")), "{said:?}");
+        let (s, x) = exported(&[("jobs", "bind::oberih:max", "four")]);
+        let (_, sections, said) = restored(&x, &s);
+        assert_eq!(sections[0].max, None);
+        assert!(said.iter().any(|d| d.contains("`four` is not a number of entries")), "{said:?}");
     }
 
     #[test]

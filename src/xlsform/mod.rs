@@ -3,14 +3,16 @@
 //!
 //! `export` writes a validated form as an XLSForm workbook: texts in every portal language, the
 //! expression language as ODK XPath (`xpath_out`), alerts and endings as notes, indicators and
-//! the outcome as calculated fields. [`import`] makes a workbook into a form file, ODK XPath back
-//! into the expression language (`xpath_in`).
+//! the outcome as calculated fields, and in [`extra`]'s columns what only the form file needs.
+//! [`import`] makes a workbook into a form file, ODK XPath back into the expression language
+//! (`xpath_in`); a workbook it exported comes back as the whole form.
 
 pub mod export;
 mod export_meta;
 mod export_place;
 pub mod export_run;
 pub mod export_write;
+pub mod extra;
 pub mod import;
 mod import_oberih;
 pub mod model;

@@ -18,6 +18,33 @@ pub struct ImportedForm {
     pub languages: Vec<String>,
     pub lists: Vec<ChoiceList>,
     pub sections: Vec<ImportedSection>,
+    /// The indicators and outcomes (only from a workbook Oberih exported).
+    pub indicators: Vec<ImportedIndicator>,
+    pub outcomes: Vec<ImportedOutcome>,
+    /// The form file's own tables the workbook keeps in its `oberih` setting: `[form]` (without
+    /// its id), `[form.privacy]`, `[dimensions]`, `[messages]`, `[[migration]]`.
+    pub tables: Option<toml::Table>,
+    /// `style = pages`: one section per screen, unless the tables say otherwise.
+    pub steps: bool,
+}
+
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ImportedIndicator {
+    pub id: String,
+    pub dimension: String,
+    pub strength: String,
+    pub when: String,
+    pub label: Texts,
+    pub standards: Vec<String>,
+    pub htcds: Option<String>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ImportedOutcome {
+    pub id: String,
+    pub when: String,
+    pub label: Texts,
+    pub action: Texts,
 }
 
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -32,6 +59,7 @@ pub struct ImportedChoice {
     pub label: Texts,
     /// "Doesn't know", "Refused": counted as unknown, never as "No".
     pub missing: bool,
+    pub htcds: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -42,6 +70,9 @@ pub struct ImportedSection {
     pub questions: Vec<ImportedQuestion>,
     /// Entered as many times as needed (only from a workbook Oberih exported).
     pub repeat: bool,
+    /// The fewest and most entries of a repeated section.
+    pub min: Option<u32>,
+    pub max: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -63,4 +94,9 @@ pub struct ImportedQuestion {
     /// The interview ends when `end_if` holds, with `end_message`.
     pub end_if: Option<String>,
     pub end_message: Texts,
+    /// What the form file says besides XLSForm (from the `bind::oberih:…` columns).
+    pub core: bool,
+    pub standards: Vec<String>,
+    pub measure: Option<String>,
+    pub htcds: Option<String>,
 }

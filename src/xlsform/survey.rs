@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::extra;
 use super::import::Reader;
 use super::model::{ImportedQuestion, ImportedSection, Texts};
 use super::names::id_for;
@@ -239,13 +240,13 @@ fn new_section(
                 title: g.title.clone(),
                 relevant: g.relevant.clone(),
                 questions: Vec::new(),
-                repeat: false,
+                ..ImportedSection::default()
             }
         }
         None => {
             *top_parts += 1;
             let id = unique(used, if *top_parts == 1 { "main" } else { "more" });
-            ImportedSection { id, title: form_title.clone(), relevant: None, questions: Vec::new(), repeat: false }
+            ImportedSection { id, title: form_title.clone(), ..ImportedSection::default() }
         }
     }
 }
@@ -359,7 +360,16 @@ fn question(
         alert: Texts::new(),
         end_if: None,
         end_message: Texts::new(),
+        core: attribute(row, "core").is_some_and(|c| matches!(c.to_ascii_lowercase().as_str(), "yes" | "true" | "1")),
+        standards: attribute(row, "standards").map(extra::words).unwrap_or_default(),
+        measure: attribute(row, "measure").map(String::from),
+        htcds: attribute(row, "htcds").map(String::from),
     })
+}
+
+/// The cell of the bind column `bind::oberih:<name>`, unless empty.
+pub fn attribute<'a>(row: &'a Row, name: &str) -> Option<&'a str> {
+    Some(row.get(&extra::column(name)).trim()).filter(|v| !v.is_empty())
 }
 
 fn has_lang_column(row: &Row, base: &str) -> bool {
@@ -410,7 +420,8 @@ fn unknown_columns(r: &mut Reader, sheet: &Sheet) {
     for header in &sheet.headers {
         let (base, _) = super::sheet::split_header(header);
         let media = base.starts_with("media") || base == "video" || base == "big-image";
-        if header.is_empty() || header.starts_with('$') || known.contains_key(base.as_str()) || media {
+        let ours = extra::is_column(header);
+        if header.is_empty() || header.starts_with('$') || known.contains_key(base.as_str()) || media || ours {
             continue;
         }
         if sheet.rows.iter().any(|row| !row.get(header).is_empty()) {
