@@ -204,7 +204,9 @@ fn run_sites(
     }
     let Some(staging) = staging else { return (finish(report, started), None) };
     if !report.diagnostics.has_errors() {
+        let lists_started = Instant::now();
         report.diagnostics.extend(crate::offline::write_copy_lists(&staging, &copy_sites));
+        report.stages.push(("offline", lists_started.elapsed().as_secs_f64()));
     }
     let shown = staging.shown().to_string();
     report.diagnostics.extend(staging.failures().iter().map(|f| f.diagnostic(&shown)));

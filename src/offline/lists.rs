@@ -12,13 +12,17 @@
 //! build's time, and level 1 (a quicker method) would state half as much again as is kept. That
 //! is about what a compressing server sends (nginx compresses at level 1 by default) and a little
 //! more than the browser keeps (it compresses harder). A file's own
-//! `.gz` twin, where the build wrote one, gives its size without compressing again.
+//! `.gz` twin, where the build wrote one, gives its size without compressing again, and so does
+//! the previous output's list for a file whose content hash it gives: a rebuild compresses only
+//! what changed.
 
 use std::io::Write;
 use std::path::Path;
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{LIST_NAME, SUMMARY_PATH, WORKER_PATH};
 use crate::diag::Diagnostic;
@@ -33,8 +37,23 @@ pub struct CopySite {
 }
 
 /// A file of a copy: path from the site's root, size, size as kept (gzip), content hash.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry(String, u64, u64, String);
+
+/// The entries of a list written before, by path.
+type Earlier = HashMap<String, Entry>;
+
+/// The files of the list at `path` (a previous output's), or none when there is no such list
+/// or it cannot be read as one.
+fn earlier_list(path: &Path) -> Earlier {
+    #[derive(Deserialize)]
+    struct Files {
+        files: Vec<Entry>,
+    }
+    let Ok(bytes) = std::fs::read(path) else { return Earlier::new() };
+    let Ok(list) = serde_json::from_slice::<Files>(&bytes) else { return Earlier::new() };
+    list.files.into_iter().map(|e| (e.0.clone(), e)).collect()
+}
 
 /// What the worker reads to save one language.
 #[derive(Serialize)]
@@ -55,7 +74,11 @@ pub fn write_copy_lists(staging: &Staging, sites: &[CopySite]) -> Vec<Diagnostic
         let root = staging.dir().join(&site.prefix);
         let mut summary = serde_json::Map::new();
         for lang in &site.languages {
-            let list = match language_list(&root, lang) {
+            let earlier = staging
+                .previous()
+                .map(|dir| earlier_list(&dir.join(&site.prefix).join(lang).join(LIST_NAME)))
+                .unwrap_or_default();
+            let list = match language_list(&root, lang, &earlier) {
                 Ok(list) => list,
                 Err(d) => {
                     problems.push(d);
@@ -76,9 +99,9 @@ pub fn write_copy_lists(staging: &Staging, sites: &[CopySite]) -> Vec<Diagnostic
 }
 
 /// The list of `lang`'s copy of the site at `root`.
-fn language_list<'a>(root: &Path, lang: &'a str) -> Result<List<'a>, Diagnostic> {
+fn language_list<'a>(root: &Path, lang: &'a str, earlier: &Earlier) -> Result<List<'a>, Diagnostic> {
     let paths = copy_paths(root, lang);
-    let entries: Vec<Entry> = paths.par_iter().map(|rel| entry(root, rel)).collect::<Result<_, _>>()?;
+    let entries: Vec<Entry> = paths.par_iter().map(|rel| entry(root, rel, earlier)).collect::<Result<_, _>>()?;
     let mut lines = String::new();
     for e in &entries {
         lines.push_str(&format!("{} {}\n", e.0, e.3));
@@ -116,7 +139,7 @@ fn copy_paths(root: &Path, lang: &str) -> Vec<String> {
     out
 }
 
-fn entry(root: &Path, rel: &str) -> Result<Entry, Diagnostic> {
+fn entry(root: &Path, rel: &str, earlier: &Earlier) -> Result<Entry, Diagnostic> {
     let path = root.join(rel);
     let read = |p: &Path| {
         std::fs::read(p).map_err(|e| {
@@ -124,12 +147,15 @@ fn entry(root: &Path, rel: &str) -> Result<Entry, Diagnostic> {
         })
     };
     let bytes = read(&path)?;
+    let hash = fingerprint(&bytes);
+    let size = bytes.len() as u64;
     let twin = path.with_file_name(format!("{}.gz", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
-    let kept = match std::fs::metadata(&twin) {
-        Ok(m) => m.len(),
-        Err(_) => gzip_len(&bytes),
+    let kept = match (std::fs::metadata(&twin), earlier.get(rel)) {
+        (Ok(m), _) => m.len(),
+        (Err(_), Some(e)) if e.1 == size && e.3 == hash => e.2,
+        (Err(_), _) => gzip_len(&bytes),
     };
-    Ok(Entry(rel.to_string(), bytes.len() as u64, kept, fingerprint(&bytes)))
+    Ok(Entry(rel.to_string(), size, kept, hash))
 }
 
 /// How many bytes `bytes` take gzipped at level 2.
@@ -190,7 +216,7 @@ mod tests {
                 "uk/search/a.js"
             ]
         );
-        let list = language_list(root, "uk").unwrap();
+        let list = language_list(root, "uk", &Earlier::new()).unwrap();
         assert_eq!(list.pages, 1);
         // The `.gz` twin gives the kept size of uk/index.html; the others are compressed here.
         assert_eq!(list.files[3].2, 200);
@@ -203,9 +229,41 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("uk")).unwrap();
         std::fs::write(dir.path().join("uk/index.html"), "a").unwrap();
-        let before = language_list(dir.path(), "uk").unwrap().build;
-        assert_eq!(before, language_list(dir.path(), "uk").unwrap().build);
+        let before = language_list(dir.path(), "uk", &Earlier::new()).unwrap().build;
+        assert_eq!(before, language_list(dir.path(), "uk", &Earlier::new()).unwrap().build);
         std::fs::write(dir.path().join("uk/index.html"), "b").unwrap();
-        assert_ne!(before, language_list(dir.path(), "uk").unwrap().build);
+        assert_ne!(before, language_list(dir.path(), "uk", &Earlier::new()).unwrap().build);
+    }
+
+    #[test]
+    fn a_rebuild_takes_the_kept_size_of_an_unchanged_file_from_the_list_before() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("uk")).unwrap();
+        let text = "сторінка ".repeat(200);
+        std::fs::write(dir.path().join("uk/index.html"), &text).unwrap();
+        let hash = fingerprint(text.as_bytes());
+        let size = text.len() as u64;
+        let earlier = |hash: &str| -> Earlier {
+            let e = Entry("uk/index.html".into(), size, 7, hash.into());
+            [(e.0.clone(), e)].into_iter().collect()
+        };
+        let kept = |earlier: &Earlier| language_list(dir.path(), "uk", earlier).unwrap().files[0].2;
+        // The figure is taken as it was written (7 stands for it: no compressor gives 7 here).
+        assert_eq!(kept(&earlier(&hash)), 7);
+        // A file whose content changed is compressed again.
+        let fresh = kept(&earlier("sha256:other"));
+        assert_eq!(fresh, gzip_len(text.as_bytes()));
+        assert_ne!(fresh, 7);
+    }
+
+    #[test]
+    fn a_list_that_cannot_be_read_gives_no_figures() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(earlier_list(&dir.path().join("missing.json")).is_empty());
+        std::fs::write(dir.path().join("bad.json"), "{not json").unwrap();
+        assert!(earlier_list(&dir.path().join("bad.json")).is_empty());
+        let list = r#"{"lang":"uk","build":"x","bytes":1,"pages":1,"files":[["uk/a.html",3,2,"sha256:h"]]}"#;
+        std::fs::write(dir.path().join("offline.json"), list).unwrap();
+        assert_eq!(earlier_list(&dir.path().join("offline.json"))["uk/a.html"].2, 2);
     }
 }

@@ -21,6 +21,10 @@ impl Previous {
         Previous { dir, links_work: AtomicBool::new(true) }
     }
 
+    pub(super) fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
     /// Links `rel` of the previous output to `to` if it is a regular file holding exactly
     /// `bytes`; tells whether it did.
     pub(super) fn link_if_same(&self, rel: &str, bytes: &[u8], to: &Path) -> bool {

@@ -72,6 +72,12 @@ impl Staging {
         &self.dir
     }
 
+    /// The previous output this build replaces, when it is one of this tool's own (what a
+    /// rebuild may take unchanged files and their figures from).
+    pub fn previous(&self) -> Option<&Path> {
+        self.previous.dir()
+    }
+
     /// Writes one file (safe to call from several threads), or links the previous output's
     /// copy when its bytes are the same. A failure is also kept, to be reported once with all
     /// others of its kind (see [`Staging::failures`]).
