@@ -66,7 +66,7 @@ module.exports = [
   {
     // Word characters are matched with the zero-width joiner and non-joiner among them (IGNORABLE):
     // each is meant as a character of its own, never joined to its neighbour.
-    files: ["src/search/runtime/search.js"],
+    files: ["src/search/runtime/analysis.js"],
     rules: { "no-misleading-character-class": "off" },
   },
   {

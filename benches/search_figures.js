@@ -10,7 +10,7 @@
 //  - index: the files of <LANG>/search/ written by src/search/shard.rs (manifest, shards, docs),
 //    their count and bytes; the shared page script that carries the client (assets/site.*.js,
 //    loaded by every page anyway) is reported apart;
-//  - loads: each query runs through the client (src/search/runtime/search.js, which the
+//  - loads: each query runs through the client (src/search/runtime/*.js, which the
 //    build bundles into that page script) in a Node vm context whose <script> loader reads the files from disk and
 //    records them, exactly as the search page asks for them: the manifest, the shards of the
 //    query's words (plus prefix shards of the last word, as typed), then the docs files of the
@@ -28,11 +28,11 @@
 const fs = require("fs");
 const path = require("path");
 const vm = require("vm");
-const { loadClient } = require("../tests/search/vm_client");
+const { loadClient, clientCode } = require("../tests/search/vm_client");
 
 const DEFAULT_QUERIES = ["первинний скринінг", "захист даних", "оцінка ризику", "психічне здоров'я"];
-const PAGE_RESULTS = [6, 3]; // search.js PAGE_SIZE pages, SECTIONS_PER_PAGE sections each
-const SUGGEST_RESULTS = [5, 1]; // search.js SUGGEST_LIMIT pages, their best section
+const PAGE_RESULTS = [6, 3]; // page.js PAGE_SIZE pages, SECTIONS_PER_PAGE sections each
+const SUGGEST_RESULTS = [5, 1]; // page.js SUGGEST_LIMIT pages, their best section
 
 function parseArgs(argv) {
   const opts = { site: null, lang: "uk", queries: [], runs: 20, chromium: false };
@@ -83,8 +83,9 @@ function pageScript(site) {
 /** The client itself, as the theme ships it (the page script above bundles it with other code
  *  that needs a real DOM). */
 function clientSource() {
-  const file = path.join(__dirname, "..", "src/search/runtime/search.js");
-  return { name: file, code: fs.readFileSync(file, "utf8"), bytes: fs.statSync(file).size };
+  const dir = path.join(__dirname, "..", "src/search/runtime");
+  const code = clientCode(dir);
+  return { name: "search client", code, bytes: Buffer.byteLength(code) };
 }
 
 /** The site's client in a vm context, loading index files from `dir`. */
@@ -233,7 +234,7 @@ async function main() {
     `index: ${index.files} files, ${kb(index.bytes)} (manifest ${kb(index.manifest)}; ` +
       `${index.shards} shards ${kb(index.shardBytes)}, largest ${kb(index.largestShard)}; ` +
       `${index.docsFiles} docs files ${kb(index.docsBytes)}, largest ${kb(index.largestDocs)}); ` +
-      `page script with the client ${kb(index.pageScript)} (every page loads it; search.js alone ${kb(index.client)})`
+      `page script with the client ${kb(index.pageScript)} (every page loads it; the client alone ${kb(index.client)})`
   );
   for (const [q, r] of Object.entries(queries)) {
     const p = r.page;

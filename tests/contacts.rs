@@ -1,6 +1,6 @@
 //! Contacts on the default portal (national and every region, built once): a number as
 //! written, its digits run together and a service's name find the pages that show the contact,
-//! through the site's own client (`search.js` in a Node `vm` context loading the built index
+//! through the site's own client (the search client in a Node `vm` context loading the built index
 //! files, as in `tests/search_quality.rs`); no shortcode placeholder reaches any file of the
 //! output; no phone number is typed into page or form text. Needs Node.js; fails, never skips,
 //! without it.
@@ -40,7 +40,7 @@ fn search(site: &Path, queries: &[(&str, &str)]) -> Vec<Value> {
     let input: Vec<Value> = queries.iter().map(|(lang, q)| json!({"lang": lang, "q": q})).collect();
     let mut child = Command::new("node")
         .arg(repo().join("tests/search/run_queries.js"))
-        .arg(repo().join("src/search/runtime/search.js"))
+        .arg(repo().join("src/search/runtime"))
         .arg(site)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -200,8 +200,10 @@ fn form_pages_stay_small() {
     assert_eq!(site_js.len(), 1, "{site_js:?}");
     let bytes = std::fs::metadata(&site_js[0]).unwrap().len();
     // Search with results grouped by page and the manifest read from the search page, the wide
-    // tables' edges, the print button and the offline copy's loader: 22,156.
-    assert!(bytes < 22_500, "the site script is {bytes} bytes (minified 22,156)");
+    // tables' edges, the print button and the offline copy's loader: 22,156; records shortened
+    // against the one before and the first results in a wave of their own: 22,868; the search
+    // client in three parts that name what they take from the parts before: 23,990.
+    assert!(bytes < 24_500, "the site script is {bytes} bytes (minified 23,990)");
 }
 
 fn text_of(doc: &scraper::Html, css: &str) -> String {

@@ -1,7 +1,7 @@
 //! Search: the Rust analyser and the browser client must agree, and the
 //! client must find the right documents in an index built by the crate.
 //!
-//! The JavaScript half runs `src/search/runtime/search.js` in Node through
+//! The JavaScript half runs the search client (`src/search/runtime/*.js`) in Node through
 //! `tests/search/run_stems.js`; without Node these tests fail, on purpose.
 
 use oberih::search::language::fold_latin;
@@ -38,7 +38,7 @@ fn vectors_of(name: &str) -> Vec<(String, String)> {
 /// Runs the Node test runner and parses its JSON output.
 fn node(args: &[&str]) -> Value {
     let runner = root().join("tests/search/run_stems.js");
-    let search_js = root().join("src/search/runtime/search.js");
+    let search_js = root().join("src/search/runtime");
     let output =
         Command::new("node").arg(&runner).arg(args[0]).arg(&search_js).args(&args[1..]).output().unwrap_or_else(|e| {
             panic!("cannot run `node` ({e}): the JavaScript half of the search tests needs Node.js")

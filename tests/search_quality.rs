@@ -1,5 +1,5 @@
 //! Search quality on the default portal: realistic Ukrainian and English queries
-//! (`tests/search/queries.toml`) run through the site's own client (`search.js` in a Node `vm`
+//! (`tests/search/queries.toml`) run through the site's own client (the search client in a Node `vm`
 //! context, loading the built `<lang>/search/*.js` files as the page does), and the expected page
 //! must be in the top 3. Prints the hit rate per language and every miss; fails below 90 %
 //! overall. Needs Node.js; fails, never skips, without it.
@@ -54,7 +54,7 @@ fn run_client(site: &Path, queries: &[Query]) -> Vec<Value> {
     let input: Vec<Value> = queries.iter().map(|q| json!({"lang": q.lang, "q": q.q})).collect();
     let mut child = Command::new("node")
         .arg(repo().join("tests/search/run_queries.js"))
-        .arg(repo().join("src/search/runtime/search.js"))
+        .arg(repo().join("src/search/runtime"))
         .arg(site)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

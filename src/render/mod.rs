@@ -106,7 +106,7 @@ pub struct Assets {
 pub fn build_assets(theme: &Theme) -> Result<(Assets, Vec<OutFile>), Vec<Diagnostic>> {
     let css_files = stylesheet_files(theme);
     let search_js = crate::theme::ThemeFile {
-        shown: "(built-in) src/search/runtime/search.js".to_string(),
+        shown: "(built-in) src/search/runtime/*.js".to_string(),
         bytes: crate::search::CLIENT_JS.as_bytes().to_vec(),
     };
     let offline_js = crate::theme::ThemeFile {

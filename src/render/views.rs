@@ -127,7 +127,7 @@ fn languages(site: &Site, key: &str, current: &str) -> Vec<LangLink> {
         .collect()
 }
 
-/// The search UI strings of a language as the JSON island search.js reads.
+/// The search UI strings of a language as the JSON island the search client reads.
 pub fn search_i18n(i18n: &crate::i18n::I18n, lang: &str) -> String {
     let mut map = serde_json::Map::new();
     for k in ["suggestions", "all_results", "no_results", "loading", "error", "empty", "more"] {

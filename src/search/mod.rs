@@ -1,7 +1,7 @@
 //! Full-text search that works offline and from `file://`.
 //!
 //! One index per site language, built here and queried by
-//! `src/search/runtime/search.js`. Because `fetch`, modules and workers
+//! `src/search/runtime/*.js`. Because `fetch`, modules and workers
 //! all fail on `file://`, every index file is a classic script that hands its
 //! data to the client by calling `OberihSearch.register(kind, n, data)`; the
 //! client inserts `<script src>` elements for the files a query needs.
@@ -10,7 +10,7 @@
 //!
 //! [`normalize()`], [`tokenize()`] and the analysers in [`language`] (uk-light in
 //! [`stem_uk`] for Cyrillic words, elasticlunr's English stemmer for Latin
-//! ones) are mirrored exactly in `search.js`; the vectors in
+//! ones) are mirrored exactly in `runtime/analysis.js`; the vectors in
 //! `tests/search/uk_stems.toml` are run through both and must agree. Any change
 //! here needs the same change there and a new [`shard::FORMAT`] or analyser
 //! name.
@@ -75,7 +75,7 @@
 //!   `id` as `#anchor` (after the page's path) and its breadcrumbs as `1` (the
 //!   record before's breadcrumbs, ` › `, its title) or `0` (the record before's).
 //!
-//! # Page contract (used by search.js)
+//! # Page contract (used by runtime/page.js)
 //!
 //! `<body data-lang-root="../../" data-lang="uk">`; the header form
 //! `form.site-search` with `input#search-q` and `div#search-suggest`; on the
@@ -86,9 +86,14 @@
 //! (`{query}` and `{count}` are replaced). Result links carry
 //! `?highlight=<terms>`, which every page marks inside `<main>`.
 
-/// The search client every page carries. Built in, not a theme file, so that its analysers and
-/// the index format it reads always match the ones here.
-pub const CLIENT_JS: &str = include_str!("runtime/search.js");
+/// The search client every page carries, its three parts in order (see `runtime/analysis.js`).
+/// Built in, not a theme file, so that its analysers and the index format it reads always match
+/// the ones here.
+pub const CLIENT_JS: &str =
+    concat!(include_str!("runtime/analysis.js"), include_str!("runtime/query.js"), include_str!("runtime/page.js"));
+/// The files of the search client under `src/search/runtime/`, in the order [`CLIENT_JS`] joins
+/// them (for tools that run the client outside a page).
+pub const CLIENT_PARTS: [&str; 3] = ["analysis.js", "query.js", "page.js"];
 
 pub mod cache;
 mod indexer;

@@ -1,7 +1,7 @@
 //! Text normalisation shared by the index builder and the browser client.
 //!
 //! Every rule here is mirrored character for character by `normalize` in
-//! `src/search/runtime/search.js`; `tests/search/uk_stems.toml` pins both.
+//! `src/search/runtime/analysis.js`; `tests/search/uk_stems.toml` pins both.
 //! The steps, in order:
 //!
 //! 1. Unicode NFC, so that decomposed й/ї (common in text pasted from macOS)

@@ -52,7 +52,7 @@ pub const DOCS_PER_FOLDER: usize = 1000;
 pub const FIELDS: [(&str, f64); 3] = [("title", 3.0), ("breadcrumbs", 1.5), ("body", 1.0)];
 /// Version of the file format, checked by the client.
 pub const FORMAT: u32 = 4;
-/// Digits of the posting code, as in `search.js`: 0–31 end a number, 32–63
+/// Digits of the posting code, as in `runtime/query.js`: 0–31 end a number, 32–63
 /// carry five more bits of it, most significant first.
 const CODE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 

@@ -6,7 +6,7 @@
 //! paradigms or most vowel alternations (Київ/Києва, папір/паперу); prefix and
 //! typo matching in the client soften those gaps. The algorithm is data (the
 //! tables below) plus a few lines, mirrored exactly by `stemUk` in
-//! `search.js`.
+//! `runtime/analysis.js`.
 //!
 //! Steps, on code points (`n` is the current length):
 //! 0. alternation: a word ending in a syllable of [`ALTERNATIONS`] takes its

@@ -6,7 +6,7 @@
 //! everything else separates words, so hyphenated compounds split into their
 //! parts (ILO-індикатори → ilo, індикатори) and Latin words and digit runs
 //! come out intact. The rules are written out rather than taken from a
-//! segmentation library so that `search.js` can apply exactly the same ones in
+//! segmentation library so that `runtime/analysis.js` can apply exactly the same ones in
 //! any browser: ICU, `Intl.Segmenter` and `unicode-segmentation` disagree at
 //! the edges, and older browsers lack `Intl.Segmenter`.
 //!

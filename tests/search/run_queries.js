@@ -1,7 +1,7 @@
 // Runs queries through the site's own search client, as the search page would, for
 // tests/search_quality.rs.
 //
-//   node run_queries.js SEARCH_JS SITE_DIR < queries.json
+//   node run_queries.js CLIENT_DIR SITE_DIR < queries.json   (CLIENT_DIR: src/search/runtime)
 //
 // queries.json is [{"lang": "uk", "q": "…"}, …]. For each language a fresh vm context loads
 // SEARCH_JS; the client then asks for SITE_DIR/<lang>/search/manifest.js, shards and docs files
@@ -12,13 +12,13 @@
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const { loadClient } = require("./vm_client");
+const { loadClient, clientCode } = require("./vm_client");
 
-const [searchJs, siteDir] = process.argv.slice(2);
+const [clientDir, siteDir] = process.argv.slice(2);
 const TOP = 10;
 
 function client(lang) {
-  return loadClient(fs.readFileSync(searchJs, "utf8"), searchJs, path.join(siteDir, lang, "search"));
+  return loadClient(clientCode(clientDir), "search client", path.join(siteDir, lang, "search"));
 }
 
 async function main() {

@@ -1,10 +1,13 @@
-// Runs src/search/runtime/search.js in Node for tests/search_lang.rs.
+// Runs the search client (src/search/runtime/*.js) in Node for tests/search_lang.rs.
 //
-//   node run_stems.js stems  SEARCH_JS VECTORS_TOML [ANALYZER]
+//   node run_stems.js stems  CLIENT_DIR VECTORS_TOML [ANALYZER]
 //                                                       analyse every vector
-//   node run_stems.js query  SEARCH_JS LANG_ROOT Q...   rank queries on a built index
-//   node run_stems.js page   SEARCH_JS LANG_ROOT Q      search page + header box
-//   node run_stems.js mark   SEARCH_JS TEXT HIGHLIGHT   ?highlight= marking in <main>
+//   node run_stems.js query  CLIENT_DIR LANG_ROOT Q...   rank queries on a built index
+//   node run_stems.js page   CLIENT_DIR LANG_ROOT Q      search page + header box
+//   node run_stems.js mark   CLIENT_DIR TEXT HIGHLIGHT   ?highlight= marking in <main>
+//   node run_stems.js waves  CLIENT_DIR LANG_ROOT Q      the first screen's records in waves
+//
+// CLIENT_DIR is src/search/runtime (the client's parts are joined as the build joins them).
 //
 // Each prints one JSON value. The script runs in a vm context with a small
 // fake DOM: inserted <script src> elements are executed from disk (as a
@@ -15,7 +18,8 @@
 const fs = require("fs");
 const vm = require("vm");
 
-const [mode, searchJs, ...args] = process.argv.slice(2);
+const [mode, clientDir, ...args] = process.argv.slice(2);
+const { clientCode } = require("./vm_client");
 
 function escapeText(s) {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -214,7 +218,7 @@ function makePage(langRoot, search, build) {
   doc.body.dataset.langRoot = langRoot;
   doc.body.dataset.lang = "uk";
   if (build) build(doc);
-  vm.runInContext(fs.readFileSync(searchJs, "utf8"), ctx, { filename: searchJs });
+  vm.runInContext(clientCode(clientDir), ctx, { filename: "search client" });
   return { ctx, doc };
 }
 
@@ -247,7 +251,7 @@ async function main() {
   if (mode === "stems") {
     const ctx = {};
     vm.createContext(ctx);
-    vm.runInContext(fs.readFileSync(searchJs, "utf8"), ctx, { filename: searchJs });
+    vm.runInContext(clientCode(clientDir), ctx, { filename: "search client" });
     const out = readVectors(args[0]).map(([input, expected]) => {
       const got = ctx.OberihSearch.analyze(input, args[1]).join(" ");
       if (got !== expected) {

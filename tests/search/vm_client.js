@@ -43,4 +43,11 @@ function loadClient(code, filename, indexDir) {
   return { api: ctx.OberihSearch, loaded };
 }
 
-module.exports = { loadClient };
+/** The search client's parts in `dir` (src/search/runtime), joined in the order the build joins
+ *  them (CLIENT_PARTS in src/search/mod.rs). */
+const CLIENT_PARTS = ["analysis.js", "query.js", "page.js"];
+function clientCode(dir) {
+  return CLIENT_PARTS.map((part) => fs.readFileSync(path.join(dir, part), "utf8")).join("");
+}
+
+module.exports = { loadClient, clientCode, CLIENT_PARTS };
