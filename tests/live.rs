@@ -82,13 +82,10 @@ fn changed_files<'a>(before: &BTreeMap<String, Vec<u8>>, after: &'a BTreeMap<Str
     after.keys().filter(|p| before.get(*p) != after.get(*p)).collect()
 }
 
-/// The files that differ between two built sites. The offline copy's lists and summary are left
-/// out: full builds make them, and a preview updated in place keeps its last full build's (a copy
-/// saved from the preview after an edit is refused as changed during the download).
+/// The files that differ between two built sites, the offline copy's lists and summary among
+/// them: an update in place makes them again from the files as they now are.
 fn differences(a: &Path, b: &Path) -> Vec<String> {
-    let made_by_full_builds = |p: &String| p.ends_with("/offline.json") || p.ends_with("offline-copy.js");
-    let without = |t: BTreeMap<String, Vec<u8>>| t.into_iter().filter(|(p, _)| !made_by_full_builds(p)).collect();
-    let (a, b): (BTreeMap<_, _>, BTreeMap<_, _>) = (without(tree(a)), without(tree(b)));
+    let (a, b) = (tree(a), tree(b));
     let mut out: Vec<String> =
         a.iter().filter(|(p, bytes)| b.get(*p) != Some(*bytes)).map(|(p, _)| p.clone()).collect();
     out.extend(b.keys().filter(|p| !a.contains_key(*p)).cloned());
@@ -124,6 +121,7 @@ fn edited_guidance_text_gives_the_site_a_full_build_gives() {
     let changed = changed_files(&before, &after);
     assert!(changed.iter().any(|p| p.as_str() == "uk/about/prevention/index.html"), "{changed:?}");
     assert!(changed.iter().any(|p| p.as_str() == "uk/print.html"), "{changed:?}");
+    assert!(changed.iter().any(|p| p.as_str() == "uk/offline.json"), "{changed:?}");
     assert!(changed.iter().any(|p| p.starts_with("uk/search/")), "{changed:?}");
     assert!(!changed.iter().any(|p| p.as_str() == "uk/about/index.html"), "{changed:?}");
     assert_eq!(report.files_written, changed.len(), "only changed files are written: {changed:?}");

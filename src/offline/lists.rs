@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{LIST_NAME, SUMMARY_PATH, WORKER_PATH};
 use crate::diag::Diagnostic;
-use crate::output::{fingerprint, Staging};
+use crate::output::{fingerprint, OutFile, Staging};
 
 /// One site of a build: its folder in the output (`""`, or `<slug>/` in an all-regions build)
 /// and its languages.
@@ -69,16 +69,25 @@ struct List<'a> {
 /// staging folder. A file that cannot be read back is reported; one that cannot be written is
 /// the staging's to report, as for every other file.
 pub fn write_copy_lists(staging: &Staging, sites: &[CopySite]) -> Vec<Diagnostic> {
-    let mut problems = Vec::new();
+    let (files, problems) = copy_lists(staging.dir(), staging.previous(), sites);
+    for f in files {
+        let _ = staging.write(&f.path, &f.bytes);
+    }
+    problems
+}
+
+/// Each site's lists and summary as files to write, made from the files under `root` (a
+/// staging folder, or an output updated in place), with the figures of files unchanged since
+/// the lists under `earlier` (the output before) taken from those.
+pub fn copy_lists(root: &Path, earlier: Option<&Path>, sites: &[CopySite]) -> (Vec<OutFile>, Vec<Diagnostic>) {
+    let (mut files, mut problems) = (Vec::new(), Vec::new());
     for site in sites {
-        let root = staging.dir().join(&site.prefix);
+        let site_root = root.join(&site.prefix);
         let mut summary = serde_json::Map::new();
         for lang in &site.languages {
-            let earlier = staging
-                .previous()
-                .map(|dir| earlier_list(&dir.join(&site.prefix).join(lang).join(LIST_NAME)))
-                .unwrap_or_default();
-            let list = match language_list(&root, lang, &earlier) {
+            let before =
+                earlier.map(|dir| earlier_list(&dir.join(&site.prefix).join(lang).join(LIST_NAME))).unwrap_or_default();
+            let list = match language_list(&site_root, lang, &before) {
                 Ok(list) => list,
                 Err(d) => {
                     problems.push(d);
@@ -89,13 +98,13 @@ pub fn write_copy_lists(staging: &Staging, sites: &[CopySite]) -> Vec<Diagnostic
                 lang.clone(),
                 serde_json::json!({ "build": list.build, "bytes": list.bytes, "pages": list.pages }),
             );
-            let json = serde_json::to_vec(&list).unwrap_or_default();
-            let _ = staging.write(&format!("{}{lang}/{LIST_NAME}", site.prefix), &json);
+            let bytes = serde_json::to_vec(&list).unwrap_or_default();
+            files.push(OutFile { path: format!("{}{lang}/{LIST_NAME}", site.prefix), bytes });
         }
         let script = format!("OberihOffline.copy({});\n", serde_json::Value::Object(summary));
-        let _ = staging.write(&format!("{}{SUMMARY_PATH}", site.prefix), script.as_bytes());
+        files.push(OutFile { path: format!("{}{SUMMARY_PATH}", site.prefix), bytes: script.into_bytes() });
     }
-    problems
+    (files, problems)
 }
 
 /// The list of `lang`'s copy of the site at `root`.

@@ -11,7 +11,7 @@ mod icons;
 mod lists;
 
 pub use icons::Icons;
-pub use lists::{write_copy_lists, CopySite};
+pub use lists::{copy_lists, write_copy_lists, CopySite};
 
 use crate::diag::Diagnostic;
 use crate::output::OutFile;

@@ -236,6 +236,7 @@ impl LiveSite {
             let cx = RenderContext { site, tera, tree: &trees[l.as_str()], lang: l, assets };
             files.push(render::search_page(&cx, render::manifest_of(&search, l)).map_err(|d| vec![d])?);
         }
+        let copy = crate::offline::CopySite { prefix: String::new(), languages: site.config.languages.clone() };
         let stale = self.changed_search_files(&langs, search, &mut files);
         report.stages.push(("index", started.elapsed().as_secs_f64()));
         let started = Instant::now();
@@ -245,6 +246,17 @@ impl LiveSite {
         for path in stale {
             let _ = std::fs::remove_file(self.out.join(path));
         }
+        // The offline copy's lists follow the files as they now are (those of unchanged files
+        // are taken from the lists before), so a copy saved from the preview is whole.
+        let (lists, problems) = crate::offline::copy_lists(&self.out, Some(&self.out), &[copy]);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let changed: Vec<&OutFile> =
+            lists.iter().filter(|f| std::fs::read(self.out.join(&f.path)).ok().as_ref() != Some(&f.bytes)).collect();
+        report.files_written += changed.len();
+        let written: Result<(), Diagnostic> = changed.into_iter().try_for_each(|f| write_in_place(&self.out, f));
+        written.map_err(|d| vec![d])?;
         report.stages.push(("write", started.elapsed().as_secs_f64()));
         Ok(())
     }
