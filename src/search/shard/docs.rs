@@ -9,10 +9,6 @@
 //! whether a docs file starts with it: the client groups results by page and knows which file
 //! holds a record before loading any.
 
-use std::ops::Range;
-
-use rayon::prelude::*;
-
 use super::{hand_over, push_number, register, Emit, Made, Place, DOCS_TARGET};
 use crate::search::prepare::{js_json, DocRecord};
 use crate::search::SearchFile;
@@ -52,28 +48,6 @@ fn under(page: &DocRecord) -> String {
     }
 }
 
-/// Where each docs file starts: files of whole pages, closed before a page that would take the
-/// file past [`DOCS_TARGET`] (a page larger than that has a file of its own).
-fn docs_files(records: &[String], pages: &[u64]) -> Vec<Range<usize>> {
-    let mut ranges = Vec::new();
-    let (mut start, mut size) = (0, 0);
-    let mut i = 0;
-    while i < records.len() {
-        let end = (i + 1..records.len()).find(|&j| pages[j] != pages[i]).unwrap_or(records.len());
-        let page_size: usize = records[i..end].iter().map(|r| r.len() + 1).sum();
-        if size > 0 && size + page_size > DOCS_TARGET {
-            ranges.push(start..i);
-            (start, size) = (i, 0);
-        }
-        size += page_size;
-        i = end;
-    }
-    if start < records.len() {
-        ranges.push(start..records.len());
-    }
-    ranges
-}
-
 /// The pages in document order, one number each in the posting code: the page's number of
 /// documents times two, plus one where the page starts a docs file (see the manifest's `pages`).
 fn page_code(page_start: &[bool], file_starts: &std::collections::HashSet<usize>) -> String {
@@ -93,22 +67,49 @@ fn page_code(page_start: &[bool], file_starts: &std::collections::HashSet<usize>
 pub(super) type DocsWritten = (String, Vec<Made>);
 
 /// Writes the docs files of the documents' `records`, each document's `pages` entry naming its
-/// page.
+/// page: whole pages in order, a file closed before a page that would take it past
+/// [`DOCS_TARGET`] (a page larger than that has a file of its own). Each file is handed over as
+/// soon as it is complete, so the records are never all held twice.
 pub(super) fn write_docs<E: Send>(records: &[&DocRecord], pages: &[u64], emit: &Emit<'_, E>) -> Result<DocsWritten, E> {
     let page_start: Vec<bool> = (0..pages.len()).map(|i| i == 0 || pages[i - 1] != pages[i]).collect();
-    let json: Vec<String> = (0..records.len())
-        .into_par_iter()
-        .map(|i| record_json(records[i], (!page_start[i]).then(|| records[i - 1])))
-        .collect();
-    let ranges = docs_files(&json, pages);
-    let made = ranges
-        .par_iter()
-        .enumerate()
-        .map(|(n, r)| {
-            let payload = format!("{{\"first\":{},\"docs\":[{}]}}", r.start, json[r.clone()].join(","));
-            hand_over(Place::Docs(n), SearchFile { path: docs_name(n), bytes: register("docs", n, &payload) }, emit)
-        })
-        .collect::<Result<Vec<Made>, E>>()?;
-    let file_starts = ranges.iter().map(|r| r.start).collect();
+    let mut made = Vec::new();
+    let mut file_starts = std::collections::HashSet::new();
+    let (mut file, mut first, mut size) = (String::new(), 0, 0);
+    let flush = |file: &mut String, first: usize, made: &mut Vec<Made>| -> Result<(), E> {
+        let n = made.len();
+        let payload = format!("{{\"first\":{first},\"docs\":[{file}]}}");
+        made.push(hand_over(
+            Place::Docs(n),
+            SearchFile { path: docs_name(n), bytes: register("docs", n, &payload) },
+            emit,
+        )?);
+        file.clear();
+        Ok(())
+    };
+    let mut i = 0;
+    while i < records.len() {
+        let end = (i + 1..records.len()).find(|&j| page_start[j]).unwrap_or(records.len());
+        let page: Vec<String> = (i..end).map(|k| record_json(records[k], (k > i).then(|| records[k - 1]))).collect();
+        let page_size: usize = page.iter().map(|r| r.len() + 1).sum();
+        if size > 0 && size + page_size > DOCS_TARGET {
+            flush(&mut file, first, &mut made)?;
+            size = 0;
+        }
+        if size == 0 {
+            (first, size) = (i, 0);
+            file_starts.insert(i);
+        }
+        for r in page {
+            if !file.is_empty() {
+                file.push(',');
+            }
+            file.push_str(&r);
+        }
+        size += page_size;
+        i = end;
+    }
+    if !records.is_empty() {
+        flush(&mut file, first, &mut made)?;
+    }
     Ok((page_code(&page_start, &file_starts), made))
 }
