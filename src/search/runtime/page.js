@@ -271,6 +271,13 @@
     });
   }
 
+  /* The query's hits and the index's manifest: {found, man}. */
+  function searchIndex(query) {
+    return search(query).then(function (found) {
+      return manifest().then(function (man) { return { found: found, man: man }; });
+    });
+  }
+
   /* Records of every hit of `groups`, by document number. */
   function groupRecords(groups) {
     var nums = [];
@@ -364,17 +371,12 @@
         close();
         return;
       }
-      var found;
-      var analyzer;
-      search(query)
-        .then(function (f) {
-          found = f;
-          return manifest();
-        })
-        .then(function (man) {
-          analyzer = man.analyzer;
+      searchIndex(query)
+        .then(function (r) {
+          var found = r.found;
+          var analyzer = r.man.analyzer;
           // The best section of each of the best pages, the best pages first.
-          var groups = groupByPage(man, found.hits, 1).slice(0, SUGGEST_LIMIT);
+          var groups = groupByPage(r.man, found.hits, 1).slice(0, SUGGEST_LIMIT);
           if (!groups.length) {
             if (mine === seq) message(say("no_results", { query: query }));
             return null;
@@ -474,14 +476,11 @@
         }
       });
     }
-    search(query)
-      .then(function (f) {
-        found = f;
-        return manifest();
-      })
-      .then(function (man) {
-        analyzer = man.analyzer;
-        groups = groupByPage(man, found.hits, SECTIONS_PER_PAGE);
+    searchIndex(query)
+      .then(function (r) {
+        found = r.found;
+        analyzer = r.man.analyzer;
+        groups = groupByPage(r.man, found.hits, SECTIONS_PER_PAGE);
         clear(status);
         if (!found.hits.length) {
           done("none", say("no_results", { query: query }));
