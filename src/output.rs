@@ -285,8 +285,12 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
 }
 
 pub fn fingerprint(bytes: &[u8]) -> String {
-    let d = Sha256::digest(bytes);
-    d.iter().take(5).map(|b| format!("{b:02x}")).collect()
+    fingerprint_of(Sha256::digest(bytes).as_slice())
+}
+
+/// [`fingerprint`] from the SHA-256 digest of the bytes, for bytes read a piece at a time.
+pub fn fingerprint_of(digest: &[u8]) -> String {
+    digest.iter().take(5).map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

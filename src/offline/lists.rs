@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{LIST_NAME, SUMMARY_PATH, WORKER_PATH};
 use crate::diag::Diagnostic;
-use crate::output::{fingerprint, OutFile, Staging};
+use crate::output::{fingerprint, fingerprint_of, OutFile, Staging};
 
 /// One site of a build: its folder in the output (`""`, or `<slug>/` in an all-regions build)
 /// and its languages.
@@ -150,35 +150,65 @@ fn copy_paths(root: &Path, lang: &str) -> Vec<String> {
 
 fn entry(root: &Path, rel: &str, earlier: &Earlier) -> Result<Entry, Diagnostic> {
     let path = root.join(rel);
-    let read = |p: &Path| {
-        std::fs::read(p).map_err(|e| {
-            Diagnostic::file_error(&p.display().to_string(), format!("cannot read back for the offline copy: {e}"))
-        })
+    let fail = |e: std::io::Error| {
+        Diagnostic::file_error(&path.display().to_string(), format!("cannot read back for the offline copy: {e}"))
     };
-    let bytes = read(&path)?;
-    let hash = fingerprint(&bytes);
-    let size = bytes.len() as u64;
     let twin = path.with_file_name(format!("{}.gz", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
-    let kept = match (std::fs::metadata(&twin), earlier.get(rel)) {
-        (Ok(m), _) => m.len(),
-        (Err(_), Some(e)) if e.1 == size && e.3 == hash => e.2,
-        (Err(_), _) => gzip_len(&bytes),
+    let twin_len = std::fs::metadata(&twin).ok().map(|m| m.len());
+    let before = earlier.get(rel);
+    // With nothing to compare against, one reading gives both figures; otherwise the file is
+    // compressed only when its hash shows it changed.
+    let compress_now = twin_len.is_none() && before.is_none();
+    let (size, hash, packed) = read_figures(&path, compress_now).map_err(fail)?;
+    let kept = match (twin_len, before, packed) {
+        (Some(n), _, _) => n,
+        (None, _, Some(n)) => n,
+        (None, Some(e), None) if e.1 == size && e.3 == hash => e.2,
+        (None, _, None) => read_figures(&path, true).map_err(fail)?.2.unwrap_or(size),
     };
     Ok(Entry(rel.to_string(), size, kept, hash))
 }
 
-/// How many bytes `bytes` take gzipped at level 2.
-fn gzip_len(bytes: &[u8]) -> u64 {
-    struct Count(u64);
-    impl Write for Count {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len() as u64;
-            Ok(buf.len())
+/// A file's size and content hash, and its gzip size when `compress`, read a piece at a time
+/// (the print document of a large portal is tens of megabytes).
+fn read_figures(path: &Path, compress: bool) -> std::io::Result<(u64, String, Option<u64>)> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut gz = compress.then(|| flate2::write::GzEncoder::new(Count(0), flate2::Compression::new(2)));
+    let (mut size, mut buf) = (0u64, vec![0u8; 64 * 1024]);
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
         }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
+        size += n as u64;
+        hasher.update(&buf[..n]);
+        if let Some(gz) = gz.as_mut() {
+            gz.write_all(&buf[..n])?;
         }
     }
+    let packed = gz.map(|gz| gz.finish().map_or(size, |c| c.0));
+    Ok((size, fingerprint_of(hasher.finalize().as_slice()), packed))
+}
+
+/// Counts the bytes written to it.
+struct Count(u64);
+
+impl Write for Count {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// How many bytes `bytes` take gzipped at level 2.
+#[cfg(test)]
+fn gzip_len(bytes: &[u8]) -> u64 {
     let mut gz = flate2::write::GzEncoder::new(Count(0), flate2::Compression::new(2));
     let _ = gz.write_all(bytes);
     gz.finish().map_or(bytes.len() as u64, |c| c.0)
