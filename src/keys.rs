@@ -127,7 +127,7 @@ fn read_key_file(file: &SourceFile, path: &str) -> Result<String, Problem> {
     })
 }
 
-/// An RSA public key of at least [`crate::records::envelope::MIN_KEY_BITS`] in PEM SubjectPublicKeyInfo, or
+/// An RSA public key of at least [`crate::envelope::MIN_KEY_BITS`] in PEM SubjectPublicKeyInfo, or
 /// what the file is instead.
 fn check_pem(pem: &str, path: &str) -> Result<(), Problem> {
     if pem.contains("PRIVATE KEY-----") {
@@ -176,16 +176,16 @@ fn check_pem(pem: &str, path: &str) -> Result<(), Problem> {
             MAKE_A_PAIR,
         ));
     }
-    match crate::records::envelope::public_key_info(pem) {
+    match crate::envelope::public_key_info(pem) {
         Ok(_) => Ok(()),
-        Err(crate::records::CryptoError::WeakKey(bits)) => Err(problem(
+        Err(crate::envelope::CryptoError::WeakKey(bits)) => Err(problem(
             format!(
                 "the public key `{path}` has {bits} bits; records need an RSA key of at least {} bits",
-                crate::records::envelope::MIN_KEY_BITS
+                crate::envelope::MIN_KEY_BITS
             ),
             MAKE_A_PAIR,
         )),
-        Err(crate::records::CryptoError::PublicKey(detail)) => Err(problem(
+        Err(crate::envelope::CryptoError::PublicKey(detail)) => Err(problem(
             format!("the public key `{path}` is damaged: its PEM block is not an RSA public key ({detail})"),
             "`public_key` must name the office's RSA public key in PEM",
         )),

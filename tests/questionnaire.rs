@@ -2,7 +2,7 @@
 //! build finishes them (minified, CSP filled in), checked statically, then driven end to end in
 //! headless Chromium from `file://` (tests/browser/form.js). Exports captured there are checked
 //! here: JSON against the form's record schema, CSV against `record_csv`, encrypted records with
-//! `oberih::records::envelope::decrypt_file`. The browser tests need `chromium` and `npm ci`; they fail,
+//! `oberih::envelope::decrypt_file`. The browser tests need `chromium` and `npm ci`; they fail,
 //! never skip, when the tools are missing.
 
 use std::path::{Path, PathBuf};
@@ -259,7 +259,7 @@ fn encryption_code_only_where_used() {
 fn encrypted_form_carries_the_key_fingerprint_and_never_a_plain_export() {
     let site = site();
     let html = page(&site, "uk/forms/encrypted");
-    let info = oberih::records::envelope::public_key_info(&read(TEST_PUBLIC_KEY)).unwrap();
+    let info = oberih::envelope::public_key_info(&read(TEST_PUBLIC_KEY)).unwrap();
     let data = oberih::forms::packed::unpack(&data_block(&html)).unwrap();
     assert_eq!(data["key"]["fingerprint"], info.fingerprint.as_str());
     let no_key = oberih::forms::packed::unpack(&data_block(&page(&site, "uk/forms/no-key"))).unwrap();
@@ -522,7 +522,7 @@ fn questionnaire_in_a_real_browser() {
     for typed in ["Львів", "consent"] {
         assert!(!sealed.contains(typed), "the envelope leaks {typed}");
     }
-    let record = oberih::records::envelope::decrypt_file(&private, sealed.as_bytes()).unwrap();
+    let record = oberih::envelope::decrypt_file(&private, sealed.as_bytes()).unwrap();
     assert_eq!(record["answers"]["jobs"][0]["job_place"], "Львів");
     assert_eq!(record["answers"]["consent"], "yes");
     assert_valid(&site, &site.adult, &record, "the decrypted record");
@@ -530,8 +530,8 @@ fn questionnaire_in_a_real_browser() {
     let mut ct = oberih_b64(env["ciphertext"].as_str().unwrap());
     ct[0] ^= 0x80;
     env["ciphertext"] = Value::String(base64_encode(&ct));
-    let err = oberih::records::envelope::decrypt_file(&private, env.to_string().as_bytes()).unwrap_err();
-    assert!(matches!(err, oberih::records::CryptoError::Tampered), "{err}");
+    let err = oberih::envelope::decrypt_file(&private, env.to_string().as_bytes()).unwrap_err();
+    assert!(matches!(err, oberih::envelope::CryptoError::Tampered), "{err}");
 
     // The golden vector: the page's AES-GCM with a fixed key and IV gives the committed bytes.
     let golden: Value = serde_json::from_str(&read("tests/fixtures/crypto/golden-envelope.json")).unwrap();
@@ -543,14 +543,14 @@ fn questionnaire_in_a_real_browser() {
 #[test]
 fn golden_envelope_made_by_the_page_decrypts() {
     let golden = read("tests/fixtures/crypto/golden-envelope.json");
-    let record = oberih::records::envelope::decrypt_file(&read(TEST_PRIVATE_KEY), golden.as_bytes()).unwrap();
+    let record = oberih::envelope::decrypt_file(&read(TEST_PRIVATE_KEY), golden.as_bytes()).unwrap();
     let expected: Value = serde_json::from_str(&read("tests/fixtures/crypto/golden-record.json")).unwrap();
     assert_eq!(record, expected);
     let mut env: Value = serde_json::from_str(&golden).unwrap();
     let mut bytes = oberih_b64(env["ciphertext"].as_str().unwrap());
     bytes[10] ^= 0x01;
     env["ciphertext"] = Value::String(base64_encode(&bytes));
-    assert!(oberih::records::envelope::decrypt_file(&read(TEST_PRIVATE_KEY), env.to_string().as_bytes()).is_err());
+    assert!(oberih::envelope::decrypt_file(&read(TEST_PRIVATE_KEY), env.to_string().as_bytes()).is_err());
 }
 
 fn oberih_b64(s: &str) -> Vec<u8> {

@@ -9,9 +9,9 @@
 
 use std::path::{Path, PathBuf};
 
+use oberih::envelope::encrypt_record;
 use oberih::forms::form::{QuestionType, Section};
 use oberih::forms::Form;
-use oberih::records::envelope::encrypt_record;
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 

@@ -412,7 +412,7 @@ fn messages(form: &Form, ctx: &PageContext) -> Value {
 /// falls back to plaintext).
 fn encryption_key(form: &Form, ctx: &PageContext) -> Option<Value> {
     match (form.privacy.export, ctx.public_key_pem) {
-        (Some(Export::Encrypted), Some(pem)) => crate::records::envelope::public_key_info(pem)
+        (Some(Export::Encrypted), Some(pem)) => crate::envelope::public_key_info(pem)
             .ok()
             .map(|info| json!({ "spki": base64_of(&info.spki_der), "fingerprint": info.fingerprint })),
         _ => None,

@@ -16,9 +16,9 @@ use super::check::Checker;
 use super::dataset::store::{begin_run, finish_run, place};
 use super::dataset::{digest, Dataset, NewRecord, Placed, RunCounts};
 use super::decrypt::read_limited;
-use super::envelope::{OfficeKey, MAX_RECORD_BYTES};
 use super::migrate::read_as_current;
 use super::{CryptoError, RecordsError};
+use crate::envelope::{OfficeKey, MAX_RECORD_BYTES};
 use crate::forms::Form;
 
 /// Why a file or a record was not taken.
@@ -252,7 +252,7 @@ fn read_record(bytes: &[u8], key: Option<&OfficeKey>) -> Result<Value, Reason> {
         }
     })?;
     match v.get("oberih").and_then(Value::as_str) {
-        Some(super::envelope::RECORD_KIND) => {
+        Some(crate::envelope::RECORD_KIND) => {
             let key = key.ok_or(Reason::NoKey)?;
             key.decrypt(bytes).map_err(|e| match e {
                 CryptoError::WrongKey { .. } => Reason::WrongKey(e.to_string()),

@@ -7,7 +7,7 @@ use base64::Engine;
 use serde_json::{json, Value};
 
 use super::*;
-use crate::records::envelope::encrypt_record;
+use crate::envelope::encrypt_record;
 use crate::records::fixture::{current, form, older, OTHER, PRIVATE, PUBLIC};
 
 struct Inbox {

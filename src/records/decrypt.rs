@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::csv::record_csv;
-use super::envelope::{decrypt_file, private_key, MAX_KEY_BYTES, MAX_RECORD_BYTES, MIB};
 use super::CryptoError;
+use crate::envelope::{decrypt_file, private_key, MAX_KEY_BYTES, MAX_RECORD_BYTES, MIB};
 
 /// Reads a whole file that must not be larger than `limit` bytes; the size is checked before
 /// anything is read, and reading stops past the limit (a device or a growing file has no size).

@@ -11,8 +11,7 @@ use sha2::Sha256;
 
 use super::csv::*;
 use super::decrypt::*;
-use super::envelope::*;
-use super::*;
+use crate::envelope::*;
 
 const PRIVATE: &str = include_str!("../../tests/fixtures/crypto/test-private.pem");
 const PUBLIC: &str = include_str!("../../tests/fixtures/crypto/test-public.pem");

@@ -1,5 +1,5 @@
 /* OberihSeal: encryption of records and drafts. The record envelope is documented in
-   src/records/envelope.rs; `oberih decrypt` reads it. Drafts are for this page only. */
+   src/envelope/mod.rs; `oberih decrypt` reads it. Drafts are for this page only. */
 var OberihSeal = (() => {
   'use strict';
   var subtle = window.crypto && window.crypto.subtle;

@@ -1,5 +1,7 @@
 //! The envelope a questionnaire page writes when its form says `export = "encrypted"`: sealing,
-//! opening, and the checks of a public key.
+//! opening, and the checks of a public key. The page's side is `src/forms/runtime/seal.js`; this
+//! module depends on no other part of Oberih, so the build, the forms and the records commands
+//! can all use it.
 //!
 //! # The envelope (format 1)
 //!
@@ -42,7 +44,8 @@ use rsa::{Oaep, RsaPrivateKey, RsaPublicKey};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::CryptoError;
+mod error;
+pub use error::CryptoError;
 
 /// The `oberih` field of an encrypted record.
 pub const RECORD_KIND: &str = "encrypted-record";
@@ -56,12 +59,12 @@ pub const MIN_KEY_BITS: usize = 2048;
 /// times its size in memory.
 pub const MAX_RECORD_BYTES: u64 = 64 * MIB;
 /// The largest file read as a private key (a 16384-bit PEM key is about 13 kB).
-pub(super) const MAX_KEY_BYTES: u64 = MIB;
-pub(super) const MIB: u64 = 1024 * 1024;
+pub const MAX_KEY_BYTES: u64 = MIB;
+pub const MIB: u64 = 1024 * 1024;
 /// AES-256-GCM as format 1 uses it.
-pub(super) const IV_BYTES: usize = 12;
-pub(super) const TAG_BYTES: usize = 16;
-pub(super) const AES_KEY_BYTES: usize = 32;
+pub const IV_BYTES: usize = 12;
+pub const TAG_BYTES: usize = 16;
+pub const AES_KEY_BYTES: usize = 32;
 
 /// A public key checked for record encryption, in the forms the page needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +82,7 @@ pub fn public_key_info(pem: &str) -> Result<PublicKeyInfo, CryptoError> {
     info_of(&key)
 }
 
-pub(super) fn info_of(key: &RsaPublicKey) -> Result<PublicKeyInfo, CryptoError> {
+pub fn info_of(key: &RsaPublicKey) -> Result<PublicKeyInfo, CryptoError> {
     let bits = key.size() * 8;
     if bits < MIN_KEY_BITS {
         return Err(CryptoError::WeakKey(bits));
@@ -101,7 +104,7 @@ pub fn additional_data(form: &str, version: &str, key_fingerprint: &str) -> Stri
     format!("oberih-record/{FORMAT}\n{form}\n{version}\n{key_fingerprint}")
 }
 
-pub(super) fn private_key(pem: &str) -> Result<RsaPrivateKey, CryptoError> {
+pub fn private_key(pem: &str) -> Result<RsaPrivateKey, CryptoError> {
     let pem = pem.trim();
     RsaPrivateKey::from_pkcs8_pem(pem)
         .or_else(|e| RsaPrivateKey::from_pkcs1_pem(pem).map_err(|_| e))
@@ -109,7 +112,7 @@ pub(super) fn private_key(pem: &str) -> Result<RsaPrivateKey, CryptoError> {
 }
 
 /// The clear part of an envelope and its three binary fields.
-pub(super) struct Envelope {
+pub struct Envelope {
     form: String,
     version: String,
     key: String,
@@ -118,7 +121,7 @@ pub(super) struct Envelope {
     ciphertext: Vec<u8>,
 }
 
-pub(super) fn parse_envelope(bytes: &[u8]) -> Result<Envelope, CryptoError> {
+pub fn parse_envelope(bytes: &[u8]) -> Result<Envelope, CryptoError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(CryptoError::NotEnvelope("the file is empty".into()));
     }
@@ -171,12 +174,12 @@ pub(super) fn parse_envelope(bytes: &[u8]) -> Result<Envelope, CryptoError> {
     Ok(env)
 }
 
-pub(super) fn malformed(message: impl Into<String>) -> CryptoError {
+pub fn malformed(message: impl Into<String>) -> CryptoError {
     CryptoError::Malformed(message.into())
 }
 
 /// What a JSON value is, for messages: "a number", "an array", …
-pub(super) fn json_kind(v: &Value, prefix: &str) -> String {
+pub fn json_kind(v: &Value, prefix: &str) -> String {
     let (article, name) = match v {
         Value::Null => ("", "null"),
         Value::Bool(_) => ("a ", "boolean"),
