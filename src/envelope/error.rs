@@ -8,10 +8,12 @@ pub enum CryptoError {
     Write { path: String, source: std::io::Error },
     #[error("`{0}` already exists; move it away first (oberih decrypt never overwrites a file)")]
     Exists(String),
-    #[error("the private key is not an RSA private key in PEM (PKCS#8 or PKCS#1): {0}")]
+    #[error("the private key is not a P-256 or RSA private key in PEM (PKCS#8, SEC1 or PKCS#1): {0}")]
     PrivateKey(String),
-    #[error("the public key is not an RSA public key in PEM (SubjectPublicKeyInfo): {0}")]
+    #[error("the public key is not a public key in PEM (SubjectPublicKeyInfo): {0}")]
     PublicKey(String),
+    #[error("the key is {0}; records need a P-256 (EC) key or an RSA key of at least 2048 bits")]
+    OtherAlgorithm(String),
     #[error("the key has {0} bits; records need an RSA key of at least 2048 bits")]
     WeakKey(usize),
     #[error("`{path}` is {size_mb} MB; an encrypted record is at most {limit_mb} MB (one questionnaire's export is a few kilobytes), so it was not read")]
