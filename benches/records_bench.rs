@@ -177,7 +177,8 @@ fn run(a: &Args) -> Result<String, String> {
         )?;
     }
     let summary = a.work.join("summary");
-    let by = "outcome,dimension,indicator,region,month,age_band,sex";
+    // Every table the adult form can be counted by (it asks no question measuring sex).
+    let by = "outcome,dimension,indicator,region,month,age_band";
     let s = summary.to_str().unwrap_or_default().to_string();
     step("summary", vec!["summary", d, "--form", "initial-screening", "--by", by, "-o", &s], 0)?;
     if !a.keep {
