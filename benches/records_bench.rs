@@ -1,9 +1,12 @@
 //! Records benchmark: generates N synthetic encrypted exports (see `records/gen.rs`) and times
-//! whole `oberih records add` and `oberih records export` runs on them.
+//! whole `oberih records add`, `export` and `summary` runs on them.
 //!
 //! ```text
-//! cargo bench --bench records_bench -- [--records 100000] [--seed 42] [--work DIR] [--keep]
+//! cargo bench --bench records_bench -- [--records 100000] [--seed 42] [--key p256|rsa] [--work DIR] [--keep]
 //! ```
+//!
+//! `--key` chooses the office key the exports are sealed to: P-256 (envelope format 2, the
+//! default, what the README recommends) or the RSA-2048 test key (format 1).
 //!
 //! Every figure is a whole-process one: wall time, CPU time (user + sys) and peak RSS of the
 //! child, read with `wait4`. The work folder is outside the repository (a dataset is refused
@@ -28,19 +31,33 @@ const RENAMED: (&str, &str) = ("safe_now", "safe_to_talk");
 struct Args {
     records: usize,
     seed: u64,
+    /// Seal to the RSA test key (envelope format 1) instead of the P-256 one (format 2).
+    rsa: bool,
     work: PathBuf,
     keep: bool,
 }
 
 fn args() -> Result<Args, String> {
-    let mut a =
-        Args { records: 100_000, seed: 42, work: std::env::temp_dir().join("oberih-records-bench"), keep: false };
+    let mut a = Args {
+        records: 100_000,
+        seed: 42,
+        rsa: false,
+        work: std::env::temp_dir().join("oberih-records-bench"),
+        keep: false,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         let mut value = || it.next().ok_or(format!("{arg} needs a value"));
         match arg.as_str() {
             "--records" => a.records = value()?.parse().map_err(|e| format!("--records: {e}"))?,
             "--seed" => a.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--key" => {
+                a.rsa = match value()?.as_str() {
+                    "p256" => false,
+                    "rsa" => true,
+                    other => return Err(format!("--key: `{other}` is neither p256 nor rsa")),
+                }
+            }
             "--work" => a.work = PathBuf::from(value()?),
             "--keep" => a.keep = true,
             "--bench" => {}
@@ -98,25 +115,36 @@ fn oberih(root: &Path, args: &[&str]) -> Command {
     cmd
 }
 
+/// The test keys: the public key records are sealed to, another key's public half (for a record
+/// `add` must refuse), and the private key file `add` is given.
+fn keys(rsa: bool) -> Result<(String, String, PathBuf), String> {
+    let fixture = |name: &str| Path::new(MANIFEST_DIR).join("tests/fixtures/crypto").join(name);
+    let read = |name: &str| fs::read_to_string(fixture(name)).map_err(|e| format!("{name}: {e}"));
+    if rsa {
+        use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
+        let k = rsa::RsaPrivateKey::from_pkcs8_pem(read("other-private.pem")?.trim()).map_err(|e| e.to_string())?;
+        let other = k.to_public_key().to_public_key_pem(Default::default()).map_err(|e| e.to_string())?;
+        Ok((read("test-public.pem")?, other, fixture("test-private.pem")))
+    } else {
+        use p256::pkcs8::{DecodePrivateKey, EncodePublicKey};
+        let k = p256::SecretKey::from_pkcs8_pem(read("p256-other-private.pem")?.trim()).map_err(|e| e.to_string())?;
+        let other = k.public_key().to_public_key_pem(Default::default()).map_err(|e| e.to_string())?;
+        Ok((read("p256-public.pem")?, other, fixture("p256-private.pem")))
+    }
+}
+
 fn run(a: &Args) -> Result<String, String> {
     if a.work.exists() {
         fs::remove_dir_all(&a.work).map_err(|e| e.to_string())?;
     }
     let root = portal(&a.work)?;
     let form = load_form(&root)?;
-    let public = include_str!("../tests/fixtures/crypto/test-public.pem");
-    let key = Path::new(MANIFEST_DIR).join("tests/fixtures/crypto/test-private.pem");
+    let (public, other_public, key) = keys(a.rsa)?;
     let inbox = a.work.join("inbox");
     let started = Instant::now();
-    let made = gen::generate(&form, public, &inbox, a.records, a.seed, OLD_VERSION, RENAMED);
+    let made = gen::generate(&form, &public, &inbox, a.records, a.seed, OLD_VERSION, RENAMED);
     eprintln!("generated {} files in {:.1} s: {made:?}", made.files, started.elapsed().as_secs_f64());
-    let other_public = {
-        use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
-        let pem = include_str!("../tests/fixtures/crypto/other-private.pem");
-        let k = rsa::RsaPrivateKey::from_pkcs8_pem(pem.trim()).map_err(|e| e.to_string())?;
-        k.to_public_key().to_public_key_pem(Default::default()).map_err(|e| e.to_string())?
-    };
-    let damaged = gen::damaged(&form, public, &other_public, &a.work.join("damaged"));
+    let damaged = gen::damaged(&form, &public, &other_public, &a.work.join("damaged"));
 
     let dataset = a.work.join("office.sqlite");
     let (d, k, i) =
@@ -148,11 +176,17 @@ fn run(a: &Args) -> Result<String, String> {
             0,
         )?;
     }
+    let summary = a.work.join("summary");
+    // Every table the adult form can be counted by (it asks no question measuring sex).
+    let by = "outcome,dimension,indicator,region,month,age_band";
+    let s = summary.to_str().unwrap_or_default().to_string();
+    step("summary", vec!["summary", d, "--form", "initial-screening", "--by", by, "-o", &s], 0)?;
     if !a.keep {
         let _ = fs::remove_dir_all(&inbox);
     }
+    let kind = if a.rsa { "RSA-2048 (format 1)" } else { "P-256 (format 2)" };
     let mut report = format!(
-        "records: {} files ({} of version {OLD_VERSION}, {} duplicates, {} conflicts) + {} damaged; cores: {}\n\n\
+        "records: {} files ({} of version {OLD_VERSION}, {} duplicates, {} conflicts) + {} damaged; key: {kind}; cores: {}\n\n\
          | step | wall s | cpu s | peak RSS MiB | last line |\n|---|---|---|---|---|\n",
         made.files,
         made.older,

@@ -1,12 +1,13 @@
 //! The public keys of forms that export encrypted records (`public_key` in `[form.privacy]`).
-//! Everything a questionnaire would only find out in the field — the key is missing, is not an
-//! RSA public key, is too short, lies outside the portal — is an error of the build, at the
+//! Everything a questionnaire would only find out in the field — the key is missing, is not a
+//! P-256 or RSA public key, is too short, lies outside the portal — is an error of the build, at the
 //! `public_key` line of the form file.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::envelope::{CryptoError, MIN_KEY_BITS};
 use crate::forms::form::Export;
 use crate::forms::Form;
 use crate::source::{read_text, Layers, SourceFile};
@@ -14,9 +15,12 @@ use crate::source::{read_text, Layers, SourceFile};
 /// A PEM public key is a few hundred bytes; a file this large is something else.
 const MAX_KEY_BYTES: u64 = 64 * 1024;
 
+/// What `public_key` must name, for the messages.
+const NEEDS: &str = "`public_key` must name the office's P-256 (EC) or RSA public key in PEM";
+
 /// How to make a key pair, for the messages.
-const MAKE_A_PAIR: &str = "make a key pair on the office computer: `openssl genpkey -algorithm RSA -pkeyopt \
-     rsa_keygen_bits:3072 -out office.pem`, then put only its public half in the portal: `openssl pkey -in \
+const MAKE_A_PAIR: &str = "make a key pair on the office computer: `openssl genpkey -algorithm EC -pkeyopt \
+     ec_paramgen_curve:P-256 -out office.pem`, then put only its public half in the portal: `openssl pkey -in \
      office.pem -pubout -out keys/office.pub.pem`";
 
 /// The PEM public keys of forms that export encrypted records, by form id.
@@ -30,7 +34,7 @@ pub fn load_public_keys(layers: &Layers, forms: &[Form], diags: &mut Diagnostics
             if form.privacy.export == Some(Export::Encrypted) {
                 let span = crate::config::find_key(&text, "export").unwrap_or(0..0);
                 diags.push(at(span, "`export = \"encrypted\"` needs a `public_key`".into()).with_help(
-                    "add `public_key = \"keys/office.pub.pem\"`: the path of the office's RSA public key in the portal",
+                    "add `public_key = \"keys/office.pub.pem\"`: the path of the office's public key in the portal",
                 ));
             }
             continue;
@@ -114,7 +118,7 @@ fn read_key_file(file: &SourceFile, path: &str) -> Result<String, Problem> {
     if size > MAX_KEY_BYTES {
         return Err(problem(
             format!("the public key `{path}` is {} kB, far too large to be a key", size / 1024),
-            "`public_key` must name the office's RSA public key in PEM",
+            NEEDS,
         ));
     }
     let bytes = std::fs::read(&file.abs)
@@ -127,7 +131,7 @@ fn read_key_file(file: &SourceFile, path: &str) -> Result<String, Problem> {
     })
 }
 
-/// An RSA public key of at least [`crate::records::envelope::MIN_KEY_BITS`] in PEM SubjectPublicKeyInfo, or
+/// A P-256 public key, or an RSA one of at least [`MIN_KEY_BITS`], in PEM SubjectPublicKeyInfo, or
 /// what the file is instead.
 fn check_pem(pem: &str, path: &str) -> Result<(), Problem> {
     if pem.contains("PRIVATE KEY-----") {
@@ -159,7 +163,7 @@ fn check_pem(pem: &str, path: &str) -> Result<(), Problem> {
     if pem.trim_start().starts_with("ssh-") {
         return Err(problem(
             format!("the public key `{path}` is an OpenSSH key; the questionnaire needs PEM (`BEGIN PUBLIC KEY`)"),
-            format!("convert an RSA one: `ssh-keygen -e -m PKCS8 -f {path} > keys/office.pub.pem`"),
+            format!("convert it: `ssh-keygen -e -m PKCS8 -f {path} > keys/office.pub.pem`"),
         ));
     }
     if !pem.contains("-----BEGIN PUBLIC KEY-----") {
@@ -168,48 +172,22 @@ fn check_pem(pem: &str, path: &str) -> Result<(), Problem> {
             Some(label) => format!("`{path}` holds a PEM `{label}`, not a public key (`BEGIN PUBLIC KEY`)"),
             None => format!("`{path}` is not a key: it has no `-----BEGIN PUBLIC KEY-----` line"),
         };
-        return Err(problem(message, "`public_key` must name the office's RSA public key in PEM"));
+        return Err(problem(message, NEEDS));
     }
-    if let Some(algorithm) = other_algorithm(pem) {
-        return Err(problem(
-            format!("the public key `{path}` is {algorithm} key; records are sealed with RSA-OAEP and need an RSA key"),
-            MAKE_A_PAIR,
-        ));
-    }
-    match crate::records::envelope::public_key_info(pem) {
+    match crate::envelope::public_key_info(pem) {
         Ok(_) => Ok(()),
-        Err(crate::records::CryptoError::WeakKey(bits)) => Err(problem(
-            format!(
-                "the public key `{path}` has {bits} bits; records need an RSA key of at least {} bits",
-                crate::records::envelope::MIN_KEY_BITS
-            ),
+        Err(CryptoError::WeakKey(bits)) => Err(problem(
+            format!("the public key `{path}` has {bits} bits; records need an RSA key of at least {MIN_KEY_BITS} bits"),
             MAKE_A_PAIR,
         )),
-        Err(crate::records::CryptoError::PublicKey(detail)) => Err(problem(
-            format!("the public key `{path}` is damaged: its PEM block is not an RSA public key ({detail})"),
-            "`public_key` must name the office's RSA public key in PEM",
+        Err(CryptoError::OtherAlgorithm(what)) => Err(problem(
+            format!("the public key `{path}` is {what}; records need a P-256 (EC) key or an RSA key"),
+            MAKE_A_PAIR,
         )),
-        Err(e) => Err(problem(
-            format!("the public key `{path}`: {e}"),
-            "`public_key` must name the office's RSA public key in PEM",
+        Err(CryptoError::PublicKey(detail)) => Err(problem(
+            format!("the public key `{path}` is damaged: its PEM block is not a public key ({detail})"),
+            NEEDS,
         )),
+        Err(e) => Err(problem(format!("the public key `{path}`: {e}"), NEEDS)),
     }
-}
-
-/// The algorithm of a SubjectPublicKeyInfo that is not RSA ("an EC", "an Ed25519"), if known.
-fn other_algorithm(pem: &str) -> Option<String> {
-    let (_, doc) = rsa::pkcs8::Document::from_pem(pem.trim()).ok()?;
-    let info: rsa::pkcs8::SubjectPublicKeyInfoRef = doc.decode_msg().ok()?;
-    let name = match info.algorithm.oid.to_string().as_str() {
-        "1.2.840.113549.1.1.1" => return None,
-        "1.2.840.10045.2.1" => "an EC",
-        "1.3.101.112" => "an Ed25519",
-        "1.3.101.113" => "an Ed448",
-        "1.3.101.110" => "an X25519",
-        "1.3.101.111" => "an X448",
-        "1.2.840.10040.4.1" => "a DSA",
-        "1.2.840.113549.1.1.10" => "an RSA-PSS",
-        other => return Some(format!("a non-RSA (algorithm {other})")),
-    };
-    Some(name.to_string())
 }

@@ -13,6 +13,7 @@ pub mod control_chars;
 pub mod coverage;
 pub mod dates;
 pub mod diag;
+pub mod envelope;
 pub mod fallback;
 pub mod forms;
 pub mod html;

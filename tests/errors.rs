@@ -348,7 +348,7 @@ fn public_key_outside_the_portal() {
 }
 
 #[test]
-fn public_key_that_is_not_an_rsa_public_key() {
+fn public_key_that_is_not_a_p256_or_rsa_public_key() {
     insta::assert_snapshot!(report_after(|r| {
         write(r, "keys/notes.txt", "Ключ лежить у шафі.\n");
         write(r, "forms/text.toml", &encrypted_form("text", "keys/notes.txt"));
@@ -356,7 +356,7 @@ fn public_key_that_is_not_an_rsa_public_key() {
         write(r, "forms/private.toml", &encrypted_form("private", "keys/office.pem"));
         write(r, "keys/pkcs1.pem", &crypto_fixture("test-public-pkcs1.pem"));
         write(r, "forms/pkcs1.toml", &encrypted_form("pkcs1", "keys/pkcs1.pem"));
-        write(r, "keys/ec.pem", &crypto_fixture("ec-public.pem"));
+        write(r, "keys/ec.pem", &crypto_fixture("p384-public.pem"));
         write(r, "forms/ec.toml", &encrypted_form("ec", "keys/ec.pem"));
         write(r, "keys/broken.pem", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
         write(r, "forms/broken.toml", &encrypted_form("broken", "keys/broken.pem"));

@@ -2,7 +2,7 @@
 //! build finishes them (minified, CSP filled in), checked statically, then driven end to end in
 //! headless Chromium from `file://` (tests/browser/form.js). Exports captured there are checked
 //! here: JSON against the form's record schema, CSV against `record_csv`, encrypted records with
-//! `oberih::records::envelope::decrypt_file`. The browser tests need `chromium` and `npm ci`; they fail,
+//! `oberih::envelope::decrypt_file`. The browser tests need `chromium` and `npm ci`; they fail,
 //! never skip, when the tools are missing.
 
 use std::path::{Path, PathBuf};
@@ -26,6 +26,8 @@ fn read(rel: &str) -> String {
 const LANGUAGES: [&str; 2] = ["uk", "en"];
 const TEST_PUBLIC_KEY: &str = "tests/fixtures/crypto/test-public.pem";
 const TEST_PRIVATE_KEY: &str = "tests/fixtures/crypto/test-private.pem";
+const P256_PUBLIC_KEY: &str = "tests/fixtures/crypto/p256-public.pem";
+const P256_PRIVATE_KEY: &str = "tests/fixtures/crypto/p256-private.pem";
 
 fn load_form(name: &str, text: &str) -> Form {
     let known = |_: &str, _: Option<&str>| true;
@@ -130,12 +132,14 @@ fn site() -> Site {
     let encrypted = load_form("forms/initial-screening.toml", &encrypted_variant(&adult_text));
     let xss = load_form("forms/xss.toml", XSS_FORM);
     let key = read(TEST_PUBLIC_KEY);
+    let ec_key = read(P256_PUBLIC_KEY);
     let pages = [
         ("uk/forms/initial-screening", render(&adult, "uk", None, &contacts, &i18n)),
         ("en/forms/initial-screening", render(&adult, "en", None, &contacts, &i18n)),
         ("uk/forms/child-screening", render(&child, "uk", None, &contacts, &i18n)),
         ("en/forms/child-screening", render(&child, "en", None, &contacts, &i18n)),
         ("uk/forms/encrypted", render(&encrypted, "uk", Some(&key), &contacts, &i18n)),
+        ("uk/forms/encrypted-ec", render(&encrypted, "uk", Some(&ec_key), &contacts, &i18n)),
         ("uk/forms/no-key", render(&encrypted, "uk", None, &contacts, &i18n)),
         ("uk/forms/xss", render(&xss, "uk", None, &contacts, &i18n)),
     ];
@@ -259,9 +263,14 @@ fn encryption_code_only_where_used() {
 fn encrypted_form_carries_the_key_fingerprint_and_never_a_plain_export() {
     let site = site();
     let html = page(&site, "uk/forms/encrypted");
-    let info = oberih::records::envelope::public_key_info(&read(TEST_PUBLIC_KEY)).unwrap();
+    let info = oberih::envelope::public_key_info(&read(TEST_PUBLIC_KEY)).unwrap();
     let data = oberih::forms::packed::unpack(&data_block(&html)).unwrap();
     assert_eq!(data["key"]["fingerprint"], info.fingerprint.as_str());
+    assert_eq!(data["key"]["kind"], "rsa", "an RSA key seals in envelope format 1");
+    let ec = oberih::forms::packed::unpack(&data_block(&page(&site, "uk/forms/encrypted-ec"))).unwrap();
+    assert_eq!(ec["key"]["kind"], "p256", "a P-256 key seals in envelope format 2");
+    let ec_info = oberih::envelope::public_key_info(&read(P256_PUBLIC_KEY)).unwrap();
+    assert_eq!(ec["key"]["fingerprint"], ec_info.fingerprint.as_str());
     let no_key = oberih::forms::packed::unpack(&data_block(&page(&site, "uk/forms/no-key"))).unwrap();
     assert_eq!(no_key["export"], "encrypted");
     assert!(no_key.get("key").is_none(), "no key without a parsable public key: {no_key}");
@@ -522,7 +531,7 @@ fn questionnaire_in_a_real_browser() {
     for typed in ["Львів", "consent"] {
         assert!(!sealed.contains(typed), "the envelope leaks {typed}");
     }
-    let record = oberih::records::envelope::decrypt_file(&private, sealed.as_bytes()).unwrap();
+    let record = oberih::envelope::decrypt_file(&private, sealed.as_bytes()).unwrap();
     assert_eq!(record["answers"]["jobs"][0]["job_place"], "Львів");
     assert_eq!(record["answers"]["consent"], "yes");
     assert_valid(&site, &site.adult, &record, "the decrypted record");
@@ -530,27 +539,97 @@ fn questionnaire_in_a_real_browser() {
     let mut ct = oberih_b64(env["ciphertext"].as_str().unwrap());
     ct[0] ^= 0x80;
     env["ciphertext"] = Value::String(base64_encode(&ct));
-    let err = oberih::records::envelope::decrypt_file(&private, env.to_string().as_bytes()).unwrap_err();
-    assert!(matches!(err, oberih::records::CryptoError::Tampered), "{err}");
+    let err = oberih::envelope::decrypt_file(&private, env.to_string().as_bytes()).unwrap_err();
+    assert!(matches!(err, oberih::envelope::CryptoError::Tampered), "{err}");
 
     // The golden vector: the page's AES-GCM with a fixed key and IV gives the committed bytes.
     let golden: Value = serde_json::from_str(&read("tests/fixtures/crypto/golden-envelope.json")).unwrap();
     let fresh: Value = serde_json::from_str(&text_of(&report, "golden_envelope")).unwrap();
     assert_eq!(fresh["ciphertext"], golden["ciphertext"], "the record cipher format changed");
     assert_eq!(fresh["iv"], golden["iv"]);
+
+    encrypted_with_a_p256_key(&site, &report);
+}
+
+/// The page's envelopes for a P-256 office key: format 2, a fresh ephemeral key per record; they
+/// open with the private key, through `oberih decrypt`'s reading and `records add`, and each
+/// kind of damage is refused for its reason.
+fn encrypted_with_a_p256_key(site: &Site, report: &Value) {
+    use oberih::envelope::{CryptoError, OfficeKey};
+    let sealed: Vec<String> = report["export_encrypted_ec"]
+        .as_array()
+        .expect("the report has no `export_encrypted_ec`")
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    let envs: Vec<Value> = sealed.iter().map(|s| serde_json::from_str(s).unwrap()).collect();
+    assert_eq!(envs[0]["format"], 2);
+    assert_eq!(envs[0]["alg"], "ECDH-ES+HKDF-SHA256+A256GCM");
+    assert!(envs[0].get("wrapped_key").is_none());
+    assert_eq!(oberih_b64(envs[0]["epk"].as_str().unwrap()).len(), 65);
+    assert_ne!(envs[0]["epk"], envs[1]["epk"], "an ephemeral key per record");
+    assert!(!sealed[0].contains("Кам") && !sealed[0].contains("consent"), "the envelope leaks answers");
+    let key = OfficeKey::from_pem(&read(P256_PRIVATE_KEY)).unwrap();
+    for text in &sealed {
+        let record = key.decrypt(text.as_bytes()).unwrap();
+        assert_eq!(record["answers"]["jobs"][0]["job_place"], "Кам’янець-Подільський");
+        assert_valid(site, &site.adult, &record, "the record sealed to a P-256 key");
+    }
+    let sec1 = OfficeKey::from_pem(&read("tests/fixtures/crypto/p256-private-sec1.pem")).unwrap();
+    assert!(sec1.decrypt(sealed[0].as_bytes()).is_ok(), "the same key in SEC1 form opens it");
+
+    let other = OfficeKey::from_pem(&read("tests/fixtures/crypto/p256-other-private.pem")).unwrap();
+    let rsa = OfficeKey::from_pem(&read(TEST_PRIVATE_KEY)).unwrap();
+    for wrong in [&other, &rsa] {
+        assert!(matches!(wrong.decrypt(sealed[0].as_bytes()), Err(CryptoError::WrongKey { .. })));
+    }
+    let damaged = |change: &dyn Fn(&mut Value)| {
+        let mut env = envs[0].clone();
+        change(&mut env);
+        key.decrypt(env.to_string().as_bytes()).unwrap_err()
+    };
+    let header = damaged(&|e| e["version"] = Value::from("2026.9"));
+    assert!(matches!(header, CryptoError::Tampered), "{header}");
+    let swapped = damaged(&|e| e["epk"] = envs[1]["epk"].clone());
+    assert!(matches!(swapped, CryptoError::Tampered), "another record's ephemeral key: {swapped}");
+    let off_curve = damaged(&|e| {
+        let mut epk = oberih_b64(e["epk"].as_str().unwrap());
+        epk[20] ^= 0x01;
+        e["epk"] = Value::String(base64_encode(&epk));
+    });
+    assert!(off_curve.to_string().contains("`epk` is not a point of the curve P-256"), "{off_curve}");
+
+    // `records add` takes both, with the office key read once.
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = sealed
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let file = dir.path().join(format!("r{i}.oberih"));
+            std::fs::write(&file, text).unwrap();
+            file
+        })
+        .collect();
+    let dataset = dir.path().join("records.sqlite");
+    let added =
+        oberih::records::add::add_files(&dataset, &files, Some(&key), std::slice::from_ref(&site.adult)).unwrap();
+    assert!(added.stored(), "{}", added.text());
+    let c = &added.counts;
+    assert_eq!((c.files, c.added + c.duplicates + c.conflicts), (2, 2), "{}", added.text());
+    assert!(c.added >= 1, "{}", added.text());
 }
 
 #[test]
 fn golden_envelope_made_by_the_page_decrypts() {
     let golden = read("tests/fixtures/crypto/golden-envelope.json");
-    let record = oberih::records::envelope::decrypt_file(&read(TEST_PRIVATE_KEY), golden.as_bytes()).unwrap();
+    let record = oberih::envelope::decrypt_file(&read(TEST_PRIVATE_KEY), golden.as_bytes()).unwrap();
     let expected: Value = serde_json::from_str(&read("tests/fixtures/crypto/golden-record.json")).unwrap();
     assert_eq!(record, expected);
     let mut env: Value = serde_json::from_str(&golden).unwrap();
     let mut bytes = oberih_b64(env["ciphertext"].as_str().unwrap());
     bytes[10] ^= 0x01;
     env["ciphertext"] = Value::String(base64_encode(&bytes));
-    assert!(oberih::records::envelope::decrypt_file(&read(TEST_PRIVATE_KEY), env.to_string().as_bytes()).is_err());
+    assert!(oberih::envelope::decrypt_file(&read(TEST_PRIVATE_KEY), env.to_string().as_bytes()).is_err());
 }
 
 fn oberih_b64(s: &str) -> Vec<u8> {

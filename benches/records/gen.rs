@@ -2,6 +2,9 @@
 //! drawn from the form's own choices, made-up words and small numbers, from a seeded generator,
 //! so the same seed gives the same records.
 //!
+//! Records are sealed to whatever public key the caller gives: the benchmark uses the P-256 test
+//! key (envelope format 2) unless told `--key rsa` (format 1).
+//!
 //! `generate` writes N encrypted exports of a form: most of the current version, some of an older
 //! version (with one question under its old name), some duplicates (the same record sealed again)
 //! and some conflicts (the same id with another answer). `damaged` writes one file of each kind
@@ -9,9 +12,9 @@
 
 use std::path::{Path, PathBuf};
 
+use oberih::envelope::encrypt_record;
 use oberih::forms::form::{QuestionType, Section};
 use oberih::forms::Form;
-use oberih::records::envelope::encrypt_record;
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 

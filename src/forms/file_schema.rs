@@ -108,7 +108,7 @@ fn privacy() -> Value {
                 "enum": ["plain", "encrypted"]
             },
             "public_key": {
-                "description": "Path of the PEM public key (RSA-OAEP) for encrypted export, relative to the portal folder.",
+                "description": "Path of the PEM public key (P-256, or RSA of at least 2048 bits) for encrypted export, relative to the portal folder.",
                 "type": "string",
                 "minLength": 1
             },

@@ -412,9 +412,10 @@ fn messages(form: &Form, ctx: &PageContext) -> Value {
 /// falls back to plaintext).
 fn encryption_key(form: &Form, ctx: &PageContext) -> Option<Value> {
     match (form.privacy.export, ctx.public_key_pem) {
-        (Some(Export::Encrypted), Some(pem)) => crate::records::envelope::public_key_info(pem)
-            .ok()
-            .map(|info| json!({ "spki": base64_of(&info.spki_der), "fingerprint": info.fingerprint })),
+        (Some(Export::Encrypted), Some(pem)) => crate::envelope::public_key_info(pem).ok().map(|info| {
+            // The kind tells the page which envelope to write: P-256 → format 2, RSA → format 1.
+            json!({ "kind": info.kind.name(), "spki": base64_of(&info.spki_der), "fingerprint": info.fingerprint })
+        }),
         _ => None,
     }
 }

@@ -16,9 +16,9 @@ use super::check::Checker;
 use super::dataset::store::{begin_run, finish_run, place};
 use super::dataset::{digest, Dataset, NewRecord, Placed, RunCounts};
 use super::decrypt::read_limited;
-use super::envelope::{OfficeKey, MAX_RECORD_BYTES};
 use super::migrate::read_as_current;
 use super::{CryptoError, RecordsError};
+use crate::envelope::{OfficeKey, MAX_RECORD_BYTES};
 use crate::forms::Form;
 
 /// Why a file or a record was not taken.
@@ -172,24 +172,22 @@ pub fn add_files(
     let files = &files;
     let db = |source| RecordsError::Database { path: path.display().to_string(), source };
     let run = begin_run(&tx, &now()).map_err(db)?;
-    for chunk in files.chunks(CHUNK) {
-        let prepared: Vec<Result<NewRecord, Rejection>> =
-            chunk.par_iter().map(|f| prepare(f, key, forms, &checker)).collect();
-        for p in prepared {
-            match p {
-                Err(r) => report.rejected.push(r),
-                // After a rejection nothing will be stored; the rest is still checked and reported.
-                Ok(_) if !report.rejected.is_empty() => {}
-                Ok(r) => match place(&tx, &r, run).map_err(db)? {
-                    Placed::Added => report.counts.added += 1,
-                    Placed::Duplicate => report.counts.duplicates += 1,
-                    Placed::Conflict => {
-                        report.counts.conflicts += 1;
-                        report.conflicts.push(Conflict { id: r.id, file: r.source });
-                    }
-                },
-            }
-        }
+    let prepare_chunk = |chunk: &[PathBuf]| -> Vec<Result<NewRecord, Rejection>> {
+        chunk.par_iter().map(|f| prepare(f, key, forms, &checker)).collect()
+    };
+    let mut chunks = files.chunks(CHUNK);
+    let mut prepared = chunks.next().map(prepare_chunk).unwrap_or_default();
+    while !prepared.is_empty() {
+        // The next chunk is read, opened and checked on the other threads while this one is
+        // stored: the database (one connection, one transaction) stays on this thread.
+        let next_chunk = chunks.next();
+        let (next, placed) = std::thread::scope(|scope| {
+            let next = scope.spawn(|| next_chunk.map(prepare_chunk).unwrap_or_default());
+            let placed = store(&tx, run, std::mem::take(&mut prepared), &mut report);
+            (next.join(), placed)
+        });
+        placed.map_err(db)?;
+        prepared = next.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     }
     if report.stored() {
         finish_run(&tx, run, report.counts).map_err(db)?;
@@ -200,6 +198,31 @@ pub fn add_files(
         tx.rollback().map_err(db)?;
     }
     Ok(report)
+}
+
+/// Offers a chunk of prepared records to the dataset and counts what became of each.
+fn store(
+    tx: &rusqlite::Transaction,
+    run: i64,
+    prepared: Vec<Result<NewRecord, Rejection>>,
+    report: &mut AddReport,
+) -> Result<(), rusqlite::Error> {
+    for p in prepared {
+        match p {
+            Err(r) => report.rejected.push(r),
+            // After a rejection nothing will be stored; the rest is still checked and reported.
+            Ok(_) if !report.rejected.is_empty() => {}
+            Ok(r) => match place(tx, &r, run)? {
+                Placed::Added => report.counts.added += 1,
+                Placed::Duplicate => report.counts.duplicates += 1,
+                Placed::Conflict => {
+                    report.counts.conflicts += 1;
+                    report.conflicts.push(Conflict { id: r.id, file: r.source });
+                }
+            },
+        }
+    }
+    Ok(())
 }
 
 /// One file as a record ready to store, or why not.
@@ -252,7 +275,7 @@ fn read_record(bytes: &[u8], key: Option<&OfficeKey>) -> Result<Value, Reason> {
         }
     })?;
     match v.get("oberih").and_then(Value::as_str) {
-        Some(super::envelope::RECORD_KIND) => {
+        Some(crate::envelope::RECORD_KIND) => {
             let key = key.ok_or(Reason::NoKey)?;
             key.decrypt(bytes).map_err(|e| match e {
                 CryptoError::WrongKey { .. } => Reason::WrongKey(e.to_string()),

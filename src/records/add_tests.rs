@@ -7,7 +7,7 @@ use base64::Engine;
 use serde_json::{json, Value};
 
 use super::*;
-use crate::records::envelope::encrypt_record;
+use crate::envelope::encrypt_record;
 use crate::records::fixture::{current, form, older, OTHER, PRIVATE, PUBLIC};
 
 struct Inbox {
@@ -159,6 +159,55 @@ fn every_rejection_names_its_reason() {
     let sealed = inbox.sealed("nokey.oberih", &current("k"));
     let report = add_files(&inbox.dataset(), &[sealed], None, &[form()]).unwrap();
     assert_eq!(report.rejected[0].reason, Reason::NoKey);
+}
+
+const P256_PRIVATE: &str = include_str!("../../tests/fixtures/crypto/p256-private.pem");
+const P256_PUBLIC: &str = include_str!("../../tests/fixtures/crypto/p256-public.pem");
+const P256_OTHER: &str = include_str!("../../tests/fixtures/crypto/p256-other-private.pem");
+
+/// With a P-256 office key: records sealed to it are added, and a record for another key, a
+/// changed header and a damaged ephemeral key are each rejected for their reason.
+#[test]
+fn records_sealed_to_a_p256_key_are_added_and_damage_is_named() {
+    let inbox = Inbox::new();
+    let key = OfficeKey::from_pem(P256_PRIVATE).unwrap();
+    let add = |files: &[PathBuf]| add_files(&inbox.dataset(), files, Some(&key), &[form()]).unwrap();
+    let sealed =
+        |id: &str| serde_json::from_slice::<Value>(&encrypt_record(P256_PUBLIC, &current(id)).unwrap()).unwrap();
+    let reason = |name: &str, env: &Value| {
+        let report = add(&[inbox.plain(name, env)]);
+        assert_eq!(report.rejected.len(), 1, "{}", report.text());
+        report.rejected[0].reason.clone()
+    };
+    let other_public = {
+        use p256::pkcs8::{DecodePrivateKey, EncodePublicKey};
+        let k = p256::SecretKey::from_pkcs8_pem(P256_OTHER.trim()).unwrap();
+        k.public_key().to_public_key_pem(Default::default()).unwrap()
+    };
+    let wrong: Value = serde_json::from_slice(&encrypt_record(&other_public, &current("w")).unwrap()).unwrap();
+    assert!(matches!(reason("wrong.oberih", &wrong), Reason::WrongKey(_)));
+    let rsa: Value = serde_json::from_slice(&encrypt_record(PUBLIC, &current("r")).unwrap()).unwrap();
+    assert!(matches!(reason("rsa.oberih", &rsa), Reason::WrongKey(_)));
+
+    let mut header = sealed("h");
+    header["form"] = json!("test-form-2");
+    assert_eq!(reason("header.oberih", &header), Reason::Tampered);
+    let mut epk_changed = sealed("e");
+    epk_changed["epk"] = sealed("x")["epk"].clone();
+    assert_eq!(reason("epk.oberih", &epk_changed), Reason::Tampered);
+    let mut epk_damaged = sealed("d");
+    let mut epk = B64.decode(epk_damaged["epk"].as_str().unwrap()).unwrap();
+    epk[40] ^= 0x10;
+    epk_damaged["epk"] = json!(B64.encode(&epk));
+    let damaged = reason("damaged.oberih", &epk_damaged);
+    assert!(matches!(&damaged, Reason::Damaged(m) if m.contains("`epk` is not a point")), "{damaged}");
+    epk_damaged["epk"] = json!(B64.encode(&epk[..33]));
+    let short = reason("short.oberih", &epk_damaged);
+    assert!(matches!(&short, Reason::Damaged(m) if m.contains("`epk` is 33 bytes")), "{short}");
+
+    let report = add(&[inbox.plain("a.oberih", &sealed("a")), inbox.plain("b.oberih", &sealed("b"))]);
+    assert!(report.stored(), "{}", report.text());
+    assert_eq!(report.counts.added, 2, "{}", report.text());
 }
 
 #[test]

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::csv::record_csv;
-use super::envelope::{decrypt_file, private_key, MAX_KEY_BYTES, MAX_RECORD_BYTES, MIB};
 use super::CryptoError;
+use crate::envelope::{OfficeKey, MAX_KEY_BYTES, MAX_RECORD_BYTES, MIB};
 
 /// Reads a whole file that must not be larger than `limit` bytes; the size is checked before
 /// anything is read, and reading stops past the limit (a device or a growing file has no size).
@@ -50,10 +50,10 @@ pub fn run_decrypt(key: &Path, files: &[PathBuf], csv: bool) -> Result<(), Crypt
         other => other,
     })?;
     let key_pem = String::from_utf8(key_bytes).map_err(|_| CryptoError::PrivateKey("the file is not text".into()))?;
-    private_key(&key_pem)?;
+    let office = OfficeKey::from_pem(&key_pem)?;
     let mut failed = 0;
     for file in files {
-        match decrypt_one(&key_pem, file, csv) {
+        match decrypt_one(&office, file, csv) {
             Ok(written) => crate::stdio::say(&format!("{} → {}", file.display(), written.join(", "))),
             Err(e) => {
                 crate::stdio::err(&format!("{}: {e}\n", file.display()));
@@ -67,9 +67,9 @@ pub fn run_decrypt(key: &Path, files: &[PathBuf], csv: bool) -> Result<(), Crypt
     }
 }
 
-pub(super) fn decrypt_one(key_pem: &str, file: &Path, csv: bool) -> Result<Vec<String>, CryptoError> {
+pub(super) fn decrypt_one(key: &OfficeKey, file: &Path, csv: bool) -> Result<Vec<String>, CryptoError> {
     let bytes = read_limited(file, MAX_RECORD_BYTES)?;
-    let record = decrypt_file(key_pem, &bytes)?;
+    let record = key.decrypt(&bytes)?;
     let mut outputs = vec![(output_path(file, "json"), pretty(&record))];
     if csv {
         outputs.push((output_path(file, "csv"), record_csv(&record)));

@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use super::decrypt::read_limited;
-use super::envelope::{OfficeKey, MAX_KEY_BYTES};
 use super::{CryptoError, RecordsError};
+use crate::envelope::{OfficeKey, MAX_KEY_BYTES};
 use crate::forms::Form;
 
 /// The national portal's forms, checked as a build checks them.

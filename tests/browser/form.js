@@ -567,6 +567,28 @@ async function encrypted(context) {
   await page.close();
 }
 
+// A P-256 office key: the page seals in envelope format 2 (ECDH-ES + HKDF), a fresh ephemeral
+// key per record; Rust opens it (tests/questionnaire.rs).
+async function encryptedEc(context) {
+  const { page, problems } = await watchedPage(context);
+  await page.goto(url("uk/forms/encrypted-ec/index.html"));
+  check(!(await page.isDisabled('button[data-act="export-encrypted"]')), "encrypted export with a P-256 key is available", failures);
+  await choose(page, "consent", "yes");
+  await choose(page, "safe_to_talk", "yes");
+  await choose(page, "monitored", "no");
+  await choose(page, "danger_now", "no");
+  await act(page, "next");
+  await act(page, "next");
+  await page.click('button[data-add="jobs"]');
+  await fill(page, "jobs.0.job_place", "Кам’янець-Подільський");
+  const first = await download(page, () => act(page, "export-encrypted"), "record-ec.oberih");
+  await page.click('#panel button[data-act="close"]');
+  const second = await download(page, () => act(page, "export-encrypted"), "record-ec-2.oberih");
+  report.export_encrypted_ec = [first.text, second.text];
+  watch(problems, "encrypted form, P-256 key")();
+  await page.close();
+}
+
 async function refusals(context) {
   // WebCrypto missing: the page refuses and says why; there is no plaintext way out.
   const { page, problems } = await watchedPage(context);
@@ -641,7 +663,7 @@ async function childOnOnePage(context) {
 (async () => {
   const { context } = await launch();
   try {
-    for (const run of [fullInterview, consentNo, alerts, blankAnswers, typedAge, watchedPhone, childLink, shiftExit, encrypted, refusals, xss, childOnOnePage]) {
+    for (const run of [fullInterview, consentNo, alerts, blankAnswers, typedAge, watchedPhone, childLink, shiftExit, encrypted, encryptedEc, refusals, xss, childOnOnePage]) {
       try {
         await run(context);
       } catch (e) {

@@ -8,7 +8,7 @@
   var S = OberihSeal;
 
   function cryptoReady() { return S.available() && (F.export !== 'encrypted' || !!F.key); }
-  function meta() { return { form: F.id, version: F.version, spki: F.key && F.key.spki, fingerprint: F.key && F.key.fingerprint }; }
+  function meta() { return Object.assign({ form: F.id, version: F.version }, F.key); }
 
   function exportSealed() {
     if (!cryptoReady()) return;  // the button is disabled and a notice says why; never plaintext

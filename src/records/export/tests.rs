@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use serde_json::{json, Value};
 
 use super::*;
+use crate::envelope::OfficeKey;
 use crate::records::add::add_files;
-use crate::records::envelope::OfficeKey;
 use crate::records::fixture::{current, form, older, PRIVATE};
 
 /// A dataset with a current record, an older one, and one with "doesn't know" and blanks.
