@@ -50,7 +50,6 @@ use crate::forms::Form;
 
 pub mod command;
 mod linear;
-pub mod portal;
 pub mod suppress;
 pub mod tables;
 pub mod write;
@@ -58,8 +57,7 @@ pub mod write;
 pub use suppress::Shown;
 pub use tables::Category;
 
-/// The threshold below which a count is not shown.
-pub const DEFAULT_MIN_COUNT: u64 = 10;
+pub use crate::statistics::DEFAULT_MIN_COUNT;
 
 /// What a table can be broken down by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

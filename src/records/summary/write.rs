@@ -15,8 +15,7 @@ mod html;
 #[cfg(test)]
 mod tests;
 
-/// The `format` of a statistics JSON file.
-pub const FORMAT: &str = "oberih-statistics/1";
+pub use crate::statistics::FORMAT;
 
 /// Writes every file; refuses a folder that already holds anything.
 pub fn all(summary: &Summary, lang: &str, out_dir: &Path) -> Result<Vec<PathBuf>, SummaryError> {
