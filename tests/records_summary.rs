@@ -28,7 +28,7 @@ fn stderr(o: &Output) -> String {
 /// Synthetic screening `i` of the fixture form `screening`: three months, a debt in four of five,
 /// ages across the bands, and only three men (a small count in every table by sex).
 fn record(i: usize) -> Value {
-    let debt = i % 5 != 0;
+    let debt = !i.is_multiple_of(5);
     let ages = [16, 24, 33, 47, 71, 29];
     json!({
         "id": format!("r{i:03}"), "form": "screening", "version": "2026.1", "region": null, "language": "uk",
