@@ -167,3 +167,16 @@ fn a_form_only_a_region_has_needs_its_region() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("there is no region `west`"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_region_that_only_translates_a_form_shares_it_with_the_national_portal() {
+    // Zakarpattia adds Hungarian texts to both screening forms; their records read as the national
+    // forms, so a national export or summary takes them too.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let portal = oberih::records::PortalForms::load(root).unwrap();
+    let form = portal.chosen(None, "initial-screening").unwrap();
+    let sharing = portal.sharing(form);
+    assert!(sharing.contains(&None) && sharing.contains(&Some("zakarpatska".to_string())), "{sharing:?}");
+    let hu = portal.form(Some("zakarpatska"), "initial-screening").unwrap();
+    assert!(hu.title.contains_key("hu"), "the region's form carries its Hungarian texts");
+}

@@ -29,6 +29,8 @@ pub enum RecordsError {
     Portal(String),
     #[error("the region `{region}` of the portal at `{portal}` has errors; run `oberih check --region {region}` there first")]
     RegionalPortal { portal: String, region: String },
+    #[error("neither the region `{region}` nor the national portal has a form `{form}`")]
+    UnknownRegionalForm { form: String, region: String },
     #[error("there is no region `{region}` in the portal (regions: {known})")]
     UnknownRegion { region: String, known: String },
     #[error(

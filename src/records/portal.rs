@@ -105,7 +105,7 @@ impl PortalForms {
             }
             Missing::Form { form, .. } => match region {
                 None => RecordsError::UnknownForm(form),
-                Some(r) => RecordsError::UnknownForm(format!("{form}` in region `{r}")),
+                Some(r) => RecordsError::UnknownRegionalForm { form, region: r.to_string() },
             },
         })
     }
