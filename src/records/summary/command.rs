@@ -34,7 +34,12 @@ pub fn run(
     let portal = PortalForms::load(root)?;
     let form = portal.chosen(region, form_id)?;
     let dataset = Dataset::open(dataset)?.only_portals(portal.sharing(form));
-    let records = dataset.records(form)?;
+    // One record at a time: only what the tables count is kept.
+    let mut records = Vec::new();
+    dataset.each(form, |r| {
+        records.push(super::Facts::of(form, &r.record));
+        Ok(())
+    })?;
     crate::stdio::err(&passed_over_note(form_id, &dataset.passed_over()));
     let options =
         SummaryOptions { tables, min_count, lang: lang.to_string(), region_labels: portal.region_names.clone() };
