@@ -1,5 +1,5 @@
 //! Records benchmark: generates N synthetic encrypted exports (see `records/gen.rs`) and times
-//! whole `oberih records add`, `export` and `summary` runs on them.
+//! whole `oberih records add`, `oberih records export` and `oberih records summary` runs on them.
 //!
 //! ```text
 //! cargo bench --bench records_bench -- [--records 100000] [--seed 42] [--key p256|rsa] [--work DIR] [--keep]
@@ -67,7 +67,8 @@ fn args() -> Result<Args, String> {
     Ok(a)
 }
 
-/// A copy of the repository's portal whose screening form also reads version 2026.1.
+/// A copy of the repository's portal whose screening form also reads version 2026.1, with the
+/// region the generated records name.
 fn portal(work: &Path) -> Result<PathBuf, String> {
     let root = work.join("portal");
     for dir in ["content", "forms", "data", "themes"] {
@@ -81,6 +82,11 @@ fn portal(work: &Path) -> Result<PathBuf, String> {
         RENAMED.0, RENAMED.1
     ));
     fs::write(&form, text).map_err(|e| e.to_string())?;
+    // The region the generated records name, so they are checked as its portal builds its forms.
+    let region = root.join("regions/synthetic-region");
+    fs::create_dir_all(&region).map_err(|e| e.to_string())?;
+    fs::write(region.join("region.toml"), "name = { uk = \"Синтетична область\", en = \"Synthetic region\" }\n")
+        .map_err(|e| e.to_string())?;
     Ok(root)
 }
 
@@ -177,10 +183,9 @@ fn run(a: &Args) -> Result<String, String> {
         )?;
     }
     let summary = a.work.join("summary");
-    // Every table the adult form can be counted by (it asks no question measuring sex).
-    let by = "outcome,dimension,indicator,region,month,age_band";
-    let s = summary.to_str().unwrap_or_default().to_string();
-    step("summary", vec!["summary", d, "--form", "initial-screening", "--by", by, "-o", &s], 0)?;
+    let sm = summary.to_str().unwrap_or_default().to_string();
+    let by = "outcome,dimension,indicator,region*month,age_band,outcome*age_band";
+    step("summary", vec!["summary", d, "--form", "initial-screening", "--by", by, "-o", &sm], 0)?;
     if !a.keep {
         let _ = fs::remove_dir_all(&inbox);
     }

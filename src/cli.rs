@@ -198,6 +198,9 @@ pub enum RecordsCommand {
         /// The portal whose forms the records belong to.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Read the form as this region's portal builds it (the national portal's without it).
+        #[arg(long)]
+        region: Option<String>,
     },
     /// Count one form's records for monitoring, with small counts suppressed: CSV, JSON and an
     /// HTML report in a new folder.
@@ -223,6 +226,9 @@ pub enum RecordsCommand {
         /// The portal whose forms the records belong to.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Read the form as this region's portal builds it (the national portal's without it).
+        #[arg(long)]
+        region: Option<String>,
     },
 }
 
@@ -238,8 +244,8 @@ fn records(command: RecordsCommand) -> i32 {
                 Err(e) => report_result::<crate::records::RecordsError>(Err(e)),
             }
         }
-        RecordsCommand::Export { dataset, form, format, lang, out, root } => {
-            match crate::records::export::run(&root, &dataset, &form, format, &lang, &out) {
+        RecordsCommand::Export { dataset, form, format, lang, out, root, region } => {
+            match crate::records::export::run(&root, &dataset, &form, region.as_deref(), format, &lang, &out) {
                 Ok(n) => {
                     stdio::err(&format!("{}: {} record(s)\n", out.display(), n));
                     0
@@ -247,8 +253,9 @@ fn records(command: RecordsCommand) -> i32 {
                 Err(e) => report_result::<crate::records::RecordsError>(Err(e)),
             }
         }
-        RecordsCommand::Summary { dataset, form, by, min_count, lang, out, root } => {
-            match crate::records::summary::command::run(&root, &dataset, &form, &by, min_count, &lang, &out) {
+        RecordsCommand::Summary { dataset, form, by, min_count, lang, out, root, region } => {
+            let region = region.as_deref();
+            match crate::records::summary::command::run(&root, &dataset, &form, region, &by, min_count, &lang, &out) {
                 Ok(report) => {
                     let s = &report;
                     stdio::err(&format!(

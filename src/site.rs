@@ -39,7 +39,7 @@ pub struct Site {
     pub contacts: Directory,
     pub form_ids: BTreeSet<String>,
     /// Monitoring tables published with the portal (`data/statistics/*.json`).
-    pub statistics: crate::records::summary::portal::Statistics,
+    pub statistics: crate::statistics::Statistics,
     pub forms: Vec<crate::forms::Form>,
     /// PEM public keys for encrypted export, by form id.
     pub public_keys: BTreeMap<String, String>,

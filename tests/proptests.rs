@@ -213,7 +213,7 @@ proptest! {
         let (standards, _) = oberih::standards::Registry::build(&[], "uk");
         let forms = BTreeSet::new();
         let contacts = oberih::contacts::Directory::default();
-        let statistics = oberih::records::summary::portal::Statistics::default();
+        let statistics = oberih::statistics::Statistics::default();
         let links = oberih::render::links::Links {
             keys: &keys,
             standards: &standards,

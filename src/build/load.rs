@@ -76,9 +76,8 @@ pub fn load_site(
     let theme = theme.map_err(|p| diags.extend(p)).ok()?;
     let i18n = Arc::new(load_i18n(&theme, layers, &config, diags));
     let contacts = load_contacts(layers, region, &config, diags);
-    let (statistics, problems) = crate::records::summary::portal::Statistics::load(
-        &layers.files_under(crate::records::summary::portal::STATISTICS_DIR),
-    );
+    let (statistics, problems) =
+        crate::statistics::Statistics::load(&layers.files_under(crate::statistics::STATISTICS_DIR));
     diags.extend(problems);
     let loaded = load_pages(&layers.files_under("content"), &config, cache);
     diags.extend(loaded.problems);

@@ -55,7 +55,7 @@ pub fn record_schema(form: &Form, lang: &str, t: &dyn Fn(&str) -> String) -> Val
             "indicators": {
                 "type": "array",
                 "uniqueItems": true,
-                "items": { "oneOf": indicators }
+                "items": one_of(indicators)
             },
             "unanswered": unanswered(form, lang),
             "not_asked": {
@@ -90,8 +90,18 @@ fn unanswered(form: &Form, lang: &str) -> Value {
     json!({
         "type": "array",
         "uniqueItems": true,
-        "items": { "oneOf": pointers }
+        "items": one_of(pointers)
     })
+}
+
+/// Any one of `options`; none at all when there are none (`oneOf` must not be empty), as for the
+/// indicators of a form that has none.
+fn one_of(options: Vec<Value>) -> Value {
+    if options.is_empty() {
+        Value::Bool(false)
+    } else {
+        json!({ "oneOf": options })
+    }
 }
 
 /// `answers`: one property per question; a repeated section is an array of entries.
@@ -191,6 +201,19 @@ fn coded(code: &str, title: &str) -> Value {
 mod tests {
     use super::super::testing::{keys, load_ok, BASE};
     use super::*;
+
+    #[test]
+    fn a_form_without_indicators_has_a_valid_schema() {
+        let mut text = BASE.to_string();
+        let at = text.find("[[indicator]]").unwrap();
+        let end = text[at..].find("\n\n").map_or(text.len(), |e| at + e + 2);
+        text.replace_range(at..end, "");
+        let form = load_ok(&text);
+        assert!(form.indicators.is_empty());
+        let s = record_schema(&form, "en", &keys);
+        assert_eq!(s["properties"]["indicators"]["items"], false);
+        assert!(jsonschema::draft202012::new(&s).is_ok(), "{s}");
+    }
 
     #[test]
     fn answers_follow_the_question_types() {

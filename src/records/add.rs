@@ -17,6 +17,7 @@ use super::dataset::store::{begin_run, finish_run, place};
 use super::dataset::{digest, Dataset, NewRecord, Placed, RunCounts};
 use super::decrypt::read_limited;
 use super::migrate::read_as_current;
+use super::portal::{Missing, PortalForms};
 use super::{CryptoError, RecordsError};
 use crate::envelope::{OfficeKey, MAX_RECORD_BYTES};
 use crate::forms::Form;
@@ -38,6 +39,14 @@ pub enum Reason {
     /// The envelope is damaged or of an unknown layout.
     Damaged(String),
     UnknownForm(String),
+    /// The portal the record names lacks the form, which the regions listed have.
+    FormElsewhere {
+        form: String,
+        portal: Option<String>,
+        regions: Vec<String>,
+    },
+    /// The record names a region the portal has no folder for.
+    UnknownRegion(String),
     UnknownVersion(String),
     /// Places where the record breaks its form's schema.
     Schema(Vec<String>),
@@ -56,6 +65,18 @@ impl fmt::Display for Reason {
             Reason::Tampered => f.write_str("tampered or damaged: the file failed its integrity check"),
             Reason::Damaged(m) => write!(f, "damaged: {m}"),
             Reason::UnknownForm(id) => write!(f, "unknown form `{id}`: the portal has no such form"),
+            Reason::FormElsewhere { form, portal, regions } => {
+                let portal = portal.as_ref().map_or("the national portal".to_string(), |r| format!("region `{r}`"));
+                let list: Vec<String> = regions.iter().map(|r| format!("region `{r}`")).collect();
+                write!(
+                    f,
+                    "unknown form `{form}`: the record names {portal}, which has no such form ({} has it)",
+                    list.join(", ")
+                )
+            }
+            Reason::UnknownRegion(slug) => {
+                write!(f, "unknown region `{slug}`: the portal has no `regions/{slug}/region.toml`")
+            }
             Reason::UnknownVersion(m) => write!(f, "unknown version: {m}"),
             Reason::Schema(places) => write!(f, "does not match its form's schema {}", places.join("; ")),
         }
@@ -154,17 +175,28 @@ fn expand(named: &[PathBuf]) -> (Vec<PathBuf>, Vec<Rejection>) {
     (files, rejected)
 }
 
-/// Adds `named` files (and the files directly in named folders) to the dataset at `path`
-/// (created if missing), checking them against `forms`.
+/// [`add_portal_files`] with only national `forms`.
 pub fn add_files(
     path: &Path,
     named: &[PathBuf],
     key: Option<&OfficeKey>,
     forms: &[Form],
 ) -> Result<AddReport, RecordsError> {
+    add_portal_files(path, named, key, &PortalForms::national(forms.to_vec()))
+}
+
+/// Adds `named` files (and the files directly in named folders) to the dataset at `path`
+/// (created if missing), checking each record against its form as the portal it names (national
+/// or a region) builds it.
+pub fn add_portal_files(
+    path: &Path,
+    named: &[PathBuf],
+    key: Option<&OfficeKey>,
+    forms: &PortalForms,
+) -> Result<AddReport, RecordsError> {
     super::place::check_place(path)?;
     let (files, rejected) = expand(named);
-    let checker = Checker::new(forms);
+    let checker = Checker::for_portal(forms);
     let mut dataset = Dataset::open_or_create(path)?;
     let counts = RunCounts { files: files.len(), ..RunCounts::default() };
     let mut report = AddReport { counts, rejected, ..AddReport::default() };
@@ -226,7 +258,12 @@ fn store(
 }
 
 /// One file as a record ready to store, or why not.
-fn prepare(file: &Path, key: Option<&OfficeKey>, forms: &[Form], checker: &Checker) -> Result<NewRecord, Rejection> {
+fn prepare(
+    file: &Path,
+    key: Option<&OfficeKey>,
+    forms: &PortalForms,
+    checker: &Checker,
+) -> Result<NewRecord, Rejection> {
     let shown = file.display().to_string();
     let reject =
         |record: Option<&str>, reason| Rejection { file: shown.clone(), record: record.map(str::to_string), reason };
@@ -244,12 +281,22 @@ fn prepare(file: &Path, key: Option<&OfficeKey>, forms: &[Form], checker: &Check
         Some(_) => return Err(reject(None, Reason::Schema(vec!["at /id: not a text id".into()]))),
     };
     let form_id = record["form"].as_str().unwrap_or_default();
-    let Some(form) = forms.iter().find(|f| f.id == form_id) else {
-        return Err(reject(Some(&id), Reason::UnknownForm(form_id.to_string())));
-    };
+    let region = record.get("region").and_then(Value::as_str);
+    let form = forms.form(region, form_id).map_err(|m| {
+        reject(
+            Some(&id),
+            match m {
+                Missing::Region(slug) => Reason::UnknownRegion(slug),
+                Missing::Form { form, elsewhere } if elsewhere.is_empty() => Reason::UnknownForm(form),
+                Missing::Form { form, elsewhere } => {
+                    Reason::FormElsewhere { form, portal: region.map(str::to_string), regions: elsewhere }
+                }
+            },
+        )
+    })?;
     let current =
         read_as_current(form, &record).map_err(|e| reject(Some(&id), Reason::UnknownVersion(e.to_string())))?;
-    let violations = checker.violations(&form.id, &current);
+    let violations = checker.violations(region, &form.id, &current);
     if !violations.is_empty() {
         return Err(reject(Some(&id), Reason::Schema(violations)));
     }
@@ -300,12 +347,12 @@ fn now() -> String {
 /// `oberih records add`: loads the portal's forms and the key, adds, and returns the report.
 pub fn run(root: &Path, dataset: &Path, files: &[PathBuf], key: Option<&Path>) -> Result<AddReport, RecordsError> {
     super::place::check_place(dataset)?;
-    let forms = super::portal_forms(root)?;
+    let forms = PortalForms::load(root)?;
     let key = match key {
         Some(k) => Some(super::read_office_key(k)?),
         None => None,
     };
-    add_files(dataset, files, key.as_ref(), &forms)
+    add_portal_files(dataset, files, key.as_ref(), &forms)
 }
 
 #[cfg(test)]

@@ -6,29 +6,41 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use super::portal::PortalForms;
 use crate::forms::{record_schema, Form};
 
-/// One compiled schema per form.
+/// One compiled schema per form of each portal (national as `None`, or a region's slug).
 pub struct Checker {
-    validators: HashMap<String, jsonschema::Validator>,
+    validators: HashMap<(Option<String>, String), jsonschema::Validator>,
 }
 
 impl Checker {
+    /// The national portal's `forms`.
     pub fn new(forms: &[Form]) -> Checker {
+        Checker::for_portal(&PortalForms::national(forms.to_vec()))
+    }
+
+    /// Every form of the national portal and of each region, as that portal builds it.
+    pub fn for_portal(portal: &PortalForms) -> Checker {
         let key = |k: &str| k.to_string();
-        let validators = forms
-            .iter()
-            .filter_map(|f| {
+        let validators = portal
+            .all()
+            .flat_map(|(region, forms)| forms.iter().map(move |f| (region, f)))
+            .filter_map(|(region, f)| {
                 let schema = record_schema(f, "en", &key);
-                jsonschema::draft202012::new(&schema).ok().map(|v| (f.id.clone(), v))
+                let v = jsonschema::draft202012::new(&schema).ok()?;
+                Some(((region.map(str::to_string), f.id.clone()), v))
             })
             .collect();
         Checker { validators }
     }
 
-    /// The first few places where `record` breaks its form's schema, or an empty list.
-    pub fn violations(&self, form: &str, record: &Value) -> Vec<String> {
-        let Some(v) = self.validators.get(form) else { return vec![format!("form `{form}` has no schema")] };
+    /// The first few places where `record` breaks its form's schema as the portal `region`
+    /// builds it, or an empty list.
+    pub fn violations(&self, region: Option<&str>, form: &str, record: &Value) -> Vec<String> {
+        let Some(v) = self.validators.get(&(region.map(str::to_string), form.to_string())) else {
+            return vec![format!("form `{form}` has no schema")];
+        };
         v.iter_errors(record).take(3).map(|e| describe(&e)).collect()
     }
 }

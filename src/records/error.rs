@@ -27,6 +27,16 @@ pub enum RecordsError {
     UnknownForm(String),
     #[error("the portal at `{0}` has errors; run `oberih check` there first")]
     Portal(String),
+    #[error("the region `{region}` of the portal at `{portal}` has errors; run `oberih check --region {region}` there first")]
+    RegionalPortal { portal: String, region: String },
+    #[error("neither the region `{region}` nor the national portal has a form `{form}`")]
+    UnknownRegionalForm { form: String, region: String },
+    #[error("there is no region `{region}` in the portal (regions: {known})")]
+    UnknownRegion { region: String, known: String },
+    #[error(
+        "the national portal has no form `{form}`; region(s) {regions} have one: name the region with --region {first}"
+    )]
+    RegionalForm { form: String, regions: String, first: String },
     #[error(transparent)]
     Key(#[from] super::CryptoError),
     #[error("a stored record of `{form}` cannot be read: {reason}")]

@@ -2,7 +2,7 @@
 //! the HTCDS field a question corresponds to (`htcds = "vic_MethodsOfControl"`), the value each
 //! choice stands for (`htcds = "DebtBondage"`), and the field and value an indicator stands for
 //! (`htcds = "vic_MethodsOfControl:DebtBondage"`). The build checks every name against the
-//! standard's field list ([`standard`]); [`record`] turns one record into an HTCDS-shaped object
+//! standard's field list ([`crate::htcds`]); [`record`] turns one record into an HTCDS-shaped object
 //! for case systems such as the Unified Information System of the Social Sphere.
 //!
 //! Only mapped fields are written: a question without `htcds` never leaves through this format,
@@ -15,9 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::forms::form::QuestionType;
 use crate::forms::{Form, Question};
-pub use standard::{field, Field, FieldType};
-
-pub mod standard;
+use crate::htcds::{field, Field, FieldType};
 
 /// The HTCDS object of one record (in the shape of a questionnaire export): field name → value.
 /// A multiselect field is an array in the standard's order, filled from every question and

@@ -15,9 +15,9 @@ mod error;
 pub mod export;
 pub mod migrate;
 pub mod place;
-mod portal;
+pub mod portal;
 pub use error::RecordsError;
-pub use portal::{portal_forms, read_office_key};
+pub use portal::{portal_forms, read_office_key, PortalForms};
 #[cfg(test)]
 pub(crate) mod fixture;
 

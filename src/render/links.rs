@@ -26,7 +26,7 @@ pub struct Links<'a> {
     pub standards: &'a Registry,
     pub forms: &'a BTreeSet<String>,
     pub contacts: &'a Directory,
-    pub statistics: &'a crate::records::summary::portal::Statistics,
+    pub statistics: &'a crate::statistics::Statistics,
     /// The linking page's key and its source folder inside `content/`.
     pub from_key: &'a str,
     pub from_dir: &'a str,

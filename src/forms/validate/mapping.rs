@@ -11,7 +11,7 @@ use toml::Spanned;
 use super::Validator;
 use crate::forms::expr;
 use crate::forms::file::{Measure, QuestionType, RawChoice, RawChoices, RawFile, RawQuestion};
-use crate::records::htcds::{self, Field, FieldType};
+use crate::htcds::{self, Field, FieldType};
 
 const FIELDS_HELP: &str =
     "HTCDS field names carry their table's prefix (`prs_`, `vic_`, `cas_`…), e.g. `vic_MethodsOfControl`";
@@ -108,7 +108,7 @@ impl Validator<'_> {
         if let Some(f) = htcds::field(name) {
             return Some(f);
         }
-        let near = expr::suggest(name, htcds::standard::fields().keys().copied())
+        let near = expr::suggest(name, htcds::fields().keys().copied())
             .map(|s| format!("did you mean `{s}`? "))
             .unwrap_or_default();
         self.help(at.span(), format!("unknown HTCDS field `{name}`"), format!("{near}{FIELDS_HELP}"));

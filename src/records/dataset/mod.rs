@@ -6,6 +6,8 @@
 //! content: the same id with the same content is a duplicate and not stored again; the same id
 //! with other content is a conflict and both are kept.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
@@ -51,6 +53,10 @@ CREATE INDEX record_by_form ON record(form, seq);
 pub struct Dataset {
     pub(super) conn: Connection,
     path: PathBuf,
+    /// The portals (national as `None`, or a region's slug) whose records are read; all if unset.
+    portals: Option<Vec<Option<String>>>,
+    /// How many records of other portals reads passed over, by portal.
+    passed_over: RefCell<BTreeMap<Option<String>, usize>>,
 }
 
 /// A stored record read as its form's current version, with what the dataset knows of it.
@@ -72,7 +78,7 @@ impl Dataset {
         }
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
             .map_err(|source| RecordsError::Database { path: path.display().to_string(), source })?;
-        let dataset = Dataset { conn, path: path.to_path_buf() };
+        let dataset = Dataset { conn, path: path.to_path_buf(), portals: None, passed_over: RefCell::default() };
         dataset.check_layout()?;
         Ok(dataset)
     }
@@ -85,7 +91,7 @@ impl Dataset {
         drop(super::place::create_new(path)?);
         let conn = Connection::open(path)
             .map_err(|source| RecordsError::Database { path: path.display().to_string(), source })?;
-        let dataset = Dataset { conn, path: path.to_path_buf() };
+        let dataset = Dataset { conn, path: path.to_path_buf(), portals: None, passed_over: RefCell::default() };
         let setup = format!("PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {LAYOUT}; {SCHEMA}");
         dataset.conn.execute_batch(&setup).map_err(|e| dataset.db(e))?;
         Ok(dataset)
@@ -103,6 +109,18 @@ impl Dataset {
             return Err(RecordsError::NewerDataset { path: shown, found, known: LAYOUT });
         }
         Ok(())
+    }
+
+    /// Reads only records exported by the `portals` named (national as `None`, or a region's
+    /// slug): those whose form is the one a read is given.
+    pub fn only_portals(mut self, portals: Vec<Option<String>>) -> Dataset {
+        self.portals = Some(portals);
+        self
+    }
+
+    /// How many records of other portals than [`Dataset::only_portals`] named were passed over.
+    pub fn passed_over(&self) -> BTreeMap<Option<String>, usize> {
+        self.passed_over.borrow().clone()
     }
 
     pub(super) fn db(&self, source: rusqlite::Error) -> RecordsError {
@@ -136,7 +154,16 @@ impl Dataset {
         self.each_stored(&form.id, |stored| {
             let failed = |reason: String| RecordsError::Stored { form: form.id.clone(), reason };
             let original: Value = serde_json::from_str(&stored.content).map_err(|e| failed(e.to_string()))?;
-            let record = read_as_current(form, &original).map_err(|e| failed(e.to_string()))?;
+            let portal = original.get("region").and_then(Value::as_str).map(str::to_string);
+            if self.portals.as_ref().is_some_and(|keep| !keep.contains(&portal)) {
+                *self.passed_over.borrow_mut().entry(portal).or_default() += 1;
+                return Ok(());
+            }
+            let record = if original["version"].as_str() == Some(form.version.as_str()) {
+                original
+            } else {
+                read_as_current(form, &original).map_err(|e| failed(e.to_string()))?
+            };
             n += 1;
             f(ReadRecord { record, source_version: stored.version, conflict: stored.conflict })
         })?;

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use super::dataset::Dataset;
 use super::place::{check_place, create_new};
+use super::portal::{passed_over_note, PortalForms};
 use super::RecordsError;
 use crate::forms::Form;
 
@@ -79,20 +80,25 @@ fn write(
     Ok(n)
 }
 
-/// `oberih records export`: opens the dataset, finds the form in the portal at `root`, exports.
+/// `oberih records export`: opens the dataset, finds the form as the portal at `root` (or its
+/// region `region`) builds it, and exports the records of every portal that builds the same form.
+/// Records made with another form of that id are left out, and a note says how to read them.
 pub fn run(
     root: &Path,
     dataset: &Path,
     form_id: &str,
+    region: Option<&str>,
     format: ExportFormat,
     lang: &str,
     out: &Path,
 ) -> Result<usize, RecordsError> {
     check_place(out)?;
-    let dataset = Dataset::open(dataset)?;
-    let forms = super::portal_forms(root)?;
-    let form = forms.iter().find(|f| f.id == form_id).ok_or_else(|| RecordsError::UnknownForm(form_id.to_string()))?;
-    export(&dataset, form, format, lang, out)
+    let portal = PortalForms::load(root)?;
+    let form = portal.chosen(region, form_id)?;
+    let dataset = Dataset::open(dataset)?.only_portals(portal.sharing(form));
+    let n = export(&dataset, form, format, lang, out)?;
+    crate::stdio::err(&passed_over_note(form_id, &dataset.passed_over()));
+    Ok(n)
 }
 
 #[cfg(test)]

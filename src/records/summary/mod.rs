@@ -50,16 +50,14 @@ use crate::forms::Form;
 
 pub mod command;
 mod linear;
-pub mod portal;
 pub mod suppress;
 pub mod tables;
 pub mod write;
 
 pub use suppress::Shown;
-pub use tables::Category;
+pub use tables::{Category, Facts};
 
-/// The threshold below which a count is not shown.
-pub const DEFAULT_MIN_COUNT: u64 = 10;
+pub use crate::statistics::DEFAULT_MIN_COUNT;
 
 /// What a table can be broken down by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -207,6 +205,12 @@ pub struct SummaryReport {
 
 /// Builds the suppressed tables of `records` (exports of `form`, read at its current version).
 pub fn summarise(form: &Form, records: &[Value], options: &SummaryOptions) -> Result<Summary, SummaryError> {
+    let facts: Vec<Facts> = records.iter().map(|r| Facts::of(form, r)).collect();
+    summarise_facts(form, &facts, options)
+}
+
+/// [`summarise`] from what each record says ([`Facts::of`]).
+pub fn summarise_facts(form: &Form, records: &[Facts], options: &SummaryOptions) -> Result<Summary, SummaryError> {
     if options.tables.is_empty() {
         return Err(SummaryError::NoTables);
     }
@@ -266,15 +270,15 @@ fn table(c: &tables::Classified, spec: &TableSpec, shown: &BTreeMap<tables::Figu
     }
 }
 
-/// Summarises and writes every table as CSV and JSON, and one HTML report, into `out_dir`, which
+/// Summarises what `records` say ([`Facts::of`]) and writes every table as CSV and JSON, and one HTML report, into `out_dir`, which
 /// must not exist yet (or be empty): a summary never replaces files.
 pub fn run(
     form: &Form,
-    records: &[Value],
+    records: &[Facts],
     options: &SummaryOptions,
     out_dir: &Path,
 ) -> Result<SummaryReport, SummaryError> {
-    let summary = summarise(form, records, options)?;
+    let summary = summarise_facts(form, records, options)?;
     let files = write::all(&summary, &options.lang, out_dir)?;
     let all = summary.tables.iter().flat_map(|t| {
         t.cells.iter().flatten().chain(&t.row_totals).chain(&t.column_totals).chain(std::iter::once(&t.total))

@@ -22,6 +22,50 @@ pub struct Category {
 /// The same figure in two tables is one value, so it is suppressed in both or in neither.
 pub type Figure = Vec<(Key, usize)>;
 
+/// What a summary reads of one record: a few codes, so a run over many records holds little.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    pub outcome: Option<String>,
+    pub indicators: Vec<String>,
+    /// The answer to the question marked `measure = "age"`, in full years.
+    pub age: Option<u64>,
+    /// The code chosen for the single choice marked `measure = "sex"`.
+    pub sex: Option<String>,
+    /// `started` as (year, month).
+    pub month: Option<(i32, u32)>,
+    pub region: Option<String>,
+}
+
+impl Facts {
+    /// The facts of `r`, a record read as `form`'s current version.
+    pub fn of(form: &Form, r: &Value) -> Facts {
+        let answers = r.get("answers");
+        let measured = |m: Measure| {
+            let q = form.questions().map(|(_, q)| q).find(|q| q.measure == Some(m))?;
+            answers?.get(&q.id).filter(|v| !v.is_null()).map(|v| (q, v))
+        };
+        let text = |key: &str| r.get(key).and_then(Value::as_str).map(str::to_string);
+        Facts {
+            outcome: text("outcome"),
+            indicators: r
+                .get("indicators")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            age: measured(Measure::Age).and_then(|(_, v)| v.as_u64()),
+            sex: match measured(Measure::Sex) {
+                Some((q, Value::String(code))) if q.kind == QuestionType::Choice => Some(code.clone()),
+                _ => None,
+            },
+            month: month_of(r),
+            region: text("region"),
+        }
+    }
+}
+
 /// Where each record falls, key by key: one category for a partition key, any number for
 /// indicators and dimensions.
 pub struct Classified {
@@ -58,7 +102,7 @@ fn unknown() -> Category {
 /// Sorts every record into the categories of the keys the tables use.
 pub fn classify(
     form: &Form,
-    records: &[Value],
+    records: &[Facts],
     specs: &[TableSpec],
     region_labels: &BTreeMap<String, LangText>,
 ) -> Classified {
@@ -81,7 +125,7 @@ pub fn classify(
 fn fixed_categories(
     form: &Form,
     key: Key,
-    records: &[Value],
+    records: &[Facts],
     region_labels: &BTreeMap<String, LangText>,
 ) -> Vec<Category> {
     match key {
@@ -114,7 +158,7 @@ fn fixed_categories(
             out
         }
         Key::Month => {
-            let months: Vec<(i32, u32)> = records.iter().filter_map(month_of).collect();
+            let months: Vec<(i32, u32)> = records.iter().filter_map(|r| r.month).collect();
             let mut out = Vec::new();
             if let (Some(&first), Some(&last)) = (months.iter().min(), months.iter().max()) {
                 let (mut y, mut m) = first;
@@ -131,7 +175,7 @@ fn fixed_categories(
             out
         }
         Key::Region => {
-            let mut ids: Vec<&str> = records.iter().filter_map(|r| r.get("region").and_then(Value::as_str)).collect();
+            let mut ids: Vec<&str> = records.iter().filter_map(|r| r.region.as_deref()).collect();
             ids.sort_unstable();
             ids.dedup();
             let mut out: Vec<Category> = ids
@@ -141,7 +185,7 @@ fn fixed_categories(
                     None => cat(id, id, id),
                 })
                 .collect();
-            if out.is_empty() || records.iter().any(|r| r.get("region").and_then(Value::as_str).is_none()) {
+            if out.is_empty() || records.iter().any(|r| r.region.is_none()) {
                 out.push(cat(UNKNOWN, "Національний портал", "National portal"));
             }
             out
@@ -162,19 +206,13 @@ fn index(cats: &[Category], id: &str) -> Option<usize> {
 }
 
 /// The categories record `r` falls in for `key`.
-fn place(form: &Form, key: Key, r: &Value, cats: &[Category]) -> Vec<usize> {
+fn place(form: &Form, key: Key, r: &Facts, cats: &[Category]) -> Vec<usize> {
     let unknown = || index(cats, UNKNOWN).into_iter().collect::<Vec<_>>();
-    let fired: Vec<&str> =
-        r.get("indicators").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
-    let answers = r.get("answers");
-    let measured = |m: Measure| {
-        let q = form.questions().map(|(_, q)| q).find(|q| q.measure == Some(m))?;
-        answers?.get(&q.id).filter(|v| !v.is_null()).map(|v| (q, v))
-    };
+    let fired: Vec<&str> = r.indicators.iter().map(String::as_str).collect();
     match key {
         // An outcome the form no longer has counts as not worked out, so the categories still
         // add up to the total.
-        Key::Outcome => match r.get("outcome").and_then(Value::as_str).and_then(|id| index(cats, id)) {
+        Key::Outcome => match r.outcome.as_deref().and_then(|id| index(cats, id)) {
             Some(i) => vec![i],
             None => unknown(),
         },
@@ -194,24 +232,22 @@ fn place(form: &Form, key: Key, r: &Value, cats: &[Category]) -> Vec<usize> {
                 .map(|(i, _)| i)
                 .collect()
         }
-        Key::AgeBand => match measured(Measure::Age).and_then(|(_, v)| v.as_u64()) {
+        Key::AgeBand => match r.age {
             Some(age) => {
                 let band = AGE_BANDS.iter().position(|(lo, hi, _)| age >= *lo && hi.is_none_or(|h| age <= h));
                 band.into_iter().collect()
             }
             None => unknown(),
         },
-        Key::Sex => match measured(Measure::Sex) {
-            Some((q, Value::String(code))) if q.kind == QuestionType::Choice => {
-                index(cats, code).map_or_else(unknown, |i| vec![i])
-            }
-            _ => unknown(),
+        Key::Sex => match r.sex.as_deref() {
+            Some(code) => index(cats, code).map_or_else(unknown, |i| vec![i]),
+            None => unknown(),
         },
-        Key::Month => match month_of(r) {
+        Key::Month => match r.month {
             Some((y, m)) => index(cats, &format!("{y:04}-{m:02}")).into_iter().collect(),
             None => unknown(),
         },
-        Key::Region => match r.get("region").and_then(Value::as_str) {
+        Key::Region => match r.region.as_deref() {
             Some(id) => index(cats, id).into_iter().collect(),
             None => unknown(),
         },

@@ -15,17 +15,21 @@ mod html;
 #[cfg(test)]
 mod tests;
 
-/// The `format` of a statistics JSON file.
-pub const FORMAT: &str = "oberih-statistics/1";
+pub use crate::statistics::FORMAT;
 
-/// Writes every file; refuses a folder that already holds anything.
+/// Writes every file, readable by its owner alone on Unix (a summary is for the office until it
+/// decides to publish it); refuses a folder that already holds anything.
 pub fn all(summary: &Summary, lang: &str, out_dir: &Path) -> Result<Vec<PathBuf>, SummaryError> {
     let shown = out_dir.display().to_string();
     let werr = |source| SummaryError::Write { path: shown.clone(), source };
     if out_dir.exists() && std::fs::read_dir(out_dir).map_err(werr)?.next().is_some() {
         return Err(SummaryError::Exists(shown));
     }
-    std::fs::create_dir_all(out_dir).map_err(werr)?;
+    let mut folder = std::fs::DirBuilder::new();
+    folder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
+    folder.create(out_dir).map_err(werr)?;
     let mut files = Vec::new();
     for t in &summary.tables {
         let id = t.spec.id();
@@ -39,7 +43,11 @@ pub fn all(summary: &Summary, lang: &str, out_dir: &Path) -> Result<Vec<PathBuf>
 
 fn new_file(path: &Path, bytes: &[u8]) -> Result<PathBuf, SummaryError> {
     let werr = |source| SummaryError::Write { path: path.display().to_string(), source };
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(werr)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(path).map_err(werr)?;
     f.write_all(bytes).map_err(werr)?;
     Ok(path.to_path_buf())
 }

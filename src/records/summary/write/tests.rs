@@ -3,6 +3,10 @@ use scraper::{Html, Selector};
 use super::super::tests::{form, options, record};
 use super::super::*;
 
+fn facts() -> Vec<Facts> {
+    records().iter().map(|r| Facts::of(&form(), r)).collect()
+}
+
 fn records() -> Vec<serde_json::Value> {
     let mut out = Vec::new();
     for (region, n) in [("kyiv", 40), ("lviv", 23), ("odesa", 4)] {
@@ -22,7 +26,7 @@ fn select(doc: &Html, css: &str) -> usize {
 fn a_run_writes_csv_json_and_one_self_contained_report() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("summary");
-    let report = run(&form(), &records(), &options(&["region", "region*month", "sex"], 10), &out).unwrap();
+    let report = run(&form(), &facts(), &options(&["region", "region*month", "sex"], 10), &out).unwrap();
     assert_eq!(report.tables, 3);
     assert_eq!(report.files.len(), 7);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
@@ -52,7 +56,7 @@ fn a_run_writes_csv_json_and_one_self_contained_report() {
 fn a_run_never_writes_into_a_folder_with_files() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("keep.txt"), "mine").unwrap();
-    let e = run(&form(), &records(), &options(&["region"], 10), dir.path()).unwrap_err();
+    let e = run(&form(), &facts(), &options(&["region"], 10), dir.path()).unwrap_err();
     assert!(matches!(e, SummaryError::Exists(_)), "{e}");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }

@@ -1,6 +1,6 @@
-//! The field list of the Human Trafficking Case Data Standard (HTCDS), shipped in the binary
-//! (`fields.txt`, with the standard's licence and attribution), so a form's `htcds = "…"` names
-//! can be checked with no network.
+//! The field list of the Human Trafficking Case Data Standard (HTCDS v2, IOM), shipped in the
+//! binary (`fields.txt`, with the standard's licence and attribution), so a form's `htcds = "…"`
+//! names can be checked with no network, and records can be written in the standard's shape.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;

@@ -9,10 +9,15 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::write::FORMAT;
 use crate::diag::Diagnostic;
 use crate::html::escape;
 use crate::source::{read_text, SourceFile};
+
+/// The `format` of a statistics JSON file, as `oberih records summary` writes it.
+pub const FORMAT: &str = "oberih-statistics/1";
+
+/// The smallest count published as it is; a smaller one shows as «<10».
+pub const DEFAULT_MIN_COUNT: u64 = 10;
 
 /// Where statistics live in a portal.
 pub const STATISTICS_DIR: &str = "data/statistics";
@@ -168,6 +173,6 @@ fn table_html(t: &Value, lang: &str) -> String {
     if bars {
         h += "<td class=\"bar\" aria-hidden=\"true\"></td>";
     }
-    let m = t["min_count"].as_u64().unwrap_or(super::DEFAULT_MIN_COUNT).to_string();
+    let m = t["min_count"].as_u64().unwrap_or(DEFAULT_MIN_COUNT).to_string();
     h + &format!("</tr></tfoot></table></div><figcaption>{}</figcaption></figure>", escape(&w[4].replace("{m}", &m)))
 }
