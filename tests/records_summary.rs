@@ -55,7 +55,7 @@ impl Run {
         for i in 0..63 {
             let r = record(i);
             if i % 21 == 7 {
-                let sealed = oberih::records::envelope::encrypt_record(&public, &r).unwrap();
+                let sealed = oberih::envelope::encrypt_record(&public, &r).unwrap();
                 std::fs::write(inbox.join(format!("{i}.oberih")), sealed).unwrap();
             } else {
                 std::fs::write(inbox.join(format!("{i}.json")), r.to_string()).unwrap();
