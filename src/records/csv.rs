@@ -37,8 +37,11 @@ pub(super) fn csv_value(v: &Value) -> String {
     }
 }
 
+/// What a spreadsheet reads as the start of a formula.
+pub(super) const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
 pub(super) fn defuse_formula(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if s.starts_with(FORMULA_STARTS) {
         format!("'{s}")
     } else {
         s.to_string()

@@ -5,7 +5,7 @@
 //! which are choice codes like any other. A multiple choice is one column of codes joined by `;`
 //! and one 0/1 column per option. A repeated section is its entry count and its entries as JSON.
 
-use std::collections::HashSet;
+use std::borrow::Cow;
 
 use serde_json::Value;
 
@@ -17,13 +17,13 @@ use crate::records::dataset::ReadRecord;
 /// code (codes are lower case).
 pub const NOT_ASKED: &str = "NOT_ASKED";
 
-/// One cell.
+/// One cell; text borrows from the record where it can, as an export reads many records.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub enum Cell<'a> {
     /// Asked and left blank, or a field with no value.
     Empty,
     NotAsked,
-    Text(String),
+    Text(Cow<'a, str>),
     Number(f64),
 }
 
@@ -207,18 +207,22 @@ fn repeat_columns(s: &Section, lang: &str) -> Vec<Column> {
 }
 
 /// One record's row.
-pub fn row(columns: &[Column], r: &ReadRecord) -> Vec<Cell> {
-    let not_asked: HashSet<&str> =
-        r.record["not_asked"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+pub fn row<'a>(columns: &'a [Column], r: &'a ReadRecord) -> Vec<Cell<'a>> {
+    // The ids of the questions not asked (the record names them by their paths, `/id`): a
+    // record has a few, so a list is quicker to search than a set is to build.
+    let not_asked: Vec<&str> = r.record["not_asked"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|p| p.as_str()?.strip_prefix('/')).collect())
+        .unwrap_or_default();
     let answers = &r.record["answers"];
     // An answer's state when it is null: not asked, or asked and left blank.
-    let absent = |id: &str| if not_asked.contains(format!("/{id}").as_str()) { Cell::NotAsked } else { Cell::Empty };
+    let absent = |id: &str| if not_asked.contains(&id) { Cell::NotAsked } else { Cell::Empty };
     columns
         .iter()
         .map(|c| match &c.what {
             What::Field(k) => scalar(&r.record[*k]),
             What::List(k) => joined(&r.record[*k]),
-            What::SourceVersion => Cell::Text(r.source_version.clone()),
+            What::SourceVersion => Cell::Text(Cow::Borrowed(&r.source_version)),
             What::Conflict => Cell::Number(if r.conflict { 1.0 } else { 0.0 }),
             What::Answer(id) => match &answers[id] {
                 Value::Null => absent(id),
@@ -234,7 +238,7 @@ pub fn row(columns: &[Column], r: &ReadRecord) -> Vec<Cell> {
                 _ => absent(id),
             },
             What::Entries(id) => match &answers[id] {
-                Value::Array(items) if !items.is_empty() => Cell::Text(answers[id].to_string()),
+                Value::Array(items) if !items.is_empty() => Cell::Text(Cow::Owned(answers[id].to_string())),
                 Value::Array(_) => Cell::Empty,
                 _ => absent(id),
             },
@@ -242,25 +246,25 @@ pub fn row(columns: &[Column], r: &ReadRecord) -> Vec<Cell> {
         .collect()
 }
 
-fn scalar(v: &Value) -> Cell {
+fn scalar(v: &Value) -> Cell<'_> {
     match v {
         Value::Null => Cell::Empty,
-        Value::String(s) => Cell::Text(s.clone()),
-        Value::Number(n) => n.as_f64().map_or_else(|| Cell::Text(n.to_string()), Cell::Number),
+        Value::String(s) => Cell::Text(Cow::Borrowed(s)),
+        Value::Number(n) => n.as_f64().map_or_else(|| Cell::Text(Cow::Owned(n.to_string())), Cell::Number),
         Value::Bool(b) => Cell::Number(if *b { 1.0 } else { 0.0 }),
-        other => Cell::Text(other.to_string()),
+        other => Cell::Text(Cow::Owned(other.to_string())),
     }
 }
 
-fn joined(v: &Value) -> Cell {
+fn joined(v: &Value) -> Cell<'_> {
     match v {
-        Value::Array(items) => Cell::Text(
+        Value::Array(items) => Cell::Text(Cow::Owned(
             items
                 .iter()
                 .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
                 .collect::<Vec<_>>()
                 .join(";"),
-        ),
+        )),
         other => scalar(other),
     }
 }

@@ -54,7 +54,7 @@ fn records_sheet(
             let written = match cell {
                 Cell::Empty => continue,
                 Cell::NotAsked => sheet.write_string(at, c, NOT_ASKED),
-                Cell::Text(s) => sheet.write_string(at, c, s),
+                Cell::Text(s) => sheet.write_string(at, c, s.as_ref()),
                 Cell::Number(n) => sheet.write_number(at, c, *n),
             };
             written.map_err(fail)?;
