@@ -84,10 +84,20 @@ pub fn copy_lists(root: &Path, earlier: Option<&Path>, sites: &[CopySite]) -> (V
     for site in sites {
         let site_root = root.join(&site.prefix);
         let mut summary = serde_json::Map::new();
-        for lang in &site.languages {
-            let before =
-                earlier.map(|dir| earlier_list(&dir.join(&site.prefix).join(lang).join(LIST_NAME))).unwrap_or_default();
-            let list = match language_list(&site_root, lang, &before) {
+        // The languages side by side: each has one large file (its print document) that a
+        // single thread reads, so one after the other they would leave a core idle.
+        let lists: Vec<_> = site
+            .languages
+            .par_iter()
+            .map(|lang| {
+                let before = earlier
+                    .map(|dir| earlier_list(&dir.join(&site.prefix).join(lang).join(LIST_NAME)))
+                    .unwrap_or_default();
+                language_list(&site_root, lang, &before)
+            })
+            .collect();
+        for (lang, list) in site.languages.iter().zip(lists) {
+            let list = match list {
                 Ok(list) => list,
                 Err(d) => {
                     problems.push(d);
