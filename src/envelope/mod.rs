@@ -97,4 +97,4 @@ pub fn additional_data(format: u64, form: &str, version: &str, key_fingerprint: 
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -19,7 +19,8 @@ const P256_PUBLIC: &str = include_str!("../../tests/fixtures/crypto/p256-public.
 const P256_OTHER: &str = include_str!("../../tests/fixtures/crypto/p256-other-private.pem");
 const P384_PUBLIC: &str = include_str!("../../tests/fixtures/crypto/p384-public.pem");
 
-fn record() -> Value {
+/// A record with text to quote and defuse, a multiple choice and a repeated section.
+pub(crate) fn record() -> Value {
     json!({
         "form": "initial-screening", "version": "2026.1", "language": "uk",
         "started": "2026-05-01T10:00:00.000Z", "finished": null,

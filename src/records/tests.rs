@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use super::csv::*;
 use super::decrypt::*;
+use crate::envelope::tests::record;
 use crate::envelope::*;
 
 const PRIVATE: &str = include_str!("../../tests/fixtures/crypto/test-private.pem");
@@ -15,16 +16,6 @@ const P256_PUBLIC: &str = include_str!("../../tests/fixtures/crypto/p256-public.
 
 fn office() -> OfficeKey {
     OfficeKey::from_pem(PRIVATE).unwrap()
-}
-
-fn record() -> Value {
-    json!({
-        "form": "initial-screening", "version": "2026.1", "language": "uk",
-        "started": "2026-05-01T10:00:00.000Z", "finished": null,
-        "answers": { "consent": "yes", "notes": "Олена, =1+1, \"лапки\"", "help_wanted": ["legal", "medical"],
-                     "jobs": [{ "job_work": "кухня" }], "age": 34 },
-        "outcome": "refer", "indicators": ["debt"], "unanswered": ["/owes_debt", "/jobs/0/job_pay"]
-    })
 }
 
 #[test]

@@ -508,11 +508,8 @@ async function childLink(context) {
 
 // ------------------------------------------------------------------ encryption
 
-async function encrypted(context) {
-  const { page, problems } = await watchedPage(context);
-  await page.goto(url("uk/forms/encrypted/index.html"));
-  check(!(await page.isDisabled('button[data-act="export-encrypted"]')), "encrypted export is available", failures);
-  check(await page.locator('button[data-act="export-json"]').count() === 0, "no plaintext export on an encrypted form", failures);
+// The encrypted forms' first answers, up to a new entry of the repeated section «jobs».
+async function toJobs(page) {
   await choose(page, "consent", "yes");
   await choose(page, "safe_to_talk", "yes");
   await choose(page, "monitored", "no");
@@ -520,6 +517,14 @@ async function encrypted(context) {
   await act(page, "next");
   await act(page, "next");
   await page.click('button[data-add="jobs"]');
+}
+
+async function encrypted(context) {
+  const { page, problems } = await watchedPage(context);
+  await page.goto(url("uk/forms/encrypted/index.html"));
+  check(!(await page.isDisabled('button[data-act="export-encrypted"]')), "encrypted export is available", failures);
+  check(await page.locator('button[data-act="export-json"]').count() === 0, "no plaintext export on an encrypted form", failures);
+  await toJobs(page);
   await fill(page, "jobs.0.job_place", "Львів");
   const sealed = await download(page, () => act(page, "export-encrypted"), "record.oberih");
   report.export_encrypted = sealed.text;
@@ -573,13 +578,7 @@ async function encryptedEc(context) {
   const { page, problems } = await watchedPage(context);
   await page.goto(url("uk/forms/encrypted-ec/index.html"));
   check(!(await page.isDisabled('button[data-act="export-encrypted"]')), "encrypted export with a P-256 key is available", failures);
-  await choose(page, "consent", "yes");
-  await choose(page, "safe_to_talk", "yes");
-  await choose(page, "monitored", "no");
-  await choose(page, "danger_now", "no");
-  await act(page, "next");
-  await act(page, "next");
-  await page.click('button[data-add="jobs"]');
+  await toJobs(page);
   await fill(page, "jobs.0.job_place", "Кам’янець-Подільський");
   const first = await download(page, () => act(page, "export-encrypted"), "record-ec.oberih");
   await page.click('#panel button[data-act="close"]');
