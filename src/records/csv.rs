@@ -1,5 +1,7 @@
 //! A record as one CSV row with stable columns, the same cells the questionnaire page writes.
 
+use std::io::Write;
+
 use serde_json::Value;
 
 /// One record as CSV: a header line and one row, the same columns and cells the page writes.
@@ -53,5 +55,30 @@ pub(super) fn csv_cell(s: &str) -> String {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
+    }
+}
+
+/// `s` as [`csv_cell`] of [`defuse_formula`] would make it, written without making either string
+/// (an export writes millions of cells).
+pub(super) fn write_defused_cell(w: &mut impl Write, s: &str) -> std::io::Result<()> {
+    let formula = s.starts_with(FORMULA_STARTS);
+    // A defused text starts with `'`, never with a space.
+    let quoted = s.contains([',', '"', '\n', '\r']) || (!formula && s.starts_with(' ')) || s.ends_with(' ');
+    if quoted {
+        w.write_all(b"\"")?;
+    }
+    if formula {
+        w.write_all(b"'")?;
+    }
+    if quoted {
+        for (i, part) in s.split('"').enumerate() {
+            if i > 0 {
+                w.write_all(b"\"\"")?;
+            }
+            w.write_all(part.as_bytes())?;
+        }
+        w.write_all(b"\"")
+    } else {
+        w.write_all(s.as_bytes())
     }
 }

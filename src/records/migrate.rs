@@ -9,6 +9,8 @@
 //! `unanswered` and `not_asked` follow the same renames. Outcome and indicators stay as the older
 //! version worked them out.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use crate::forms::form::{Migration, QuestionType, Section};
@@ -21,11 +23,12 @@ pub enum MigrateError {
     UnknownVersion { form: String, version: String, current: String, known: String },
 }
 
-/// `record` as the current version of `form`.
-pub fn read_as_current(form: &Form, record: &Value) -> Result<Value, MigrateError> {
+/// `record` as the current version of `form`: itself when it is of that version, else a new
+/// record read through the form's `[[migration]]` from its version.
+pub fn read_as_current<'a>(form: &Form, record: &'a Value) -> Result<Cow<'a, Value>, MigrateError> {
     let version = record["version"].as_str().unwrap_or_default();
     if version == form.version {
-        return Ok(record.clone());
+        return Ok(Cow::Borrowed(record));
     }
     let Some(m) = form.migration_from(version) else {
         let known: Vec<String> = form.migrations.iter().map(|m| format!("`{}`", m.from)).collect();
@@ -50,7 +53,7 @@ pub fn read_as_current(form: &Form, record: &Value) -> Result<Value, MigrateErro
         out["not_asked"] = Value::from(not_asked);
     }
     out["version"] = Value::from(form.version.clone());
-    Ok(out)
+    Ok(Cow::Owned(out))
 }
 
 fn pointers(record: &Value, key: &str) -> Vec<String> {

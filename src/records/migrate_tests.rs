@@ -7,12 +7,12 @@ use crate::records::fixture::{current, form, older};
 
 #[test]
 fn a_current_record_reads_as_it_is() {
-    assert_eq!(read_as_current(&form(), &current("a")).unwrap(), current("a"));
+    assert_eq!(read_as_current(&form(), &current("a")).unwrap().into_owned(), current("a"));
 }
 
 #[test]
 fn a_renamed_question_keeps_its_answer_under_the_new_name() {
-    let r = read_as_current(&form(), &older("b")).unwrap();
+    let r = read_as_current(&form(), &older("b")).unwrap().into_owned();
     assert_eq!(r["answers"]["work_kind"], "поле");
     assert!(r["answers"].get("job_kind").is_none());
     assert_eq!(r["version"], "2026.2");
@@ -20,7 +20,7 @@ fn a_renamed_question_keeps_its_answer_under_the_new_name() {
 
 #[test]
 fn a_removed_multi_choice_option_shifts_nothing() {
-    let r = read_as_current(&form(), &older("c")).unwrap();
+    let r = read_as_current(&form(), &older("c")).unwrap().into_owned();
     // "housing" is gone, "lawyer" is now "legal"; no other option gains or loses a choice.
     assert_eq!(r["answers"]["help"], json!(["legal"]));
     assert!(r["answers"].get("phone_owner").is_none(), "a removed question is left out");
@@ -37,7 +37,7 @@ fn a_removed_single_choice_value_reads_as_not_asked() {
     let form = crate::forms::testing::load_ok(&text);
     let mut old = older("d");
     old["answers"]["consent"] = json!("maybe");
-    let r = read_as_current(&form, &old).unwrap();
+    let r = read_as_current(&form, &old).unwrap().into_owned();
     assert_eq!(r["answers"]["consent"], Value::Null);
     assert!(r["not_asked"].as_array().unwrap().contains(&json!("/consent")));
 }
@@ -46,7 +46,7 @@ fn a_removed_single_choice_value_reads_as_not_asked() {
 fn a_question_the_old_version_lacked_reads_as_not_asked() {
     let mut old = older("e");
     old["answers"].as_object_mut().unwrap().remove("age");
-    let r = read_as_current(&form(), &old).unwrap();
+    let r = read_as_current(&form(), &old).unwrap().into_owned();
     assert_eq!(r["answers"]["age"], Value::Null);
     assert_eq!(r["not_asked"], json!(["/owes_debt", "/jobs", "/age"]));
 }
@@ -55,7 +55,7 @@ fn a_question_the_old_version_lacked_reads_as_not_asked() {
 fn pointers_follow_renames() {
     let mut old = older("f");
     old["unanswered"] = json!(["/job_kind", "/phone_owner"]);
-    let r = read_as_current(&form(), &old).unwrap();
+    let r = read_as_current(&form(), &old).unwrap().into_owned();
     assert_eq!(r["unanswered"], json!(["/work_kind"]));
 }
 

@@ -14,6 +14,16 @@ const PUBLIC: &str = include_str!("../../tests/fixtures/crypto/test-public.pem")
 const P256_PRIVATE: &str = include_str!("../../tests/fixtures/crypto/p256-private.pem");
 const P256_PUBLIC: &str = include_str!("../../tests/fixtures/crypto/p256-public.pem");
 
+/// A folder with the office's private key and the sample record sealed to its public half.
+fn sealed_in_folder(private: &str, public: &str) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("office.pem");
+    std::fs::write(&key, private).unwrap();
+    let file = dir.path().join("initial-screening-20260501-1000.oberih");
+    std::fs::write(&file, encrypt_record(public, &record()).unwrap()).unwrap();
+    (dir, key, file)
+}
+
 fn office() -> OfficeKey {
     OfficeKey::from_pem(PRIVATE).unwrap()
 }
@@ -34,12 +44,37 @@ fn csv_is_one_row_and_defused() {
 }
 
 #[test]
+fn a_cell_is_written_as_csv_cell_of_defuse_formula_makes_it() {
+    let texts = [
+        "",
+        "plain",
+        "Не знає",
+        "a,b",
+        "say \"hi\"",
+        " lead",
+        "trail ",
+        "=1+2",
+        "+380",
+        "-5",
+        "@x",
+        "\tx",
+        "\rx",
+        "= spaced ",
+        "line\nbreak",
+        "'quoted'",
+        " =x",
+        "=\"a\",b",
+    ];
+    for t in texts {
+        let mut out = Vec::new();
+        write_defused_cell(&mut out, t).expect("write");
+        assert_eq!(String::from_utf8(out).expect("utf-8"), csv_cell(&defuse_formula(t)), "{t:?}");
+    }
+}
+
+#[test]
 fn run_decrypt_writes_beside_and_never_overwrites() {
-    let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("office.pem");
-    std::fs::write(&key, PRIVATE).unwrap();
-    let file = dir.path().join("initial-screening-20260501-1000.oberih");
-    std::fs::write(&file, encrypt_record(PUBLIC, &record()).unwrap()).unwrap();
+    let (dir, key, file) = sealed_in_folder(PRIVATE, PUBLIC);
     run_decrypt(&key, std::slice::from_ref(&file), true).unwrap();
     let json: Value = serde_json::from_str(&std::fs::read_to_string(file.with_extension("json")).unwrap()).unwrap();
     assert_eq!(json, record());
@@ -51,11 +86,7 @@ fn run_decrypt_writes_beside_and_never_overwrites() {
 
 #[test]
 fn run_decrypt_reads_records_sealed_to_a_p256_key() {
-    let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("office.pem");
-    std::fs::write(&key, P256_PRIVATE).unwrap();
-    let file = dir.path().join("initial-screening-20260501-1000.oberih");
-    std::fs::write(&file, encrypt_record(P256_PUBLIC, &record()).unwrap()).unwrap();
+    let (dir, key, file) = sealed_in_folder(P256_PRIVATE, P256_PUBLIC);
     run_decrypt(&key, std::slice::from_ref(&file), false).unwrap();
     let json: Value = serde_json::from_str(&std::fs::read_to_string(file.with_extension("json")).unwrap()).unwrap();
     assert_eq!(json, record());

@@ -6,6 +6,7 @@
 //! content: the same id with the same content is a duplicate and not stored again; the same id
 //! with other content is a conflict and both are kept.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -154,15 +155,16 @@ impl Dataset {
         self.each_stored(&form.id, |stored| {
             let failed = |reason: String| RecordsError::Stored { form: form.id.clone(), reason };
             let original: Value = serde_json::from_str(&stored.content).map_err(|e| failed(e.to_string()))?;
-            let portal = original.get("region").and_then(Value::as_str).map(str::to_string);
-            if self.portals.as_ref().is_some_and(|keep| !keep.contains(&portal)) {
-                *self.passed_over.borrow_mut().entry(portal).or_default() += 1;
-                return Ok(());
+            if let Some(keep) = &self.portals {
+                let portal = original.get("region").and_then(Value::as_str).map(str::to_string);
+                if !keep.contains(&portal) {
+                    *self.passed_over.borrow_mut().entry(portal).or_default() += 1;
+                    return Ok(());
+                }
             }
-            let record = if original["version"].as_str() == Some(form.version.as_str()) {
-                original
-            } else {
-                read_as_current(form, &original).map_err(|e| failed(e.to_string()))?
+            let record = match read_as_current(form, &original).map_err(|e| failed(e.to_string()))? {
+                Cow::Owned(migrated) => migrated,
+                Cow::Borrowed(_) => original,
             };
             n += 1;
             f(ReadRecord { record, source_version: stored.version, conflict: stored.conflict })
