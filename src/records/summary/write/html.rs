@@ -21,7 +21,10 @@ h1{font-size:1.5rem;line-height:1.25;margin:.5rem 0 1rem}
 h2{font-size:1.15rem;margin:2rem 0 .5rem}
 p{margin:.5rem 0}
 .note{color:var(--muted);font-size:.9rem}
-.scroll{overflow-x:auto}
+.scroll{overflow-x:auto;background:linear-gradient(to right,#fff 40%,#fff0) left/2rem 100% no-repeat local,\
+linear-gradient(to left,#fff 40%,#fff0) right/2rem 100% no-repeat local,\
+radial-gradient(farthest-side at 0 50%,#0003,#0000) left/.75rem 100% no-repeat scroll,\
+radial-gradient(farthest-side at 100% 50%,#0003,#0000) right/.75rem 100% no-repeat scroll}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 caption{text-align:left;color:var(--muted);font-size:.9rem;padding:.25rem 0}
 th,td{border-bottom:1px solid var(--line);padding:.35rem .5rem;vertical-align:top}
@@ -32,7 +35,7 @@ td.bar{width:30%;min-width:3rem}
 @media (max-width:30rem){main{padding:.75rem}th,td{padding:.3rem .25rem}td.bar{width:20%}}
 td.bar svg{display:block;width:100%;height:.8rem;margin-top:.35rem}
 @media print{@page{size:A4;margin:15mm}body{font-size:10pt}main{max-width:none;padding:0}
-.scroll{overflow:visible}h2,caption{break-after:avoid}thead{display:table-header-group}tr{break-inside:avoid}
+.scroll{overflow:visible;background:none}h2,caption{break-after:avoid}thead{display:table-header-group}tr{break-inside:avoid}
 td.bar svg{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
 ";
 
