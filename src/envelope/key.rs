@@ -8,6 +8,7 @@ use rsa::pkcs8::{Document, PrivateKeyInfo, SecretDocument, SubjectPublicKeyInfoR
 use rsa::traits::PublicKeyParts;
 use rsa::{RsaPrivateKey, RsaPublicKey};
 
+use super::ecdh::EcOfficeKey;
 use super::{fingerprint, CryptoError, MIN_KEY_BITS};
 
 /// The kinds of office key, and so of envelope: RSA seals in format 1, P-256 in format 2.
@@ -116,7 +117,7 @@ pub struct OfficeKey {
 
 pub(super) enum Secret {
     Rsa(Box<RsaPrivateKey>),
-    P256(p256::SecretKey),
+    P256(Box<EcOfficeKey>),
 }
 
 impl OfficeKey {
@@ -125,7 +126,7 @@ impl OfficeKey {
         let secret = secret(pem.trim())?;
         let info = match &secret {
             Secret::Rsa(key) => rsa_info(&key.to_public_key())?,
-            Secret::P256(key) => p256_info(&key.public_key()),
+            Secret::P256(key) => p256_info(&key.public),
         };
         Ok(OfficeKey { secret, fingerprint: info.fingerprint })
     }
@@ -149,8 +150,8 @@ fn secret(pem: &str) -> Result<Secret, CryptoError> {
     match label {
         Some("RSA PRIVATE KEY") => Ok(Secret::Rsa(Box::new(RsaPrivateKey::from_pkcs1_pem(pem).map_err(|e| bad(&e))?))),
         Some("EC PRIVATE KEY") => p256::SecretKey::from_sec1_pem(pem)
-            .map(Secret::P256)
-            .map_err(|_| CryptoError::PrivateKey("an EC private key that is not on the curve P-256".into())),
+            .map_err(|_| CryptoError::PrivateKey("an EC private key that is not on the curve P-256".into()))
+            .and_then(|key| ec_secret(&key)),
         Some("PRIVATE KEY") => {
             let (_, doc) = SecretDocument::from_pem(pem).map_err(|e| bad(&e))?;
             let info = PrivateKeyInfo::try_from(doc.as_bytes()).map_err(|e| bad(&e))?;
@@ -158,9 +159,7 @@ fn secret(pem: &str) -> Result<Secret, CryptoError> {
                 KeyKind::Rsa => {
                     Ok(Secret::Rsa(Box::new(RsaPrivateKey::from_pkcs8_der(doc.as_bytes()).map_err(|e| bad(&e))?)))
                 }
-                KeyKind::P256 => {
-                    Ok(Secret::P256(p256::SecretKey::from_pkcs8_der(doc.as_bytes()).map_err(|e| bad(&e))?))
-                }
+                KeyKind::P256 => ec_secret(&p256::SecretKey::from_pkcs8_der(doc.as_bytes()).map_err(|e| bad(&e))?),
             }
         }
         Some("ENCRYPTED PRIVATE KEY") => Err(CryptoError::PrivateKey(
@@ -171,4 +170,8 @@ fn secret(pem: &str) -> Result<Secret, CryptoError> {
         Some(label) => Err(CryptoError::PrivateKey(format!("the PEM block is a `{label}`, not a private key"))),
         None => Err(CryptoError::PrivateKey("it has no `-----BEGIN PRIVATE KEY-----` line".into())),
     }
+}
+
+fn ec_secret(key: &p256::SecretKey) -> Result<Secret, CryptoError> {
+    Ok(Secret::P256(Box::new(EcOfficeKey::new(key)?)))
 }
