@@ -44,6 +44,7 @@ fn each_language_lists_the_files_of_its_copy_within_budget() {
             let other = if lang == "uk" { "en/" } else { "uk/" };
             assert!(!path.starts_with(other) && !path.ends_with(".gz") && !path.ends_with(".br"), "{path}");
             assert!(![".oberih-output", "sitemap.xml", "sw.js", "offline-copy.js"].contains(&path), "{path}");
+            assert_ne!(path, format!("{lang}/print.html"), "the whole-guidance print document stays online");
             let size = std::fs::metadata(public.join(path)).unwrap().len();
             assert_eq!(f[1].as_u64().unwrap(), size, "{path}");
             kept += f[2].as_u64().unwrap();

@@ -5,7 +5,9 @@
 //! A copy holds its language's folder, the shared assets and the pages at the site's root
 //! (language chooser, 404). Left out: other languages, region sites under the national one,
 //! precompressed twins (`.gz`, `.br`, made by a host or a later build step), the sitemap, the
-//! output marker and the offline files themselves.
+//! output marker, the offline files themselves and the language's whole-guidance print
+//! document (a second copy of every page; offline, its address shows the 404 page's note that
+//! the page is not in the saved copy).
 //!
 //! The worker keeps every file gzipped, so the size offered is the sum of the files' gzip sizes,
 //! computed here at a fast level (2): at 10,000 pages the default level would add a third of the
@@ -24,7 +26,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{LIST_NAME, SUMMARY_PATH, WORKER_PATH};
+use super::{LIST_NAME, PRINT_DOCUMENT, SUMMARY_PATH, WORKER_PATH};
 use crate::diag::Diagnostic;
 use crate::output::{fingerprint, fingerprint_of, OutFile, Staging};
 
@@ -152,7 +154,15 @@ fn copy_paths(root: &Path, lang: &str) -> Vec<String> {
             out.push(name);
         }
     }
-    let own = [format!("{lang}/{LIST_NAME}"), WORKER_PATH.to_string(), SUMMARY_PATH.to_string()];
+    // The whole guidance as one print document repeats every page of the copy: kept, it would
+    // double what a phone stores (and at thousands of pages it is tens of megabytes a phone
+    // could not open anyway). Printing is for when the portal can be reached.
+    let own = [
+        format!("{lang}/{LIST_NAME}"),
+        format!("{lang}/{PRINT_DOCUMENT}"),
+        WORKER_PATH.to_string(),
+        SUMMARY_PATH.to_string(),
+    ];
     out.retain(|p| !p.ends_with(".gz") && !p.ends_with(".br") && !own.contains(p));
     out.sort();
     out

@@ -30,6 +30,9 @@ pub const WORKER_PATH: &str = "sw.js";
 pub const SUMMARY_PATH: &str = "offline-copy.js";
 /// The list of one language's files, in its folder.
 pub const LIST_NAME: &str = "offline.json";
+/// The whole guidance of a language as one printable document, in its folder; the copy leaves
+/// it out (see [`lists`]).
+pub const PRINT_DOCUMENT: &str = "print.html";
 pub const MANIFEST_NAME: &str = "manifest.webmanifest";
 /// The header's colour in the default theme, for the phone's title bar.
 pub const THEME_COLOR: &str = "#1d4f91";

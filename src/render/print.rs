@@ -75,7 +75,7 @@ pub fn print_document(cx: &RenderContext) -> Result<OutFile, Diagnostic> {
 
 /// Where the print document of `lang` goes.
 pub fn print_path(lang: &str) -> String {
-    format!("{lang}/print.html")
+    format!("{lang}/{}", crate::offline::PRINT_DOCUMENT)
 }
 
 /// [`print_document`], written to `out` as its bodies are rendered, so that the document (the

@@ -108,6 +108,15 @@ async function openOffline(page, origin, dir, pages) {
   }
 }
 
+/** With no network: a page the copy leaves out says it is not saved, not that it is missing. */
+async function notInCopyOffline(page, origin) {
+  await page.goto(origin + "/uk/print.html");
+  const heading = await page.textContent("main:not([hidden]) h1:not([hidden])");
+  check(heading === "Цієї сторінки немає в збереженій копії",
+    "offline, the print document (left out of the copy) says it is not saved: " + heading, failures);
+  await page.screenshot({ path: path.join(shots, "not-saved.png") });
+}
+
 async function searchOffline(page, origin) {
   await page.goto(origin + "/uk/search/index.html?q=" + encodeURIComponent("торгівля людьми"));
   const found = await page.waitForFunction(() => document.querySelectorAll("#search-results li, .search-results li").length > 0, null, { timeout: 15000 })
@@ -184,6 +193,7 @@ async function main() {
     const html = list.files.map((f) => f[0]).filter((p) => p.startsWith("uk/") && p.endsWith(".html") && !p.includes("/search/"));
     const picks = ["uk/index.html", "index.html", changedPage, ...html.filter((_, i) => i % Math.ceil(html.length / 6) === 1)].slice(0, 8);
     await openOffline(page, origin, oldDir, picks.map((p) => "/" + p));
+    await notInCopyOffline(page, origin);
     await searchOffline(page, origin);
     const typed = await questionnaireOffline(page, origin);
     report.visited.push("/uk/search/index.html", "/uk/forms/initial-screening/index.html");

@@ -81,7 +81,14 @@ self.addEventListener("fetch", function (event) {
     if (hit) return hit;
     return fetch(req).catch(function (err) {
       if (req.mode !== "navigate") throw err;
-      return fromCopy(SCOPE + "404.html").then(function (r) { if (r) return r; throw err; });
+      return fromCopy(SCOPE + "404.html").then(function (r) {
+        if (!r) throw err;
+        // Marked, so that the page says the address is not in the copy, not that it is missing.
+        return r.text().then(function (html) {
+          return new Response(html.replace("<html ", "<html data-unsaved "),
+            { headers: { "Content-Type": "text/html; charset=utf-8" } });
+        });
+      });
     });
   }));
 });

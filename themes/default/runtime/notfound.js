@@ -1,5 +1,8 @@
 /* Oberih 404 page script (inline in 404.html, see src/render/notfound.rs): shows the page in
-   the language the address names, and points the page's links at the folder the portal is in. */
+   the language the address names, points the page's links at the folder the portal is in, and,
+   when the saved copy's worker answers with it for a page the copy does not hold while the
+   portal cannot be reached (it marks the page `data-unsaved`), says the page is not in the copy
+   rather than that it does not exist. */
 (function () {
   "use strict";
   var doc = document.documentElement;
@@ -35,15 +38,21 @@
       if (url.indexOf(base) === 0) links[j].setAttribute(attr, root + url.slice(base.length));
     }
   }
+  var offline = doc.hasAttribute("data-unsaved") || navigator.onLine === false;
+  var marks = document.querySelectorAll("[data-online], [data-offline]");
+  for (var m = 0; offline && m < marks.length; m++) {
+    marks[m].hidden = !marks[m].hasAttribute("data-offline");
+  }
+  var titleAttr = offline ? "data-offline-title" : "data-title";
   var variants = document.querySelectorAll("[data-variant]");
-  for (var k = 0; lang && k < variants.length; k++) {
-    var on = variants[k].getAttribute("data-variant") === lang;
+  for (var k = 0; k < variants.length; k++) {
+    var on = lang ? variants[k].getAttribute("data-variant") === lang : !variants[k].hidden;
     // A page has one main element that is not hidden: the hidden attribute goes on it too.
     variants[k].hidden = !on;
     variants[k].querySelector("main").hidden = !on;
     if (on) {
-      doc.lang = lang;
-      document.title = variants[k].getAttribute("data-title");
+      if (lang) doc.lang = lang;
+      document.title = variants[k].getAttribute(titleAttr);
     }
   }
 })();
