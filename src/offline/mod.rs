@@ -9,6 +9,7 @@
 
 mod icons;
 mod lists;
+mod sizes;
 
 pub use icons::Icons;
 pub use lists::{copy_lists, write_copy_lists, CopySite};
