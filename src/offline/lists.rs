@@ -352,7 +352,7 @@ mod tests {
             for _ in 0..(200 + i % 300) {
                 seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 text.push_str(words[(seed >> 33) as usize % words.len()]);
-                text.push_str(if seed % 3 == 0 { "\n" } else { " " });
+                text.push_str(if seed.is_multiple_of(3) { "\n" } else { " " });
             }
             exact += gzip_len(text.as_bytes());
             std::fs::write(dir.path().join(format!("uk/{i:04}.html")), text).unwrap();

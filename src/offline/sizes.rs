@@ -36,7 +36,7 @@ pub fn sample(paths: &[String]) -> Vec<bool> {
             let every = per_kind[k].div_ceil(MEASURED_PER_KIND);
             let n = seen.entry(k).or_default();
             *n += 1;
-            (*n - 1) % every == 0
+            (*n - 1).is_multiple_of(every)
         })
         .collect()
 }
