@@ -14,9 +14,8 @@ use sha2::Sha256;
 use super::open::malformed;
 use super::{CryptoError, AES_KEY_BYTES, EPK_BYTES};
 
-/// The office's P-256 private key, ready for many key agreements, and its public half.
+/// The office's P-256 private key, ready for many key agreements.
 pub(super) struct EcOfficeKey {
-    pub(super) public: PublicKey,
     agreement: agreement::PrivateKey,
 }
 
@@ -24,7 +23,7 @@ impl EcOfficeKey {
     pub(super) fn new(secret: &SecretKey) -> Result<EcOfficeKey, CryptoError> {
         let agreement = agreement::PrivateKey::from_private_key(&agreement::ECDH_P256, &secret.to_bytes())
             .map_err(|e| CryptoError::PrivateKey(format!("a P-256 key that cannot be used for key agreement: {e}")))?;
-        Ok(EcOfficeKey { public: secret.public_key(), agreement })
+        Ok(EcOfficeKey { agreement })
     }
 }
 

@@ -123,11 +123,7 @@ pub(super) enum Secret {
 impl OfficeKey {
     /// Reads an RSA (PKCS#8 or PKCS#1) or P-256 (PKCS#8 or SEC1) private key in PEM.
     pub fn from_pem(pem: &str) -> Result<OfficeKey, CryptoError> {
-        let secret = secret(pem.trim())?;
-        let info = match &secret {
-            Secret::Rsa(key) => rsa_info(&key.to_public_key())?,
-            Secret::P256(key) => p256_info(&key.public),
-        };
+        let (secret, info) = secret(pem.trim())?;
         Ok(OfficeKey { secret, fingerprint: info.fingerprint })
     }
 
@@ -144,11 +140,12 @@ impl OfficeKey {
     }
 }
 
-fn secret(pem: &str) -> Result<Secret, CryptoError> {
+/// The private key in `pem`, and what its public half is.
+fn secret(pem: &str) -> Result<(Secret, PublicKeyInfo), CryptoError> {
     let bad = |e: &dyn std::fmt::Display| CryptoError::PrivateKey(e.to_string());
     let label = pem.lines().find_map(|l| l.trim().strip_prefix("-----BEGIN ")?.strip_suffix("-----"));
     match label {
-        Some("RSA PRIVATE KEY") => Ok(Secret::Rsa(Box::new(RsaPrivateKey::from_pkcs1_pem(pem).map_err(|e| bad(&e))?))),
+        Some("RSA PRIVATE KEY") => rsa_secret(RsaPrivateKey::from_pkcs1_pem(pem).map_err(|e| bad(&e))?),
         Some("EC PRIVATE KEY") => p256::SecretKey::from_sec1_pem(pem)
             .map_err(|_| CryptoError::PrivateKey("an EC private key that is not on the curve P-256".into()))
             .and_then(|key| ec_secret(&key)),
@@ -156,9 +153,7 @@ fn secret(pem: &str) -> Result<Secret, CryptoError> {
             let (_, doc) = SecretDocument::from_pem(pem).map_err(|e| bad(&e))?;
             let info = PrivateKeyInfo::try_from(doc.as_bytes()).map_err(|e| bad(&e))?;
             match kind_of(&info.algorithm).map_err(|e| bad(&e))? {
-                KeyKind::Rsa => {
-                    Ok(Secret::Rsa(Box::new(RsaPrivateKey::from_pkcs8_der(doc.as_bytes()).map_err(|e| bad(&e))?)))
-                }
+                KeyKind::Rsa => rsa_secret(RsaPrivateKey::from_pkcs8_der(doc.as_bytes()).map_err(|e| bad(&e))?),
                 KeyKind::P256 => ec_secret(&p256::SecretKey::from_pkcs8_der(doc.as_bytes()).map_err(|e| bad(&e))?),
             }
         }
@@ -172,6 +167,11 @@ fn secret(pem: &str) -> Result<Secret, CryptoError> {
     }
 }
 
-fn ec_secret(key: &p256::SecretKey) -> Result<Secret, CryptoError> {
-    Ok(Secret::P256(Box::new(EcOfficeKey::new(key)?)))
+fn rsa_secret(key: RsaPrivateKey) -> Result<(Secret, PublicKeyInfo), CryptoError> {
+    let info = rsa_info(&key.to_public_key())?;
+    Ok((Secret::Rsa(Box::new(key)), info))
+}
+
+fn ec_secret(key: &p256::SecretKey) -> Result<(Secret, PublicKeyInfo), CryptoError> {
+    Ok((Secret::P256(Box::new(EcOfficeKey::new(key)?)), p256_info(&key.public_key())))
 }

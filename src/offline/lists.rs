@@ -86,20 +86,10 @@ pub fn copy_lists(root: &Path, earlier: Option<&Path>, sites: &[CopySite]) -> (V
     for site in sites {
         let site_root = root.join(&site.prefix);
         let mut summary = serde_json::Map::new();
-        // The languages side by side: each has one large file (its print document) that a
-        // single thread reads, so one after the other they would leave a core idle.
-        let lists: Vec<_> = site
-            .languages
-            .par_iter()
-            .map(|lang| {
-                let before = earlier
-                    .map(|dir| earlier_list(&dir.join(&site.prefix).join(lang).join(LIST_NAME)))
-                    .unwrap_or_default();
-                language_list(&site_root, lang, &before)
-            })
-            .collect();
-        for (lang, list) in site.languages.iter().zip(lists) {
-            let list = match list {
+        for lang in &site.languages {
+            let before =
+                earlier.map(|dir| earlier_list(&dir.join(&site.prefix).join(lang).join(LIST_NAME))).unwrap_or_default();
+            let list = match language_list(&site_root, lang, &before) {
                 Ok(list) => list,
                 Err(d) => {
                     problems.push(d);
@@ -130,14 +120,10 @@ fn language_list<'a>(root: &Path, lang: &'a str, earlier: &Earlier) -> Result<Li
         .collect::<Result<_, _>>()?;
     let known = paths.iter().zip(&figures).filter_map(|(p, f)| Some((p.as_str(), f.size, f.kept?)));
     let ratios = sizes::Ratios::of(known);
-    let entries: Vec<Entry> = paths
-        .into_iter()
-        .zip(figures)
-        .map(|(rel, f)| {
-            let kept = f.kept.unwrap_or_else(|| ratios.estimate(&rel, f.size));
-            Entry(rel, f.size, kept, f.hash)
-        })
-        .collect();
+    let kept: Vec<u64> =
+        paths.iter().zip(&figures).map(|(p, f)| f.kept.unwrap_or_else(|| ratios.estimate(p, f.size))).collect();
+    let entries: Vec<Entry> =
+        paths.into_iter().zip(figures).zip(kept).map(|((rel, f), kept)| Entry(rel, f.size, kept, f.hash)).collect();
     let mut lines = String::new();
     for e in &entries {
         lines.push_str(&format!("{} {}\n", e.0, e.3));
@@ -184,16 +170,15 @@ fn copy_paths(root: &Path, lang: &str) -> Vec<String> {
 }
 
 /// A file's size and hash, and its kept size where it is known: from its `.gz` twin, from the
-/// list before, or compressed here when `measure` (see [`sizes`]) or when it is large.
+/// list before, or compressed here when [`sizes::measured`].
 struct Figures {
     size: u64,
     kept: Option<u64>,
     hash: String,
 }
 
-fn figures(root: &Path, rel: &str, earlier: &Earlier, measure: bool) -> Result<Figures, Diagnostic> {
+fn figures(root: &Path, rel: &str, earlier: &Earlier, sampled: bool) -> Result<Figures, Diagnostic> {
     let path = root.join(rel);
-    let measure = measure || std::fs::metadata(&path).is_ok_and(|m| m.len() >= sizes::MEASURED_ABOVE);
     let fail = |e: std::io::Error| {
         Diagnostic::file_error(&path.display().to_string(), format!("cannot read back for the offline copy: {e}"))
     };
@@ -202,26 +187,29 @@ fn figures(root: &Path, rel: &str, earlier: &Earlier, measure: bool) -> Result<F
     let before = earlier.get(rel);
     // With nothing to compare against, one reading gives both figures; otherwise the file is
     // compressed only when its hash shows it changed.
-    let compress_now = measure && twin_len.is_none() && before.is_none();
-    let (size, hash, packed) = read_figures(&path, compress_now).map_err(fail)?;
+    let fresh = twin_len.is_none() && before.is_none();
+    let (size, hash, packed) = read_figures(&path, |len| fresh && sizes::measured(sampled, len)).map_err(fail)?;
     let kept = match (twin_len, before, packed) {
         (Some(n), _, _) => Some(n),
         (None, _, Some(n)) => Some(n),
         (None, Some(e), None) if e.1 == size && e.3 == hash => Some(e.2),
-        (None, _, None) if measure => Some(read_figures(&path, true).map_err(fail)?.2.unwrap_or(size)),
+        (None, _, None) if sizes::measured(sampled, size) => {
+            Some(read_figures(&path, |_| true).map_err(fail)?.2.unwrap_or(size))
+        }
         (None, _, None) => None,
     };
     Ok(Figures { size, kept, hash })
 }
 
-/// A file's size and content hash, and its gzip size when `compress`, read a piece at a time
-/// (the print document of a large portal is tens of megabytes).
-fn read_figures(path: &Path, compress: bool) -> std::io::Result<(u64, String, Option<u64>)> {
+/// A file's size and content hash, and its gzip size when `compress` says so of its length,
+/// read a piece at a time (a large file is megabytes).
+fn read_figures(path: &Path, compress: impl Fn(u64) -> bool) -> std::io::Result<(u64, String, Option<u64>)> {
     use sha2::{Digest, Sha256};
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
     let mut hasher = Sha256::new();
-    let mut gz = compress.then(|| flate2::write::GzEncoder::new(Count(0), flate2::Compression::new(2)));
+    let mut gz =
+        compress(file.metadata()?.len()).then(|| flate2::write::GzEncoder::new(Count(0), flate2::Compression::new(2)));
     let (mut size, mut buf) = (0u64, vec![0u8; 64 * 1024]);
     loop {
         let n = file.read(&mut buf)?;

@@ -22,7 +22,12 @@ fn kind(path: &str) -> &str {
     name.rsplit_once('.').map_or("", |(_, ext)| ext)
 }
 
-/// For each of `paths` (sorted), whether it is compressed (apart from [`MEASURED_ABOVE`]).
+/// Whether a file is compressed: picked by [`sample`], or of [`MEASURED_ABOVE`] bytes or more.
+pub fn measured(sampled: bool, size: u64) -> bool {
+    sampled || size >= MEASURED_ABOVE
+}
+
+/// For each of `paths` (sorted), whether [`measured`] picks it whatever its size.
 pub fn sample(paths: &[String]) -> Vec<bool> {
     let mut per_kind: HashMap<&str, usize> = HashMap::new();
     for p in paths {
@@ -42,14 +47,14 @@ pub fn sample(paths: &[String]) -> Vec<bool> {
 }
 
 /// The kept-to-size ratio of each kind, from the files whose kept size is known.
-pub struct Ratios(HashMap<String, (u64, u64)>);
+pub struct Ratios<'a>(HashMap<&'a str, (u64, u64)>);
 
-impl Ratios {
+impl<'a> Ratios<'a> {
     /// From `(path, size, kept)` of the measured files.
-    pub fn of<'a>(measured: impl Iterator<Item = (&'a str, u64, u64)>) -> Ratios {
-        let mut sums: HashMap<String, (u64, u64)> = HashMap::new();
+    pub fn of(measured: impl Iterator<Item = (&'a str, u64, u64)>) -> Ratios<'a> {
+        let mut sums: HashMap<&str, (u64, u64)> = HashMap::new();
         for (path, size, kept) in measured {
-            let s = sums.entry(kind(path).to_string()).or_default();
+            let s = sums.entry(kind(path)).or_default();
             s.0 += size;
             s.1 += kept;
         }
@@ -86,6 +91,13 @@ mod tests {
         assert_eq!(html, MEASURED_PER_KIND);
         assert!(picked[paths.iter().position(|p| p == "uk/site.css").unwrap()]);
         assert_eq!(sample(&paths), picked, "the same paths give the same pick");
+    }
+
+    #[test]
+    fn a_large_file_is_measured_whether_picked_or_not() {
+        assert!(measured(false, MEASURED_ABOVE));
+        assert!(!measured(false, MEASURED_ABOVE - 1));
+        assert!(measured(true, 1));
     }
 
     #[test]

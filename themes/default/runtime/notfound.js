@@ -38,7 +38,7 @@
       if (url.indexOf(base) === 0) links[j].setAttribute(attr, root + url.slice(base.length));
     }
   }
-  var offline = doc.hasAttribute("data-unsaved") || navigator.onLine === false;
+  var offline = doc.hasAttribute("data-unsaved");
   var marks = document.querySelectorAll("[data-online], [data-offline]");
   for (var m = 0; offline && m < marks.length; m++) {
     marks[m].hidden = !marks[m].hasAttribute("data-offline");
