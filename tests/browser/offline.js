@@ -114,7 +114,10 @@ async function notInCopyOffline(page, origin) {
   const heading = await page.textContent("main:not([hidden]) h1:not([hidden])");
   check(heading === "Цієї сторінки немає в збереженій копії",
     "offline, the print document (left out of the copy) says it is not saved: " + heading, failures);
-  await page.screenshot({ path: path.join(shots, "not-saved.png") });
+  for (const width of [360, 1280]) {
+    await page.setViewportSize({ width, height: width < 500 ? 740 : 900 });
+    await page.screenshot({ path: path.join(shots, "not-saved-" + width + ".png") });
+  }
 }
 
 async function searchOffline(page, origin) {
