@@ -113,6 +113,53 @@ fn xlsx_has_labelled_records_and_a_sheet_of_columns() {
     assert!(!sheet.contains("<f>"), "no cell is a formula");
 }
 
+/// A CSV cell as its text: the test's cells hold no commas, only quotes.
+fn unquoted(cell: &str) -> String {
+    match cell.strip_prefix('"').and_then(|c| c.strip_suffix('"')) {
+        Some(inner) => inner.replace("\"\"", "\""),
+        None => cell.to_string(),
+    }
+}
+
+#[test]
+fn xlsx_rows_are_the_csv_rows_in_order_across_batches() {
+    use calamine::Reader;
+    let dir = tempfile::tempdir().unwrap();
+    // Rows reach the sheet in batches: two full ones and a last one that is not.
+    let n = 2 * xlsx::BATCH + 7;
+    let files: Vec<PathBuf> = (0..n)
+        .map(|i| {
+            let mut r = if i % 5 == 0 { older(&format!("r{i}")) } else { current(&format!("r{i}")) };
+            r["answers"]["age"] = json!(i);
+            let kind = if i % 5 == 0 { "job_kind" } else { "work_kind" };
+            r["answers"][kind] = json!(format!("поле {i}"));
+            let p = dir.path().join(format!("r{i}.json"));
+            std::fs::write(&p, r.to_string()).unwrap();
+            p
+        })
+        .collect();
+    let path = dir.path().join("office.sqlite");
+    let key = OfficeKey::from_pem(PRIVATE).unwrap();
+    assert!(add_files(&path, &files, Some(&key), &[form()]).unwrap().stored());
+    let data = Dataset::open(&path).unwrap();
+    let (csv, book) = (dir.path().join("out.csv"), dir.path().join("out.xlsx"));
+    assert_eq!(export(&data, &form(), ExportFormat::Csv, "uk", &csv).unwrap(), n);
+    assert_eq!(export(&data, &form(), ExportFormat::Xlsx, "uk", &book).unwrap(), n);
+    let csv: Vec<Vec<String>> = csv_rows(&std::fs::read_to_string(&csv).unwrap())
+        .iter()
+        .map(|row| row.iter().map(|c| unquoted(c)).collect())
+        .collect();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&book).unwrap();
+    let sheet: Vec<Vec<String>> =
+        book.worksheet_range("Записи").unwrap().rows().map(|row| row.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(sheet.len(), n + 1, "a header and every record");
+    assert_eq!(sheet[0].len(), csv[0].len());
+    for (i, (in_sheet, in_csv)) in sheet.iter().zip(&csv).enumerate().skip(1) {
+        assert_eq!(in_sheet, in_csv, "row {i}");
+    }
+    assert_eq!(sheet[n][csv[0].iter().position(|h| h == "age").unwrap()], (n - 1).to_string());
+}
+
 #[cfg(unix)]
 #[test]
 fn an_export_is_new_and_its_owners_alone() {

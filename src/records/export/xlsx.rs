@@ -3,6 +3,8 @@
 //! Text is always written as text, so nothing in a cell runs as a formula.
 
 use std::io::Write;
+use std::ops::Range;
+use std::sync::mpsc;
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
@@ -38,6 +40,48 @@ pub fn write<W: Write + std::io::Seek + Send>(
     Ok(n)
 }
 
+/// Rows cross from the reading thread to the writing one in batches of this many, so that
+/// handing them over costs little beside their cells.
+pub(super) const BATCH: usize = 256;
+
+/// A batch of rows as the reading thread lays them out: all their text in one buffer and every
+/// cell pointing into it. Batches go back to the reading thread to be filled again, so text is
+/// never allocated on one thread and freed on the other (which makes the allocator lock).
+#[derive(Default)]
+struct Batch {
+    text: String,
+    /// One slot per column for every row, row after row.
+    cells: Vec<Slot>,
+}
+
+enum Slot {
+    Empty,
+    NotAsked,
+    Text(Range<usize>),
+    Number(f64),
+}
+
+impl Batch {
+    fn push(&mut self, cells: Vec<Cell>) {
+        for cell in cells {
+            let slot = match cell {
+                Cell::Empty => Slot::Empty,
+                Cell::NotAsked => Slot::NotAsked,
+                Cell::Number(n) => Slot::Number(n),
+                Cell::Text(s) => {
+                    let start = self.text.len();
+                    self.text.push_str(&s);
+                    Slot::Text(start..self.text.len())
+                }
+            };
+            self.cells.push(slot);
+        }
+    }
+}
+
+/// Writes the header and one row per record. The records are read and laid out on this thread
+/// while another puts the cells in the sheet: on two cores the two halves overlap, and the
+/// spreadsheet library spends about as long on its cells as reading the records takes.
 fn records_sheet(
     sheet: &mut Worksheet,
     columns: &[Column],
@@ -50,21 +94,81 @@ fn records_sheet(
         sheet.write_string_with_format(0, c as u16, &column.label, bold).map_err(fail)?;
     }
     sheet.set_freeze_panes(1, 0).map_err(fail)?;
-    let mut at = 0u32;
-    dataset.each(form, |r| {
-        at += 1;
-        for (c, cell) in row(columns, &r).iter().enumerate() {
-            let c = c as u16;
-            let written = match cell {
-                Cell::Empty => continue,
-                Cell::NotAsked => sheet.write_string(at, c, NOT_ASKED),
-                Cell::Text(s) => sheet.write_string(at, c, s.as_ref()),
-                Cell::Number(n) => sheet.write_number(at, c, *n),
-            };
-            written.map_err(fail)?;
+    let (full, to_write) = mpsc::sync_channel::<Batch>(4);
+    let (written_back, empty) = mpsc::channel::<Batch>();
+    let width = columns.len();
+    std::thread::scope(|s| {
+        let writer = s.spawn(move || put_rows(sheet, width, to_write, written_back));
+        let read = read_rows(dataset, form, columns, full, empty);
+        // When both fail, the writer's failure is the cause: reading stops because it is gone.
+        let written = match writer.join() {
+            Ok(written) => written.map_err(fail)?,
+            Err(_) => return Err(writer_gone()),
+        };
+        let read = read?;
+        debug_assert_eq!(read, written);
+        Ok(read)
+    })
+}
+
+fn writer_gone() -> RecordsError {
+    RecordsError::Spreadsheet("the spreadsheet writer stopped".into())
+}
+
+/// Reads the records and sends their rows in batches; stops when the writer has gone.
+fn read_rows(
+    dataset: &Dataset,
+    form: &Form,
+    columns: &[Column],
+    full: mpsc::SyncSender<Batch>,
+    empty: mpsc::Receiver<Batch>,
+) -> Result<usize, RecordsError> {
+    let mut batch = Batch::default();
+    let mut rows = 0;
+    let n = dataset.each(form, |r| {
+        batch.push(row(columns, &r));
+        rows += 1;
+        if rows == BATCH {
+            let next = empty.try_recv().unwrap_or_default();
+            full.send(std::mem::replace(&mut batch, next)).map_err(|_| writer_gone())?;
+            rows = 0;
         }
         Ok(())
-    })
+    })?;
+    if rows > 0 {
+        full.send(batch).map_err(|_| writer_gone())?;
+    }
+    Ok(n)
+}
+
+/// Puts every row it receives in the sheet, below the header, and hands each emptied batch
+/// back; returns how many rows.
+fn put_rows(
+    sheet: &mut Worksheet,
+    width: usize,
+    to_write: mpsc::Receiver<Batch>,
+    written_back: mpsc::Sender<Batch>,
+) -> Result<usize, XlsxError> {
+    let mut at = 0u32;
+    for mut batch in to_write {
+        for cells in batch.cells.chunks(width.max(1)) {
+            at += 1;
+            for (c, slot) in cells.iter().enumerate() {
+                let c = c as u16;
+                match slot {
+                    Slot::Empty => continue,
+                    Slot::NotAsked => sheet.write_string(at, c, NOT_ASKED)?,
+                    Slot::Text(range) => sheet.write_string(at, c, &batch.text[range.clone()])?,
+                    Slot::Number(n) => sheet.write_number(at, c, *n)?,
+                };
+            }
+        }
+        batch.text.clear();
+        batch.cells.clear();
+        // The reader may have finished and gone; then the batch is simply dropped.
+        let _ = written_back.send(batch);
+    }
+    Ok(at as usize)
 }
 
 fn columns_sheet(sheet: &mut Worksheet, columns: &[Column], uk: bool, bold: &Format) -> Result<(), XlsxError> {
