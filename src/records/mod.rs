@@ -13,6 +13,7 @@ pub mod check;
 pub mod dataset;
 mod error;
 pub mod export;
+pub mod json;
 pub mod migrate;
 pub mod place;
 pub mod portal;

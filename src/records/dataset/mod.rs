@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 use serde_json::Value;
 
+use super::json::Json;
 use super::migrate::read_as_current;
 use super::RecordsError;
 use crate::forms::Form;
@@ -49,6 +50,15 @@ CREATE TABLE record (
 );
 CREATE INDEX record_by_form ON record(form, seq);
 ";
+
+/// A stored record read as its form's current version for a table: the record borrows its
+/// stored text (see [`Json`]) and lives for one call of [`Dataset::each_borrowed`]'s `f`.
+#[derive(Debug)]
+pub struct BorrowedRecord<'a> {
+    pub record: Json<'a>,
+    pub source_version: &'a str,
+    pub conflict: bool,
+}
 
 /// An open dataset file.
 pub struct Dataset {
@@ -155,12 +165,8 @@ impl Dataset {
         self.each_stored(&form.id, |stored| {
             let failed = |reason: String| RecordsError::Stored { form: form.id.clone(), reason };
             let original: Value = serde_json::from_str(&stored.content).map_err(|e| failed(e.to_string()))?;
-            if let Some(keep) = &self.portals {
-                let portal = original.get("region").and_then(Value::as_str).map(str::to_string);
-                if !keep.contains(&portal) {
-                    *self.passed_over.borrow_mut().entry(portal).or_default() += 1;
-                    return Ok(());
-                }
+            if !self.keeps(original.get("region").and_then(Value::as_str)) {
+                return Ok(());
             }
             let record = match read_as_current(form, &original).map_err(|e| failed(e.to_string()))? {
                 Cow::Owned(migrated) => migrated,
@@ -170,6 +176,44 @@ impl Dataset {
             f(ReadRecord { record, source_version: stored.version, conflict: stored.conflict })
         })?;
         Ok(n)
+    }
+
+    /// [`Dataset::each`] for a table: hands `f` each record as a [`BorrowedRecord`], which
+    /// copies none of the record's text unless the record is read through a migration.
+    pub fn each_borrowed(
+        &self,
+        form: &Form,
+        mut f: impl FnMut(&BorrowedRecord) -> Result<(), RecordsError>,
+    ) -> Result<usize, RecordsError> {
+        let mut n = 0;
+        self.each_stored(&form.id, |stored| {
+            let failed = |reason: String| RecordsError::Stored { form: form.id.clone(), reason };
+            let record: Json = serde_json::from_str(&stored.content).map_err(|e| failed(e.to_string()))?;
+            if !self.keeps(record.get("region").as_str()) {
+                return Ok(());
+            }
+            n += 1;
+            let (source_version, conflict) = (stored.version.as_str(), stored.conflict);
+            // The same test as `read_as_current`'s, which returns a record of this version as it is.
+            if record.get("version").as_str().unwrap_or_default() == form.version {
+                return f(&BorrowedRecord { record, source_version, conflict });
+            }
+            let original: Value = serde_json::from_str(&stored.content).map_err(|e| failed(e.to_string()))?;
+            let current = read_as_current(form, &original).map_err(|e| failed(e.to_string()))?;
+            f(&BorrowedRecord { record: Json::of(&current), source_version, conflict })
+        })?;
+        Ok(n)
+    }
+
+    /// Whether reads keep a record of the portal `region` (`None`: the national one); counts
+    /// the records passed over.
+    fn keeps(&self, region: Option<&str>) -> bool {
+        let Some(keep) = &self.portals else { return true };
+        if keep.iter().any(|k| k.as_deref() == region) {
+            return true;
+        }
+        *self.passed_over.borrow_mut().entry(region.map(str::to_string)).or_default() += 1;
+        false
     }
 
     /// How many records the dataset holds.

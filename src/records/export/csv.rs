@@ -6,7 +6,7 @@ use std::io::Write;
 
 use super::table::{self, Cell, Column, NOT_ASKED};
 use crate::records::csv::write_defused_cell;
-use crate::records::dataset::ReadRecord;
+use crate::records::dataset::BorrowedRecord;
 
 /// The byte-order mark and the header of column keys.
 pub fn header(w: &mut impl Write, columns: &[Column]) -> std::io::Result<()> {
@@ -21,7 +21,7 @@ pub fn header(w: &mut impl Write, columns: &[Column]) -> std::io::Result<()> {
 }
 
 /// One record's line, written cell by cell.
-pub fn row(w: &mut impl Write, columns: &[Column], r: &ReadRecord) -> std::io::Result<()> {
+pub fn row(w: &mut impl Write, columns: &[Column], r: &BorrowedRecord) -> std::io::Result<()> {
     for (i, cell) in table::row(columns, r).iter().enumerate() {
         if i > 0 {
             w.write_all(b",")?;

@@ -63,7 +63,7 @@ fn write(
         ExportFormat::Csv => {
             let columns = table::columns(form, lang);
             csv::header(&mut w, &columns).map_err(io)?;
-            dataset.each(form, |r| csv::row(&mut w, &columns, &r).map_err(io))?
+            dataset.each_borrowed(form, |r| csv::row(&mut w, &columns, r).map_err(io))?
         }
         ExportFormat::Jsonl => dataset.each(form, |r| {
             serde_json::to_writer(&mut w, &r.record).map_err(|e| io(e.into()))?;

@@ -7,11 +7,10 @@
 
 use std::borrow::Cow;
 
-use serde_json::Value;
-
 use crate::forms::form::{text, Question, QuestionType, Section};
 use crate::forms::Form;
-use crate::records::dataset::ReadRecord;
+use crate::records::dataset::BorrowedRecord;
+use crate::records::json::Json;
 
 /// What a cell of a question that was not asked holds. Upper case, so it can never be a choice
 /// code (codes are lower case).
@@ -207,63 +206,61 @@ fn repeat_columns(s: &Section, lang: &str) -> Vec<Column> {
 }
 
 /// One record's row.
-pub fn row<'a>(columns: &'a [Column], r: &'a ReadRecord) -> Vec<Cell<'a>> {
+pub fn row<'a>(columns: &'a [Column], r: &'a BorrowedRecord) -> Vec<Cell<'a>> {
     // The ids of the questions not asked (the record names them by their paths, `/id`): a
     // record has a few, so a list is quicker to search than a set is to build.
-    let not_asked: Vec<&str> = r.record["not_asked"]
+    let not_asked: Vec<&str> = r
+        .record
+        .get("not_asked")
         .as_array()
         .map(|a| a.iter().filter_map(|p| p.as_str()?.strip_prefix('/')).collect())
         .unwrap_or_default();
-    let answers = &r.record["answers"];
+    let answers = r.record.get("answers");
     // An answer's state when it is null: not asked, or asked and left blank.
     let absent = |id: &str| if not_asked.contains(&id) { Cell::NotAsked } else { Cell::Empty };
     columns
         .iter()
         .map(|c| match &c.what {
-            What::Field(k) => scalar(&r.record[*k]),
-            What::List(k) => joined(&r.record[*k]),
-            What::SourceVersion => Cell::Text(Cow::Borrowed(&r.source_version)),
+            What::Field(k) => scalar(r.record.get(k)),
+            What::List(k) => joined(r.record.get(k)),
+            What::SourceVersion => Cell::Text(Cow::Borrowed(r.source_version)),
             What::Conflict => Cell::Number(if r.conflict { 1.0 } else { 0.0 }),
-            What::Answer(id) => match &answers[id] {
-                Value::Null => absent(id),
-                Value::Array(_) => joined(&answers[id]),
+            What::Answer(id) => match answers.get(id) {
+                Json::Null => absent(id),
+                v @ Json::Array(_) => joined(v),
                 v => scalar(v),
             },
-            What::Option(id, value) => match &answers[id] {
-                Value::Array(items) => Cell::Number(if items.iter().any(|i| i == value.as_str()) { 1.0 } else { 0.0 }),
+            What::Option(id, value) => match answers.get(id) {
+                Json::Array(items) => Cell::Number(if items.iter().any(|i| i == value.as_str()) { 1.0 } else { 0.0 }),
                 _ => absent(id),
             },
-            What::Count(id) => match &answers[id] {
-                Value::Array(items) => Cell::Number(items.len() as f64),
+            What::Count(id) => match answers.get(id) {
+                Json::Array(items) => Cell::Number(items.len() as f64),
                 _ => absent(id),
             },
-            What::Entries(id) => match &answers[id] {
-                Value::Array(items) if !items.is_empty() => Cell::Text(Cow::Owned(answers[id].to_string())),
-                Value::Array(_) => Cell::Empty,
+            What::Entries(id) => match answers.get(id) {
+                v @ Json::Array(items) if !items.is_empty() => Cell::Text(Cow::Owned(v.text())),
+                Json::Array(_) => Cell::Empty,
                 _ => absent(id),
             },
         })
         .collect()
 }
 
-fn scalar(v: &Value) -> Cell<'_> {
+fn scalar<'a>(v: &'a Json) -> Cell<'a> {
     match v {
-        Value::Null => Cell::Empty,
-        Value::String(s) => Cell::Text(Cow::Borrowed(s)),
-        Value::Number(n) => n.as_f64().map_or_else(|| Cell::Text(Cow::Owned(n.to_string())), Cell::Number),
-        Value::Bool(b) => Cell::Number(if *b { 1.0 } else { 0.0 }),
-        other => Cell::Text(Cow::Owned(other.to_string())),
+        Json::Null => Cell::Empty,
+        Json::String(s) => Cell::Text(Cow::Borrowed(s)),
+        Json::Number(n) => n.as_f64().map_or_else(|| Cell::Text(Cow::Owned(n.to_string())), Cell::Number),
+        Json::Bool(b) => Cell::Number(if *b { 1.0 } else { 0.0 }),
+        other => Cell::Text(Cow::Owned(other.text())),
     }
 }
 
-fn joined(v: &Value) -> Cell<'_> {
+fn joined<'a>(v: &'a Json) -> Cell<'a> {
     match v {
-        Value::Array(items) => Cell::Text(Cow::Owned(
-            items
-                .iter()
-                .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
-                .collect::<Vec<_>>()
-                .join(";"),
+        Json::Array(items) => Cell::Text(Cow::Owned(
+            items.iter().map(|i| i.as_str().map_or_else(|| i.text(), str::to_string)).collect::<Vec<_>>().join(";"),
         )),
         other => scalar(other),
     }

@@ -125,8 +125,8 @@ fn read_rows(
 ) -> Result<usize, RecordsError> {
     let mut batch = Batch::default();
     let mut rows = 0;
-    let n = dataset.each(form, |r| {
-        batch.push(row(columns, &r));
+    let n = dataset.each_borrowed(form, |r| {
+        batch.push(row(columns, r));
         rows += 1;
         if rows == BATCH {
             let next = empty.try_recv().unwrap_or_default();
