@@ -2,8 +2,11 @@
 //! whole `oberih records add`, `oberih records export` and `oberih records summary` runs on them.
 //!
 //! ```text
-//! cargo bench --bench records_bench -- [--records 100000] [--seed 42] [--key p256|rsa] [--work DIR] [--keep]
+//! cargo bench --bench records_bench -- [--records 100000] [--seed 42] [--key p256|rsa] [--runs 1] [--work DIR] [--keep]
 //! ```
+//!
+//! `--runs N` times every step N times (a new dataset and new export files each time) and
+//! reports the median run with the fastest and slowest beside it.
 //!
 //! `--key` chooses the office key the exports are sealed to: P-256 (envelope format 2, the
 //! default, what the README recommends) or the RSA-2048 test key (format 1).
@@ -35,6 +38,7 @@ struct Args {
     rsa: bool,
     work: PathBuf,
     keep: bool,
+    runs: usize,
 }
 
 fn args() -> Result<Args, String> {
@@ -44,6 +48,7 @@ fn args() -> Result<Args, String> {
         rsa: false,
         work: std::env::temp_dir().join("oberih-records-bench"),
         keep: false,
+        runs: 1,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -60,6 +65,7 @@ fn args() -> Result<Args, String> {
             }
             "--work" => a.work = PathBuf::from(value()?),
             "--keep" => a.keep = true,
+            "--runs" => a.runs = value()?.parse::<usize>().map_err(|e| format!("--runs: {e}"))?.max(1),
             "--bench" => {}
             other => return Err(format!("unknown argument {other}")),
         }
@@ -156,23 +162,46 @@ fn run(a: &Args) -> Result<String, String> {
     let (d, k, i) =
         (dataset.to_str().unwrap_or_default(), key.to_str().unwrap_or_default(), inbox.to_str().unwrap_or_default());
     let mut rows = Vec::new();
-    let mut step = |name: &str, args: Vec<&str>, expect: i32| -> Result<(), String> {
+    // Each run of a step first removes what the run makes (`fresh`), as an export never
+    // overwrites a file and a new dataset must be new.
+    let mut step = |name: &str, args: Vec<&str>, expect: i32, fresh: &dyn Fn()| -> Result<(), String> {
         let log = a.work.join(format!("{}.log", name.replace(' ', "-")));
-        let (code, wall, cpu, rss) = timed(oberih(&root, &args), &log)?;
+        let mut runs = Vec::new();
+        for _ in 0..a.runs {
+            fresh();
+            let (code, wall, cpu, rss) = timed(oberih(&root, &args), &log)?;
+            if code != expect {
+                let tail = fs::read_to_string(&log).unwrap_or_default();
+                return Err(format!("{name}: exit {code}, expected {expect}:\n{tail}"));
+            }
+            runs.push((wall, cpu, rss));
+        }
+        runs.sort_by(|x, y| x.0.total_cmp(&y.0));
+        let (wall, cpu, rss) = runs[runs.len() / 2];
+        let spread = match runs.len() {
+            1 => String::new(),
+            n => format!(" ({:.2}–{:.2})", runs[0].0, runs[n - 1].0),
+        };
         let tail = fs::read_to_string(&log).unwrap_or_default();
         let last = tail.lines().last().unwrap_or_default().to_string();
-        if code != expect {
-            return Err(format!("{name}: exit {code}, expected {expect}:\n{tail}"));
-        }
-        eprintln!("{name}: {wall:.2} s wall, {cpu:.2} s cpu, {rss:.0} MiB — {last}");
-        rows.push(format!("| {name} | {wall:.2} | {cpu:.2} | {rss:.0} | {last} |"));
+        eprintln!("{name}: {wall:.2}{spread} s wall, {cpu:.2} s cpu, {rss:.0} MiB — {last}");
+        rows.push(format!("| {name} | {wall:.2}{spread} | {cpu:.2} | {rss:.0} | {last} |"));
         Ok(())
     };
-    step("add (new dataset)", vec!["add", d, i, "--key", k], 0)?;
-    step("add again (all duplicates)", vec!["add", d, i, "--key", k], 0)?;
+    let remove = |path: &Path| {
+        let _ = fs::remove_file(path);
+        let _ = fs::remove_dir_all(path);
+    };
+    let new_dataset = || {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            remove(&a.work.join(format!("office.sqlite{suffix}")));
+        }
+    };
+    step("add (new dataset)", vec!["add", d, i, "--key", k], 0, &new_dataset)?;
+    step("add again (all duplicates)", vec!["add", d, i, "--key", k], 0, &|| {})?;
     let damaged_dir = a.work.join("damaged");
     let dd = damaged_dir.to_str().unwrap_or_default();
-    step("add damaged files (all rejected)", vec!["add", d, dd, "--key", k], 1)?;
+    step("add damaged files (all rejected)", vec!["add", d, dd, "--key", k], 1, &|| {})?;
     for (format, ext) in [("csv", "csv"), ("xlsx", "xlsx"), ("jsonl", "jsonl")] {
         let out = a.work.join(format!("export.{ext}"));
         let o = out.to_str().unwrap_or_default().to_string();
@@ -180,12 +209,13 @@ fn run(a: &Args) -> Result<String, String> {
             &format!("export {format}"),
             vec!["export", d, "--form", "initial-screening", "--format", format, "-o", &o],
             0,
+            &|| remove(&out),
         )?;
     }
     let summary = a.work.join("summary");
     let sm = summary.to_str().unwrap_or_default().to_string();
     let by = "outcome,dimension,indicator,region*month,age_band,outcome*age_band";
-    step("summary", vec!["summary", d, "--form", "initial-screening", "--by", by, "-o", &sm], 0)?;
+    step("summary", vec!["summary", d, "--form", "initial-screening", "--by", by, "-o", &sm], 0, &|| remove(&summary))?;
     if !a.keep {
         let _ = fs::remove_dir_all(&inbox);
     }

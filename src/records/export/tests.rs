@@ -160,6 +160,20 @@ fn xlsx_rows_are_the_csv_rows_in_order_across_batches() {
     assert_eq!(sheet[n][csv[0].iter().position(|h| h == "age").unwrap()], (n - 1).to_string());
 }
 
+#[test]
+fn a_damaged_stored_record_fails_the_export_and_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dataset(dir.path());
+    let db = rusqlite::Connection::open(dir.path().join("office.sqlite")).unwrap();
+    db.execute("UPDATE record SET content = substr(content, 1, 20) WHERE id = 'b'", []).unwrap();
+    for (format, name) in [(ExportFormat::Xlsx, "out.xlsx"), (ExportFormat::Csv, "out.csv")] {
+        let out = dir.path().join(name);
+        let e = export(&data, &form(), format, "uk", &out).unwrap_err();
+        assert!(matches!(e, RecordsError::Stored { .. }), "{e}");
+        assert!(!out.exists(), "no half-written {name}");
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn an_export_is_new_and_its_owners_alone() {
