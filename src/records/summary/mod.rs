@@ -47,6 +47,7 @@ use serde_json::Value;
 
 use crate::forms::form::Measure;
 use crate::forms::Form;
+use crate::records::json::Json;
 
 pub mod command;
 mod linear;
@@ -205,7 +206,7 @@ pub struct SummaryReport {
 
 /// Builds the suppressed tables of `records` (exports of `form`, read at its current version).
 pub fn summarise(form: &Form, records: &[Value], options: &SummaryOptions) -> Result<Summary, SummaryError> {
-    let facts: Vec<Facts> = records.iter().map(|r| Facts::of(form, r)).collect();
+    let facts: Vec<Facts> = records.iter().map(|r| Facts::of(form, &Json::of(r))).collect();
     summarise_facts(form, &facts, options)
 }
 

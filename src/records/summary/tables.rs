@@ -3,13 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
 use super::{Key, TableSpec};
 use crate::forms::expr::FiredIndicator;
 use crate::forms::form::Measure;
 use crate::forms::form::QuestionType;
 use crate::forms::{Form, LangText};
+use crate::records::json::Json;
 
 /// One category of a key: its stable id and its label per language.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,26 +37,26 @@ pub struct Facts {
 
 impl Facts {
     /// The facts of `r`, a record read as `form`'s current version.
-    pub fn of(form: &Form, r: &Value) -> Facts {
+    pub fn of(form: &Form, r: &Json) -> Facts {
         let answers = r.get("answers");
         let measured = |m: Measure| {
             let q = form.questions().map(|(_, q)| q).find(|q| q.measure == Some(m))?;
-            answers?.get(&q.id).filter(|v| !v.is_null()).map(|v| (q, v))
+            Some((q, answers.get(&q.id))).filter(|(_, v)| **v != Json::Null)
         };
-        let text = |key: &str| r.get(key).and_then(Value::as_str).map(str::to_string);
+        let text = |key: &str| r.get(key).as_str().map(str::to_string);
         Facts {
             outcome: text("outcome"),
             indicators: r
                 .get("indicators")
-                .and_then(Value::as_array)
+                .as_array()
                 .into_iter()
                 .flatten()
-                .filter_map(Value::as_str)
+                .filter_map(Json::as_str)
                 .map(str::to_string)
                 .collect(),
             age: measured(Measure::Age).and_then(|(_, v)| v.as_u64()),
             sex: match measured(Measure::Sex) {
-                Some((q, Value::String(code))) if q.kind == QuestionType::Choice => Some(code.clone()),
+                Some((q, Json::String(code))) if q.kind == QuestionType::Choice => Some(code.to_string()),
                 _ => None,
             },
             month: month_of(r),
@@ -194,8 +193,8 @@ fn fixed_categories(
 }
 
 /// `started` as (year, month), when it reads as a date.
-fn month_of(r: &Value) -> Option<(i32, u32)> {
-    let s = r.get("started")?.as_str()?;
+fn month_of(r: &Json) -> Option<(i32, u32)> {
+    let s = r.get("started").as_str()?;
     let y: i32 = s.get(0..4)?.parse().ok()?;
     let m: u32 = s.get(5..7)?.parse().ok()?;
     (s.get(4..5) == Some("-") && (1..=12).contains(&m)).then_some((y, m))

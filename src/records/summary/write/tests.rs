@@ -4,7 +4,7 @@ use super::super::tests::{form, options, record};
 use super::super::*;
 
 fn facts() -> Vec<Facts> {
-    records().iter().map(|r| Facts::of(&form(), r)).collect()
+    records().iter().map(|r| Facts::of(&form(), &crate::records::json::Json::of(r))).collect()
 }
 
 fn records() -> Vec<serde_json::Value> {
