@@ -82,7 +82,7 @@ impl Batch {
 
 /// Writes the header and one row per record. The records are read and laid out on this thread
 /// while another puts the cells in the sheet: on two cores the two halves overlap, and the
-/// spreadsheet library spends about as long on its cells as reading the records takes.
+/// spreadsheet library's work on the cells is the longer one, so reading costs almost nothing.
 fn records_sheet(
     sheet: &mut Worksheet,
     columns: &[Column],
