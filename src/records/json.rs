@@ -72,6 +72,20 @@ impl<'a> Json<'a> {
         }
     }
 
+    /// The value as a `Value` of its own ([`Json::of`] the other way).
+    pub fn to_value(&self) -> Value {
+        match self {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(n) => Value::Number(n.clone()),
+            Json::String(s) => Value::String(s.to_string()),
+            Json::Array(items) => Value::Array(items.iter().map(Json::to_value).collect()),
+            Json::Object(members) => {
+                Value::Object(members.iter().map(|(k, v)| (k.to_string(), v.to_value())).collect())
+            }
+        }
+    }
+
     /// The value as compact JSON text, as `Value::to_string` writes it.
     pub fn text(&self) -> String {
         // Writing to a `String` cannot fail, and every key is a string.

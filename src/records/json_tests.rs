@@ -18,6 +18,7 @@ fn writes_the_same_text_as_a_value() {
         let value: Value = serde_json::from_str(text).unwrap();
         assert_eq!(parsed(text).text(), value.to_string(), "{text}");
         assert_eq!(Json::of(&value), parsed(text), "{text}");
+        assert_eq!(parsed(text).to_value(), value, "{text}");
     }
 }
 
@@ -71,6 +72,7 @@ proptest! {
         let value: Value = serde_json::from_str(&text).unwrap();
         let json = parsed(&text);
         prop_assert_eq!(json.text(), value.to_string());
+        prop_assert_eq!(&json.to_value(), &value);
         prop_assert_eq!(Json::of(&value), json);
     }
 }

@@ -23,11 +23,16 @@ pub enum MigrateError {
     UnknownVersion { form: String, version: String, current: String, known: String },
 }
 
+/// Whether a record exported with `version` is of `form`'s current version (and so read as it is).
+pub fn is_current(form: &Form, version: &str) -> bool {
+    version == form.version
+}
+
 /// `record` as the current version of `form`: itself when it is of that version, else a new
 /// record read through the form's `[[migration]]` from its version.
 pub fn read_as_current<'a>(form: &Form, record: &'a Value) -> Result<Cow<'a, Value>, MigrateError> {
     let version = record["version"].as_str().unwrap_or_default();
-    if version == form.version {
+    if is_current(form, version) {
         return Ok(Cow::Borrowed(record));
     }
     let Some(m) = form.migration_from(version) else {

@@ -6,7 +6,6 @@
 //! content: the same id with the same content is a duplicate and not stored again; the same id
 //! with other content is a conflict and both are kept.
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,7 +14,7 @@ use rusqlite::{Connection, OpenFlags};
 use serde_json::Value;
 
 use super::json::Json;
-use super::migrate::read_as_current;
+use super::migrate::{is_current, read_as_current};
 use super::RecordsError;
 use crate::forms::Form;
 
@@ -51,8 +50,8 @@ CREATE TABLE record (
 CREATE INDEX record_by_form ON record(form, seq);
 ";
 
-/// A stored record read as its form's current version for a table: the record borrows its
-/// stored text (see [`Json`]) and lives for one call of [`Dataset::each_borrowed`]'s `f`.
+/// A stored record read as its form's current version: the record borrows its stored text (see
+/// [`Json`]) and lives for one call of [`Dataset::each`]'s `f`.
 #[derive(Debug)]
 pub struct BorrowedRecord<'a> {
     pub record: Json<'a>,
@@ -148,39 +147,17 @@ impl Dataset {
     pub fn read(&self, form: &Form) -> Result<Vec<ReadRecord>, RecordsError> {
         let mut out = Vec::new();
         self.each(form, |r| {
-            out.push(r);
+            let (source_version, conflict) = (r.source_version.to_string(), r.conflict);
+            out.push(ReadRecord { record: r.record.to_value(), source_version, conflict });
             Ok(())
         })?;
         Ok(out)
     }
 
     /// Hands every record of [`Dataset::read`] to `f` in turn, holding one at a time in memory;
-    /// returns how many there were.
+    /// returns how many there were. A record of the current version borrows its stored text (see
+    /// [`Json`]); an older one is read through its form's migration first.
     pub fn each(
-        &self,
-        form: &Form,
-        mut f: impl FnMut(ReadRecord) -> Result<(), RecordsError>,
-    ) -> Result<usize, RecordsError> {
-        let mut n = 0;
-        self.each_stored(&form.id, |stored| {
-            let failed = |reason: String| RecordsError::Stored { form: form.id.clone(), reason };
-            let original: Value = serde_json::from_str(&stored.content).map_err(|e| failed(e.to_string()))?;
-            if !self.keeps(original.get("region").and_then(Value::as_str)) {
-                return Ok(());
-            }
-            let record = match read_as_current(form, &original).map_err(|e| failed(e.to_string()))? {
-                Cow::Owned(migrated) => migrated,
-                Cow::Borrowed(_) => original,
-            };
-            n += 1;
-            f(ReadRecord { record, source_version: stored.version, conflict: stored.conflict })
-        })?;
-        Ok(n)
-    }
-
-    /// [`Dataset::each`] for a table: hands `f` each record as a [`BorrowedRecord`], which
-    /// copies none of the record's text unless the record is read through a migration.
-    pub fn each_borrowed(
         &self,
         form: &Form,
         mut f: impl FnMut(&BorrowedRecord) -> Result<(), RecordsError>,
@@ -188,18 +165,23 @@ impl Dataset {
         let mut n = 0;
         self.each_stored(&form.id, |stored| {
             let failed = |reason: String| RecordsError::Stored { form: form.id.clone(), reason };
-            let record: Json = serde_json::from_str(&stored.content).map_err(|e| failed(e.to_string()))?;
-            if !self.keeps(record.get("region").as_str()) {
-                return Ok(());
-            }
-            n += 1;
             let (source_version, conflict) = (stored.version.as_str(), stored.conflict);
-            // The same test as `read_as_current`'s, which returns a record of this version as it is.
-            if record.get("version").as_str().unwrap_or_default() == form.version {
+            // The stored version is the record's own, so only an older record is parsed as a
+            // `Value` to be migrated.
+            if is_current(form, source_version) {
+                let record: Json = serde_json::from_str(&stored.content).map_err(|e| failed(e.to_string()))?;
+                if !self.keeps(record.get("region").as_str()) {
+                    return Ok(());
+                }
+                n += 1;
                 return f(&BorrowedRecord { record, source_version, conflict });
             }
             let original: Value = serde_json::from_str(&stored.content).map_err(|e| failed(e.to_string()))?;
+            if !self.keeps(original.get("region").and_then(Value::as_str)) {
+                return Ok(());
+            }
             let current = read_as_current(form, &original).map_err(|e| failed(e.to_string()))?;
+            n += 1;
             f(&BorrowedRecord { record: Json::of(&current), source_version, conflict })
         })?;
         Ok(n)

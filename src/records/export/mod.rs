@@ -63,14 +63,15 @@ fn write(
         ExportFormat::Csv => {
             let columns = table::columns(form, lang);
             csv::header(&mut w, &columns).map_err(io)?;
-            dataset.each_borrowed(form, |r| csv::row(&mut w, &columns, r).map_err(io))?
+            dataset.each(form, |r| csv::row(&mut w, &columns, r).map_err(io))?
         }
         ExportFormat::Jsonl => dataset.each(form, |r| {
             serde_json::to_writer(&mut w, &r.record).map_err(|e| io(e.into()))?;
             w.write_all(b"\n").map_err(io)
         })?,
         ExportFormat::Htcds => dataset.each(form, |r| {
-            serde_json::to_writer(&mut w, &crate::records::htcds::record(form, &r.record)).map_err(|e| io(e.into()))?;
+            serde_json::to_writer(&mut w, &crate::records::htcds::record(form, &r.record.to_value()))
+                .map_err(|e| io(e.into()))?;
             w.write_all(b"\n").map_err(io)
         })?,
         ExportFormat::Xlsx => xlsx::write(&mut w, form, lang, dataset)?,

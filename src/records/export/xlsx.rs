@@ -126,7 +126,7 @@ fn read_rows(
 ) -> Result<usize, RecordsError> {
     let mut batch = Batch::default();
     let mut rows = 0;
-    let n = dataset.each_borrowed(form, |r| {
+    let n = dataset.each(form, |r| {
         batch.push(row(columns, r));
         rows += 1;
         if rows == BATCH {

@@ -36,7 +36,7 @@ pub fn run(
     let dataset = Dataset::open(dataset)?.only_portals(portal.sharing(form));
     // One record at a time: only what the tables count is kept.
     let mut records = Vec::new();
-    dataset.each_borrowed(form, |r| {
+    dataset.each(form, |r| {
         records.push(super::Facts::of(form, &r.record));
         Ok(())
     })?;
