@@ -37,6 +37,14 @@ impl<'a> Json<'a> {
         }
     }
 
+    /// A cursor over this object's members (none when this is not an object).
+    pub fn members(&self) -> Members<'_, 'a> {
+        match self {
+            Json::Object(members) => Members { members, at: 0 },
+            _ => Members { members: &[], at: 0 },
+        }
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Json::String(s) => Some(s),
@@ -186,6 +194,30 @@ impl<'de> Deserialize<'de> for Key<'de> {
         match d.deserialize_str(JsonVisitor)? {
             Json::String(s) => Ok(Key(s)),
             _ => Err(de::Error::custom("an object's key is not a string")),
+        }
+    }
+}
+
+/// Looks up the members of one object by key, searching on from the last one found. A table
+/// asks for a record's answers in the form's order, which is the order the questionnaire wrote
+/// them in, so each is found at once instead of after comparing half the keys.
+pub struct Members<'j, 'a> {
+    members: &'j [(Cow<'a, str>, Json<'a>)],
+    at: usize,
+}
+
+impl<'j, 'a> Members<'j, 'a> {
+    /// The member `key`; `Null` when there is none.
+    pub fn get(&mut self, key: &str) -> &'j Json<'a> {
+        let at = self.at.min(self.members.len());
+        let (earlier, from_here) = self.members.split_at(at);
+        let position = |part: &[(Cow<str>, Json)]| part.iter().position(|(k, _)| k == key);
+        match position(from_here).map(|i| i + at).or_else(|| position(earlier)) {
+            Some(i) => {
+                self.at = i;
+                &self.members[i].1
+            }
+            None => &NULL,
         }
     }
 }

@@ -45,6 +45,30 @@ fn reads_members_as_a_value_does() {
     assert_eq!(json.get("version").get("x"), &Json::Null, "a string has no members");
 }
 
+#[test]
+fn members_finds_every_key_in_any_order_of_asking() {
+    let json = parsed(r#"{"a": 1, "b": [2], "c": "three", "b2": null}"#);
+    let mut members = json.members();
+    for key in ["b", "b", "c", "a", "b2", "a", "c", "missing", "b"] {
+        assert_eq!(members.get(key), json.get(key), "{key}");
+    }
+    assert_eq!(members.get("missing"), &Json::Null);
+    let text = parsed(r#""not an object""#);
+    assert_eq!(text.members().get("a"), &Json::Null, "a string has no members");
+}
+
+proptest! {
+    #[test]
+    fn members_agrees_with_get(keys in prop::collection::vec("[a-d]{1,2}", 0..8), asks in prop::collection::vec("[a-d]{1,2}", 0..16)) {
+        let object = Value::Object(keys.iter().enumerate().map(|(i, k)| (k.clone(), Value::from(i))).collect());
+        let json = Json::of(&object);
+        let mut members = json.members();
+        for key in &asks {
+            prop_assert_eq!(members.get(key), json.get(key));
+        }
+    }
+}
+
 fn any_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),

@@ -215,12 +215,12 @@ pub fn row<'a>(columns: &'a [Column], r: &'a BorrowedRecord) -> Vec<Cell<'a>> {
         .as_array()
         .map(|a| a.iter().filter_map(|p| p.as_str()?.strip_prefix('/')).collect())
         .unwrap_or_default();
-    let answers = r.record.get("answers");
+    let mut answers = r.record.get("answers").members();
     // An answer's state when it is null: not asked, or asked and left blank.
     let absent = |id: &str| if not_asked.contains(&id) { Cell::NotAsked } else { Cell::Empty };
-    columns
-        .iter()
-        .map(|c| match &c.what {
+    let mut cells = Vec::with_capacity(columns.len());
+    for c in columns {
+        cells.push(match &c.what {
             What::Field(k) => scalar(r.record.get(k)),
             What::List(k) => joined(r.record.get(k)),
             What::SourceVersion => Cell::Text(Cow::Borrowed(r.source_version)),
@@ -243,8 +243,9 @@ pub fn row<'a>(columns: &'a [Column], r: &'a BorrowedRecord) -> Vec<Cell<'a>> {
                 Json::Array(_) => Cell::Empty,
                 _ => absent(id),
             },
-        })
-        .collect()
+        });
+    }
+    cells
 }
 
 fn scalar<'a>(v: &'a Json) -> Cell<'a> {
