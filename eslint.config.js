@@ -7,28 +7,63 @@ const globals = require("globals");
 const fs = require("fs");
 const path = require("path");
 
-// form_seal.js is not a script of its own: the build puts it into form.js at this marker (see
-// src/forms/interactive.rs), and there it is linted, in the scope it runs in. Findings in the rest
-// of form.js are left to the lint of form.js itself.
-const SEAL_SLOT = "/* form_seal.js */";
-const sealPlaces = new Map();
-const formSeal = {
+// The questionnaire runtime is one function written in several files: src/forms/runtime/form.parts
+// lists them in the order the build joins them (src/forms/interactive.rs). Each file is linted in
+// the whole it runs in, joined with the others as a form that does not encrypt gets them and as one
+// that does (with the parts marked `sealing`), and only the findings on its own lines are
+// reported, at those lines.
+const PARTS = path.join(__dirname, "src/forms/runtime");
+function formParts() {
+  return fs
+    .readFileSync(path.join(PARTS, "form.parts"), "utf8")
+    .split("\n")
+    .filter((l) => l.trim() && !l.startsWith("#"))
+    .map((l) => {
+      const [name, mark] = l.trim().split(/\s+/);
+      return { name, sealing: mark === "sealing" };
+    });
+}
+function linesOf(text) {
+  return text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
+}
+// The runtime as one kind of form gets it, with `own` as ESLint has it, and where `own` starts.
+function joined(sealing, own, ownText) {
+  let text = "";
+  let start = 0;
+  for (const part of formParts()) {
+    if (part.sealing && !sealing) continue;
+    if (part.name === own) start = text.split("\n").length - 1;
+    text += part.name === own ? ownText : fs.readFileSync(path.join(PARTS, part.name), "utf8");
+  }
+  return { text, start };
+}
+const partPlaces = new Map();
+const formPart = {
   preprocess(text, filename) {
-    const form = fs.readFileSync(path.join(path.dirname(filename), "form.js"), "utf8");
-    const at = form.indexOf(SEAL_SLOT);
-    const before = form.slice(0, at).split("\n");
-    sealPlaces.set(filename, { line: before.length - 1, column: before[before.length - 1].length, lines: text.split("\n").length });
-    return [form.slice(0, at) + text + form.slice(at + SEAL_SLOT.length)];
+    const own = path.basename(filename);
+    const part = formParts().find((p) => p.name === own);
+    if (!part) return [text];
+    const wholes = (part.sealing ? [true] : [false, true]).map((sealing) => joined(sealing, own, text));
+    partPlaces.set(filename, { starts: wholes.map((w) => w.start), lines: linesOf(text) });
+    return wholes.map((w) => w.text);
   },
   postprocess(messages, filename) {
-    const { line, column, lines } = sealPlaces.get(filename);
-    const inside = (l) => l > line && l <= line + lines;
-    const place = (l, c) => (l === line + 1 ? [1, c - column] : [l - line, c]);
-    return messages[0].filter((m) => inside(m.line)).map((m) => {
-      const [l, c] = place(m.line, m.column);
-      const moved = { ...m, line: l, column: c };
-      if (m.endLine !== undefined) [moved.endLine, moved.endColumn] = place(m.endLine, m.endColumn);
-      return moved;
+    const place = partPlaces.get(filename);
+    if (!place) return messages.flat();
+    const seen = new Set();
+    return messages.flatMap((found, i) => {
+      const start = place.starts[i];
+      return found
+        .filter((m) => m.line > start && m.line <= start + place.lines)
+        .map((m) => {
+          const moved = { ...m, line: m.line - start };
+          if (m.endLine !== undefined) moved.endLine = m.endLine - start;
+          return moved;
+        })
+        .filter((m) => {
+          const key = [m.ruleId, m.line, m.column, m.message].join(" ");
+          return !seen.has(key) && seen.add(key);
+        });
     });
   },
 };
@@ -55,13 +90,10 @@ module.exports = [
     },
   },
   {
-    // The build joins expr.js, seal.js and form.js into one script: form.js uses the other two.
-    files: ["src/forms/runtime/form.js", "src/forms/runtime/form_seal.js"],
+    // The build puts expr.js and seal.js before the questionnaire's parts, which use them.
+    files: ["src/forms/runtime/form*.js"],
     languageOptions: { globals: { OberihExpr: "readonly", OberihSeal: "readonly" } },
-  },
-  {
-    files: ["src/forms/runtime/form_seal.js"],
-    processor: formSeal,
+    processor: formPart,
   },
   {
     // Word characters are matched with the zero-width joiner and non-joiner among them (IGNORABLE):

@@ -5,7 +5,8 @@
 //! in every language) plus the compiled form as a data block (JSON, deflated, in base64: see
 //! [`super::packed`]), and one inline script: the expression interpreter (`runtime/expr.js`),
 //! the record and draft encryption (`runtime/seal.js`, only in a form that encrypts) and the
-//! questionnaire runtime (`runtime/form.js`), which builds the questions from the data, runs
+//! questionnaire runtime (one function in the files `runtime/form.parts` lists, from `form.js`
+//! to `form_start.js`), which builds the questions from the data, runs
 //! skip logic, scoring and the outcome, and exports records; the two are minified together once
 //! per process ([`crate::minify`]). The styles (`runtime/form.css`) are one inline `<style>`.
 //! The build hashes both into the page's Content-Security-Policy, so nothing inline needs
@@ -27,10 +28,17 @@ use crate::minify::minify_js;
 
 const EXPR_JS: &str = include_str!("runtime/expr.js");
 const SEAL_JS: &str = include_str!("runtime/seal.js");
-const FORM_JS: &str = include_str!("runtime/form.js");
-const FORM_SEAL_JS: &str = include_str!("runtime/form_seal.js");
-/// Where form.js takes form_seal.js in a form that encrypts.
-const FORM_SEAL_SLOT: &str = "/* form_seal.js */";
+/// The questionnaire runtime's files in the order of `runtime/form.parts` (which the lint reads):
+/// its name, its text, and whether only a form that encrypts carries it.
+const FORM_PARTS: [(&str, &str, bool); 7] = [
+    ("form.js", include_str!("runtime/form.js"), false),
+    ("form_questions.js", include_str!("runtime/form_questions.js"), false),
+    ("form_flow.js", include_str!("runtime/form_flow.js"), false),
+    ("form_record.js", include_str!("runtime/form_record.js"), false),
+    ("form_events.js", include_str!("runtime/form_events.js"), false),
+    ("form_seal.js", include_str!("runtime/form_seal.js"), true),
+    ("form_start.js", include_str!("runtime/form_start.js"), false),
+];
 const FORM_CSS: &str = include_str!("runtime/form.css");
 
 /// Everything about the portal the page needs besides the form itself.
@@ -156,19 +164,25 @@ pub fn interactive_page(form: &Form, ctx: &PageContext) -> String {
 }
 
 /// The runtime as the page carries it: expr.js, seal.js (only for a form that encrypts), then
-/// form.js (with form_seal.js inside it, only for a form that encrypts), minified once per
+/// the questionnaire's parts (form_seal.js only for a form that encrypts), minified once per
 /// process.
 pub fn runtime(with_encryption: bool) -> &'static str {
     static PLAIN: OnceLock<String> = OnceLock::new();
     static SEALING: OnceLock<String> = OnceLock::new();
-    if with_encryption {
-        SEALING.get_or_init(|| {
-            let form_js = FORM_JS.replacen(FORM_SEAL_SLOT, FORM_SEAL_JS, 1);
-            built_in(minify_js(&format!("{EXPR_JS}\n{SEAL_JS}\n{form_js}")))
-        })
-    } else {
-        PLAIN.get_or_init(|| built_in(minify_js(&format!("{EXPR_JS}\n{FORM_JS}"))))
-    }
+    let cell = if with_encryption { &SEALING } else { &PLAIN };
+    cell.get_or_init(|| {
+        let mut script = format!("{EXPR_JS}\n");
+        if with_encryption {
+            script.push_str(SEAL_JS);
+            script.push('\n');
+        }
+        for (_, text, sealing) in FORM_PARTS {
+            if with_encryption || !sealing {
+                script.push_str(text);
+            }
+        }
+        built_in(minify_js(&script))
+    })
 }
 
 /// The questionnaire's runtime and style are compiled into the binary, never a portal's, and

@@ -1,8 +1,25 @@
 use super::*;
 
 #[test]
-fn form_js_has_one_place_for_the_sealing_controls() {
-    assert_eq!(FORM_JS.matches(FORM_SEAL_SLOT).count(), 1);
+fn the_runtime_joins_the_listed_parts_and_the_sealing_one_only_where_used() {
+    let listed: Vec<(String, bool)> = include_str!("../runtime/form.parts")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| (l.split_whitespace().next().unwrap_or_default().to_string(), l.ends_with(" sealing")))
+        .collect();
+    let joined: Vec<(String, bool)> =
+        FORM_PARTS.iter().map(|(name, _, sealing)| (name.to_string(), *sealing)).collect();
+    assert_eq!(joined, listed, "the build joins the parts form.parts lists, in its order");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/forms/runtime");
+    let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("form") && n.ends_with(".js"))
+        .collect();
+    on_disk.sort();
+    let mut names: Vec<String> = listed.into_iter().map(|(n, _)| n).collect();
+    names.sort();
+    assert_eq!(names, on_disk, "every part of the runtime is listed");
     assert!(runtime(true).contains("export-encrypted") && !runtime(false).contains("export-encrypted"));
 }
 

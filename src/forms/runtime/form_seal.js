@@ -1,6 +1,6 @@
-/* The questionnaire's encrypted export and passphrase drafts, put into form.js (at its
-   form_seal.js marker) only for a form that encrypts records or drafts, so the others do not carry
-   it. Runs inside form.js's scope and uses OberihSeal (seal.js). Never a plaintext fallback: when
+/* The questionnaire's encrypted export and passphrase drafts: a part of the runtime's function
+   (see form.parts) only in a form that encrypts records or drafts, so the others do not carry
+   it. Uses OberihSeal (seal.js). Never a plaintext fallback: when
    WebCrypto or the office's key is missing, the buttons stay disabled and a notice says why. */
 
   // ------------------------------------------------------------------ encrypted records and drafts
