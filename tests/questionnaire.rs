@@ -1,9 +1,9 @@
 //! The offline questionnaire: pages rendered from the default forms, finished exactly as the
 //! build finishes them (minified, CSP filled in), checked statically, then driven end to end in
 //! headless Chromium from `file://` (tests/browser/form.js). Exports captured there are checked
-//! here: JSON against the form's record schema (by the validator `records add` uses), CSV against `record_csv`, encrypted records with
-//! `oberih::envelope::decrypt_file`. The browser tests need `chromium` and `npm ci`; they fail,
-//! never skip, when the tools are missing.
+//! here: JSON against the form's record schema (by the validator `records add` uses), CSV
+//! against `record_csv`, encrypted records with `oberih::envelope::decrypt_file`. The browser
+//! tests need `chromium` and `npm ci`; they fail, never skip, when the tools are missing.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
