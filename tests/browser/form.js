@@ -3,7 +3,6 @@
 // PUBLIC_DIR holds the pages that test writes; downloads go to OUT_DIR. Prints one JSON line:
 // {failures: [...], export_json, export_csv, ...} with the captured exports for Rust to check.
 "use strict";
-const fs = require("fs");
 const path = require("path");
 const { launch, watchedPage, fileUrl, check } = require("./lib.js");
 
@@ -11,102 +10,10 @@ const [pub, out] = process.argv.slice(2);
 const failures = [];
 const report = { failures };
 const url = (rel) => fileUrl(path.join(pub, rel));
-const FIXTURES = path.join(__dirname, "..", "fixtures", "crypto");
 
-// ------------------------------------------------------------------ helpers
-
-const choose = (page, key, value) => page.check(`input[name="q-${key.replace(/\./g, "-")}"][value="${value}"]`);
-const fill = (page, key, text) => page.fill(`#q-${key.replace(/\./g, "-")}`, text);
-/** Clicks an action's button; saving, printing and clearing are folded under #tools on a step. */
-async function act(page, name) {
-  await page.evaluate((n) => {
-    const b = document.querySelector(`#app button[data-act="${n}"]`);
-    const d = b && b.closest("details");
-    if (d && !b.checkVisibility()) d.open = true;
-  }, name);
-  return page.click(`#app button[data-act="${name}"]:visible`);
-}
-const visible = (page, sel) => page.isVisible(sel);
-const text = (page, sel) => page.textContent(sel);
-
-async function download(page, action, name) {
-  const [dl] = await Promise.all([page.waitForEvent("download"), action()]);
-  const file = path.join(out, name);
-  await dl.saveAs(file);
-  return { file, suggested: dl.suggestedFilename(), text: fs.readFileSync(file, "utf8") };
-}
-
-/** Waits for the quick exit's neutral page. A second exit fired while the first navigation is
- *  under way aborts that navigation (net::ERR_ABORTED) and starts the same one again. */
-async function waitNeutral(page) {
-  for (let i = 0; i < 3; i++) {
-    try {
-      await page.waitForURL(/neutral\.html$/, { timeout: 5000 });
-      return;
-    } catch (e) {
-      if (/neutral\.html$/.test(page.url())) return;
-    }
-  }
-  throw new Error("the neutral page did not open: " + page.url());
-}
-
-async function openWith(page, action, file) {
-  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), action()]);
-  await chooser.setFiles(file);
-}
-
-/** Goes forward section by section until the result is shown. */
-async function toResult(page) {
-  for (let i = 0; i < 20; i++) {
-    if (await page.isVisible("#summary")) return;
-    if (await page.isVisible('#step-nav button[data-act="finish"]')) await act(page, "finish");
-    else await act(page, "next");
-  }
-}
-
-/** Everything the browser keeps for file:// pages, as one string. */
-async function storageDump(page) {
-  return page.evaluate(async () => {
-    const parts = [];
-    const grab = (s) => { for (let i = 0; i < s.length; i++) parts.push(s.key(i) + "=" + s.getItem(s.key(i))); };
-    try { grab(localStorage); } catch (e) { parts.push("localStorage:" + e.message); }
-    try { grab(sessionStorage); } catch (e) { parts.push("sessionStorage:" + e.message); }
-    try { parts.push(document.cookie); } catch (e) { parts.push("cookie:" + e.message); }
-    try { parts.push(JSON.stringify(await indexedDB.databases())); } catch (e) { parts.push("idb:" + e.message); }
-    try { parts.push(JSON.stringify(await caches.keys())); } catch (e) { parts.push("caches:" + e.message); }
-    return parts.join("\n");
-  });
-}
-
-function noneOf(haystack, values, where) {
-  for (const v of values) check(!haystack.includes(v), `${where} contains the typed value "${v}"`, failures);
-}
-
-/** Every control labelled, every group in a fieldset with a legend, ids unique. */
-async function accessibility(page, where) {
-  const problems = await page.evaluate(() => {
-    const out = [];
-    const ids = new Set();
-    document.querySelectorAll("[id]").forEach((e) => { if (ids.has(e.id)) out.push("duplicate id " + e.id); ids.add(e.id); });
-    document.querySelectorAll("#form input, #form textarea").forEach((c) => {
-      const label = document.querySelector(`label[for="${c.id}"]`);
-      if (!label || !label.textContent.trim()) out.push("no label for " + c.id);
-      if (c.type === "radio" || c.type === "checkbox") {
-        const fs = c.closest("fieldset");
-        const legend = fs && fs.querySelector("legend");
-        if (!legend || !legend.textContent.trim()) out.push("no fieldset legend for " + c.id);
-      }
-    });
-    const f = document.getElementById("form");
-    if (f.getAttribute("autocomplete") !== "off" || f.hasAttribute("action")) out.push("form must be autocomplete=off, no action");
-    return out;
-  });
-  problems.forEach((p) => failures.push(`${where}: ${p}`));
-}
-
-function watch(problems, where) {
-  return () => problems.forEach((p) => failures.push(`${where}: ${p}`));
-}
+const { choose, fill, act, visible, text, download, waitNeutral, openWith, toResult, storageDump, noneOf, accessibility, watch } =
+  require("./form_steps.js")(out, failures);
+const { encrypted, encryptedEc, refusals } = require("./form_sealed.js")({ url, out, failures, report });
 
 // ------------------------------------------------------------------ the full adult interview
 
@@ -504,120 +411,6 @@ async function childLink(context) {
   }
   watch(problems, "child link")();
   await page.close();
-}
-
-// ------------------------------------------------------------------ encryption
-
-// The encrypted forms' first answers, up to a new entry of the repeated section «jobs».
-async function toJobs(page) {
-  await choose(page, "consent", "yes");
-  await choose(page, "safe_to_talk", "yes");
-  await choose(page, "monitored", "no");
-  await choose(page, "danger_now", "no");
-  await act(page, "next");
-  await act(page, "next");
-  await page.click('button[data-add="jobs"]');
-}
-
-async function encrypted(context) {
-  const { page, problems } = await watchedPage(context);
-  await page.goto(url("uk/forms/encrypted/index.html"));
-  check(!(await page.isDisabled('button[data-act="export-encrypted"]')), "encrypted export is available", failures);
-  check(await page.locator('button[data-act="export-json"]').count() === 0, "no plaintext export on an encrypted form", failures);
-  await toJobs(page);
-  await fill(page, "jobs.0.job_place", "Львів");
-  const sealed = await download(page, () => act(page, "export-encrypted"), "record.oberih");
-  report.export_encrypted = sealed.text;
-  check(/\.oberih$/.test(sealed.suggested), "encrypted file name " + sealed.suggested, failures);
-  await page.click('#panel button[data-act="close"]');
-
-  // The golden vector: fixed key and IV, the committed record.
-  const golden = fs.readFileSync(path.join(FIXTURES, "golden-record.json"), "utf8");
-  report.golden_envelope = await page.evaluate(async (text) => {
-    const deflated = Uint8Array.from(atob(document.getElementById("form-data").textContent), (c) => c.charCodeAt(0));
-    const inflated = new Blob([deflated]).stream().pipeThrough(new DecompressionStream("deflate"));
-    const data = JSON.parse(await new Response(inflated).text());
-    const key = new Uint8Array(32).map((_, i) => i);
-    const iv = new Uint8Array(12).map((_, i) => 100 + i);
-    const record = JSON.parse(text);
-    const meta = { form: record.form, version: record.version, spki: data.key.spki, fingerprint: data.key.fingerprint };
-    return OberihSeal.sealWith(JSON.stringify(record), meta, key, iv);
-  }, golden);
-
-  // A passphrase draft: ciphertext only; a wrong passphrase loads nothing.
-  await act(page, "save-draft");
-  await page.fill("#pass-1", "short");
-  await page.fill("#pass-2", "short");
-  await page.click('#panel button[type="submit"]');
-  check((await text(page, "#pass-error")).length > 0, "a short passphrase is refused", failures);
-  await page.fill("#pass-1", "correct horse battery");
-  await page.fill("#pass-2", "correct horse battery");
-  const draft = await download(page, () => page.click('#panel button[type="submit"]'), "draft.oberih-draft");
-  const env = JSON.parse(draft.text);
-  check(env.iterations >= 600000 && env.oberih === "encrypted-draft", "the draft records a strong KDF", failures);
-  noneOf(draft.text, ["Львів", "consent"], "the draft file");
-  noneOf(await storageDump(page), ["Львів"], "browser storage with drafts");
-  await act(page, "clear");
-  await page.click('#panel button[data-act="clear-yes"]');
-  await openWith(page, () => act(page, "open-draft"), draft.file);
-  await page.fill("#pass-1", "wrong passphrase");
-  await page.click('#panel button[type="submit"]');
-  await page.waitForFunction(() => document.getElementById("pass-error").textContent.length > 0, null, { timeout: 20000 });
-  check(await page.inputValue("#q-age") === "" && !(await page.isChecked('input[name="q-consent"][value="yes"]')), "a wrong passphrase loads nothing", failures);
-  await page.fill("#pass-1", "correct horse battery");
-  await page.click('#panel button[type="submit"]');
-  await page.waitForFunction(() => document.getElementById("panel").hidden, null, { timeout: 20000 });
-  check(await page.inputValue("#q-jobs-0-job_place") === "Львів", "the draft opens with the right passphrase", failures);
-  watch(problems, "encrypted form")();
-  await page.close();
-}
-
-// A P-256 office key: the page seals in envelope format 2 (ECDH-ES + HKDF), a fresh ephemeral
-// key per record; Rust opens it (tests/questionnaire.rs).
-async function encryptedEc(context) {
-  const { page, problems } = await watchedPage(context);
-  await page.goto(url("uk/forms/encrypted-ec/index.html"));
-  check(!(await page.isDisabled('button[data-act="export-encrypted"]')), "encrypted export with a P-256 key is available", failures);
-  await toJobs(page);
-  await fill(page, "jobs.0.job_place", "Кам’янець-Подільський");
-  const first = await download(page, () => act(page, "export-encrypted"), "record-ec.oberih");
-  await page.click('#panel button[data-act="close"]');
-  const second = await download(page, () => act(page, "export-encrypted"), "record-ec-2.oberih");
-  report.export_encrypted_ec = [first.text, second.text];
-  watch(problems, "encrypted form, P-256 key")();
-  await page.close();
-}
-
-async function refusals(context) {
-  // WebCrypto missing: the page refuses and says why; there is no plaintext way out.
-  const { page, problems } = await watchedPage(context);
-  await page.addInitScript(() => { Object.defineProperty(Crypto.prototype, "subtle", { get() { return undefined; } }); });
-  await page.goto(url("uk/forms/encrypted/index.html"));
-  check(await page.isDisabled('button[data-act="export-encrypted"]'), "no WebCrypto: export is disabled", failures);
-  check(await page.isDisabled('button[data-act="save-draft"]'), "no WebCrypto: drafts are disabled", failures);
-  check((await text(page, "#crypto-notice")).includes("шифрувати"), "no WebCrypto: the page says why", failures);
-  watch(problems, "no WebCrypto")();
-  await page.close();
-
-  const second = await watchedPage(context);
-  await second.page.goto(url("uk/forms/no-key/index.html"));
-  check(await second.page.isDisabled('button[data-act="export-encrypted"]'), "no key: export is disabled", failures);
-  check(await second.page.isVisible("#crypto-notice"), "no key: the page says why", failures);
-  watch(second.problems, "no key")();
-  await second.page.close();
-
-  // No DecompressionStream (Firefox and Safari before 2023): the page says so, and the quick exit
-  // still works, as a plain link.
-  const old = await watchedPage(context);
-  await old.page.addInitScript(() => { delete window.DecompressionStream; });
-  await old.page.goto(url("uk/forms/initial-screening/index.html"));
-  await old.page.waitForSelector("#old-browser", { state: "visible", timeout: 5000 });
-  check((await text(old.page, "#old-browser")).includes("застарий"), "old browser: the page says why", failures);
-  check(!(await visible(old.page, "#app")), "old browser: no half-working form", failures);
-  await old.page.click("#quick-exit");
-  await old.page.waitForURL(/neutral\.html$/);
-  watch(old.problems, "old browser")();
-  await old.page.close();
 }
 
 // ------------------------------------------------------------------ other pages
