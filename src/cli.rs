@@ -1,7 +1,7 @@
 //! The command line: `oberih build`, `oberih check`, `oberih form export`.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
@@ -286,17 +286,8 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Build { root, out, quiet, verbose, region, all_regions, precompress } => {
             let out = out.unwrap_or_else(|| build::default_out(&root));
-            let scope = scope(region, all_regions);
             let opts = BuildOptions { root, out, write: true };
-            let report = if scope == Scope::AllRegions && !quiet {
-                build_with_progress_bar(&opts, &scope, precompress)
-            } else {
-                build::run_build(&opts, &scope, precompress, &|_| {})
-            };
-            if verbose {
-                stdio::err(&format!("{}\n", stages(&report)));
-            }
-            print_report(&report, quiet)
+            build_command(&opts, &scope(region, all_regions), precompress, quiet, verbose)
         }
         Command::Pack { root, region, out, allow_placeholders } => pack(&root, region, out, allow_placeholders),
         Command::Serve { root, region, port, open } => {
@@ -316,16 +307,7 @@ pub fn main() -> i32 {
             print_out(&format!("{schema}\n"))
         }
         Command::Form { action: FormAction::Export { xlsform, out, root } } => {
-            let done = crate::xlsform::export_file(&xlsform, root.as_deref(), &out);
-            let text = done.diagnostics.report();
-            if !text.is_empty() {
-                let color = std::io::stderr().is_terminal();
-                stdio::err(&if color { colorize(&text) } else { text });
-            }
-            if done.written {
-                stdio::err(&format!("{}\n", out.display()));
-            }
-            i32::from(!done.written)
+            form_export(&xlsform, root.as_deref(), &out)
         }
         Command::Form { action: FormAction::Import { xlsx, out } } => crate::xlsform::run::run(&xlsx, &out),
         Command::Check { root, region, translations: true, format } => coverage(&root, region.as_deref(), format),
@@ -335,6 +317,33 @@ pub fn main() -> i32 {
             print_report(&report, false)
         }
     }
+}
+
+/// `oberih build`: one site, or every region's with a progress bar unless quiet.
+fn build_command(opts: &BuildOptions, scope: &Scope, precompress: bool, quiet: bool, verbose: bool) -> i32 {
+    let report = if *scope == Scope::AllRegions && !quiet {
+        build_with_progress_bar(opts, scope, precompress)
+    } else {
+        build::run_build(opts, scope, precompress, &|_| {})
+    };
+    if verbose {
+        stdio::err(&format!("{}\n", stages(&report)));
+    }
+    print_report(&report, quiet)
+}
+
+/// `oberih form export`: writes the form as an XLSForm workbook, reporting what it found.
+fn form_export(xlsform: &Path, root: Option<&Path>, out: &Path) -> i32 {
+    let done = crate::xlsform::export_file(xlsform, root, out);
+    let text = done.diagnostics.report();
+    if !text.is_empty() {
+        let color = std::io::stderr().is_terminal();
+        stdio::err(&if color { colorize(&text) } else { text });
+    }
+    if done.written {
+        stdio::err(&format!("{}\n", out.display()));
+    }
+    i32::from(!done.written)
 }
 
 fn report_result<E: std::fmt::Display>(r: Result<(), E>) -> i32 {

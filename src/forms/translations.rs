@@ -118,14 +118,33 @@ pub fn apply(form: &mut Form, lang: &str, pack: &Pack, shown: &str) -> Vec<Diagn
             None => unknown.push(format!("section `{id}`")),
         }
     }
+    problems.extend(apply_questions(form, lang, pack, shown, &mut unknown));
+    apply_results(form, lang, pack, &mut unknown);
+    problems.extend(apply_messages(form, lang, pack, shown, &mut unknown));
+    problems.extend(
+        unknown
+            .into_iter()
+            .map(|what| Diagnostic::file_error(shown, format!("the form `{}` has no {what}", form.id)).warning()),
+    );
+    problems
+}
+
+/// Puts the translated questions and choices into the form; the ids it lacks go to `unknown`,
+/// and a yes/no question whose translation asks two things is an error.
+fn apply_questions(
+    form: &mut Form,
+    lang: &str,
+    pack: &Pack,
+    shown: &str,
+    unknown: &mut Vec<String>,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
     for (id, t) in &pack.questions {
         let Some(q) = form.sections.iter_mut().flat_map(|s| s.questions.iter_mut()).find(|q| &q.id == id) else {
             unknown.push(format!("question `{id}`"));
             continue;
         };
-        if let Some(d) = double_question(pack, shown, id, &q.choices, &t.label) {
-            problems.push(d);
-        }
+        problems.extend(double_question(pack, shown, id, &q.choices, &t.label));
         set_label(&mut q.label, lang, &t.label);
         set_opt(&mut q.hint, lang, &t.hint);
         set_opt(&mut q.guidance, lang, &t.guidance);
@@ -140,6 +159,12 @@ pub fn apply(form: &mut Form, lang: &str, pack: &Pack, shown: &str) -> Vec<Diagn
             }
         }
     }
+    problems
+}
+
+/// Puts the translated indicators, outcomes and dimensions into the form; the ids it lacks go to
+/// `unknown`.
+fn apply_results(form: &mut Form, lang: &str, pack: &Pack, unknown: &mut Vec<String>) {
     for (id, t) in &pack.indicators {
         match form.indicators.iter_mut().find(|i| &i.id == id) {
             Some(i) => set_label(&mut i.label, lang, &t.label),
@@ -163,13 +188,6 @@ pub fn apply(form: &mut Form, lang: &str, pack: &Pack, shown: &str) -> Vec<Diagn
             None => unknown.push(format!("dimension `{id}`")),
         }
     }
-    problems.extend(apply_messages(form, lang, pack, shown, &mut unknown));
-    problems.extend(
-        unknown
-            .into_iter()
-            .map(|what| Diagnostic::file_error(shown, format!("the form `{}` has no {what}", form.id)).warning()),
-    );
-    problems
 }
 
 /// The translated label of a yes/no question that asks two things: an error at the second one.

@@ -146,50 +146,61 @@ fn fixed_categories(
             out.push(unknown());
             out
         }
-        Key::Sex => {
-            let q = form.questions().map(|(_, q)| q).find(|q| q.measure == Some(Measure::Sex));
-            let mut out: Vec<Category> = q
-                .into_iter()
-                .flat_map(|q| q.choices.iter().filter(|c| !c.missing))
-                .map(|c| Category { id: c.value.clone(), label: c.label.clone() })
-                .collect();
-            out.push(unknown());
-            out
-        }
-        Key::Month => {
-            let months: Vec<(i32, u32)> = records.iter().filter_map(|r| r.month).collect();
-            let mut out = Vec::new();
-            if let (Some(&first), Some(&last)) = (months.iter().min(), months.iter().max()) {
-                let (mut y, mut m) = first;
-                while (y, m) <= last {
-                    let id = format!("{y:04}-{m:02}");
-                    out.push(cat(&id, &id, &id));
-                    (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-                }
-            }
-            // Never no category at all: an empty partition would tell that its total is zero.
-            if months.len() < records.len() || out.is_empty() {
-                out.push(unknown());
-            }
-            out
-        }
-        Key::Region => {
-            let mut ids: Vec<&str> = records.iter().filter_map(|r| r.region.as_deref()).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            let mut out: Vec<Category> = ids
-                .into_iter()
-                .map(|id| match region_labels.get(id) {
-                    Some(label) => Category { id: id.to_string(), label: label.clone() },
-                    None => cat(id, id, id),
-                })
-                .collect();
-            if out.is_empty() || records.iter().any(|r| r.region.is_none()) {
-                out.push(cat(UNKNOWN, "Національний портал", "National portal"));
-            }
-            out
+        Key::Sex => sex_categories(form),
+        Key::Month => month_categories(records),
+        Key::Region => region_categories(records, region_labels),
+    }
+}
+
+/// The choices of the form's question that measures sex (but "doesn't know" and the like), then
+/// unknown.
+fn sex_categories(form: &Form) -> Vec<Category> {
+    let q = form.questions().map(|(_, q)| q).find(|q| q.measure == Some(Measure::Sex));
+    let mut out: Vec<Category> = q
+        .into_iter()
+        .flat_map(|q| q.choices.iter().filter(|c| !c.missing))
+        .map(|c| Category { id: c.value.clone(), label: c.label.clone() })
+        .collect();
+    out.push(unknown());
+    out
+}
+
+/// Every month from the records' first to their last, then unknown when a record is undated.
+fn month_categories(records: &[Facts]) -> Vec<Category> {
+    let months: Vec<(i32, u32)> = records.iter().filter_map(|r| r.month).collect();
+    let mut out = Vec::new();
+    if let (Some(&first), Some(&last)) = (months.iter().min(), months.iter().max()) {
+        let (mut y, mut m) = first;
+        while (y, m) <= last {
+            let id = format!("{y:04}-{m:02}");
+            out.push(cat(&id, &id, &id));
+            (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
         }
     }
+    // Never no category at all: an empty partition would tell that its total is zero.
+    if months.len() < records.len() || out.is_empty() {
+        out.push(unknown());
+    }
+    out
+}
+
+/// The regions the records come from, by their names, then the national portal when a record
+/// comes from it (or none names a region).
+fn region_categories(records: &[Facts], region_labels: &BTreeMap<String, LangText>) -> Vec<Category> {
+    let mut ids: Vec<&str> = records.iter().filter_map(|r| r.region.as_deref()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut out: Vec<Category> = ids
+        .into_iter()
+        .map(|id| match region_labels.get(id) {
+            Some(label) => Category { id: id.to_string(), label: label.clone() },
+            None => cat(id, id, id),
+        })
+        .collect();
+    if out.is_empty() || records.iter().any(|r| r.region.is_none()) {
+        out.push(cat(UNKNOWN, "Національний портал", "National portal"));
+    }
+    out
 }
 
 /// `started` as (year, month), when it reads as a date.
