@@ -108,170 +108,195 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, ExprError> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        let c = bytes[i];
-        let start = i;
-        let one = |tok: Tok| Token { tok, span: Span::new(start, start + 1) };
-        let two = |tok: Tok| Token { tok, span: Span::new(start, start + 2) };
-        let next = bytes.get(i + 1).copied();
-        match c {
-            b' ' | b'\t' | b'\n' | b'\r' => {
-                i += 1;
-                continue;
-            }
-            b'0'..=b'9' => {
-                while i < bytes.len() && bytes[i].is_ascii_digit() {
-                    i += 1;
-                }
-                if i + 1 < bytes.len() && bytes[i] == b'.' && bytes[i + 1].is_ascii_digit() {
-                    i += 1;
-                    while i < bytes.len() && bytes[i].is_ascii_digit() {
-                        i += 1;
-                    }
-                }
-                if i < bytes.len() && (bytes[i].is_ascii_alphabetic() || bytes[i] == b'_') {
-                    let mut end = i;
-                    while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_') {
-                        end += 1;
-                    }
-                    return Err(ExprError::new(
-                        Span::new(start, end),
-                        format!("`{}` is not a number or a question id", &src[start..end]),
-                    )
-                    .with_help("question ids start with a lower-case letter"));
-                }
-                let text = &src[start..i];
-                let n: f64 = text
-                    .parse()
-                    .ok()
-                    .filter(|n: &f64| n.is_finite())
-                    .ok_or_else(|| ExprError::new(Span::new(start, i), "this number is too large"))?;
-                out.push(Token { tok: Tok::Number(n), span: Span::new(start, i) });
-                continue;
-            }
-            b'\'' | b'"' => {
-                let quote = c;
-                let body = start + 1;
-                match bytes[body..].iter().position(|&b| b == quote) {
-                    Some(len) => {
-                        i = body + len + 1;
-                        out.push(Token { tok: Tok::Str(src[body..body + len].to_string()), span: Span::new(start, i) });
-                        continue;
-                    }
-                    None => {
-                        let q = quote as char;
-                        return Err(ExprError::new(
-                            Span::new(start, start + 1),
-                            format!("this text has no closing {q}"),
-                        )
-                        .with_help(format!(
-                            "close it with {q}; a text cannot contain its own quote, so use the other kind of quote around it"
-                        )));
-                    }
-                }
-            }
-            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
-                }
-                let word = &src[start..i];
-                let span = Span::new(start, i);
-                if let Some(tok) = keyword(word) {
-                    out.push(Token { tok, span });
-                } else if is_valid_id(word) {
-                    out.push(Token { tok: Tok::Ident(word.to_string()), span });
-                } else {
-                    let lower = word.to_ascii_lowercase();
-                    let help = if keyword(&lower).is_some() {
-                        format!("write `{lower}` in lower case")
-                    } else if is_valid_id(&lower) {
-                        format!("ids are lower case: did you mean `{lower}`?")
-                    } else {
-                        "question ids start with a lower-case letter, then letters, digits or _".to_string()
-                    };
-                    return Err(ExprError::new(span, format!("`{word}` is not a valid name")).with_help(help));
-                }
-                continue;
-            }
-            b'.' => {
-                if next.is_some_and(|b| b.is_ascii_digit()) {
-                    return Err(ExprError::new(Span::new(start, start + 1), "a number cannot start with `.`")
-                        .with_help("write 0.5, not .5"));
-                }
-                out.push(one(Tok::Dot));
-            }
-            b'(' => out.push(one(Tok::LParen)),
-            b')' => out.push(one(Tok::RParen)),
-            b',' => out.push(one(Tok::Comma)),
-            b'+' => out.push(one(Tok::Plus)),
-            b'-' => out.push(one(Tok::Minus)),
-            b'*' => out.push(one(Tok::Star)),
-            b'/' => out.push(one(Tok::Slash)),
-            b'=' if next == Some(b'=') => {
-                return Err(ExprError::new(Span::new(start, start + 2), "`==` is not an operator")
-                    .with_help("use a single = to compare"))
-            }
-            b'=' => out.push(one(Tok::Eq)),
-            b'!' if next == Some(b'=') => out.push(two(Tok::Ne)),
-            b'!' => {
-                return Err(ExprError::new(Span::new(start, start + 1), "`!` is not an operator")
-                    .with_help("use `not`, or != to compare"))
-            }
-            b'<' if next == Some(b'=') => out.push(two(Tok::Le)),
-            b'<' if next == Some(b'>') => {
-                return Err(ExprError::new(Span::new(start, start + 2), "`<>` is not an operator")
-                    .with_help("use != for \"not equal\""))
-            }
-            b'<' => out.push(one(Tok::Lt)),
-            b'>' if next == Some(b'=') => out.push(two(Tok::Ge)),
-            b'>' => out.push(one(Tok::Gt)),
-            b'&' | b'|' => {
-                let doubled = next == Some(c);
-                let len = if doubled { 2 } else { 1 };
-                let word = if c == b'&' { "and" } else { "or" };
-                return Err(ExprError::new(
-                    Span::new(start, start + len),
-                    format!("`{}` is not an operator", &src[start..start + len]),
-                )
-                .with_help(format!("use `{word}`")));
-            }
-            b'%' => {
-                return Err(ExprError::new(Span::new(start, start + 1), "`%` is not an operator")
-                    .with_help("use `mod` for the remainder"))
-            }
-            b'$' if next == Some(b'{') => {
-                let end = src[start..].find('}').map(|p| start + p + 1);
-                let (span, inner) = match end {
-                    Some(e) => (Span::new(start, e), src[start + 2..e - 1].trim().to_string()),
-                    None => (Span::new(start, start + 2), String::new()),
-                };
-                let help = if is_valid_id(&inner) {
-                    format!("write `{inner}`, without ${{ }}")
-                } else {
-                    "write the question id on its own, without ${ }".to_string()
-                };
-                return Err(ExprError::new(span, "`${…}` is XLSForm syntax, not used here").with_help(help));
-            }
-            _ => {
-                let ch = src[start..].chars().next().unwrap_or('?');
-                let span = Span::new(start, start + ch.len_utf8());
-                let help = match ch {
-                    '‘' | '’' | '“' | '”' | '«' | '»' => {
-                        Some("quote text with straight quotes: 'text' or \"text\"".to_string())
-                    }
-                    '≠' => Some("use !=".to_string()),
-                    '≤' => Some("use <=".to_string()),
-                    '≥' => Some("use >=".to_string()),
-                    _ => None,
-                };
-                let mut err = ExprError::new(span, format!("unexpected character `{ch}`"));
-                err.help = help;
-                return Err(err);
-            }
+        if matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
+            i += 1;
+            continue;
         }
-        i = out.last().map_or(i + 1, |t: &Token| t.span.end);
+        let token = token_at(src, i)?;
+        i = token.span.end;
+        out.push(token);
     }
     out.push(Token { tok: Tok::Eof, span: Span::new(src.len(), src.len()) });
     Ok(out)
+}
+
+/// Reads the token that starts at byte `start`, which is not white space.
+fn token_at(src: &str, start: usize) -> Result<Token, ExprError> {
+    let bytes = src.as_bytes();
+    let next = bytes.get(start + 1).copied();
+    match bytes[start] {
+        b'0'..=b'9' => number(src, start),
+        b'\'' | b'"' => quoted_text(src, start),
+        b'a'..=b'z' | b'A'..=b'Z' | b'_' => word(src, start),
+        b'$' if next == Some(b'{') => Err(xlsform_reference(src, start)),
+        c => match operator(c, next) {
+            Some((tok, len)) => Ok(Token { tok, span: Span::new(start, start + len) }),
+            None => Err(not_an_operator(src, start)),
+        },
+    }
+}
+
+/// The end of the run of ASCII digits that starts at `from`.
+fn digits_end(bytes: &[u8], from: usize) -> usize {
+    from + bytes[from..].iter().take_while(|b| b.is_ascii_digit()).count()
+}
+
+/// The end of the run of letters, digits and `_` that starts at `from`.
+fn word_end(bytes: &[u8], from: usize) -> usize {
+    from + bytes[from..].iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'_').count()
+}
+
+/// Reads a number: digits, optionally followed by `.` and more digits.
+fn number(src: &str, start: usize) -> Result<Token, ExprError> {
+    let bytes = src.as_bytes();
+    let mut i = digits_end(bytes, start);
+    if i + 1 < bytes.len() && bytes[i] == b'.' && bytes[i + 1].is_ascii_digit() {
+        i = digits_end(bytes, i + 1);
+    }
+    if i < bytes.len() && (bytes[i].is_ascii_alphabetic() || bytes[i] == b'_') {
+        let end = word_end(bytes, i);
+        return Err(ExprError::new(
+            Span::new(start, end),
+            format!("`{}` is not a number or a question id", &src[start..end]),
+        )
+        .with_help("question ids start with a lower-case letter"));
+    }
+    let text = &src[start..i];
+    let n: f64 = text
+        .parse()
+        .ok()
+        .filter(|n: &f64| n.is_finite())
+        .ok_or_else(|| ExprError::new(Span::new(start, i), "this number is too large"))?;
+    Ok(Token { tok: Tok::Number(n), span: Span::new(start, i) })
+}
+
+/// Reads a text in single or double quotes; it ends at the next quote of the same kind.
+fn quoted_text(src: &str, start: usize) -> Result<Token, ExprError> {
+    let bytes = src.as_bytes();
+    let quote = bytes[start];
+    let body = start + 1;
+    match bytes[body..].iter().position(|&b| b == quote) {
+        Some(len) => {
+            let end = body + len + 1;
+            Ok(Token { tok: Tok::Str(src[body..body + len].to_string()), span: Span::new(start, end) })
+        }
+        None => {
+            let q = quote as char;
+            Err(ExprError::new(Span::new(start, start + 1), format!("this text has no closing {q}")).with_help(
+                format!(
+                    "close it with {q}; a text cannot contain its own quote, so use the other kind of quote around it"
+                ),
+            ))
+        }
+    }
+}
+
+/// Reads a keyword or a question id. Other words (`Age`, `AND`, `_x`) are errors that say
+/// what to write instead.
+fn word(src: &str, start: usize) -> Result<Token, ExprError> {
+    let end = word_end(src.as_bytes(), start);
+    let text = &src[start..end];
+    let span = Span::new(start, end);
+    if let Some(tok) = keyword(text) {
+        return Ok(Token { tok, span });
+    }
+    if is_valid_id(text) {
+        return Ok(Token { tok: Tok::Ident(text.to_string()), span });
+    }
+    let lower = text.to_ascii_lowercase();
+    let help = if keyword(&lower).is_some() {
+        format!("write `{lower}` in lower case")
+    } else if is_valid_id(&lower) {
+        format!("ids are lower case: did you mean `{lower}`?")
+    } else {
+        "question ids start with a lower-case letter, then letters, digits or _".to_string()
+    };
+    Err(ExprError::new(span, format!("`{text}` is not a valid name")).with_help(help))
+}
+
+/// The operator or punctuation mark that starts with `c` (followed by `next`), and its length
+/// in bytes; `None` if there is none.
+fn operator(c: u8, next: Option<u8>) -> Option<(Tok, usize)> {
+    // `.5`, `==` and `<>` are slips from other languages, which `not_an_operator` explains.
+    Some(match (c, next) {
+        (b'.', Some(n)) if n.is_ascii_digit() => return None,
+        (b'.', _) => (Tok::Dot, 1),
+        (b'(', _) => (Tok::LParen, 1),
+        (b')', _) => (Tok::RParen, 1),
+        (b',', _) => (Tok::Comma, 1),
+        (b'+', _) => (Tok::Plus, 1),
+        (b'-', _) => (Tok::Minus, 1),
+        (b'*', _) => (Tok::Star, 1),
+        (b'/', _) => (Tok::Slash, 1),
+        (b'=', Some(b'=')) => return None,
+        (b'=', _) => (Tok::Eq, 1),
+        (b'!', Some(b'=')) => (Tok::Ne, 2),
+        (b'<', Some(b'=')) => (Tok::Le, 2),
+        (b'<', Some(b'>')) => return None,
+        (b'<', _) => (Tok::Lt, 1),
+        (b'>', Some(b'=')) => (Tok::Ge, 2),
+        (b'>', _) => (Tok::Gt, 1),
+        _ => return None,
+    })
+}
+
+/// The error for a character at `start` that begins no token. Operators of other languages
+/// (`==`, `!`, `<>`, `&&`, `||`, `%`) and numbers such as `.5` get a hint.
+fn not_an_operator(src: &str, start: usize) -> ExprError {
+    let bytes = src.as_bytes();
+    let c = bytes[start];
+    let next = bytes.get(start + 1).copied();
+    let span = |len: usize| Span::new(start, start + len);
+    match (c, next) {
+        (b'.', Some(n)) if n.is_ascii_digit() => {
+            ExprError::new(span(1), "a number cannot start with `.`").with_help("write 0.5, not .5")
+        }
+        (b'=', Some(b'=')) => ExprError::new(span(2), "`==` is not an operator").with_help("use a single = to compare"),
+        (b'!', _) => ExprError::new(span(1), "`!` is not an operator").with_help("use `not`, or != to compare"),
+        (b'<', Some(b'>')) => ExprError::new(span(2), "`<>` is not an operator").with_help("use != for \"not equal\""),
+        (b'&' | b'|', _) => {
+            let len = if next == Some(c) { 2 } else { 1 };
+            let word = if c == b'&' { "and" } else { "or" };
+            ExprError::new(span(len), format!("`{}` is not an operator", &src[start..start + len]))
+                .with_help(format!("use `{word}`"))
+        }
+        (b'%', _) => ExprError::new(span(1), "`%` is not an operator").with_help("use `mod` for the remainder"),
+        _ => unexpected_character(src, start),
+    }
+}
+
+/// The error for `${id}`, XLSForm's way of reading an answer.
+fn xlsform_reference(src: &str, start: usize) -> ExprError {
+    let end = src[start..].find('}').map(|p| start + p + 1);
+    let (span, inner) = match end {
+        Some(e) => (Span::new(start, e), src[start + 2..e - 1].trim().to_string()),
+        None => (Span::new(start, start + 2), String::new()),
+    };
+    let help = if is_valid_id(&inner) {
+        format!("write `{inner}`, without ${{ }}")
+    } else {
+        "write the question id on its own, without ${ }".to_string()
+    };
+    ExprError::new(span, "`${…}` is XLSForm syntax, not used here").with_help(help)
+}
+
+/// The error for a character the language does not use, with a hint for look-alikes of
+/// quotes and comparison signs.
+fn unexpected_character(src: &str, start: usize) -> ExprError {
+    let ch = src[start..].chars().next().unwrap_or('?');
+    let span = Span::new(start, start + ch.len_utf8());
+    let help = match ch {
+        '‘' | '’' | '“' | '”' | '«' | '»' => {
+            Some("quote text with straight quotes: 'text' or \"text\"".to_string())
+        }
+        '≠' => Some("use !=".to_string()),
+        '≤' => Some("use <=".to_string()),
+        '≥' => Some("use >=".to_string()),
+        _ => None,
+    };
+    let mut err = ExprError::new(span, format!("unexpected character `{ch}`"));
+    err.help = help;
+    err
 }
 
 #[cfg(test)]
