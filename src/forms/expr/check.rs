@@ -223,15 +223,8 @@ impl Checker<'_> {
     }
 
     fn comparison(&mut self, op: BinOp, a: &Expr, ta: &Ty, b: &Expr, tb: &Ty) {
-        for x in [a, b] {
-            if x.kind == ExprKind::Null {
-                self.err(
-                    x.span,
-                    "a comparison with null is never true",
-                    Some("to test for an answer, write answered(q) or not answered(q)".into()),
-                );
-                return;
-            }
+        if self.null_operand(a, b) {
+            return;
         }
         let (Some(la), Some(lb)) = (ta.t, tb.t) else {
             return;
@@ -239,56 +232,11 @@ impl Checker<'_> {
         if la == Type::Null || lb == Type::Null {
             return;
         }
-        for (x, t, other) in [(a, ta, b), (b, tb, a)] {
-            if t.t == Some(Type::Set) {
-                let name = match &x.kind {
-                    ExprKind::Ref(id) => id.clone(),
-                    _ => "q".to_string(),
-                };
-                let example = match &other.kind {
-                    ExprKind::Text(v) => v.clone(),
-                    _ => t.choices.as_ref().and_then(|c| c.values.first().cloned()).unwrap_or_default(),
-                };
-                let who = match &x.kind {
-                    ExprKind::Ref(id) => format!("`{id}`"),
-                    ExprKind::Current => "`.`".to_string(),
-                    _ => "this".to_string(),
-                };
-                self.err(
-                    x.span,
-                    format!("{who} holds several choices and cannot be compared with `{op}`"),
-                    Some(format!("test one option with selected({name}, '{example}')")),
-                );
-                return;
-            }
-        }
-        // A date compared with a text literal: the literal must be a date.
-        for (x, tx, y, ty) in [(a, la, b, lb), (b, lb, a, la)] {
-            if tx == Type::Date && ty == Type::Text {
-                if let ExprKind::Text(s) = &y.kind {
-                    if parse_date(s).is_none() {
-                        self.err(
-                            y.span,
-                            format!("'{s}' is not a date"),
-                            Some("write dates as 'YYYY-MM-DD', e.g. '2010-01-31'".into()),
-                        );
-                    }
-                    return;
-                }
-                let _ = x;
-            }
+        if self.set_operand(op, a, ta, b, tb) || self.date_with_text(a, la, b, lb) {
+            return;
         }
         if la != lb {
-            let help = match (la, &b.kind, &a.kind) {
-                (Type::Number, ExprKind::Text(s), _) if s.parse::<f64>().is_ok() => {
-                    Some(format!("write the number without quotes: {s}"))
-                }
-                (Type::Text, _, ExprKind::Text(s)) if s.parse::<f64>().is_ok() => {
-                    Some(format!("write the number without quotes: {s}"))
-                }
-                _ => Some("values of different types are never converted".to_string()),
-            };
-            self.err(a.span.to(b.span), format!("cannot compare {} with {}", la.describe(), lb.describe()), help);
+            self.type_mismatch(a, la, b, lb);
             return;
         }
         if op.is_ordering() && !matches!(la, Type::Number | Type::Date) {
@@ -304,6 +252,81 @@ impl Checker<'_> {
                 self.choice_value(c, v, other.span);
             }
         }
+    }
+
+    /// Reports a comparison with the literal `null`, which is never true. Returns true if
+    /// either side is `null`.
+    fn null_operand(&mut self, a: &Expr, b: &Expr) -> bool {
+        let Some(x) = [a, b].into_iter().find(|x| x.kind == ExprKind::Null) else {
+            return false;
+        };
+        self.err(
+            x.span,
+            "a comparison with null is never true",
+            Some("to test for an answer, write answered(q) or not answered(q)".into()),
+        );
+        true
+    }
+
+    /// Reports a multi_choice answer compared as a whole, which holds several choices.
+    /// Returns true if either side is one.
+    fn set_operand(&mut self, op: BinOp, a: &Expr, ta: &Ty, b: &Expr, tb: &Ty) -> bool {
+        let Some((x, t, other)) = [(a, ta, b), (b, tb, a)].into_iter().find(|(_, t, _)| t.t == Some(Type::Set)) else {
+            return false;
+        };
+        let name = match &x.kind {
+            ExprKind::Ref(id) => id.clone(),
+            _ => "q".to_string(),
+        };
+        let example = match &other.kind {
+            ExprKind::Text(v) => v.clone(),
+            _ => t.choices.as_ref().and_then(|c| c.values.first().cloned()).unwrap_or_default(),
+        };
+        let who = match &x.kind {
+            ExprKind::Ref(id) => format!("`{id}`"),
+            ExprKind::Current => "`.`".to_string(),
+            _ => "this".to_string(),
+        };
+        self.err(
+            x.span,
+            format!("{who} holds several choices and cannot be compared with `{op}`"),
+            Some(format!("test one option with selected({name}, '{example}')")),
+        );
+        true
+    }
+
+    /// A date compared with a text literal: the literal must be a date. Returns true if one
+    /// side is a date and the other a text literal, so the comparison needs no further check.
+    fn date_with_text(&mut self, a: &Expr, la: Type, b: &Expr, lb: Type) -> bool {
+        for (tx, y, ty) in [(la, b, lb), (lb, a, la)] {
+            if tx == Type::Date && ty == Type::Text {
+                if let ExprKind::Text(s) = &y.kind {
+                    if parse_date(s).is_none() {
+                        self.err(
+                            y.span,
+                            format!("'{s}' is not a date"),
+                            Some("write dates as 'YYYY-MM-DD', e.g. '2010-01-31'".into()),
+                        );
+                    }
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Reports a comparison of two values of different types, which are never converted.
+    fn type_mismatch(&mut self, a: &Expr, la: Type, b: &Expr, lb: Type) {
+        let help = match (la, &b.kind, &a.kind) {
+            (Type::Number, ExprKind::Text(s), _) if s.parse::<f64>().is_ok() => {
+                Some(format!("write the number without quotes: {s}"))
+            }
+            (Type::Text, _, ExprKind::Text(s)) if s.parse::<f64>().is_ok() => {
+                Some(format!("write the number without quotes: {s}"))
+            }
+            _ => Some("values of different types are never converted".to_string()),
+        };
+        self.err(a.span.to(b.span), format!("cannot compare {} with {}", la.describe(), lb.describe()), help);
     }
 
     fn choice_value(&mut self, c: &Choices, v: &str, span: Span) {
@@ -372,28 +395,7 @@ impl Checker<'_> {
             return Ty::unknown();
         }
         match func {
-            Func::Selected => {
-                let tq = self.expr(&args[0]);
-                let tv = self.expr(&args[1]);
-                let ok = tq.t.is_none() || (tq.choices.is_some() || tq.t == Some(Type::Set));
-                if !ok {
-                    self.err(
-                        args[0].span,
-                        "selected() needs a choice or multi_choice question",
-                        Some(format!("write {}", func.signature())),
-                    );
-                }
-                if !tv.is(Type::Text) {
-                    self.err(
-                        args[1].span,
-                        "the option of selected() must be text in quotes",
-                        Some("write selected(q, 'value')".into()),
-                    );
-                } else if let (Some(c), ExprKind::Text(v)) = (&tq.choices, &args[1].kind) {
-                    self.choice_value(&c.clone(), v, args[1].span);
-                }
-                Ty::of(Type::Bool)
-            }
+            Func::Selected => self.selected(func, &args[0], &args[1]),
             Func::CountSelected => {
                 let t = self.expr(&args[0]);
                 self.need_choice_ref(func, &args[0], &t);
@@ -421,68 +423,94 @@ impl Checker<'_> {
                 self.unify(&args[1], ta, &args[2], tb)
             }
             Func::Today => Ty::of(Type::Date),
-            Func::AgeYears => {
-                let t = self.expr(&args[0]);
-                if !t.is(Type::Date) && !is_date_literal(&args[0]) {
-                    let got = t.t.unwrap_or(Type::Null);
-                    self.err(
-                        args[0].span,
-                        format!("age_years() needs a date, but {}", describe_operand(&args[0], got)),
-                        None,
-                    );
-                }
-                Ty::of(Type::Number)
-            }
-            Func::Length => {
-                let t = self.expr(&args[0]);
-                if !t.is(Type::Text) {
-                    let got = t.t.unwrap_or(Type::Null);
-                    self.err(
-                        args[0].span,
-                        format!("length() needs text, but {}", describe_operand(&args[0], got)),
-                        None,
-                    );
-                }
-                Ty::of(Type::Number)
-            }
+            Func::AgeYears => self.age_years(&args[0]),
+            Func::Length => self.length(&args[0]),
             Func::Any | Func::Count => {
                 self.repeat(func, &args[0], &args[1], name_span);
                 Ty::of(if func == Func::Any { Type::Bool } else { Type::Number })
             }
             Func::StrongCount | Func::MediumCount | Func::WeakCount | Func::UnknownCount => Ty::of(Type::Number),
-            Func::DimPositive => {
-                match &args[0].kind {
-                    ExprKind::Text(d) => {
-                        if let Some(dims) = self.scope.dimensions() {
-                            if !dims.iter().any(|x| x == d) {
-                                let help = match suggest(d, dims.iter().map(String::as_str)) {
-                                    Some(s) => format!("did you mean '{s}'?"),
-                                    None if dims.is_empty() => "this form has no indicators".to_string(),
-                                    None => format!(
-                                        "the dimensions are {}",
-                                        dims.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
-                                    ),
-                                };
-                                self.err(
-                                    args[0].span,
-                                    format!("'{d}' is not a dimension of this form's indicators"),
-                                    Some(help),
-                                );
-                            }
-                        }
-                    }
-                    _ => {
-                        self.expr(&args[0]);
-                        self.err(
-                            args[0].span,
-                            "dim_positive() needs the dimension's name in quotes",
-                            Some("write dim_positive('exploitation')".into()),
-                        );
-                    }
-                }
-                Ty::of(Type::Bool)
+            Func::DimPositive => self.dim_positive(&args[0]),
+        }
+    }
+
+    /// `selected(q, 'value')`: `q` must be a choice or multi_choice question and the value
+    /// one of its options.
+    fn selected(&mut self, func: Func, question: &Expr, option: &Expr) -> Ty {
+        let tq = self.expr(question);
+        let tv = self.expr(option);
+        let ok = tq.t.is_none() || (tq.choices.is_some() || tq.t == Some(Type::Set));
+        if !ok {
+            self.err(
+                question.span,
+                "selected() needs a choice or multi_choice question",
+                Some(format!("write {}", func.signature())),
+            );
+        }
+        if !tv.is(Type::Text) {
+            self.err(
+                option.span,
+                "the option of selected() must be text in quotes",
+                Some("write selected(q, 'value')".into()),
+            );
+        } else if let (Some(c), ExprKind::Text(v)) = (&tq.choices, &option.kind) {
+            self.choice_value(&c.clone(), v, option.span);
+        }
+        Ty::of(Type::Bool)
+    }
+
+    /// `age_years(date)`: the argument must be a date or a date literal.
+    fn age_years(&mut self, birth: &Expr) -> Ty {
+        let t = self.expr(birth);
+        if !t.is(Type::Date) && !is_date_literal(birth) {
+            let got = t.t.unwrap_or(Type::Null);
+            self.err(birth.span, format!("age_years() needs a date, but {}", describe_operand(birth, got)), None);
+        }
+        Ty::of(Type::Number)
+    }
+
+    /// `length(text)`: the argument must be text.
+    fn length(&mut self, text: &Expr) -> Ty {
+        let t = self.expr(text);
+        if !t.is(Type::Text) {
+            let got = t.t.unwrap_or(Type::Null);
+            self.err(text.span, format!("length() needs text, but {}", describe_operand(text, got)), None);
+        }
+        Ty::of(Type::Number)
+    }
+
+    /// `dim_positive('dimension')`: the argument must be a dimension's name in quotes.
+    fn dim_positive(&mut self, dimension: &Expr) -> Ty {
+        match &dimension.kind {
+            ExprKind::Text(d) => self.dimension_name(d, dimension.span),
+            _ => {
+                self.expr(dimension);
+                self.err(
+                    dimension.span,
+                    "dim_positive() needs the dimension's name in quotes",
+                    Some("write dim_positive('exploitation')".into()),
+                );
             }
         }
+        Ty::of(Type::Bool)
+    }
+
+    /// Reports `d` if it is not a dimension of the form's indicators (when the scope knows them).
+    fn dimension_name(&mut self, d: &str, span: Span) {
+        let Some(dims) = self.scope.dimensions() else {
+            return;
+        };
+        if dims.iter().any(|x| x == d) {
+            return;
+        }
+        let help = match suggest(d, dims.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean '{s}'?"),
+            None if dims.is_empty() => "this form has no indicators".to_string(),
+            None => {
+                format!("the dimensions are {}", dims.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", "))
+            }
+        };
+        self.err(span, format!("'{d}' is not a dimension of this form's indicators"), Some(help));
     }
 
     fn repeat(&mut self, func: Func, repeat: &Expr, cond: &Expr, name_span: Span) {
