@@ -315,11 +315,7 @@ impl Evaluator<'_> {
         match func {
             Func::Selected => {
                 let (q, v) = (arg(self, 0), arg(self, 1));
-                match (&q, v.as_str()) {
-                    (Value::Set(q), Some(v)) => Value::Bool(q.iter().any(|x| x == v)),
-                    (q, Some(v)) => q.as_str().map_or(Value::Null, |q| Value::Bool(q == v)),
-                    _ => Value::Null,
-                }
+                selected(&q, &v)
             }
             Func::CountSelected => match arg(self, 0) {
                 Value::Text(_) | Value::Date(_) => Value::Number(1.0),
@@ -327,21 +323,7 @@ impl Evaluator<'_> {
                 _ => Value::Null,
             },
             Func::Answered => Value::Bool(!arg(self, 0).is_null()),
-            Func::IsMissing => {
-                let id = match args.first().map(|a| &a.kind) {
-                    Some(ExprKind::Ref(id)) => Some(id.as_str()),
-                    Some(ExprKind::Current) => env.current_id(),
-                    _ => None,
-                };
-                let Some(id) = id else {
-                    return Value::Bool(false);
-                };
-                Value::Bool(match arg(self, 0) {
-                    Value::Text(s) | Value::Date(s) => env.is_missing_code(id, &s),
-                    Value::Set(items) => items.iter().any(|s| env.is_missing_code(id, s)),
-                    _ => false,
-                })
-            }
+            Func::IsMissing => self.is_missing(args),
             Func::Coalesce => match arg(self, 0) {
                 Value::Null => arg(self, 1),
                 v => v,
@@ -357,42 +339,12 @@ impl Evaluator<'_> {
                 Some(t) if parse_date(t).is_some() => Value::Date(t.to_string()),
                 _ => Value::Null,
             },
-            Func::AgeYears => {
-                let birth = arg(self, 0);
-                match (birth.as_str().and_then(parse_date), env.today().and_then(parse_date)) {
-                    (Some(b), Some(t)) => Value::Number(f64::from(age_years(b, t))),
-                    _ => Value::Null,
-                }
-            }
+            Func::AgeYears => age_today(&arg(self, 0), env),
             Func::Length => match arg(self, 0) {
                 Value::Text(s) | Value::Date(s) => Value::Number(s.chars().count() as f64),
                 _ => Value::Null,
             },
-            Func::Any | Func::Count => {
-                let Some(ExprKind::Ref(repeat)) = args.first().map(|a| &a.kind) else {
-                    return Value::Null;
-                };
-                let Some(n) = env.repeat_len(repeat) else {
-                    return Value::Null;
-                };
-                let Some(cond) = args.get(1) else {
-                    return Value::Null;
-                };
-                let mut any = Some(false);
-                let mut count = 0usize;
-                for i in 0..n {
-                    self.rows.push((repeat.clone(), i));
-                    let v = bool3(&self.eval(cond));
-                    self.rows.pop();
-                    any = or3(any, v);
-                    count += usize::from(v == Some(true));
-                }
-                if func == Func::Any {
-                    from3(any)
-                } else {
-                    Value::Number(count as f64)
-                }
-            }
+            Func::Any | Func::Count => self.over_entries(func, args),
             Func::StrongCount => count_strength(env, Strength::Strong),
             Func::MediumCount => count_strength(env, Strength::Medium),
             Func::WeakCount => count_strength(env, Strength::Weak),
@@ -402,6 +354,70 @@ impl Evaluator<'_> {
                 _ => Value::Null,
             },
         }
+    }
+
+    /// `is_missing(q)`: true if the answer to `q` (or to `.`) is, or holds, a missing code.
+    fn is_missing(&mut self, args: &[Expr]) -> Value {
+        let env = self.env;
+        let id = match args.first().map(|a| &a.kind) {
+            Some(ExprKind::Ref(id)) => Some(id.as_str()),
+            Some(ExprKind::Current) => env.current_id(),
+            _ => None,
+        };
+        let Some(id) = id else {
+            return Value::Bool(false);
+        };
+        let answer = args.first().map_or(Value::Null, |a| self.eval(a));
+        Value::Bool(match answer {
+            Value::Text(s) | Value::Date(s) => env.is_missing_code(id, &s),
+            Value::Set(items) => items.iter().any(|s| env.is_missing_code(id, s)),
+            _ => false,
+        })
+    }
+
+    /// `any(repeat, cond)` and `count(repeat, cond)`: the condition in each entry of the repeat
+    /// section, combined with Kleene `or` (any) or counted where true (count).
+    fn over_entries(&mut self, func: Func, args: &[Expr]) -> Value {
+        let Some(ExprKind::Ref(repeat)) = args.first().map(|a| &a.kind) else {
+            return Value::Null;
+        };
+        let Some(n) = self.env.repeat_len(repeat) else {
+            return Value::Null;
+        };
+        let Some(cond) = args.get(1) else {
+            return Value::Null;
+        };
+        let mut any = Some(false);
+        let mut count = 0usize;
+        for i in 0..n {
+            self.rows.push((repeat.clone(), i));
+            let v = bool3(&self.eval(cond));
+            self.rows.pop();
+            any = or3(any, v);
+            count += usize::from(v == Some(true));
+        }
+        if func == Func::Any {
+            from3(any)
+        } else {
+            Value::Number(count as f64)
+        }
+    }
+}
+
+/// `age_years(date)`: the full years from `birth` to today; null unless both are dates.
+fn age_today(birth: &Value, env: &dyn Env) -> Value {
+    match (birth.as_str().and_then(parse_date), env.today().and_then(parse_date)) {
+        (Some(b), Some(t)) => Value::Number(f64::from(age_years(b, t))),
+        _ => Value::Null,
+    }
+}
+
+/// `selected(q, 'value')`: whether the answer `q` is, or holds, the option `v`.
+fn selected(q: &Value, v: &Value) -> Value {
+    match (q, v.as_str()) {
+        (Value::Set(q), Some(v)) => Value::Bool(q.iter().any(|x| x == v)),
+        (q, Some(v)) => q.as_str().map_or(Value::Null, |q| Value::Bool(q == v)),
+        _ => Value::Null,
     }
 }
 
