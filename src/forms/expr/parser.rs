@@ -188,61 +188,54 @@ impl Parser<'_> {
             Tok::False => ExprKind::Bool(false),
             Tok::Null => ExprKind::Null,
             Tok::Dot => ExprKind::Current,
-            Tok::LParen => {
-                let inner = self.expr()?;
-                let close = self.next();
-                if close.tok != Tok::RParen {
-                    return Err(ExprError::new(close.span, format!("expected `)` but found {}", close.tok.describe()))
-                        .with_help(format!("the `(` at column {} is not closed", span.column(self.src))));
-                }
-                return Ok(Expr::new(inner.kind, span.to(close.span)));
-            }
-            Tok::Ident(name) => {
-                let is_call = self.peek() == &Tok::LParen;
-                match Func::from_name(&name) {
-                    Some(func) if func.is_builtin_count() => {
-                        let mut full = span;
-                        if is_call {
-                            self.next();
-                            let close = self.next();
-                            if close.tok != Tok::RParen {
-                                return Err(ExprError::new(close.span, format!("{name} takes no arguments"))
-                                    .with_help(format!("write `{name}` on its own")));
-                            }
-                            full = span.to(close.span);
-                        }
-                        let kind = ExprKind::Call { func, args: Vec::new(), name_span: span };
-                        return Ok(Expr::new(kind, full));
-                    }
-                    Some(func) if is_call => return self.call(func, span),
-                    None if is_call => {
-                        let mut err = ExprError::new(span, format!("unknown function `{name}`"));
-                        err.help = Some(match suggest(&name, Func::ALL.iter().map(|f| f.name())) {
-                            Some(s) => format!("did you mean `{s}`? The functions are: {}", known_functions()),
-                            None => format!("the functions are: {}", known_functions()),
-                        });
-                        return Err(err);
-                    }
-                    _ => ExprKind::Ref(name),
-                }
-            }
+            Tok::LParen => return self.parenthesized(span),
+            Tok::Ident(name) => return self.named(name, span),
             Tok::Eof => {
                 return Err(ExprError::new(span, "the expression ends too early")
                     .with_help("something is missing after the last operator"))
             }
-            other => {
-                let help = match other {
-                    Tok::RParen => "remove this `)` or add what should come before it",
-                    Tok::Comma => "a `,` separates the arguments of a function call",
-                    Tok::Eq | Tok::Ne | Tok::Lt | Tok::Le | Tok::Gt | Tok::Ge => {
-                        "a comparison needs a value on both sides"
-                    }
-                    _ => "a value, a question id, `.` or `(` was expected here",
-                };
-                return Err(ExprError::new(span, format!("unexpected {}", other.describe())).with_help(help));
-            }
+            other => return Err(unexpected_token(&other, span)),
         };
         Ok(Expr::new(kind, span))
+    }
+
+    /// Parses `( expr )`; the `(` at `open` has been read. The result spans the parentheses.
+    fn parenthesized(&mut self, open: Span) -> Result<Expr, ExprError> {
+        let inner = self.expr()?;
+        let close = self.next();
+        if close.tok != Tok::RParen {
+            return Err(ExprError::new(close.span, format!("expected `)` but found {}", close.tok.describe()))
+                .with_help(format!("the `(` at column {} is not closed", open.column(self.src))));
+        }
+        Ok(Expr::new(inner.kind, open.to(close.span)))
+    }
+
+    /// Parses what follows the name `name` at `span`: a built-in count, a function call or a
+    /// question id.
+    fn named(&mut self, name: String, span: Span) -> Result<Expr, ExprError> {
+        let is_call = self.peek() == &Tok::LParen;
+        match Func::from_name(&name) {
+            Some(func) if func.is_builtin_count() => self.builtin_count(func, &name, span, is_call),
+            Some(func) if is_call => self.call(func, span),
+            None if is_call => Err(unknown_function(&name, span)),
+            _ => Ok(Expr::new(ExprKind::Ref(name), span)),
+        }
+    }
+
+    /// Parses a built-in count such as `strong_count`, written with or without an empty `()`.
+    fn builtin_count(&mut self, func: Func, name: &str, span: Span, is_call: bool) -> Result<Expr, ExprError> {
+        let mut full = span;
+        if is_call {
+            self.next();
+            let close = self.next();
+            if close.tok != Tok::RParen {
+                return Err(ExprError::new(close.span, format!("{name} takes no arguments"))
+                    .with_help(format!("write `{name}` on its own")));
+            }
+            full = span.to(close.span);
+        }
+        let kind = ExprKind::Call { func, args: Vec::new(), name_span: span };
+        Ok(Expr::new(kind, full))
     }
 
     /// Parses the arguments of `func(`; the name has been read and `(` is next.
@@ -308,6 +301,27 @@ impl Parser<'_> {
         Err(ExprError::new(span, format!("the first argument of {}() must be a repeat section id", func.name()))
             .with_help(format!("write {}", func.signature())))
     }
+}
+
+/// The error for a call of a function that does not exist, listing the ones that do.
+fn unknown_function(name: &str, span: Span) -> ExprError {
+    let mut err = ExprError::new(span, format!("unknown function `{name}`"));
+    err.help = Some(match suggest(name, Func::ALL.iter().map(|f| f.name())) {
+        Some(s) => format!("did you mean `{s}`? The functions are: {}", known_functions()),
+        None => format!("the functions are: {}", known_functions()),
+    });
+    err
+}
+
+/// The error for a token where a value was expected.
+fn unexpected_token(tok: &Tok, span: Span) -> ExprError {
+    let help = match tok {
+        Tok::RParen => "remove this `)` or add what should come before it",
+        Tok::Comma => "a `,` separates the arguments of a function call",
+        Tok::Eq | Tok::Ne | Tok::Lt | Tok::Le | Tok::Gt | Tok::Ge => "a comparison needs a value on both sides",
+        _ => "a value, a question id, `.` or `(` was expected here",
+    };
+    ExprError::new(span, format!("unexpected {}", tok.describe())).with_help(help)
 }
 
 fn given(n: usize) -> String {
