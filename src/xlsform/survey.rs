@@ -127,12 +127,7 @@ struct Group {
 /// Reads the survey sheet into sections.
 pub fn sections(r: &mut Reader, sheet: &Sheet, form_title: &Texts) -> Vec<ImportedSection> {
     unknown_columns(r, sheet);
-    let mut out: Vec<ImportedSection> = Vec::new();
-    let mut stack: Vec<Group> = Vec::new();
-    let mut open: Option<ImportedSection> = None;
-    let mut used: BTreeSet<String> = r.question_ids();
-    let mut top_parts = 0;
-    let mut in_repeat: Option<(usize, usize)> = None;
+    let mut survey = Survey::new(r.question_ids(), form_title);
     for row in &sheet.rows {
         let ty = row.get("type");
         if ty.is_empty() {
@@ -140,51 +135,53 @@ pub fn sections(r: &mut Reader, sheet: &Sheet, form_title: &Texts) -> Vec<Import
             continue;
         }
         let kind = row_kind(ty);
-        if let Some((start, depth)) = in_repeat {
-            in_repeat = match kind {
-                RowKind::EndRepeat if depth == 1 => None,
-                RowKind::EndRepeat => Some((start, depth - 1)),
-                RowKind::BeginRepeat => Some((start, depth + 1)),
-                _ => Some((start, depth)),
-            };
+        if survey.skips_in_repeat(&kind) {
             continue;
         }
         unsupported_cells(r, sheet, row);
+        survey.read_row(r, sheet, row, ty, kind);
+    }
+    survey.finish(r, sheet)
+}
+
+/// The survey sheet as read so far: the sections done, the one being filled, the groups open.
+struct Survey<'t> {
+    form_title: &'t Texts,
+    done: Vec<ImportedSection>,
+    stack: Vec<Group>,
+    open: Option<ImportedSection>,
+    /// The ids taken, by questions and sections alike.
+    used: BTreeSet<String>,
+    /// How many sections outside any group there are so far.
+    top_parts: usize,
+    /// The row of the repeat being left out, and how many repeats deep the reading is in it.
+    in_repeat: Option<(usize, usize)>,
+}
+
+impl<'t> Survey<'t> {
+    fn new(used: BTreeSet<String>, form_title: &'t Texts) -> Self {
+        Survey { form_title, done: Vec::new(), stack: Vec::new(), open: None, used, top_parts: 0, in_repeat: None }
+    }
+
+    /// Whether the row lies in a repeat that is left out. Nested repeats are counted, so that
+    /// only the repeat's own `end repeat` ends it.
+    fn skips_in_repeat(&mut self, kind: &RowKind) -> bool {
+        let Some((start, depth)) = self.in_repeat else { return false };
+        self.in_repeat = match kind {
+            RowKind::EndRepeat if depth == 1 => None,
+            RowKind::EndRepeat => Some((start, depth - 1)),
+            RowKind::BeginRepeat => Some((start, depth + 1)),
+            _ => Some((start, depth)),
+        };
+        true
+    }
+
+    /// Reads one row whose `type` cell `ty` asks for `kind`.
+    fn read_row(&mut self, r: &mut Reader, sheet: &Sheet, row: &Row, ty: &str, kind: RowKind) {
         match kind {
-            RowKind::BeginGroup => {
-                out.extend(open.take());
-                let id = r.id_of(row.get("name")).unwrap_or_else(|| "group".to_string());
-                let id = unique(&mut used, &id);
-                let mut title = r.texts(sheet, row, "label");
-                if title.is_empty() {
-                    title = r.every_language(row.get("name"));
-                }
-                let own = r.logic(sheet, row, "relevant", None);
-                let relevant = join(stack.last().and_then(|g| g.relevant.clone()), own);
-                stack.push(Group { id, title, relevant, parts: 0 });
-            }
-            RowKind::EndGroup => {
-                out.extend(open.take());
-                if stack.pop().is_none() {
-                    r.error(
-                        sheet,
-                        row,
-                        Some("type"),
-                        "`end group` with no group open",
-                        "delete the row, or add the `begin group` it closes",
-                    );
-                }
-            }
-            RowKind::BeginRepeat => {
-                r.error(
-                    sheet,
-                    row,
-                    Some("type"),
-                    "repeats are not imported; the rows up to its `end repeat` were not read",
-                    "make the repeat a group (one entry), or write it as a section with `repeat = true` in the form file",
-                );
-                in_repeat = Some((row.number, 1));
-            }
+            RowKind::BeginGroup => self.begin_group(r, sheet, row),
+            RowKind::EndGroup => self.end_group(r, sheet, row),
+            RowKind::BeginRepeat => self.begin_repeat(r, sheet, row),
             RowKind::EndRepeat => {
                 r.error(sheet, row, Some("type"), "`end repeat` with no repeat open", "delete the row");
             }
@@ -201,28 +198,74 @@ pub fn sections(r: &mut Reader, sheet: &Sheet, form_title: &Texts) -> Vec<Import
                 r.error(sheet, row, Some("type"), format!("the question type `{ty}` is not supported"), help)
             }
             RowKind::Question(kind, list) => {
-                let Some(q) = question(r, sheet, row, kind, list) else { continue };
-                let section =
-                    open.get_or_insert_with(|| new_section(&mut stack, &mut used, &mut top_parts, form_title));
+                let Some(q) = question(r, sheet, row, kind, list) else { return };
+                let section = self.open.get_or_insert_with(|| {
+                    new_section(&mut self.stack, &mut self.used, &mut self.top_parts, self.form_title)
+                });
                 section.questions.push(q);
             }
         }
     }
-    out.extend(open.take());
-    if let Some((start, _)) = in_repeat {
-        r.error_at(sheet, start, Some("type"), "this repeat has no `end repeat`", "add an `end repeat` row");
+
+    /// A `begin group` row: the section being filled ends, and the group's questions will go
+    /// into a section of its own, shown only when the enclosing groups' `relevant` holds too.
+    fn begin_group(&mut self, r: &mut Reader, sheet: &Sheet, row: &Row) {
+        self.done.extend(self.open.take());
+        let id = r.id_of(row.get("name")).unwrap_or_else(|| "group".to_string());
+        let id = unique(&mut self.used, &id);
+        let mut title = r.texts(sheet, row, "label");
+        if title.is_empty() {
+            title = r.every_language(row.get("name"));
+        }
+        let own = r.logic(sheet, row, "relevant", None);
+        let relevant = join(self.stack.last().and_then(|g| g.relevant.clone()), own);
+        self.stack.push(Group { id, title, relevant, parts: 0 });
     }
-    if !stack.is_empty() {
-        let last = sheet.rows.last().map_or(1, |r| r.number);
-        r.error_at(
+
+    /// An `end group` row: the section being filled ends with its group.
+    fn end_group(&mut self, r: &mut Reader, sheet: &Sheet, row: &Row) {
+        self.done.extend(self.open.take());
+        if self.stack.pop().is_none() {
+            r.error(
+                sheet,
+                row,
+                Some("type"),
+                "`end group` with no group open",
+                "delete the row, or add the `begin group` it closes",
+            );
+        }
+    }
+
+    /// A `begin repeat` row: reported, and the rows up to its `end repeat` left out.
+    fn begin_repeat(&mut self, r: &mut Reader, sheet: &Sheet, row: &Row) {
+        r.error(
             sheet,
-            last,
-            None,
-            format!("{} group(s) not closed by `end group`", stack.len()),
-            "add the missing `end group` rows",
+            row,
+            Some("type"),
+            "repeats are not imported; the rows up to its `end repeat` were not read",
+            "make the repeat a group (one entry), or write it as a section with `repeat = true` in the form file",
         );
+        self.in_repeat = Some((row.number, 1));
     }
-    out
+
+    /// The sections read, once every row is; a repeat or groups still open are reported.
+    fn finish(mut self, r: &mut Reader, sheet: &Sheet) -> Vec<ImportedSection> {
+        self.done.extend(self.open.take());
+        if let Some((start, _)) = self.in_repeat {
+            r.error_at(sheet, start, Some("type"), "this repeat has no `end repeat`", "add an `end repeat` row");
+        }
+        if !self.stack.is_empty() {
+            let last = sheet.rows.last().map_or(1, |r| r.number);
+            r.error_at(
+                sheet,
+                last,
+                None,
+                format!("{} group(s) not closed by `end group`", self.stack.len()),
+                "add the missing `end group` rows",
+            );
+        }
+        self.done
+    }
 }
 
 fn new_section(
@@ -271,6 +314,7 @@ fn join(outer: Option<String>, own: Option<String>) -> Option<String> {
     }
 }
 
+/// One question row, or `None` when it cannot be imported (the reason is reported).
 fn question(
     r: &mut Reader,
     sheet: &Sheet,
@@ -278,72 +322,20 @@ fn question(
     kind: QuestionType,
     list: Option<String>,
 ) -> Option<ImportedQuestion> {
-    let name = row.get("name");
-    let Some(id) = r.id_of(name) else {
-        r.error(
-            sheet,
-            row,
-            Some("name"),
-            "this question has no usable name",
-            "give it a name of letters, digits and _ (e.g. `age`)",
-        );
-        return None;
-    };
+    let id = row_id(r, sheet, row)?;
     let kind = if kind == QuestionType::Text && row.get("appearance").split_whitespace().any(|a| a == "multiline") {
         QuestionType::LongText
     } else {
         kind
     };
-    let list = match (kind, list) {
-        (QuestionType::Choice | QuestionType::MultiChoice, None) => {
-            r.error(
-                sheet,
-                row,
-                Some("type"),
-                "this select question names no choice list",
-                "write the list after the type: `select_one yes_no`",
-            );
-            return None;
-        }
-        (_, Some(l)) => match r.list_id(&l) {
-            Some(id) => Some(id),
-            None => {
-                r.error(
-                    sheet,
-                    row,
-                    Some("type"),
-                    format!("the choice list `{l}` is not in the choices sheet"),
-                    "add its choices to the choices sheet, or fix the name",
-                );
-                return None;
-            }
-        },
-        (_, None) => None,
-    };
+    let list = choice_list(r, sheet, row, kind, list)?;
     let required = required(r, sheet, row);
     let label = r.texts(sheet, row, "label");
     if label.is_empty() && kind != QuestionType::Calculate {
         r.error(sheet, row, Some("label"), "this question has no label", "write its label in every language");
     }
-    let calculation = r.logic(sheet, row, "calculation", Some(&id));
-    if kind == QuestionType::Calculate && calculation.is_none() && row.get("calculation").is_empty() {
-        r.error(
-            sheet,
-            row,
-            Some("calculation"),
-            "this calculate row has no calculation",
-            "write the calculation, or delete the row",
-        );
-    }
-    if !row.get("required_message").is_empty() || has_lang_column(row, "required_message") {
-        r.warn(
-            sheet,
-            row,
-            Some("required_message"),
-            "required messages are not imported",
-            "the questionnaire says in its own words that an answer is needed",
-        );
-    }
+    let calculation = calculation(r, sheet, row, kind, &id);
+    required_message(r, sheet, row);
     Some(ImportedQuestion {
         relevant: r.logic(sheet, row, "relevant", Some(&id)),
         constraint: r.logic(sheet, row, "constraint", Some(&id)),
@@ -365,6 +357,86 @@ fn question(
         measure: attribute(row, "measure").map(String::from),
         htcds: attribute(row, "htcds").map(String::from),
     })
+}
+
+/// The question's id made from its `name` cell; `None`, reported, when there is no usable name.
+fn row_id(r: &mut Reader, sheet: &Sheet, row: &Row) -> Option<String> {
+    let id = r.id_of(row.get("name"));
+    if id.is_none() {
+        r.error(
+            sheet,
+            row,
+            Some("name"),
+            "this question has no usable name",
+            "give it a name of letters, digits and _ (e.g. `age`)",
+        );
+    }
+    id
+}
+
+/// The id of the choice list a question names: `Some(None)` for a question without one, `None`
+/// (reported) when a select question names no list or one the choices sheet does not have.
+fn choice_list(
+    r: &mut Reader,
+    sheet: &Sheet,
+    row: &Row,
+    kind: QuestionType,
+    list: Option<String>,
+) -> Option<Option<String>> {
+    match (kind, list) {
+        (QuestionType::Choice | QuestionType::MultiChoice, None) => {
+            r.error(
+                sheet,
+                row,
+                Some("type"),
+                "this select question names no choice list",
+                "write the list after the type: `select_one yes_no`",
+            );
+            None
+        }
+        (_, Some(l)) => match r.list_id(&l) {
+            Some(id) => Some(Some(id)),
+            None => {
+                r.error(
+                    sheet,
+                    row,
+                    Some("type"),
+                    format!("the choice list `{l}` is not in the choices sheet"),
+                    "add its choices to the choices sheet, or fix the name",
+                );
+                None
+            }
+        },
+        (_, None) => Some(None),
+    }
+}
+
+/// The `calculation` cell; a calculate row without one is reported.
+fn calculation(r: &mut Reader, sheet: &Sheet, row: &Row, kind: QuestionType, id: &str) -> Option<String> {
+    let calculation = r.logic(sheet, row, "calculation", Some(id));
+    if kind == QuestionType::Calculate && calculation.is_none() && row.get("calculation").is_empty() {
+        r.error(
+            sheet,
+            row,
+            Some("calculation"),
+            "this calculate row has no calculation",
+            "write the calculation, or delete the row",
+        );
+    }
+    calculation
+}
+
+/// Warns that a `required_message`, in any language, is left out.
+fn required_message(r: &mut Reader, sheet: &Sheet, row: &Row) {
+    if !row.get("required_message").is_empty() || has_lang_column(row, "required_message") {
+        r.warn(
+            sheet,
+            row,
+            Some("required_message"),
+            "required messages are not imported",
+            "the questionnaire says in its own words that an answer is needed",
+        );
+    }
 }
 
 /// The cell of the bind column `bind::oberih:<name>`, unless empty.
