@@ -363,60 +363,84 @@ impl Reader {
         let mut lists: Vec<ChoiceList> = Vec::new();
         let has_missing_column = sheet.headers.iter().any(|h| h.trim().eq_ignore_ascii_case("missing"));
         for row in &sheet.rows {
-            let list = row.get("list_name");
-            let name = row.get("name");
-            if list.is_empty() || name.is_empty() {
-                let col = if list.is_empty() { "list_name" } else { "name" };
-                self.error(sheet, row, Some(col), format!("this choice has no {col}"), "fill it in, or delete the row");
-                continue;
-            }
-            let Some(list_id) = id_for(list, "list_") else {
-                self.error(
-                    sheet,
-                    row,
-                    Some("list_name"),
-                    format!("`{list}` cannot be made an id"),
-                    "use ASCII letters, digits and _",
-                );
-                continue;
-            };
-            let Some(value) = id_for(name, "v") else {
-                self.error(
-                    sheet,
-                    row,
-                    Some("name"),
-                    format!("`{name}` cannot be made a choice value"),
-                    "use ASCII letters, digits and _",
-                );
-                continue;
-            };
-            self.list_ids.ids.insert(list.to_string(), list_id.clone());
-            let values = self.values.entry(list_id.clone()).or_default();
-            if let Some((first, _)) = values.ids.iter().find(|(n, v)| **v == value && n.as_str() != name) {
-                let msg = format!("`{name}` and `{first}` both become the value `{value}` in `{list}`");
-                self.error(sheet, row, Some("name"), msg, "rename one of them");
-                continue;
-            }
-            values.ids.insert(name.to_string(), value.clone());
-            let label = self.texts(sheet, row, "label");
-            // With a `missing` column the workbook says which choices are «missing»; without
-            // one, the common names of "doesn't know" and "refused" are taken for them.
-            let flag = row.get("missing").to_ascii_lowercase();
-            let missing = matches!(flag.as_str(), "yes" | "true" | "1")
-                || (!has_missing_column && MISSING_NAMES.contains(&value.as_str()));
-            let htcds = Some(row.get("htcds").trim().to_string()).filter(|h| !h.is_empty());
-            let choice = ImportedChoice { value, label, missing, htcds };
+            let Some((list_id, choice)) = self.choice(sheet, row, has_missing_column) else { continue };
             match lists.iter_mut().find(|l| l.name == list_id) {
                 Some(l) => l.choices.push(choice),
                 None => lists.push(ChoiceList { name: list_id, choices: vec![choice] }),
             }
         }
+        self.link_lists(used);
+        self.choice_media(sheet);
+        lists
+    }
+
+    /// One row of the `choices` sheet: the id of its list and the choice, or `None` when it
+    /// cannot be imported (the reason is reported).
+    fn choice(&mut self, sheet: &Sheet, row: &Row, has_missing_column: bool) -> Option<(String, ImportedChoice)> {
+        let (list, name) = (row.get("list_name"), row.get("name"));
+        let (list_id, value) = self.choice_ids(sheet, row)?;
+        self.list_ids.ids.insert(list.to_string(), list_id.clone());
+        let values = self.values.entry(list_id.clone()).or_default();
+        if let Some((first, _)) = values.ids.iter().find(|(n, v)| **v == value && n.as_str() != name) {
+            let msg = format!("`{name}` and `{first}` both become the value `{value}` in `{list}`");
+            self.error(sheet, row, Some("name"), msg, "rename one of them");
+            return None;
+        }
+        values.ids.insert(name.to_string(), value.clone());
+        let label = self.texts(sheet, row, "label");
+        // With a `missing` column the workbook says which choices are «missing»; without
+        // one, the common names of "doesn't know" and "refused" are taken for them.
+        let flag = row.get("missing").to_ascii_lowercase();
+        let missing = matches!(flag.as_str(), "yes" | "true" | "1")
+            || (!has_missing_column && MISSING_NAMES.contains(&value.as_str()));
+        let htcds = Some(row.get("htcds").trim().to_string()).filter(|h| !h.is_empty());
+        Some((list_id, ImportedChoice { value, label, missing, htcds }))
+    }
+
+    /// The ids a choice row's list name and name become: the list's id and the choice's value;
+    /// `None`, reported, when either is empty or cannot be made an id.
+    fn choice_ids(&mut self, sheet: &Sheet, row: &Row) -> Option<(String, String)> {
+        let (list, name) = (row.get("list_name"), row.get("name"));
+        if list.is_empty() || name.is_empty() {
+            let col = if list.is_empty() { "list_name" } else { "name" };
+            self.error(sheet, row, Some(col), format!("this choice has no {col}"), "fill it in, or delete the row");
+            return None;
+        }
+        let Some(list_id) = id_for(list, "list_") else {
+            self.error(
+                sheet,
+                row,
+                Some("list_name"),
+                format!("`{list}` cannot be made an id"),
+                "use ASCII letters, digits and _",
+            );
+            return None;
+        };
+        let Some(value) = id_for(name, "v") else {
+            self.error(
+                sheet,
+                row,
+                Some("name"),
+                format!("`{name}` cannot be made a choice value"),
+                "use ASCII letters, digits and _",
+            );
+            return None;
+        };
+        Some((list_id, value))
+    }
+
+    /// Links each select question (name → list name in `used`) to its choice list's id.
+    fn link_lists(&mut self, used: &BTreeMap<String, String>) {
         for (question, list) in used {
             if let (Some(q), Some(l)) = (self.questions.ids.get(question), self.list_ids.ids.get(list)) {
                 self.question_list.insert(q.clone(), l.clone());
             }
         }
-        for (header, _) in sheet.headers.iter().map(|h| (h, ())) {
+    }
+
+    /// Reports each picture or sound column of the `choices` sheet, at the first row it fills.
+    fn choice_media(&mut self, sheet: &Sheet) {
+        for header in &sheet.headers {
             let base = split_header(header).0;
             if base.starts_with("media") || base == "image" || base == "audio" || base == "video" {
                 if let Some(row) = sheet.rows.iter().find(|r| !r.get(header).is_empty()) {
@@ -430,7 +454,6 @@ impl Reader {
                 }
             }
         }
-        lists
     }
 
     /// The form file's own tables in the `oberih` setting, or `None` (an error if unreadable).
