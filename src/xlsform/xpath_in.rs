@@ -8,7 +8,10 @@
 //! `not()` and `!=` over an answer that may be empty are written so that they still hold when it
 //! is (see [`odk_truth`]): the imported logic shows and hides the same questions as in ODK.
 
+use self::lexer::{tokenize, Tok};
 use crate::forms::expr::{BinOp, Expr, ExprKind, Func, Span, UnOp};
+
+mod lexer;
 
 /// Why a cell's XPath cannot be read; `at` is a byte offset into the cell's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,133 +25,6 @@ impl XPathError {
     fn new(at: usize, message: impl Into<String>, help: impl Into<String>) -> Self {
         XPathError { at, message: message.into(), help: help.into() }
     }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    Number(f64),
-    Str(String),
-    /// `${name}`.
-    Var(String),
-    /// A bare name: a function, an operator word (`and`, `div`…) or a path step.
-    Name(String),
-    Dot,
-    /// `./name`: a question of the entry inside a predicate.
-    Child(String),
-    LParen,
-    RParen,
-    Comma,
-    Op(&'static str),
-    Eof,
-}
-
-/// Splits the cell into tokens with their byte offsets.
-fn tokenize(src: &str) -> Result<Vec<(Tok, usize)>, XPathError> {
-    let bytes = src.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    let mut brackets = 0usize;
-    while i < bytes.len() {
-        let start = i;
-        let c = bytes[i];
-        let next = bytes.get(i + 1).copied();
-        let tok = match c {
-            b' ' | b'\t' | b'\n' | b'\r' => {
-                i += 1;
-                continue;
-            }
-            b'0'..=b'9' => number(src, &mut i)?,
-            b'.' if next.is_some_and(|b| b.is_ascii_digit()) => number(src, &mut i)?,
-            b'.' if next == Some(b'/') && brackets > 0 => {
-                i += 2;
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
-                }
-                Tok::Child(src[start + 2..i].to_string())
-            }
-            // `${repeat}[…]`: the entries where a condition holds, as `count()` takes them.
-            b'[' if matches!(out.last(), Some((Tok::Var(_), _))) => {
-                i += 1;
-                brackets += 1;
-                Tok::Op("[")
-            }
-            b']' if brackets > 0 => {
-                i += 1;
-                brackets -= 1;
-                Tok::Op("]")
-            }
-            b'\'' | b'"' => {
-                let len = bytes[i + 1..].iter().position(|&b| b == c).ok_or_else(|| {
-                    XPathError::new(start, "this text has no closing quote", "close the text with the same quote")
-                })?;
-                i += len + 2;
-                Tok::Str(src[start + 1..start + 1 + len].to_string())
-            }
-            b'$' if next == Some(b'{') => {
-                let len = src[i..]
-                    .find('}')
-                    .ok_or_else(|| XPathError::new(start, "`${` is not closed", "write a question as ${name}"))?;
-                i += len + 1;
-                Tok::Var(src[start + 2..start + len].trim().to_string())
-            }
-            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || b"_-.:".contains(&bytes[i])) {
-                    i += 1;
-                }
-                Tok::Name(src[start..i].to_string())
-            }
-            _ => {
-                let two = src.get(i..i + 2).unwrap_or("");
-                let (op, len): (&'static str, usize) = match (c, two) {
-                    (_, "!=") => ("!=", 2),
-                    (_, "<=") => ("<=", 2),
-                    (_, ">=") => (">=", 2),
-                    (b'=', _) => ("=", 1),
-                    (b'<', _) => ("<", 1),
-                    (b'>', _) => (">", 1),
-                    (b'+', _) => ("+", 1),
-                    (b'-', _) => ("-", 1),
-                    (b'*', _) => ("*", 1),
-                    (b'(', _) => ("(", 1),
-                    (b')', _) => (")", 1),
-                    (b',', _) => (",", 1),
-                    (b'.', _) if two == ".." => ("..", 2),
-                    (b'.', _) => (".", 1),
-                    (b'/' | b'[' | b']' | b'@' | b'|', _) => return Err(path_error(start)),
-                    _ => {
-                        let ch = src[start..].chars().next().unwrap_or('?');
-                        let help = match ch {
-                            '‘' | '’' | '“' | '”' | '«' | '»' => "quote text with straight quotes: 'text'",
-                            _ => "remove it, or quote it if it is part of a text",
-                        };
-                        return Err(XPathError::new(start, format!("unexpected character `{ch}`"), help));
-                    }
-                };
-                i += len;
-                match op {
-                    "(" => Tok::LParen,
-                    ")" => Tok::RParen,
-                    "," => Tok::Comma,
-                    "." => Tok::Dot,
-                    op => Tok::Op(op),
-                }
-            }
-        };
-        out.push((tok, start));
-    }
-    out.push((Tok::Eof, src.len()));
-    Ok(out)
-}
-
-fn number(src: &str, i: &mut usize) -> Result<Tok, XPathError> {
-    let start = *i;
-    let bytes = src.as_bytes();
-    while *i < bytes.len() && (bytes[*i].is_ascii_digit() || bytes[*i] == b'.') {
-        *i += 1;
-    }
-    src[start..*i].parse::<f64>().ok().filter(|n| n.is_finite()).map(Tok::Number).ok_or_else(|| {
-        XPathError::new(start, format!("`{}` is not a number", &src[start..*i]), "write a number as 12 or 0.5")
-    })
 }
 
 fn path_error(at: usize) -> XPathError {
