@@ -192,64 +192,26 @@ impl<'m> Xpath<'m> {
     fn call_truth(&self, func: Func, args: &[Expr], e: &Expr, want: bool) -> R {
         let pick = |t: String, f: String| if want { t } else { f };
         Ok(match func {
-            Func::Selected => {
-                let q = self.path(&args[0])?;
-                let v = self.value(&args[1])?;
-                let mut guard: Vec<String> = self.defined(&args[1])?.into_iter().collect();
-                guard.push(format!("string-length({q}) > 0"));
-                let sel = format!("selected({q}, {v})");
-                pick(sel.clone(), join("and", &[join("and", &guard), format!("not({sel})")]))
-            }
+            Func::Selected => self.selected_truth(args, want)?,
             Func::Answered => {
                 let d = self.defined(&args[0])?.unwrap_or_else(|| "true()".into());
                 pick(d.clone(), format!("not({d})"))
             }
             Func::IsMissing => {
-                let id = match &args[0].kind {
-                    ExprKind::Ref(id) => Some(id.clone()),
-                    ExprKind::Current => self.current.as_ref().map(|(id, _)| id.clone()),
-                    _ => None,
-                };
-                let codes = match id.as_deref().and_then(|id| self.model.kind(id)) {
-                    Some(Kind::Choice { missing, .. }) => missing.clone(),
-                    _ => Vec::new(),
-                };
-                let q = self.path(&args[0])?;
-                let any: Vec<String> = codes.iter().map(|c| format!("selected({q}, {})", quote(c))).collect();
-                let t = if any.is_empty() { "false()".to_string() } else { join("or", &any) };
+                let t = self.is_missing(&args[0])?;
                 pick(t.clone(), format!("not({t})"))
             }
             Func::Coalesce => {
                 let d = self.defined(&args[0])?.unwrap_or_else(|| "true()".into());
-                let (a, b) = if want {
-                    (self.truth(&args[0])?, self.truth(&args[1])?)
-                } else {
-                    (self.falsity(&args[0])?, self.falsity(&args[1])?)
-                };
+                let (a, b) = self.both_sides(&args[0], &args[1], want)?;
                 join("or", &[a, both(format!("not({d})"), b)])
             }
             Func::If => {
                 let c = self.truth(&args[0])?;
-                let (a, b) = if want {
-                    (self.truth(&args[1])?, self.truth(&args[2])?)
-                } else {
-                    (self.falsity(&args[1])?, self.falsity(&args[2])?)
-                };
+                let (a, b) = self.both_sides(&args[1], &args[2], want)?;
                 join("or", &[both(c.clone(), a), both(format!("not({c})"), b)])
             }
-            Func::Any => {
-                let (r, cond) = (repeat_id(&args[0])?, &args[1]);
-                let inner = self.inner(&r);
-                if want {
-                    format!("count(${{{r}}}[{}]) > 0", inner.truth(cond)?)
-                } else {
-                    let none = format!("count(${{{r}}}[not({})]) = 0", inner.falsity(cond)?);
-                    match self.model.repeat_relevance.get(&r).cloned().flatten() {
-                        Some(rel) => both(rel, none),
-                        None => none,
-                    }
-                }
-            }
+            Func::Any => self.any_truth(args, want)?,
             Func::DimPositive => {
                 if self.context != Context::Outcome {
                     return Err(unavailable(e, "the fired indicators are known only to outcomes"));
@@ -258,6 +220,53 @@ impl<'m> Xpath<'m> {
                 pick(t.clone(), format!("not({t})"))
             }
             _ => return Err(not_condition(e)),
+        })
+    }
+
+    /// `selected(q, v)` when `want`; else that it surely does not hold: q answered, v known, and
+    /// v not among q's choices.
+    fn selected_truth(&self, args: &[Expr], want: bool) -> R {
+        let q = self.path(&args[0])?;
+        let v = self.value(&args[1])?;
+        let mut guard: Vec<String> = self.defined(&args[1])?.into_iter().collect();
+        guard.push(format!("string-length({q}) > 0"));
+        let sel = format!("selected({q}, {v})");
+        Ok(if want { sel } else { join("and", &[join("and", &guard), format!("not({sel})")]) })
+    }
+
+    /// `is_missing(q)`: one of the choices of q's list that mean a missing answer is selected.
+    fn is_missing(&self, arg: &Expr) -> R {
+        let id = match &arg.kind {
+            ExprKind::Ref(id) => Some(id.clone()),
+            ExprKind::Current => self.current.as_ref().map(|(id, _)| id.clone()),
+            _ => None,
+        };
+        let codes = match id.as_deref().and_then(|id| self.model.kind(id)) {
+            Some(Kind::Choice { missing, .. }) => missing.clone(),
+            _ => Vec::new(),
+        };
+        let q = self.path(arg)?;
+        let any: Vec<String> = codes.iter().map(|c| format!("selected({q}, {})", quote(c))).collect();
+        Ok(if any.is_empty() { "false()".to_string() } else { join("or", &any) })
+    }
+
+    /// What makes `a` and `b` true when `want`, else what makes them false.
+    fn both_sides(&self, a: &Expr, b: &Expr, want: bool) -> Result<(String, String), ExprError> {
+        Ok(if want { (self.truth(a)?, self.truth(b)?) } else { (self.falsity(a)?, self.falsity(b)?) })
+    }
+
+    /// `any(repeat, condition)` when `want`: an entry where the condition holds; else the
+    /// repeat asked, and the condition surely false in every entry.
+    fn any_truth(&self, args: &[Expr], want: bool) -> R {
+        let (r, cond) = (repeat_id(&args[0])?, &args[1]);
+        let inner = self.inner(&r);
+        if want {
+            return Ok(format!("count(${{{r}}}[{}]) > 0", inner.truth(cond)?));
+        }
+        let none = format!("count(${{{r}}}[not({})]) = 0", inner.falsity(cond)?);
+        Ok(match self.model.repeat_relevance.get(&r).cloned().flatten() {
+            Some(rel) => both(rel, none),
+            None => none,
         })
     }
 
