@@ -66,37 +66,52 @@ pub fn recognise(survey: &Sheet) -> Option<Exported> {
     let mut x = Exported { survey: Sheet { rows: Vec::new(), ..survey.clone() }, ..Exported::default() };
     let mut groups: Vec<Option<String>> = Vec::new();
     for row in &survey.rows {
+        if !x.set_aside(row, &names) {
+            let row = x.plain_row(row, &mut groups);
+            x.survey.rows.push(row);
+        }
+    }
+    Some(x)
+}
+
+impl Exported {
+    /// Keeps a row the export added (results, end flags, outcome notes, alert and ending notes)
+    /// out of the survey; whether the row was one. `names` are the survey's names.
+    fn set_aside(&mut self, row: &Row, names: &BTreeSet<&str>) -> bool {
         let (ty, name) = (row.get("type"), row.get("name"));
         let added_to = |suffix: &str| name.strip_suffix(suffix).filter(|q| names.contains(q)).map(String::from);
-        let mut row = row.clone();
         match ty {
             "calculate" if COMPUTED.contains(&name) || name.starts_with("ind_") => {
-                x.had_results = true;
+                self.had_results = true;
                 if !COMPUTED.contains(&name) {
-                    x.indicators.push(row);
+                    self.indicators.push(row.clone());
                 }
-                continue;
             }
             "calculate" if name.strip_prefix("end_").is_some_and(|q| names.contains(q)) => {
-                x.end_flags.insert(name["end_".len()..].to_string(), row);
-                continue;
+                self.end_flags.insert(name["end_".len()..].to_string(), row.clone());
             }
-            "note" if name.starts_with("outcome_") => {
-                x.outcomes.push(row);
-                continue;
-            }
+            "note" if name.starts_with("outcome_") => self.outcomes.push(row.clone()),
             "note" if added_to("_alert").is_some() => {
-                x.alerts.insert(added_to("_alert").unwrap_or_default(), row);
-                continue;
+                self.alerts.insert(added_to("_alert").unwrap_or_default(), row.clone());
             }
             "note" if added_to("_end").is_some() => {
-                x.end_notes.insert(added_to("_end").unwrap_or_default(), row);
-                continue;
+                self.end_notes.insert(added_to("_end").unwrap_or_default(), row.clone());
             }
+            _ => return false,
+        }
+        true
+    }
+
+    /// A row of the survey as a plain XLSForm has it: a repeat written as a group, the end flags
+    /// taken out of `relevant` and `calculation`. `groups` holds the open groups' own relevance.
+    fn plain_row(&mut self, row: &Row, groups: &mut Vec<Option<String>>) -> Row {
+        let (ty, name) = (row.get("type"), row.get("name"));
+        let mut row = row.clone();
+        match ty {
             "begin_repeat" | "begin_group" => {
                 if ty == "begin_repeat" {
-                    x.repeats.insert(name.to_string());
-                    x.repeat_rows.insert(name.to_string(), row.clone());
+                    self.repeats.insert(name.to_string());
+                    self.repeat_rows.insert(name.to_string(), row.clone());
                     row.cells.insert("type".into(), "begin_group".into());
                 }
                 let own = strip_end_flags(row.get("relevant"));
@@ -108,18 +123,17 @@ pub fn recognise(survey: &Sheet) -> Option<Exported> {
                 groups.pop();
             }
             _ => {
-                x.relevance.insert(name.to_string(), row.get("relevant").to_string());
+                self.relevance.insert(name.to_string(), row.get("relevant").to_string());
                 let own = strip_end_flags(row.get("relevant"));
                 set(&mut row, "relevant", own.as_deref());
                 if let Some(calc) = strip_calculation_flags(row.get("calculation")) {
                     set(&mut row, "calculation", Some(&calc));
                 }
-                x.asked.insert(name.to_string(), and(&[groups.last().cloned().flatten(), own]));
+                self.asked.insert(name.to_string(), and(&[groups.last().cloned().flatten(), own]));
             }
         }
-        x.survey.rows.push(row);
+        row
     }
-    Some(x)
 }
 
 fn set(row: &mut Row, header: &str, value: Option<&str>) {
