@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use super::export::{export, Language, Portal};
 use super::export_place::Places;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::forms::Form;
+use crate::site::Site;
 
 /// What an export reports: the problems found, and whether the workbook was written.
 pub struct ExportReport {
@@ -52,6 +54,11 @@ fn run(form_file: &Path, root: Option<&Path>, out: &Path, diags: &mut Diagnostic
             return false;
         }
     };
+    export_to(form, &portal(&site), &Places::new(&shown, &text), out, diags)
+}
+
+/// The portal's languages and the texts of its own that the export writes into the workbook.
+fn portal(site: &Site) -> Portal {
     let languages = site
         .config
         .languages
@@ -59,13 +66,16 @@ fn run(form_file: &Path, root: Option<&Path>, out: &Path, diags: &mut Diagnostic
         .map(|code| Language { code: code.clone(), name: site.i18n.t(code, "lang.name") })
         .collect();
     let per_lang = |key: &str| site.config.languages.iter().map(|l| (l.clone(), site.i18n.t(l, key))).collect();
-    let portal = Portal {
+    Portal {
         languages,
         incomplete_label: per_lang("forms.incomplete.label"),
         incomplete_action: per_lang("forms.incomplete.action"),
-    };
-    let places = Places::new(&shown, &text);
-    match export(form, &portal, &places) {
+    }
+}
+
+/// Exports the form and saves the workbook at `out`; whether it was written.
+fn export_to(form: &Form, portal: &Portal, places: &Places, out: &Path, diags: &mut Diagnostics) -> bool {
+    match export(form, portal, places) {
         Ok(done) => {
             diags.extend(done.warnings);
             match save(&done.sheets, out) {
