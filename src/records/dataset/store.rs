@@ -1,5 +1,7 @@
 //! Putting records into a dataset and reading them back as stored.
 
+use std::fmt::Write as _;
+
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -50,40 +52,52 @@ pub struct RunCounts {
 /// SHA-256 of the record with object keys sorted, so the same content in another key order is
 /// the same record.
 pub fn digest(v: &Value) -> String {
-    let mut text = String::new();
+    let mut text = Vec::with_capacity(4096);
     canonical(v, &mut text);
-    let hash = Sha256::digest(text.as_bytes());
-    hash.iter().map(|b| format!("{b:02x}")).collect()
+    let hash = Sha256::digest(&text);
+    let mut hex = String::with_capacity(64);
+    for b in hash {
+        // Writing to a String cannot fail.
+        let _ = write!(hex, "{b:02x}");
+    }
+    hex
 }
 
-fn canonical(v: &Value, out: &mut String) {
+/// The record's JSON with every object's keys in order; strings and numbers are written by
+/// `serde_json`, as `Value` writes them.
+fn canonical(v: &Value, out: &mut Vec<u8>) {
     match v {
         Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, k) in keys.into_iter().enumerate() {
+            let mut members: Vec<(&String, &Value)> = map.iter().collect();
+            members.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push(b'{');
+            for (i, (k, v)) in members.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                out.push_str(&Value::from(k.as_str()).to_string());
-                out.push(':');
-                canonical(&map[k], out);
+                scalar(k, out);
+                out.push(b':');
+                canonical(v, out);
             }
-            out.push('}');
+            out.push(b'}');
         }
         Value::Array(items) => {
-            out.push('[');
+            out.push(b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 canonical(item, out);
             }
-            out.push(']');
+            out.push(b']');
         }
-        other => out.push_str(&other.to_string()),
+        other => scalar(other, out),
     }
+}
+
+fn scalar<T: serde::Serialize + ?Sized>(v: &T, out: &mut Vec<u8>) {
+    // Serialising a string, number, bool or null into memory cannot fail.
+    let _ = serde_json::to_writer(&mut *out, v);
 }
 
 impl Dataset {

@@ -34,3 +34,20 @@ fn a_missing_dataset_is_named() {
     let e = Dataset::open(Path::new("/nonexistent/d.sqlite")).err().unwrap();
     assert!(matches!(e, RecordsError::NoDataset(_)));
 }
+
+#[test]
+fn a_records_digest_is_its_content_with_keys_sorted_and_never_changes() {
+    // Digests are stored: one that changed would make an export added before a conflict.
+    let record = json!({
+        "z": [1, 2.5, -0.0, 1e300, null, true, "Кам’янець", {"b": "ʼ'\"\\\n\u{1}", "a": []}],
+        "answers": {"age": 34, "help": ["legal", "shelter"], "note": "tab\there"},
+        "id": "rec-1"
+    });
+    let reordered = json!({
+        "id": "rec-1",
+        "answers": {"note": "tab\there", "help": ["legal", "shelter"], "age": 34},
+        "z": [1, 2.5, -0.0, 1e300, null, true, "Кам’янець", {"a": [], "b": "ʼ'\"\\\n\u{1}"}]
+    });
+    assert_eq!(store::digest(&record), store::digest(&reordered));
+    assert_eq!(store::digest(&record), "6689bc1111aaa0424587d901ed2463ada6e3c7f0dd4639d9cae305cd9c4a5dce");
+}
