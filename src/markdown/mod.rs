@@ -244,12 +244,7 @@ impl<'a> Pass<'a> {
     ) -> usize {
         let (event, span) = &events[i];
         self.track_nesting(event, span, r);
-        match event {
-            Event::Start(Tag::CodeBlock(_)) => self.in_code_block = true,
-            Event::End(TagEnd::CodeBlock) => self.in_code_block = false,
-            Event::Text(t) if !self.in_code_block => self.check_prose(t, span, r),
-            _ => {}
-        }
+        self.track_prose(event, span, r);
         match event {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                 return self.heading(events, i, *level, id.clone(), classes, attrs, out, r);
@@ -259,50 +254,17 @@ impl<'a> Pass<'a> {
                 self.link_stack.pop();
                 out.push(Event::Html("</a>".into()));
             }
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                let _ = dest_url;
-                r.problems.push(Problem {
-                    span: span.clone(),
-                    message: "images in Markdown are not supported".into(),
-                    help: Some("describe the picture in words, or link to a page".into()),
-                });
+            Event::Start(Tag::Image { .. }) => {
+                r.problems.push(image_refused(span));
                 out.push(event.clone());
             }
             Event::Html(_) | Event::InlineHtml(_) if !self.opts.allow_html => {
-                r.problems.push(Problem {
-                    span: trim_span(span, events, i),
-                    message: "raw HTML is not allowed in content".into(),
-                    help: Some("use Markdown instead, or set `content.allow_html = true` in portal.toml (HTML is then sanitised)".into()),
-                });
+                r.problems.push(raw_html_refused(trim_span(span, events, i)));
             }
-            Event::Html(html) | Event::InlineHtml(html) => {
-                let rewritten = self.html_urls(html, span, r);
-                out.push(match event {
-                    Event::Html(_) => Event::Html(rewritten.into()),
-                    _ => Event::InlineHtml(rewritten.into()),
-                });
-            }
-            Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (class, key) = admonition(*kind);
-                let title = (self.opts.admonition_title)(key);
-                out.push(Event::Html(
-                    format!(
-                        "<div class=\"admonition {class}\" role=\"note\"><p class=\"admonition-title\">{}</p>\n",
-                        crate::html::escape(&title)
-                    )
-                    .into(),
-                ));
-            }
+            Event::Html(html) | Event::InlineHtml(html) => out.push(self.author_html(event, html, span, r)),
+            Event::Start(Tag::BlockQuote(Some(kind))) => out.push(self.admonition_start(*kind)),
             Event::End(TagEnd::BlockQuote(Some(_))) => out.push(Event::Html("</div>\n".into())),
-            // Footnote names become ids and fragments: in a document of many pages (print) they
-            // carry the page's prefix like heading ids, so two pages' `[^1]` stay apart. The
-            // writer numbers footnotes by first use, so the shown numbers do not change.
-            Event::FootnoteReference(name) if !self.opts.id_prefix.is_empty() => {
-                out.push(Event::FootnoteReference(format!("{}{name}", self.opts.id_prefix).into()));
-            }
-            Event::Start(Tag::FootnoteDefinition(name)) if !self.opts.id_prefix.is_empty() => {
-                out.push(Event::Start(Tag::FootnoteDefinition(format!("{}{name}", self.opts.id_prefix).into())));
-            }
+            Event::FootnoteReference(_) | Event::Start(Tag::FootnoteDefinition(_)) => out.push(self.footnote(event)),
             Event::Start(Tag::Table(_)) => {
                 out.push(Event::Html("<div class=\"table-wrap\">".into()));
                 out.push(event.clone());
@@ -311,44 +273,93 @@ impl<'a> Pass<'a> {
                 out.push(event.clone());
                 out.push(Event::Html("</div>\n".into()));
             }
-            Event::Text(t) | Event::Code(t) => {
-                if !self.in_section_heading {
-                    let plain = self.plain_text(t);
-                    self.section.text.push_str(&plain);
-                }
+            Event::Text(_) | Event::Code(_) | Event::SoftBreak | Event::HardBreak | Event::End(_) => {
+                self.section_text(event);
                 out.push(event.clone());
             }
-            Event::SoftBreak | Event::HardBreak => {
-                self.section.text.push(' ');
-                out.push(event.clone());
+            Event::TaskListMarker(done) => out.push(self.task_marker(*done)),
+            _ => out.push(event.clone()),
+        }
+        i + 1
+    }
+
+    /// Follows code blocks, and asks the resolver about the text outside them.
+    fn track_prose(&mut self, event: &Event, span: &Range<usize>, r: &mut Rendered) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => self.in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => self.in_code_block = false,
+            Event::Text(t) if !self.in_code_block => self.check_prose(t, span, r),
+            _ => {}
+        }
+    }
+
+    /// Adds what a text, break or block end contributes to the section's plain text.
+    fn section_text(&mut self, event: &Event) {
+        match event {
+            // A section's heading is its title, not part of its text.
+            Event::Text(t) | Event::Code(t) if !self.in_section_heading => {
+                let plain = self.plain_text(t);
+                self.section.text.push_str(&plain);
             }
+            Event::SoftBreak | Event::HardBreak => self.section.text.push(' '),
             // A table reads as sentences in a snippet: cells of a row joined by dashes, rows ended.
-            Event::End(TagEnd::TableCell) => {
-                self.section.text.push_str(" — ");
-                out.push(event.clone());
-            }
-            Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
-                end_sentence(&mut self.section.text);
-                out.push(event.clone());
-            }
+            Event::End(TagEnd::TableCell) => self.section.text.push_str(" — "),
+            Event::End(TagEnd::TableHead | TagEnd::TableRow) => end_sentence(&mut self.section.text),
             // Block ends separate words in the plain text (inline ends do not).
             Event::End(end)
                 if !matches!(end, TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link) =>
             {
-                self.section.text.push(' ');
-                out.push(event.clone());
+                self.section.text.push(' ')
             }
-            Event::TaskListMarker(done) => {
-                let key = if *done { "task.done" } else { "task.todo" };
-                let label = crate::html::escape(&(self.opts.admonition_title)(key));
-                let checked = if *done { " checked" } else { "" };
-                out.push(Event::InlineHtml(
-                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ").into(),
-                ));
-            }
-            _ => out.push(event.clone()),
+            _ => {}
         }
-        i + 1
+    }
+
+    /// The opening of an admonition box, titled in the page's language.
+    fn admonition_start<'e>(&self, kind: BlockQuoteKind) -> Event<'e> {
+        let (class, key) = admonition(kind);
+        let title = (self.opts.admonition_title)(key);
+        Event::Html(
+            format!(
+                "<div class=\"admonition {class}\" role=\"note\"><p class=\"admonition-title\">{}</p>\n",
+                crate::html::escape(&title)
+            )
+            .into(),
+        )
+    }
+
+    /// A footnote reference or definition with the file's id prefix on its name. Footnote names
+    /// become ids and fragments: in a document of many pages (print) they carry the page's prefix
+    /// like heading ids, so two pages' `[^1]` stay apart. The writer numbers footnotes by first
+    /// use, so the shown numbers do not change.
+    fn footnote<'e>(&self, event: &Event<'e>) -> Event<'e> {
+        let prefix = self.opts.id_prefix;
+        match event {
+            Event::FootnoteReference(name) if !prefix.is_empty() => {
+                Event::FootnoteReference(format!("{prefix}{name}").into())
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) if !prefix.is_empty() => {
+                Event::Start(Tag::FootnoteDefinition(format!("{prefix}{name}").into()))
+            }
+            _ => event.clone(),
+        }
+    }
+
+    /// A task list's checkbox, labelled in the page's language.
+    fn task_marker<'e>(&self, done: bool) -> Event<'e> {
+        let key = if done { "task.done" } else { "task.todo" };
+        let label = crate::html::escape(&(self.opts.admonition_title)(key));
+        let checked = if done { " checked" } else { "" };
+        Event::InlineHtml(format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ").into())
+    }
+
+    /// Author HTML (allowed by the portal) as the same kind of event, its addresses resolved.
+    fn author_html<'e>(&mut self, event: &Event<'e>, html: &str, span: &Range<usize>, r: &mut Rendered) -> Event<'e> {
+        let rewritten = self.html_urls(html, span, r);
+        match event {
+            Event::Html(_) => Event::Html(rewritten.into()),
+            _ => Event::InlineHtml(rewritten.into()),
+        }
     }
 
     fn track_nesting(&mut self, event: &Event, span: &Range<usize>, r: &mut Rendered) {
@@ -514,6 +525,26 @@ impl<'a> Pass<'a> {
         }
         self.link_stack.push(true);
         out.push(Event::Html(format!("<a{attrs}>").into()));
+    }
+}
+
+/// Markdown images are refused: the portal shows no pictures.
+fn image_refused(span: &Range<usize>) -> Problem {
+    Problem {
+        span: span.clone(),
+        message: "images in Markdown are not supported".into(),
+        help: Some("describe the picture in words, or link to a page".into()),
+    }
+}
+
+/// Raw HTML is refused unless the portal allows it.
+fn raw_html_refused(span: Range<usize>) -> Problem {
+    Problem {
+        span,
+        message: "raw HTML is not allowed in content".into(),
+        help: Some(
+            "use Markdown instead, or set `content.allow_html = true` in portal.toml (HTML is then sanitised)".into(),
+        ),
     }
 }
 
