@@ -249,47 +249,12 @@ pub fn render_pages(
     assets: &Assets,
     sink: &Sink,
 ) -> Result<(), Vec<Diagnostic>> {
-    let jobs: Vec<(&str, &str)> =
-        site.config.languages.iter().flat_map(|l| site.keys.iter().map(move |k| (l.as_str(), k.as_str()))).collect();
-    let results: Vec<Result<(), Diagnostic>> = jobs
-        .par_iter()
-        .map(|(lang, key)| {
-            let cx = RenderContext { site, tera, tree: &trees[*lang], lang, assets };
-            sink.emit(&render_page(&cx, key)?)
-        })
-        .collect();
-    let mut files = Vec::new();
-    let mut problems: Vec<Diagnostic> = Vec::new();
-    let mut repeats: BTreeMap<String, usize> = BTreeMap::new();
-    for r in results {
-        match r {
-            Ok(()) => {}
-            // A broken template fails every page that uses it: report it once, with a count.
-            Err(d) => {
-                let seen = problems.iter().any(|p| p.message == d.message);
-                let count = repeats.entry(d.message.clone()).or_default();
-                if seen {
-                    *count += 1;
-                } else {
-                    problems.push(d);
-                }
-            }
-        }
-    }
-    for p in &mut problems {
-        if let Some(&n) = repeats.get(&p.message).filter(|n| **n > 0) {
-            p.message.push_str(&format!(" (and {n} more pages)"));
-        }
-    }
+    let mut problems = render_markdown_pages(site, trees, tera, assets, sink);
     for lang in &site.config.languages {
         let cx = RenderContext { site, tera, tree: &trees[lang.as_str()], lang, assets };
-        // The print document goes straight to its file; the other pages of a language are few.
-        let print = sink.emit_streamed(&print::print_path(lang), |w| print::write_print_document(&cx, w));
-        match print.and_then(|()| other_generated_pages(&cx)).map_err(|d| vec![d]) {
-            Ok(more) => problems.extend(sink.emit_all(more).err().into_iter().flatten()),
-            Err(d) => problems.extend(d),
-        }
+        problems.extend(render_language_pages(&cx, sink));
     }
+    let mut files = Vec::new();
     match root_pages(site, trees, tera, assets) {
         Ok(more) => files.extend(more),
         Err(d) => problems.push(d),
@@ -301,6 +266,60 @@ pub fn render_pages(
         Ok(())
     } else {
         Err(problems)
+    }
+}
+
+/// Renders the page of every key in every language through `sink`, in parallel; returns the
+/// problems found, each once.
+fn render_markdown_pages(
+    site: &Site,
+    trees: &Trees,
+    tera: &tera::Tera,
+    assets: &Assets,
+    sink: &Sink,
+) -> Vec<Diagnostic> {
+    let jobs: Vec<(&str, &str)> =
+        site.config.languages.iter().flat_map(|l| site.keys.iter().map(move |k| (l.as_str(), k.as_str()))).collect();
+    let results: Vec<Result<(), Diagnostic>> = jobs
+        .par_iter()
+        .map(|(lang, key)| {
+            let cx = RenderContext { site, tera, tree: &trees[*lang], lang, assets };
+            sink.emit(&render_page(&cx, key)?)
+        })
+        .collect();
+    once_each(results)
+}
+
+/// The problems among `results`, in order, each message once. A broken template fails every page
+/// that uses it: it is reported once, with a count.
+fn once_each(results: Vec<Result<(), Diagnostic>>) -> Vec<Diagnostic> {
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    let mut repeats: BTreeMap<String, usize> = BTreeMap::new();
+    for d in results.into_iter().filter_map(Result::err) {
+        let seen = problems.iter().any(|p| p.message == d.message);
+        let count = repeats.entry(d.message.clone()).or_default();
+        if seen {
+            *count += 1;
+        } else {
+            problems.push(d);
+        }
+    }
+    for p in &mut problems {
+        if let Some(&n) = repeats.get(&p.message).filter(|n| **n > 0) {
+            p.message.push_str(&format!(" (and {n} more pages)"));
+        }
+    }
+    problems
+}
+
+/// Renders the pages of one language that do not come from Markdown through `sink`; returns the
+/// problems found.
+fn render_language_pages(cx: &RenderContext, sink: &Sink) -> Vec<Diagnostic> {
+    // The print document goes straight to its file; the other pages of a language are few.
+    let print = sink.emit_streamed(&print::print_path(cx.lang), |w| print::write_print_document(cx, w));
+    match print.and_then(|()| other_generated_pages(cx)).map_err(|d| vec![d]) {
+        Ok(more) => sink.emit_all(more).err().into_iter().flatten().collect(),
+        Err(d) => d,
     }
 }
 
