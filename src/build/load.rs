@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::check::{check_fragments, render_markdown};
 use crate::config::{Config, CONFIG_FILE};
 use crate::contacts::{Directory, CONTACTS_FILE};
-use crate::content::{load_pages, ParseCache};
+use crate::content::{load_pages, Page, ParseCache};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::forms::{Form, FormContext};
 use crate::i18n::I18n;
@@ -63,14 +63,25 @@ pub fn load_site(
     stages: &mut Vec<(&'static str, f64)>,
 ) -> Option<Site> {
     let started = Instant::now();
-    let mut config = load_config(layers, diags)?;
-    let base_languages = config.languages.clone();
-    if let Some(r) = region {
-        if let Err(m) = crate::region::check_slug(&r.slug, &config.languages) {
-            diags.push(Diagnostic::file_error(&format!("regions/{}/region.toml", r.slug), m));
-        }
-        crate::region::apply(&mut config, r);
-    }
+    let (mut site, pages, link_keys) = read_inputs(layers, region, cache, diags)?;
+    stages.push(("parse", started.elapsed().as_secs_f64()));
+    let started = Instant::now();
+    let rendered = render_markdown(&site, &link_keys, pages, diags);
+    check_fragments(&rendered, &site.config.default_language, diags);
+    site.pages = rendered.into_iter().map(|d| ((d.page.key.clone(), d.page.lang.clone()), d)).collect();
+    stages.push(("resolve", started.elapsed().as_secs_f64()));
+    Some(site)
+}
+
+/// Reads and checks every input but the pages' Markdown: the site without its pages, the pages
+/// as parsed, and the keys links may point to.
+fn read_inputs(
+    layers: &Layers,
+    region: Option<&crate::region::Region>,
+    cache: &ParseCache,
+    diags: &mut Diagnostics,
+) -> Option<(Site, Vec<Page>, BTreeSet<String>)> {
+    let (config, base_languages) = load_region_config(layers, region, diags)?;
     let (theme, ignored) = Theme::load(layers, &config.theme);
     diags.extend(ignored);
     let theme = theme.map_err(|p| diags.extend(p)).ok()?;
@@ -84,31 +95,13 @@ pub fn load_site(
     let pages = loaded.pages;
     let (standards, problems) = Registry::build(&pages, &config.default_language);
     diags.extend(problems);
-    let form_files = layers.files_under("forms");
-    let mut forms = load_forms(&form_files, &config, &base_languages, &standards, diags);
-    fill_form_phones(&mut forms, &contacts);
-    let public_keys = crate::keys::load_public_keys(layers, &forms, diags);
+    let forms = load_site_forms(layers, &config, &base_languages, &standards, &contacts, diags);
     let search_strings = config.languages.iter().map(|l| (l.clone(), render::views::search_i18n(&i18n, l))).collect();
-    // Form files that failed to load still exist for links, so one mistake is reported once.
-    let form_ids: BTreeSet<String> = form_files
-        .keys()
-        .filter(|rel| crate::forms::translations::pack_target(rel, &config.languages).is_none())
-        .filter_map(|rel| rel.strip_prefix("forms/")?.strip_suffix(".toml").map(str::to_string))
-        .chain(forms.iter().map(|f| f.id.clone()))
-        .collect();
-    check_form_texts(&form_files, &contacts, &form_ids, diags);
     let keys: BTreeSet<String> = pages.iter().map(|p| p.key.clone()).collect();
     // A page that failed to load still exists for links, so one mistake is reported once.
     let link_keys: BTreeSet<String> = keys.iter().cloned().chain(loaded.failed_keys).collect();
-    for reserved in ["forms", "search"] {
-        if let Some(p) = pages.iter().find(|p| p.key == reserved) {
-            diags.push(Diagnostic::file_error(
-                &p.file.shown,
-                format!("`{reserved}/` is made by the portal itself; choose another folder name"),
-            ));
-        }
-    }
-    let mut site = Site {
+    check_reserved_keys(&pages, diags);
+    let site = Site {
         config,
         region: region.map(|r| r.slug.clone()),
         i18n,
@@ -117,21 +110,77 @@ pub fn load_site(
         keys,
         standards,
         contacts,
-        form_ids,
+        form_ids: forms.ids,
         statistics,
-        forms,
-        public_keys,
+        forms: forms.forms,
+        public_keys: forms.public_keys,
         search_strings,
         print_bodies: None,
         search_cache: None,
     };
-    stages.push(("parse", started.elapsed().as_secs_f64()));
-    let started = Instant::now();
-    let rendered = render_markdown(&site, &link_keys, pages, diags);
-    check_fragments(&rendered, &site.config.default_language, diags);
-    site.pages = rendered.into_iter().map(|d| ((d.page.key.clone(), d.page.lang.clone()), d)).collect();
-    stages.push(("resolve", started.elapsed().as_secs_f64()));
-    Some(site)
+    Some((site, pages, link_keys))
+}
+
+/// The portal's configuration with the region's on top, and the portal's own languages.
+fn load_region_config(
+    layers: &Layers,
+    region: Option<&crate::region::Region>,
+    diags: &mut Diagnostics,
+) -> Option<(Config, Vec<String>)> {
+    let mut config = load_config(layers, diags)?;
+    let base_languages = config.languages.clone();
+    if let Some(r) = region {
+        if let Err(m) = crate::region::check_slug(&r.slug, &config.languages) {
+            diags.push(Diagnostic::file_error(&format!("regions/{}/region.toml", r.slug), m));
+        }
+        crate::region::apply(&mut config, r);
+    }
+    Some((config, base_languages))
+}
+
+/// The site's forms with what goes with them.
+struct SiteForms {
+    forms: Vec<Form>,
+    /// Every form id links may name.
+    ids: BTreeSet<String>,
+    public_keys: BTreeMap<String, String>,
+}
+
+/// Loads the forms with their phone numbers and public keys, and checks the texts of every form
+/// file.
+fn load_site_forms(
+    layers: &Layers,
+    config: &Config,
+    base_languages: &[String],
+    standards: &Registry,
+    contacts: &Directory,
+    diags: &mut Diagnostics,
+) -> SiteForms {
+    let form_files = layers.files_under("forms");
+    let mut forms = load_forms(&form_files, config, base_languages, standards, diags);
+    fill_form_phones(&mut forms, contacts);
+    let public_keys = crate::keys::load_public_keys(layers, &forms, diags);
+    // Form files that failed to load still exist for links, so one mistake is reported once.
+    let ids: BTreeSet<String> = form_files
+        .keys()
+        .filter(|rel| crate::forms::translations::pack_target(rel, &config.languages).is_none())
+        .filter_map(|rel| rel.strip_prefix("forms/")?.strip_suffix(".toml").map(str::to_string))
+        .chain(forms.iter().map(|f| f.id.clone()))
+        .collect();
+    check_form_texts(&form_files, contacts, &ids, diags);
+    SiteForms { forms, ids, public_keys }
+}
+
+/// A content folder named like a section the portal makes itself is an error.
+fn check_reserved_keys(pages: &[Page], diags: &mut Diagnostics) {
+    for reserved in ["forms", "search"] {
+        if let Some(p) = pages.iter().find(|p| p.key == reserved) {
+            diags.push(Diagnostic::file_error(
+                &p.file.shown,
+                format!("`{reserved}/` is made by the portal itself; choose another folder name"),
+            ));
+        }
+    }
 }
 
 /// Loads and validates every form in `forms/`, in parallel.

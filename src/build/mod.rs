@@ -138,22 +138,17 @@ pub struct Kept {
     pub search_files: BTreeMap<String, u64>,
 }
 
+/// Makes the sites `scope` names into one staging folder and puts them in place together, unless
+/// anything is wrong; keeps the site in memory when `extras` asks and it built without errors.
 fn run_sites(
     opts: &BuildOptions,
     scope: &Scope,
     extras: Extras,
     progress: &(dyn Fn(Progress<'_>) + Sync),
 ) -> (BuildReport, Option<Kept>) {
-    let keep = extras.keep;
     let started = Instant::now();
     let mut report = BuildReport::default();
-    let slugs = match scope {
-        Scope::National => vec![None],
-        Scope::Region(slug) => vec![Some(slug.clone())],
-        Scope::AllRegions => {
-            std::iter::once(None).chain(crate::region::slugs(&opts.root).into_iter().map(Some)).collect()
-        }
-    };
+    let slugs = site_slugs(&opts.root, scope);
     // Files go into the staging folder as they are made; it replaces the output only if every
     // site built without error, and disappears otherwise.
     let staging = match opts.write.then(|| Staging::new(&opts.out, &opts.root)).transpose() {
@@ -164,32 +159,72 @@ fn run_sites(
         }
     };
     let prefix_regions = *scope == Scope::AllRegions;
+    let results = make_sites(opts, slugs, staging.as_ref(), prefix_regions, extras.keep, progress);
+    let merged = merge_sites(results, prefix_regions, &mut report);
+    let Some(staging) = staging else { return (finish(report, started), None) };
+    put_in_place(staging, &merged.copy_sites, extras.precompress || merged.precompress, &mut report);
+    let kept = merged.kept.filter(|_| report.ok());
+    (finish(report, started), kept)
+}
+
+/// The sites a build makes: `None` for the national portal, or a region's slug.
+fn site_slugs(root: &Path, scope: &Scope) -> Vec<Option<String>> {
+    match scope {
+        Scope::National => vec![None],
+        Scope::Region(slug) => vec![Some(slug.clone())],
+        Scope::AllRegions => std::iter::once(None).chain(crate::region::slugs(root).into_iter().map(Some)).collect(),
+    }
+}
+
+/// Makes the sites of `slugs` in parallel, each into `staging` (under `<slug>/` for a region when
+/// `prefix_regions`), telling `progress` how many there are and as each is done.
+fn make_sites(
+    opts: &BuildOptions,
+    slugs: Vec<Option<String>>,
+    staging: Option<&Staging>,
+    prefix_regions: bool,
+    keep: bool,
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+) -> Vec<(Option<String>, SiteBuild)> {
     let cache = ParseCache::for_sites(slugs.len());
     progress(Progress::Sites(slugs.len()));
-    let results: Vec<(Option<String>, SiteBuild)> = slugs
+    slugs
         .into_par_iter()
         .map(|slug| {
             let prefix = match (&slug, prefix_regions) {
                 (Some(s), true) => format!("{s}/"),
                 _ => String::new(),
             };
-            let sink = render::Sink::new(staging.as_ref(), prefix);
+            let sink = render::Sink::new(staging, prefix);
             let built = site_files(&opts.root, slug.as_deref(), !opts.write, &sink, &cache, keep);
             progress(Progress::Done(slug.as_deref()));
             (slug, built)
         })
-        .collect();
-    let mut kept = None;
-    let mut precompress = extras.precompress;
-    let mut copy_sites = Vec::new();
+        .collect()
+}
+
+/// What the sites of one build leave once their findings are in the report.
+struct Merged {
+    /// The site kept in memory, if one was.
+    kept: Option<Kept>,
+    /// Some site's `portal.toml` asks for precompressed copies.
+    precompress: bool,
+    /// Each site's place and languages, for the offline copy's lists.
+    copy_sites: Vec<crate::offline::CopySite>,
+}
+
+/// Puts what each site found into `report`, in the order of the sites; the summary and stages
+/// are the national portal's (or the one site's).
+fn merge_sites(results: Vec<(Option<String>, SiteBuild)>, prefix_regions: bool, report: &mut BuildReport) -> Merged {
+    let mut merged = Merged { kept: None, precompress: false, copy_sites: Vec::new() };
     for (slug, built) in results {
         let prefix = slug.as_ref().filter(|_| prefix_regions).map(|s| format!("{s}/")).unwrap_or_default();
-        copy_sites.push(crate::offline::CopySite {
+        merged.copy_sites.push(crate::offline::CopySite {
             prefix,
             languages: built.languages.iter().map(|l| l.lang.clone()).collect(),
         });
-        kept = kept.or(built.kept);
-        precompress |= built.precompress;
+        merged.kept = merged.kept.or(built.kept);
+        merged.precompress |= built.precompress;
         report.diagnostics.extend(built.diagnostics);
         report.files_written += built.written;
         for id in built.placeholders {
@@ -202,10 +237,21 @@ fn run_sites(
             report.stages = built.stages;
         }
     }
-    let Some(staging) = staging else { return (finish(report, started), None) };
+    merged
+}
+
+/// Adds the offline copy's lists to the staging folder and puts it in place of the output, with
+/// precompressed copies when `precompress`; when anything is wrong, the output stays as it was
+/// and `report` counts no file written.
+fn put_in_place(
+    staging: Staging,
+    copy_sites: &[crate::offline::CopySite],
+    precompress: bool,
+    report: &mut BuildReport,
+) {
     if !report.diagnostics.has_errors() {
         let lists_started = Instant::now();
-        report.diagnostics.extend(crate::offline::write_copy_lists(&staging, &copy_sites));
+        report.diagnostics.extend(crate::offline::write_copy_lists(&staging, copy_sites));
         report.stages.push(("offline", lists_started.elapsed().as_secs_f64()));
     }
     let shown = staging.shown().to_string();
@@ -213,7 +259,7 @@ fn run_sites(
     report.diagnostics.extend(staging.leftovers().iter().map(|l| l.diagnostic(&shown)));
     if report.diagnostics.has_errors() {
         report.files_written = 0;
-        return (finish(report, started), None);
+        return;
     }
     let swap_started = Instant::now();
     if precompress {
@@ -221,7 +267,7 @@ fn run_sites(
         report.diagnostics.extend(staging.failures().iter().map(|f| f.diagnostic(&shown)));
         if report.diagnostics.has_errors() {
             report.files_written = 0;
-            return (finish(report, started), None);
+            return;
         }
     }
     match staging.commit() {
@@ -229,8 +275,6 @@ fn run_sites(
         Err(e) => report.diagnostics.push(e.diagnostic(&shown)),
     }
     report.stages.push(("write", swap_started.elapsed().as_secs_f64()));
-    let kept = kept.filter(|_| report.ok());
-    (finish(report, started), kept)
 }
 
 /// One site's files and what was found while making them.
