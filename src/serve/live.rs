@@ -166,17 +166,41 @@ impl LiveSite {
         report: &mut BuildReport,
     ) -> Result<(), Vec<Diagnostic>> {
         let started = Instant::now();
-        let Kept { site, tera, assets, .. } = &self.kept;
-        let trees = render::trees(site);
+        let trees = render::trees(&self.kept.site);
+        let shown = self.pages_to_show(ids, structural, &trees);
+        let files = self.render_shown(&shown, structural, &trees);
+        if !structural {
+            self.remember_surroundings(&shown, &trees);
+        }
+        let mut files = files_or_problems(files)?;
+        report.stages.push(("render", started.elapsed().as_secs_f64()));
+        let started = Instant::now();
+        let stale = self.search_files(&shown, structural, &trees, &mut files)?;
+        report.stages.push(("index", started.elapsed().as_secs_f64()));
+        let started = Instant::now();
+        self.write_files(&files, stale, report)?;
+        report.stages.push(("write", started.elapsed().as_secs_f64()));
+        Ok(())
+    }
+
+    /// The pages, by (key, language), that show one of `ids` as their own text, and, after a
+    /// `structural` change, those whose surroundings changed.
+    fn pages_to_show(
+        &mut self,
+        ids: &[(String, String)],
+        structural: bool,
+        trees: &render::Trees,
+    ) -> BTreeSet<(String, String)> {
         let mut shown: BTreeSet<(String, String)> = BTreeSet::new();
         if structural {
-            let now = all_surroundings(&self.kept, &trees);
+            let now = all_surroundings(&self.kept, trees);
             let before = self.surroundings.as_ref();
             shown.extend(
                 now.iter().filter(|(id, h)| before.and_then(|b| b.get(*id)) != Some(*h)).map(|(id, _)| id.clone()),
             );
             self.surroundings = Some(now);
         }
+        let site = &self.kept.site;
         for (key, lang) in ids {
             if let Some(cache) = &site.print_bodies {
                 cache.forget(key, lang);
@@ -188,6 +212,18 @@ impl LiveSite {
                 }
             }
         }
+        shown
+    }
+
+    /// Renders the pages in `shown`, in parallel, with the pages made from the whole site after a
+    /// `structural` change, or else the print documents that hold the shown pages.
+    fn render_shown(
+        &self,
+        shown: &BTreeSet<(String, String)>,
+        structural: bool,
+        trees: &render::Trees,
+    ) -> Vec<Result<OutFile, Diagnostic>> {
+        let Kept { site, tera, assets, .. } = &self.kept;
         let mut files: Vec<Result<OutFile, Diagnostic>> = shown
             .par_iter()
             .map(|(key, l)| {
@@ -205,7 +241,7 @@ impl LiveSite {
                     assets,
                 }))
             }));
-            files.extend(flatten(render::root_pages(site, &trees, tera, assets)));
+            files.extend(flatten(render::root_pages(site, trees, tera, assets)));
         } else {
             let prints: BTreeSet<(&str, bool)> =
                 shown.iter().map(|(k, l)| (l.as_str(), k.starts_with("standards/"))).collect();
@@ -213,18 +249,30 @@ impl LiveSite {
                 render::print_file(&RenderContext { site, tera, tree: &trees[*l], lang: l, assets }, *standards)
             }));
         }
-        if let (false, Some(known)) = (structural, self.surroundings.as_mut()) {
-            for (key, l) in &shown {
+        files
+    }
+
+    /// Records the surroundings of the pages in `shown` as they are now, once they are known.
+    fn remember_surroundings(&mut self, shown: &BTreeSet<(String, String)>, trees: &render::Trees) {
+        let Kept { site, assets, .. } = &self.kept;
+        if let Some(known) = self.surroundings.as_mut() {
+            for (key, l) in shown {
                 known.insert((key.clone(), l.clone()), render::surroundings(site, &trees[l.as_str()], assets, l, key));
             }
         }
-        let (files, problems): (Vec<_>, Vec<_>) = files.into_iter().partition(Result::is_ok);
-        if !problems.is_empty() {
-            return Err(problems.into_iter().filter_map(Result::err).collect());
-        }
-        let mut files: Vec<OutFile> = files.into_iter().filter_map(Result::ok).collect();
-        report.stages.push(("render", started.elapsed().as_secs_f64()));
-        let started = Instant::now();
+    }
+
+    /// Makes the search index again for the languages of `shown` (all of them after a `structural`
+    /// change) with their search pages, and adds to `files` what changed; returns the paths of
+    /// the search files that are no longer made.
+    fn search_files(
+        &mut self,
+        shown: &BTreeSet<(String, String)>,
+        structural: bool,
+        trees: &render::Trees,
+        files: &mut Vec<OutFile>,
+    ) -> Result<Vec<String>, Vec<Diagnostic>> {
+        let Kept { site, tera, assets, .. } = &self.kept;
         let langs: BTreeSet<String> = match structural {
             true => site.config.languages.iter().cloned().collect(),
             false => shown.iter().map(|(_, l)| l.clone()).collect(),
@@ -236,10 +284,19 @@ impl LiveSite {
             let cx = RenderContext { site, tera, tree: &trees[l.as_str()], lang: l, assets };
             files.push(render::search_page(&cx, render::manifest_of(&search, l)).map_err(|d| vec![d])?);
         }
-        let copy = crate::offline::CopySite { prefix: String::new(), languages: site.config.languages.clone() };
-        let stale = self.changed_search_files(&langs, search, &mut files);
-        report.stages.push(("index", started.elapsed().as_secs_f64()));
-        let started = Instant::now();
+        Ok(self.changed_search_files(&langs, search, files))
+    }
+
+    /// Writes `files` into the folder, removes the `stale` ones, and writes the offline copy's
+    /// lists that changed with them.
+    fn write_files(
+        &self,
+        files: &[OutFile],
+        stale: Vec<String>,
+        report: &mut BuildReport,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let copy =
+            crate::offline::CopySite { prefix: String::new(), languages: self.kept.site.config.languages.clone() };
         report.files_written = files.len();
         let written: Result<(), Diagnostic> = files.par_iter().try_for_each(|f| write_in_place(&self.out, f));
         written.map_err(|d| vec![d])?;
@@ -256,9 +313,7 @@ impl LiveSite {
             lists.iter().filter(|f| std::fs::read(self.out.join(&f.path)).ok().as_ref() != Some(&f.bytes)).collect();
         report.files_written += changed.len();
         let written: Result<(), Diagnostic> = changed.into_iter().try_for_each(|f| write_in_place(&self.out, f));
-        written.map_err(|d| vec![d])?;
-        report.stages.push(("write", started.elapsed().as_secs_f64()));
-        Ok(())
+        written.map_err(|d| vec![d])
     }
 
     /// Moves the search files of `langs` whose bytes changed into `files`, and returns the paths
@@ -315,6 +370,15 @@ fn all_surroundings(kept: &Kept, trees: &render::Trees) -> HashMap<(String, Stri
             (((*k).clone(), (*l).clone()), hash)
         })
         .collect()
+}
+
+/// The files, or, when any failed to render, every problem found.
+fn files_or_problems(files: Vec<Result<OutFile, Diagnostic>>) -> Result<Vec<OutFile>, Vec<Diagnostic>> {
+    let (files, problems): (Vec<_>, Vec<_>) = files.into_iter().partition(Result::is_ok);
+    if !problems.is_empty() {
+        return Err(problems.into_iter().filter_map(Result::err).collect());
+    }
+    Ok(files.into_iter().filter_map(Result::ok).collect())
 }
 
 fn flatten<T>(r: Result<Vec<T>, Diagnostic>) -> Vec<Result<T, Diagnostic>> {
