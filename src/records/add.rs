@@ -313,6 +313,13 @@ fn prepare(
 
 /// The record in a file: an encrypted record opened with the key, or a plain export.
 fn read_record(bytes: &[u8], key: Option<&OfficeKey>) -> Result<Value, Reason> {
+    // Most files of a month are sealed records: their kind is read without building the
+    // envelope as a tree, which opening it does again. Anything else is read as before.
+    if let Ok(Kind { oberih: Some(kind) }) = serde_json::from_slice::<Kind>(bytes) {
+        if kind == crate::envelope::RECORD_KIND {
+            return open_sealed(bytes, key);
+        }
+    }
     let v: Value = serde_json::from_slice(bytes).map_err(|e| {
         // An envelope's opening survives when the file was cut short or changed.
         if memchr::memmem::find(bytes, b"\"encrypted-record\"").is_some() {
@@ -322,19 +329,29 @@ fn read_record(bytes: &[u8], key: Option<&OfficeKey>) -> Result<Value, Reason> {
         }
     })?;
     match v.get("oberih").and_then(Value::as_str) {
-        Some(crate::envelope::RECORD_KIND) => {
-            let key = key.ok_or(Reason::NoKey)?;
-            key.decrypt(bytes).map_err(|e| match e {
-                CryptoError::WrongKey { .. } => Reason::WrongKey(e.to_string()),
-                CryptoError::Tampered | CryptoError::Unwrap => Reason::Tampered,
-                other => Reason::Damaged(other.to_string()),
-            })
-        }
+        Some(crate::envelope::RECORD_KIND) => open_sealed(bytes, key),
         Some("encrypted-draft") => Err(Reason::Draft),
         Some(other) => Err(Reason::NotExport(format!("an Oberih file of kind `{other}`"))),
         None if v.is_object() && v.get("answers").is_some_and(Value::is_object) && v.get("form").is_some() => Ok(v),
         None => Err(Reason::NotExport("it has no `form` and `answers`".into())),
     }
+}
+
+/// The `oberih` member of a file's top-level object, if any.
+#[derive(serde::Deserialize)]
+struct Kind<'a> {
+    #[serde(borrow)]
+    oberih: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// A sealed record opened with the office's key.
+fn open_sealed(bytes: &[u8], key: Option<&OfficeKey>) -> Result<Value, Reason> {
+    let key = key.ok_or(Reason::NoKey)?;
+    key.decrypt(bytes).map_err(|e| match e {
+        CryptoError::WrongKey { .. } => Reason::WrongKey(e.to_string()),
+        CryptoError::Tampered | CryptoError::Unwrap => Reason::Tampered,
+        other => Reason::Damaged(other.to_string()),
+    })
 }
 
 /// The current time in UTC, RFC 3339, to the second.
