@@ -216,3 +216,27 @@ fn keys_of_other_kinds_are_named() {
     let locked = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n";
     assert!(matches!(OfficeKey::from_pem(locked), Err(CryptoError::PrivateKey(m)) if m.contains("passphrase")));
 }
+
+#[test]
+fn an_envelope_read_in_one_pass_is_the_one_read_as_a_tree() {
+    for env in [sealed(), sealed_ec()] {
+        let bytes = env.to_string();
+        let quick = open::quick_envelope(bytes.as_bytes());
+        assert!(quick.is_some(), "a well-formed envelope is read in one pass");
+        assert_eq!(quick, open::envelope_tree(bytes.as_bytes()).ok());
+    }
+    // Anything the tree must name goes to it.
+    let changes: Vec<Box<dyn Fn(&mut Value)>> = vec![
+        Box::new(|e| e["format"] = json!("2")),
+        Box::new(|e| e["alg"] = json!("RSA1_5")),
+        Box::new(|e| e["iv"] = json!("!!!")),
+        Box::new(|e| e["oberih"] = json!("encrypted-draft")),
+        Box::new(|e| drop(e.as_object_mut().unwrap().remove("epk"))),
+        Box::new(|e| e["form"] = json!(3)),
+    ];
+    for change in changes {
+        let mut env = sealed_ec();
+        change(&mut env);
+        assert!(open::quick_envelope(env.to_string().as_bytes()).is_none(), "{env}");
+    }
+}
