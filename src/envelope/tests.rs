@@ -226,13 +226,13 @@ fn an_envelope_read_in_one_pass_is_the_one_read_as_a_tree() {
         assert_eq!(quick, open::envelope_tree(bytes.as_bytes()).ok());
     }
     // Anything the tree must name goes to it.
-    let changes: Vec<Box<dyn Fn(&mut Value)>> = vec![
-        Box::new(|e| e["format"] = json!("2")),
-        Box::new(|e| e["alg"] = json!("RSA1_5")),
-        Box::new(|e| e["iv"] = json!("!!!")),
-        Box::new(|e| e["oberih"] = json!("encrypted-draft")),
-        Box::new(|e| drop(e.as_object_mut().unwrap().remove("epk"))),
-        Box::new(|e| e["form"] = json!(3)),
+    let changes: [fn(&mut Value); 6] = [
+        |e| e["format"] = json!("2"),
+        |e| e["alg"] = json!("RSA1_5"),
+        |e| e["iv"] = json!("!!!"),
+        |e| e["oberih"] = json!("encrypted-draft"),
+        |e| drop(e.as_object_mut().unwrap().remove("epk")),
+        |e| e["form"] = json!(3),
     ];
     for change in changes {
         let mut env = sealed_ec();
