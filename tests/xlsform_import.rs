@@ -396,3 +396,42 @@ fn the_columns_oberih_adds_are_read_from_any_workbook() {
     assert!(err.contains("sheet settings, row 2, column F (oberih)") && err.contains("is not TOML"), "{err}");
     assert!(!dir.path().join("broken.toml").exists());
 }
+
+/// A choice whose list or name has letters an id cannot hold is reported at its row, naming
+/// which of the two it is.
+#[test]
+fn a_choice_that_cannot_be_made_an_id_is_reported_at_its_row() {
+    let survey = vec![
+        SURVEY_HEADER.to_vec(),
+        SURVEY_HEADER
+            .iter()
+            .map(|h| match *h {
+                "type" => "select_one yes_no",
+                "name" => "ok",
+                "label::Українська (uk)" => "Питання",
+                "label::English (en)" => "Question",
+                _ => "",
+            })
+            .collect(),
+    ];
+    let choices = vec![
+        vec!["list_name", "name", "label::Українська (uk)", "label::English (en)"],
+        vec!["yes_no", "yes", "Так", "Yes"],
+        vec!["так_ні", "no", "Ні", "No"],
+        vec!["yes_no", "ні", "Ні", "No"],
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    workbooks::write(
+        dir.path(),
+        "names.xlsx",
+        &[SheetData { name: "survey", rows: survey }, SheetData { name: "choices", rows: choices }],
+    );
+    let out = oberih(dir.path(), &["form", "import", "names.xlsx", "-o", "names.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    for (row, words) in [(3, "`так_ні` cannot be made an id"), (4, "`ні` cannot be made a choice value")] {
+        let report =
+            err.split("error: ").find(|e| e.contains(&format!("sheet choices, row {row},")) && e.contains(words));
+        assert!(report.is_some(), "row {row} ({words}) not reported:\n{err}");
+    }
+}

@@ -406,27 +406,21 @@ impl Reader {
             self.error(sheet, row, Some(col), format!("this choice has no {col}"), "fill it in, or delete the row");
             return None;
         }
-        let Some(list_id) = id_for(list, "list_") else {
-            self.error(
-                sheet,
-                row,
-                Some("list_name"),
-                format!("`{list}` cannot be made an id"),
-                "use ASCII letters, digits and _",
-            );
-            return None;
-        };
-        let Some(value) = id_for(name, "v") else {
-            self.error(
-                sheet,
-                row,
-                Some("name"),
-                format!("`{name}` cannot be made a choice value"),
-                "use ASCII letters, digits and _",
-            );
-            return None;
-        };
+        let list_id = self.id_or_report(sheet, row, "list_name", "list_", "an id")?;
+        let value = self.id_or_report(sheet, row, "name", "v", "a choice value")?;
         Some((list_id, value))
+    }
+
+    /// The id the cell `column` of a choice row becomes (with `prefix` when it starts with a
+    /// digit); `None`, reported as not `what`, when it cannot be made one.
+    fn id_or_report(&mut self, sheet: &Sheet, row: &Row, column: &str, prefix: &str, what: &str) -> Option<String> {
+        let text = row.get(column);
+        let id = id_for(text, prefix);
+        if id.is_none() {
+            let message = format!("`{text}` cannot be made {what}");
+            self.error(sheet, row, Some(column), message, "use ASCII letters, digits and _");
+        }
+        id
     }
 
     /// Links each select question (name → list name in `used`) to its choice list's id.

@@ -1,5 +1,5 @@
 //! The data block of the questionnaire page: the compiled form and the interface strings of every
-//! language, in the shape the runtime reads (`runtime/form.js`).
+//! language, in the shape the runtime reads (the parts `runtime/form.parts` lists).
 
 use serde_json::{json, Map, Value};
 
