@@ -1,4 +1,4 @@
-// ESLint (the `recommended` rules) over the browser runtimes the build ships
+// ESLint (the `recommended` rules, and functions of at most 60 lines) over the browser runtimes the build ships
 // (themes/default/runtime/*.js, src/forms/runtime/*.js, src/search/runtime/*.js) and the Node scripts the tests run. `npx eslint .` runs it;
 // scripts/test does, and any finding fails the run.
 "use strict";
@@ -79,6 +79,12 @@ const runtime = { ecmaVersion: 2018, sourceType: "script", globals: globals.brow
 
 module.exports = [
   { ignores: ["target/**", "node_modules/**", "tests/lint/**"] },
+  {
+    // A function fits on a screen. Wrappers run at once (a runtime's IIFE) are not counted: the
+    // functions inside them are.
+    files: ["**/*.js"],
+    rules: { "max-lines-per-function": ["error", { max: 60, skipBlankLines: true, skipComments: true }] },
+  },
   {
     // tests/lint holds broken runtimes that show the lint fails (tests/lint.rs lints them).
     files: ["themes/**/*.js", "src/**/runtime/*.js", "tests/lint/**/*.js"],

@@ -50,6 +50,7 @@ fn lint_fails_on_broken_runtimes() {
         ("broken_runtime.js", 9, "no-cond-assign"),
         ("broken_runtime.js", 9, "no-func-assign"),
         ("broken_runtime.js", 9, "no-constant-condition"),
+        ("broken_runtime.js", 13, "max-lines-per-function"),
         ("newer_syntax.js", 2, "parse"),
     ]
     .into_iter()

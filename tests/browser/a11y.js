@@ -137,13 +137,9 @@ async function reachOutcome(page) {
   return { ok: await visible(page, "#summary"), log };
 }
 
-/** Keyboard-only walk from a fresh load: the first Tab must reach the quick-exit button, every
- *  visible control of the current view must be reachable by Tab (a radio group once), and each
- *  focused element must look different from its unfocused self. */
-async function keyboardWalk(page) {
-  const problems = [];
-  // Every visible control, with its unfocused look (and its label's), captured before the walk.
-  const candidates = await page.evaluate(() => {
+// Every visible control, numbered (`data-kbd`), with its unfocused look and its label's and parent's.
+function focusCandidates(page) {
+  return page.evaluate(() => {
     const look = (e) => {
       if (!e) return "";
       const s = getComputedStyle(e);
@@ -173,6 +169,34 @@ async function keyboardWalk(page) {
     }
     return out;
   });
+}
+
+// The focused element, its number (if it was a candidate) and its look now.
+function focusedNow(page) {
+  return page.evaluate(() => {
+    const e = document.activeElement;
+    if (!e || e === document.body) return null;
+    const look = (x) => {
+      if (!x) return "";
+      const s = getComputedStyle(x);
+      return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.borderColor, s.backgroundColor, s.textDecorationLine].join("|");
+    };
+    return {
+      n: e.getAttribute("data-kbd"),
+      name: e.tagName.toLowerCase() + (e.id ? "#" + e.id : ""),
+      look: look(e),
+      labelLook: look(e.labels && e.labels[0]),
+      parentLook: look(e.parentElement),
+    };
+  });
+}
+
+/** Keyboard-only walk from a fresh load: the first Tab must reach the quick-exit button, every
+ *  visible control of the current view must be reachable by Tab (a radio group once), and each
+ *  focused element must look different from its unfocused self. */
+async function keyboardWalk(page) {
+  const problems = [];
+  const candidates = await focusCandidates(page);
   for (const c of candidates) {
     if (c.tabindex !== null && Number(c.tabindex) > 0) problems.push(`${c.name} has a positive tabindex ${c.tabindex}`);
   }
@@ -183,22 +207,7 @@ async function keyboardWalk(page) {
   const unseen = new Set(candidates.filter((c) => c.native || c.tabindex === null || Number(c.tabindex) >= 0).map((c) => c.group));
   for (let i = 0; i < candidates.length + 20; i++) {
     await page.keyboard.press("Tab");
-    const now = await page.evaluate(() => {
-      const e = document.activeElement;
-      if (!e || e === document.body) return null;
-      const look = (x) => {
-        if (!x) return "";
-        const s = getComputedStyle(x);
-        return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.borderColor, s.backgroundColor, s.textDecorationLine].join("|");
-      };
-      return {
-        n: e.getAttribute("data-kbd"),
-        name: e.tagName.toLowerCase() + (e.id ? "#" + e.id : ""),
-        look: look(e),
-        labelLook: look(e.labels && e.labels[0]),
-        parentLook: look(e.parentElement),
-      };
-    });
+    const now = await focusedNow(page);
     if (!now) break;
     if (order.length && now.n !== null && now.n === order[0]) break; // wrapped around
     order.push(now.n);

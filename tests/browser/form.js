@@ -19,12 +19,30 @@ const { encrypted, encryptedEc, refusals } = require("./form_sealed.js")({ url, 
 
 async function fullInterview(context) {
   const { page, problems } = await watchedPage(context);
+  await openAdultForm(page);
+  await firstStep(page);
+  await recruitmentAndWork(page);
+  await switchLanguage(page);
+  await laterSteps(page);
+  await adultResult(page);
+  await adultPrint(page);
+  const json = await exportAdult(page);
+  await clearAndReopen(page, json);
+  await quickExitByButton(page);
+  watch(problems, "adult form")();
+  await page.close();
+}
+
+async function openAdultForm(page) {
   await page.goto(url("start.html"));
   await page.goto(url("uk/forms/initial-screening/index.html"));
   await page.keyboard.press("Tab");
   check(await page.evaluate(() => document.activeElement.id) === "quick-exit", "quick exit is first in tab order", failures);
   await accessibility(page, "adult form");
+}
 
+// Next with nothing answered: errors beside the fields and a focused summary; then the first step.
+async function firstStep(page) {
   // Next with nothing answered: errors next to the fields and a focused summary.
   await act(page, "next");
   check(await page.evaluate(() => document.activeElement.id) === "errors", "the error summary takes focus", failures);
@@ -48,7 +66,10 @@ async function fullInterview(context) {
   await act(page, "next");
   check((await page.evaluate(() => document.activeElement.id)) === "h-recruitment", "a new step focuses its heading", failures);
   check((await text(page, "#progress-text")).includes("2"), "progress shows the step", failures);
+}
 
+// Skip logic on the recruitment step, then an entry of the repeat of jobs.
+async function recruitmentAndWork(page) {
   await choose(page, "found_via", "online");
   await choose(page, "paid_fee", "yes");
   check(!(await visible(page, "#w-differences")), "a follow-up waits for its condition", failures);
@@ -65,7 +86,9 @@ async function fullInterview(context) {
   await fill(page, "jobs.0.job_hours", "14");
   await choose(page, "jobs.0.job_pay", "part");
   await act(page, "next");
+}
 
+async function switchLanguage(page) {
   // Switch language mid-way: every label changes, every answer stays.
   await page.click('button[data-lang="en"]');
   check(await text(page, "#h-conditions") === "Working and living conditions", "section title re-rendered in English", failures);
@@ -77,7 +100,10 @@ async function fullInterview(context) {
   check(await page.isChecked('input[name="q-jobs-0-job_pay"][value="part"]'), "choice kept across the switch", failures);
   check((await text(page, 'label[for="q-jobs-0-job_work"]')).includes("What work did you do there?"), "labels re-rendered", failures);
   await act(page, "next");
+}
 
+// The remaining steps to the end, with a follow-up dropped when its reason changes.
+async function laterSteps(page) {
   await choose(page, "harmful_conditions", "yes");
   await choose(page, "employer_housing", "no");
   await choose(page, "forced_tasks", "no");
@@ -110,14 +136,18 @@ async function fullInterview(context) {
   await fill(page, "notes", "Нотатка інтерв’юера: перший рядок\nдругий рядок, дуже довгий текст ".repeat(3));
   check(await text(page, "#q-long_days") === "1", "a calculation over the repeat is live", failures);
   await act(page, "finish");
+}
 
+async function adultResult(page) {
   check(await visible(page, "#summary"), "the result is shown", failures);
   check(await page.evaluate(() => document.activeElement.id) === "result-title", "the result takes focus", failures);
   check(await page.getAttribute("#outcome", "data-outcome") === "refer", "outcome: refer", failures);
   check(await page.locator('li[data-indicator="work_deception"]').count() === 1, "indicators listed with the outcome", failures);
   check(await page.locator('li[data-indicator="debt_bondage"]').count() === 0, "a hidden answer fires no indicator", failures);
   check(await page.isVisible('.contacts-lang[data-lang="en"]') && !(await page.isVisible('.contacts-lang[data-lang="uk"]')), "contacts in the page language", failures);
+}
 
+async function adultPrint(page) {
   // Print: only the record and the result, with three different marks.
   await page.emulateMedia({ media: "print" });
   check(!(await visible(page, "#form")) && !(await visible(page, "#quick-exit")) && !(await visible(page, "#toolbar")), "print hides the controls", failures);
@@ -128,7 +158,10 @@ async function fullInterview(context) {
   const skipped = await page.$$eval("#record dt.not-asked", (dts) => dts.map((d) => d.textContent));
   check(skipped.some((t) => t.includes("Did the debt grow")), `print shows a skipped question's text with its mark: ${skipped}`, failures);
   await page.emulateMedia({ media: "screen" });
+}
 
+// Exports as JSON and CSV; nothing typed is left in storage, the title or the URL.
+async function exportAdult(page) {
   const json = await download(page, () => act(page, "export-json"), "full.json");
   report.export_json = json.text;
   check(/^initial-screening-\d{8}-\d{4}\.json$/.test(json.suggested), "a neutral file name: " + json.suggested, failures);
@@ -141,7 +174,10 @@ async function fullInterview(context) {
   noneOf(await storageDump(page), typed, "browser storage after export");
   noneOf(await page.title(), typed, "the title");
   check(!page.url().includes("?") && !page.url().includes("#"), "no answers in the URL", failures);
+  return json;
+}
 
+async function clearAndReopen(page, json) {
   // Clear, then open the saved file and finish again: the same record.
   await act(page, "clear");
   await page.click('#panel button[data-act="clear-yes"]');
@@ -160,7 +196,9 @@ async function fullInterview(context) {
   report.export_json_reopened = (await download(page, () => act(page, "export-json"), "reopened.json")).text;
   await page.click('#panel button[data-act="clear-yes"]');
   check(await page.inputValue("#q-age") === "", "clear after export empties the form", failures);
+}
 
+async function quickExitByButton(page) {
   // Quick exit by the button: the neutral page replaces the form in the history.
   await fill(page, "age", "41");
   await page.click("#quick-exit");
@@ -168,8 +206,6 @@ async function fullInterview(context) {
   await page.goBack();
   check(page.url().endsWith("start.html"), "Back after quick exit does not reach the form: " + page.url(), failures);
   noneOf(await page.content(), ["41", "Варшава"], "the page after Back");
-  watch(problems, "adult form")();
-  await page.close();
 }
 
 // ------------------------------------------------------------------ short paths

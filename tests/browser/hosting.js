@@ -12,10 +12,10 @@ const path = require("path");
 // The header's background in the default theme (--brand): only there when the stylesheet applied.
 const BRAND = "rgb(29, 79, 145)";
 
-async function checkCase(context, c, shots, failures) {
+// A page that records its console errors, script errors, CSP violations and requests to
+// other origins than `origin` in `problems`.
+async function watchedPage(context, origin, problems) {
   const page = await context.newPage();
-  const origin = new URL(c.url).origin;
-  const problems = [];
   page.on("console", (m) => {
     // The page itself answers 404 on purpose, and a browser asks for /favicon.ico on its own.
     const from = (m.location() && m.location().url) || "";
@@ -33,28 +33,40 @@ async function checkCase(context, c, shots, failures) {
       console.error("CSP violation: " + e.violatedDirective + " " + e.blockedURI);
     });
   });
+  return page;
+}
+
+// What the not-found page shows: one language's variant, its header and its links.
+function shownVariant(page) {
+  return page.evaluate(() => {
+    const shown = [...document.querySelectorAll("[data-variant]")].filter((v) => !v.hidden);
+    const v = shown[0];
+    const header = v && v.querySelector(".site-header");
+    const menu = v && v.querySelector(".menu-link");
+    const nav = menu && document.querySelector(menu.getAttribute("href"));
+    return {
+      shown: shown.length,
+      lang: document.documentElement.lang,
+      title: document.title,
+      h1: v ? v.querySelector("h1").textContent.trim() : "",
+      background: header ? getComputedStyle(header).backgroundColor : "",
+      menuVisible: menu ? getComputedStyle(menu).display !== "none" : false,
+      navLinks: nav ? nav.querySelectorAll("a[href]").length : 0,
+      links: v ? [...v.querySelectorAll("a[href]:not([href^='#'])")].map((a) => a.href).concat([v.querySelector("form").action]) : [],
+    };
+  });
+}
+
+async function checkCase(context, c, shots, failures) {
+  const origin = new URL(c.url).origin;
+  const problems = [];
+  const page = await watchedPage(context, origin, problems);
   const where = c.url;
   for (const width of [360, 1280]) {
     await page.setViewportSize({ width, height: 800 });
     const response = await page.goto(c.url);
     if (!c.url.startsWith("file:")) check(response && response.status() === 404, `${where}: status ${response && response.status()}`, failures);
-    const seen = await page.evaluate(() => {
-      const shown = [...document.querySelectorAll("[data-variant]")].filter((v) => !v.hidden);
-      const v = shown[0];
-      const header = v && v.querySelector(".site-header");
-      const menu = v && v.querySelector(".menu-link");
-      const nav = menu && document.querySelector(menu.getAttribute("href"));
-      return {
-        shown: shown.length,
-        lang: document.documentElement.lang,
-        title: document.title,
-        h1: v ? v.querySelector("h1").textContent.trim() : "",
-        background: header ? getComputedStyle(header).backgroundColor : "",
-        menuVisible: menu ? getComputedStyle(menu).display !== "none" : false,
-        navLinks: nav ? nav.querySelectorAll("a[href]").length : 0,
-        links: v ? [...v.querySelectorAll("a[href]:not([href^='#'])")].map((a) => a.href).concat([v.querySelector("form").action]) : [],
-      };
-    });
+    const seen = await shownVariant(page);
     check(seen.shown === 1, `${where}: ${seen.shown} languages shown`, failures);
     check(seen.lang === c.lang, `${where}: lang=${seen.lang}, wanted ${c.lang}`, failures);
     check(seen.h1 === c.title && seen.title.startsWith(c.title), `${where}: «${seen.h1}» / «${seen.title}», wanted «${c.title}»`, failures);

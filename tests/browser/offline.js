@@ -176,72 +176,94 @@ async function noAnswersStored(page, values) {
   check(queried.length === 0, "no address with a query (form data) is cached: " + queried, failures);
 }
 
+// Offers the copy over the slow network and saves it: one worker, the copy's caches.
+async function saveCopy(context, origin, served, state) {
+  const page = await slowOffer(context, origin, served, state);
+  await page.waitForSelector(".offline-delete", { timeout: 120000 });
+  const names = await cacheNames(page);
+  report.caches = names;
+  check(names.some((n) => / uk [0-9a-f]{10}$/.test(n)) && names.some((n) => / state$/.test(n)), "the uk copy is saved: " + names, failures);
+  check((await workers(page)).length === 1, "one worker after saving", failures);
+  report.stored = await page.textContent(".offline-status");
+  return page;
+}
+
+// Offline: saved pages open, pages outside the copy say so, search and the questionnaire work
+// and nothing typed is stored. Returns the pages opened.
+async function useOffline(page, context, origin, state) {
+  state.down = true;
+  await context.setOffline(true);
+  const list = JSON.parse(fs.readFileSync(path.join(oldDir, "uk/offline.json"), "utf8"));
+  const html = list.files.map((f) => f[0]).filter((p) => p.startsWith("uk/") && p.endsWith(".html") && !p.includes("/search/"));
+  const picks = ["uk/index.html", "index.html", changedPage, ...html.filter((_, i) => i % Math.ceil(html.length / 6) === 1)].slice(0, 8);
+  await openOffline(page, origin, oldDir, picks.map((p) => "/" + p));
+  await notInCopyOffline(page, origin);
+  await searchOffline(page, origin);
+  const typed = await questionnaireOffline(page, origin);
+  report.visited.push("/uk/search/index.html", "/uk/forms/initial-screening/index.html");
+  await noAnswersStored(page, typed);
+  return picks;
+}
+
+// A new build on the server; online again, the copy offers the update, and after it only the
+// new build's copy is kept.
+async function updateCopy(page, context, origin, state, picks) {
+  state.dir = newDir;
+  state.down = false;
+  await context.setOffline(false);
+  await page.goto(origin + "/" + changedPage);
+  check(!(await page.content()).includes(newText), "before the update the saved page is shown", failures);
+  await page.waitForSelector(".offline-update-button", { timeout: 20000 }).catch(async (e) => {
+    report.offline_box = await page.evaluate(() => document.getElementById("offline").outerHTML + " " + JSON.stringify(window.OberihOffline));
+    throw e;
+  });
+  report.update = await page.textContent("#offline-update");
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.screenshot({ path: path.join(shots, "update-360.png") });
+  await Promise.all([page.waitForNavigation({ timeout: 120000 }), page.click(".offline-update-button")]);
+  state.down = true;
+  await context.setOffline(true);
+  await page.goto(origin + "/" + changedPage);
+  check((await page.content()).includes(newText), "after the update the new text is shown offline", failures);
+  const newBuild = JSON.parse(fs.readFileSync(path.join(newDir, "uk/offline.json"), "utf8")).build;
+  const after = await cacheNames(page);
+  report.caches_after_update = after;
+  const uk = after.filter((n) => / uk [0-9a-f]{10}$/.test(n));
+  check(uk.length === 1 && uk[0].endsWith(newBuild), "only the new build's copy is kept: " + after, failures);
+  await openOffline(page, origin, newDir, ["/uk/index.html", "/" + changedPage, "/" + picks[3]]);
+}
+
+async function deleteCopy(page) {
+  await page.click(".offline-delete");
+  await page.waitForFunction(() => !document.querySelector(".offline-delete"), null, { timeout: 10000 });
+  check((await cacheNames(page)).length === 0, "no cache after deleting", failures);
+  check((await workers(page)).length === 0, "no worker after deleting", failures);
+  await page.close();
+}
+
+// From a folder the page offers nothing and registers nothing.
+async function fromFolder(context) {
+  const local = await context.newPage();
+  await local.goto(fileUrl(path.join(oldDir, "uk/index.html")));
+  await local.waitForTimeout(800);
+  check(await local.isHidden("#offline"), "from file:// the offer stays hidden", failures);
+  const fileWorkers = context.serviceWorkers().filter((w) => w.url().startsWith("file:"));
+  check(fileWorkers.length === 0, "from file:// no worker is registered", failures);
+  check(await local.evaluate(() => !window.OberihOffline && !document.querySelector("link[rel=manifest]")),
+    "from file:// the offline script does nothing", failures);
+}
+
 async function main() {
   const state = { dir: oldDir, down: false };
   const served = await serve(state);
   const origin = "http://127.0.0.1:" + served.server.address().port;
   const { context, userDataDir } = await launch();
   try {
-    const page = await slowOffer(context, origin, served, state);
-    await page.waitForSelector(".offline-delete", { timeout: 120000 });
-    const names = await cacheNames(page);
-    report.caches = names;
-    check(names.some((n) => / uk [0-9a-f]{10}$/.test(n)) && names.some((n) => / state$/.test(n)), "the uk copy is saved: " + names, failures);
-    check((await workers(page)).length === 1, "one worker after saving", failures);
-    report.stored = await page.textContent(".offline-status");
-
-    state.down = true;
-    await context.setOffline(true);
-    const list = JSON.parse(fs.readFileSync(path.join(oldDir, "uk/offline.json"), "utf8"));
-    const html = list.files.map((f) => f[0]).filter((p) => p.startsWith("uk/") && p.endsWith(".html") && !p.includes("/search/"));
-    const picks = ["uk/index.html", "index.html", changedPage, ...html.filter((_, i) => i % Math.ceil(html.length / 6) === 1)].slice(0, 8);
-    await openOffline(page, origin, oldDir, picks.map((p) => "/" + p));
-    await notInCopyOffline(page, origin);
-    await searchOffline(page, origin);
-    const typed = await questionnaireOffline(page, origin);
-    report.visited.push("/uk/search/index.html", "/uk/forms/initial-screening/index.html");
-    await noAnswersStored(page, typed);
-
-    // A new build on the server; online again, the copy offers the update.
-    state.dir = newDir;
-    state.down = false;
-    await context.setOffline(false);
-    await page.goto(origin + "/" + changedPage);
-    check(!(await page.content()).includes(newText), "before the update the saved page is shown", failures);
-    await page.waitForSelector(".offline-update-button", { timeout: 20000 }).catch(async (e) => {
-      report.offline_box = await page.evaluate(() => document.getElementById("offline").outerHTML + " " + JSON.stringify(window.OberihOffline));
-      throw e;
-    });
-    report.update = await page.textContent("#offline-update");
-    await page.setViewportSize({ width: 360, height: 740 });
-    await page.screenshot({ path: path.join(shots, "update-360.png") });
-    await Promise.all([page.waitForNavigation({ timeout: 120000 }), page.click(".offline-update-button")]);
-    state.down = true;
-    await context.setOffline(true);
-    await page.goto(origin + "/" + changedPage);
-    check((await page.content()).includes(newText), "after the update the new text is shown offline", failures);
-    const newBuild = JSON.parse(fs.readFileSync(path.join(newDir, "uk/offline.json"), "utf8")).build;
-    const after = await cacheNames(page);
-    report.caches_after_update = after;
-    const uk = after.filter((n) => / uk [0-9a-f]{10}$/.test(n));
-    check(uk.length === 1 && uk[0].endsWith(newBuild), "only the new build's copy is kept: " + after, failures);
-    await openOffline(page, origin, newDir, ["/uk/index.html", "/" + changedPage, "/" + picks[3]]);
-
-    await page.click(".offline-delete");
-    await page.waitForFunction(() => !document.querySelector(".offline-delete"), null, { timeout: 10000 });
-    check((await cacheNames(page)).length === 0, "no cache after deleting", failures);
-    check((await workers(page)).length === 0, "no worker after deleting", failures);
-    await page.close();
-
-    // From a folder the page offers nothing and registers nothing.
-    const local = await context.newPage();
-    await local.goto(fileUrl(path.join(oldDir, "uk/index.html")));
-    await local.waitForTimeout(800);
-    check(await local.isHidden("#offline"), "from file:// the offer stays hidden", failures);
-    const fileWorkers = context.serviceWorkers().filter((w) => w.url().startsWith("file:"));
-    check(fileWorkers.length === 0, "from file:// no worker is registered", failures);
-    check(await local.evaluate(() => !window.OberihOffline && !document.querySelector("link[rel=manifest]")),
-      "from file:// the offline script does nothing", failures);
+    const page = await saveCopy(context, origin, served, state);
+    const picks = await useOffline(page, context, origin, state);
+    await updateCopy(page, context, origin, state, picks);
+    await deleteCopy(page);
+    await fromFolder(context);
   } catch (e) {
     failures.push("crashed: " + (e.stack || e.message).split("\n").slice(0, 4).join(" "));
   } finally {

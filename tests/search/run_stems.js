@@ -247,98 +247,109 @@ function readVectors(file) {
   return pairs;
 }
 
+// Each vector of a TOML file through the client's analyser; a mismatch fails the run.
+async function stemsMode() {
+  const ctx = {};
+  vm.createContext(ctx);
+  vm.runInContext(clientCode(clientDir), ctx, { filename: "search client" });
+  const out = readVectors(args[0]).map(([input, expected]) => {
+    const got = ctx.OberihSearch.analyze(input, args[1]).join(" ");
+    if (got !== expected) {
+      console.error(`mismatch: ${input} → ${got} (file says ${expected})`);
+      process.exitCode = 1;
+    }
+    return [input, got];
+  });
+  return out;
+}
+
+// The ids and terms the client finds for each query in a built index.
+async function queryMode() {
+  const [root, ...queries] = args;
+  const { ctx } = makePage(root, "");
+  const S = ctx.OberihSearch;
+  const out = [];
+  for (const q of queries) {
+    const found = await S.search(q);
+    const recs = await S.docs(found.hits.map((h) => h.doc));
+    out.push({ query: q, ids: recs.map((r) => r[0]), terms: found.terms });
+  }
+  return out;
+}
+
+// The first screen of results as the page loads it: each wave's records and the docs files
+// asked for until that wave was in.
+async function wavesMode() {
+  const [root, query] = args;
+  const { ctx, doc } = makePage(root, "");
+  const S = ctx.OberihSearch;
+  const found = await S.search(query);
+  const waves = [];
+  for (const wave of await S.screenWaves(found, 6, 3)) {
+    const recs = await S.docs(wave);
+    const docsFiles = doc.loaded.filter((f) => /\/docs\/\d+\/\d+\.js$/.test(f)).length;
+    waves.push({ ids: recs.map((r) => r[0]), docsFiles });
+  }
+  const all = await S.docs(await S.screenDocs(found, 6, 3));
+  return { all: all.map((r) => r[0]), waves };
+}
+
+// The search page and the header box on a page of their own, driven by keyboard.
+async function pageMode() {
+  const [root, query] = args;
+  let input, suggest, results;
+  const { ctx, doc } = makePage(root, "?q=" + encodeURIComponent(query), (d) => {
+    input = d.element("input", { type: "search", id: "search-q", name: "q" });
+    suggest = d.element("div", { id: "search-suggest" });
+    suggest.hidden = true;
+    const form = d.element("form", { class: "site-search", action: root + "search/index.html" }, [
+      d.element("label", { for: "search-q" }, ["Пошук"]),
+      input,
+      suggest,
+    ]);
+    results = d.element("div", { id: "search-results" });
+    d.body.appendChild(form);
+    d.body.appendChild(d.element("main", {}, [results]));
+  });
+  await until(() => results.getAttribute("data-state") !== null, "search results");
+  // Type into the header box, then pick the first suggestion by keyboard.
+  input.value = query;
+  input.fire("input");
+  await until(() => !suggest.hidden, "suggestions");
+  input.fire("keydown", { key: "ArrowDown" });
+  const enter = input.fire("keydown", { key: "Enter" });
+  const suggestHtml = suggest.html();
+  input.fire("keydown", { key: "Escape" });
+  return {
+    state: results.getAttribute("data-state"),
+    inputValue: input.value,
+    results: results.html(),
+    suggest: suggestHtml,
+    suggestClosed: suggest.hidden,
+    enterPrevented: enter.defaultPrevented,
+    navigatedTo: ctx.location.href,
+    created: Array.from(new Set(doc.created)).sort(),
+  };
+}
+
+// `?highlight=` marking inside <main>, never inside a script.
+async function markMode() {
+  const [text, highlight] = args;
+  let main;
+  const { doc } = makePage("./", "?highlight=" + encodeURIComponent(highlight), (d) => {
+    main = d.element("main", {}, [
+      d.element("p", {}, [text]),
+      d.element("script", {}, [text]),
+    ]);
+    d.body.appendChild(main);
+  });
+  return { main: main.html(), created: Array.from(new Set(doc.created)).sort() };
+}
+
 async function main() {
-  if (mode === "stems") {
-    const ctx = {};
-    vm.createContext(ctx);
-    vm.runInContext(clientCode(clientDir), ctx, { filename: "search client" });
-    const out = readVectors(args[0]).map(([input, expected]) => {
-      const got = ctx.OberihSearch.analyze(input, args[1]).join(" ");
-      if (got !== expected) {
-        console.error(`mismatch: ${input} → ${got} (file says ${expected})`);
-        process.exitCode = 1;
-      }
-      return [input, got];
-    });
-    return out;
-  }
-  if (mode === "query") {
-    const [root, ...queries] = args;
-    const { ctx } = makePage(root, "");
-    const S = ctx.OberihSearch;
-    const out = [];
-    for (const q of queries) {
-      const found = await S.search(q);
-      const recs = await S.docs(found.hits.map((h) => h.doc));
-      out.push({ query: q, ids: recs.map((r) => r[0]), terms: found.terms });
-    }
-    return out;
-  }
-  if (mode === "waves") {
-    // The first screen of results as the page loads it: each wave's records and the docs files
-    // asked for until that wave was in.
-    const [root, query] = args;
-    const { ctx, doc } = makePage(root, "");
-    const S = ctx.OberihSearch;
-    const found = await S.search(query);
-    const waves = [];
-    for (const wave of await S.screenWaves(found, 6, 3)) {
-      const recs = await S.docs(wave);
-      const docsFiles = doc.loaded.filter((f) => /\/docs\/\d+\/\d+\.js$/.test(f)).length;
-      waves.push({ ids: recs.map((r) => r[0]), docsFiles });
-    }
-    const all = await S.docs(await S.screenDocs(found, 6, 3));
-    return { all: all.map((r) => r[0]), waves };
-  }
-  if (mode === "page") {
-    const [root, query] = args;
-    let input, suggest, results;
-    const { ctx, doc } = makePage(root, "?q=" + encodeURIComponent(query), (d) => {
-      input = d.element("input", { type: "search", id: "search-q", name: "q" });
-      suggest = d.element("div", { id: "search-suggest" });
-      suggest.hidden = true;
-      const form = d.element("form", { class: "site-search", action: root + "search/index.html" }, [
-        d.element("label", { for: "search-q" }, ["Пошук"]),
-        input,
-        suggest,
-      ]);
-      results = d.element("div", { id: "search-results" });
-      d.body.appendChild(form);
-      d.body.appendChild(d.element("main", {}, [results]));
-    });
-    await until(() => results.getAttribute("data-state") !== null, "search results");
-    // Type into the header box, then pick the first suggestion by keyboard.
-    input.value = query;
-    input.fire("input");
-    await until(() => !suggest.hidden, "suggestions");
-    input.fire("keydown", { key: "ArrowDown" });
-    const enter = input.fire("keydown", { key: "Enter" });
-    const suggestHtml = suggest.html();
-    input.fire("keydown", { key: "Escape" });
-    return {
-      state: results.getAttribute("data-state"),
-      inputValue: input.value,
-      results: results.html(),
-      suggest: suggestHtml,
-      suggestClosed: suggest.hidden,
-      enterPrevented: enter.defaultPrevented,
-      navigatedTo: ctx.location.href,
-      created: Array.from(new Set(doc.created)).sort(),
-    };
-  }
-  if (mode === "mark") {
-    const [text, highlight] = args;
-    let main;
-    const { doc } = makePage("./", "?highlight=" + encodeURIComponent(highlight), (d) => {
-      main = d.element("main", {}, [
-        d.element("p", {}, [text]),
-        d.element("script", {}, [text]),
-      ]);
-      d.body.appendChild(main);
-    });
-    return { main: main.html(), created: Array.from(new Set(doc.created)).sort() };
-  }
-  throw new Error("unknown mode " + mode);
+  const modes = { stems: stemsMode, query: queryMode, waves: wavesMode, page: pageMode, mark: markMode };
+  if (!Object.hasOwn(modes, mode)) throw new Error("unknown mode " + mode);
+  return modes[mode]();
 }
 
 main().then(

@@ -128,54 +128,56 @@ var OberihExpr = (() => {
         case 'or': return or3(b3(ev(n[1])), b3(ev(n[2])));
         case '=': case '!=': case '<': case '<=': case '>': case '>=': return compare(h, ev(n[1]), ev(n[2]));
         case '+': case '-': case '*': case '/': case 'mod': return arith(h, ev(n[1]), ev(n[2]));
-        default: return call(h, n);
-      }
-    }
-
-    function call(f, n) {
-      var a, b, t;
-      switch (f) {
-        case 'selected':
-          a = ev(n[1]); b = ev(n[2]);
-          if (!isStr(b)) return null;
-          return isStr(a) ? a === b : isArr(a) ? a.indexOf(b) >= 0 : null;
-        case 'count_selected':
-          a = ev(n[1]);
-          return isStr(a) ? 1 : isArr(a) ? a.length : null;
-        case 'answered': return ev(n[1]) !== null;
-        case 'is_missing':
-          var id = isArr(n[1]) && n[1][0] === 'ref' ? n[1][1] : isArr(n[1]) && n[1][0] === '.' ? env.current_id : null;
-          return id == null ? false : isMissingValue(env, id, ev(n[1]));
-        case 'coalesce': a = ev(n[1]); return a !== null ? a : ev(n[2]);
-        case 'if': return ev(n[1]) === true ? ev(n[2]) : ev(n[3]);
-        case 'today': return parseDate(env.today) ? env.today : null;
-        case 'age_years':
-          a = parseDate(ev(n[1])); t = parseDate(env.today);
-          if (!a || !t) return null;
-          return t[0] - a[0] - (t[1] < a[1] || (t[1] === a[1] && t[2] < a[2]) ? 1 : 0);
-        case 'length': a = ev(n[1]); return isStr(a) ? Array.from(a).length : null;
-        case 'any': case 'count':
-          var list = has(env.repeats, n[1]) ? env.repeats[n[1]] : null;
-          if (!isArr(list)) return null;
-          var any = false, count = 0;
-          for (var i = 0; i < list.length; i++) {
-            rows.push([n[1], i]);
-            var v = b3(ev(n[2]));
-            rows.pop();
-            any = or3(any, v);
-            if (v === true) count++;
-          }
-          return f === 'any' ? any : count;
-        case 'strong_count': return countStrength(env, 'strong');
-        case 'medium_count': return countStrength(env, 'medium');
-        case 'weak_count': return countStrength(env, 'weak');
-        case 'unknown_count': return unknownCount(env);
-        case 'dim_positive': a = ev(n[1]); return isStr(a) ? dimPositive(env, a) : null;
-        default: return null;
+        default: return callFunction(h, n, ev, env, rows);
       }
     }
 
     return ev(ast);
+  }
+
+  /* A call of function `f` on the arguments in `n` (from n[1]), evaluated by `ev`; `any` and
+   * `count` look at each row of a repeat in turn, pushed on `rows`. */
+  function callFunction(f, n, ev, env, rows) {
+    var a, b, t;
+    switch (f) {
+      case 'selected':
+        a = ev(n[1]); b = ev(n[2]);
+        if (!isStr(b)) return null;
+        return isStr(a) ? a === b : isArr(a) ? a.indexOf(b) >= 0 : null;
+      case 'count_selected':
+        a = ev(n[1]);
+        return isStr(a) ? 1 : isArr(a) ? a.length : null;
+      case 'answered': return ev(n[1]) !== null;
+      case 'is_missing':
+        var id = isArr(n[1]) && n[1][0] === 'ref' ? n[1][1] : isArr(n[1]) && n[1][0] === '.' ? env.current_id : null;
+        return id == null ? false : isMissingValue(env, id, ev(n[1]));
+      case 'coalesce': a = ev(n[1]); return a !== null ? a : ev(n[2]);
+      case 'if': return ev(n[1]) === true ? ev(n[2]) : ev(n[3]);
+      case 'today': return parseDate(env.today) ? env.today : null;
+      case 'age_years':
+        a = parseDate(ev(n[1])); t = parseDate(env.today);
+        if (!a || !t) return null;
+        return t[0] - a[0] - (t[1] < a[1] || (t[1] === a[1] && t[2] < a[2]) ? 1 : 0);
+      case 'length': a = ev(n[1]); return isStr(a) ? Array.from(a).length : null;
+      case 'any': case 'count':
+        var list = has(env.repeats, n[1]) ? env.repeats[n[1]] : null;
+        if (!isArr(list)) return null;
+        var any = false, count = 0;
+        for (var i = 0; i < list.length; i++) {
+          rows.push([n[1], i]);
+          var v = b3(ev(n[2]));
+          rows.pop();
+          any = or3(any, v);
+          if (v === true) count++;
+        }
+        return f === 'any' ? any : count;
+      case 'strong_count': return countStrength(env, 'strong');
+      case 'medium_count': return countStrength(env, 'medium');
+      case 'weak_count': return countStrength(env, 'weak');
+      case 'unknown_count': return unknownCount(env);
+      case 'dim_positive': a = ev(n[1]); return isStr(a) ? dimPositive(env, a) : null;
+      default: return null;
+    }
   }
 
   return {

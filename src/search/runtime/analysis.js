@@ -144,111 +144,136 @@
     v: ["ive"], z: ["ize"]
   };
 
-  function stemEn(word) {
-    if (word.length <= 2) return word;
-    var b = word.split("");
-    var k = b.length;
-    var j = 0;
+  /* Porter's stemmer, on one word at a time: `pb` holds its letters, `pk`
+   * where the word now ends and `pj` where the suffix last matched by
+   * `ends` begins. */
+  var pb = [];
+  var pk = 0;
+  var pj = 0;
 
-    function cons(i) {
-      var c = b[i];
-      if (c === "a" || c === "e" || c === "i" || c === "o" || c === "u") return false;
-      if (c === "y") return i === 0 ? true : !cons(i - 1);
-      return true;
-    }
-    // Number of consonant-vowel sequences in b[0..j).
-    function measure() {
-      var n = 0;
-      var i = 0;
-      while (i < j && cons(i)) i++;
-      if (i >= j) return 0;
+  function cons(i) {
+    var c = pb[i];
+    if (c === "a" || c === "e" || c === "i" || c === "o" || c === "u") return false;
+    if (c === "y") return i === 0 ? true : !cons(i - 1);
+    return true;
+  }
+
+  // Number of consonant-vowel sequences in b[0..j).
+  function measure() {
+    var n = 0;
+    var i = 0;
+    var j = pj;
+    while (i < j && cons(i)) i++;
+    if (i >= j) return 0;
+    i++;
+    for (;;) {
+      while (i < j && !cons(i)) i++;
+      if (i >= j) return n;
       i++;
-      for (;;) {
-        while (i < j && !cons(i)) i++;
-        if (i >= j) return n;
-        i++;
-        n++;
-        while (i < j && cons(i)) i++;
-        if (i >= j) return n;
-        i++;
-      }
+      n++;
+      while (i < j && cons(i)) i++;
+      if (i >= j) return n;
+      i++;
     }
-    function hasVowel() {
-      for (var i = 0; i < j; i++) if (!cons(i)) return true;
-      return false;
-    }
-    function doubleCons(i) {
-      return i >= 1 && b[i] === b[i - 1] && cons(i);
-    }
-    function cvc(i) {
-      if (i < 2 || !cons(i) || cons(i - 1) || !cons(i - 2)) return false;
-      return b[i] !== "w" && b[i] !== "x" && b[i] !== "y";
-    }
-    function ends(s) {
-      if (s.length > k) return false;
-      for (var i = 0; i < s.length; i++) if (b[k - s.length + i] !== s[i]) return false;
-      j = k - s.length;
-      return true;
-    }
-    function setTo(s) {
-      for (var i = 0; i < s.length; i++) b[j + i] = s[i];
-      k = j + s.length;
-    }
-    function replaceIfMeasured(s) {
-      if (measure() > 0) setTo(s);
-    }
-    function firstRule(rules) {
-      for (var i = 0; rules && i < rules.length; i++) {
-        if (ends(rules[i][0])) {
-          replaceIfMeasured(rules[i][1]);
-          return;
-        }
-      }
-    }
+  }
 
-    // Step 1ab: plurals, -ed, -ing.
-    if (b[k - 1] === "s") {
-      if (ends("sses")) k -= 2;
+  function hasVowel() {
+    for (var i = 0; i < pj; i++) if (!cons(i)) return true;
+    return false;
+  }
+
+  function doubleCons(i) {
+    return i >= 1 && pb[i] === pb[i - 1] && cons(i);
+  }
+
+  function cvc(i) {
+    if (i < 2 || !cons(i) || cons(i - 1) || !cons(i - 2)) return false;
+    var c = pb[i];
+    return c !== "w" && c !== "x" && c !== "y";
+  }
+
+  function ends(s) {
+    var k = pk;
+    if (s.length > k) return false;
+    for (var i = 0; i < s.length; i++) if (pb[k - s.length + i] !== s[i]) return false;
+    pj = k - s.length;
+    return true;
+  }
+
+  function setTo(s) {
+    for (var i = 0; i < s.length; i++) pb[pj + i] = s[i];
+    pk = pj + s.length;
+  }
+
+  function firstRule(rules) {
+    for (var i = 0; rules && i < rules.length; i++) {
+      if (ends(rules[i][0])) {
+        if (measure() > 0) setTo(rules[i][1]);
+        return;
+      }
+    }
+  }
+
+  // Step 1ab: plurals, -ed, -ing.
+  function step1ab() {
+    var b = pb;
+    if (b[pk - 1] === "s") {
+      if (ends("sses")) pk -= 2;
       else if (ends("ies")) setTo("i");
-      else if (b[k - 2] !== "s") k -= 1;
+      else if (b[pk - 2] !== "s") pk -= 1;
     }
     if (ends("eed")) {
-      if (measure() > 0) k -= 1;
+      if (measure() > 0) pk -= 1;
     } else if ((ends("ed") || ends("ing")) && hasVowel()) {
-      k = j;
+      pk = pj;
       if (ends("at")) setTo("ate");
       else if (ends("bl")) setTo("ble");
       else if (ends("iz")) setTo("ize");
-      else if (doubleCons(k - 1)) {
-        k -= 1;
-        var last = b[k - 1];
-        if (last === "l" || last === "s" || last === "z") k += 1;
-      } else if (measure() === 1 && cvc(k - 1)) setTo("e");
+      else if (doubleCons(pk - 1)) {
+        var last = b[pk - 2];
+        if (last !== "l" && last !== "s" && last !== "z") pk -= 1;
+      } else if (measure() === 1 && cvc(pk - 1)) setTo("e");
     }
-    // Step 1c.
-    if (k > 2 && ends("y") && "aeiou".indexOf(b[k - 2]) < 0) b[k - 1] = "i";
-    // Steps 2 and 3: double suffixes, -ic-, -full, -ness.
-    if (k >= 2) firstRule(PORTER_STEP2[b[k - 2]]);
-    firstRule(PORTER_STEP3[b[k - 1]]);
-    // Step 4: -ant, -ence and friends in <c>vcvc<v>.
-    if (k >= 2) {
-      var matched = false;
-      if (b[k - 2] === "o") {
-        matched = (ends("ion") && j > 0 && (b[j - 1] === "s" || b[j - 1] === "t")) || ends("ou");
-      } else {
-        var list = PORTER_STEP4[b[k - 2]] || [];
-        for (var i = 0; i < list.length && !matched; i++) matched = ends(list[i]);
-      }
-      if (matched && measure() > 1) k = j;
+  }
+
+  // Step 4: -ant, -ence and friends in <c>vcvc<v>.
+  function step4() {
+    var b = pb;
+    var k = pk;
+    var matched = false;
+    if (b[k - 2] === "o") {
+      matched = (ends("ion") && pj > 0 && (b[pj - 1] === "s" || b[pj - 1] === "t")) || ends("ou");
+    } else {
+      var list = PORTER_STEP4[b[k - 2]] || [];
+      for (var i = 0; i < list.length && !matched; i++) matched = ends(list[i]);
     }
-    // Step 5: final -e, -ll.
-    j = k;
-    if (b[k - 1] === "e") {
+    if (matched && measure() > 1) pk = pj;
+  }
+
+  // Step 5: final -e, -ll.
+  function step5() {
+    pj = pk;
+    if (pb[pk - 1] === "e") {
       var a = measure();
-      if (a > 1 || (a === 1 && !cvc(k - 2))) k -= 1;
+      if (a > 1 || (a === 1 && !cvc(pk - 2))) pk -= 1;
     }
-    if (b[k - 1] === "l" && doubleCons(k - 1) && measure() > 1) k -= 1;
-    return b.slice(0, k).join("");
+    if (pb[pk - 1] === "l" && doubleCons(pk - 1) && measure() > 1) pk -= 1;
+  }
+
+  function stemEn(word) {
+    if (word.length <= 2) return word;
+    pb = word.split("");
+    pk = pb.length;
+    pj = 0;
+    step1ab();
+    // Step 1c.
+    if (pk > 2 && ends("y") && "aeiou".indexOf(pb[pk - 2]) < 0) pb[pk - 1] = "i";
+    // Steps 2 and 3: double suffixes, -ic-, -full, -ness.
+    if (pk >= 2) firstRule(PORTER_STEP2[pb[pk - 2]]);
+    firstRule(PORTER_STEP3[pb[pk - 1]]);
+    if (pk >= 2) step4();
+    step5();
+    return pb.slice(0, pk).join("");
   }
 
   function toSet(words) {

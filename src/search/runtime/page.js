@@ -294,206 +294,238 @@
     return action + "?q=" + encodeURIComponent(query);
   }
 
-  function setupSuggest(form, input, box) {
-    var seq = 0;
-    var active = -1;
+  /* The list of suggestions under the header box (one a page): which are
+   * shown, which one the arrow keys chose, and which query they answer
+   * (`suggestSeq` grows with every keystroke, so a late answer to an older
+   * query is dropped). */
+  var suggestForm = null;
+  var suggestInput = null;
+  var suggestBox = null;
+  var suggestSeq = 0;
+  var suggestActive = -1;
+  var suggestOptions = [];
+
+  function closeSuggest() {
+    suggestSeq++;
+    suggestBox.hidden = true;
+    clear(suggestBox);
+    suggestOptions = [];
+    suggestActive = -1;
+    suggestInput.setAttribute("aria-expanded", "false");
+    suggestInput.removeAttribute("aria-activedescendant");
+  }
+
+  function showSuggest(list) {
+    clear(suggestBox);
+    suggestBox.appendChild(list);
+    suggestBox.hidden = false;
+    suggestInput.setAttribute("aria-expanded", "true");
+  }
+
+  function suggestMessage(text) {
+    var list = el("ul", "search-suggest-list");
+    list.appendChild(el("li", "search-suggest-message", text));
+    suggestOptions = [];
+    suggestActive = -1;
+    showSuggest(list);
+  }
+
+  function setActiveSuggestion(i) {
+    suggestOptions.forEach(function (o, x) { o.li.setAttribute("aria-selected", x === i ? "true" : "false"); });
+    suggestActive = i;
+    if (i < 0) {
+      suggestInput.removeAttribute("aria-activedescendant");
+      return;
+    }
+    var li = suggestOptions[i].li;
+    suggestInput.setAttribute("aria-activedescendant", li.id);
+    if (li.scrollIntoView) li.scrollIntoView({ block: "nearest" });
+  }
+
+  /* `more`: the list grows with a later wave of the same query, so a
+   * suggestion chosen with the arrow keys stays chosen. */
+  function renderSuggest(query, found, records, analyzer, more) {
+    var was = more && suggestActive >= 0 && suggestActive < suggestOptions.length - 1 ? suggestActive : -1;
+    var list = el("ul", "search-suggest-list");
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", strings.suggestions);
     var options = [];
+    records.forEach(function (rec) {
+      var li = el("li", "search-suggest-item");
+      var link = fillResult(li, rec, found, analyzer);
+      options.push({ li: li, href: link.getAttribute("href") });
+      list.appendChild(li);
+    });
+    var all = el("li", "search-suggest-all");
+    var link = el("a", "", say("all_results", { query: query }));
+    link.setAttribute("href", searchPageHref(suggestForm, query));
+    all.appendChild(link);
+    options.push({ li: all, href: link.getAttribute("href") });
+    list.appendChild(all);
+    var id = suggestBox.id;
+    options.forEach(function (o, i) {
+      o.li.id = id + "-" + i;
+      o.li.setAttribute("role", "option");
+      o.li.firstChild.setAttribute("tabindex", "-1");
+    });
+    suggestOptions = options;
+    showSuggest(list);
+    setActiveSuggestion(was);
+  }
+
+  function updateSuggest() {
+    var query = suggestInput.value;
+    var mine = ++suggestSeq;
+    if (!query.trim()) {
+      closeSuggest();
+      return;
+    }
+    searchIndex(query)
+      .then(function (r) {
+        // The best section of each of the best pages, the best pages first.
+        var groups = groupByPage(r.man, r.found.hits, 1).slice(0, SUGGEST_LIMIT);
+        if (!groups.length) {
+          if (mine === suggestSeq) suggestMessage(say("no_results", { query: query }));
+          return null;
+        }
+        var records = [];
+        return inWaves(groups, function (wave, byDoc) {
+          if (mine !== suggestSeq) return;
+          var more = records.length > 0;
+          wave.forEach(function (g) { records.push(byDoc[g.hits[0].doc]); });
+          renderSuggest(query, r.found, records, r.man.analyzer, more);
+        });
+      })
+      .catch(function () {
+        if (mine === suggestSeq) suggestMessage(strings.error);
+      });
+  }
+
+  /* Arrow keys cycle through the options and back to the box (-1), Enter
+   * follows the chosen one, Escape closes the list. */
+  function suggestKey(e) {
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      if (!suggestOptions.length) return;
+      e.preventDefault();
+      var next = suggestActive + (e.key === "ArrowDown" ? 1 : -1);
+      if (next >= suggestOptions.length) next = -1;
+      else if (next < -1) next = suggestOptions.length - 1;
+      setActiveSuggestion(next);
+    } else if (e.key === "Enter" && suggestActive >= 0) {
+      e.preventDefault();
+      global.location.href = suggestOptions[suggestActive].href;
+    } else if (e.key === "Escape" && !suggestBox.hidden) {
+      e.preventDefault();
+      closeSuggest();
+    }
+  }
+
+  function setupSuggest(form, input, box) {
     var timer = null;
+    suggestForm = form;
+    suggestInput = input;
+    suggestBox = box;
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", box.id);
-
-    function close() {
-      seq++;
-      box.hidden = true;
-      clear(box);
-      options = [];
-      active = -1;
-      input.setAttribute("aria-expanded", "false");
-      input.removeAttribute("aria-activedescendant");
-    }
-    function show(list) {
-      clear(box);
-      box.appendChild(list);
-      box.hidden = false;
-      input.setAttribute("aria-expanded", "true");
-    }
-    function message(text) {
-      var list = el("ul", "search-suggest-list");
-      list.appendChild(el("li", "search-suggest-message", text));
-      options = [];
-      active = -1;
-      show(list);
-    }
-    function setActive(i) {
-      options.forEach(function (o, x) { o.li.setAttribute("aria-selected", x === i ? "true" : "false"); });
-      active = i;
-      if (i < 0) {
-        input.removeAttribute("aria-activedescendant");
-        return;
-      }
-      input.setAttribute("aria-activedescendant", options[i].li.id);
-      if (options[i].li.scrollIntoView) options[i].li.scrollIntoView({ block: "nearest" });
-    }
-    /* `more`: the list grows with a later wave of the same query, so a
-     * suggestion chosen with the arrow keys stays chosen. */
-    function render(query, found, records, analyzer, more) {
-      var was = more && active >= 0 && active < options.length - 1 ? active : -1;
-      var list = el("ul", "search-suggest-list");
-      list.setAttribute("role", "listbox");
-      list.setAttribute("aria-label", strings.suggestions);
-      options = [];
-      records.forEach(function (rec) {
-        var li = el("li", "search-suggest-item");
-        var link = fillResult(li, rec, found, analyzer);
-        options.push({ li: li, href: link.getAttribute("href") });
-        list.appendChild(li);
-      });
-      var all = el("li", "search-suggest-all");
-      var link = el("a", "", say("all_results", { query: query }));
-      link.setAttribute("href", searchPageHref(form, query));
-      all.appendChild(link);
-      options.push({ li: all, href: link.getAttribute("href") });
-      list.appendChild(all);
-      options.forEach(function (o, i) {
-        o.li.id = box.id + "-" + i;
-        o.li.setAttribute("role", "option");
-        o.li.firstChild.setAttribute("tabindex", "-1");
-      });
-      show(list);
-      setActive(was);
-    }
-    function update() {
-      var query = input.value;
-      var mine = ++seq;
-      if (!query.trim()) {
-        close();
-        return;
-      }
-      searchIndex(query)
-        .then(function (r) {
-          var found = r.found;
-          var analyzer = r.man.analyzer;
-          // The best section of each of the best pages, the best pages first.
-          var groups = groupByPage(r.man, found.hits, 1).slice(0, SUGGEST_LIMIT);
-          if (!groups.length) {
-            if (mine === seq) message(say("no_results", { query: query }));
-            return null;
-          }
-          var records = [];
-          return inWaves(groups, function (wave, byDoc) {
-            if (mine !== seq) return;
-            var more = records.length > 0;
-            wave.forEach(function (g) { records.push(byDoc[g.hits[0].doc]); });
-            render(query, found, records, analyzer, more);
-          });
-        })
-        .catch(function () {
-          if (mine === seq) message(strings.error);
-        });
-    }
-
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      timer = setTimeout(update, 100);
+      timer = setTimeout(updateSuggest, 100);
     });
     input.addEventListener("focus", function () {
       manifest().catch(function () {});
     });
-    input.addEventListener("keydown", function (e) {
-      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-        if (!options.length) return;
-        e.preventDefault();
-        // Cycle through the options and back to the input (-1).
-        var next = active + (e.key === "ArrowDown" ? 1 : -1);
-        if (next >= options.length) next = -1;
-        else if (next < -1) next = options.length - 1;
-        setActive(next);
-      } else if (e.key === "Enter" && active >= 0) {
-        e.preventDefault();
-        global.location.href = options[active].href;
-      } else if (e.key === "Escape" && !box.hidden) {
-        e.preventDefault();
-        close();
-      }
-    });
+    input.addEventListener("keydown", suggestKey);
     // Keep focus in the box while a suggestion is clicked: browsers that do
     // not focus links on click would otherwise close the list first.
     box.addEventListener("mousedown", function (e) {
       e.preventDefault();
     });
     form.addEventListener("focusout", function (e) {
-      if (!e.relatedTarget || !form.contains(e.relatedTarget)) close();
+      if (!e.relatedTarget || !form.contains(e.relatedTarget)) closeSuggest();
     });
+  }
+
+  /* The search page's results (one a page): a status line, then the pages
+   * found, one screen (PAGE_SIZE) at a time behind a button. */
+  var resultsBox = null;
+  var resultsStatus = null;
+  var resultsList = null;
+  var resultsFound = null;
+  var resultsAnalyzer = null;
+  var resultsGroups = [];
+  var resultsShown = 0;
+  var moreButton = null;
+
+  function resultsDone(state, text) {
+    resultsStatus.appendChild(document.createTextNode(text));
+    resultsBox.setAttribute("aria-busy", "false");
+    resultsBox.setAttribute("data-state", state);
+  }
+
+  // The next screen of results, then the button for the one after, if any.
+  function moreResults() {
+    var screen = resultsGroups.slice(resultsShown, resultsShown + PAGE_SIZE);
+    resultsShown += screen.length;
+    return inWaves(screen, function (wave, byDoc) {
+      wave.forEach(function (group) {
+        var li = el("li", "search-result");
+        fillGroup(li, group, byDoc, resultsFound, resultsAnalyzer);
+        resultsList.appendChild(li);
+      });
+    }).then(function () {
+      if (moreButton) resultsBox.removeChild(moreButton);
+      moreButton = null;
+      if (resultsShown < resultsGroups.length) addMoreButton();
+    });
+  }
+
+  function addMoreButton() {
+    var button = el("button", "search-more", strings.more);
+    button.setAttribute("type", "button");
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      moreResults();
+    });
+    resultsBox.appendChild(button);
+    moreButton = button;
+  }
+
+  function searchResults(query) {
+    resultsBox.setAttribute("aria-busy", "true");
+    resultsStatus.appendChild(document.createTextNode(strings.loading));
+    searchIndex(query)
+      .then(function (r) {
+        resultsFound = r.found;
+        resultsAnalyzer = r.man.analyzer;
+        resultsGroups = groupByPage(r.man, r.found.hits, SECTIONS_PER_PAGE);
+        clear(resultsStatus);
+        if (!r.found.hits.length) {
+          resultsDone("none", say("no_results", { query: query }));
+          return null;
+        }
+        return moreResults().then(function () {
+          resultsDone("done", countMessage(resultsGroups.length, query));
+        });
+      })
+      .catch(function () {
+        clear(resultsStatus);
+        resultsDone("error", strings.error);
+      });
   }
 
   function setupResultsPage(box, input) {
     var query = queryParam("q") || "";
     if (input && !input.value) input.value = query;
-    var status = el("p", "search-status");
-    var list = el("ol", "search-results-list");
+    resultsBox = box;
+    resultsStatus = el("p", "search-status");
+    resultsList = el("ol", "search-results-list");
     clear(box);
-    box.appendChild(status);
-    box.appendChild(list);
-    function done(state, text) {
-      status.appendChild(document.createTextNode(text));
-      box.setAttribute("aria-busy", "false");
-      box.setAttribute("data-state", state);
-    }
-    if (!query.trim()) {
-      done("empty", strings.empty);
-      return;
-    }
-    box.setAttribute("aria-busy", "true");
-    status.appendChild(document.createTextNode(strings.loading));
-    var found;
-    var analyzer;
-    var groups = [];
-    var shown = 0;
-    var moreButton = null;
-    function more() {
-      var screen = groups.slice(shown, shown + PAGE_SIZE);
-      shown += screen.length;
-      return inWaves(screen, function (wave, byDoc) {
-        wave.forEach(function (group) {
-          var li = el("li", "search-result");
-          fillGroup(li, group, byDoc, found, analyzer);
-          list.appendChild(li);
-        });
-      }).then(function () {
-        if (moreButton) box.removeChild(moreButton);
-        moreButton = null;
-        if (shown < groups.length) {
-          var button = el("button", "search-more", strings.more);
-          button.setAttribute("type", "button");
-          button.addEventListener("click", function () {
-            button.disabled = true;
-            more();
-          });
-          box.appendChild(button);
-          moreButton = button;
-        }
-      });
-    }
-    searchIndex(query)
-      .then(function (r) {
-        found = r.found;
-        analyzer = r.man.analyzer;
-        groups = groupByPage(r.man, found.hits, SECTIONS_PER_PAGE);
-        clear(status);
-        if (!found.hits.length) {
-          done("none", say("no_results", { query: query }));
-          return null;
-        }
-        return more().then(function () {
-          done("done", countMessage(groups.length, query));
-        });
-      })
-      .catch(function () {
-        clear(status);
-        done("error", strings.error);
-      });
+    box.appendChild(resultsStatus);
+    box.appendChild(resultsList);
+    if (!query.trim()) resultsDone("empty", strings.empty);
+    else searchResults(query);
   }
 
   function highlightPage() {
