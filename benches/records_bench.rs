@@ -145,31 +145,24 @@ fn keys(rsa: bool) -> Result<(String, String, PathBuf), String> {
     }
 }
 
-fn run(a: &Args) -> Result<String, String> {
-    if a.work.exists() {
-        fs::remove_dir_all(&a.work).map_err(|e| e.to_string())?;
-    }
-    let root = portal(&a.work)?;
-    let form = load_form(&root)?;
-    let (public, other_public, key) = keys(a.rsa)?;
-    let inbox = a.work.join("inbox");
-    let started = Instant::now();
-    let made = gen::generate(&form, &public, &inbox, a.records, a.seed, OLD_VERSION, RENAMED);
-    eprintln!("generated {} files in {:.1} s: {made:?}", made.files, started.elapsed().as_secs_f64());
-    let damaged = gen::damaged(&form, &public, &other_public, &a.work.join("damaged"));
+/// The timed steps of one benchmark: each run `runs` times, the median kept as a table row.
+struct Steps<'a> {
+    root: &'a Path,
+    work: &'a Path,
+    runs: usize,
+    rows: Vec<String>,
+}
 
-    let dataset = a.work.join("office.sqlite");
-    let (d, k, i) =
-        (dataset.to_str().unwrap_or_default(), key.to_str().unwrap_or_default(), inbox.to_str().unwrap_or_default());
-    let mut rows = Vec::new();
-    // Each run of a step first removes what the run makes (`fresh`), as an export never
-    // overwrites a file and a new dataset must be new.
-    let mut step = |name: &str, args: Vec<&str>, expect: i32, fresh: &dyn Fn()| -> Result<(), String> {
-        let log = a.work.join(format!("{}.log", name.replace(' ', "-")));
+impl Steps<'_> {
+    /// Runs `oberih records ARGS` and expects `expect` as its exit code. Each run first removes
+    /// what the run makes (`fresh`), as an export never overwrites a file and a new dataset must
+    /// be new.
+    fn step(&mut self, name: &str, args: Vec<&str>, expect: i32, fresh: &dyn Fn()) -> Result<(), String> {
+        let log = self.work.join(format!("{}.log", name.replace(' ', "-")));
         let mut runs = Vec::new();
-        for _ in 0..a.runs {
+        for _ in 0..self.runs {
             fresh();
-            let (code, wall, cpu, rss) = timed(oberih(&root, &args), &log)?;
+            let (code, wall, cpu, rss) = timed(oberih(self.root, &args), &log)?;
             if code != expect {
                 let tail = fs::read_to_string(&log).unwrap_or_default();
                 return Err(format!("{name}: exit {code}, expected {expect}:\n{tail}"));
@@ -185,37 +178,31 @@ fn run(a: &Args) -> Result<String, String> {
         let tail = fs::read_to_string(&log).unwrap_or_default();
         let last = tail.lines().last().unwrap_or_default().to_string();
         eprintln!("{name}: {wall:.2}{spread} s wall, {cpu:.2} s cpu, {rss:.0} MiB — {last}");
-        rows.push(format!("| {name} | {wall:.2}{spread} | {cpu:.2} | {rss:.0} | {last} |"));
+        self.rows.push(format!("| {name} | {wall:.2}{spread} | {cpu:.2} | {rss:.0} | {last} |"));
         Ok(())
-    };
-    let remove = |path: &Path| {
-        let _ = fs::remove_file(path);
-        let _ = fs::remove_dir_all(path);
-    };
-    let new_dataset = || {
-        for suffix in ["", "-wal", "-shm", "-journal"] {
-            remove(&a.work.join(format!("office.sqlite{suffix}")));
-        }
-    };
-    step("add (new dataset)", vec!["add", d, i, "--key", k], 0, &new_dataset)?;
-    step("add again (all duplicates)", vec!["add", d, i, "--key", k], 0, &|| {})?;
-    let damaged_dir = a.work.join("damaged");
-    let dd = damaged_dir.to_str().unwrap_or_default();
-    step("add damaged files (all rejected)", vec!["add", d, dd, "--key", k], 1, &|| {})?;
-    for (format, ext) in [("csv", "csv"), ("xlsx", "xlsx"), ("jsonl", "jsonl")] {
-        let out = a.work.join(format!("export.{ext}"));
-        let o = out.to_str().unwrap_or_default().to_string();
-        step(
-            &format!("export {format}"),
-            vec!["export", d, "--form", "initial-screening", "--format", format, "-o", &o],
-            0,
-            &|| remove(&out),
-        )?;
     }
-    let summary = a.work.join("summary");
-    let sm = summary.to_str().unwrap_or_default().to_string();
-    let by = "outcome,dimension,indicator,region*month,age_band,outcome*age_band";
-    step("summary", vec!["summary", d, "--form", "initial-screening", "--by", by, "-o", &sm], 0, &|| remove(&summary))?;
+}
+
+/// Removes a file or a folder, if there.
+fn remove(path: &Path) {
+    let _ = fs::remove_file(path);
+    let _ = fs::remove_dir_all(path);
+}
+
+fn run(a: &Args) -> Result<String, String> {
+    if a.work.exists() {
+        fs::remove_dir_all(&a.work).map_err(|e| e.to_string())?;
+    }
+    let root = portal(&a.work)?;
+    let form = load_form(&root)?;
+    let (public, other_public, key) = keys(a.rsa)?;
+    let inbox = a.work.join("inbox");
+    let started = Instant::now();
+    let made = gen::generate(&form, &public, &inbox, a.records, a.seed, OLD_VERSION, RENAMED);
+    eprintln!("generated {} files in {:.1} s: {made:?}", made.files, started.elapsed().as_secs_f64());
+    let damaged = gen::damaged(&form, &public, &other_public, &a.work.join("damaged"));
+    let mut steps = Steps { root: &root, work: &a.work, runs: a.runs, rows: Vec::new() };
+    measure(&mut steps, &inbox, &key)?;
     if !a.keep {
         let _ = fs::remove_dir_all(&inbox);
     }
@@ -230,9 +217,40 @@ fn run(a: &Args) -> Result<String, String> {
         damaged.len(),
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
-    report.push_str(&rows.join("\n"));
+    report.push_str(&steps.rows.join("\n"));
     report.push('\n');
     Ok(report)
+}
+
+/// The steps of a regional office's month: add to a new dataset, add the same files again,
+/// add damaged files, export in each format, summarise.
+fn measure(steps: &mut Steps, inbox: &Path, key: &Path) -> Result<(), String> {
+    let work = steps.work;
+    let dataset = work.join("office.sqlite");
+    let (d, k, i) =
+        (dataset.to_str().unwrap_or_default(), key.to_str().unwrap_or_default(), inbox.to_str().unwrap_or_default());
+    let new_dataset = || {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            remove(&work.join(format!("office.sqlite{suffix}")));
+        }
+    };
+    steps.step("add (new dataset)", vec!["add", d, i, "--key", k], 0, &new_dataset)?;
+    steps.step("add again (all duplicates)", vec!["add", d, i, "--key", k], 0, &|| {})?;
+    let damaged_dir = work.join("damaged");
+    let dd = damaged_dir.to_str().unwrap_or_default();
+    steps.step("add damaged files (all rejected)", vec!["add", d, dd, "--key", k], 1, &|| {})?;
+    for (format, ext) in [("csv", "csv"), ("xlsx", "xlsx"), ("jsonl", "jsonl")] {
+        let out = work.join(format!("export.{ext}"));
+        let o = out.to_str().unwrap_or_default().to_string();
+        let args = vec!["export", d, "--form", "initial-screening", "--format", format, "-o", &o];
+        steps.step(&format!("export {format}"), args, 0, &|| remove(&out))?;
+    }
+    let summary = work.join("summary");
+    let sm = summary.to_str().unwrap_or_default().to_string();
+    let by = "outcome,dimension,indicator,region*month,age_band,outcome*age_band";
+    steps.step("summary", vec!["summary", d, "--form", "initial-screening", "--by", by, "-o", &sm], 0, &|| {
+        remove(&summary)
+    })
 }
 
 fn main() -> ExitCode {

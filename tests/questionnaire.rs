@@ -349,10 +349,17 @@ fn questionnaire_in_a_real_browser() {
     let failures: Vec<String> =
         report["failures"].as_array().map(|a| a.iter().map(|v| v.to_string()).collect()).unwrap_or_default();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    full_interview_exports(&site, &report);
+    declined_and_blank_exports(&site, &report);
+    encrypted_with_an_rsa_key(&site, &report);
+    encrypted_with_a_p256_key(&site, &report);
+}
 
-    // The full interview: valid against the schema, hidden answers gone, the CSV matches.
-    let full: Value = serde_json::from_str(&text_of(&report, "export_json")).unwrap();
-    assert_valid(&site, &site.adult, &full, "the full interview");
+/// The full interview: valid against the schema, hidden answers gone, the CSV matches; re-opened
+/// and exported again, the same record.
+fn full_interview_exports(site: &Site, report: &Value) {
+    let full: Value = serde_json::from_str(&text_of(report, "export_json")).unwrap();
+    assert_valid(site, &site.adult, &full, "the full interview");
     assert_eq!(full["language"], "en", "exported after switching to English");
     assert_eq!(full["answers"]["owes_debt"], "no");
     assert_eq!(full["answers"]["debt_grows"], Value::Null, "a hidden answer must not be exported");
@@ -375,18 +382,20 @@ fn questionnaire_in_a_real_browser() {
     let not_asked: Vec<&str> =
         full["not_asked"].as_array().expect("not_asked").iter().filter_map(Value::as_str).collect();
     assert!(not_asked.contains(&"/debt_grows") && !not_asked.contains(&"/escorted"), "{not_asked:?}");
-    let csv = text_of(&report, "export_csv");
+    let csv = text_of(report, "export_csv");
     assert_eq!(csv, oberih::records::csv::record_csv(&full), "the page's CSV and record_csv must agree");
 
     // Re-opened and exported again: the same answers.
-    let again: Value = serde_json::from_str(&text_of(&report, "export_json_reopened")).unwrap();
+    let again: Value = serde_json::from_str(&text_of(report, "export_json_reopened")).unwrap();
     assert_eq!(again["answers"], full["answers"]);
     assert_eq!(again["started"], full["started"]);
     assert_eq!(again["id"], full["id"], "a re-opened interview keeps its id");
+}
 
+fn declined_and_blank_exports(site: &Site, report: &Value) {
     // Consent "no": a clean, complete record that asks nothing else.
-    let declined: Value = serde_json::from_str(&text_of(&report, "export_declined")).unwrap();
-    assert_valid(&site, &site.adult, &declined, "the declined interview");
+    let declined: Value = serde_json::from_str(&text_of(report, "export_declined")).unwrap();
+    assert_valid(site, &site.adult, &declined, "the declined interview");
     assert_eq!(declined["outcome"], "not_done");
     assert_eq!(declined["answers"]["safe_to_talk"], Value::Null);
     assert!(declined["finished"].is_string());
@@ -394,8 +403,8 @@ fn questionnaire_in_a_real_browser() {
 
     // Only the required questions answered: every indicator question that was asked and left
     // blank is listed, as a JSON Pointer into `answers`, and the outcome is not "none".
-    let blank: Value = serde_json::from_str(&text_of(&report, "export_blank")).unwrap();
-    assert_valid(&site, &site.adult, &blank, "the record with blank answers");
+    let blank: Value = serde_json::from_str(&text_of(report, "export_blank")).unwrap();
+    assert_valid(site, &site.adult, &blank, "the record with blank answers");
     let unanswered: Vec<&str> =
         blank["unanswered"].as_array().expect("an `unanswered` list").iter().filter_map(Value::as_str).collect();
     for pointer in &unanswered {
@@ -412,20 +421,23 @@ fn questionnaire_in_a_real_browser() {
     assert_eq!(unanswered, expected);
     assert_eq!(unanswered.len(), 17);
     assert_eq!(blank["outcome"], "insufficient", "17 blanks count like 17 answers «Не знає»");
-    let blank_csv = text_of(&report, "export_blank_csv");
+    let blank_csv = text_of(report, "export_blank_csv");
     assert_eq!(blank_csv, oberih::records::csv::record_csv(&blank), "the page's CSV and record_csv must agree");
     assert!(blank_csv.lines().next().is_some_and(|h| h.split(',').any(|c| c == "unanswered")), "{blank_csv}");
+}
 
-    // Encrypted export: decrypts to the answers typed; one flipped byte fails.
+/// The encrypted export to an RSA key (format 1): decrypts to the answers typed; one flipped
+/// byte fails; the page's AES-GCM matches the golden vector.
+fn encrypted_with_an_rsa_key(site: &Site, report: &Value) {
     let private = read(TEST_PRIVATE_KEY);
-    let sealed = text_of(&report, "export_encrypted");
+    let sealed = text_of(report, "export_encrypted");
     for typed in ["Львів", "consent"] {
         assert!(!sealed.contains(typed), "the envelope leaks {typed}");
     }
     let record = oberih::envelope::decrypt_file(&private, sealed.as_bytes()).unwrap();
     assert_eq!(record["answers"]["jobs"][0]["job_place"], "Львів");
     assert_eq!(record["answers"]["consent"], "yes");
-    assert_valid(&site, &site.adult, &record, "the decrypted record");
+    assert_valid(site, &site.adult, &record, "the decrypted record");
     let mut env: Value = serde_json::from_str(&sealed).unwrap();
     let mut ct = oberih_b64(env["ciphertext"].as_str().unwrap());
     ct[0] ^= 0x80;
@@ -435,11 +447,9 @@ fn questionnaire_in_a_real_browser() {
 
     // The golden vector: the page's AES-GCM with a fixed key and IV gives the committed bytes.
     let golden: Value = serde_json::from_str(&read("tests/fixtures/crypto/golden-envelope.json")).unwrap();
-    let fresh: Value = serde_json::from_str(&text_of(&report, "golden_envelope")).unwrap();
+    let fresh: Value = serde_json::from_str(&text_of(report, "golden_envelope")).unwrap();
     assert_eq!(fresh["ciphertext"], golden["ciphertext"], "the record cipher format changed");
     assert_eq!(fresh["iv"], golden["iv"]);
-
-    encrypted_with_a_p256_key(&site, &report);
 }
 
 /// The page's envelopes for a P-256 office key: format 2, a fresh ephemeral key per record; they

@@ -178,8 +178,14 @@ fn corpus() -> Vec<SearchDoc> {
         doc("guidance/markup/index.html", "Теги <b>не</b> працюють", "<i>Розмітка</i>",
             "Текст <img src=x onerror=alert(1)> лишається текстом."),
     ];
-    // Filler pages of made-up words, so the index spans several shards and
-    // docs files and the client has to pick the right ones.
+    docs.extend(filler());
+    docs
+}
+
+/// Filler pages of made-up words, so the index spans several shards and docs files and the
+/// client has to pick the right ones.
+fn filler() -> Vec<SearchDoc> {
+    let mut docs = Vec::new();
     let syllables = ["ба", "ко", "ми", "ту", "ре", "ні", "ша", "ло", "пу", "зе", "ви", "до"];
     for i in 0..500 {
         let words: Vec<String> = (0..60)

@@ -110,9 +110,8 @@ fn the_form_file_is_never_replaced() {
     assert_eq!(std::fs::read_dir(dir.path().join("forms")).unwrap().count(), 1);
 }
 
-/// A form with one row of each kind that cannot be imported, and the words each report needs.
-#[test]
-fn every_unsupported_row_is_reported_by_sheet_and_row_at_once() {
+/// A form with one row of each kind that cannot be imported (the row numbers are the sheet's).
+fn unsupported_rows() -> Vec<SheetData<'static>> {
     let header: Vec<&str> = SURVEY_HEADER.iter().copied().chain(["choice_filter", "default", "media::image"]).collect();
     let cell = |cells: &[(&'static str, &'static str)]| -> Vec<&'static str> {
         header.iter().map(|h| cells.iter().find(|(k, _)| k == h).map_or("", |(_, v)| *v)).collect()
@@ -155,12 +154,14 @@ fn every_unsupported_row_is_reported_by_sheet_and_row_at_once() {
         vec!["yes_no", "yes", "Так", "Yes"],
         vec!["yes_no", "no", "Ні", "No"],
     ];
+    vec![SheetData { name: "survey", rows: survey }, SheetData { name: "choices", rows: choices }]
+}
+
+/// Each row of [`unsupported_rows`] is reported with the words its report needs, all at once.
+#[test]
+fn every_unsupported_row_is_reported_by_sheet_and_row_at_once() {
     let dir = tempfile::tempdir().unwrap();
-    workbooks::write(
-        dir.path(),
-        "bad.xlsx",
-        &[SheetData { name: "survey", rows: survey }, SheetData { name: "choices", rows: choices }],
-    );
+    workbooks::write(dir.path(), "bad.xlsx", &unsupported_rows());
     let out = oberih(dir.path(), &["form", "import", "bad.xlsx", "-o", "bad.toml"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(!dir.path().join("bad.toml").exists());

@@ -137,13 +137,7 @@ fn prepare(file: &File, c: &Case) -> Result<serde_json::Value, String> {
     if c.expr.contains("unknown_count") {
         return Err(String::new());
     }
-    let mut scope = SimpleScope::new();
-    let mut ids = HashMap::new();
-    for (id, spec) in file.types.iter().chain(c.types.iter()) {
-        let (id_kind, kind, repeat) = kind_of(spec);
-        scope.insert(id, IdInfo { kind: id_kind, repeat: repeat.clone() });
-        ids.insert(id.clone(), (kind, repeat));
-    }
+    let (mut scope, ids) = scope_of(file, c);
     scope.current = c.current.clone();
     scope.dimensions = c.dimensions.clone().or_else(|| file.dimensions.clone());
     let expr = parse(&c.expr).map_err(|e| e.to_string())?;
@@ -170,28 +164,7 @@ fn prepare(file: &File, c: &Case) -> Result<serde_json::Value, String> {
         }
         out
     };
-    let mut xml = String::from("<data>");
-    for (id, (kind, repeat)) in &ids {
-        if repeat.is_none() && *kind != Kind::Repeat {
-            xml.push_str(&element(id, c.answers.get(id)));
-        }
-    }
-    for (r, entries) in &c.repeats {
-        for entry in entries {
-            xml.push_str(&format!("<{r}>"));
-            entry.iter().for_each(|(id, v)| xml.push_str(&element(id, Some(v))));
-            xml.push_str(&format!("</{r}>"));
-        }
-    }
-    for (id, _, _) in &fired {
-        xml.push_str(&format!("<ind_{id}>1</ind_{id}>"));
-    }
-    for (name, s) in
-        [("strong_count", Strength::Strong), ("medium_count", Strength::Medium), ("weak_count", Strength::Weak)]
-    {
-        xml.push_str(&format!("<{name}>{}</{name}>", fired.iter().filter(|f| f.2 == s).count()));
-    }
-    xml.push_str("<meta><instanceID>uuid:case</instanceID></meta></data>");
+    let xml = instance(c, &ids, &fired);
     let condition = ty == Type::Bool;
     let (t, f, v) = if condition {
         (
@@ -207,6 +180,49 @@ fn prepare(file: &File, c: &Case) -> Result<serde_json::Value, String> {
         "today": c.today.clone().or_else(|| file.today.clone()).unwrap_or_else(|| "2026-01-01".into()),
         "expect": c.expect.as_ref().map(Value::to_json), "expect_null": c.expect_null,
     }))
+}
+
+/// The ids a case names (the file's and its own): the checker's scope and each id's kind and repeat.
+fn scope_of(file: &File, c: &Case) -> (SimpleScope, Ids) {
+    let mut scope = SimpleScope::new();
+    let mut ids = HashMap::new();
+    for (id, spec) in file.types.iter().chain(c.types.iter()) {
+        let (id_kind, kind, repeat) = kind_of(spec);
+        scope.insert(id, IdInfo { kind: id_kind, repeat: repeat.clone() });
+        ids.insert(id.clone(), (kind, repeat));
+    }
+    (scope, ids)
+}
+
+/// Each id's kind and, for a question in a repeat, the repeat's id.
+type Ids = HashMap<String, (Kind, Option<String>)>;
+
+/// The case's answers as an ODK instance: one element per answer, one per repeat entry, the
+/// fired indicators and the counts of each strength.
+fn instance(c: &Case, ids: &Ids, fired: &[(String, String, Strength)]) -> String {
+    let mut xml = String::from("<data>");
+    for (id, (kind, repeat)) in ids {
+        if repeat.is_none() && *kind != Kind::Repeat {
+            xml.push_str(&element(id, c.answers.get(id)));
+        }
+    }
+    for (r, entries) in &c.repeats {
+        for entry in entries {
+            xml.push_str(&format!("<{r}>"));
+            entry.iter().for_each(|(id, v)| xml.push_str(&element(id, Some(v))));
+            xml.push_str(&format!("</{r}>"));
+        }
+    }
+    for (id, _, _) in fired {
+        xml.push_str(&format!("<ind_{id}>1</ind_{id}>"));
+    }
+    for (name, s) in
+        [("strong_count", Strength::Strong), ("medium_count", Strength::Medium), ("weak_count", Strength::Weak)]
+    {
+        xml.push_str(&format!("<{name}>{}</{name}>", fired.iter().filter(|f| f.2 == s).count()));
+    }
+    xml.push_str("<meta><instanceID>uuid:case</instanceID></meta></data>");
+    xml
 }
 
 #[test]

@@ -57,49 +57,62 @@ fn page(path: &str, doc: &Html, tree: &BTreeMap<String, Vec<u8>>, out: &mut Vec<
         _ => out.push(format!("{path}: <html> has no lang")),
     }
     for el in doc.select(&sel("*")) {
-        let v = el.value();
-        let name = v.name();
-        for (attr, value) in v.attrs() {
-            let lower = value.trim().to_ascii_lowercase();
-            if attr == "integrity" {
-                out.push(format!("{path}: <{name} integrity> (Subresource Integrity always fails from file://)"));
-            }
-            if attr.starts_with("on") {
-                out.push(format!("{path}: <{name} {attr}=…> (inline handlers are blocked by the CSP)"));
-            }
-            if attr == "style" {
-                out.push(format!("{path}: <{name} style=…> (style attributes are blocked by the CSP)"));
-            }
-            if ["href", "src", "action", "formaction", "srcset", "poster", "data", "xlink:href"].contains(&attr)
-                && (lower.starts_with("javascript:")
-                    || lower.starts_with("vbscript:")
-                    || lower.starts_with("data:text"))
-            {
-                out.push(format!("{path}: <{name} {attr}={value}>"));
-            }
-            if ["srcset", "poster", "data", "action", "formaction", "manifest", "background"].contains(&attr)
-                && (lower.contains("http://") || lower.contains("https://") || lower.starts_with("//"))
-            {
-                out.push(format!("{path}: <{name} {attr}={value}> reaches another origin"));
-            }
-        }
-        if name == "script" && v.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("module")) {
-            out.push(format!("{path}: <script type=module> (modules do not load from file://)"));
-        }
-        if name == "meta" && v.attr("http-equiv").is_some_and(|h| h.eq_ignore_ascii_case("refresh")) {
-            // Only a redirect to a page of the site (an alias) is fine.
-            let content = v.attr("content").unwrap_or("");
-            let url = content.split_once(';').map(|(_, u)| u.trim()).unwrap_or("");
-            let url =
-                url.strip_prefix("url=").or_else(|| url.strip_prefix("URL=")).unwrap_or(url).trim_matches(['"', '\'']);
-            let target = common::join(path, url.split('#').next().unwrap_or(""));
-            if url.is_empty() || url.contains(':') || url.starts_with('/') || !tree.contains_key(&target) {
-                out.push(format!(
-                    "{path}: <meta http-equiv=refresh content={content}> does not lead to a page of the site"
-                ));
-            }
-        }
+        element(path, el.value(), tree, out);
     }
+    inline_code(path, doc, out);
+    csp(path, doc, out);
+}
+
+/// One element's attributes, and what a module script or a refresh would do from a folder.
+fn element(path: &str, v: &scraper::node::Element, tree: &BTreeMap<String, Vec<u8>>, out: &mut Vec<String>) {
+    let name = v.name();
+    for (attr, value) in v.attrs() {
+        attribute(path, name, attr, value, out);
+    }
+    if name == "script" && v.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("module")) {
+        out.push(format!("{path}: <script type=module> (modules do not load from file://)"));
+    }
+    if name == "meta" && v.attr("http-equiv").is_some_and(|h| h.eq_ignore_ascii_case("refresh")) {
+        refresh(path, v.attr("content").unwrap_or(""), tree, out);
+    }
+}
+
+/// An attribute the CSP blocks, or one that leads to script or to another origin.
+fn attribute(path: &str, name: &str, attr: &str, value: &str, out: &mut Vec<String>) {
+    let lower = value.trim().to_ascii_lowercase();
+    if attr == "integrity" {
+        out.push(format!("{path}: <{name} integrity> (Subresource Integrity always fails from file://)"));
+    }
+    if attr.starts_with("on") {
+        out.push(format!("{path}: <{name} {attr}=…> (inline handlers are blocked by the CSP)"));
+    }
+    if attr == "style" {
+        out.push(format!("{path}: <{name} style=…> (style attributes are blocked by the CSP)"));
+    }
+    if ["href", "src", "action", "formaction", "srcset", "poster", "data", "xlink:href"].contains(&attr)
+        && (lower.starts_with("javascript:") || lower.starts_with("vbscript:") || lower.starts_with("data:text"))
+    {
+        out.push(format!("{path}: <{name} {attr}={value}>"));
+    }
+    if ["srcset", "poster", "data", "action", "formaction", "manifest", "background"].contains(&attr)
+        && (lower.contains("http://") || lower.contains("https://") || lower.starts_with("//"))
+    {
+        out.push(format!("{path}: <{name} {attr}={value}> reaches another origin"));
+    }
+}
+
+/// A `<meta http-equiv=refresh>` is fine only as a redirect to a page of the site (an alias).
+fn refresh(path: &str, content: &str, tree: &BTreeMap<String, Vec<u8>>, out: &mut Vec<String>) {
+    let url = content.split_once(';').map(|(_, u)| u.trim()).unwrap_or("");
+    let url = url.strip_prefix("url=").or_else(|| url.strip_prefix("URL=")).unwrap_or(url).trim_matches(['"', '\'']);
+    let target = common::join(path, url.split('#').next().unwrap_or(""));
+    if url.is_empty() || url.contains(':') || url.starts_with('/') || !tree.contains_key(&target) {
+        out.push(format!("{path}: <meta http-equiv=refresh content={content}> does not lead to a page of the site"));
+    }
+}
+
+/// Inline scripts and styles: nothing forbidden, nothing from another origin.
+fn inline_code(path: &str, doc: &Html, out: &mut Vec<String>) {
     for script in doc.select(&sel("script:not([src])")) {
         if script.value().attr("type").is_some_and(|t| t.contains("json")) {
             continue;
@@ -111,6 +124,10 @@ fn page(path: &str, doc: &Html, tree: &BTreeMap<String, Vec<u8>>, out: &mut Vec<
         let text: String = style.text().collect();
         remote_css(&format!("{path} (inline style)"), &text, out);
     }
+}
+
+/// The page's `<meta>` policy: no directive a `<meta>` ignores, and the ones it must have.
+fn csp(path: &str, doc: &Html, out: &mut Vec<String>) {
     if let Some(csp) = doc.select(&sel("meta[http-equiv=Content-Security-Policy]")).next() {
         let policy = csp.value().attr("content").unwrap_or("");
         for ignored in ["frame-ancestors", "report-uri", "report-to", "sandbox"] {

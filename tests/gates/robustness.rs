@@ -147,14 +147,21 @@ label = {{ uk = "Ознак не виявлено", en = "No indicators found" }
 
 /// Large and pathological inputs, made here so that nothing big is committed.
 fn generated() -> Vec<Case> {
-    let page = |title: &str, body: String| format!("+++\ntitle = \"{title}\"\n+++\n{body}\n").into_bytes();
-    let case = |name: &str, place: Place, bytes: Vec<u8>| Case {
-        name: name.to_string(),
-        place,
-        bytes,
-        expect: Expect::Either,
-        limit: LIMIT,
-    };
+    let mut cases = nasty_pages();
+    cases.extend(nasty_forms());
+    cases
+}
+
+fn case(name: &str, place: Place, bytes: Vec<u8>) -> Case {
+    Case { name: name.to_string(), place, bytes, expect: Expect::Either, limit: LIMIT }
+}
+
+fn page(title: &str, body: String) -> Vec<u8> {
+    format!("+++\ntitle = \"{title}\"\n+++\n{body}\n").into_bytes()
+}
+
+/// A page of one line of 10 MB of words.
+fn long_line_page() -> Case {
     let mut long_line = String::with_capacity(10_000_100);
     let words = ["торгівля", "людьми", "допомога", "trafficking", "help", "123", "слово—слово", "a"];
     let mut i = 0usize;
@@ -163,11 +170,11 @@ fn generated() -> Vec<Case> {
         long_line.push(' ');
         i += 1;
     }
-    let long_line_case = Case {
-        limit: LIMIT_HUGE,
-        ..case("long-line-10mb.md", Place::Content, page("Довгий рядок", long_line))
-    };
-    let parens = "(".repeat(1990) + "owes_debt = 'yes'" + &")".repeat(1990);
+    Case { limit: LIMIT_HUGE, ..case("long-line-10mb.md", Place::Content, page("Довгий рядок", long_line)) }
+}
+
+/// Markdown nested, repeated or left open far beyond any real page.
+fn nasty_pages() -> Vec<Case> {
     vec![
         case("deep-list-10000.md", Place::Content, page("Списки", "- ".repeat(10_000) + "x")),
         case("deep-quote-10000.md", Place::Content, page("Цитати", "> ".repeat(10_000) + "x")),
@@ -177,7 +184,7 @@ fn generated() -> Vec<Case> {
             Place::Content,
             page("Відступи", (0..300).map(|d| format!("{}- {d}\n", "  ".repeat(d))).collect()),
         ),
-        long_line_case,
+        long_line_page(),
         case("brackets-50000.md", Place::Content, page("Дужки", "[".repeat(50_000))),
         case("links-20000.md", Place::Content, page("Посилання", "[x](".repeat(20_000))),
         case("emphasis-50000.md", Place::Content, page("Наголос", "*a **b ".repeat(50_000))),
@@ -195,6 +202,13 @@ fn generated() -> Vec<Case> {
             ..case("long-heading-1mb.md", Place::Content, page("Заголовок", "# ".to_string() + &"я".repeat(500_000)))
         },
         case("shortcode-braces-20000.md", Place::Content, page("Фігурні дужки", "{{ ".repeat(20_000))),
+    ]
+}
+
+/// Forms whose expressions or TOML nest far beyond any real form.
+fn nasty_forms() -> Vec<Case> {
+    let parens = "(".repeat(1990) + "owes_debt = 'yes'" + &")".repeat(1990);
+    vec![
         case("deep-parens.toml", Place::Form, form_with("deep-parens", &parens, "")),
         case("deep-not.toml", Place::Form, form_with("deep-not", &("not ".repeat(900) + "owes_debt = 'yes'"), "")),
         case("deep-minus.toml", Place::Form, form_with("deep-minus", &("-".repeat(3_000) + "1 = 1"), "")),

@@ -58,6 +58,15 @@ pub fn row<'a>(cells: &[(&str, &'a str)]) -> Vec<&'a str> {
 /// skips, labels in Ukrainian and English, a constraint with its message, a calculate, numeric
 /// choice codes and a "doesn't know" choice.
 pub fn kobo_form() -> Vec<SheetData<'static>> {
+    vec![
+        SheetData { name: "survey", rows: kobo_survey() },
+        SheetData { name: "choices", rows: kobo_choices() },
+        SheetData { name: "settings", rows: kobo_settings() },
+    ]
+}
+
+/// The survey sheet: metadata, the consent group, then the group about the person.
+fn kobo_survey() -> Vec<Vec<&'static str>> {
     let mut survey = vec![SURVEY_HEADER.to_vec()];
     survey.extend([
         row(&[("type", "start"), ("name", "start")]),
@@ -76,6 +85,16 @@ pub fn kobo_form() -> Vec<SheetData<'static>> {
             ("required", "yes"),
         ]),
         row(&[("type", "end_group")]),
+    ]);
+    survey.extend(person_rows());
+    survey.extend(work_rows());
+    survey.push(row(&[("type", "end_group")]));
+    survey
+}
+
+/// The group about the person: its age (required, constrained, with a hint) and a note for minors.
+fn person_rows() -> Vec<Vec<&'static str>> {
+    vec![
         row(&[
             ("type", "begin_group"),
             ("name", "person"),
@@ -102,6 +121,12 @@ pub fn kobo_form() -> Vec<SheetData<'static>> {
             ("label::English (en)", "The person is a minor: use the child form."),
             ("relevant", "${Age} < 18"),
         ]),
+    ]
+}
+
+/// Work abroad and what went wrong: numeric choice codes, skips on them, a calculate.
+fn work_rows() -> Vec<Vec<&'static str>> {
+    vec![
         row(&[
             ("type", "select_one work"),
             ("name", "worked_abroad"),
@@ -149,9 +174,11 @@ pub fn kobo_form() -> Vec<SheetData<'static>> {
             ("name", "n_problems"),
             ("calculation", "if(count-selected(${problems}) > 2, 1, 0)"),
         ]),
-        row(&[("type", "end_group")]),
-    ]);
-    let choices = vec![
+    ]
+}
+
+fn kobo_choices() -> Vec<Vec<&'static str>> {
+    vec![
         vec!["list_name", "name", "label::Українська (uk)", "label::English (en)"],
         vec!["yes_no", "yes", "Так", "Yes"],
         vec!["yes_no", "no", "Ні", "No"],
@@ -163,14 +190,12 @@ pub fn kobo_form() -> Vec<SheetData<'static>> {
         vec!["problems", "pay", "Не платили", "Not paid"],
         vec!["problems", "papers", "Забрали документи", "Papers taken"],
         vec!["problems", "other", "Інше", "Other"],
-    ];
-    let settings = vec![
+    ]
+}
+
+fn kobo_settings() -> Vec<Vec<&'static str>> {
+    vec![
         vec!["form_title", "form_id", "version", "default_language"],
         vec!["Скринінг громади", "community_screening", "2024061201", "Українська (uk)"],
-    ];
-    vec![
-        SheetData { name: "survey", rows: survey },
-        SheetData { name: "choices", rows: choices },
-        SheetData { name: "settings", rows: settings },
     ]
 }

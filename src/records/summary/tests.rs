@@ -147,62 +147,88 @@ fn gcd(a: i128, b: i128) -> i128 {
 /// The suppressed figures a reader can solve for from the published tables alone: every
 /// figure is named by its categories, every table's sums are equations.
 fn recoverable(s: &Summary) -> Vec<String> {
-    let mut vars: BTreeMap<String, usize> = BTreeMap::new();
-    let mut equations: Vec<Vec<(String, i128)>> = Vec::new();
-    let mut shown: BTreeMap<String, Shown> = BTreeMap::new();
+    let mut published = Published::default();
     for t in &s.tables {
-        let r = t.spec.rows;
-        let name = |parts: &[(Key, &str)]| {
-            let mut p: Vec<String> = parts.iter().map(|(k, id)| format!("{}={id}", k.name())).collect();
-            p.sort();
-            p.join(",")
-        };
-        let total = name(&[]);
-        shown.insert(total.clone(), t.total);
-        let rows: Vec<String> = t.rows.iter().map(|c| name(&[(r, &c.id)])).collect();
-        for (n, v) in rows.iter().zip(&t.row_totals) {
-            shown.insert(n.clone(), *v);
-        }
-        if r.is_partition() {
-            let mut eq: Vec<(String, i128)> = rows.iter().map(|n| (n.clone(), 1)).collect();
-            eq.push((total.clone(), -1));
-            equations.push(eq);
-        }
-        let Some(c) = t.spec.columns else { continue };
-        let cols: Vec<String> = t.columns.iter().map(|k| name(&[(c, &k.id)])).collect();
-        for (n, v) in cols.iter().zip(&t.column_totals) {
-            shown.insert(n.clone(), *v);
-        }
-        if c.is_partition() {
-            let mut eq: Vec<(String, i128)> = cols.iter().map(|n| (n.clone(), 1)).collect();
-            eq.push((total.clone(), -1));
-            equations.push(eq);
-        }
-        let cell = |i: usize, j: usize| name(&[(r, &t.rows[i].id), (c, &t.columns[j].id)]);
-        for (i, row) in rows.iter().enumerate() {
-            for (j, v) in t.cells[i].iter().enumerate() {
-                shown.insert(cell(i, j), *v);
-            }
-            if c.is_partition() {
-                let mut eq: Vec<(String, i128)> = (0..t.columns.len()).map(|j| (cell(i, j), 1)).collect();
-                eq.push((row.clone(), -1));
-                equations.push(eq);
-            }
-        }
-        if r.is_partition() {
-            for (j, col) in cols.iter().enumerate() {
-                let mut eq: Vec<(String, i128)> = (0..t.rows.len()).map(|i| (cell(i, j), 1)).collect();
-                eq.push((col.clone(), -1));
-                equations.push(eq);
-            }
-        }
+        published.add(t);
     }
-    for (n, v) in &shown {
+    let mut vars: BTreeMap<String, usize> = BTreeMap::new();
+    for (n, v) in &published.shown {
         if !matches!(v, Shown::Count(_)) {
             let next = vars.len();
             vars.entry(n.clone()).or_insert(next);
         }
     }
+    solvable(&vars, &published.equations)
+}
+
+/// Every figure the tables show, by name, and the sums that hold between them.
+#[derive(Default)]
+struct Published {
+    shown: BTreeMap<String, Shown>,
+    equations: Vec<Vec<(String, i128)>>,
+}
+
+/// A figure's name: its categories, in a fixed order, so the same figure in two tables is one.
+fn figure(parts: &[(Key, &str)]) -> String {
+    let mut p: Vec<String> = parts.iter().map(|(k, id)| format!("{}={id}", k.name())).collect();
+    p.sort();
+    p.join(",")
+}
+
+impl Published {
+    /// Records that `parts` sum to `whole`, when the categories split the records (a partition).
+    fn sum(&mut self, parts: impl Iterator<Item = String>, whole: &str) {
+        let mut eq: Vec<(String, i128)> = parts.map(|n| (n, 1)).collect();
+        eq.push((whole.to_string(), -1));
+        self.equations.push(eq);
+    }
+
+    fn add(&mut self, t: &Table) {
+        let r = t.spec.rows;
+        let total = figure(&[]);
+        self.shown.insert(total.clone(), t.total);
+        let rows: Vec<String> = t.rows.iter().map(|c| figure(&[(r, &c.id)])).collect();
+        for (n, v) in rows.iter().zip(&t.row_totals) {
+            self.shown.insert(n.clone(), *v);
+        }
+        if r.is_partition() {
+            self.sum(rows.iter().cloned(), &total);
+        }
+        if let Some(c) = t.spec.columns {
+            self.add_columns(t, c, &rows, &total);
+        }
+    }
+
+    /// A two-way table's column totals and cells, with the sums along its rows and columns.
+    fn add_columns(&mut self, t: &Table, c: Key, rows: &[String], total: &str) {
+        let r = t.spec.rows;
+        let cols: Vec<String> = t.columns.iter().map(|k| figure(&[(c, &k.id)])).collect();
+        for (n, v) in cols.iter().zip(&t.column_totals) {
+            self.shown.insert(n.clone(), *v);
+        }
+        if c.is_partition() {
+            self.sum(cols.iter().cloned(), total);
+        }
+        let cell = |i: usize, j: usize| figure(&[(r, &t.rows[i].id), (c, &t.columns[j].id)]);
+        for (i, row) in rows.iter().enumerate() {
+            for (j, v) in t.cells[i].iter().enumerate() {
+                self.shown.insert(cell(i, j), *v);
+            }
+            if c.is_partition() {
+                self.sum((0..t.columns.len()).map(|j| cell(i, j)), row);
+            }
+        }
+        if r.is_partition() {
+            for (j, col) in cols.iter().enumerate() {
+                self.sum((0..t.rows.len()).map(|i| cell(i, j)), col);
+            }
+        }
+    }
+}
+
+/// The unknowns (`vars`) the equations determine: those whose unit vector lies in the span of
+/// the equations' rows.
+fn solvable(vars: &BTreeMap<String, usize>, equations: &[Vec<(String, i128)>]) -> Vec<String> {
     let matrix: Vec<Vec<i128>> = equations
         .iter()
         .map(|eq| {
