@@ -209,8 +209,14 @@ fn fnv(bytes: &[u8]) -> u64 {
 
 /// Generates (or reuses, when the stamp matches) the corpus of `n` pages in `layout`.
 pub fn corpus(work: &Path, n: usize, layout: &str, seed: u64) -> Result<PathBuf, String> {
-    let script = Path::new(MANIFEST_DIR).join("benches").join("gen_corpus.py");
-    let text = fs::read(&script).map_err(|e| format!("{}: {e}", script.display()))?;
+    let benches = Path::new(MANIFEST_DIR).join("benches");
+    let script = benches.join("gen_corpus.py");
+    // The generator and the modules it imports: a change to any of them makes a new corpus.
+    let mut text = Vec::new();
+    for file in ["gen_corpus.py", "corpus_words.py", "corpus_templates.py"] {
+        let path = benches.join(file);
+        text.extend(fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?);
+    }
     let dir = work.join(format!("{layout}-{n}"));
     let stamp_path = work.join(format!("{layout}-{n}.stamp"));
     let stamp = format!("n={n} layout={layout} seed={seed} script={:016x}\n", fnv(&text));
