@@ -106,6 +106,12 @@ async function headerBox(context, dir, totals, failures, loads, seen) {
     const selected = await page.$$eval('#search-suggest [aria-selected="true"]', (els) => els.map((e) => e.id));
     check(active && selected.length === 1 && selected[0] === active,
       `${label}: ↓ selected ${selected}, active ${active}`, failures);
+    // The chosen suggestion must be seen: focus stays in the box, so only its look shows it.
+    const looks = await page.$$eval("#search-suggest [role=option]", (els) => els.map((e) => {
+      const s = getComputedStyle(e);
+      return [s.backgroundColor, s.boxShadow, s.outlineStyle].join("|");
+    }));
+    check(looks.length >= 2 && looks[0] !== looks[1], `${label}: the chosen suggestion looks like the others: ${looks[0]}`, failures);
     await Promise.all([page.waitForNavigation({ timeout: 15000 }), page.keyboard.press("Enter")]);
     const target = new URL(page.url());
     const want = new URL(items[0], fileUrl(path.join(dir, LANG, "index.html")));
