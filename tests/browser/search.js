@@ -112,6 +112,12 @@ async function headerBox(context, dir, totals, failures, loads, seen) {
       return [s.backgroundColor, s.boxShadow, s.outlineStyle].join("|");
     }));
     check(looks.length >= 2 && looks[0] !== looks[1], `${label}: the chosen suggestion looks like the others: ${looks[0]}`, failures);
+    // In a high-contrast theme (forced colours) backgrounds and shadows are dropped: an outline stays.
+    await page.emulateMedia({ forcedColors: "active" });
+    const forced = await page.$$eval("#search-suggest [role=option]", (els) => els.map((e) => getComputedStyle(e).outlineStyle));
+    check(forced.length >= 2 && forced[0] !== "none" && forced[1] === "none",
+      `${label}: in forced colours the chosen suggestion has no outline: ${forced}`, failures);
+    await page.emulateMedia({ forcedColors: "none" });
     await Promise.all([page.waitForNavigation({ timeout: 15000 }), page.keyboard.press("Enter")]);
     const target = new URL(page.url());
     const want = new URL(items[0], fileUrl(path.join(dir, LANG, "index.html")));
