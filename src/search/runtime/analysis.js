@@ -158,7 +158,7 @@
     return true;
   }
 
-  // Number of consonant-vowel sequences in b[0..j).
+  // Number of consonant-vowel sequences in pb[0..pj).
   function measure() {
     var n = 0;
     var i = 0;
