@@ -188,6 +188,14 @@ pub fn plural_categories(lang: &str) -> Vec<&'static str> {
     found
 }
 
+/// A count as `lang` writes it for people, its digits grouped as CLDR says: `98 016` (with a
+/// no-break space) in Ukrainian, `98,016` in English; a language CLDR lacks is written as English.
+pub fn grouped(n: u64, lang: &str) -> String {
+    use num_format::{Locale, ToFormattedString};
+    let locale = Locale::from_name(lang).unwrap_or(Locale::en);
+    n.to_formatted_string(&locale)
+}
+
 /// A count in the command line's English: `1 form`, `2 forms`, `0 errors`.
 pub fn english_count(n: usize, one: &str, other: &str) -> String {
     if n == 1 {
@@ -211,6 +219,17 @@ mod tests {
         .unwrap();
         i.add_file("en.toml", "en", "[count]\npages = { one = \"{n} page\", other = \"{n} pages\" }\n").unwrap();
         i
+    }
+
+    #[test]
+    fn counts_are_grouped_as_each_language_writes_them() {
+        assert_eq!(grouped(527, "uk"), "527");
+        assert_eq!(grouped(1547, "uk"), "1\u{a0}547");
+        assert_eq!(grouped(98_016, "uk"), "98\u{a0}016");
+        assert_eq!(grouped(1_234_567, "uk"), "1\u{a0}234\u{a0}567");
+        assert_eq!(grouped(98_016, "en"), "98,016");
+        assert_eq!(grouped(98_016, "de"), "98.016");
+        assert_eq!(grouped(98_016, "xx-unknown"), "98,016");
     }
 
     #[test]

@@ -113,10 +113,10 @@ fn caption(t: &Value, lang: &str) -> String {
     }
 }
 
-/// A published figure for people.
-fn figure(v: &Value) -> String {
+/// A published figure for people: a count with the page language's digit groups.
+fn figure(v: &Value, lang: &str) -> String {
     match v {
-        Value::Number(n) => n.to_string(),
+        Value::Number(n) => n.as_u64().map_or_else(|| n.to_string(), |n| crate::i18n::grouped(n, lang)),
         Value::String(s) if s == "x" => "×".into(),
         Value::String(s) => escape(s),
         _ => String::new(),
@@ -151,10 +151,10 @@ fn table_html(t: &Value, lang: &str) -> String {
     for (i, r) in rows.iter().enumerate() {
         h += &format!("<tr><th scope=\"row\">{}</th>", escape(label(&r["label"], lang)));
         for c in cells.get(i).map(list).unwrap_or_default() {
-            h += &format!("<td class=\"num\">{}</td>", figure(&c));
+            h += &format!("<td class=\"num\">{}</td>", figure(&c, lang));
         }
         let total = row_totals.get(i).cloned().unwrap_or_default();
-        h += &format!("<td class=\"num\">{}</td>", figure(&total));
+        h += &format!("<td class=\"num\">{}</td>", figure(&total, lang));
         if bars {
             // A bar only for a published count: the length of a hidden one would tell it.
             let bar = match total.as_u64() {
@@ -167,9 +167,9 @@ fn table_html(t: &Value, lang: &str) -> String {
     }
     h += &format!("</tbody><tfoot><tr><th scope=\"row\">{}</th>", w[2]);
     for c in list(&t["column_totals"]) {
-        h += &format!("<td class=\"num\">{}</td>", figure(&c));
+        h += &format!("<td class=\"num\">{}</td>", figure(&c, lang));
     }
-    h += &format!("<td class=\"num\">{}</td>", figure(&t["total"]));
+    h += &format!("<td class=\"num\">{}</td>", figure(&t["total"], lang));
     if bars {
         h += "<td class=\"bar\" aria-hidden=\"true\"></td>";
     }

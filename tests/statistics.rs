@@ -21,9 +21,9 @@ fn initial_form() -> oberih::forms::Form {
     oberih::forms::load("forms/initial-screening.toml", &text, &ctx).unwrap()
 }
 
-/// The region table of 47 synthetic records, as a summary writes it.
+/// The region table of 1,047 synthetic records, as a summary writes it.
 fn region_json() -> String {
-    let records: Vec<serde_json::Value> = [("kharkivska", 30), ("zakarpatska", 14), ("odeska", 3)]
+    let records: Vec<serde_json::Value> = [("kharkivska", 1030), ("zakarpatska", 14), ("odeska", 3)]
         .iter()
         .flat_map(|(r, n)| {
             (0..*n).map(move |_| json!({ "started": "2026-03-02T09:00:00Z", "region": r, "answers": {}, "outcome": "none", "indicators": [] }))
@@ -48,6 +48,9 @@ fn a_published_table_is_shown_as_an_accessible_table() {
     let site = copy_fixture("basic");
     write_file(site.path(), "data/statistics/region.json", &region_json());
     write_file(site.path(), "content/guide/third.md", &PAGE.replace("TABLE", "region"));
+    let english =
+        PAGE.replace("TABLE", "region").replace("Третя сторінка", "Third page").replace("За регіонами", "By region");
+    write_file(site.path(), "content/guide/third.en.md", &english);
     let public = site.path().join("public");
     build_ok(site.path(), &public);
     let pages: Vec<(String, scraper::Html)> = html_files(&public)
@@ -63,10 +66,14 @@ fn a_published_table_is_shown_as_an_accessible_table() {
         doc.select(&sel("figure.statistics tbody th[scope=row]")).map(|h| h.text().collect()).collect();
     assert_eq!(rows, ["kharkivska", "odeska", "zakarpatska"]);
     let counts: Vec<String> = doc.select(&sel("figure.statistics tbody td.num")).map(|h| h.text().collect()).collect();
-    assert_eq!(counts, ["30", "<10", "×"], "odesa is small, so the next smallest is hidden too");
+    assert_eq!(counts, ["1\u{a0}030", "<10", "×"], "odesa is small, so the next smallest is hidden too");
     assert_eq!(doc.select(&sel("figure.statistics meter")).count(), 1, "a bar only for a published count");
-    let total: String = doc.select(&sel("figure.statistics tfoot td.num")).next().unwrap().text().collect();
-    assert_eq!(total, "47");
+    // Counts are written with the page language's digit groups.
+    let total = |doc: &scraper::Html| -> String {
+        doc.select(&sel("figure.statistics tfoot td.num")).next().unwrap().text().collect()
+    };
+    assert_eq!(total(doc), "1\u{a0}047");
+    assert_eq!(total(&pages[0].1), "1,047");
     assert!(check_output(&public).is_empty(), "{:?}", check_output(&public));
 }
 

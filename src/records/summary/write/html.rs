@@ -7,9 +7,10 @@
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use super::{key_title, shown_text, total_title};
+use super::{key_title, total_title};
 use crate::forms::form::text;
 use crate::html::escape;
+use crate::i18n::grouped;
 use crate::records::summary::{Shown, Summary, Table};
 
 const STYLE: &str = "\
@@ -63,7 +64,17 @@ fn screenings(lang: &str, n: u64) -> String {
         (_, "many") => "скринінгів",
         _ => "скринінгу",
     };
-    format!("{n}\u{a0}{word}")
+    format!("{}\u{a0}{word}", grouped(n, lang))
+}
+
+/// A figure for people: a count with its language's digit groups, a small one as «<10», a hidden
+/// one as «×».
+fn shown(s: Shown, m: u64, lang: &str) -> String {
+    match s {
+        Shown::Count(n) => grouped(n, lang),
+        Shown::Small => format!("&lt;{}", grouped(m, lang)),
+        Shown::Hidden => "×".into(),
+    }
 }
 
 pub fn report(summary: &Summary, lang: &str) -> String {
@@ -147,9 +158,9 @@ fn section(table: &Table, lang: &str, m: u64) -> String {
     for (i, r) in table.rows.iter().enumerate() {
         out += &format!("<tr><th scope=\"row\">{}</th>", escape(text(&r.label, lang)));
         for s in table.cells.get(i).into_iter().flatten() {
-            out += &format!("<td class=\"n\">{}</td>", shown_text(*s, m));
+            out += &format!("<td class=\"n\">{}</td>", shown(*s, m, lang));
         }
-        out += &format!("<td class=\"n\">{}</td>", shown_text(table.row_totals[i], m));
+        out += &format!("<td class=\"n\">{}</td>", shown(table.row_totals[i], m, lang));
         if bars {
             out += &format!("<td class=\"bar\">{}</td>", bar(table.row_totals[i], max));
         }
@@ -157,10 +168,14 @@ fn section(table: &Table, lang: &str, m: u64) -> String {
     }
     out += &format!("</tbody><tfoot><tr class=\"total\"><th scope=\"row\">{}</th>", total_title(lang));
     for s in &table.column_totals {
-        out += &format!("<td class=\"n\">{}</td>", shown_text(*s, m));
+        out += &format!("<td class=\"n\">{}</td>", shown(*s, m, lang));
     }
-    out +=
-        &format!("<td class=\"n\">{}</td><td></td></tr></tfoot></table></div></section>\n", shown_text(table.total, m));
+    out += &format!("<td class=\"n\">{}</td>", shown(table.total, m, lang));
+    // The bars' column, where there is one: every row has as many cells as the head.
+    if bars {
+        out += "<td></td>";
+    }
+    out += "</tr></tfoot></table></div></section>\n";
     out
 }
 

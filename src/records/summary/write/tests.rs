@@ -72,3 +72,37 @@ fn the_report_speaks_english_on_request() {
     let p: Vec<String> = doc.select(&Selector::parse("main > p").unwrap()).map(|p| p.text().collect()).collect();
     assert!(p.iter().any(|t| t == "Fewer screenings than 10."), "{p:?}");
 }
+
+#[test]
+fn counts_are_written_with_the_languages_digit_groups_and_small_ones_escaped() {
+    let mut many: Vec<serde_json::Value> =
+        (0..1200).map(|i| record(Some("kyiv"), 1, Some(30), Some("female"), i % 2 == 0)).collect();
+    many.extend((0..3).map(|_| record(Some("odesa"), 1, Some(30), Some("male"), false)));
+    let s = summarise(&form(), &many, &options(&["region"], 10)).unwrap();
+    for (lang, total, counted) in
+        [("uk", "1\u{a0}203", "Усього 1\u{a0}203\u{a0}скринінги."), ("en", "1,203", "In all, 1,203\u{a0}screenings.")]
+    {
+        let html = super::html::report(&s, lang);
+        let doc = Html::parse_document(&html);
+        let foot: Vec<String> =
+            doc.select(&Selector::parse("tfoot td.n").unwrap()).map(|c| c.text().collect()).collect();
+        assert_eq!(foot, [total], "{lang}");
+        let p: Vec<String> = doc.select(&Selector::parse("main > p").unwrap()).map(|p| p.text().collect()).collect();
+        assert!(p.iter().any(|t| t == counted), "{lang}: {p:?}");
+        // «<10» is text, written as `&lt;10`: a bare `<` before a digit is a parse error in HTML.
+        assert!(html.contains("<td class=\"n\">&lt;10</td>") && !html.contains("\"n\"><10"), "{lang}");
+    }
+}
+
+#[test]
+fn every_row_of_a_table_has_as_many_cells_as_its_head() {
+    let s = summarise(&form(), &records(), &options(&["region", "region*sex"], 10)).unwrap();
+    let doc = Html::parse_document(&super::html::report(&s, "uk"));
+    for table in doc.select(&Selector::parse("table").unwrap()) {
+        let widths: Vec<usize> = table
+            .select(&Selector::parse("tr").unwrap())
+            .map(|tr| tr.select(&Selector::parse("th, td").unwrap()).count())
+            .collect();
+        assert!(widths.windows(2).all(|w| w[0] == w[1]), "rows of {widths:?} cells");
+    }
+}
