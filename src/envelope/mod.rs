@@ -54,7 +54,7 @@ mod seal;
 
 pub use error::CryptoError;
 pub use key::{public_key_info, KeyKind, OfficeKey, PublicKeyInfo};
-pub use open::decrypt_file;
+pub use open::{decrypt_file, read_sealed, Envelope};
 pub use seal::encrypt_record;
 
 use sha2::{Digest, Sha256};

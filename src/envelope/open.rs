@@ -17,9 +17,9 @@ use super::seal::algorithm;
 use super::{additional_data, ecdh, CryptoError, KeyKind, OfficeKey};
 use super::{AES_KEY_BYTES, FORMAT_EC, FORMAT_RSA, IV_BYTES, RECORD_KIND, TAG_BYTES};
 
-/// The clear part of an envelope and its binary fields.
+/// The clear part of an envelope and its binary fields, read from a file and not yet opened.
 #[cfg_attr(test, derive(Debug, PartialEq))]
-pub(super) struct Envelope {
+pub struct Envelope {
     format: u64,
     form: String,
     version: String,
@@ -41,6 +41,13 @@ fn parse_envelope(bytes: &[u8]) -> Result<Envelope, CryptoError> {
         None => envelope_tree(bytes)?,
     };
     check_envelope(env)
+}
+
+/// A sealed record's envelope, its header checked, when the file is a well-formed sealed record
+/// read in one pass; `None` for any other file, which its reader then takes as it comes (a
+/// damaged envelope is named by [`OfficeKey::decrypt`]).
+pub fn read_sealed(bytes: &[u8]) -> Option<Result<Envelope, CryptoError>> {
+    quick_envelope(bytes).map(check_envelope)
 }
 
 /// An envelope's members as its text holds them, read without building a tree.
@@ -185,7 +192,8 @@ impl OfficeKey {
         self.open(parse_envelope(bytes)?)
     }
 
-    fn open(&self, env: Envelope) -> Result<Value, CryptoError> {
+    /// Decrypts a record whose envelope is already read ([`read_sealed`]).
+    pub fn open(&self, env: Envelope) -> Result<Value, CryptoError> {
         if self.fingerprint != env.key {
             return Err(CryptoError::WrongKey { record: env.key, key: self.fingerprint.clone() });
         }

@@ -313,12 +313,10 @@ fn prepare(
 
 /// The record in a file: an encrypted record opened with the key, or a plain export.
 fn read_record(bytes: &[u8], key: Option<&OfficeKey>) -> Result<Value, Reason> {
-    // Most files of a month are sealed records: their kind is read without building the
-    // envelope as a tree, which opening it does again. Anything else is read as before.
-    if let Ok(Kind { oberih: Some(kind) }) = serde_json::from_slice::<Kind>(bytes) {
-        if kind == crate::envelope::RECORD_KIND {
-            return open_sealed(bytes, key);
-        }
+    // Most files of a month are well-formed sealed records: read once, without a tree.
+    if let Some(envelope) = crate::envelope::read_sealed(bytes) {
+        let key = key.ok_or(Reason::NoKey)?;
+        return envelope.and_then(|envelope| key.open(envelope)).map_err(reason);
     }
     let v: Value = serde_json::from_slice(bytes).map_err(|e| {
         // An envelope's opening survives when the file was cut short or changed.
@@ -337,21 +335,18 @@ fn read_record(bytes: &[u8], key: Option<&OfficeKey>) -> Result<Value, Reason> {
     }
 }
 
-/// The `oberih` member of a file's top-level object, if any.
-#[derive(serde::Deserialize)]
-struct Kind<'a> {
-    #[serde(borrow)]
-    oberih: Option<std::borrow::Cow<'a, str>>,
-}
-
 /// A sealed record opened with the office's key.
 fn open_sealed(bytes: &[u8], key: Option<&OfficeKey>) -> Result<Value, Reason> {
-    let key = key.ok_or(Reason::NoKey)?;
-    key.decrypt(bytes).map_err(|e| match e {
+    key.ok_or(Reason::NoKey)?.decrypt(bytes).map_err(reason)
+}
+
+/// Why a sealed record could not be opened, as the report says it.
+fn reason(e: CryptoError) -> Reason {
+    match e {
         CryptoError::WrongKey { .. } => Reason::WrongKey(e.to_string()),
         CryptoError::Tampered | CryptoError::Unwrap => Reason::Tampered,
         other => Reason::Damaged(other.to_string()),
-    })
+    }
 }
 
 /// The current time in UTC, RFC 3339, to the second.
