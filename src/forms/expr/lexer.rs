@@ -129,10 +129,7 @@ fn token_at(src: &str, start: usize) -> Result<Token, ExprError> {
         b'\'' | b'"' => quoted_text(src, start),
         b'a'..=b'z' | b'A'..=b'Z' | b'_' => word(src, start),
         b'$' if next == Some(b'{') => Err(xlsform_reference(src, start)),
-        c => match operator(c, next) {
-            Some((tok, len)) => Ok(Token { tok, span: Span::new(start, start + len) }),
-            None => Err(not_an_operator(src, start)),
-        },
+        _ => operator(src, start),
     }
 }
 
@@ -214,12 +211,16 @@ fn word(src: &str, start: usize) -> Result<Token, ExprError> {
     Err(ExprError::new(span, format!("`{text}` is not a valid name")).with_help(help))
 }
 
-/// The operator or punctuation mark that starts with `c` (followed by `next`), and its length
-/// in bytes; `None` if there is none.
-fn operator(c: u8, next: Option<u8>) -> Option<(Tok, usize)> {
-    // `.5`, `==` and `<>` are slips from other languages, which `not_an_operator` explains.
-    Some(match (c, next) {
-        (b'.', Some(n)) if n.is_ascii_digit() => return None,
+/// The operator or punctuation mark at `start`, or the error for a character that begins no
+/// token. Slips from other languages (`.5`, `==`, `<>`, and those of [`not_an_operator`]) get
+/// a hint.
+fn operator(src: &str, start: usize) -> Result<Token, ExprError> {
+    let bytes = src.as_bytes();
+    let span = |len: usize| Span::new(start, start + len);
+    let (tok, len) = match (bytes[start], bytes.get(start + 1).copied()) {
+        (b'.', Some(n)) if n.is_ascii_digit() => {
+            return Err(ExprError::new(span(1), "a number cannot start with `.`").with_help("write 0.5, not .5"))
+        }
         (b'.', _) => (Tok::Dot, 1),
         (b'(', _) => (Tok::LParen, 1),
         (b')', _) => (Tok::RParen, 1),
@@ -228,39 +229,39 @@ fn operator(c: u8, next: Option<u8>) -> Option<(Tok, usize)> {
         (b'-', _) => (Tok::Minus, 1),
         (b'*', _) => (Tok::Star, 1),
         (b'/', _) => (Tok::Slash, 1),
-        (b'=', Some(b'=')) => return None,
+        (b'=', Some(b'=')) => {
+            return Err(ExprError::new(span(2), "`==` is not an operator").with_help("use a single = to compare"))
+        }
         (b'=', _) => (Tok::Eq, 1),
         (b'!', Some(b'=')) => (Tok::Ne, 2),
         (b'<', Some(b'=')) => (Tok::Le, 2),
-        (b'<', Some(b'>')) => return None,
+        (b'<', Some(b'>')) => {
+            return Err(ExprError::new(span(2), "`<>` is not an operator").with_help("use != for \"not equal\""))
+        }
         (b'<', _) => (Tok::Lt, 1),
         (b'>', Some(b'=')) => (Tok::Ge, 2),
         (b'>', _) => (Tok::Gt, 1),
-        _ => return None,
-    })
+        _ => return Err(not_an_operator(src, start)),
+    };
+    Ok(Token { tok, span: span(len) })
 }
 
 /// The error for a character at `start` that begins no token. Operators of other languages
-/// (`==`, `!`, `<>`, `&&`, `||`, `%`) and numbers such as `.5` get a hint.
+/// (`!`, `&&`, `||`, `%`) get a hint.
 fn not_an_operator(src: &str, start: usize) -> ExprError {
     let bytes = src.as_bytes();
     let c = bytes[start];
     let next = bytes.get(start + 1).copied();
     let span = |len: usize| Span::new(start, start + len);
-    match (c, next) {
-        (b'.', Some(n)) if n.is_ascii_digit() => {
-            ExprError::new(span(1), "a number cannot start with `.`").with_help("write 0.5, not .5")
-        }
-        (b'=', Some(b'=')) => ExprError::new(span(2), "`==` is not an operator").with_help("use a single = to compare"),
-        (b'!', _) => ExprError::new(span(1), "`!` is not an operator").with_help("use `not`, or != to compare"),
-        (b'<', Some(b'>')) => ExprError::new(span(2), "`<>` is not an operator").with_help("use != for \"not equal\""),
-        (b'&' | b'|', _) => {
+    match c {
+        b'!' => ExprError::new(span(1), "`!` is not an operator").with_help("use `not`, or != to compare"),
+        b'&' | b'|' => {
             let len = if next == Some(c) { 2 } else { 1 };
             let word = if c == b'&' { "and" } else { "or" };
             ExprError::new(span(len), format!("`{}` is not an operator", &src[start..start + len]))
                 .with_help(format!("use `{word}`"))
         }
-        (b'%', _) => ExprError::new(span(1), "`%` is not an operator").with_help("use `mod` for the remainder"),
+        b'%' => ExprError::new(span(1), "`%` is not an operator").with_help("use `mod` for the remainder"),
         _ => unexpected_character(src, start),
     }
 }
