@@ -404,16 +404,12 @@ fn the_columns_oberih_adds_are_read_from_any_workbook() {
 fn a_choice_that_cannot_be_made_an_id_is_reported_at_its_row() {
     let survey = vec![
         SURVEY_HEADER.to_vec(),
-        SURVEY_HEADER
-            .iter()
-            .map(|h| match *h {
-                "type" => "select_one yes_no",
-                "name" => "ok",
-                "label::Українська (uk)" => "Питання",
-                "label::English (en)" => "Question",
-                _ => "",
-            })
-            .collect(),
+        workbooks::row(&[
+            ("type", "select_one yes_no"),
+            ("name", "ok"),
+            ("label::Українська (uk)", "Питання"),
+            ("label::English (en)", "Question"),
+        ]),
     ];
     let choices = vec![
         vec!["list_name", "name", "label::Українська (uk)", "label::English (en)"],

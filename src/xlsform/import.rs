@@ -378,7 +378,7 @@ impl Reader {
     /// cannot be imported (the reason is reported).
     fn choice(&mut self, sheet: &Sheet, row: &Row, has_missing_column: bool) -> Option<(String, ImportedChoice)> {
         let (list, name) = (row.get("list_name"), row.get("name"));
-        let (list_id, value) = self.choice_ids(sheet, row)?;
+        let (list_id, value) = self.choice_ids(sheet, row, list, name)?;
         self.list_ids.ids.insert(list.to_string(), list_id.clone());
         let values = self.values.entry(list_id.clone()).or_default();
         if let Some((first, _)) = values.ids.iter().find(|(n, v)| **v == value && n.as_str() != name) {
@@ -399,22 +399,27 @@ impl Reader {
 
     /// The ids a choice row's list name and name become: the list's id and the choice's value;
     /// `None`, reported, when either is empty or cannot be made an id.
-    fn choice_ids(&mut self, sheet: &Sheet, row: &Row) -> Option<(String, String)> {
-        let (list, name) = (row.get("list_name"), row.get("name"));
+    fn choice_ids(&mut self, sheet: &Sheet, row: &Row, list: &str, name: &str) -> Option<(String, String)> {
         if list.is_empty() || name.is_empty() {
             let col = if list.is_empty() { "list_name" } else { "name" };
             self.error(sheet, row, Some(col), format!("this choice has no {col}"), "fill it in, or delete the row");
             return None;
         }
-        let list_id = self.id_or_report(sheet, row, "list_name", "list_", "an id")?;
-        let value = self.id_or_report(sheet, row, "name", "v", "a choice value")?;
+        let list_id = self.id_or_report(sheet, row, ("list_name", list), "list_", "an id")?;
+        let value = self.id_or_report(sheet, row, ("name", name), "v", "a choice value")?;
         Some((list_id, value))
     }
 
-    /// The id the cell `column` of a choice row becomes (with `prefix` when it starts with a
-    /// digit); `None`, reported as not `what`, when it cannot be made one.
-    fn id_or_report(&mut self, sheet: &Sheet, row: &Row, column: &str, prefix: &str, what: &str) -> Option<String> {
-        let text = row.get(column);
+    /// The id the `text` of a choice row's cell `column` becomes (with `prefix` when it starts
+    /// with a digit); `None`, reported as not `what`, when it cannot be made one.
+    fn id_or_report(
+        &mut self,
+        sheet: &Sheet,
+        row: &Row,
+        (column, text): (&str, &str),
+        prefix: &str,
+        what: &str,
+    ) -> Option<String> {
         let id = id_for(text, prefix);
         if id.is_none() {
             let message = format!("`{text}` cannot be made {what}");

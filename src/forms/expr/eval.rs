@@ -309,9 +309,14 @@ impl Evaluator<'_> {
         }
     }
 
+    /// The value of argument `i` of a call; null when the call has no such argument.
+    fn arg(&mut self, args: &[Expr], i: usize) -> Value {
+        args.get(i).map_or(Value::Null, |a| self.eval(a))
+    }
+
     fn call(&mut self, func: Func, args: &[Expr]) -> Value {
         let env = self.env;
-        let arg = |this: &mut Self, i: usize| args.get(i).map_or(Value::Null, |a| this.eval(a));
+        let arg = |this: &mut Self, i: usize| this.arg(args, i);
         match func {
             Func::Selected => {
                 let (q, v) = (arg(self, 0), arg(self, 1));
@@ -367,7 +372,7 @@ impl Evaluator<'_> {
         let Some(id) = id else {
             return Value::Bool(false);
         };
-        let answer = args.first().map_or(Value::Null, |a| self.eval(a));
+        let answer = self.arg(args, 0);
         Value::Bool(match answer {
             Value::Text(s) | Value::Date(s) => env.is_missing_code(id, &s),
             Value::Set(items) => items.iter().any(|s| env.is_missing_code(id, s)),
