@@ -226,7 +226,9 @@ pub fn corpus(work: &Path, n: usize, layout: &str, seed: u64) -> Result<PathBuf,
     let _ = fs::remove_file(&stamp_path);
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
     let started = Instant::now();
+    // `-B`: the generator imports its vocabulary and templates; no bytecode is left beside them.
     let out = Command::new(&python)
+        .arg("-B")
         .arg(&script)
         .arg(n.to_string())
         .arg(&dir)

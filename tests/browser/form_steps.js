@@ -6,10 +6,6 @@ const fs = require("fs");
 const path = require("path");
 const { check } = require("./lib.js");
 
-// The run's downloads are saved in `out`; findings go to `failures` (set by the export below).
-let out;
-let failures;
-
 const choose = (page, key, value) => page.check(`input[name="q-${key.replace(/\./g, "-")}"][value="${value}"]`);
 const fill = (page, key, text) => page.fill(`#q-${key.replace(/\./g, "-")}`, text);
 /** Clicks an action's button; saving, printing and clearing are folded under #tools on a step. */
@@ -24,9 +20,9 @@ async function act(page, name) {
 const visible = (page, sel) => page.isVisible(sel);
 const text = (page, sel) => page.textContent(sel);
 
-async function download(page, action, name) {
+async function download(run, page, action, name) {
   const [dl] = await Promise.all([page.waitForEvent("download"), action()]);
-  const file = path.join(out, name);
+  const file = path.join(run.out, name);
   await dl.saveAs(file);
   return { file, suggested: dl.suggestedFilename(), text: fs.readFileSync(file, "utf8") };
 }
@@ -73,12 +69,12 @@ async function storageDump(page) {
   });
 }
 
-function noneOf(haystack, values, where) {
-  for (const v of values) check(!haystack.includes(v), `${where} contains the typed value "${v}"`, failures);
+function noneOf(run, haystack, values, where) {
+  for (const v of values) check(!haystack.includes(v), `${where} contains the typed value "${v}"`, run.failures);
 }
 
 /** Every control labelled, every group in a fieldset with a legend, ids unique. */
-async function accessibility(page, where) {
+async function accessibility(run, page, where) {
   const problems = await page.evaluate(() => {
     const out = [];
     const ids = new Set();
@@ -96,16 +92,25 @@ async function accessibility(page, where) {
     if (f.getAttribute("autocomplete") !== "off" || f.hasAttribute("action")) out.push("form must be autocomplete=off, no action");
     return out;
   });
-  problems.forEach((p) => failures.push(`${where}: ${p}`));
+  problems.forEach((p) => run.failures.push(`${where}: ${p}`));
 }
 
-function watch(problems, where) {
-  return () => problems.forEach((p) => failures.push(`${where}: ${p}`));
+function watch(run, problems, where) {
+  return () => problems.forEach((p) => run.failures.push(`${where}: ${p}`));
 }
 
-/** The helpers of one run: downloads are saved in `runOut`, findings go to `runFailures`. */
-module.exports = function steps(runOut, runFailures) {
-  out = runOut;
-  failures = runFailures;
-  return { choose, fill, act, visible, text, download, waitNeutral, openWith, toResult, storageDump, noneOf, accessibility, watch };
+// The steps that keep nothing of a run, also to be had without one.
+const stateless = { choose, fill, act, visible, text, waitNeutral, openWith, toResult, storageDump };
+
+/** The helpers of one run: downloads are saved in `out`, findings go to `failures`. */
+module.exports = function steps(out, failures) {
+  const run = { out, failures };
+  return {
+    ...stateless,
+    download: (page, action, name) => download(run, page, action, name),
+    noneOf: (haystack, values, where) => noneOf(run, haystack, values, where),
+    accessibility: (page, where) => accessibility(run, page, where),
+    watch: (problems, where) => watch(run, problems, where),
+  };
 };
+Object.assign(module.exports, stateless);

@@ -14,7 +14,7 @@ const BRAND = "rgb(29, 79, 145)";
 
 // A page that records its console errors, script errors, CSP violations and requests to
 // other origins than `origin` in `problems`.
-async function watchedPage(context, origin, problems) {
+async function hostedPage(context, origin, problems) {
   const page = await context.newPage();
   page.on("console", (m) => {
     // The page itself answers 404 on purpose, and a browser asks for /favicon.ico on its own.
@@ -60,7 +60,7 @@ function shownVariant(page) {
 async function checkCase(context, c, shots, failures) {
   const origin = new URL(c.url).origin;
   const problems = [];
-  const page = await watchedPage(context, origin, problems);
+  const page = await hostedPage(context, origin, problems);
   const where = c.url;
   for (const width of [360, 1280]) {
     await page.setViewportSize({ width, height: 800 });
