@@ -191,16 +191,18 @@ fn make_sites(
     slugs
         .into_par_iter()
         .map(|slug| {
-            let prefix = match (&slug, prefix_regions) {
-                (Some(s), true) => format!("{s}/"),
-                _ => String::new(),
-            };
-            let sink = render::Sink::new(staging, prefix);
+            let sink = render::Sink::new(staging, site_prefix(slug.as_deref(), prefix_regions));
             let built = site_files(&opts.root, slug.as_deref(), !opts.write, &sink, &cache, keep);
             progress(Progress::Done(slug.as_deref()));
             (slug, built)
         })
         .collect()
+}
+
+/// Where a site's files go in the output: a region's under `<slug>/` when the build writes
+/// several sites, else at the top.
+fn site_prefix(slug: Option<&str>, prefix_regions: bool) -> String {
+    slug.filter(|_| prefix_regions).map(|s| format!("{s}/")).unwrap_or_default()
 }
 
 /// What the sites of one build leave once their findings are in the report.
@@ -218,9 +220,8 @@ struct Merged {
 fn merge_sites(results: Vec<(Option<String>, SiteBuild)>, prefix_regions: bool, report: &mut BuildReport) -> Merged {
     let mut merged = Merged { kept: None, precompress: false, copy_sites: Vec::new() };
     for (slug, built) in results {
-        let prefix = slug.as_ref().filter(|_| prefix_regions).map(|s| format!("{s}/")).unwrap_or_default();
         merged.copy_sites.push(crate::offline::CopySite {
-            prefix,
+            prefix: site_prefix(slug.as_deref(), prefix_regions),
             languages: built.languages.iter().map(|l| l.lang.clone()).collect(),
         });
         merged.kept = merged.kept.or(built.kept);
