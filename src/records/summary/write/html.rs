@@ -7,7 +7,7 @@
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use super::{key_title, total_title};
+use super::{key_title, shown_text, total_title};
 use crate::forms::form::text;
 use crate::html::escape;
 use crate::i18n::grouped;
@@ -67,13 +67,12 @@ fn screenings(lang: &str, n: u64) -> String {
     format!("{}\u{a0}{word}", grouped(n, lang))
 }
 
-/// A figure for people: a count with its language's digit groups, a small one as «<10», a hidden
-/// one as «×».
+/// A figure for people: a count with its language's digit groups; a small or hidden one as the
+/// tables write it («<10», «×»), as HTML text.
 fn shown(s: Shown, m: u64, lang: &str) -> String {
     match s {
         Shown::Count(n) => grouped(n, lang),
-        Shown::Small => format!("&lt;{}", grouped(m, lang)),
-        Shown::Hidden => "×".into(),
+        other => escape(&shown_text(other, m)),
     }
 }
 
